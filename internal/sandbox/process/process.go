@@ -1,0 +1,139 @@
+// Package process is the development sandbox driver: each session's agent is
+// a plain child process on the host, given a free loopback port in the PORT
+// environment variable. It does not isolate sessions from each other or from
+// the host; use it where namespaces are unavailable.
+package process
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/sandbox"
+)
+
+func init() {
+	sandbox.Register("process", func(map[string]string) (sandbox.Driver, error) { return New(), nil })
+}
+
+// Driver runs agents as child processes.
+type Driver struct{}
+
+var _ sandbox.Driver = (*Driver)(nil)
+
+// New returns the driver.
+func New() *Driver { return &Driver{} }
+
+// Name implements sandbox.Driver.
+func (*Driver) Name() string { return "process" }
+
+// Capabilities implements sandbox.Driver.
+func (*Driver) Capabilities() sandbox.Capabilities {
+	return sandbox.Capabilities{Isolation: "none", Isolated: false, FixedPorts: false}
+}
+
+// Start implements sandbox.Driver.
+func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance, error) {
+	if len(spec.Command) == 0 {
+		return nil, errors.New("process: empty command")
+	}
+	ports := map[int]int{}
+	env := append([]string(nil), spec.Env...)
+	for i, p := range spec.Ports {
+		hp, err := freePort()
+		if err != nil {
+			return nil, fmt.Errorf("process: allocate port: %w", err)
+		}
+		ports[p] = hp
+		if i == 0 {
+			env = append(env, "PORT="+strconv.Itoa(hp))
+		}
+		env = append(env, fmt.Sprintf("AGENTCORE_PORT_%d=%d", p, hp))
+	}
+	argv0 := spec.Command[0]
+	if local := filepath.Join(spec.Dir, argv0); !filepath.IsAbs(argv0) && isExec(local) {
+		argv0 = local
+	}
+	cmd := exec.Command(argv0, spec.Command[1:]...)
+	cmd.Dir = spec.Dir
+	cmd.Env = env
+	cmd.Stdout = spec.Stdout
+	cmd.Stderr = spec.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("process: start %s: %w", spec.Command[0], err)
+	}
+	in := &instance{cmd: cmd, ports: ports, done: make(chan struct{})}
+	go func() {
+		err := cmd.Wait()
+		in.mu.Lock()
+		in.err = err
+		in.mu.Unlock()
+		close(in.done)
+	}()
+	return in, nil
+}
+
+type instance struct {
+	cmd   *exec.Cmd
+	ports map[int]int
+	done  chan struct{}
+	mu    sync.Mutex
+	err   error
+}
+
+func (in *instance) Dial(ctx context.Context, port int) (net.Conn, error) {
+	hp, ok := in.ports[port]
+	if !ok {
+		return nil, fmt.Errorf("process: port %d not exposed", port)
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(hp))
+}
+
+func (in *instance) Done() <-chan struct{} { return in.done }
+
+func (in *instance) Err() error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.err
+}
+
+// Stop sends SIGTERM to the agent's process group, then SIGKILL after a grace
+// period or when ctx ends.
+func (in *instance) Stop(ctx context.Context) error {
+	pgid := in.cmd.Process.Pid
+	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	grace := time.NewTimer(2 * time.Second)
+	defer grace.Stop()
+	select {
+	case <-in.done:
+	case <-grace.C:
+	case <-ctx.Done():
+	}
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	<-in.done
+	return nil
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func isExec(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0
+}

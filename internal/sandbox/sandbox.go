@@ -1,0 +1,106 @@
+// Package sandbox defines how an agent session's environment is started and
+// reached. Drivers (process, and the isolating ones) implement Driver and run
+// the conformance suite in sandboxtest.
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"sort"
+	"sync"
+)
+
+// Spec describes one session environment to start.
+type Spec struct {
+	// ID is unique per session environment (used for logs, cgroups, dirs).
+	ID string
+	// Command is the argv to run; Command[0] is looked up in Dir first, then PATH.
+	Command []string
+	// Dir is the unpacked, read-only artifact the agent runs from.
+	Dir string
+	// Env is the complete environment ("K=V"); drivers may add PORT etc.
+	Env []string
+	// Ports are the contract ports the agent listens on inside its
+	// environment (8080 for HTTP, 8000 for MCP, 9000 for A2A).
+	Ports []int
+	// Stdout and Stderr receive the agent's output; nil discards it.
+	Stdout, Stderr io.Writer
+}
+
+// Instance is a running session environment.
+type Instance interface {
+	// Dial connects to the agent's contract port (one of Spec.Ports).
+	Dial(ctx context.Context, port int) (net.Conn, error)
+	// Done is closed when the agent process has exited.
+	Done() <-chan struct{}
+	// Err returns why the process exited (nil before Done is closed).
+	Err() error
+	// Stop terminates the environment and releases everything it holds.
+	// It is idempotent and safe to call after the process exited.
+	Stop(ctx context.Context) error
+}
+
+// Capabilities describe what a driver offers.
+type Capabilities struct {
+	// Isolation is "none" for the process driver, otherwise the mechanism
+	// ("namespaces", "gvisor", ...).
+	Isolation string `json:"isolation"`
+	// Isolated is false when sessions share the host's network and filesystem.
+	Isolated bool `json:"isolated"`
+	// FixedPorts is true when every session may listen on the contract port
+	// itself (own network namespace); false when the driver assigns a port
+	// through the PORT environment variable.
+	FixedPorts bool `json:"fixedPorts"`
+}
+
+// Driver starts session environments.
+type Driver interface {
+	Name() string
+	Capabilities() Capabilities
+	// Start launches spec. It returns once the process is started (not
+	// necessarily listening yet).
+	Start(ctx context.Context, spec Spec) (Instance, error)
+}
+
+// Factory builds a driver from its options (driver-specific key/values).
+type Factory func(opts map[string]string) (Driver, error)
+
+var (
+	mu        sync.Mutex
+	factories = map[string]Factory{}
+)
+
+// Register makes a driver available by name. It panics on duplicates.
+func Register(name string, f Factory) {
+	mu.Lock()
+	defer mu.Unlock()
+	if _, dup := factories[name]; dup {
+		panic("sandbox: driver registered twice: " + name)
+	}
+	factories[name] = f
+}
+
+// New builds the named driver.
+func New(name string, opts map[string]string) (Driver, error) {
+	mu.Lock()
+	f, ok := factories[name]
+	mu.Unlock()
+	if !ok {
+		return nil, fmt.Errorf("unknown sandbox driver %q (have %v)", name, Names())
+	}
+	return f(opts)
+}
+
+// Names lists registered drivers.
+func Names() []string {
+	mu.Lock()
+	defer mu.Unlock()
+	var out []string
+	for n := range factories {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}

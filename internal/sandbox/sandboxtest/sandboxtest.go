@@ -1,0 +1,198 @@
+// Package sandboxtest is the conformance suite every sandbox driver runs.
+package sandboxtest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/sandbox"
+)
+
+// agentSrc is a minimal contract agent: it listens on $PORT (or 8080),
+// answers /ping, echoes an env var on /env, and exits on /exit.
+const agentSrc = `package main
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+)
+
+func main() {
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	fmt.Println("agent starting")
+	http.HandleFunc("/ping", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "{\"status\":\"Healthy\"}") })
+	http.HandleFunc("/env", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, os.Getenv(r.URL.Query().Get("k"))) })
+	http.HandleFunc("/pid", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, os.Getpid()) })
+	http.HandleFunc("/exit", func(w http.ResponseWriter, r *http.Request) { os.Exit(7) })
+	if err := http.ListenAndServe(":"+port, nil); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+`
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+// AgentDir builds the test agent once and returns the directory holding the
+// executable "agent".
+func AgentDir(t testing.TB) string {
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "sandboxtest-agent")
+		if buildErr != nil {
+			return
+		}
+		src := filepath.Join(buildDir, "main.go")
+		if buildErr = os.WriteFile(src, []byte(agentSrc), 0o644); buildErr != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", filepath.Join(buildDir, "agent"), src)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GO111MODULE=off")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("build test agent: %v: %s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return buildDir
+}
+
+// Run runs the conformance suite against driver d.
+func Run(t *testing.T, d sandbox.Driver) {
+	dir := AgentDir(t)
+	spec := func(id string) sandbox.Spec {
+		return sandbox.Spec{ID: id, Command: []string{"agent"}, Dir: dir, Env: []string{"GREETING=hello-" + id}, Ports: []int{8080}}
+	}
+	t.Run("StartDialStop", func(t *testing.T) {
+		var out syncBuffer
+		s := spec("a")
+		s.Stdout = &out
+		in := start(t, d, s)
+		if got := get(t, in, "/env?k=GREETING"); got != "hello-a" {
+			t.Fatalf("env GREETING = %q", got)
+		}
+		if err := in.Stop(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-in.Done():
+		case <-time.After(5 * time.Second):
+			t.Fatal("Done not closed after Stop")
+		}
+		if !strings.Contains(out.String(), "agent starting") {
+			t.Fatalf("stdout not captured: %q", out.String())
+		}
+		if err := in.Stop(context.Background()); err != nil {
+			t.Fatalf("second Stop: %v", err)
+		}
+	})
+	t.Run("TwoSessionsSamePort", func(t *testing.T) {
+		a := start(t, d, spec("one"))
+		b := start(t, d, spec("two"))
+		if ga, gb := get(t, a, "/env?k=GREETING"), get(t, b, "/env?k=GREETING"); ga != "hello-one" || gb != "hello-two" {
+			t.Fatalf("sessions mixed: %q %q", ga, gb)
+		}
+		if get(t, a, "/pid") == get(t, b, "/pid") && d.Capabilities().Isolation == "none" {
+			t.Fatal("two sessions share one process")
+		}
+	})
+	t.Run("ExitDetected", func(t *testing.T) {
+		in := start(t, d, spec("exit"))
+		get(t, in, "/ping")
+		c := client(in)
+		c.Get("http://agent/exit") //nolint:errcheck // the agent dies mid-request
+		select {
+		case <-in.Done():
+		case <-time.After(5 * time.Second):
+			t.Fatal("exit not detected")
+		}
+		if in.Err() == nil {
+			t.Fatal("Err() nil after exit status 7")
+		}
+	})
+	t.Run("BadCommand", func(t *testing.T) {
+		s := spec("bad")
+		s.Command = []string{"/nonexistent/agent-binary"}
+		in, err := d.Start(context.Background(), s)
+		if err == nil {
+			select {
+			case <-in.Done():
+			case <-time.After(5 * time.Second):
+				t.Fatal("bad command neither failed Start nor exited")
+			}
+			in.Stop(context.Background())
+		}
+	})
+}
+
+func start(t *testing.T, d sandbox.Driver, s sandbox.Spec) sandbox.Instance {
+	t.Helper()
+	in, err := d.Start(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { in.Stop(context.Background()) })
+	return in
+}
+
+func client(in sandbox.Instance) *http.Client {
+	return &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) { return in.Dial(ctx, 8080) },
+	}}
+}
+
+// get polls until the agent answers (it may still be starting).
+func get(t *testing.T, in sandbox.Instance, path string) string {
+	t.Helper()
+	c := client(in)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := c.Get("http://agent" + path)
+		if err == nil {
+			b, _ := io.ReadAll(bufio.NewReader(resp.Body))
+			resp.Body.Close()
+			return string(b)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

@@ -1,0 +1,69 @@
+// Package sqlite is the embedded default store: a single SQLite file opened
+// with the pure-Go modernc.org/sqlite driver (no cgo).
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/agentcore-dev/agentcore/internal/store/sqlstore"
+	sqlite3 "modernc.org/sqlite"
+	sqlite3lib "modernc.org/sqlite/lib"
+)
+
+var schema = []string{
+	`CREATE TABLE IF NOT EXISTS kv (
+		tbl   TEXT NOT NULL,
+		k     TEXT NOT NULL,
+		value BLOB NOT NULL,
+		rev   INTEGER NOT NULL,
+		PRIMARY KEY (tbl, k)
+	) WITHOUT ROWID`,
+}
+
+// Open opens (creating if needed) the database file at path. The special
+// path ":memory:" gives a private in-memory database.
+func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
+	dsn := ":memory:"
+	if path != ":memory:" {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return nil, err
+		}
+		dsn = "file:" + abs
+	}
+	dsn += "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	if path == ":memory:" {
+		db.SetMaxOpenConns(1)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	s, err := sqlstore.New(ctx, db, sqlstore.Dialect{
+		Name:              "sqlite",
+		Schema:            schema,
+		IsUniqueViolation: isUnique,
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func isUnique(err error) bool {
+	var se *sqlite3.Error
+	if errors.As(err, &se) {
+		c := se.Code()
+		return c == sqlite3lib.SQLITE_CONSTRAINT_PRIMARYKEY || c == sqlite3lib.SQLITE_CONSTRAINT_UNIQUE
+	}
+	return false
+}

@@ -1,0 +1,211 @@
+// Package sqlstore implements store.KV over database/sql. The sqlite and
+// postgres packages open the database and supply their Dialect; the SQL
+// itself is shared here.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/store"
+)
+
+// Dialect holds what differs between SQL engines.
+type Dialect struct {
+	Name string
+	// Schema is executed once at open (idempotent DDL).
+	Schema []string
+	// Rebind turns a query written with '?' placeholders into the engine's form.
+	Rebind func(q string) string
+	// IsUniqueViolation reports a primary-key conflict error.
+	IsUniqueViolation func(err error) bool
+	// BeginTx starts a write transaction (engines differ in locking).
+	BeginTx func(ctx context.Context, db *sql.DB) (*sql.Tx, error)
+}
+
+// Store is a store.KV over a *sql.DB.
+type Store struct {
+	db *sql.DB
+	d  Dialect
+}
+
+var _ store.KV = (*Store)(nil)
+
+// New applies the dialect's schema and returns the store.
+func New(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
+	for _, q := range d.Schema {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return nil, fmt.Errorf("%s schema: %w", d.Name, err)
+		}
+	}
+	if d.Rebind == nil {
+		d.Rebind = func(q string) string { return q }
+	}
+	if d.BeginTx == nil {
+		d.BeginTx = func(ctx context.Context, db *sql.DB) (*sql.Tx, error) { return db.BeginTx(ctx, nil) }
+	}
+	return &Store{db: db, d: d}, nil
+}
+
+// DB exposes the database for engine-specific maintenance.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Get implements store.KV.
+func (s *Store) Get(ctx context.Context, table, key string) (store.Item, error) {
+	it := store.Item{Key: key}
+	err := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT value, rev FROM kv WHERE tbl = ? AND k = ?`), table, key).
+		Scan(&it.Value, &it.Revision)
+	if errors.Is(err, sql.ErrNoRows) {
+		return it, errs.E(errs.NotFound, "%s %q not found", table, key)
+	}
+	if err != nil {
+		return it, fmt.Errorf("get %s/%s: %w", table, key, err)
+	}
+	return it, nil
+}
+
+// List implements store.KV.
+func (s *Store) List(ctx context.Context, table, prefix, after string, limit int) ([]store.Item, error) {
+	if limit <= 0 {
+		limit = 1000
+	}
+	lo := prefix
+	if after > lo {
+		lo = after
+	}
+	q := `SELECT k, value, rev FROM kv WHERE tbl = ? AND k >= ? AND k <> ?`
+	args := []any{table, lo, after}
+	if prefix != "" {
+		q += ` AND k < ?`
+		args = append(args, store.PrefixEnd(prefix))
+	}
+	q += ` ORDER BY k LIMIT ?`
+	rows, err := s.db.QueryContext(ctx, s.d.Rebind(q), append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("list %s/%s: %w", table, prefix, err)
+	}
+	defer rows.Close()
+	var out []store.Item
+	for rows.Next() {
+		var it store.Item
+		if err := rows.Scan(&it.Key, &it.Value, &it.Revision); err != nil {
+			return nil, fmt.Errorf("list %s: %w", table, err)
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// Txn implements store.KV.
+func (s *Store) Txn(ctx context.Context, ops ...store.Op) error {
+	tx, err := s.d.BeginTx(ctx, s.db)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after commit
+	for _, op := range ops {
+		if err := s.apply(ctx, tx, op); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) apply(ctx context.Context, tx *sql.Tx, op store.Op) error {
+	where := fmt.Sprintf("%s %q", op.Table, op.Key)
+	switch op.Kind {
+	case store.OpCreate:
+		_, err := tx.ExecContext(ctx, s.d.Rebind(`INSERT INTO kv (tbl, k, value, rev) VALUES (?, ?, ?, 1)`), op.Table, op.Key, nonNil(op.Value))
+		if err != nil && s.d.IsUniqueViolation(err) {
+			return errs.E(errs.Conflict, "%s already exists", where)
+		}
+		return wrap(where, err)
+	case store.OpPut:
+		res, err := tx.ExecContext(ctx, s.d.Rebind(`UPDATE kv SET value = ?, rev = rev + 1 WHERE tbl = ? AND k = ?`), nonNil(op.Value), op.Table, op.Key)
+		if err != nil {
+			return wrap(where, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, s.d.Rebind(`INSERT INTO kv (tbl, k, value, rev) VALUES (?, ?, ?, 1)`), op.Table, op.Key, nonNil(op.Value))
+		return wrap(where, err)
+	case store.OpUpdate, store.OpDelete:
+		return s.change(ctx, tx, op, where)
+	}
+	return errs.E(errs.Internal, "unknown op kind %d", op.Kind)
+}
+
+func (s *Store) change(ctx context.Context, tx *sql.Tx, op store.Op, where string) error {
+	var q string
+	args := []any{}
+	if op.Kind == store.OpUpdate {
+		q = `UPDATE kv SET value = ?, rev = rev + 1 WHERE tbl = ? AND k = ?`
+		args = append(args, nonNil(op.Value))
+	} else {
+		q = `DELETE FROM kv WHERE tbl = ? AND k = ?`
+	}
+	args = append(args, op.Table, op.Key)
+	if op.Revision > 0 {
+		q += ` AND rev = ?`
+		args = append(args, op.Revision)
+	}
+	res, err := tx.ExecContext(ctx, s.d.Rebind(q), args...)
+	if err != nil {
+		return wrap(where, err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return nil
+	}
+	if op.Kind == store.OpDelete && op.Revision < 0 {
+		return nil
+	}
+	var rev int64
+	err = tx.QueryRowContext(ctx, s.d.Rebind(`SELECT rev FROM kv WHERE tbl = ? AND k = ?`), op.Table, op.Key).Scan(&rev)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errs.E(errs.NotFound, "%s not found", where)
+	}
+	if err != nil {
+		return wrap(where, err)
+	}
+	return errs.E(errs.Conflict, "%s was modified concurrently (revision %d, expected %d)", where, rev, op.Revision)
+}
+
+func wrap(where string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("write %s: %w", where, err)
+}
+
+func nonNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// RebindDollar rewrites '?' placeholders as $1, $2, ... (PostgreSQL).
+func RebindDollar(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
