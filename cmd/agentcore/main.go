@@ -1,3 +1,28 @@
+// Command agentcore is the agentcore server and its CLI in one binary.
 package main
 
-func main() {}
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	if err := newRoot().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "Error:", err)
+		os.Exit(1)
+	}
+}
+
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "agentcore",
+		Short:         "A self-hostable Amazon Bedrock AgentCore: server and CLI",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newServerCmd())
+	addCLICommands(root)
+	return root
+}

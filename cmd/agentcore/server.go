@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/server"
+	"github.com/spf13/cobra"
+)
+
+func newServerCmd() *cobra.Command {
+	var cfg server.Config
+	var logJSON bool
+	var logLevel string
+	cmd := &cobra.Command{
+		Use:   "server",
+		Short: "Run the AgentCore-compatible API server",
+		Long: `Runs both AgentCore APIs (bedrock-agentcore and bedrock-agentcore-control) on one
+listener. Point AWS SDKs at it with AWS_ENDPOINT_URL_BEDROCK_AGENTCORE and
+AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL set to http://LISTEN.`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var lvl slog.Level
+			if err := lvl.UnmarshalText([]byte(logLevel)); err != nil {
+				return err
+			}
+			opts := &slog.HandlerOptions{Level: lvl}
+			if logJSON {
+				cfg.Logger = slog.New(slog.NewJSONHandler(os.Stderr, opts))
+			} else {
+				cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, opts))
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			srv, err := server.Start(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			select {
+			case <-ctx.Done():
+			case err := <-srv.Done():
+				if err != nil {
+					return err
+				}
+			}
+			cfg.Logger.Info("shutting down")
+			sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			return srv.Close(sctx)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.Listen, "listen", "127.0.0.1:8765", "address to serve both AgentCore APIs on")
+	f.StringVar(&cfg.DataDir, "data-dir", ".agentcore-data", "directory for the embedded database, artifacts, bundles and session files")
+	f.StringVar(&cfg.Database, "database", "", "postgres://... to keep state in PostgreSQL (default: SQLite in --data-dir)")
+	f.StringVar(&cfg.Sandbox, "sandbox", "process", "session sandbox driver (process)")
+	f.StringVar(&cfg.Region, "region", envOr("AWS_REGION", "us-east-1"), "AWS region in ARNs")
+	f.StringVar(&cfg.Account, "account", "123456789012", "AWS account id in ARNs")
+	f.DurationVar(&cfg.InitTimeout, "session-init-timeout", 60*time.Second, "how long an agent may take to answer /ping after start")
+	f.DurationVar(&cfg.IdleTimeout, "session-idle-timeout", 900*time.Second, "idle timeout for runtimes without lifecycleConfiguration.idleRuntimeSessionTimeout")
+	f.DurationVar(&cfg.MaxLifetime, "session-max-lifetime", 8*time.Hour, "max lifetime for runtimes without lifecycleConfiguration.maxLifetime")
+	f.DurationVar(&cfg.PingInterval, "ping-interval", 2*time.Second, "how often running sessions' /ping is polled")
+	f.DurationVar(&cfg.InvokeTimeout, "invoke-timeout", 15*time.Minute, "how long to wait for an agent's answer")
+	f.BoolVar(&logJSON, "log-json", false, "log JSON lines instead of text")
+	f.StringVar(&logLevel, "log-level", "info", "log level (debug, info, warn, error)")
+	return cmd
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,100 @@
+// Package agentclient speaks the agent container contract over HTTP: /ping
+// health checks and request relaying to a session's agent, over connections
+// dialed through the sandbox instance.
+package agentclient
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/sandbox"
+)
+
+// Conn is a runtime.AgentConn with a pooled HTTP transport to one agent.
+type Conn struct {
+	inst     sandbox.Instance
+	port     int
+	protocol string
+	tr       *http.Transport
+	client   *http.Client
+}
+
+var _ runtime.AgentConn = (*Conn)(nil)
+
+// Connect is a runtime.Connector.
+func Connect(inst sandbox.Instance, port int, protocol string) runtime.AgentConn {
+	tr := &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return inst.Dial(ctx, port)
+		},
+		MaxIdleConns:        256,
+		MaxIdleConnsPerHost: 256,
+		IdleConnTimeout:     90 * time.Second,
+		DisableCompression:  true,
+		ForceAttemptHTTP2:   false,
+	}
+	return &Conn{inst: inst, port: port, protocol: protocol, tr: tr, client: &http.Client{Transport: tr}}
+}
+
+// BaseURL is the URL prefix requests to this agent use; the host part is
+// ignored by the dialer.
+const BaseURL = "http://agent"
+
+// Do sends req to the agent. req.URL must be relative to BaseURL.
+func (c *Conn) Do(req *http.Request) (*http.Response, error) {
+	return c.tr.RoundTrip(req)
+}
+
+// Dial opens a raw connection to the agent's port (WebSocket relays).
+func (c *Conn) Dial(ctx context.Context) (net.Conn, error) { return c.inst.Dial(ctx, c.port) }
+
+// Ping implements runtime.AgentConn. HTTP and AGUI agents answer GET /ping;
+// MCP and A2A servers only need to accept connections.
+func (c *Conn) Ping(ctx context.Context) (runtime.PingResult, error) {
+	if c.protocol == "MCP" || c.protocol == "A2A" {
+		conn, err := c.inst.Dial(ctx, c.port)
+		if err != nil {
+			return runtime.PingResult{}, err
+		}
+		conn.Close()
+		return runtime.PingResult{Status: runtime.PingHealthy}, nil
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, BaseURL+"/ping", nil)
+	if err != nil {
+		return runtime.PingResult{}, err
+	}
+	resp, err := c.client.Do(req)
+	if err != nil {
+		return runtime.PingResult{}, err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode != http.StatusOK {
+		return runtime.PingResult{}, fmt.Errorf("/ping answered %d", resp.StatusCode)
+	}
+	var p struct {
+		Status     string   `json:"status"`
+		LastUpdate *float64 `json:"time_of_last_update"`
+	}
+	if err := json.Unmarshal(body, &p); err != nil {
+		// An agent answering 200 with another body is alive.
+		return runtime.PingResult{Status: runtime.PingHealthy}, nil
+	}
+	res := runtime.PingResult{Status: p.Status}
+	if res.Status != runtime.PingHealthyBusy {
+		res.Status = runtime.PingHealthy
+	}
+	if p.LastUpdate != nil {
+		res.LastUpdate = time.Unix(int64(*p.LastUpdate), 0)
+	}
+	return res, nil
+}
+
+// Close drops pooled connections.
+func (c *Conn) Close() { c.tr.CloseIdleConnections() }

@@ -1,0 +1,63 @@
+package httpapi
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/agentcore-dev/agentcore/internal/errs"
+)
+
+func strconvFormat(n int64) string { return strconv.FormatInt(n, 10) }
+
+// extension serves the documented /_agentcore/ endpoints that AWS does not
+// have:
+//
+//	PUT /_agentcore/artifacts/{bucket}/{key...}  upload a code zip (raw body)
+//	GET /_agentcore/artifacts/{bucket}/{key...}  read it back
+//	GET /_agentcore/health                       liveness
+func (s *Server) extension(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+	path := r.URL.EscapedPath()
+	switch {
+	case path == "/_agentcore/health":
+		return writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "sandbox": s.cfg.Sessions.Capabilities(),
+			"driver": s.cfg.Sessions.DriverName(), "sessions": s.cfg.Sessions.Count()})
+	case strings.HasPrefix(path, "/_agentcore/artifacts/"):
+		rest := strings.TrimPrefix(path, "/_agentcore/artifacts/")
+		bucket, key, ok := strings.Cut(rest, "/")
+		if !ok {
+			return errs.Field("key", "path must be /_agentcore/artifacts/{bucket}/{key}")
+		}
+		k, err := url.PathUnescape(key)
+		if err != nil {
+			return errs.Field("key", "object key is not validly escaped")
+		}
+		return s.artifact(ctx, w, r, bucket, k)
+	}
+	return errs.E(errs.UnknownOperation, "no agentcore extension at %s", path)
+}
+
+func (s *Server) artifact(ctx context.Context, w http.ResponseWriter, r *http.Request, bucket, key string) error {
+	switch r.Method {
+	case http.MethodPut:
+		n, err := s.cfg.Artifacts.Put(ctx, bucket, key, http.MaxBytesReader(w, r.Body, 1<<30))
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, map[string]any{"bucket": bucket, "key": key, "size": n})
+	case http.MethodGet:
+		rc, size, err := s.cfg.Artifacts.Open(ctx, bucket, key)
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		w.Header().Set("Content-Type", "application/zip")
+		w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
+		_, err = io.Copy(w, rc)
+		return err
+	}
+	return errs.E(errs.UnknownOperation, "method %s is not supported on artifacts", r.Method)
+}

@@ -1,0 +1,178 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/agentclient"
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/google/uuid"
+)
+
+const (
+	hSession  = "X-Amzn-Bedrock-Agentcore-Runtime-Session-Id"
+	hRequest  = "X-Amzn-Bedrock-Agentcore-Runtime-Request-Id"
+	hEndpoint = "X-Amzn-Bedrock-Agentcore-Runtime-Session-Endpoint-Url"
+	hCustom   = "x-amzn-bedrock-agentcore-runtime-custom-"
+)
+
+// passHeaders go to the agent as they are (tracing and MCP routing).
+var passHeaders = []string{"Content-Type", "Accept", "X-Amzn-Trace-Id", "Traceparent", "Tracestate", "Baggage",
+	"Mcp-Session-Id", "Mcp-Protocol-Version", "Mcp-Method", "Mcp-Name", "Last-Event-Id"}
+
+// echoHeaders come back from the agent to the caller.
+var echoHeaders = []string{"Content-Type", "Mcp-Session-Id", "Mcp-Protocol-Version", "X-Amzn-Trace-Id", "Traceparent", "Tracestate", "Baggage"}
+
+func target(r *http.Request, p params) runtime.Target {
+	q := r.URL.Query()
+	return runtime.Target{ARN: p["agentRuntimeArn"], AccountID: q.Get("accountId"), Qualifier: q.Get("qualifier"),
+		SessionID: r.Header.Get(hSession)}
+}
+
+// invokeAgentRuntime relays the raw payload to the session's agent and
+// streams its answer back as it is produced.
+func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	tg := target(r, p)
+	if tg.SessionID == "" {
+		tg.SessionID = uuid.NewString()
+	}
+	if r.ContentLength > s.cfg.MaxPayload {
+		return errs.Field("payload", "payload is %d bytes; the limit is %d bytes", r.ContentLength, s.cfg.MaxPayload)
+	}
+	body := io.Reader(r.Body)
+	if r.ContentLength < 0 { // chunked: measure before relaying
+		b, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxPayload+1))
+		if err != nil {
+			return errs.Wrap(errs.Invalid, err, "reading payload")
+		}
+		if int64(len(b)) > s.cfg.MaxPayload {
+			return errs.Field("payload", "payload exceeds the limit of %d bytes", s.cfg.MaxPayload)
+		}
+		body = strings.NewReader(string(b))
+	}
+	inv, err := s.cfg.Runtime.Invoke(ctx, tg)
+	if err != nil {
+		return err
+	}
+	defer inv.Release()
+	conn, ok := inv.Conn.(*agentclient.Conn)
+	if !ok {
+		return errs.E(errs.Internal, "session has no HTTP connection")
+	}
+	timeout := time.Duration(s.cfg.InvokeTimeout)
+	if timeout == 0 {
+		timeout = 15 * time.Minute
+	}
+	actx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(actx, http.MethodPost, agentclient.BaseURL+inv.Path, body)
+	if err != nil {
+		return err
+	}
+	req.ContentLength = r.ContentLength
+	s.agentHeaders(req.Header, r.Header, tg.SessionID, inv.Allow)
+	resp, err := conn.Do(req)
+	if err != nil {
+		return s.agentFailure(ctx, inv, err, timeout)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) //nolint:errcheck // body is dropped, as AWS does
+		return errs.E(errs.RuntimeClient, "Received error (%d) from runtime. Please check your CloudWatch logs for more information", resp.StatusCode)
+	}
+	h := w.Header()
+	for _, k := range echoHeaders {
+		if v := resp.Header.Get(k); v != "" {
+			h.Set(k, v)
+		}
+	}
+	if h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "application/octet-stream")
+	}
+	h.Set(hSession, tg.SessionID)
+	h.Set(hEndpoint, "/runtimes/"+url.PathEscape(inv.RuntimeARN)+"/invocations")
+	if resp.ContentLength >= 0 {
+		h.Set("Content-Length", itoa64(resp.ContentLength))
+	}
+	w.WriteHeader(http.StatusOK)
+	return relay(w, resp.Body, inv)
+}
+
+// relay copies the agent's body to the caller, flushing every chunk so
+// streamed events reach the caller as they are produced.
+func relay(w http.ResponseWriter, body io.Reader, inv *runtime.Invocation) error {
+	rc := http.NewResponseController(w)
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := body.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return nil // caller went away; nothing more to say
+			}
+			rc.Flush() //nolint:errcheck // best effort
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			// The status is already sent: end the stream; a broken agent
+			// connection means the session is gone.
+			inv.Fail("response stream broke: " + err.Error())
+			panic(http.ErrAbortHandler)
+		}
+	}
+}
+
+// agentFailure maps a failed round trip to the AgentCore error and ends the
+// session so the next request starts a fresh environment.
+func (s *Server) agentFailure(ctx context.Context, inv *runtime.Invocation, err error, timeout time.Duration) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return errs.E(errs.Timeout, "The runtime did not respond within %s", timeout)
+	}
+	inv.Fail("request failed: " + err.Error())
+	return errs.E(errs.RuntimeClient, "Received error (connection failed) from runtime: the agent closed the connection or exited. Please check the session logs for more information")
+}
+
+// agentHeaders builds the headers the agent receives (agent contract §4.1).
+func (s *Server) agentHeaders(out, in http.Header, sessionID string, allow []string) {
+	for _, k := range passHeaders {
+		if v := in.Values(k); len(v) > 0 {
+			out[k] = v
+		}
+	}
+	for k, v := range in {
+		if strings.HasPrefix(strings.ToLower(k), hCustom) {
+			out[k] = v
+		}
+	}
+	for _, name := range allow {
+		if v := in.Values(name); len(v) > 0 {
+			out[http.CanonicalHeaderKey(name)] = v
+		}
+	}
+	out.Set(hSession, sessionID)
+	out.Set(hRequest, uuid.NewString())
+}
+
+func (s *Server) stopRuntimeSession(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	tg := target(r, p)
+	if tg.SessionID == "" {
+		return errs.Field("runtimeSessionId", "the X-Amzn-Bedrock-AgentCore-Runtime-Session-Id header is required")
+	}
+	if err := s.cfg.Runtime.StopSession(ctx, tg); err != nil {
+		return err
+	}
+	w.Header().Set(hSession, tg.SessionID)
+	return writeJSON(w, http.StatusOK, map[string]any{})
+}
+
+func itoa64(n int64) string { return strconvFormat(n) }

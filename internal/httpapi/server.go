@@ -1,0 +1,107 @@
+// Package httpapi is the AWS HTTP surface of agentcore: both restJson1
+// planes (bedrock-agentcore and bedrock-agentcore-control) on one listener,
+// plus the documented /_agentcore/ extensions. One route table (routes.go),
+// one error table (errors.go).
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/agentcore-dev/agentcore/internal/artifact"
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/idempotency"
+	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/tagging"
+	"github.com/agentcore-dev/agentcore/internal/tenant"
+	"github.com/google/uuid"
+)
+
+// Config wires the services the API serves.
+type Config struct {
+	Runtime     *runtime.Service
+	Sessions    *runtime.Sessions
+	Tags        *tagging.Service
+	Idempotency *idempotency.Service
+	Artifacts   artifact.Store
+	Logger      *slog.Logger
+	// Tenant is the account and region requests act in until SigV4
+	// authentication maps access keys to accounts.
+	Tenant tenant.Tenant
+	// MaxPayload bounds InvokeAgentRuntime bodies (AgentCore: 100 MB).
+	MaxPayload int64
+	// InvokeTimeout bounds the wait for the agent's answer (AgentCore: 15 min).
+	InvokeTimeout int64 // nanoseconds; 0 = 15 minutes
+}
+
+// Server is the http.Handler for the whole API.
+type Server struct {
+	cfg    Config
+	log    *slog.Logger
+	router *router
+}
+
+// New builds the server.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxPayload == 0 {
+		cfg.MaxPayload = 100_000_000
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger.With("component", "httpapi")}
+	s.router = newRouter(s.routes())
+	return s
+}
+
+// Ops lists the routed operations.
+func (s *Server) Ops() []string { return s.router.Ops() }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	reqID := uuid.NewString()
+	w.Header().Set("X-Amzn-Requestid", reqID)
+	op := "unknown"
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic in handler", "op", op, "panic", v)
+			writeError(w, s.log, op, fmt.Errorf("panic: %v", v))
+		}
+	}()
+	ctx := tenant.With(r.Context(), s.cfg.Tenant)
+	ctx = context.WithValue(ctx, requestIDKey{}, reqID)
+	path := r.URL.EscapedPath()
+	if strings.HasPrefix(path, "/_agentcore/") {
+		op = "extension"
+		if err := s.extension(ctx, w, r.WithContext(ctx)); err != nil {
+			writeError(w, s.log, op, err)
+		}
+		return
+	}
+	rt, p, pathOnly := s.router.match(r.Method, path)
+	if rt == nil {
+		if pathOnly {
+			writeError(w, s.log, op, errs.E(errs.UnknownOperation, "method %s is not supported on %s", r.Method, path))
+			return
+		}
+		writeError(w, s.log, op, errs.E(errs.UnknownOperation, "no AgentCore operation matches %s %s", r.Method, path))
+		return
+	}
+	op = rt.Op
+	if err := rt.H(ctx, w, r.WithContext(ctx), p); err != nil {
+		writeError(w, s.log, op, err)
+	}
+}
+
+type requestIDKey struct{}
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}

@@ -1,0 +1,198 @@
+package runtime
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/agentcore-dev/agentcore/internal/errs"
+)
+
+// maxZipBytes bounds an uploaded code artifact (AgentCore allows 250 MB).
+const maxZipBytes = 250 << 20
+
+// bundleDir is where version v of a runtime is unpacked.
+func (s *Service) bundleDir(acct, id string, v int) string {
+	return filepath.Join(s.dataDir, "bundles", acct, id, fmt.Sprint(v))
+}
+
+// unpack fetches the code zip, checks it and extracts it into dir. Every
+// failure is a ValidationException naming what is wrong; dir is removed.
+func (s *Service) unpack(ctx context.Context, cc *CodeConfiguration, dir string) (err error) {
+	loc := cc.Code.S3
+	rc, size, err := s.artifacts.Open(ctx, loc.Bucket, loc.Prefix)
+	if errs.KindOf(err) == errs.NotFound {
+		return errs.Field("agentRuntimeArtifact.codeConfiguration.code.s3", "code artifact s3://%s/%s does not exist in the artifact store", loc.Bucket, loc.Prefix)
+	}
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	if size > maxZipBytes {
+		return errs.Field("agentRuntimeArtifact.codeConfiguration.code.s3", "code artifact is %d bytes; the limit is %d", size, maxZipBytes)
+	}
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return errs.Field("agentRuntimeArtifact.codeConfiguration.code.s3", "code artifact s3://%s/%s is not a valid zip file: %v", loc.Bucket, loc.Prefix, err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(dir)
+		}
+	}()
+	if err := extract(zr, dir); err != nil {
+		return errs.Field("agentRuntimeArtifact.codeConfiguration.code.s3", "code artifact cannot be unpacked: %v", err)
+	}
+	if _, err := resolveEntry(cc, dir); err != nil {
+		return err
+	}
+	return nil
+}
+
+func extract(zr *zip.Reader, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	var total int64
+	for _, f := range zr.File {
+		name := filepath.Clean(f.Name)
+		if filepath.IsAbs(name) || name == ".." || strings.HasPrefix(name, "../") {
+			return fmt.Errorf("entry %q escapes the archive", f.Name)
+		}
+		dst := filepath.Join(dir, name)
+		if f.FileInfo().IsDir() {
+			if err := os.MkdirAll(dst, 0o755); err != nil {
+				return err
+			}
+			continue
+		}
+		if f.Mode()&os.ModeSymlink != 0 {
+			continue // symlinks could point outside the bundle
+		}
+		total += int64(f.UncompressedSize64)
+		if total > 4*maxZipBytes {
+			return fmt.Errorf("archive expands beyond %d bytes", 4*maxZipBytes)
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		mode := os.FileMode(0o644)
+		if f.Mode()&0o111 != 0 {
+			mode = 0o755
+		}
+		if err := writeEntry(f, dst, mode); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeEntry(f *zip.File, dst string, mode os.FileMode) error {
+	r, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	w, err := os.OpenFile(dst, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, mode)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(w, r); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close()
+}
+
+// resolveEntry returns the argv that starts the agent in dir.
+func resolveEntry(cc *CodeConfiguration, dir string) ([]string, error) {
+	ep := cc.EntryPoint
+	main := ep[len(ep)-1]
+	p := filepath.Join(dir, filepath.Clean("/"+main))
+	st, err := os.Stat(p)
+	if err != nil || st.IsDir() {
+		return nil, errs.Field("agentRuntimeArtifact.codeConfiguration.entryPoint", "entry point %q is not a file in the code artifact", main)
+	}
+	var argv []string
+	switch {
+	case len(ep) == 2:
+		argv = []string{ep[0], main} // e.g. opentelemetry-instrument agent.py
+	case strings.HasSuffix(main, ".py"):
+		argv = []string{pythonFor(cc.Runtime), main}
+	case strings.HasSuffix(main, ".js"), strings.HasSuffix(main, ".mjs"), strings.HasSuffix(main, ".cjs"):
+		argv = []string{"node", main}
+	case st.Mode()&0o111 != 0:
+		argv = []string{main} // a prebuilt binary (e.g. a Go agent)
+	case strings.HasPrefix(cc.Runtime, "PYTHON"):
+		argv = []string{pythonFor(cc.Runtime), main}
+	default:
+		argv = []string{"node", main}
+	}
+	if len(ep) == 2 && strings.HasPrefix(cc.Runtime, "PYTHON") && strings.HasSuffix(main, ".py") {
+		// Console scripts installed into the bundle live in .deps/bin.
+		if _, err := os.Stat(filepath.Join(dir, ".deps", "bin", ep[0])); err == nil {
+			argv[0] = filepath.Join(dir, ".deps", "bin", ep[0])
+		}
+	}
+	return argv, nil
+}
+
+// pythonFor picks the interpreter for a managed runtime, falling back to
+// python3 when that minor version is not installed.
+func pythonFor(rt string) string {
+	if strings.HasPrefix(rt, "PYTHON_3_") {
+		name := "python3." + strings.TrimPrefix(rt, "PYTHON_3_")
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return "python3"
+}
+
+// installDeps installs requirements.txt / package.json into the bundle once
+// per version. Output goes to dir/.install.log.
+func installDeps(ctx context.Context, cc *CodeConfiguration, dir string) error {
+	logf, err := os.Create(filepath.Join(dir, ".install.log"))
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	run := func(name string, args ...string) error {
+		cmd := exec.CommandContext(ctx, name, args...)
+		cmd.Dir = dir
+		cmd.Stdout, cmd.Stderr = logf, logf
+		if err := cmd.Run(); err != nil {
+			tail, _ := os.ReadFile(logf.Name())
+			if len(tail) > 600 {
+				tail = tail[len(tail)-600:]
+			}
+			return fmt.Errorf("%s %s failed: %v: %s", name, strings.Join(args, " "), err, strings.TrimSpace(string(tail)))
+		}
+		return nil
+	}
+	if strings.HasPrefix(cc.Runtime, "PYTHON") && exists(filepath.Join(dir, "requirements.txt")) {
+		py := pythonFor(cc.Runtime)
+		if err := run(py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input",
+			"--target", filepath.Join(dir, ".deps"), "-r", "requirements.txt"); err != nil {
+			return err
+		}
+	}
+	if cc.Runtime == "NODE_22" && exists(filepath.Join(dir, "package.json")) && !exists(filepath.Join(dir, "node_modules")) {
+		if err := run("npm", "install", "--omit=dev", "--no-audit", "--no-fund"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func exists(p string) bool { _, err := os.Stat(p); return err == nil }

@@ -1,0 +1,250 @@
+package runtime
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/sandbox"
+	"github.com/agentcore-dev/agentcore/internal/tenant"
+)
+
+// Target names what an invocation addresses.
+type Target struct {
+	ARN       string // runtime ARN, runtime-endpoint ARN, or runtime id with AccountID
+	AccountID string // accountId query parameter, optional
+	Qualifier string // endpoint name or version number; "" = DEFAULT
+	SessionID string // runtimeSessionId (33-256 chars)
+}
+
+// Invocation is a resolved, leased invocation target.
+type Invocation struct {
+	*Lease
+	RuntimeARN string
+	Path       string   // HTTP path on the agent (/invocations, /mcp, /)
+	Allow      []string // lower-cased allow-listed request headers
+}
+
+var bareIDRE = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9_]{0,99}-[a-zA-Z0-9]{10}$`)
+
+// ValidateSessionID checks a runtimeSessionId.
+func ValidateSessionID(id string) error {
+	if len(id) < 33 || len(id) > 256 {
+		return errs.Field("runtimeSessionId", "runtimeSessionId must be 33 to 256 characters long (got %d)", len(id))
+	}
+	return nil
+}
+
+// resolve finds the runtime and the endpoint or version a target names.
+func (s *Service) resolve(ctx context.Context, tg Target) (acct, id, epName string, version int, err error) {
+	t, err := tenant.From(ctx)
+	if err != nil {
+		return "", "", "", 0, err
+	}
+	acct = t.Account
+	if p, perr := ParseRuntimeARN(tg.ARN); perr == nil {
+		if p.Account != t.Account || p.Region != t.Region {
+			return "", "", "", 0, errs.E(errs.NotFound, "agent runtime %s not found in account %s region %s", tg.ARN, t.Account, t.Region)
+		}
+		id, epName = p.RuntimeID, p.Endpoint
+	} else if bareIDRE.MatchString(tg.ARN) && (tg.AccountID == "" || tg.AccountID == t.Account) {
+		id = tg.ARN
+	} else {
+		return "", "", "", 0, perr
+	}
+	q := tg.Qualifier
+	switch {
+	case q == "":
+	case epName != "" && q != epName:
+		return "", "", "", 0, errs.Field("qualifier", "qualifier %q does not match the endpoint ARN's endpoint %q", q, epName)
+	case versionRE.MatchString(q):
+		version, _ = strconv.Atoi(q)
+	case nameRE.MatchString(q):
+		epName = q
+	default:
+		return "", "", "", 0, errs.Field("qualifier", "qualifier %q is neither an endpoint name nor a version number", q)
+	}
+	if epName == "" && version == 0 {
+		epName = DefaultEndpoint
+	}
+	return acct, id, epName, version, nil
+}
+
+// liveVersion returns the version an endpoint serves.
+func (s *Service) liveVersion(ctx context.Context, acct, id, epName string) (int, error) {
+	ep, err := s.repo.endpoint(ctx, acct, id, epName)
+	if err != nil {
+		if _, rerr := s.repo.runtime(ctx, acct, id); rerr != nil {
+			return 0, rerr
+		}
+		return 0, errs.E(errs.NotFound, "endpoint (qualifier) %s of agent runtime %s not found", epName, id)
+	}
+	if ep.LiveVersion == 0 {
+		return 0, notReady("endpoint "+epName, ep.Status, ep.FailureReason)
+	}
+	return ep.LiveVersion, nil
+}
+
+// Invoke resolves the target and leases its session, starting it if needed.
+func (s *Service) Invoke(ctx context.Context, tg Target) (*Invocation, error) {
+	if err := ValidateSessionID(tg.SessionID); err != nil {
+		return nil, err
+	}
+	acct, id, epName, version, err := s.resolve(ctx, tg)
+	if err != nil {
+		return nil, err
+	}
+	if version == 0 {
+		if version, err = s.liveVersion(ctx, acct, id, epName); err != nil {
+			return nil, err
+		}
+	}
+	var inv Invocation
+	lease, err := s.sessions.Acquire(ctx, acct, id, tg.SessionID, version, func() (*Launch, error) {
+		return s.launch(ctx, acct, id, version, tg.SessionID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	inv.Lease = lease
+	inv.RuntimeARN = RuntimeARN(tenantRegion(ctx), acct, id)
+	inv.Path, inv.Allow = lease.Path, lease.Allow
+	return &inv, nil
+}
+
+// StopSession ends a running session.
+func (s *Service) StopSession(ctx context.Context, tg Target) error {
+	if err := ValidateSessionID(tg.SessionID); err != nil {
+		return err
+	}
+	acct, id, epName, version, err := s.resolve(ctx, tg)
+	if err != nil {
+		return err
+	}
+	if version == 0 {
+		if _, err := s.liveVersion(ctx, acct, id, epName); err != nil && errs.KindOf(err) != errs.Conflict {
+			return err
+		}
+	}
+	return s.sessions.Stop(ctx, acct, id, tg.SessionID)
+}
+
+func tenantRegion(ctx context.Context) string {
+	t, _ := tenant.From(ctx)
+	return t.Region
+}
+
+// launch builds the sandbox spec for a new session of version n.
+func (s *Service) launch(ctx context.Context, acct, id string, n int, sessionID string) (*Launch, error) {
+	rt, err := s.repo.runtime(ctx, acct, id)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.repo.version(ctx, acct, id, n)
+	if err != nil {
+		return nil, err
+	}
+	if v.Status != StatusReady {
+		return nil, notReady(fmt.Sprintf("version %d of agent runtime %s", n, id), v.Status, v.FailureReason)
+	}
+	cc := v.Config.Artifact.Code
+	if cc == nil {
+		return nil, errs.E(errs.RuntimeClient, "container images are not supported by the %s sandbox driver", s.sessions.DriverName())
+	}
+	dir := s.bundleDir(acct, id, n)
+	argv, err := resolveEntry(cc, dir)
+	if err != nil {
+		return nil, err
+	}
+	L := &Launch{Protocol: "HTTP", Port: 8080}
+	path := "/invocations"
+	if pc := v.Config.ProtocolConfiguration; pc != nil {
+		L.Protocol = pc.ServerProtocol
+		switch pc.ServerProtocol {
+		case "MCP":
+			L.Port, path = 8000, "/mcp"
+		case "A2A":
+			L.Port, path = 9000, "/"
+		}
+		if pc.Port != nil {
+			L.Port = *pc.Port
+		}
+		if pc.Path != "" {
+			path = pc.Path
+		}
+	}
+	if lc := v.Config.LifecycleConfiguration; lc != nil {
+		if lc.IdleRuntimeSessionTimeout != nil {
+			L.Idle = time.Duration(*lc.IdleRuntimeSessionTimeout) * time.Second
+		}
+		if lc.MaxLifetime != nil {
+			L.MaxLife = time.Duration(*lc.MaxLifetime) * time.Second
+		}
+	}
+	home := filepath.Join(s.dataDir, "sessions", hashID(acct+"/"+id+"/"+sessionID))
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		return nil, err
+	}
+	logf, err := os.OpenFile(filepath.Join(home, "agent.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	L.Cleanup = func() { logf.Close() }
+	L.Spec = sandbox.Spec{
+		ID: hashID(acct + "/" + id + "/" + sessionID), Command: argv, Dir: dir,
+		Env: s.agentEnv(rt, v, dir, home), Ports: []int{L.Port}, Stdout: logf, Stderr: logf,
+	}
+	var allow []string
+	if h := v.Config.RequestHeaderConfiguration; h != nil {
+		for _, name := range h.RequestHeaderAllowlist {
+			allow = append(allow, strings.ToLower(name))
+		}
+	}
+	L.Path, L.Allow = path, allow
+	return L, nil
+}
+
+// agentEnv is the environment every agent process gets.
+func (s *Service) agentEnv(rt *Runtime, v *Version, dir, home string) []string {
+	p, _ := ParseRuntimeARN(rt.ARN)
+	env := map[string]string{
+		"PATH":                  filepath.Join(dir, ".deps", "bin") + ":" + os.Getenv("PATH"),
+		"HOME":                  home,
+		"TMPDIR":                home,
+		"LANG":                  "C.UTF-8",
+		"PYTHONUNBUFFERED":      "1",
+		"PYTHONPATH":            filepath.Join(dir, ".deps"),
+		"NODE_PATH":             filepath.Join(dir, "node_modules"),
+		"DOCKER_CONTAINER":      "1",
+		"AWS_REGION":            p.Region,
+		"AWS_DEFAULT_REGION":    p.Region,
+		"AGENTCORE_RUNTIME_ARN": rt.ARN,
+		"OTEL_RESOURCE_ATTRIBUTES": "service.name=" + rt.Name + ",cloud.resource_id=" + rt.ARN +
+			",cloud.region=" + p.Region + ",cloud.account.id=" + p.Account,
+		"OTEL_SERVICE_NAME": rt.Name,
+	}
+	for k, val := range s.agentExtraEnv {
+		env[k] = val
+	}
+	for k, val := range v.Config.EnvironmentVariables {
+		env[k] = val
+	}
+	out := make([]string, 0, len(env))
+	for k, val := range env {
+		out = append(out, k+"="+val)
+	}
+	return out
+}
+
+func hashID(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:12])
+}

@@ -1,0 +1,105 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/store"
+)
+
+func decode[T any](b []byte) (*T, error) {
+	var v T
+	if err := json.Unmarshal(b, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+func accountOfKey(key string) string {
+	acct, _, _ := strings.Cut(key, "/")
+	return acct
+}
+
+// startPrepare installs a version's dependencies in the background and then
+// marks it READY (or failed) and moves endpoints that target it.
+func (s *Service) startPrepare(acct, id string, n int) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		ctx, cancel := context.WithTimeout(s.ctx, 30*time.Minute)
+		defer cancel()
+		var failure string
+		v, err := s.repo.version(ctx, acct, id, n)
+		if err != nil {
+			s.log.Warn("prepare: version vanished", "runtime", id, "version", n, "err", err)
+			return
+		}
+		if cc := v.Config.Artifact.Code; cc != nil {
+			start := time.Now()
+			if err := installDeps(ctx, cc, s.bundleDir(acct, id, n)); err != nil {
+				if s.ctx.Err() != nil {
+					return // shutting down; resumed by the next Open
+				}
+				failure = "installing dependencies: " + err.Error()
+			}
+			s.log.Info("dependencies installed", "runtime", id, "version", n, "took", time.Since(start), "failure", failure)
+		}
+		if err := s.finishPrepare(context.Background(), acct, id, n, failure); err != nil {
+			s.log.Error("prepare: record result", "runtime", id, "version", n, "err", err)
+		}
+	}()
+}
+
+func (s *Service) finishPrepare(ctx context.Context, acct, id string, n int, failure string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rt, err := s.repo.runtime(ctx, acct, id)
+	if err != nil {
+		return err // deleted meanwhile
+	}
+	v, err := s.repo.version(ctx, acct, id, n)
+	if err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	v.UpdatedAt = now
+	if failure == "" {
+		v.Status = StatusReady
+	} else {
+		v.Status, v.FailureReason = StatusCreateFailed, failure
+	}
+	if rt.LatestVersion == n {
+		rt.UpdatedAt = now
+		switch {
+		case failure == "":
+			rt.Status, rt.FailureReason = StatusReady, ""
+		case n == 1:
+			rt.Status, rt.FailureReason = StatusCreateFailed, failure
+		default:
+			rt.Status, rt.FailureReason = StatusUpdateFailed, failure
+		}
+	}
+	eps, _, err := list[Endpoint](ctx, s.repo.kv, tblEndpoint, runtimeKey(acct, id)+"/", Page{MaxResults: 1000})
+	if err != nil {
+		return err
+	}
+	ops := []store.Op{putOp(tblVersion, versionKey(acct, id, n), v), putOp(tblRuntime, runtimeKey(acct, id), rt)}
+	for _, ep := range eps {
+		if ep.TargetVersion != n || (ep.Status != StatusCreating && ep.Status != StatusUpdating) {
+			continue
+		}
+		ep.UpdatedAt = now
+		switch {
+		case failure == "":
+			ep.LiveVersion, ep.Status, ep.FailureReason = n, StatusReady, ""
+		case ep.LiveVersion == 0:
+			ep.Status, ep.FailureReason = StatusCreateFailed, failure
+		default:
+			ep.Status, ep.FailureReason = StatusUpdateFailed, failure
+		}
+		ops = append(ops, putOp(tblEndpoint, endpointKey(acct, id, ep.Name), ep))
+	}
+	return s.repo.kv.Txn(ctx, ops...)
+}

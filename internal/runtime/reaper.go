@@ -1,0 +1,98 @@
+package runtime
+
+import (
+	"context"
+	"time"
+)
+
+// reaper enforces idle timeouts and max lifetimes and polls /ping.
+func (s *Sessions) reaper() {
+	defer s.wg.Done()
+	tick := s.o.PingInterval / 2
+	if tick > time.Second {
+		tick = time.Second
+	}
+	if tick < 50*time.Millisecond {
+		tick = 50 * time.Millisecond
+	}
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case now := <-t.C:
+			s.sweep(now)
+		}
+	}
+}
+
+func (s *Sessions) sweep(now time.Time) {
+	type victim struct {
+		sess   *Session
+		reason string
+	}
+	var victims []victim
+	var ping []*Session
+	s.mu.Lock()
+	for _, sess := range s.m {
+		select {
+		case <-sess.ready:
+		default:
+			continue // still starting
+		}
+		if sess.err != nil || sess.stopped {
+			continue
+		}
+		switch {
+		case now.Sub(sess.Started) >= sess.maxLife:
+			victims = append(victims, victim{sess, "maxLifetime reached"})
+		case sess.inflight == 0 && !sess.busy && now.Sub(sess.lastActive) >= sess.idle:
+			victims = append(victims, victim{sess, "idle timeout"})
+		case sess.failures >= s.o.UnhealthyAfter:
+			victims = append(victims, victim{sess, "unhealthy: /ping failed"})
+		case !sess.pinging && now.Sub(sess.lastPing) >= s.o.PingInterval:
+			sess.pinging = true
+			ping = append(ping, sess)
+		}
+	}
+	s.mu.Unlock()
+	for _, v := range victims {
+		go s.stop(v.sess, v.reason)
+	}
+	for _, sess := range ping {
+		s.wg.Add(1)
+		go s.ping(sess)
+	}
+}
+
+func (s *Sessions) ping(sess *Session) {
+	defer s.wg.Done()
+	ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
+	res, err := sess.Conn.Ping(ctx)
+	cancel()
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess.pinging = false
+	sess.lastPing = now
+	if err != nil {
+		if s.ctx.Err() == nil {
+			sess.failures++
+		}
+		return
+	}
+	sess.failures = 0
+	wasBusy := sess.busy
+	sess.busy = res.Status == PingHealthyBusy
+	if wasBusy && !sess.busy {
+		// Idle time restarts when the agent stops being busy.
+		changed := now
+		if !res.LastUpdate.IsZero() && res.LastUpdate.Before(now) {
+			changed = res.LastUpdate
+		}
+		if changed.After(sess.lastActive) {
+			sess.lastActive = changed
+		}
+	}
+}

@@ -1,0 +1,212 @@
+package runtime
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/artifact"
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/store"
+	"github.com/agentcore-dev/agentcore/internal/tenant"
+)
+
+// Options configure the service.
+type Options struct {
+	DataDir   string
+	KV        store.KV
+	Artifacts artifact.Store
+	Sessions  *Sessions
+	Logger    *slog.Logger
+	// AgentEnv is added to every agent's environment (e.g. endpoint URLs
+	// pointing back at this server).
+	AgentEnv map[string]string
+	// OnDelete is called after a runtime is deleted (e.g. to drop its tags).
+	OnDelete func(ctx context.Context, arn string)
+}
+
+// Service implements the runtime control plane and invocation routing.
+type Service struct {
+	repo          repo
+	dataDir       string
+	artifacts     artifact.Store
+	sessions      *Sessions
+	log           *slog.Logger
+	onDelete      func(ctx context.Context, arn string)
+	agentExtraEnv map[string]string
+	now           func() time.Time
+
+	mu     sync.Mutex // serialises control-plane writes on this server
+	wg     sync.WaitGroup
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// New returns the service. Call Open to resume unfinished deployments.
+func New(o Options) *Service {
+	ctx, cancel := context.WithCancel(context.Background())
+	lg := o.Logger
+	if lg == nil {
+		lg = slog.New(slog.DiscardHandler)
+	}
+	return &Service{repo: repo{o.KV}, dataDir: o.DataDir, artifacts: o.Artifacts, sessions: o.Sessions,
+		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, now: time.Now, ctx: ctx, cancel: cancel}
+}
+
+// Open resumes preparation of versions left CREATING by a previous run.
+func (s *Service) Open(ctx context.Context) error {
+	items, err := s.repo.kv.List(ctx, tblVersion, "", "", 0)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		v, err := decode[Version](it.Value)
+		if err != nil || v.Status != StatusCreating {
+			continue
+		}
+		acct := accountOfKey(it.Key)
+		s.log.Info("resuming deployment", "runtime", v.RuntimeID, "version", v.Version)
+		s.startPrepare(acct, v.RuntimeID, v.Version)
+	}
+	return nil
+}
+
+// Close stops background work and every session.
+func (s *Service) Close(ctx context.Context) error {
+	s.cancel()
+	s.wg.Wait()
+	if s.sessions != nil {
+		s.sessions.Close(ctx)
+	}
+	return nil
+}
+
+// Exists reports whether a runtime or runtime endpoint ARN names a live resource.
+func (s *Service) Exists(ctx context.Context, arn string) bool {
+	p, err := ParseRuntimeARN(arn)
+	if err != nil {
+		return false
+	}
+	if p.Endpoint != "" {
+		_, err = s.repo.endpoint(ctx, p.Account, p.RuntimeID, p.Endpoint)
+	} else {
+		_, err = s.repo.runtime(ctx, p.Account, p.RuntimeID)
+	}
+	return err == nil
+}
+
+// Create creates a runtime, its version 1 and its DEFAULT endpoint.
+func (s *Service) Create(ctx context.Context, name string, cfg Config) (*RuntimeView, error) {
+	t, err := tenant.From(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := ValidateName("agentRuntimeName", name); err != nil {
+		return nil, err
+	}
+	if err := s.checkConfig(&cfg); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	id := name + "-" + randomSuffix(10)
+	rt := &Runtime{ID: id, Name: name, ARN: RuntimeARN(t.Region, t.Account, id), LatestVersion: 1, Status: StatusCreating,
+		WorkloadIdentityARN: workloadIdentityARN(t, name), CreatedAt: now, UpdatedAt: now}
+	v := &Version{RuntimeID: id, Version: 1, Config: cfg, Status: StatusCreating, CreatedAt: now, UpdatedAt: now}
+	ep := &Endpoint{RuntimeID: id, Name: DefaultEndpoint, ID: DefaultEndpoint, ARN: EndpointARN(t.Region, t.Account, id, DefaultEndpoint),
+		TargetVersion: 1, Status: StatusCreating, CreatedAt: now, UpdatedAt: now}
+	if err := s.materialize(ctx, t.Account, v); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	err = s.repo.kv.Txn(ctx,
+		createOp(tblName, nameKey(t.Account, name), id),
+		createOp(tblRuntime, runtimeKey(t.Account, id), rt),
+		createOp(tblVersion, versionKey(t.Account, id, 1), v),
+		createOp(tblEndpoint, endpointKey(t.Account, id, DefaultEndpoint), ep))
+	s.mu.Unlock()
+	if err != nil {
+		os.RemoveAll(s.bundleDir(t.Account, id, 1))
+		if errs.KindOf(err) == errs.Conflict {
+			return nil, errs.E(errs.Conflict, "an agent runtime named %s already exists", name)
+		}
+		return nil, err
+	}
+	s.log.Info("runtime created", "runtime", id, "arn", rt.ARN)
+	s.startPrepare(t.Account, id, 1)
+	return &RuntimeView{Runtime: *rt, Version: *v}, nil
+}
+
+// Update makes a new immutable version; the DEFAULT endpoint moves to it
+// once it is ready.
+func (s *Service) Update(ctx context.Context, id string, cfg Config) (*RuntimeView, error) {
+	t, err := tenant.From(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := ValidateID(id); err != nil {
+		return nil, err
+	}
+	if err := s.checkConfig(&cfg); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rt, err := s.repo.runtime(ctx, t.Account, id)
+	if err != nil {
+		return nil, err
+	}
+	if rt.Status == StatusCreating || rt.Status == StatusUpdating || rt.Status == StatusDeleting {
+		return nil, errs.E(errs.Conflict, "agent runtime %s is %s; wait until it is READY before updating it", id, rt.Status)
+	}
+	now := s.now().UTC()
+	n := rt.LatestVersion + 1
+	v := &Version{RuntimeID: id, Version: n, Config: cfg, Status: StatusCreating, CreatedAt: now, UpdatedAt: now}
+	if err := s.materialize(ctx, t.Account, v); err != nil {
+		return nil, err
+	}
+	rt.LatestVersion, rt.Status, rt.UpdatedAt, rt.FailureReason = n, StatusUpdating, now, ""
+	def, err := s.repo.endpoint(ctx, t.Account, id, DefaultEndpoint)
+	if err != nil {
+		return nil, err
+	}
+	def.TargetVersion, def.Status, def.UpdatedAt = n, StatusUpdating, now
+	err = s.repo.kv.Txn(ctx,
+		putOp(tblRuntime, runtimeKey(t.Account, id), rt),
+		createOp(tblVersion, versionKey(t.Account, id, n), v),
+		putOp(tblEndpoint, endpointKey(t.Account, id, DefaultEndpoint), def))
+	if err != nil {
+		os.RemoveAll(s.bundleDir(t.Account, id, n))
+		return nil, err
+	}
+	s.log.Info("runtime updated", "runtime", id, "version", n)
+	s.startPrepare(t.Account, id, n)
+	return &RuntimeView{Runtime: *rt, Version: *v}, nil
+}
+
+// checkConfig validates cfg and rejects artifacts this server cannot run.
+func (s *Service) checkConfig(cfg *Config) error {
+	if err := validateConfig(cfg); err != nil {
+		return err
+	}
+	if cfg.Artifact.Container != nil && (s.sessions == nil || !s.sessions.SupportsImages()) {
+		return errs.Field("agentRuntimeArtifact.containerConfiguration",
+			"container images need an isolating sandbox driver; this server runs the %q driver, which hosts codeConfiguration artifacts only", s.sessions.DriverName())
+	}
+	return nil
+}
+
+// materialize unpacks a version's code artifact (synchronously, so a bad zip
+// is rejected before anything is stored).
+func (s *Service) materialize(ctx context.Context, acct string, v *Version) error {
+	cc := v.Config.Artifact.Code
+	if cc == nil {
+		return nil
+	}
+	return s.unpack(ctx, cc, s.bundleDir(acct, v.RuntimeID, v.Version))
+}
+
+func workloadIdentityARN(t tenant.Tenant, name string) string {
+	return "arn:aws:bedrock-agentcore:" + t.Region + ":" + t.Account + ":workload-identity-directory/default/workload-identity/" + name
+}

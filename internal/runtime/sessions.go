@@ -1,0 +1,377 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/sandbox"
+)
+
+// Ping statuses an agent reports on /ping.
+const (
+	PingHealthy     = "Healthy"
+	PingHealthyBusy = "HealthyBusy"
+)
+
+// PingResult is one answer of the agent's health check.
+type PingResult struct {
+	Status     string
+	LastUpdate time.Time // zero when the agent does not report time_of_last_update
+}
+
+// AgentConn talks to one session's agent. The HTTP implementation lives in
+// internal/agentclient; it also offers a request relay the edge uses.
+type AgentConn interface {
+	Ping(ctx context.Context) (PingResult, error)
+	Close()
+}
+
+// Connector builds the AgentConn for a started instance.
+type Connector func(inst sandbox.Instance, port int, protocol string) AgentConn
+
+// SessionOptions configure the session manager.
+type SessionOptions struct {
+	Driver  sandbox.Driver
+	Connect Connector
+	Logger  *slog.Logger
+	// InitTimeout bounds start-up until /ping answers (AgentCore: 60 s).
+	InitTimeout time.Duration
+	// PingInterval is how often running sessions are health-checked.
+	PingInterval time.Duration
+	// DefaultIdle and DefaultMaxLifetime apply when a runtime's
+	// lifecycleConfiguration leaves them unset (AgentCore: 900 s and 8 h).
+	DefaultIdle, DefaultMaxLifetime time.Duration
+	// UnhealthyAfter is how many failed pings in a row end a session.
+	UnhealthyAfter int
+}
+
+// Launch is everything needed to start one session's environment.
+type Launch struct {
+	Spec     sandbox.Spec
+	Port     int      // contract port requests go to
+	Protocol string   // HTTP, MCP, A2A, AGUI
+	Path     string   // HTTP path of the agent's entry route
+	Allow    []string // lower-cased allow-listed request headers
+	Idle     time.Duration
+	MaxLife  time.Duration
+	Cleanup  func() // called once the environment is gone
+}
+
+// Session is one running agent environment bound to a runtimeSessionId.
+type Session struct {
+	ID        string
+	RuntimeID string
+	Version   int
+	Port      int
+	Protocol  string
+	Path      string
+	Allow     []string
+	Conn      AgentConn
+	Started   time.Time
+
+	key           string
+	inst          sandbox.Instance
+	ready         chan struct{}
+	err           error
+	idle, maxLife time.Duration
+	cleanup       func()
+
+	// guarded by Sessions.mu
+	inflight   int
+	lastActive time.Time
+	busy       bool
+	pinging    bool
+	lastPing   time.Time
+	failures   int
+	stopped    bool
+}
+
+// Instance returns the sandbox instance (for dialing extra ports).
+func (s *Session) Instance() sandbox.Instance { return s.inst }
+
+// Sessions owns every running session on this server.
+type Sessions struct {
+	o   SessionOptions
+	log *slog.Logger
+
+	mu sync.Mutex
+	m  map[string]*Session
+
+	wg     sync.WaitGroup
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+// NewSessions starts the manager and its reaper.
+func NewSessions(o SessionOptions) *Sessions {
+	if o.InitTimeout == 0 {
+		o.InitTimeout = 60 * time.Second
+	}
+	if o.PingInterval == 0 {
+		o.PingInterval = 2 * time.Second
+	}
+	if o.DefaultIdle == 0 {
+		o.DefaultIdle = 900 * time.Second
+	}
+	if o.DefaultMaxLifetime == 0 {
+		o.DefaultMaxLifetime = 8 * time.Hour
+	}
+	if o.UnhealthyAfter == 0 {
+		o.UnhealthyAfter = 3
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Sessions{o: o, log: o.Logger.With("component", "sessions"), m: map[string]*Session{}, ctx: ctx, cancel: cancel}
+	s.wg.Add(1)
+	go s.reaper()
+	return s
+}
+
+// DriverName names the sandbox driver in use.
+func (s *Sessions) DriverName() string { return s.o.Driver.Name() }
+
+// Capabilities reports the sandbox driver's capabilities.
+func (s *Sessions) Capabilities() sandbox.Capabilities { return s.o.Driver.Capabilities() }
+
+// SupportsImages reports whether container images can run (isolating drivers).
+func (s *Sessions) SupportsImages() bool {
+	_, ok := s.o.Driver.(interface{ SupportsImages() bool })
+	return ok
+}
+
+// Lease is one request's hold on a session; Release it when done.
+type Lease struct {
+	*Session
+	s    *Sessions
+	once sync.Once
+}
+
+// Release returns the session to idle accounting.
+func (l *Lease) Release() {
+	l.once.Do(func() {
+		l.s.mu.Lock()
+		l.inflight--
+		l.lastActive = time.Now()
+		l.s.mu.Unlock()
+	})
+}
+
+// Fail ends the session after a failed request (crash, broken connection),
+// so the next request with the same id gets a fresh environment.
+func (l *Lease) Fail(reason string) {
+	l.Release()
+	l.s.stop(l.Session, reason)
+}
+
+func sessionKey(acct, runtimeID, sessionID string) string {
+	return acct + "/" + runtimeID + "/" + sessionID
+}
+
+// Acquire returns a lease on the session, starting it with launch when it
+// does not exist. Start-up failures are RuntimeClient errors.
+func (s *Sessions) Acquire(ctx context.Context, acct, runtimeID, sessionID string, version int, launch func() (*Launch, error)) (*Lease, error) {
+	key := sessionKey(acct, runtimeID, sessionID)
+	s.mu.Lock()
+	if s.ctx.Err() != nil {
+		s.mu.Unlock()
+		return nil, errs.E(errs.Unavailable, "server is shutting down")
+	}
+	sess := s.m[key]
+	if sess == nil {
+		sess = &Session{ID: sessionID, RuntimeID: runtimeID, Version: version, key: key, ready: make(chan struct{}), lastActive: time.Now()}
+		s.m[key] = sess
+		s.wg.Add(1)
+		go s.start(sess, launch)
+	}
+	sess.inflight++
+	s.mu.Unlock()
+	l := &Lease{Session: sess, s: s}
+	select {
+	case <-sess.ready:
+	case <-ctx.Done():
+		l.Release()
+		return nil, ctx.Err()
+	}
+	if sess.err != nil {
+		l.Release()
+		return nil, sess.err
+	}
+	return l, nil
+}
+
+func (s *Sessions) start(sess *Session, launch func() (*Launch, error)) {
+	defer s.wg.Done()
+	err := s.boot(sess, launch)
+	if err != nil {
+		sess.err = err
+		s.mu.Lock()
+		if s.m[sess.key] == sess {
+			delete(s.m, sess.key)
+		}
+		s.mu.Unlock()
+		s.log.Warn("session start failed", "runtime", sess.RuntimeID, "session", sess.ID, "err", err)
+	}
+	close(sess.ready)
+}
+
+func (s *Sessions) boot(sess *Session, launch func() (*Launch, error)) error {
+	L, err := launch()
+	if err != nil {
+		return err
+	}
+	sess.Port, sess.Protocol, sess.Path, sess.Allow = L.Port, L.Protocol, L.Path, L.Allow
+	sess.idle, sess.maxLife, sess.cleanup = L.Idle, L.MaxLife, L.Cleanup
+	if sess.idle == 0 {
+		sess.idle = s.o.DefaultIdle
+	}
+	if sess.maxLife == 0 {
+		sess.maxLife = s.o.DefaultMaxLifetime
+	}
+	t0 := time.Now()
+	inst, err := s.o.Driver.Start(s.ctx, L.Spec)
+	if err != nil {
+		sess.runCleanup()
+		return errs.Wrap(errs.RuntimeClient, err, "Runtime initialization failed")
+	}
+	sess.inst = inst
+	sess.Conn = s.o.Connect(inst, L.Port, L.Protocol)
+	if err := s.waitReady(sess); err != nil {
+		sess.Conn.Close()
+		inst.Stop(context.Background())
+		sess.runCleanup()
+		return err
+	}
+	sess.Started = time.Now()
+	s.log.Info("session started", "runtime", sess.RuntimeID, "version", sess.Version, "session", sess.ID, "took", time.Since(t0))
+	s.wg.Add(1)
+	go s.watch(sess)
+	return nil
+}
+
+// waitReady polls the agent until it answers, exits, or InitTimeout passes.
+func (s *Sessions) waitReady(sess *Session) error {
+	deadline := time.NewTimer(s.o.InitTimeout)
+	defer deadline.Stop()
+	delay := 5 * time.Millisecond
+	for {
+		ctx, cancel := context.WithTimeout(s.ctx, time.Second)
+		_, err := sess.Conn.Ping(ctx)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-sess.inst.Done():
+			return errs.E(errs.RuntimeClient, "Runtime initialization failed: the agent process exited (%v) before answering /ping. Please check the session logs for more information", sess.inst.Err())
+		case <-deadline.C:
+			return errs.E(errs.RuntimeClient, "Runtime initialization time exceeded. Please make sure that initialization completes in %ds.", int(s.o.InitTimeout.Seconds()))
+		case <-s.ctx.Done():
+			return errs.E(errs.Unavailable, "server is shutting down")
+		case <-time.After(delay):
+		}
+		if delay < 100*time.Millisecond {
+			delay *= 2
+		}
+	}
+}
+
+// watch forgets the session when its process exits.
+func (s *Sessions) watch(sess *Session) {
+	defer s.wg.Done()
+	select {
+	case <-sess.inst.Done():
+		s.stop(sess, fmt.Sprintf("agent process exited: %v", sess.inst.Err()))
+	case <-s.ctx.Done():
+	}
+}
+
+// stop removes the session and tears its environment down.
+func (s *Sessions) stop(sess *Session, reason string) {
+	s.mu.Lock()
+	if sess.stopped {
+		s.mu.Unlock()
+		return
+	}
+	sess.stopped = true
+	if s.m[sess.key] == sess {
+		delete(s.m, sess.key)
+	}
+	s.mu.Unlock()
+	s.log.Info("session stopped", "runtime", sess.RuntimeID, "session", sess.ID, "reason", reason)
+	if sess.Conn != nil {
+		sess.Conn.Close()
+	}
+	if sess.inst != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		sess.inst.Stop(ctx)
+		cancel()
+	}
+	sess.runCleanup()
+}
+
+func (s *Session) runCleanup() {
+	if s.cleanup != nil {
+		s.cleanup()
+		s.cleanup = nil
+	}
+}
+
+// Stop ends one session; NotFound when it is not running.
+func (s *Sessions) Stop(ctx context.Context, acct, runtimeID, sessionID string) error {
+	s.mu.Lock()
+	sess := s.m[sessionKey(acct, runtimeID, sessionID)]
+	s.mu.Unlock()
+	if sess == nil {
+		return errs.E(errs.NotFound, "session %s of agent runtime %s is not running", sessionID, runtimeID)
+	}
+	<-sess.ready
+	s.stop(sess, "StopRuntimeSession")
+	return nil
+}
+
+// StopRuntime ends every session of a runtime.
+func (s *Sessions) StopRuntime(ctx context.Context, acct, runtimeID string) {
+	prefix := acct + "/" + runtimeID + "/"
+	s.mu.Lock()
+	var victims []*Session
+	for k, sess := range s.m {
+		if strings.HasPrefix(k, prefix) {
+			victims = append(victims, sess)
+		}
+	}
+	s.mu.Unlock()
+	for _, sess := range victims {
+		<-sess.ready
+		s.stop(sess, "runtime deleted")
+	}
+}
+
+// Count reports running sessions (for status and tests).
+func (s *Sessions) Count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.m)
+}
+
+// Close stops every session and the reaper.
+func (s *Sessions) Close(ctx context.Context) {
+	s.mu.Lock()
+	var all []*Session
+	for _, sess := range s.m {
+		all = append(all, sess)
+	}
+	s.mu.Unlock()
+	s.cancel()
+	for _, sess := range all {
+		<-sess.ready
+		s.stop(sess, "server shutting down")
+	}
+	s.wg.Wait()
+}

@@ -1,0 +1,132 @@
+// Package tagging implements TagResource, UntagResource and
+// ListTagsForResource for every taggable resource ARN.
+package tagging
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"strings"
+
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/store"
+)
+
+const table = "tags"
+
+var arnRE = regexp.MustCompile(`^arn:(?:[^:]+)?:bedrock-agentcore:[a-z0-9-]+:[0-9]{12}:([a-z-]+/[^/]+)(?:/[a-z-]+/[^/]+)*$`)
+
+// Exists reports whether a resource ARN names a live resource.
+type Exists func(ctx context.Context, arn string) bool
+
+// Service stores tags per ARN.
+type Service struct {
+	kv     store.KV
+	exists []Exists
+}
+
+// New returns the service; each checker recognises some resource types.
+func New(kv store.KV, exists ...Exists) *Service { return &Service{kv: kv, exists: exists} }
+
+// AddChecker registers another resource-existence check.
+func (s *Service) AddChecker(e Exists) { s.exists = append(s.exists, e) }
+
+func (s *Service) check(ctx context.Context, arn string) error {
+	if len(arn) < 20 || len(arn) > 1011 || !arnRE.MatchString(arn) {
+		return errs.Field("resourceArn", "resourceArn %q is not a taggable bedrock-agentcore ARN", arn)
+	}
+	for _, e := range s.exists {
+		if e(ctx, arn) {
+			return nil
+		}
+	}
+	return errs.E(errs.NotFound, "resource %s not found", arn)
+}
+
+// Validate checks a tag map without storing it.
+func Validate(tags map[string]string) error {
+	if len(tags) > 50 {
+		return errs.Field("tags", "at most 50 tags are allowed")
+	}
+	for k, v := range tags {
+		if k == "" || len(k) > 128 || strings.HasPrefix(strings.ToLower(k), "aws:") {
+			return errs.Field("tags", "tag key %q is not valid (1-128 characters, not starting with aws:)", k)
+		}
+		if len(v) > 256 {
+			return errs.Field("tags", "tag value for %q is longer than 256 characters", k)
+		}
+	}
+	return nil
+}
+
+// List returns the tags of a resource.
+func (s *Service) List(ctx context.Context, arn string) (map[string]string, error) {
+	if err := s.check(ctx, arn); err != nil {
+		return nil, err
+	}
+	return s.get(ctx, arn)
+}
+
+func (s *Service) get(ctx context.Context, arn string) (map[string]string, error) {
+	it, err := s.kv.Get(ctx, table, arn)
+	if errs.KindOf(err) == errs.NotFound {
+		return map[string]string{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]string{}
+	return m, json.Unmarshal(it.Value, &m)
+}
+
+// Tag adds or replaces tags.
+func (s *Service) Tag(ctx context.Context, arn string, tags map[string]string) error {
+	if err := s.check(ctx, arn); err != nil {
+		return err
+	}
+	return s.Set(ctx, arn, tags)
+}
+
+// Set merges tags on an ARN without an existence check (used right after a
+// resource is created).
+func (s *Service) Set(ctx context.Context, arn string, tags map[string]string) error {
+	if err := Validate(tags); err != nil {
+		return err
+	}
+	cur, err := s.get(ctx, arn)
+	if err != nil {
+		return err
+	}
+	for k, v := range tags {
+		cur[k] = v
+	}
+	if err := Validate(cur); err != nil {
+		return err
+	}
+	b, _ := json.Marshal(cur)
+	return s.kv.Txn(ctx, store.Op{Kind: store.OpPut, Table: table, Key: arn, Value: b})
+}
+
+// Untag removes tag keys.
+func (s *Service) Untag(ctx context.Context, arn string, keys []string) error {
+	if err := s.check(ctx, arn); err != nil {
+		return err
+	}
+	if len(keys) > 200 {
+		return errs.Field("tagKeys", "at most 200 tag keys are allowed")
+	}
+	cur, err := s.get(ctx, arn)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		delete(cur, k)
+	}
+	b, _ := json.Marshal(cur)
+	return s.kv.Txn(ctx, store.Op{Kind: store.OpPut, Table: table, Key: arn, Value: b})
+}
+
+// Forget drops all tags of a deleted resource.
+func (s *Service) Forget(ctx context.Context, arn string) {
+	s.kv.Txn(ctx, store.Op{Kind: store.OpDelete, Table: table, Key: arn, Revision: -1}) //nolint:errcheck // best effort
+}

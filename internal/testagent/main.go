@@ -1,0 +1,49 @@
+// Command testagent is the agent the platform's session tests deploy. It is built with the
+// sdk and answers JSON payloads according to their "action" field:
+//
+//	(default) / "echo"  {"echo": <payload>, "sessionId", "requestId", "pid", "count",
+//	                     "headers": <forwarded headers>, "env": {"DOCKER_CONTAINER", "AWS_REGION", <envKeys>...}}
+//	"count"             {"count": N, "pid": P}
+//	"stream"            SSE: n events (default 5) {"i": k, "t": <unix nanos>}, delayMs (default 100) apart
+//	"sleep"             sleeps ms, then {"slept": ms}
+//	"busy"              async task of `seconds` (ping says HealthyBusy), returns {"taskId": id} at once
+//	"error"             HTTP status `status` (default 500) with {"error": "requested error"}
+//	"crash"             os.Exit(3) mid-request
+//	"big"               a JSON body of exactly `bytes` bytes
+//
+// Every invocation increments the per-process counter reported as "count". Environment:
+// PORT (default 8080), TESTAGENT_START_DELAY_MS delays listening, TESTAGENT_NEVER_LISTEN=1
+// never listens.
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	agentcore "github.com/agentcore-dev/agentcore/sdk"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "testagent:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	log := agentcore.DefaultLogger().With("agent", "testagent")
+	if ms, err := strconv.Atoi(os.Getenv("TESTAGENT_START_DELAY_MS")); err == nil && ms > 0 {
+		log.Info("Delaying start", "ms", ms)
+		time.Sleep(time.Duration(ms) * time.Millisecond)
+	}
+	if os.Getenv("TESTAGENT_NEVER_LISTEN") == "1" {
+		log.Info("Never listening (TESTAGENT_NEVER_LISTEN=1)")
+		select {}
+	}
+	app := agentcore.New(agentcore.WithLogger(log))
+	agent := &agent{app: app, pid: os.Getpid()}
+	app.Entrypoint(agent.invoke)
+	return app.Run()
+}
