@@ -1,0 +1,258 @@
+// Package testenv starts real agentcore servers for tests and gives them AWS
+// SDK for Go v2 clients pointed at the server, plus helpers to build, zip,
+// upload and deploy agents.
+package testenv
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/server"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
+	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
+	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
+)
+
+// Env is one running server with clients.
+type Env struct {
+	T       testing.TB
+	Server  *server.Server
+	URL     string
+	DataDir string
+	Control *ctl.Client
+	Data    *bedrockagentcore.Client
+	Config  server.Config
+}
+
+// Fast is a config for tests: quick pings and start-up bounds.
+func Fast() server.Config {
+	return server.Config{PingInterval: 200 * time.Millisecond, InitTimeout: 20 * time.Second}
+}
+
+// Start runs a server with cfg (Listen and DataDir default to a free port and
+// a temp dir) and stops it when the test ends.
+func Start(t testing.TB, cfg server.Config) *Env {
+	t.Helper()
+	if cfg.Listen == "" {
+		cfg.Listen = "127.0.0.1:0"
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = t.TempDir()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+		if os.Getenv("AGENTCORE_TEST_LOG") != "" {
+			cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		}
+	}
+	srv, err := server.Start(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("start server: %v", err)
+	}
+	e := &Env{T: t, Server: srv, URL: srv.URL(), DataDir: cfg.DataDir, Config: cfg}
+	e.Control, e.Data = Clients(srv.URL())
+	t.Cleanup(func() { e.Stop() })
+	return e
+}
+
+// Stop closes the server (idempotent).
+func (e *Env) Stop() {
+	if e.Server == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	e.Server.Close(ctx)
+	e.Server = nil
+}
+
+// Clients returns SDK clients for a server URL (static test credentials, no retries).
+func Clients(url string) (*ctl.Client, *bedrockagentcore.Client) {
+	cfg := aws.Config{
+		Region:      "us-east-1",
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDAGENTCORETEST", "secret", ""),
+		Retryer:     func() aws.Retryer { return aws.NopRetryer{} },
+	}
+	c := ctl.NewFromConfig(cfg, func(o *ctl.Options) { o.BaseEndpoint = aws.String(url) })
+	d := bedrockagentcore.NewFromConfig(cfg, func(o *bedrockagentcore.Options) { o.BaseEndpoint = aws.String(url) })
+	return c, d
+}
+
+var (
+	buildMu    sync.Mutex
+	buildCache = map[string]string{}
+)
+
+// RepoRoot finds the module root from this source file.
+func RepoRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..")
+}
+
+// BuildGo builds the main package at pkg (relative to the repo root) into
+// a static binary once per test process and returns its path.
+func BuildGo(t testing.TB, pkg string) string {
+	t.Helper()
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	if p, ok := buildCache[pkg]; ok {
+		return p
+	}
+	dir, err := os.MkdirTemp("", "agentcore-build")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "bootstrap")
+	cmd := exec.Command("go", "build", "-o", out, "./"+pkg)
+	cmd.Dir = RepoRoot()
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+	}
+	buildCache[pkg] = out
+	return out
+}
+
+// Zip packs files (name → content, with executable mode for names in exec).
+func Zip(t testing.TB, files map[string][]byte, exec ...string) []byte {
+	t.Helper()
+	isExec := map[string]bool{}
+	for _, n := range exec {
+		isExec[n] = true
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, data := range files {
+		h := &zip.FileHeader{Name: name, Method: zip.Deflate}
+		h.SetMode(0o644)
+		if isExec[name] {
+			h.SetMode(0o755)
+		}
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// ZipDir packs a directory tree.
+func ZipDir(t testing.TB, dir string) []byte {
+	t.Helper()
+	files := map[string][]byte{}
+	var execs []string
+	err := filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		b, err := os.ReadFile(p)
+		files[filepath.ToSlash(rel)] = b
+		if info.Mode()&0o111 != 0 {
+			execs = append(execs, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Zip(t, files, execs...)
+}
+
+// Upload puts an artifact through the /_agentcore/artifacts extension.
+func (e *Env) Upload(t testing.TB, bucket, key string, data []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPut, e.URL+"/_agentcore/artifacts/"+bucket+"/"+key, bytes.NewReader(data))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("upload: %d %s", resp.StatusCode, b)
+	}
+}
+
+// TestAgentZip uploads the Go test agent (internal/testagent) and returns
+// its artifact location.
+func (e *Env) TestAgentZip(t testing.TB) *ctltypes.S3Location {
+	t.Helper()
+	bin, err := os.ReadFile(BuildGo(t, "internal/testagent"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := fmt.Sprintf("testagent-%d.zip", time.Now().UnixNano())
+	e.Upload(t, "agents", key, Zip(t, map[string][]byte{"bootstrap": bin}, "bootstrap"))
+	return &ctltypes.S3Location{Bucket: aws.String("agents"), Prefix: aws.String(key)}
+}
+
+// CodeArtifact builds the artifact union for a zip in the store.
+func CodeArtifact(loc *ctltypes.S3Location, rt ctltypes.AgentManagedRuntimeType, entry ...string) ctltypes.AgentRuntimeArtifact {
+	return &ctltypes.AgentRuntimeArtifactMemberCodeConfiguration{Value: ctltypes.CodeConfiguration{
+		Code: &ctltypes.CodeMemberS3{Value: *loc}, Runtime: rt, EntryPoint: entry,
+	}}
+}
+
+// RoleArn is a syntactically valid execution role.
+const RoleArn = "arn:aws:iam::123456789012:role/AgentRuntimeRole"
+
+// Deploy creates a runtime running the Go test agent and waits until READY.
+func (e *Env) Deploy(t testing.TB, name string, mod func(*ctl.CreateAgentRuntimeInput)) *ctl.CreateAgentRuntimeOutput {
+	t.Helper()
+	in := &ctl.CreateAgentRuntimeInput{
+		AgentRuntimeName:     aws.String(name),
+		AgentRuntimeArtifact: CodeArtifact(e.TestAgentZip(t), ctltypes.AgentManagedRuntimeTypePython312, "bootstrap"),
+		RoleArn:              aws.String(RoleArn),
+		NetworkConfiguration: &ctltypes.NetworkConfiguration{NetworkMode: ctltypes.NetworkModePublic},
+	}
+	if mod != nil {
+		mod(in)
+	}
+	out, err := e.Control.CreateAgentRuntime(context.Background(), in)
+	if err != nil {
+		t.Fatalf("CreateAgentRuntime: %v", err)
+	}
+	e.WaitReady(t, *out.AgentRuntimeId, 3*time.Minute)
+	return out
+}
+
+// WaitReady polls GetAgentRuntime until READY (fails on a *_FAILED status).
+func (e *Env) WaitReady(t testing.TB, id string, limit time.Duration) *ctl.GetAgentRuntimeOutput {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		out, err := e.Control.GetAgentRuntime(context.Background(), &ctl.GetAgentRuntimeInput{AgentRuntimeId: aws.String(id)})
+		if err != nil {
+			t.Fatalf("GetAgentRuntime: %v", err)
+		}
+		switch out.Status {
+		case ctltypes.AgentRuntimeStatusReady:
+			return out
+		case ctltypes.AgentRuntimeStatusCreateFailed, ctltypes.AgentRuntimeStatusUpdateFailed:
+			t.Fatalf("runtime %s: %s: %s", id, out.Status, aws.ToString(out.FailureReason))
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("runtime %s not READY after %s (status %s)", id, limit, out.Status)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
