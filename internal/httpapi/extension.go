@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/runtime"
 )
 
 func strconvFormat(n int64) string { return strconv.FormatInt(n, 10) }
@@ -18,13 +19,20 @@ func strconvFormat(n int64) string { return strconv.FormatInt(n, 10) }
 //
 //	PUT /_agentcore/artifacts/{bucket}/{key...}  upload a code zip (raw body)
 //	GET /_agentcore/artifacts/{bucket}/{key...}  read it back
-//	GET /_agentcore/health                       liveness
+//	GET /_agentcore/health                       liveness and sandbox driver
+//	GET /_agentcore/sessions                     running sessions of the account
 func (s *Server) extension(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
 	path := r.URL.EscapedPath()
 	switch {
 	case path == "/_agentcore/health":
 		return writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "sandbox": s.cfg.Sessions.Capabilities(),
 			"driver": s.cfg.Sessions.DriverName(), "sessions": s.cfg.Sessions.Count()})
+	case path == "/_agentcore/sessions" && r.Method == http.MethodGet:
+		sessions := s.cfg.Sessions.List(s.cfg.Tenant.Account)
+		if sessions == nil {
+			sessions = []runtime.SessionInfo{}
+		}
+		return writeJSON(w, http.StatusOK, map[string]any{"sessions": sessions})
 	case strings.HasPrefix(path, "/_agentcore/artifacts/"):
 		rest := strings.TrimPrefix(path, "/_agentcore/artifacts/")
 		bucket, key, ok := strings.Cut(rest, "/")

@@ -375,3 +375,30 @@ func (s *Sessions) Close(ctx context.Context) {
 	}
 	s.wg.Wait()
 }
+
+// SessionInfo is a snapshot of one running session.
+type SessionInfo struct {
+	RuntimeID  string    `json:"runtimeId"`
+	SessionID  string    `json:"sessionId"`
+	Version    int       `json:"version"`
+	Protocol   string    `json:"protocol"`
+	Started    time.Time `json:"startedAt"`
+	LastActive time.Time `json:"lastActiveAt"`
+	Busy       bool      `json:"healthyBusy"`
+	InFlight   int       `json:"inFlight"`
+}
+
+// List returns the running sessions of an account.
+func (s *Sessions) List(acct string) []SessionInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []SessionInfo
+	for k, sess := range s.m {
+		if !strings.HasPrefix(k, acct+"/") || sess.Started.IsZero() {
+			continue
+		}
+		out = append(out, SessionInfo{RuntimeID: sess.RuntimeID, SessionID: sess.ID, Version: sess.Version, Protocol: sess.Protocol,
+			Started: sess.Started, LastActive: sess.lastActive, Busy: sess.busy, InFlight: sess.inflight})
+	}
+	return out
+}
