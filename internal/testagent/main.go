@@ -40,7 +40,7 @@ func run() error {
 	}
 	if os.Getenv("TESTAGENT_NEVER_LISTEN") == "1" {
 		log.Info("Never listening (TESTAGENT_NEVER_LISTEN=1)")
-		select {}
+		time.Sleep(24 * time.Hour) // a bare select{} would be a deadlock panic
 	}
 	app := agentcore.New(agentcore.WithLogger(log))
 	agent := &agent{app: app, pid: os.Getpid()}
