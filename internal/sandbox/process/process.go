@@ -91,12 +91,25 @@ type instance struct {
 }
 
 func (in *instance) Dial(ctx context.Context, port int) (net.Conn, error) {
+	in.mu.Lock()
 	hp, ok := in.ports[port]
+	in.mu.Unlock()
 	if !ok {
 		return nil, fmt.Errorf("process: port %d not exposed", port)
 	}
 	var d net.Dialer
-	return d.DialContext(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(hp))
+	c, err := d.DialContext(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(hp))
+	if err == nil || hp == port {
+		return c, err
+	}
+	// The agent may ignore PORT and listen on the contract port itself.
+	if listeningPorts(in.cmd.Process.Pid)[port] {
+		in.mu.Lock()
+		in.ports[port] = port
+		in.mu.Unlock()
+		return d.DialContext(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(port))
+	}
+	return nil, err
 }
 
 func (in *instance) Done() <-chan struct{} { return in.done }

@@ -35,6 +35,9 @@ func main() {
 	if port == "" {
 		port = "8080"
 	}
+	if p := os.Getenv("FIXED_PORT"); p != "" {
+		port = p // an agent that ignores PORT
+	}
 	fmt.Println("agent starting")
 	http.HandleFunc("/ping", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "{\"status\":\"Healthy\"}") })
 	http.HandleFunc("/env", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, os.Getenv(r.URL.Query().Get("k"))) })
