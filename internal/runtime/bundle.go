@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 )
@@ -148,16 +149,30 @@ func resolveEntry(cc *CodeConfiguration, dir string) ([]string, error) {
 }
 
 // pythonFor picks the interpreter for a managed runtime, falling back to
-// python3 when that minor version is not installed.
+// python3 when that minor version is not installed (or is only a shim that
+// does not run, as pyenv leaves behind).
 func pythonFor(rt string) string {
 	if strings.HasPrefix(rt, "PYTHON_3_") {
 		name := "python3." + strings.TrimPrefix(rt, "PYTHON_3_")
-		if p, err := exec.LookPath(name); err == nil {
+		pyMu.Lock()
+		defer pyMu.Unlock()
+		if p, ok := pyCache[name]; ok {
 			return p
 		}
+		p := "python3"
+		if lp, err := exec.LookPath(name); err == nil && exec.Command(lp, "-c", "").Run() == nil {
+			p = lp
+		}
+		pyCache[name] = p
+		return p
 	}
 	return "python3"
 }
+
+var (
+	pyMu    sync.Mutex
+	pyCache = map[string]string{}
+)
 
 // installDeps installs requirements.txt / package.json into the bundle once
 // per version. Output goes to dir/.install.log.

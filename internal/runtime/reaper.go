@@ -44,13 +44,24 @@ func (s *Sessions) sweep(now time.Time) {
 		if sess.err != nil || sess.stopped {
 			continue
 		}
+		reason := ""
 		switch {
 		case now.Sub(sess.Started) >= sess.maxLife:
-			victims = append(victims, victim{sess, "maxLifetime reached"})
+			reason = "maxLifetime reached"
 		case sess.inflight == 0 && !sess.busy && now.Sub(sess.lastActive) >= sess.idle:
-			victims = append(victims, victim{sess, "idle timeout"})
+			reason = "idle timeout"
 		case sess.failures >= s.o.UnhealthyAfter:
-			victims = append(victims, victim{sess, "unhealthy: /ping failed"})
+			reason = "unhealthy: /ping failed"
+		}
+		if reason != "" {
+			// Detach now, under the lock, so no request leases a session
+			// that is about to be torn down.
+			if s.detachLocked(sess) {
+				victims = append(victims, victim{sess, reason})
+			}
+			continue
+		}
+		switch {
 		case !sess.pinging && now.Sub(sess.lastPing) >= s.o.PingInterval:
 			sess.pinging = true
 			ping = append(ping, sess)
@@ -58,7 +69,11 @@ func (s *Sessions) sweep(now time.Time) {
 	}
 	s.mu.Unlock()
 	for _, v := range victims {
-		go s.stop(v.sess, v.reason)
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			s.teardown(v.sess, v.reason)
+		}()
 	}
 	for _, sess := range ping {
 		s.wg.Add(1)

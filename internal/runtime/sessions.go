@@ -295,15 +295,27 @@ func (s *Sessions) watch(sess *Session) {
 // stop removes the session and tears its environment down.
 func (s *Sessions) stop(sess *Session, reason string) {
 	s.mu.Lock()
+	first := s.detachLocked(sess)
+	s.mu.Unlock()
+	if first {
+		s.teardown(sess, reason)
+	}
+}
+
+// detachLocked marks the session stopped and forgets it, so no new request
+// can lease it. It reports whether this call did it. s.mu must be held.
+func (s *Sessions) detachLocked(sess *Session) bool {
 	if sess.stopped {
-		s.mu.Unlock()
-		return
+		return false
 	}
 	sess.stopped = true
 	if s.m[sess.key] == sess {
 		delete(s.m, sess.key)
 	}
-	s.mu.Unlock()
+	return true
+}
+
+func (s *Sessions) teardown(sess *Session, reason string) {
 	s.log.Info("session stopped", "runtime", sess.RuntimeID, "session", sess.ID, "reason", reason)
 	if sess.Conn != nil {
 		sess.Conn.Close()
