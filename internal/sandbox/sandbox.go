@@ -27,6 +27,64 @@ type Spec struct {
 	Ports []int
 	// Stdout and Stderr receive the agent's output; nil discards it.
 	Stdout, Stderr io.Writer
+
+	// RootFS, when set, is the unpacked root filesystem of a container image
+	// (read-only; drivers add a writable layer per session). When empty,
+	// isolating drivers build a root from the host's system directories
+	// (/usr, /lib, /bin, /etc essentials) plus HostPaths, all read-only, and
+	// Dir mounted read-only at the same path.
+	RootFS string
+	// WorkDir is the working directory inside the environment (default Dir,
+	// or "/" for images).
+	WorkDir string
+	// HostPaths are extra host directories the agent needs read-only (e.g. the
+	// interpreter's installation prefix). Ignored when RootFS is set.
+	HostPaths []string
+	// Network is "PUBLIC" (egress to the outside world, never to the host's
+	// loopback or other sessions) or "NONE" (loopback only).
+	Network string
+	// Limits bound the environment's resources; zero fields take defaults.
+	Limits Limits
+}
+
+// Limits are per-session resource bounds.
+type Limits struct {
+	MemoryBytes int64 // default 2 GiB
+	CPUMillis   int   // CPU time in thousandths of a core; default 1000 (1 vCPU)
+	Pids        int   // max processes/threads; default 512
+}
+
+// Default limits.
+const (
+	DefaultMemoryBytes = 2 << 30
+	DefaultCPUMillis   = 1000
+	DefaultPids        = 512
+)
+
+// WithDefaults fills zero limits.
+func (l Limits) WithDefaults() Limits {
+	if l.MemoryBytes == 0 {
+		l.MemoryBytes = DefaultMemoryBytes
+	}
+	if l.CPUMillis == 0 {
+		l.CPUMillis = DefaultCPUMillis
+	}
+	if l.Pids == 0 {
+		l.Pids = DefaultPids
+	}
+	return l
+}
+
+// ImageDriver is implemented by drivers that can run container images
+// (Spec.RootFS).
+type ImageDriver interface {
+	SupportsImages() bool
+}
+
+// Availability is implemented by drivers that can tell whether the host can
+// run them; Available returns nil or the precise reason it cannot.
+type Availability interface {
+	Available() error
 }
 
 // Instance is a running session environment.
