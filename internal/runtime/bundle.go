@@ -159,14 +159,46 @@ func pythonFor(rt string) string {
 		if p, ok := pyCache[name]; ok {
 			return p
 		}
-		p := "python3"
-		if lp, err := exec.LookPath(name); err == nil && exec.Command(lp, "-c", "").Run() == nil {
-			p = lp
+		p := realPython("python3")
+		if lp, err := exec.LookPath(name); err == nil {
+			if rp := realPython(lp); rp != lp || exec.Command(lp, "-c", "").Run() == nil {
+				p = rp
+			}
 		}
 		pyCache[name] = p
 		return p
 	}
-	return "python3"
+	return realPython("python3")
+}
+
+// realPython resolves an interpreter name (possibly a pyenv shim) to the
+// executable it runs, so sandboxes can expose its installation read-only.
+func realPython(name string) string {
+	out, err := exec.Command(name, "-c", "import sys; print(sys.executable)").Output()
+	if p := strings.TrimSpace(string(out)); err == nil && filepath.IsAbs(p) {
+		return p
+	}
+	return name
+}
+
+// hostPaths lists the host directories an interpreter needs: the prefix it
+// is installed under (e.g. /root/.pyenv/versions/3.11.7), unless that is a
+// system directory every isolating driver exposes anyway.
+func hostPaths(argv0 string) []string {
+	p, err := exec.LookPath(argv0)
+	if err != nil {
+		return nil
+	}
+	if rp, err := filepath.EvalSymlinks(p); err == nil {
+		p = rp
+	}
+	prefix := filepath.Dir(filepath.Dir(p)) // .../bin/python3 -> ...
+	for _, sys := range []string{"/usr", "/bin", "/sbin", "/lib", "/lib64", "/"} {
+		if prefix == sys {
+			return nil
+		}
+	}
+	return []string{prefix}
 }
 
 var (

@@ -189,18 +189,23 @@ func (s *Service) launch(ctx context.Context, acct, id string, n int, sessionID 
 			L.MaxLife = time.Duration(*lc.MaxLifetime) * time.Second
 		}
 	}
-	home := filepath.Join(s.dataDir, "sessions", hashID(acct+"/"+id+"/"+sessionID))
-	if err := os.MkdirAll(home, 0o700); err != nil {
+	logDir := filepath.Join(s.dataDir, "logs", acct, id)
+	if err := os.MkdirAll(logDir, 0o700); err != nil {
 		return nil, err
 	}
-	logf, err := os.OpenFile(filepath.Join(home, "agent.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	logf, err := os.OpenFile(filepath.Join(logDir, hashID(sessionID)+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		return nil, err
 	}
 	L.Cleanup = func() { logf.Close() }
+	network := "PUBLIC"
+	if nc := v.Config.NetworkConfiguration; nc != nil && nc.NetworkMode != "PUBLIC" {
+		network = "NONE" // VPC attachment does not exist here: no egress at all
+	}
 	L.Spec = sandbox.Spec{
-		ID: hashID(acct + "/" + id + "/" + sessionID), Command: argv, Dir: dir,
-		Env: s.agentEnv(rt, v, dir, home), Ports: []int{L.Port}, Stdout: logf, Stderr: logf,
+		ID: hashID(acct + "/" + id + "/" + sessionID), Command: argv, Dir: dir, WorkDir: dir,
+		Env: s.agentEnv(rt, v, dir), Ports: []int{L.Port}, Stdout: logf, Stderr: logf,
+		HostPaths: hostPaths(argv[0]), Network: network, Limits: s.limits,
 	}
 	var allow []string
 	if h := v.Config.RequestHeaderConfiguration; h != nil {
@@ -213,12 +218,10 @@ func (s *Service) launch(ctx context.Context, acct, id string, n int, sessionID 
 }
 
 // agentEnv is the environment every agent process gets.
-func (s *Service) agentEnv(rt *Runtime, v *Version, dir, home string) []string {
+func (s *Service) agentEnv(rt *Runtime, v *Version, dir string) []string {
 	p, _ := ParseRuntimeARN(rt.ARN)
 	env := map[string]string{
 		"PATH":                  filepath.Join(dir, ".deps", "bin") + ":" + os.Getenv("PATH"),
-		"HOME":                  home,
-		"TMPDIR":                home,
 		"LANG":                  "C.UTF-8",
 		"PYTHONUNBUFFERED":      "1",
 		"PYTHONPATH":            filepath.Join(dir, ".deps"),

@@ -9,6 +9,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
@@ -23,6 +24,8 @@ type Options struct {
 	// AgentEnv is added to every agent's environment (e.g. endpoint URLs
 	// pointing back at this server).
 	AgentEnv map[string]string
+	// Limits bound every session's resources (zero = driver defaults).
+	Limits sandbox.Limits
 	// OnDelete is called after a runtime is deleted (e.g. to drop its tags).
 	OnDelete func(ctx context.Context, arn string)
 }
@@ -36,6 +39,7 @@ type Service struct {
 	log           *slog.Logger
 	onDelete      func(ctx context.Context, arn string)
 	agentExtraEnv map[string]string
+	limits        sandbox.Limits
 	now           func() time.Time
 
 	mu     sync.Mutex // serialises control-plane writes on this server
@@ -52,7 +56,7 @@ func New(o Options) *Service {
 		lg = slog.New(slog.DiscardHandler)
 	}
 	return &Service{repo: repo{o.KV}, dataDir: o.DataDir, artifacts: o.Artifacts, sessions: o.Sessions,
-		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, now: time.Now, ctx: ctx, cancel: cancel}
+		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, limits: o.Limits, now: time.Now, ctx: ctx, cancel: cancel}
 }
 
 // Open resumes preparation of versions left CREATING by a previous run.

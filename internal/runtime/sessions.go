@@ -142,8 +142,8 @@ func (s *Sessions) Capabilities() sandbox.Capabilities { return s.o.Driver.Capab
 
 // SupportsImages reports whether container images can run (isolating drivers).
 func (s *Sessions) SupportsImages() bool {
-	_, ok := s.o.Driver.(interface{ SupportsImages() bool })
-	return ok
+	d, ok := s.o.Driver.(sandbox.ImageDriver)
+	return ok && d.SupportsImages()
 }
 
 // Lease is one request's hold on a session; Release it when done.

@@ -162,3 +162,24 @@ func Names() []string {
 	sort.Strings(out)
 	return out
 }
+
+// Auto returns the first driver in order that builds and reports itself
+// available, with one line per driver saying why it was or was not chosen.
+func Auto(order []string) (Driver, []string, error) {
+	var why []string
+	for _, name := range order {
+		d, err := New(name, nil)
+		if err == nil {
+			if a, ok := d.(Availability); ok {
+				err = a.Available()
+			}
+		}
+		if err != nil {
+			why = append(why, fmt.Sprintf("%s: not available: %v", name, err))
+			continue
+		}
+		why = append(why, fmt.Sprintf("%s: available, chosen", name))
+		return d, why, nil
+	}
+	return nil, why, fmt.Errorf("no sandbox driver is available: %v", why)
+}

@@ -26,7 +26,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/tagging"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 
-	_ "github.com/agentcore-dev/agentcore/internal/sandbox/process" // the development driver
+	"github.com/agentcore-dev/agentcore/internal/builtins"
 )
 
 // Config is the server's configuration. Zero values take the defaults
@@ -35,7 +35,7 @@ type Config struct {
 	Listen   string // default 127.0.0.1:8765
 	DataDir  string // default ./.agentcore-data
 	Database string // "" = SQLite file in DataDir; postgres://... = PostgreSQL
-	Sandbox  string // sandbox driver; default "process"
+	Sandbox  string // sandbox driver name or "auto"; default "process"
 	Region   string // default us-east-1
 	Account  string // default 123456789012
 
@@ -44,6 +44,8 @@ type Config struct {
 	IdleTimeout   time.Duration // default idleRuntimeSessionTimeout; default 900s
 	MaxLifetime   time.Duration // default maxLifetime; default 8h
 	InvokeTimeout time.Duration // wait for the agent's answer; default 15m
+
+	Limits sandbox.Limits // per-session resource limits; zero = driver defaults
 
 	Logger *slog.Logger
 }
@@ -115,7 +117,25 @@ func openStore(ctx context.Context, cfg Config) (store.KV, error) {
 
 func (s *Server) build(ctx context.Context) error {
 	cfg := s.cfg
-	driver, err := sandbox.New(cfg.Sandbox, nil)
+	if err := checkLimits(cfg.Limits); err != nil {
+		return err
+	}
+	var driver sandbox.Driver
+	var err error
+	if cfg.Sandbox == "auto" {
+		var why []string
+		driver, why, err = sandbox.Auto(builtins.AutoOrder)
+		for _, line := range why {
+			cfg.Logger.Info("sandbox auto-selection", "result", line)
+		}
+	} else {
+		driver, err = sandbox.New(cfg.Sandbox, nil)
+		if a, ok := driver.(sandbox.Availability); err == nil && ok {
+			if aerr := a.Available(); aerr != nil {
+				err = fmt.Errorf("sandbox driver %q is not available on this host: %w", cfg.Sandbox, aerr)
+			}
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -149,6 +169,7 @@ func (s *Server) build(ctx context.Context) error {
 			"AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL": s.url,
 			"AGENTCORE_ENDPOINT":                         s.url,
 		},
+		Limits:   cfg.Limits,
 		OnDelete: tags.Forget,
 	})
 	tags.AddChecker(s.runtime.Exists)
@@ -193,4 +214,17 @@ func (s *Server) Close(ctx context.Context) error {
 		err = cerr
 	}
 	return err
+}
+
+// checkLimits rejects per-session limits outside what a session can use.
+func checkLimits(l sandbox.Limits) error {
+	switch {
+	case l.MemoryBytes != 0 && (l.MemoryBytes < 64<<20 || l.MemoryBytes > 1<<40):
+		return fmt.Errorf("session memory limit %d bytes is out of range (64 MiB to 1 TiB)", l.MemoryBytes)
+	case l.CPUMillis != 0 && (l.CPUMillis < 10 || l.CPUMillis > 1024*1000):
+		return fmt.Errorf("session CPU limit %d millicores is out of range (10 to 1024000)", l.CPUMillis)
+	case l.Pids != 0 && (l.Pids < 8 || l.Pids > 1<<20):
+		return fmt.Errorf("session pids limit %d is out of range (8 to 1048576)", l.Pids)
+	}
+	return nil
 }

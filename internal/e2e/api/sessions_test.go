@@ -182,7 +182,9 @@ func TestAgentErrorAndTimeouts(t *testing.T) {
 		t.Fatalf("silent agent: %v", err)
 	}
 	// An agent that never listens fails initialisation; the server keeps serving.
-	dead := *e.Deploy(t, "never_listens", func(in *ctl.CreateAgentRuntimeInput) { in.EnvironmentVariables = map[string]string{"TESTAGENT_NEVER_LISTEN": "1"} }).AgentRuntimeArn
+	dead := *e.Deploy(t, "never_listens", func(in *ctl.CreateAgentRuntimeInput) {
+		in.EnvironmentVariables = map[string]string{"TESTAGENT_NEVER_LISTEN": "1"}
+	}).AgentRuntimeArn
 	_, _, err = e.Invoke(bg, dead, testenv.SessionID("dead"), map[string]any{}, "")
 	if !isRuntimeClientError(err) || !strings.Contains(err.Error(), "initialization time exceeded") {
 		t.Fatalf("never-listening agent: %v", err)

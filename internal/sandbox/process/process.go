@@ -58,20 +58,29 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 		}
 		env = append(env, fmt.Sprintf("AGENTCORE_PORT_%d=%d", p, hp))
 	}
+	home, err := os.MkdirTemp("", "agentcore-session-")
+	if err != nil {
+		return nil, fmt.Errorf("process: session dir: %w", err)
+	}
+	env = append(env, "HOME="+home, "TMPDIR="+home)
 	argv0 := spec.Command[0]
 	if local := filepath.Join(spec.Dir, argv0); !filepath.IsAbs(argv0) && isExec(local) {
 		argv0 = local
 	}
 	cmd := exec.Command(argv0, spec.Command[1:]...)
 	cmd.Dir = spec.Dir
+	if spec.WorkDir != "" {
+		cmd.Dir = spec.WorkDir
+	}
 	cmd.Env = env
 	cmd.Stdout = spec.Stdout
 	cmd.Stderr = spec.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
+		os.RemoveAll(home)
 		return nil, fmt.Errorf("process: start %s: %w", spec.Command[0], err)
 	}
-	in := &instance{cmd: cmd, ports: ports, done: make(chan struct{})}
+	in := &instance{cmd: cmd, ports: ports, home: home, done: make(chan struct{})}
 	go func() {
 		err := cmd.Wait()
 		in.mu.Lock()
@@ -85,6 +94,7 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 type instance struct {
 	cmd   *exec.Cmd
 	ports map[int]int
+	home  string // per-session HOME/TMPDIR, wiped at Stop
 	done  chan struct{}
 	mu    sync.Mutex
 	err   error
@@ -134,7 +144,7 @@ func (in *instance) Stop(ctx context.Context) error {
 	}
 	_ = syscall.Kill(-pgid, syscall.SIGKILL)
 	<-in.done
-	return nil
+	return os.RemoveAll(in.home)
 }
 
 func freePort() (int, error) {
