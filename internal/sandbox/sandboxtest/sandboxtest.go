@@ -20,35 +20,6 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 )
 
-// agentSrc is a minimal contract agent: it listens on $PORT (or 8080),
-// answers /ping, echoes an env var on /env, and exits on /exit.
-const agentSrc = `package main
-
-import (
-	"fmt"
-	"net/http"
-	"os"
-)
-
-func main() {
-	port := os.Getenv("PORT")
-	if port == "" {
-		port = "8080"
-	}
-	if p := os.Getenv("FIXED_PORT"); p != "" {
-		port = p // an agent that ignores PORT
-	}
-	fmt.Println("agent starting")
-	http.HandleFunc("/ping", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "{\"status\":\"Healthy\"}") })
-	http.HandleFunc("/env", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, os.Getenv(r.URL.Query().Get("k"))) })
-	http.HandleFunc("/pid", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, os.Getpid()) })
-	http.HandleFunc("/exit", func(w http.ResponseWriter, r *http.Request) { os.Exit(7) })
-	if err := http.ListenAndServe(":"+port, nil); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-}
-`
 
 var (
 	buildOnce sync.Once
