@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/agentclient"
@@ -104,11 +105,16 @@ func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 	return relay(w, resp.Body, inv)
 }
 
+// relayBufs recycles relay buffers (one per in-flight invocation).
+var relayBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
 // relay copies the agent's body to the caller, flushing every chunk so
 // streamed events reach the caller as they are produced.
 func relay(w http.ResponseWriter, body io.Reader, inv *runtime.Invocation) error {
 	rc := http.NewResponseController(w)
-	buf := make([]byte, 32<<10)
+	bp := relayBufs.Get().(*[]byte)
+	defer relayBufs.Put(bp)
+	buf := *bp
 	for {
 		n, err := body.Read(buf)
 		if n > 0 {

@@ -29,8 +29,9 @@ type Dialect struct {
 
 // Store is a store.KV over a *sql.DB.
 type Store struct {
-	db *sql.DB
-	d  Dialect
+	db  *sql.DB
+	d   Dialect
+	get *sql.Stmt // prepared once: Get is on every invocation's path
 }
 
 var _ store.KV = (*Store)(nil)
@@ -48,20 +49,26 @@ func New(ctx context.Context, db *sql.DB, d Dialect) (*Store, error) {
 	if d.BeginTx == nil {
 		d.BeginTx = func(ctx context.Context, db *sql.DB) (*sql.Tx, error) { return db.BeginTx(ctx, nil) }
 	}
-	return &Store{db: db, d: d}, nil
+	get, err := db.PrepareContext(ctx, d.Rebind(`SELECT value, rev FROM kv WHERE tbl = ? AND k = ?`))
+	if err != nil {
+		return nil, fmt.Errorf("%s prepare: %w", d.Name, err)
+	}
+	return &Store{db: db, d: d, get: get}, nil
 }
 
 // DB exposes the database for engine-specific maintenance.
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.get.Close()
+	return s.db.Close()
+}
 
 // Get implements store.KV.
 func (s *Store) Get(ctx context.Context, table, key string) (store.Item, error) {
 	it := store.Item{Key: key}
-	err := s.db.QueryRowContext(ctx, s.d.Rebind(`SELECT value, rev FROM kv WHERE tbl = ? AND k = ?`), table, key).
-		Scan(&it.Value, &it.Revision)
+	err := s.get.QueryRowContext(ctx, table, key).Scan(&it.Value, &it.Revision)
 	if errors.Is(err, sql.ErrNoRows) {
 		return it, errs.E(errs.NotFound, "%s %q not found", table, key)
 	}
