@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -155,12 +156,12 @@ func (s *Service) launch(ctx context.Context, acct, id string, n int, sessionID 
 	if v.Status != StatusReady {
 		return nil, notReady(fmt.Sprintf("version %d of agent runtime %s", n, id), v.Status, v.FailureReason)
 	}
-	cc := v.Config.Artifact.Code
-	if cc == nil {
-		return nil, errs.E(errs.RuntimeClient, "container images are not supported by the %s sandbox driver", s.sessions.DriverName())
+	var spec sandbox.Spec
+	if v.Config.Artifact.Container != nil {
+		spec, err = s.imageSpec(rt, v)
+	} else {
+		spec, err = s.codeSpec(acct, rt, v)
 	}
-	dir := s.bundleDir(acct, id, n)
-	argv, err := resolveEntry(cc, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -202,11 +203,10 @@ func (s *Service) launch(ctx context.Context, acct, id string, n int, sessionID 
 	if nc := v.Config.NetworkConfiguration; nc != nil && nc.NetworkMode != "PUBLIC" {
 		network = "NONE" // VPC attachment does not exist here: no egress at all
 	}
-	L.Spec = sandbox.Spec{
-		ID: hashID(acct + "/" + id + "/" + sessionID), Command: argv, Dir: dir, WorkDir: dir,
-		Env: s.agentEnv(rt, v, dir), Ports: []int{L.Port}, Stdout: logf, Stderr: logf,
-		HostPaths: hostPaths(argv[0]), Network: network, Limits: s.limits,
-	}
+	spec.ID = hashID(acct + "/" + id + "/" + sessionID)
+	spec.Ports, spec.Stdout, spec.Stderr = []int{L.Port}, logf, logf
+	spec.Network, spec.Limits = network, s.limits
+	L.Spec = spec
 	var allow []string
 	if h := v.Config.RequestHeaderConfiguration; h != nil {
 		for _, name := range h.RequestHeaderAllowlist {
@@ -217,15 +217,30 @@ func (s *Service) launch(ctx context.Context, acct, id string, n int, sessionID 
 	return L, nil
 }
 
-// agentEnv is the environment every agent process gets.
-func (s *Service) agentEnv(rt *Runtime, v *Version, dir string) []string {
-	p, _ := ParseRuntimeARN(rt.ARN)
+// codeSpec is the command, files and environment of a codeConfiguration
+// version: its unpacked bundle run with host interpreters.
+func (s *Service) codeSpec(acct string, rt *Runtime, v *Version) (sandbox.Spec, error) {
+	dir := s.bundleDir(acct, rt.ID, v.Version)
+	argv, err := resolveEntry(v.Config.Artifact.Code, dir)
+	if err != nil {
+		return sandbox.Spec{}, err
+	}
 	env := map[string]string{
-		"PATH":                  filepath.Join(dir, ".deps", "bin") + ":" + os.Getenv("PATH"),
-		"LANG":                  "C.UTF-8",
-		"PYTHONUNBUFFERED":      "1",
-		"PYTHONPATH":            filepath.Join(dir, ".deps"),
-		"NODE_PATH":             filepath.Join(dir, "node_modules"),
+		"PATH":             filepath.Join(dir, ".deps", "bin") + ":" + os.Getenv("PATH"),
+		"LANG":             "C.UTF-8",
+		"PYTHONUNBUFFERED": "1",
+		"PYTHONPATH":       filepath.Join(dir, ".deps"),
+		"NODE_PATH":        filepath.Join(dir, "node_modules"),
+	}
+	return sandbox.Spec{Command: argv, Dir: dir, WorkDir: dir, Env: s.agentEnv(env, rt, v), HostPaths: hostPaths(argv[0])}, nil
+}
+
+// agentEnv completes a base environment with what every agent gets: the
+// platform's variables, the server's AgentEnv, then the runtime's
+// environmentVariables (each layer overriding the previous).
+func (s *Service) agentEnv(env map[string]string, rt *Runtime, v *Version) []string {
+	p, _ := ParseRuntimeARN(rt.ARN)
+	for k, val := range map[string]string{
 		"DOCKER_CONTAINER":      "1",
 		"AWS_REGION":            p.Region,
 		"AWS_DEFAULT_REGION":    p.Region,
@@ -233,6 +248,8 @@ func (s *Service) agentEnv(rt *Runtime, v *Version, dir string) []string {
 		"OTEL_RESOURCE_ATTRIBUTES": "service.name=" + rt.Name + ",cloud.resource_id=" + rt.ARN +
 			",cloud.region=" + p.Region + ",cloud.account.id=" + p.Account,
 		"OTEL_SERVICE_NAME": rt.Name,
+	} {
+		env[k] = val
 	}
 	for k, val := range s.agentExtraEnv {
 		env[k] = val
@@ -244,6 +261,7 @@ func (s *Service) agentEnv(rt *Runtime, v *Version, dir string) []string {
 	for k, val := range env {
 		out = append(out, k+"="+val)
 	}
+	sort.Strings(out)
 	return out
 }
 

@@ -22,8 +22,9 @@ func accountOfKey(key string) string {
 	return acct
 }
 
-// startPrepare installs a version's dependencies in the background and then
-// marks it READY (or failed) and moves endpoints that target it.
+// startPrepare installs a version's dependencies (code) or pulls its image
+// (container) in the background and then marks it READY (or failed) and
+// moves endpoints that target it.
 func (s *Service) startPrepare(acct, id string, n int) {
 	s.wg.Add(1)
 	go func() {
@@ -46,13 +47,22 @@ func (s *Service) startPrepare(acct, id string, n int) {
 			}
 			s.log.Info("dependencies installed", "runtime", id, "version", n, "took", time.Since(start), "failure", failure)
 		}
-		if err := s.finishPrepare(context.Background(), acct, id, n, failure); err != nil {
+		var pinned *VersionImage
+		if c := v.Config.Artifact.Container; c != nil {
+			start := time.Now()
+			pinned, failure = s.prepareImage(ctx, c.ContainerURI)
+			if failure != "" && s.ctx.Err() != nil {
+				return // shutting down; resumed by the next Open
+			}
+			s.log.Info("image pulled", "runtime", id, "version", n, "image", c.ContainerURI, "took", time.Since(start), "failure", failure)
+		}
+		if err := s.finishPrepare(context.Background(), acct, id, n, failure, pinned); err != nil {
 			s.log.Error("prepare: record result", "runtime", id, "version", n, "err", err)
 		}
 	}()
 }
 
-func (s *Service) finishPrepare(ctx context.Context, acct, id string, n int, failure string) error {
+func (s *Service) finishPrepare(ctx context.Context, acct, id string, n int, failure string, pinned *VersionImage) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rt, err := s.repo.runtime(ctx, acct, id)
@@ -66,7 +76,7 @@ func (s *Service) finishPrepare(ctx context.Context, acct, id string, n int, fai
 	now := s.now().UTC()
 	v.UpdatedAt = now
 	if failure == "" {
-		v.Status = StatusReady
+		v.Status, v.Image = StatusReady, pinned
 	} else {
 		v.Status, v.FailureReason = StatusCreateFailed, failure
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/image"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
@@ -19,8 +20,10 @@ type Options struct {
 	DataDir   string
 	KV        store.KV
 	Artifacts artifact.Store
-	Sessions  *Sessions
-	Logger    *slog.Logger
+	// Images pulls containerConfiguration images; nil disables them.
+	Images   *image.Store
+	Sessions *Sessions
+	Logger   *slog.Logger
 	// AgentEnv is added to every agent's environment (e.g. endpoint URLs
 	// pointing back at this server).
 	AgentEnv map[string]string
@@ -35,6 +38,7 @@ type Service struct {
 	repo          repo
 	dataDir       string
 	artifacts     artifact.Store
+	images        *image.Store
 	sessions      *Sessions
 	log           *slog.Logger
 	onDelete      func(ctx context.Context, arn string)
@@ -55,7 +59,7 @@ func New(o Options) *Service {
 	if lg == nil {
 		lg = slog.New(slog.DiscardHandler)
 	}
-	return &Service{repo: repo{o.KV}, dataDir: o.DataDir, artifacts: o.Artifacts, sessions: o.Sessions,
+	return &Service{repo: repo{o.KV}, dataDir: o.DataDir, artifacts: o.Artifacts, images: o.Images, sessions: o.Sessions,
 		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, limits: o.Limits, now: time.Now, ctx: ctx, cancel: cancel}
 }
 
@@ -194,9 +198,15 @@ func (s *Service) checkConfig(cfg *Config) error {
 	if err := validateConfig(cfg); err != nil {
 		return err
 	}
-	if cfg.Artifact.Container != nil && (s.sessions == nil || !s.sessions.SupportsImages()) {
+	if cfg.Artifact.Container == nil {
+		return nil
+	}
+	if s.sessions == nil || !s.sessions.SupportsImages() {
 		return errs.Field("agentRuntimeArtifact.containerConfiguration",
-			"container images need an isolating sandbox driver; this server runs the %q driver, which hosts codeConfiguration artifacts only", s.sessions.DriverName())
+			"container images need an isolating sandbox driver; this server runs the %q driver, which hosts codeConfiguration artifacts only", s.driverName())
+	}
+	if s.images == nil {
+		return errs.Field("agentRuntimeArtifact.containerConfiguration", "container images are not enabled on this server (no image store)")
 	}
 	return nil
 }

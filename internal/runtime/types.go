@@ -112,13 +112,22 @@ type Runtime struct {
 
 // Version is one immutable configuration of a runtime.
 type Version struct {
-	RuntimeID     string    `json:"runtimeId"`
-	Version       int       `json:"version"`
-	Config        Config    `json:"config"`
-	Status        string    `json:"status"`
-	FailureReason string    `json:"failureReason,omitempty"`
-	CreatedAt     time.Time `json:"createdAt"`
-	UpdatedAt     time.Time `json:"updatedAt"`
+	RuntimeID     string `json:"runtimeId"`
+	Version       int    `json:"version"`
+	Config        Config `json:"config"`
+	Status        string `json:"status"`
+	FailureReason string `json:"failureReason,omitempty"`
+	// Image is the container image a containerConfiguration version
+	// resolved to when it was prepared; every session runs exactly it.
+	Image     *VersionImage `json:"image,omitempty"`
+	CreatedAt time.Time     `json:"createdAt"`
+	UpdatedAt time.Time     `json:"updatedAt"`
+}
+
+// VersionImage pins a version's container image.
+type VersionImage struct {
+	Ref    string `json:"ref"`    // containerUri as given
+	Digest string `json:"digest"` // manifest digest (sha256:...)
 }
 
 // Endpoint routes invocations to a version of a runtime.

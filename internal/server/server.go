@@ -18,6 +18,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/artifact/localdir"
 	"github.com/agentcore-dev/agentcore/internal/httpapi"
 	"github.com/agentcore-dev/agentcore/internal/idempotency"
+	"github.com/agentcore-dev/agentcore/internal/image"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/store"
@@ -156,6 +157,11 @@ func (s *Server) build(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	images, err := image.New(filepath.Join(cfg.DataDir, "images"), image.Options{})
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	s.sessions = runtime.NewSessions(runtime.SessionOptions{
 		Driver: driver, Connect: agentclient.Connect, Logger: lg,
 		InitTimeout: cfg.InitTimeout, PingInterval: cfg.PingInterval,
@@ -163,7 +169,7 @@ func (s *Server) build(ctx context.Context) error {
 	})
 	tags := tagging.New(s.kv)
 	s.runtime = runtime.New(runtime.Options{
-		DataDir: cfg.DataDir, KV: s.kv, Artifacts: artifacts, Sessions: s.sessions, Logger: lg,
+		DataDir: cfg.DataDir, KV: s.kv, Artifacts: artifacts, Images: images, Sessions: s.sessions, Logger: lg,
 		AgentEnv: map[string]string{
 			"AWS_ENDPOINT_URL_BEDROCK_AGENTCORE":         s.url,
 			"AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL": s.url,

@@ -1,0 +1,91 @@
+package runtime
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/image"
+	"github.com/agentcore-dev/agentcore/internal/sandbox"
+)
+
+// maxFailureReason bounds a failureReason built from a registry's answer.
+const maxFailureReason = 1000
+
+// prepareImage pulls a containerConfiguration version's image and checks
+// that it can run. It returns the pinned image, or the failure reason.
+func (s *Service) prepareImage(ctx context.Context, uri string) (*VersionImage, string) {
+	if s.images == nil {
+		return nil, "cannot pull image " + uri + ": container images are not enabled on this server"
+	}
+	img, err := s.images.Pull(ctx, uri)
+	if err != nil {
+		msg := err.Error()
+		if !strings.HasPrefix(msg, "cannot pull image") {
+			msg = "cannot pull image " + uri + ": " + msg
+		}
+		return nil, truncate(msg, maxFailureReason)
+	}
+	if _, err := img.Command(); err != nil {
+		return nil, truncate(err.Error(), maxFailureReason)
+	}
+	return &VersionImage{Ref: uri, Digest: img.Digest}, ""
+}
+
+// imageSpec is the command, root filesystem and environment of a
+// containerConfiguration version: exactly the image pinned at preparation.
+func (s *Service) imageSpec(rt *Runtime, v *Version) (sandbox.Spec, error) {
+	if s.images == nil || s.sessions == nil || !s.sessions.SupportsImages() {
+		return sandbox.Spec{}, errs.E(errs.RuntimeClient, "container images are not supported by the %s sandbox driver", s.driverName())
+	}
+	if v.Image == nil {
+		return sandbox.Spec{}, errs.E(errs.RuntimeClient, "version %d of agent runtime %s has no pulled image; update the runtime to deploy it again", v.Version, rt.ID)
+	}
+	img, err := s.images.Get(v.Image.Digest)
+	if err != nil {
+		// Not on this host (cache removed, or another server prepared the
+		// version): fetch exactly the pinned digest.
+		var ref string
+		if ref, err = image.Pinned(v.Image.Ref, v.Image.Digest); err == nil {
+			ctx, cancel := context.WithTimeout(s.ctx, 10*time.Minute)
+			img, err = s.images.Pull(ctx, ref)
+			cancel()
+		}
+		if err != nil {
+			return sandbox.Spec{}, errs.Wrap(errs.RuntimeClient, err, "Runtime initialization failed")
+		}
+	}
+	argv, err := img.Command()
+	if err != nil {
+		return sandbox.Spec{}, errs.Wrap(errs.RuntimeClient, err, "Runtime initialization failed")
+	}
+	env := map[string]string{}
+	for _, kv := range img.Env {
+		if k, val, ok := strings.Cut(kv, "="); ok && k != "" {
+			env[k] = val
+		}
+	}
+	if _, ok := env["PATH"]; !ok {
+		env["PATH"] = image.DefaultPath
+	}
+	if _, ok := env["PYTHONUNBUFFERED"]; !ok {
+		env["PYTHONUNBUFFERED"] = "1" // agent logs reach the session log as they are written
+	}
+	return sandbox.Spec{Command: argv, RootFS: img.RootFS, WorkDir: img.WorkDir(), Env: s.agentEnv(env, rt, v)}, nil
+}
+
+// driverName names the sandbox driver ("none" without a session manager).
+func (s *Service) driverName() string {
+	if s.sessions == nil {
+		return "none"
+	}
+	return s.sessions.DriverName()
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
