@@ -99,6 +99,7 @@ func (s *Service) UpdateEndpoint(ctx context.Context, in EndpointInput) (*Endpoi
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.live.forget(t.Account, in.RuntimeID)
 	ep, err := s.repo.endpoint(ctx, t.Account, in.RuntimeID, in.Name)
 	if err != nil {
 		return nil, err
@@ -167,6 +168,7 @@ func (s *Service) DeleteEndpoint(ctx context.Context, runtimeID, name string) (*
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.live.forget(t.Account, runtimeID)
 	ep, err := s.repo.endpoint(ctx, t.Account, runtimeID, name)
 	if err != nil {
 		return nil, err

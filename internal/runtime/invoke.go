@@ -81,6 +81,10 @@ func (s *Service) resolve(ctx context.Context, tg Target) (acct, id, epName stri
 
 // liveVersion returns the version an endpoint serves.
 func (s *Service) liveVersion(ctx context.Context, acct, id, epName string) (int, error) {
+	key := endpointKey(acct, id, epName)
+	if v, ok := s.live.get(key); ok {
+		return v, nil
+	}
 	ep, err := s.repo.endpoint(ctx, acct, id, epName)
 	if err != nil {
 		if _, rerr := s.repo.runtime(ctx, acct, id); rerr != nil {
@@ -91,6 +95,7 @@ func (s *Service) liveVersion(ctx context.Context, acct, id, epName string) (int
 	if ep.LiveVersion == 0 {
 		return 0, notReady("endpoint "+epName, ep.Status, ep.FailureReason)
 	}
+	s.live.put(key, ep.LiveVersion)
 	return ep.LiveVersion, nil
 }
 
@@ -110,7 +115,11 @@ func (s *Service) Invoke(ctx context.Context, tg Target) (*Invocation, error) {
 	}
 	var inv Invocation
 	lease, err := s.sessions.Acquire(ctx, acct, id, tg.SessionID, version, func() (*Launch, error) {
-		return s.launch(ctx, acct, id, version, tg.SessionID)
+		// Start-up is shared by every request waiting for this session: it
+		// must not die with the first caller's request.
+		lctx, cancel := context.WithTimeout(s.ctx, 5*time.Minute)
+		defer cancel()
+		return s.launch(lctx, acct, id, version, tg.SessionID)
 	})
 	if err != nil {
 		return nil, err

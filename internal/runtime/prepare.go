@@ -65,6 +65,7 @@ func (s *Service) startPrepare(acct, id string, n int) {
 func (s *Service) finishPrepare(ctx context.Context, acct, id string, n int, failure string, pinned *VersionImage) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.live.forget(acct, id)
 	rt, err := s.repo.runtime(ctx, acct, id)
 	if err != nil {
 		return err // deleted meanwhile

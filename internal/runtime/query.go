@@ -83,6 +83,7 @@ func (s *Service) Delete(ctx context.Context, id string, version int) (*Runtime,
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.live.forget(t.Account, id)
 	rt, err := s.repo.runtime(ctx, t.Account, id)
 	if err != nil {
 		return nil, err

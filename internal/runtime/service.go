@@ -46,6 +46,8 @@ type Service struct {
 	limits        sandbox.Limits
 	now           func() time.Time
 
+	live liveCache // endpoint → live version, for the invocation path
+
 	mu     sync.Mutex // serialises control-plane writes on this server
 	wg     sync.WaitGroup
 	ctx    context.Context
@@ -161,6 +163,7 @@ func (s *Service) Update(ctx context.Context, id string, cfg Config) (*RuntimeVi
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer s.live.forget(t.Account, id)
 	rt, err := s.repo.runtime(ctx, t.Account, id)
 	if err != nil {
 		return nil, err

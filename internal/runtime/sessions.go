@@ -276,7 +276,7 @@ func (s *Sessions) waitReady(sess *Session) error {
 			return errs.E(errs.Unavailable, "server is shutting down")
 		case <-time.After(delay):
 		}
-		if delay < 100*time.Millisecond {
+		if delay < 20*time.Millisecond {
 			delay *= 2
 		}
 	}
