@@ -29,6 +29,9 @@ type request struct {
 	Seconds float64  `json:"seconds"`
 	Status  int      `json:"status"`
 	Bytes   int      `json:"bytes"`
+	URL     string   `json:"url"`
+	Path    string   `json:"path"`
+	Data    string   `json:"data"`
 }
 
 func (a *agent) invoke(ctx context.Context, payload json.RawMessage, rc *agentcore.RequestContext) (any, error) {
@@ -38,6 +41,8 @@ func (a *agent) invoke(ctx context.Context, payload json.RawMessage, rc *agentco
 	switch req.Action {
 	case "", "echo":
 		return a.echo(payload, rc, req, n), nil
+	case "fetch", "writefile", "readfile":
+		return probe(ctx, req), nil
 	case "count":
 		return map[string]any{"count": n, "pid": a.pid}, nil
 	case "stream":

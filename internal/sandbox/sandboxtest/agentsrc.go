@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"time"
@@ -53,6 +54,22 @@ func main() {
 	http.HandleFunc("/write", func(w http.ResponseWriter, r *http.Request) {
 		err := os.WriteFile(q(r, "path"), []byte(q(r, "data")), 0o644)
 		reply(w, map[string]any{"err": errString(err)})
+	})
+	// /procs: how many processes this sandbox can see; /glob?pattern=
+	// (Go code, so probes work where coreutils do not, e.g. old gVisor).
+	http.HandleFunc("/procs", func(w http.ResponseWriter, r *http.Request) {
+		ents, err := os.ReadDir("/proc")
+		n := 0
+		for _, e := range ents {
+			if _, err := strconv.Atoi(e.Name()); err == nil {
+				n++
+			}
+		}
+		reply(w, map[string]any{"count": n, "err": errString(err)})
+	})
+	http.HandleFunc("/glob", func(w http.ResponseWriter, r *http.Request) {
+		m, err := filepath.Glob(q(r, "pattern"))
+		reply(w, map[string]any{"matches": m, "err": errString(err)})
 	})
 	// /dial?addr=host:port: can this sandbox open a TCP connection there?
 	http.HandleFunc("/dial", func(w http.ResponseWriter, r *http.Request) {

@@ -35,6 +35,11 @@ func AgentDir(t testing.TB) string {
 		if buildErr != nil {
 			return
 		}
+		// Sandboxes run the agent as an unprivileged user: it must be able
+		// to read the artifact directory, as it can a deployed bundle.
+		if buildErr = os.Chmod(buildDir, 0o755); buildErr != nil {
+			return
+		}
 		src := filepath.Join(buildDir, "main.go")
 		if buildErr = os.WriteFile(src, []byte(agentSrc), 0o644); buildErr != nil {
 			return

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"time"
+)
+
+// probe runs the isolation probes: "fetch" GETs a URL (egress), "writefile"
+// and "readfile" touch the session's filesystem.
+func probe(ctx context.Context, req request) map[string]any {
+	out := map[string]any{}
+	var err error
+	switch req.Action {
+	case "fetch":
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		var hreq *http.Request
+		if hreq, err = http.NewRequestWithContext(ctx, http.MethodGet, req.URL, nil); err == nil {
+			var resp *http.Response
+			if resp, err = http.DefaultClient.Do(hreq); err == nil {
+				b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+				resp.Body.Close()
+				out["status"], out["body"] = resp.StatusCode, string(b)
+			}
+		}
+	case "writefile":
+		err = os.WriteFile(req.Path, []byte(req.Data), 0o644)
+	case "readfile":
+		var b []byte
+		b, err = os.ReadFile(req.Path)
+		out["data"] = string(b)
+	}
+	if err != nil {
+		out["error"] = err.Error()
+	}
+	return out
+}
