@@ -60,6 +60,7 @@ AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL set to http://LISTEN.`,
 	f.Int64Var(&cfg.Limits.MemoryBytes, "session-memory", 0, "memory limit per session in bytes (default 2 GiB)")
 	f.IntVar(&cfg.Limits.CPUMillis, "session-cpu-millis", 0, "CPU limit per session in thousandths of a core (default 1000)")
 	f.IntVar(&cfg.Limits.Pids, "session-pids", 0, "process limit per session (default 512)")
+	f.IntVar(&cfg.WarmPool, "warm-pool", 0, "pre-started environments per runtime version (0 = off; a runtime overrides it with its AGENTCORE_WARM_POOL environment variable)")
 	f.StringVar(&cfg.Region, "region", envOr("AWS_REGION", "us-east-1"), "AWS region in ARNs")
 	f.StringVar(&cfg.Account, "account", "123456789012", "AWS account id in ARNs")
 	f.DurationVar(&cfg.InitTimeout, "session-init-timeout", 60*time.Second, "how long an agent may take to answer /ping after start")

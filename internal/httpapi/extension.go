@@ -26,7 +26,7 @@ func (s *Server) extension(ctx context.Context, w http.ResponseWriter, r *http.R
 	switch {
 	case path == "/_agentcore/health":
 		return writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "sandbox": s.cfg.Sessions.Capabilities(),
-			"driver": s.cfg.Sessions.DriverName(), "sessions": s.cfg.Sessions.Count()})
+			"driver": s.cfg.Sessions.DriverName(), "sessions": s.cfg.Sessions.Count(), "warmPoolReady": s.cfg.Sessions.PooledReady()})
 	case path == "/_agentcore/sessions" && r.Method == http.MethodGet:
 		sessions := s.cfg.Sessions.List(s.cfg.Tenant.Account)
 		if sessions == nil {

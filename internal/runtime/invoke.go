@@ -113,6 +113,7 @@ func (s *Service) Invoke(ctx context.Context, tg Target) (*Invocation, error) {
 			return nil, err
 		}
 	}
+	s.warm(acct, id, version)
 	var inv Invocation
 	lease, err := s.sessions.Acquire(ctx, acct, id, tg.SessionID, version, func() (*Launch, error) {
 		// Start-up is shared by every request waiting for this session: it
@@ -203,7 +204,11 @@ func (s *Service) launch(ctx context.Context, acct, id string, n int, sessionID 
 	if err := os.MkdirAll(logDir, 0o700); err != nil {
 		return nil, err
 	}
-	logf, err := os.OpenFile(filepath.Join(logDir, hashID(sessionID)+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	logName := hashID(sessionID)
+	if sessionID == "" {
+		logName = "warm-pool"
+	}
+	logf, err := os.OpenFile(filepath.Join(logDir, logName+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +217,10 @@ func (s *Service) launch(ctx context.Context, acct, id string, n int, sessionID 
 	if nc := v.Config.NetworkConfiguration; nc != nil && nc.NetworkMode != "PUBLIC" {
 		network = "NONE" // VPC attachment does not exist here: no egress at all
 	}
-	spec.ID = hashID(acct + "/" + id + "/" + sessionID)
+	// Unique per environment: a session id may come back (after a stop or a
+	// crash) before its old environment is fully torn down, and pooled
+	// environments have no session id yet.
+	spec.ID = hashID(acct + "/" + id + "/" + sessionID)[:16] + strings.ToLower(randomSuffix(8))
 	spec.Ports, spec.Stdout, spec.Stderr = []int{L.Port}, logf, logf
 	spec.Network, spec.Limits = network, s.limits
 	L.Spec = spec

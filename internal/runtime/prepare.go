@@ -58,6 +58,8 @@ func (s *Service) startPrepare(acct, id string, n int) {
 		}
 		if err := s.finishPrepare(context.Background(), acct, id, n, failure, pinned); err != nil {
 			s.log.Error("prepare: record result", "runtime", id, "version", n, "err", err)
+		} else if failure == "" {
+			s.warm(acct, id, n)
 		}
 	}()
 }

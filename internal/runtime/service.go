@@ -27,6 +27,10 @@ type Options struct {
 	// AgentEnv is added to every agent's environment (e.g. endpoint URLs
 	// pointing back at this server).
 	AgentEnv map[string]string
+	// WarmPool is the default number of pre-started environments per
+	// runtime version (0 = off); a runtime overrides it with the
+	// AGENTCORE_WARM_POOL environment variable.
+	WarmPool int
 	// Limits bound every session's resources (zero = driver defaults).
 	Limits sandbox.Limits
 	// OnDelete is called after a runtime is deleted (e.g. to drop its tags).
@@ -46,7 +50,9 @@ type Service struct {
 	limits        sandbox.Limits
 	now           func() time.Time
 
-	live liveCache // endpoint → live version, for the invocation path
+	live        liveCache // endpoint → live version, for the invocation path
+	poolSizes   sync.Map  // poolKey → warm pool size (versions are immutable)
+	poolDefault int
 
 	mu     sync.Mutex // serialises control-plane writes on this server
 	wg     sync.WaitGroup
@@ -62,7 +68,7 @@ func New(o Options) *Service {
 		lg = slog.New(slog.DiscardHandler)
 	}
 	return &Service{repo: repo{o.KV}, dataDir: o.DataDir, artifacts: o.Artifacts, images: o.Images, sessions: o.Sessions,
-		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, limits: o.Limits, now: time.Now, ctx: ctx, cancel: cancel}
+		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, limits: o.Limits, poolDefault: o.WarmPool, now: time.Now, ctx: ctx, cancel: cancel}
 }
 
 // Open resumes preparation of versions left CREATING by a previous run.

@@ -89,6 +89,7 @@ type Session struct {
 	lastPing   time.Time
 	failures   int
 	stopped    bool
+	pooled     bool // started ahead of demand, not yet bound to a session
 }
 
 // Instance returns the sandbox instance (for dialing extra ports).
@@ -101,6 +102,9 @@ type Sessions struct {
 
 	mu sync.Mutex
 	m  map[string]*Session
+
+	poolMu sync.Mutex // never held with mu
+	pools  map[string]*warmPool
 
 	wg     sync.WaitGroup
 	ctx    context.Context
@@ -185,10 +189,24 @@ func (s *Sessions) Acquire(ctx context.Context, acct, runtimeID, sessionID strin
 	}
 	sess := s.m[key]
 	if sess == nil {
-		sess = &Session{ID: sessionID, RuntimeID: runtimeID, Version: version, key: key, ready: make(chan struct{}), lastActive: time.Now()}
-		s.m[key] = sess
-		s.wg.Add(1)
-		go s.start(sess, launch)
+		s.mu.Unlock()
+		pooled := s.takePooled(acct, runtimeID, version)
+		s.mu.Lock()
+		if sess = s.m[key]; sess == nil && pooled != nil {
+			sess, pooled = pooled, nil
+			sess.ID, sess.key, sess.pooled, sess.lastActive = sessionID, key, false, time.Now()
+			s.m[key] = sess
+			s.wg.Add(1)
+			go s.watch(sess)
+		} else if sess == nil {
+			sess = &Session{ID: sessionID, RuntimeID: runtimeID, Version: version, key: key, ready: make(chan struct{}), lastActive: time.Now()}
+			s.m[key] = sess
+			s.wg.Add(1)
+			go s.start(sess, launch)
+		}
+		if pooled != nil { // lost a race for this session id: keep it warm for the next one
+			go s.teardown(pooled, "duplicate pooled environment")
+		}
 	}
 	sess.inflight++
 	s.mu.Unlock()
@@ -249,9 +267,11 @@ func (s *Sessions) boot(sess *Session, launch func() (*Launch, error)) error {
 		return err
 	}
 	sess.Started = time.Now()
-	s.log.Info("session started", "runtime", sess.RuntimeID, "version", sess.Version, "session", sess.ID, "took", time.Since(t0))
-	s.wg.Add(1)
-	go s.watch(sess)
+	s.log.Info("session started", "runtime", sess.RuntimeID, "version", sess.Version, "session", sess.ID, "pooled", sess.pooled, "took", time.Since(t0))
+	if !sess.pooled {
+		s.wg.Add(1)
+		go s.watch(sess)
+	}
 	return nil
 }
 
@@ -363,6 +383,7 @@ func (s *Sessions) StopRuntime(ctx context.Context, acct, runtimeID string) {
 		<-sess.ready
 		s.stop(sess, "runtime deleted")
 	}
+	s.dropPools(acct, runtimeID, 0)
 }
 
 // Count reports running sessions (for status and tests).
@@ -385,7 +406,8 @@ func (s *Sessions) Close(ctx context.Context) {
 		<-sess.ready
 		s.stop(sess, "server shutting down")
 	}
-	s.wg.Wait()
+	s.wg.Wait() // pool fills finish (they fail fast once ctx is cancelled)
+	s.dropPools("", "", 0)
 }
 
 // SessionInfo is a snapshot of one running session.

@@ -46,7 +46,8 @@ type Config struct {
 	MaxLifetime   time.Duration // default maxLifetime; default 8h
 	InvokeTimeout time.Duration // wait for the agent's answer; default 15m
 
-	Limits sandbox.Limits // per-session resource limits; zero = driver defaults
+	Limits   sandbox.Limits // per-session resource limits; zero = driver defaults
+	WarmPool int            // pre-started environments per runtime version; 0 = off
 
 	Logger *slog.Logger
 }
@@ -176,6 +177,7 @@ func (s *Server) build(ctx context.Context) error {
 			"AGENTCORE_ENDPOINT":                         s.url,
 		},
 		Limits:   cfg.Limits,
+		WarmPool: cfg.WarmPool,
 		OnDelete: tags.Forget,
 	})
 	tags.AddChecker(s.runtime.Exists)

@@ -1,0 +1,165 @@
+package runtime
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// WarmPoolEnv, set in a runtime's environmentVariables, asks for that many
+// pre-started environments per version (off by default). Each pooled
+// environment serves exactly one session: it is never reused.
+const WarmPoolEnv = "AGENTCORE_WARM_POOL"
+
+// warmPool holds ready, unassigned environments of one runtime version.
+type warmPool struct {
+	size    int
+	ready   []*Session
+	filling int
+	launch  func() (*Launch, error)
+}
+
+func poolKey(acct, runtimeID string, version int) string {
+	return acct + "/" + runtimeID + "/" + strconv.Itoa(version)
+}
+
+// EnsurePool keeps size environments of a version started ahead of demand.
+// launch builds one environment (with no session id yet).
+func (s *Sessions) EnsurePool(acct, runtimeID string, version, size int, launch func() (*Launch, error)) {
+	if size <= 0 {
+		return
+	}
+	s.poolMu.Lock()
+	defer s.poolMu.Unlock()
+	if s.pools == nil {
+		s.pools = map[string]*warmPool{}
+	}
+	k := poolKey(acct, runtimeID, version)
+	p := s.pools[k]
+	if p == nil {
+		p = &warmPool{}
+		s.pools[k] = p
+	}
+	p.size, p.launch = size, launch
+	s.fillLocked(acct, runtimeID, version, p)
+}
+
+// fillLocked starts environments until the pool is full. s.poolMu is held.
+func (s *Sessions) fillLocked(acct, runtimeID string, version int, p *warmPool) {
+	for len(p.ready)+p.filling < p.size && s.ctx.Err() == nil {
+		p.filling++
+		sess := &Session{ID: "", RuntimeID: runtimeID, Version: version, key: "pool:" + poolKey(acct, runtimeID, version), ready: make(chan struct{}), pooled: true}
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			err := s.boot(sess, p.launch)
+			s.poolMu.Lock()
+			defer s.poolMu.Unlock()
+			p.filling--
+			if err != nil {
+				s.log.Warn("warm pool: start failed", "runtime", runtimeID, "version", version, "err", err)
+				sess.err = err
+				close(sess.ready)
+				return
+			}
+			close(sess.ready)
+			p.ready = append(p.ready, sess)
+		}()
+	}
+}
+
+// takePooled hands out a ready pooled environment for a new session, if any,
+// and starts a replacement.
+func (s *Sessions) takePooled(acct, runtimeID string, version int) *Session {
+	s.poolMu.Lock()
+	defer s.poolMu.Unlock()
+	p := s.pools[poolKey(acct, runtimeID, version)]
+	if p == nil || len(p.ready) == 0 {
+		return nil
+	}
+	for len(p.ready) > 0 {
+		sess := p.ready[0]
+		p.ready = p.ready[1:]
+		select {
+		case <-sess.inst.Done(): // died while waiting: discard
+			go s.teardown(sess, "pooled environment exited")
+			continue
+		default:
+		}
+		s.fillLocked(acct, runtimeID, version, p)
+		return sess
+	}
+	s.fillLocked(acct, runtimeID, version, p)
+	return nil
+}
+
+// dropPools stops the pooled environments of a runtime (all versions when
+// version is 0), or of every runtime when runtimeID is "".
+func (s *Sessions) dropPools(acct, runtimeID string, version int) {
+	s.poolMu.Lock()
+	var victims []*Session
+	for k, p := range s.pools {
+		match := runtimeID == "" || strings.HasPrefix(k, acct+"/"+runtimeID+"/") && (version == 0 || k == poolKey(acct, runtimeID, version))
+		if !match {
+			continue
+		}
+		victims = append(victims, p.ready...)
+		p.ready, p.size = nil, 0
+		delete(s.pools, k)
+	}
+	s.poolMu.Unlock()
+	var wg sync.WaitGroup
+	for _, sess := range victims {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.teardown(sess, "warm pool dropped")
+		}()
+	}
+	wg.Wait()
+}
+
+// PoolSize reads the warm pool size a version asks for.
+func PoolSize(v *Version, def int) int {
+	if n, err := strconv.Atoi(v.Config.EnvironmentVariables[WarmPoolEnv]); err == nil && n >= 0 {
+		if n > 64 {
+			n = 64
+		}
+		return n
+	}
+	return def
+}
+
+// warm keeps a version's warm pool filled when the version asks for one.
+func (s *Service) warm(acct, id string, n int) {
+	size, ok := s.poolSizes.Load(poolKey(acct, id, n))
+	if !ok {
+		v, err := s.repo.version(s.ctx, acct, id, n)
+		if err != nil || v.Status != StatusReady {
+			return
+		}
+		size = PoolSize(v, s.poolDefault)
+		s.poolSizes.Store(poolKey(acct, id, n), size)
+	}
+	if size.(int) == 0 || s.sessions == nil {
+		return
+	}
+	s.sessions.EnsurePool(acct, id, n, size.(int), func() (*Launch, error) {
+		ctx, cancel := context.WithTimeout(s.ctx, 5*time.Minute)
+		defer cancel()
+		return s.launch(ctx, acct, id, n, "")
+	})
+}
+
+// PooledReady counts ready pooled environments across all runtimes.
+func (s *Sessions) PooledReady() int {
+	s.poolMu.Lock()
+	defer s.poolMu.Unlock()
+	n := 0
+	for _, p := range s.pools {
+		n += len(p.ready)
+	}
+	return n
+}
