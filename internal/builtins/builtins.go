@@ -3,6 +3,8 @@
 package builtins
 
 import (
+	_ "github.com/agentcore-dev/agentcore/internal/sandbox/gvisor"  // runsc (gVisor, ptrace platform)
+	_ "github.com/agentcore-dev/agentcore/internal/sandbox/linuxns" // Linux namespaces + cgroups + seccomp
 	_ "github.com/agentcore-dev/agentcore/internal/sandbox/process" // development driver, no isolation
 )
 

@@ -6,9 +6,33 @@ import (
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
-	"github.com/agentcore-dev/agentcore/internal/image"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 )
+
+// ImageInfo is a pulled container image, as the runtime runs it.
+type ImageInfo struct {
+	Ref     string
+	Digest  string   // manifest digest, sha256:<hex>
+	RootFS  string   // flattened, read-only root filesystem
+	Command []string // resolved entrypoint + cmd
+	// CommandErr says why the image cannot run (no entrypoint or cmd,
+	// entrypoint missing); Command is then empty.
+	CommandErr error
+	Env        []string // image environment, PATH always set
+	WorkDir    string
+}
+
+// Images pulls container images; internal/image implements it.
+type Images interface {
+	// CheckRef validates a reference's syntax (errs.Invalid).
+	CheckRef(ref string) error
+	// Pull fetches ref; failures are classified errors with the registry's reason.
+	Pull(ctx context.Context, ref string) (*ImageInfo, error)
+	// Get returns an image already on this host by digest, or errs.NotFound.
+	Get(digest string) (*ImageInfo, error)
+	// Pinned returns ref pinned to digest (repository@digest).
+	Pinned(ref, digest string) (string, error)
+}
 
 // maxFailureReason bounds a failureReason built from a registry's answer.
 const maxFailureReason = 1000
@@ -27,8 +51,8 @@ func (s *Service) prepareImage(ctx context.Context, uri string) (*VersionImage, 
 		}
 		return nil, truncate(msg, maxFailureReason)
 	}
-	if _, err := img.Command(); err != nil {
-		return nil, truncate(err.Error(), maxFailureReason)
+	if img.CommandErr != nil {
+		return nil, truncate(img.CommandErr.Error(), maxFailureReason)
 	}
 	return &VersionImage{Ref: uri, Digest: img.Digest}, ""
 }
@@ -47,7 +71,7 @@ func (s *Service) imageSpec(rt *Runtime, v *Version) (sandbox.Spec, error) {
 		// Not on this host (cache removed, or another server prepared the
 		// version): fetch exactly the pinned digest.
 		var ref string
-		if ref, err = image.Pinned(v.Image.Ref, v.Image.Digest); err == nil {
+		if ref, err = s.images.Pinned(v.Image.Ref, v.Image.Digest); err == nil {
 			ctx, cancel := context.WithTimeout(s.ctx, 10*time.Minute)
 			img, err = s.images.Pull(ctx, ref)
 			cancel()
@@ -56,9 +80,8 @@ func (s *Service) imageSpec(rt *Runtime, v *Version) (sandbox.Spec, error) {
 			return sandbox.Spec{}, errs.Wrap(errs.RuntimeClient, err, "Runtime initialization failed")
 		}
 	}
-	argv, err := img.Command()
-	if err != nil {
-		return sandbox.Spec{}, errs.Wrap(errs.RuntimeClient, err, "Runtime initialization failed")
+	if img.CommandErr != nil {
+		return sandbox.Spec{}, errs.Wrap(errs.RuntimeClient, img.CommandErr, "Runtime initialization failed")
 	}
 	env := map[string]string{}
 	for _, kv := range img.Env {
@@ -66,13 +89,10 @@ func (s *Service) imageSpec(rt *Runtime, v *Version) (sandbox.Spec, error) {
 			env[k] = val
 		}
 	}
-	if _, ok := env["PATH"]; !ok {
-		env["PATH"] = image.DefaultPath
-	}
 	if _, ok := env["PYTHONUNBUFFERED"]; !ok {
 		env["PYTHONUNBUFFERED"] = "1" // agent logs reach the session log as they are written
 	}
-	return sandbox.Spec{Command: argv, RootFS: img.RootFS, WorkDir: img.WorkDir(), Env: s.agentEnv(env, rt, v)}, nil
+	return sandbox.Spec{Command: img.Command, RootFS: img.RootFS, WorkDir: img.WorkDir, Env: s.agentEnv(env, rt, v)}, nil
 }
 
 // driverName names the sandbox driver ("none" without a session manager).

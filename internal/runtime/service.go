@@ -9,7 +9,6 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/errs"
-	"github.com/agentcore-dev/agentcore/internal/image"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
@@ -21,7 +20,7 @@ type Options struct {
 	KV        store.KV
 	Artifacts artifact.Store
 	// Images pulls containerConfiguration images; nil disables them.
-	Images   *image.Store
+	Images   Images
 	Sessions *Sessions
 	Logger   *slog.Logger
 	// AgentEnv is added to every agent's environment (e.g. endpoint URLs
@@ -42,7 +41,7 @@ type Service struct {
 	repo          repo
 	dataDir       string
 	artifacts     artifact.Store
-	images        *image.Store
+	images        Images
 	sessions      *Sessions
 	log           *slog.Logger
 	onDelete      func(ctx context.Context, arn string)
@@ -209,6 +208,11 @@ func (s *Service) checkConfig(cfg *Config) error {
 	}
 	if cfg.Artifact.Container == nil {
 		return nil
+	}
+	if s.images != nil {
+		if err := s.images.CheckRef(cfg.Artifact.Container.ContainerURI); err != nil {
+			return errs.Field("agentRuntimeArtifact.containerConfiguration.containerUri", "containerUri: %v", err)
+		}
 	}
 	if s.sessions == nil || !s.sessions.SupportsImages() {
 		return errs.Field("agentRuntimeArtifact.containerConfiguration",

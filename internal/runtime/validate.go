@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
-	"github.com/agentcore-dev/agentcore/internal/image"
 )
 
 var (
@@ -104,9 +103,6 @@ func validateConfig(c *Config) error {
 	case a.Container != nil:
 		if strings.TrimSpace(a.Container.ContainerURI) == "" {
 			return errs.Field("agentRuntimeArtifact.containerConfiguration.containerUri", "containerUri is required")
-		}
-		if _, err := image.ParseReference(a.Container.ContainerURI); err != nil {
-			return errs.Field("agentRuntimeArtifact.containerConfiguration.containerUri", "containerUri: %v", err)
 		}
 	default:
 		return errs.Field("agentRuntimeArtifact", "agentRuntimeArtifact must set codeConfiguration or containerConfiguration")

@@ -170,7 +170,7 @@ func (s *Server) build(ctx context.Context) error {
 	})
 	tags := tagging.New(s.kv)
 	s.runtime = runtime.New(runtime.Options{
-		DataDir: cfg.DataDir, KV: s.kv, Artifacts: artifacts, Images: images, Sessions: s.sessions, Logger: lg,
+		DataDir: cfg.DataDir, KV: s.kv, Artifacts: artifacts, Images: image.ForRuntime{Store: images}, Sessions: s.sessions, Logger: lg,
 		AgentEnv: map[string]string{
 			"AWS_ENDPOINT_URL_BEDROCK_AGENTCORE":         s.url,
 			"AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL": s.url,

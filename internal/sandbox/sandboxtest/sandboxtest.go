@@ -20,7 +20,6 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 )
 
-
 var (
 	buildOnce sync.Once
 	buildDir  string

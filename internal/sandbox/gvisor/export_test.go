@@ -1,0 +1,6 @@
+package gvisor
+
+import "github.com/agentcore-dev/agentcore/internal/sandbox"
+
+// ContainerIDOf returns the runsc container id (and cgroup name) of in.
+func ContainerIDOf(in sandbox.Instance) string { return in.(*instance).cid }

@@ -1,0 +1,191 @@
+package hostnet
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vishvananda/netlink"
+	vnetns "github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
+)
+
+// connect gives a PUBLIC namespace its veth pair, addresses, default route
+// and NAT.
+func (n *Net) connect() error {
+	if err := ensureFirewall(); err != nil {
+		return err
+	}
+	nsFd, err := unix.Open(n.path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("hostnet: open %s: %w", n.path, err)
+	}
+	defer unix.Close(nsFd)
+	inside, err := netlink.NewHandleAt(vnetns.NsHandle(nsFd))
+	if err != nil {
+		return fmt.Errorf("hostnet: netlink handle in %s: %w", n.id, err)
+	}
+	defer inside.Close()
+
+	// Allocation and address assignment happen under one host-wide lock: the
+	// host-side addresses are the allocation table.
+	alloc, err := os.OpenFile(filepath.Join(LockDir, ".alloc"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("hostnet: %w", err)
+	}
+	defer alloc.Close()
+	if err := unix.Flock(int(alloc.Fd()), unix.LOCK_EX); err != nil {
+		return fmt.Errorf("hostnet: alloc lock: %w", err)
+	}
+	hostIP, nsIP, err := freeSubnet()
+	if err != nil {
+		return err
+	}
+	veth := &netlink.Veth{
+		LinkAttrs:     netlink.LinkAttrs{Name: n.veth},
+		PeerName:      "eth0",
+		PeerNamespace: netlink.NsFd(nsFd),
+	}
+	if err := netlink.LinkAdd(veth); err != nil {
+		return fmt.Errorf("hostnet: add veth %s: %w", n.veth, err)
+	}
+	os.WriteFile("/proc/sys/net/ipv6/conf/"+n.veth+"/disable_ipv6", []byte("1"), 0)
+	mask := net.CIDRMask(30, 32)
+	host, err := netlink.LinkByName(n.veth)
+	if err == nil {
+		err = netlink.AddrAdd(host, &netlink.Addr{IPNet: &net.IPNet{IP: hostIP, Mask: mask}})
+	}
+	if err == nil {
+		err = netlink.LinkSetUp(host)
+	}
+	if err != nil {
+		return fmt.Errorf("hostnet: configure %s: %w", n.veth, err)
+	}
+	peer, err := inside.LinkByName("eth0")
+	if err == nil {
+		err = inside.AddrAdd(peer, &netlink.Addr{IPNet: &net.IPNet{IP: nsIP, Mask: mask}})
+	}
+	if err == nil {
+		err = inside.LinkSetUp(peer)
+	}
+	if err == nil {
+		err = inside.RouteAdd(&netlink.Route{LinkIndex: peer.Attrs().Index, Gw: hostIP})
+	}
+	if err != nil {
+		return fmt.Errorf("hostnet: configure eth0 in %s: %w", n.id, err)
+	}
+	if err := waitUp(netlink.LinkByName, n.veth); err != nil {
+		return err
+	}
+	if err := waitUp(inside.LinkByName, "eth0"); err != nil {
+		return err
+	}
+	n.addr = nsIP
+	return nil
+}
+
+// waitUp waits until the kernel reports the link operationally up: until
+// then its queueing discipline may still drop packets, and an agent's first
+// connection would stall for a TCP retransmission timeout.
+func waitUp(byName func(string) (netlink.Link, error), name string) error {
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		l, err := byName(name)
+		if err != nil {
+			return fmt.Errorf("hostnet: %s: %w", name, err)
+		}
+		if l.Attrs().OperState == netlink.OperUp {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("hostnet: %s not up after 3s (state %s)", name, l.Attrs().OperState)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// freeSubnet returns the host and namespace addresses of the lowest /30 of
+// Pool not assigned to any host interface.
+func freeSubnet() (host, ns net.IP, err error) {
+	_, pool, _ := net.ParseCIDR(Pool)
+	base := binary.BigEndian.Uint32(pool.IP.To4())
+	addrs, err := netlink.AddrList(nil, unix.AF_INET)
+	if err != nil {
+		return nil, nil, fmt.Errorf("hostnet: list addresses: %w", err)
+	}
+	used := map[uint32]bool{}
+	for _, a := range addrs {
+		if ip := a.IP.To4(); ip != nil && pool.Contains(ip) {
+			used[(binary.BigEndian.Uint32(ip)-base)/4] = true
+		}
+	}
+	ones, bits := pool.Mask.Size()
+	for i := uint32(0); i < 1<<(bits-ones)/4; i++ {
+		if !used[i] {
+			h, s := make(net.IP, 4), make(net.IP, 4)
+			binary.BigEndian.PutUint32(h, base+4*i+1)
+			binary.BigEndian.PutUint32(s, base+4*i+2)
+			return h, s, nil
+		}
+	}
+	return nil, nil, fmt.Errorf("hostnet: address pool %s exhausted", Pool)
+}
+
+// rules is the whole "inet agentcore" table. Replacing it is atomic and
+// idempotent, so concurrent processes may all install it.
+var rules = strings.NewReplacer("POOL", Pool, "VETH", VethPrefix+"*", "TABLE", Table).Replace(`
+table inet TABLE
+delete table inet TABLE
+table inet TABLE {
+	chain input {
+		type filter hook input priority filter - 10; policy accept;
+		iifname "VETH" drop
+	}
+	chain forward {
+		type filter hook forward priority filter - 10; policy accept;
+		iifname "VETH" oifname "VETH" drop
+		iifname "VETH" meta nfproto ipv6 drop
+		iifname "VETH" ip daddr { POOL, 169.254.0.0/16, 127.0.0.0/8, 0.0.0.0/8, 224.0.0.0/4 } drop
+		oifname "VETH" ct state established,related accept
+		oifname "VETH" drop
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		ip saddr POOL oifname != "VETH" masquerade
+	}
+}
+`)
+
+var (
+	fwMu   sync.Mutex
+	fwDone bool
+)
+
+// ensureFirewall installs the nftables table and turns on IPv4 forwarding,
+// once per process.
+func ensureFirewall() error {
+	fwMu.Lock()
+	defer fwMu.Unlock()
+	if fwDone {
+		return nil
+	}
+	cmd := exec.Command("nft", "-f", "-")
+	cmd.Stdin = strings.NewReader(rules)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("hostnet: install nftables table %s: %v: %s", Table, err, strings.TrimSpace(out.String()))
+	}
+	if err := os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1"), 0); err != nil {
+		return fmt.Errorf("hostnet: enable ip_forward: %w", err)
+	}
+	fwDone = true
+	return nil
+}

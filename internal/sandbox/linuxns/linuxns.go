@@ -1,0 +1,246 @@
+// Package linuxns is the namespace sandbox driver: each session runs in fresh
+// PID, mount, network, UTS, IPC and cgroup namespaces, in its own cgroup
+// (memory, CPU and pids limits), on a private root filesystem (read-only host
+// system directories or an unpacked image, a per-session writable layer, a
+// private /tmp, /proc and minimal /dev), as an unprivileged per-session uid
+// with no capabilities, no_new_privs and a seccomp filter.
+//
+// The in-namespace setup is done by this same binary: Start runs
+// /proc/self/exe with an environment marker, and the init function of package
+// nsinit (imported here) recognises it, prepares the sandbox and execs the
+// agent. That works in the server and in test binaries alike, as both import
+// the package.
+//
+// The agent is PID 1 of its namespace, so killing it ends every process of
+// the session; the cgroup is killed too, for good measure.
+//
+// Limits of this design: there is no user namespace (the agent is a random
+// unprivileged host uid in 2^24..2^25, with no capabilities), the agent as
+// PID 1 does not reap orphaned grandchildren (they count against the pids
+// limit until the session ends), and name resolution uses the host's
+// /etc/resolv.conf, which only works for PUBLIC sessions whose resolver is
+// not a host loopback address.
+package linuxns
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/sandbox"
+	"github.com/agentcore-dev/agentcore/internal/sandbox/cgroups"
+	"github.com/agentcore-dev/agentcore/internal/sandbox/hostnet"
+	"github.com/agentcore-dev/agentcore/internal/sandbox/linuxns/nsinit"
+)
+
+func init() {
+	sandbox.Register("linuxns", func(opts map[string]string) (sandbox.Driver, error) {
+		var o Options
+		for k, v := range opts {
+			switch k {
+			case "stateDir":
+				o.StateDir = v
+			case "stopGrace":
+				d, err := time.ParseDuration(v)
+				if err != nil {
+					return nil, fmt.Errorf("linuxns: option stopGrace: %w", err)
+				}
+				o.StopGrace = d
+			default:
+				return nil, fmt.Errorf("linuxns: unknown option %q", k)
+			}
+		}
+		return New(o), nil
+	})
+}
+
+// Options configure the driver; zero values take defaults.
+type Options struct {
+	// StateDir holds one (empty, host-side) directory per live session, the
+	// mount point of its private writable layer. Default /run/agentcore/linuxns.
+	StateDir string
+	// StopGrace is how long Stop waits after SIGTERM for an agent that
+	// handles it. Default 2s.
+	StopGrace time.Duration
+	// TmpBytes bounds /tmp, LayerBytes the writable layer over Dir or the
+	// image (both tmpfs, charged to the session's memory limit).
+	// Defaults 512 MiB and 1 GiB.
+	TmpBytes, LayerBytes int64
+}
+
+// Driver starts namespace sandboxes.
+type Driver struct{ o Options }
+
+var (
+	_ sandbox.Driver       = (*Driver)(nil)
+	_ sandbox.ImageDriver  = (*Driver)(nil)
+	_ sandbox.Availability = (*Driver)(nil)
+)
+
+// New returns a driver.
+func New(o Options) *Driver {
+	if o.StateDir == "" {
+		o.StateDir = "/run/agentcore/linuxns"
+	}
+	if o.StopGrace == 0 {
+		o.StopGrace = 2 * time.Second
+	}
+	if o.TmpBytes == 0 {
+		o.TmpBytes = 512 << 20
+	}
+	if o.LayerBytes == 0 {
+		o.LayerBytes = 1 << 30
+	}
+	return &Driver{o: o}
+}
+
+// Name implements sandbox.Driver.
+func (*Driver) Name() string { return "linuxns" }
+
+// Capabilities implements sandbox.Driver.
+func (*Driver) Capabilities() sandbox.Capabilities {
+	return sandbox.Capabilities{Isolation: "namespaces", Isolated: true, FixedPorts: true}
+}
+
+// SupportsImages implements sandbox.ImageDriver: Spec.RootFS is run.
+func (*Driver) SupportsImages() bool { return true }
+
+// Available implements sandbox.Availability.
+func (d *Driver) Available() error {
+	if os.Geteuid() != 0 {
+		return errors.New("linuxns: must run as root (namespaces, mounts and cgroups need it)")
+	}
+	for _, ns := range []string{"pid", "mnt", "uts", "ipc", "net"} {
+		if _, err := os.Stat("/proc/self/ns/" + ns); err != nil {
+			return fmt.Errorf("linuxns: kernel without %s namespaces", ns)
+		}
+	}
+	if err := filesystems("overlay", "tmpfs", "proc"); err != nil {
+		return fmt.Errorf("linuxns: %w", err)
+	}
+	if _, err := os.Stat("/proc/self/exe"); err != nil {
+		return fmt.Errorf("linuxns: cannot re-execute self: %w", err)
+	}
+	if err := nsinit.SeccompAvailable(); err != nil {
+		return fmt.Errorf("linuxns: %w", err)
+	}
+	if err := cgroups.Available(); err != nil {
+		return fmt.Errorf("linuxns: %w", err)
+	}
+	if err := hostnet.Available(); err != nil {
+		return fmt.Errorf("linuxns: %w", err)
+	}
+	return nil
+}
+
+// Cleanup removes what a crashed server left behind: session directories,
+// empty session cgroups, network namespaces and veths. Call it at startup,
+// before sessions are started.
+func Cleanup(stateDir string) error {
+	if stateDir == "" {
+		stateDir = New(Options{}).o.StateDir
+	}
+	var errs []error
+	ents, _ := os.ReadDir(stateDir)
+	for _, e := range ents {
+		// Session dirs are empty on the host (their tmpfs lives in the
+		// session's mount namespace); a busy one belongs to a live server.
+		if !strings.HasPrefix(e.Name(), namePrefix) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(stateDir, e.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	errs = append(errs, cgroups.Cleanup(namePrefix), hostnet.Cleanup())
+	return errors.Join(errs...)
+}
+
+func filesystems(names ...string) error {
+	b, err := os.ReadFile("/proc/filesystems")
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) > 0 {
+			have[f[len(f)-1]] = true
+		}
+	}
+	for _, n := range names {
+		if !have[n] {
+			return fmt.Errorf("kernel without %s filesystem support", n)
+		}
+	}
+	return nil
+}
+
+// validate rejects specs the driver cannot run, before anything is created.
+func validate(s *sandbox.Spec) error {
+	if s.ID == "" {
+		return errors.New("linuxns: empty session id")
+	}
+	if len(s.Command) == 0 || s.Command[0] == "" {
+		return errors.New("linuxns: empty command")
+	}
+	switch s.Network {
+	case "", "NONE", "PUBLIC":
+	default:
+		return fmt.Errorf("linuxns: network mode %q not supported (PUBLIC or NONE)", s.Network)
+	}
+	for _, p := range s.Ports {
+		if p < 1 || p > 65535 {
+			return fmt.Errorf("linuxns: port %d out of range", p)
+		}
+	}
+	l := s.Limits
+	switch {
+	case l.MemoryBytes < 0 || l.MemoryBytes > 0 && l.MemoryBytes < 32<<20 || l.MemoryBytes > 1<<40:
+		return fmt.Errorf("linuxns: memory limit %d bytes out of range (32 MiB to 1 TiB)", l.MemoryBytes)
+	case l.CPUMillis < 0 || l.CPUMillis > 0 && l.CPUMillis < 10 || l.CPUMillis > 1024*1000:
+		return fmt.Errorf("linuxns: CPU limit %d millicores out of range (10 to 1024000)", l.CPUMillis)
+	case l.Pids < 0 || l.Pids > 0 && l.Pids < 8 || l.Pids > 1<<22:
+		return fmt.Errorf("linuxns: pids limit %d out of range (8 to 4194304)", l.Pids)
+	}
+	for name, dir := range map[string]string{"Dir": s.Dir, "RootFS": s.RootFS} {
+		if dir == "" {
+			continue
+		}
+		if err := checkDir(dir); err != nil {
+			return fmt.Errorf("linuxns: %s: %w", name, err)
+		}
+	}
+	if s.RootFS == "" {
+		for _, p := range s.HostPaths {
+			if !filepath.IsAbs(p) {
+				return fmt.Errorf("linuxns: host path %q is not absolute", p)
+			}
+			if _, err := os.Stat(p); err != nil {
+				return fmt.Errorf("linuxns: host path: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+func checkDir(p string) error {
+	if !filepath.IsAbs(p) {
+		return fmt.Errorf("%q is not an absolute path", p)
+	}
+	if st, err := os.Stat(p); err != nil {
+		return err
+	} else if !st.IsDir() {
+		return fmt.Errorf("%s is not a directory", p)
+	}
+	// Overlay options are comma/colon separated.
+	for _, c := range p {
+		if c == ',' || c == ':' || c == '\\' {
+			return fmt.Errorf("%q contains %q, which overlay mounts cannot take", p, strconv.QuoteRune(c))
+		}
+	}
+	return nil
+}

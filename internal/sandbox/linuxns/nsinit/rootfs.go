@@ -1,0 +1,238 @@
+package nsinit
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// hostSystemDirs are bound read-only into a root built from the host.
+var hostSystemDirs = []string{"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"}
+
+// devNodes are bound from the host's /dev into the private one.
+var devNodes = []string{"null", "zero", "full", "random", "urandom", "tty"}
+
+// buildRoot assembles the session's root filesystem under cfg.Session and
+// pivots into it. Everything writable lives on a tmpfs that exists only in
+// this mount namespace: it vanishes with the session's last process.
+func buildRoot(cfg *Config) error {
+	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+		return fmt.Errorf("make mounts private: %w", err)
+	}
+	s := cfg.Session
+	if err := mount("tmpfs", s, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, fmt.Sprintf("size=%d,mode=0700", cfg.LayerBytes)); err != nil {
+		return err
+	}
+	root := filepath.Join(s, "root")
+	if cfg.RootFS != "" {
+		if err := overlay(cfg.RootFS, root, s, "image", 0); err != nil {
+			return err
+		}
+	} else {
+		if err := os.Mkdir(root, 0o755); err != nil {
+			return err
+		}
+		if err := mount("tmpfs", root, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "size=1m,mode=0755"); err != nil {
+			return err
+		}
+		for _, d := range hostSystemDirs {
+			if err := bindHost(d, root); err != nil {
+				return err
+			}
+		}
+	}
+	if err := mount("proc", filepath.Join(root, "proc"), "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+		return err
+	}
+	if err := mount("tmpfs", filepath.Join(root, "tmp"), "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, fmt.Sprintf("size=%d,mode=1777", cfg.TmpBytes)); err != nil {
+		return err
+	}
+	if err := buildDev(filepath.Join(root, "dev")); err != nil {
+		return err
+	}
+	// Host paths and Dir come last: they may live under /tmp.
+	if cfg.RootFS == "" {
+		for _, p := range cfg.HostPaths {
+			if err := bindHost(filepath.Clean(p), root); err != nil {
+				return err
+			}
+		}
+	}
+	if cfg.Dir != "" {
+		// The artifact, at the same path as on the host, writable through a
+		// per-session layer owned by the agent.
+		if err := overlay(cfg.Dir, filepath.Join(root, cfg.Dir), s, "dir", cfg.UID); err != nil {
+			return err
+		}
+	}
+	if cfg.RootFS == "" {
+		// Only mount points live on the root tmpfs: freeze it.
+		if err := unix.Mount("", root, "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
+			return fmt.Errorf("remount root read-only: %w", err)
+		}
+	}
+	return pivot(root)
+}
+
+// mount creates the mount point (a directory) and mounts.
+func mount(src, dst, fstype string, flags uintptr, data string) error {
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return fmt.Errorf("mount point %s: %w", dst, err)
+	}
+	if err := unix.Mount(src, dst, fstype, flags, data); err != nil {
+		return fmt.Errorf("mount %s on %s: %w", fstype, dst, err)
+	}
+	return nil
+}
+
+// overlay mounts lower read-only with a writable upper layer in the session
+// tmpfs at dst; the upper's root is owned by uid.
+func overlay(lower, dst, session, name string, uid int) error {
+	upper, work := filepath.Join(session, name+".upper"), filepath.Join(session, name+".work")
+	for _, d := range []string{upper, work} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			return err
+		}
+	}
+	if st, err := os.Stat(lower); err == nil {
+		os.Chmod(upper, st.Mode().Perm()|0o700)
+	}
+	if uid != 0 {
+		if err := os.Chown(upper, uid, uid); err != nil {
+			return err
+		}
+	}
+	return mount("overlay", dst, "overlay", unix.MS_NOSUID|unix.MS_NODEV,
+		"lowerdir="+lower+",upperdir="+upper+",workdir="+work)
+}
+
+// bindHost makes host path p visible read-only at the same path under root.
+// A symlink is recreated as a symlink (merged-/usr systems); a missing path
+// is skipped.
+func bindHost(p, root string) error {
+	st, err := os.Lstat(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	dst := filepath.Join(root, p)
+	if st.Mode()&os.ModeSymlink != 0 {
+		target, err := os.Readlink(p)
+		if err != nil {
+			return err
+		}
+		if _, err := os.Lstat(dst); err == nil {
+			return nil // already provided (e.g. inside a bound dir)
+		}
+		os.MkdirAll(filepath.Dir(dst), 0o755)
+		return os.Symlink(target, dst)
+	}
+	if st.IsDir() {
+		err = os.MkdirAll(dst, 0o755)
+	} else if _, serr := os.Stat(dst); serr != nil {
+		os.MkdirAll(filepath.Dir(dst), 0o755)
+		err = os.WriteFile(dst, nil, 0o644)
+	}
+	if err != nil {
+		return fmt.Errorf("mount point %s: %w", dst, err)
+	}
+	if err := unix.Mount(p, dst, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		return fmt.Errorf("bind %s: %w", p, err)
+	}
+	return readOnlyTree(dst)
+}
+
+// readOnlyTree remounts dst and every mount below it read-only, nosuid and
+// nodev (a recursive bind copies submounts with their own flags).
+func readOnlyTree(dst string) error {
+	f, err := os.Open("/proc/self/mountinfo")
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var mps []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) > 4 {
+			mp := unescapeMount(fields[4])
+			if mp == dst || strings.HasPrefix(mp, dst+"/") {
+				mps = append(mps, mp)
+			}
+		}
+	}
+	for _, mp := range mps {
+		flags := uintptr(unix.MS_BIND | unix.MS_REMOUNT | unix.MS_RDONLY | unix.MS_NOSUID | unix.MS_NODEV)
+		if err := unix.Mount("", mp, "", flags, ""); err != nil {
+			return fmt.Errorf("remount %s read-only: %w", mp, err)
+		}
+	}
+	return nil
+}
+
+// unescapeMount decodes mountinfo's octal escapes (\040 for space, ...).
+func unescapeMount(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+3 < len(s) {
+			var c byte
+			if _, err := fmt.Sscanf(s[i+1:i+4], "%3o", &c); err == nil {
+				b.WriteByte(c)
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// buildDev makes a minimal /dev: a few host device nodes, /dev/shm and the
+// usual symlinks.
+func buildDev(dev string) error {
+	if err := mount("tmpfs", dev, "tmpfs", unix.MS_NOSUID|unix.MS_NOEXEC, "size=64k,mode=0755"); err != nil {
+		return err
+	}
+	for _, n := range devNodes {
+		dst := filepath.Join(dev, n)
+		if err := os.WriteFile(dst, nil, 0o666); err != nil {
+			return err
+		}
+		if err := unix.Mount("/dev/"+n, dst, "", unix.MS_BIND, ""); err != nil {
+			return fmt.Errorf("bind /dev/%s: %w", n, err)
+		}
+	}
+	if err := mount("tmpfs", filepath.Join(dev, "shm"), "tmpfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=64m,mode=1777"); err != nil {
+		return err
+	}
+	for name, target := range map[string]string{"fd": "/proc/self/fd", "stdin": "/proc/self/fd/0", "stdout": "/proc/self/fd/1", "stderr": "/proc/self/fd/2"} {
+		if err := os.Symlink(target, filepath.Join(dev, name)); err != nil {
+			return err
+		}
+	}
+	return unix.Mount("", dev, "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NOEXEC, "")
+}
+
+// pivot makes root the root filesystem and detaches the host's.
+func pivot(root string) error {
+	if err := unix.Chdir(root); err != nil {
+		return err
+	}
+	if err := unix.PivotRoot(".", "."); err != nil {
+		return fmt.Errorf("pivot_root: %w", err)
+	}
+	if err := unix.Unmount(".", unix.MNT_DETACH); err != nil {
+		return fmt.Errorf("detach host root: %w", err)
+	}
+	return unix.Chdir("/")
+}

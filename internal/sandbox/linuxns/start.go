@@ -1,0 +1,211 @@
+package linuxns
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/sandbox"
+	"github.com/agentcore-dev/agentcore/internal/sandbox/cgroups"
+	"github.com/agentcore-dev/agentcore/internal/sandbox/hostnet"
+	"github.com/agentcore-dev/agentcore/internal/sandbox/linuxns/nsinit"
+)
+
+// setupTimeout bounds the in-namespace setup when ctx has no deadline.
+const setupTimeout = 15 * time.Second
+
+// Start implements sandbox.Driver. It returns once the agent has been
+// exec'd inside its sandbox; setup failures (a command that is not found, a
+// mount that fails) are returned as errors and leave nothing behind.
+func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance, error) {
+	if err := validate(&spec); err != nil {
+		return nil, err
+	}
+	in := &instance{d: d, spec: spec, done: make(chan struct{}), stopped: make(chan struct{})}
+	in.name = instanceName(spec.ID)
+	ok := false
+	defer func() {
+		if !ok {
+			in.release()
+		}
+	}()
+	var err error
+	if in.cg, err = cgroups.New(in.name, spec.Limits); err != nil {
+		return nil, fmt.Errorf("linuxns: %w", err)
+	}
+	if in.net, err = hostnet.New(ctx, in.name, spec.Network == "PUBLIC"); err != nil {
+		return nil, fmt.Errorf("linuxns: %w", err)
+	}
+	in.dir = filepath.Join(d.o.StateDir, in.name)
+	if err := os.MkdirAll(d.o.StateDir, 0o700); err != nil {
+		return nil, fmt.Errorf("linuxns: state dir: %w", err)
+	}
+	if err := os.Mkdir(in.dir, 0o700); err != nil {
+		return nil, fmt.Errorf("linuxns: session dir: %w", err)
+	}
+	if err := in.launch(ctx); err != nil {
+		return nil, err
+	}
+	ok = true
+	return in, nil
+}
+
+// launch starts the init process, puts it in the cgroup, hands it its
+// configuration and waits until it has exec'd the agent or failed.
+func (in *instance) launch(ctx context.Context) error {
+	s := in.spec
+	cfg := nsinit.Config{
+		Hostname:   hostname(s.ID),
+		Argv:       s.Command,
+		Env:        sessionEnv(s.Env),
+		Dir:        s.Dir,
+		WorkDir:    s.WorkDir,
+		RootFS:     s.RootFS,
+		HostPaths:  s.HostPaths,
+		Session:    in.dir,
+		UID:        sessionUID(),
+		TmpBytes:   in.d.o.TmpBytes,
+		LayerBytes: in.d.o.LayerBytes,
+	}
+	cfg.GID = cfg.UID
+	cfgR, cfgW, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("linuxns: %w", err)
+	}
+	defer cfgW.Close()
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		cfgR.Close()
+		return fmt.Errorf("linuxns: %w", err)
+	}
+	defer errR.Close()
+	nsFile, err := os.Open(in.net.Path())
+	if err != nil {
+		cfgR.Close()
+		errW.Close()
+		return fmt.Errorf("linuxns: %w", err)
+	}
+	cmd := exec.Command("/proc/self/exe", "agentcore-linuxns-init", in.name)
+	cmd.Env = []string{nsinit.Env + "=1"}
+	cmd.ExtraFiles = []*os.File{cfgR, nsFile, errW} // fds 3, 4, 5
+	cmd.Stdout = s.Stdout
+	in.tail = &tailWriter{w: s.Stderr}
+	cmd.Stderr = in.tail
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC,
+		Setsid:     true,
+		Pdeathsig:  syscall.SIGKILL,
+	}
+	err = cmd.Start()
+	cfgR.Close()
+	errW.Close()
+	nsFile.Close()
+	if err != nil {
+		return fmt.Errorf("linuxns: start sandbox init: %w", err)
+	}
+	in.cmd = cmd
+	go in.wait()
+	fail := func(err error) error {
+		in.kill()
+		<-in.done
+		return err
+	}
+	if err := in.cg.Add(cmd.Process.Pid); err != nil {
+		return fail(fmt.Errorf("linuxns: %w", err))
+	}
+	if err := json.NewEncoder(cfgW).Encode(cfg); err != nil {
+		return fail(fmt.Errorf("linuxns: configure sandbox init: %w", err))
+	}
+	cfgW.Close()
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(setupTimeout)
+	}
+	errR.SetReadDeadline(deadline)
+	msg, rerr := io.ReadAll(errR) // EOF without data: the agent was exec'd
+	switch {
+	case len(msg) > 0:
+		return fail(fmt.Errorf("linuxns: start %s: %s", s.Command[0], strings.TrimSpace(string(msg))))
+	case errors.Is(rerr, os.ErrDeadlineExceeded):
+		return fail(fmt.Errorf("linuxns: sandbox setup timed out: %w", context.DeadlineExceeded))
+	case rerr != nil:
+		return fail(fmt.Errorf("linuxns: sandbox setup: %w", rerr))
+	}
+	return nil
+}
+
+// instanceName makes the host-side name of a session's resources (cgroup,
+// namespace file, session dir): the sanitised id plus a random suffix, so two
+// servers or test binaries using the same session ids never collide.
+func instanceName(id string) string {
+	b := []byte(id)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			b[i] = '_'
+		}
+	}
+	if len(b) > 40 {
+		b = b[:40]
+	}
+	var r [4]byte
+	rand.Read(r[:])
+	return namePrefix + string(b) + "-" + hex.EncodeToString(r[:])
+}
+
+// namePrefix starts every host-side name the driver creates.
+const namePrefix = "ns-"
+
+func hostname(id string) string {
+	h := []byte(id)
+	for i, c := range h {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			h[i] = '-'
+		}
+	}
+	if len(h) > 32 {
+		h = h[:32]
+	}
+	return string(h)
+}
+
+// sessionUID picks the agent's uid (and gid): a random id in a range no
+// distribution assigns, so sessions never share a uid (per-uid kernel limits
+// such as inotify instances stay per session).
+func sessionUID() int {
+	var r [4]byte
+	rand.Read(r[:])
+	return 1<<24 + int(binary.BigEndian.Uint32(r[:])%(1<<24))
+}
+
+// sessionEnv is the agent's environment: the spec's, with HOME and TMPDIR
+// pointing at the private /tmp and a default PATH.
+func sessionEnv(env []string) []string {
+	out := make([]string, 0, len(env)+3)
+	hasPath := false
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "HOME", "TMPDIR":
+			continue
+		case "PATH":
+			hasPath = true
+		}
+		out = append(out, kv)
+	}
+	out = append(out, "HOME=/tmp", "TMPDIR=/tmp")
+	if !hasPath {
+		out = append(out, "PATH="+nsinit.DefaultPath)
+	}
+	return out
+}
