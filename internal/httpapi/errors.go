@@ -68,7 +68,7 @@ func writeError(w http.ResponseWriter, lg *slog.Logger, op string, err error) {
 	if !ok {
 		row = errorTable[errs.Internal]
 	}
-	body := errorBody{Type: row.Type, Message: e.Message}
+	body := errorBody{Type: row.Type, Message: e.Error()}
 	if e.Kind == errs.Internal {
 		lg.Error("internal error", "op", op, "err", err)
 		body.Message = "An internal error occurred. Check the server log for details."

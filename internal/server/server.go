@@ -91,6 +91,11 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
 		return nil, err
 	}
+	abs, err := filepath.Abs(cfg.DataDir) // sandboxes need absolute bundle paths
+	if err != nil {
+		return nil, err
+	}
+	cfg.DataDir = abs
 	kv, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
