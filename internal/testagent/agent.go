@@ -32,6 +32,7 @@ type request struct {
 	URL     string   `json:"url"`
 	Path    string   `json:"path"`
 	Data    string   `json:"data"`
+	MB      int      `json:"mb"`
 }
 
 func (a *agent) invoke(ctx context.Context, payload json.RawMessage, rc *agentcore.RequestContext) (any, error) {
@@ -41,7 +42,7 @@ func (a *agent) invoke(ctx context.Context, payload json.RawMessage, rc *agentco
 	switch req.Action {
 	case "", "echo":
 		return a.echo(payload, rc, req, n), nil
-	case "fetch", "writefile", "readfile":
+	case "fetch", "writefile", "readfile", "hog":
 		return probe(ctx, req), nil
 	case "count":
 		return map[string]any{"count": n, "pid": a.pid}, nil

@@ -8,6 +8,8 @@ import (
 	"time"
 )
 
+var hogged [][]byte
+
 // probe runs the isolation probes: "fetch" GETs a URL (egress), "writefile"
 // and "readfile" touch the session's filesystem.
 func probe(ctx context.Context, req request) map[string]any {
@@ -28,6 +30,15 @@ func probe(ctx context.Context, req request) map[string]any {
 		}
 	case "writefile":
 		err = os.WriteFile(req.Path, []byte(req.Data), 0o644)
+	case "hog": // allocate and touch MB megabytes (memory-limit tests)
+		for i := 0; i < req.MB; i++ {
+			b := make([]byte, 1<<20)
+			for j := 0; j < len(b); j += 4096 {
+				b[j] = 1
+			}
+			hogged = append(hogged, b)
+		}
+		out["held"] = len(hogged)
 	case "readfile":
 		var b []byte
 		b, err = os.ReadFile(req.Path)

@@ -4,6 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/testenv"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
+	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
 )
@@ -30,4 +36,19 @@ func isValidation(err error) bool {
 func isRuntimeClientError(err error) bool {
 	var rc *types.RuntimeClientError
 	return errors.As(err, &rc)
+}
+
+// deployZip creates a PYTHON_3_11 runtime from an uploaded zip and waits for READY.
+func deployZip(t *testing.T, e *testenv.Env, name, key string, entry ...string) string {
+	t.Helper()
+	out, err := e.Control.CreateAgentRuntime(bg, &ctl.CreateAgentRuntimeInput{
+		AgentRuntimeName: aws.String(name), RoleArn: aws.String(testenv.RoleArn),
+		AgentRuntimeArtifact: testenv.CodeArtifact(&ctltypes.S3Location{Bucket: aws.String("agents"), Prefix: aws.String(key)}, ctltypes.AgentManagedRuntimeTypePython311, entry...),
+		NetworkConfiguration: &ctltypes.NetworkConfiguration{NetworkMode: ctltypes.NetworkModePublic},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.WaitReady(t, *out.AgentRuntimeId, 2*time.Minute)
+	return *out.AgentRuntimeArn
 }
