@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -120,6 +121,12 @@ func isoDelete(b *testing.B, e *testenv.Env, rt isoRuntime) {
 		b.Fatalf("DeleteAgentRuntime: %v", err)
 	}
 	isoWait(b, e, "warm pool drained", func(h isoHealthz) bool { return h.WarmPoolReady == 0 })
+	// Environments the pool was still starting when the runtime was deleted
+	// should go too: show what is left a few seconds later.
+	time.Sleep(3 * time.Second)
+	_, procs, names := descendantsPSS()
+	b.Logf("%s: 3 s after deleting %s: health %+v; processes below the benchmark: %d %v",
+		e.Config.Sandbox, rt.id, isoHealth(b, e), procs, names)
 }
 
 type isoHealthz struct {
@@ -349,11 +356,22 @@ func isoIdle(b *testing.B, e *testenv.Env, rt isoRuntime, ag isoAgent, k int) (h
 	before := memSample()
 	pss0, procs0, names0 := descendantsPSS()
 	base := isoHealth(b, e).Sessions
-	sessions := make([]string, k)
+	sessions := make([]string, 0, k)
 	t0 := time.Now()
-	for i := range sessions {
-		sessions[i] = isoSession("idle", i)
-		firstByte(b, c, u, sessions[i], ag.payload)
+	var failed error
+	for i := range k {
+		s := isoSession("idle", i)
+		if failed = isoFirstByte(c, u, s, ag.payload); failed != nil {
+			failed = fmt.Errorf("idle session %d of %d did not start: %w; server warnings:\n%s", i+1, k, failed, isoServerLog.tail(8))
+			break
+		}
+		sessions = append(sessions, s)
+	}
+	if failed != nil {
+		b.Errorf("%v", failed)
+		if k = len(sessions); k == 0 {
+			return 0, 0
+		}
 	}
 	started := time.Since(t0)
 	time.Sleep(5 * time.Second)
@@ -375,6 +393,30 @@ func isoIdle(b *testing.B, e *testenv.Env, rt isoRuntime, ag isoAgent, k int) (h
 		e.Config.Sandbox, ag.name, k, started.Round(time.Millisecond), before>>20, after>>20, hostPer/(1<<20),
 		procs0, names0, procs1, names1, pss0>>20, pss1>>20, pssPer/(1<<20))
 	return hostPer, pssPer
+}
+
+// isoServerLog keeps the servers' warnings, shown when a session fails.
+var isoServerLog isoLog
+
+type isoLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *isoLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, strings.TrimSpace(string(p)))
+	if len(l.lines) > 200 {
+		l.lines = slices.Clone(l.lines[100:])
+	}
+	return len(p), nil
+}
+
+func (l *isoLog) tail(n int) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines[max(0, len(l.lines)-n):], "\n")
 }
 
 // isoRow is one line of the summary printed at the end.
@@ -410,6 +452,9 @@ func BenchmarkIsolation(b *testing.B) {
 			n := isoCounts(driver)
 			cfg := benchServerConfig()
 			cfg.Sandbox = driver
+			if os.Getenv("AGENTCORE_TEST_LOG") == "" {
+				cfg.Logger = slog.New(slog.NewTextHandler(&isoServerLog, &slog.HandlerOptions{Level: slog.LevelWarn}))
+			}
 			e := testenv.Start(b, cfg)
 			if h := isoHealth(b, e); h.Driver != driver {
 				b.Fatalf("server runs driver %q, want %q", h.Driver, driver)
@@ -491,6 +536,10 @@ func BenchmarkIsolation(b *testing.B) {
 						b.Skip("0 sessions")
 					}
 					hostPer, pssPer := isoIdle(b, e, rt, ag, k)
+					if b.Failed() {
+						add(driver, "idle "+ag.name, "FAILED before %d sessions (see log)", k)
+						return
+					}
 					per := max(hostPer, pssPer)
 					fit := float64(isoBoxBytes-isoHostBytes) / per
 					b.ReportMetric(float64(k), "sessions")

@@ -54,20 +54,33 @@ func (s *Sessions) fillLocked(acct, runtimeID string, version int, p *warmPool) 
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			err := s.boot(sess, p.launch)
-			s.poolMu.Lock()
-			defer s.poolMu.Unlock()
-			p.filling--
-			if err != nil {
-				s.log.Warn("warm pool: start failed", "runtime", runtimeID, "version", version, "err", err)
-				sess.err = err
-				close(sess.ready)
-				return
+			if !s.addPooled(acct, runtimeID, version, p, sess, s.boot(sess, p.launch)) {
+				// The pool was dropped (runtime deleted, server closing)
+				// while this environment started: do not strand it.
+				s.teardown(sess, "warm pool dropped")
 			}
-			close(sess.ready)
-			p.ready = append(p.ready, sess)
 		}()
 	}
+}
+
+// addPooled records a finished start; it reports false when the started
+// environment has no pool to go to and must be torn down.
+func (s *Sessions) addPooled(acct, runtimeID string, version int, p *warmPool, sess *Session, err error) bool {
+	s.poolMu.Lock()
+	defer s.poolMu.Unlock()
+	p.filling--
+	if err != nil {
+		s.log.Warn("warm pool: start failed", "runtime", runtimeID, "version", version, "err", err)
+		sess.err = err
+		close(sess.ready)
+		return true
+	}
+	close(sess.ready)
+	if s.pools[poolKey(acct, runtimeID, version)] != p || s.ctx.Err() != nil {
+		return false
+	}
+	p.ready = append(p.ready, sess)
+	return true
 }
 
 // takePooled hands out a ready pooled environment for a new session, if any,
