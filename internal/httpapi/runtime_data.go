@@ -38,11 +38,13 @@ func target(r *http.Request, p params) runtime.Target {
 
 // invokeAgentRuntime relays the raw payload to the session's agent and
 // streams its answer back as it is produced.
-func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) (err error) {
 	tg := target(r, p)
 	if tg.SessionID == "" {
 		tg.SessionID = uuid.NewString()
 	}
+	ctx, ob := s.startInvoke(ctx, w, r, tg) // span + metrics (tracing.go)
+	defer func() { ob.end(err, recover()) }()
 	if r.ContentLength > s.cfg.MaxPayload {
 		return errs.Field("payload", "payload is %d bytes; the limit is %d bytes", r.ContentLength, s.cfg.MaxPayload)
 	}
@@ -62,6 +64,7 @@ func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 		return err
 	}
 	defer inv.Release()
+	ob.resolved(inv)
 	conn, ok := inv.Conn.(*agentclient.Conn)
 	if !ok {
 		return errs.E(errs.Internal, "session has no HTTP connection")
@@ -78,11 +81,13 @@ func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 	}
 	req.ContentLength = r.ContentLength
 	s.agentHeaders(req.Header, r.Header, tg.SessionID, inv.Allow)
+	ob.inject(actx, req.Header, tg.SessionID)
 	resp, err := conn.Do(req)
 	if err != nil {
 		return s.agentFailure(ctx, inv, err, timeout)
 	}
 	defer resp.Body.Close()
+	ob.agentStatus(resp.StatusCode)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) //nolint:errcheck // body is dropped, as AWS does
 		return errs.E(errs.RuntimeClient, "Received error (%d) from runtime. Please check your CloudWatch logs for more information", resp.StatusCode)

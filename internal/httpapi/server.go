@@ -14,8 +14,10 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/idempotency"
+	"github.com/agentcore-dev/agentcore/internal/observability"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/tagging"
+	"github.com/agentcore-dev/agentcore/internal/telemetry"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 	"github.com/google/uuid"
 )
@@ -35,6 +37,11 @@ type Config struct {
 	MaxPayload int64
 	// InvokeTimeout bounds the wait for the agent's answer (AgentCore: 15 min).
 	InvokeTimeout int64 // nanoseconds; 0 = 15 minutes
+	// Telemetry traces every operation and serves GET /metrics; nil = none.
+	Telemetry *telemetry.Telemetry
+	// Observability receives OTLP at /v1/{traces,logs,metrics} and serves
+	// /_agentcore/observability/; nil disables both.
+	Observability *observability.Service
 }
 
 // Server is the http.Handler for the whole API.
@@ -42,6 +49,7 @@ type Server struct {
 	cfg    Config
 	log    *slog.Logger
 	router *router
+	otlp   http.Handler // nil without Observability
 }
 
 // New builds the server.
@@ -54,6 +62,9 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger.With("component", "httpapi")}
 	s.router = newRouter(s.routes())
+	if cfg.Observability != nil {
+		s.otlp = OTLPHandler(cfg.Observability, observability.Tag{Account: cfg.Tenant.Account}, cfg.Logger)
+	}
 	return s
 }
 
@@ -65,6 +76,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	reqID := uuid.NewString()
 	w.Header().Set("X-Amzn-Requestid", reqID)
 	op := "unknown"
+	w, r, endOp := s.startOp(w, r, reqID, &op) // span + metrics (tracing.go)
+	defer endOp()
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
@@ -77,6 +90,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := tenant.With(r.Context(), s.cfg.Tenant)
 	ctx = context.WithValue(ctx, requestIDKey{}, reqID)
 	path := r.URL.EscapedPath()
+	if path == "/metrics" && s.cfg.Telemetry != nil {
+		s.serveMetrics(w, r)
+		return
+	}
+	if isOTLPPath(path) && s.otlp != nil {
+		s.otlp.ServeHTTP(w, r.WithContext(ctx))
+		return
+	}
+	if strings.HasPrefix(path, obsPrefix) {
+		op = "observability"
+		if err := s.observability(ctx, w, r.WithContext(ctx)); err != nil {
+			writeError(w, s.log, op, err)
+		}
+		return
+	}
 	if strings.HasPrefix(path, "/_agentcore/") {
 		op = "extension"
 		if err := s.extension(ctx, w, r.WithContext(ctx)); err != nil {

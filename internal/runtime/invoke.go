@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -213,6 +214,12 @@ func (s *Service) launch(ctx context.Context, acct, id string, n int, sessionID 
 		return nil, err
 	}
 	L.Cleanup = func() { logf.Close() }
+	var stdout, stderr io.Writer = logf, logf
+	if s.agentLogs != nil && sessionID != "" { // warm-pool environments: log file only
+		ow, ew := s.agentLogs(acct, rt.ARN, sessionID, "stdout"), s.agentLogs(acct, rt.ARN, sessionID, "stderr")
+		stdout, stderr = io.MultiWriter(logf, ow), io.MultiWriter(logf, ew)
+		L.Cleanup = func() { logf.Close(); ow.Close(); ew.Close() }
+	}
 	network := "PUBLIC"
 	if nc := v.Config.NetworkConfiguration; nc != nil && nc.NetworkMode != "PUBLIC" {
 		network = "NONE" // VPC attachment does not exist here: no egress at all
@@ -221,9 +228,10 @@ func (s *Service) launch(ctx context.Context, acct, id string, n int, sessionID 
 	// crash) before its old environment is fully torn down, and pooled
 	// environments have no session id yet.
 	spec.ID = hashID(acct + "/" + id + "/" + sessionID)[:16] + strings.ToLower(randomSuffix(8))
-	spec.Ports, spec.Stdout, spec.Stderr = []int{L.Port}, logf, logf
+	spec.Ports, spec.Stdout, spec.Stderr = []int{L.Port}, stdout, stderr
 	spec.Network, spec.Limits = network, s.limits
 	L.Spec = spec
+	L.OTLP = s.otlpFor(acct, rt.ARN, spec.Env)
 	var allow []string
 	if h := v.Config.RequestHeaderConfiguration; h != nil {
 		for _, name := range h.RequestHeaderAllowlist {

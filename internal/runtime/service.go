@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"os"
 	"sync"
@@ -34,6 +35,14 @@ type Options struct {
 	Limits sandbox.Limits
 	// OnDelete is called after a runtime is deleted (e.g. to drop its tags).
 	OnDelete func(ctx context.Context, arn string)
+	// OTLP, when set, serves an OTLP/HTTP receiver to each session's agent
+	// inside its environment (drivers implementing sandbox.Listener) and sets
+	// OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_PROTOCOL to it.
+	OTLP OTLPServer
+	// AgentLogs, when set, also receives each session's agent stdout and
+	// stderr (stream "stdout" or "stderr"); the writer is closed when the
+	// environment is gone. nil = the per-session log file only.
+	AgentLogs func(acct, runtimeARN, sessionID, stream string) io.WriteCloser
 }
 
 // Service implements the runtime control plane and invocation routing.
@@ -47,6 +56,8 @@ type Service struct {
 	onDelete      func(ctx context.Context, arn string)
 	agentExtraEnv map[string]string
 	limits        sandbox.Limits
+	otlp          OTLPServer
+	agentLogs     func(acct, runtimeARN, sessionID, stream string) io.WriteCloser
 	now           func() time.Time
 
 	live        liveCache // endpoint → live version, for the invocation path
@@ -67,7 +78,7 @@ func New(o Options) *Service {
 		lg = slog.New(slog.DiscardHandler)
 	}
 	return &Service{repo: repo{o.KV}, dataDir: o.DataDir, artifacts: o.Artifacts, images: o.Images, sessions: o.Sessions,
-		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, limits: o.Limits, poolDefault: o.WarmPool, now: time.Now, ctx: ctx, cancel: cancel}
+		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, limits: o.Limits, poolDefault: o.WarmPool, otlp: o.OTLP, agentLogs: o.AgentLogs, now: time.Now, ctx: ctx, cancel: cancel}
 }
 
 // Open resumes preparation of versions left CREATING by a previous run.

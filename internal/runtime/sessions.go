@@ -4,12 +4,18 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 )
 
 // Ping statuses an agent reports on /ping.
@@ -48,7 +54,25 @@ type SessionOptions struct {
 	DefaultIdle, DefaultMaxLifetime time.Duration
 	// UnhealthyAfter is how many failed pings in a row end a session.
 	UnhealthyAfter int
+	// Tracer records a "sandbox.start" span per environment start, child of
+	// the invocation that asked for it (nil: no spans).
+	Tracer trace.Tracer
+	// Observer hears about session starts and ends (nil: nobody).
+	Observer Observer
 }
+
+// Observer is told about session lifecycle events (metrics).
+type Observer interface {
+	// SessionStarted: a session is ready (took: start-up; 0 for a warm-pool environment).
+	SessionStarted(runtimeID string, took time.Duration)
+	// SessionEnded: a session was torn down after running for lived.
+	SessionEnded(runtimeID string, lived time.Duration, reason string)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) SessionStarted(string, time.Duration)       {}
+func (nopObserver) SessionEnded(string, time.Duration, string) {}
 
 // Launch is everything needed to start one session's environment.
 type Launch struct {
@@ -60,6 +84,9 @@ type Launch struct {
 	Idle     time.Duration
 	MaxLife  time.Duration
 	Cleanup  func() // called once the environment is gone
+	// OTLP, when set, serves the platform's OTLP/HTTP receiver inside the
+	// environment (see startTelemetry) for its whole life.
+	OTLP func(ln net.Listener, sessionID func() string) (stop func())
 }
 
 // Session is one running agent environment bound to a runtimeSessionId.
@@ -80,6 +107,9 @@ type Session struct {
 	err           error
 	idle, maxLife time.Duration
 	cleanup       func()
+	parent        trace.SpanContext      // span of the request that started it
+	otlpStop      func()                 // ends the session's OTLP receiver
+	boundID       atomic.Pointer[string] // session id for telemetry (pooled: set when bound)
 
 	// guarded by Sessions.mu
 	inflight   int
@@ -130,6 +160,12 @@ func NewSessions(o SessionOptions) *Sessions {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Tracer == nil {
+		o.Tracer = noop.NewTracerProvider().Tracer("")
+	}
+	if o.Observer == nil {
+		o.Observer = nopObserver{}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Sessions{o: o, log: o.Logger.With("component", "sessions"), m: map[string]*Session{}, ctx: ctx, cancel: cancel}
@@ -195,11 +231,14 @@ func (s *Sessions) Acquire(ctx context.Context, acct, runtimeID, sessionID strin
 		if sess = s.m[key]; sess == nil && pooled != nil {
 			sess, pooled = pooled, nil
 			sess.ID, sess.key, sess.pooled, sess.lastActive = sessionID, key, false, time.Now()
+			sess.boundID.Store(&sessionID)
 			s.m[key] = sess
 			s.wg.Add(1)
 			go s.watch(sess)
+			s.o.Observer.SessionStarted(runtimeID, 0)
 		} else if sess == nil {
-			sess = &Session{ID: sessionID, RuntimeID: runtimeID, Version: version, key: key, ready: make(chan struct{}), lastActive: time.Now()}
+			sess = &Session{ID: sessionID, RuntimeID: runtimeID, Version: version, key: key, ready: make(chan struct{}), lastActive: time.Now(),
+				parent: trace.SpanContextFromContext(ctx)}
 			s.m[key] = sess
 			s.wg.Add(1)
 			go s.start(sess, launch)
@@ -239,7 +278,20 @@ func (s *Sessions) start(sess *Session, launch func() (*Launch, error)) {
 	close(sess.ready)
 }
 
-func (s *Sessions) boot(sess *Session, launch func() (*Launch, error)) error {
+func (s *Sessions) boot(sess *Session, launch func() (*Launch, error)) (err error) {
+	tb := time.Now()
+	_, span := s.o.Tracer.Start(trace.ContextWithSpanContext(s.ctx, sess.parent), "sandbox.start", trace.WithAttributes(
+		attribute.String("aws.agentcore.runtime.id", sess.RuntimeID), attribute.Int("aws.agentcore.runtime.version", sess.Version),
+		attribute.String("session.id", sess.ID), attribute.Bool("agentcore.session.pooled", sess.pooled),
+		attribute.String("agentcore.sandbox.driver", s.o.Driver.Name())))
+	defer func() {
+		if err != nil {
+			span.SetStatus(codes.Error, err.Error())
+		} else if !sess.pooled {
+			s.o.Observer.SessionStarted(sess.RuntimeID, time.Since(tb))
+		}
+		span.End()
+	}()
 	L, err := launch()
 	if err != nil {
 		return err
@@ -252,13 +304,20 @@ func (s *Sessions) boot(sess *Session, launch func() (*Launch, error)) error {
 	if sess.maxLife == 0 {
 		sess.maxLife = s.o.DefaultMaxLifetime
 	}
+	if sess.ID != "" {
+		id := sess.ID
+		sess.boundID.Store(&id)
+	}
 	t0 := time.Now()
+	s.startTelemetry(s.ctx, sess, L, nil)
 	inst, err := s.o.Driver.Start(s.ctx, L.Spec)
 	if err != nil {
 		sess.runCleanup()
 		return errs.Wrap(errs.RuntimeClient, err, "Runtime initialization failed")
 	}
 	sess.inst = inst
+	span.AddEvent("sandbox started", trace.WithAttributes(attribute.Int64("agentcore.sandbox.start_ms", time.Since(t0).Milliseconds())))
+	s.startTelemetry(s.ctx, sess, L, inst)
 	sess.Conn = s.o.Connect(inst, L.Port, L.Protocol)
 	if err := s.waitReady(sess); err != nil {
 		sess.Conn.Close()
@@ -337,6 +396,9 @@ func (s *Sessions) detachLocked(sess *Session) bool {
 
 func (s *Sessions) teardown(sess *Session, reason string) {
 	s.log.Info("session stopped", "runtime", sess.RuntimeID, "session", sess.ID, "reason", reason)
+	if sess.ID != "" && !sess.Started.IsZero() {
+		s.o.Observer.SessionEnded(sess.RuntimeID, time.Since(sess.Started), reason)
+	}
 	if sess.Conn != nil {
 		sess.Conn.Close()
 	}
@@ -349,6 +411,7 @@ func (s *Sessions) teardown(sess *Session, reason string) {
 }
 
 func (s *Session) runCleanup() {
+	s.stopTelemetry()
 	if s.cleanup != nil {
 		s.cleanup()
 		s.cleanup = nil
@@ -391,6 +454,23 @@ func (s *Sessions) Count() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.m)
+}
+
+// Counts reports running sessions and, among them, the idle ones (no
+// request in flight, not HealthyBusy).
+func (s *Sessions) Counts() (running, idle int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sess := range s.m {
+		if sess.Started.IsZero() || sess.stopped {
+			continue
+		}
+		running++
+		if sess.inflight == 0 && !sess.busy {
+			idle++
+		}
+	}
+	return running, idle
 }
 
 // Close stops every session and the reaper.

@@ -100,6 +100,20 @@ type Instance interface {
 	Stop(ctx context.Context) error
 }
 
+// Listener is implemented by instances (and, for drivers that share the
+// host's network, by the driver itself) that let the platform serve a port
+// the agent can reach: the platform serves on the returned listener and the
+// agent connects to it at 127.0.0.1:port inside its environment (the OTLP
+// receiver of each session is served this way). In an environment with its
+// own network namespace the listener is 127.0.0.1:port in that namespace,
+// opened after Start. A driver without one (FixedPorts false) implements
+// Listener on the Driver and returns a listener on a free host loopback port:
+// the agent must then be told ln.Addr(), so callers listen before Start and
+// put that address in Spec.Env. Closing the listener stops accepting.
+type Listener interface {
+	Listen(ctx context.Context, port int) (net.Listener, error)
+}
+
 // Capabilities describe what a driver offers.
 type Capabilities struct {
 	// Isolation is "none" for the process driver, otherwise the mechanism

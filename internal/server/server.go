@@ -6,12 +6,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/agentclient"
@@ -19,12 +21,15 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/httpapi"
 	"github.com/agentcore-dev/agentcore/internal/idempotency"
 	"github.com/agentcore-dev/agentcore/internal/image"
+	"github.com/agentcore-dev/agentcore/internal/observability"
+	"github.com/agentcore-dev/agentcore/internal/observability/otlphttp"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/store/postgres"
 	"github.com/agentcore-dev/agentcore/internal/store/sqlite"
 	"github.com/agentcore-dev/agentcore/internal/tagging"
+	"github.com/agentcore-dev/agentcore/internal/telemetry"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 
 	"github.com/agentcore-dev/agentcore/internal/builtins"
@@ -49,6 +54,27 @@ type Config struct {
 	Limits   sandbox.Limits // per-session resource limits; zero = driver defaults
 	WarmPool int            // pre-started environments per runtime version; 0 = off
 
+	// SessionOTLP builds the OTLP/HTTP handler served to one session's agent
+	// inside its environment (127.0.0.1:4318 in its own network namespace, a
+	// free loopback port under the process driver; the agent gets
+	// OTEL_EXPORTER_OTLP_ENDPOINT). nil = the platform's own receiver when
+	// observability is wired; tests set it to see what agents export.
+	SessionOTLP func(account, runtimeARN, sessionID string) http.Handler
+
+	// OTLPExport forwards every received span, log and metric to this
+	// OTLP/HTTP endpoint (base URL; "" = no forwarding).
+	OTLPExport string
+	// Retention is how long spans and logs are kept (default 7 days;
+	// negative = forever).
+	Retention time.Duration
+	// DisableTracing turns the server's own spans off (--tracing=false);
+	// trace headers then pass to agents unchanged. Metrics stay on.
+	DisableTracing bool
+	// TraceExport is the OTLP/HTTP traces URL the server's own spans are
+	// exported to: "" = its own receiver (stored, and forwarded to
+	// OTLPExport), "none" = not exported (benchmarks).
+	TraceExport string
+
 	Logger *slog.Logger
 }
 
@@ -62,6 +88,8 @@ type Server struct {
 	ln       net.Listener
 	url      string
 	done     chan error
+	obs      *observability.Service
+	tel      *telemetry.Telemetry
 }
 
 func (c *Config) defaults() {
@@ -168,12 +196,42 @@ func (s *Server) build(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	// The platform's spans go to its own OTLP receiver, which stores them
+	// and forwards them to --otlp-export.
+	topt := telemetry.Options{Tracing: !cfg.DisableTracing, Logger: lg}
+	switch _, ok := s.kv.(observability.Store); {
+	case cfg.TraceExport == "none":
+	case cfg.TraceExport != "":
+		topt.Endpoint = cfg.TraceExport
+	case ok:
+		topt.Endpoint = s.url + "/v1/traces"
+	}
+	if s.tel, err = telemetry.New(topt); err != nil {
+		ln.Close()
+		return err
+	}
 	s.sessions = runtime.NewSessions(runtime.SessionOptions{
 		Driver: driver, Connect: agentclient.Connect, Logger: lg,
 		InitTimeout: cfg.InitTimeout, PingInterval: cfg.PingInterval,
 		DefaultIdle: cfg.IdleTimeout, DefaultMaxLifetime: cfg.MaxLifetime,
+		Tracer: s.tel.Tracer(), Observer: s.tel.Metrics,
 	})
+	s.tel.Metrics.SetSessionCounts(s.sessions.Counts)
 	tags := tagging.New(s.kv)
+	var agentLogs func(acct, runtimeARN, sessionID, stream string) io.WriteCloser
+	if ost, ok := s.kv.(observability.Store); ok {
+		opt := observability.Options{Store: ost, Retention: cfg.Retention, Logger: lg}
+		if cfg.OTLPExport != "" {
+			opt.Export = otlphttp.New(cfg.OTLPExport)
+		}
+		s.obs = observability.New(opt)
+		agentLogs = s.obs.AgentLogWriter
+		if cfg.SessionOTLP == nil {
+			cfg.SessionOTLP = func(acct, arn, sid string) http.Handler {
+				return httpapi.OTLPHandler(s.obs, observability.Tag{Account: acct, RuntimeARN: arn, SessionID: sid}, lg)
+			}
+		}
+	}
 	s.runtime = runtime.New(runtime.Options{
 		DataDir: cfg.DataDir, KV: s.kv, Artifacts: artifacts, Images: image.ForRuntime{Store: images}, Sessions: s.sessions, Logger: lg,
 		AgentEnv: map[string]string{
@@ -181,12 +239,17 @@ func (s *Server) build(ctx context.Context) error {
 			"AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL": s.url,
 			"AGENTCORE_ENDPOINT":                         s.url,
 		},
-		Limits:   cfg.Limits,
-		WarmPool: cfg.WarmPool,
-		OnDelete: tags.Forget,
+		Limits:    cfg.Limits,
+		WarmPool:  cfg.WarmPool,
+		OnDelete:  tags.Forget,
+		OTLP:      sessionOTLP(cfg.SessionOTLP, lg),
+		AgentLogs: agentLogs,
 	})
 	tags.AddChecker(s.runtime.Exists)
 	if err := s.runtime.Open(ctx); err != nil {
+		if s.obs != nil {
+			s.obs.Close()
+		}
 		ln.Close()
 		return err
 	}
@@ -194,6 +257,8 @@ func (s *Server) build(ctx context.Context) error {
 		Runtime: s.runtime, Sessions: s.sessions, Tags: tags, Idempotency: idempotency.New(s.kv),
 		Artifacts: artifacts, Logger: lg, Tenant: tenant.Tenant{Account: cfg.Account, Region: cfg.Region},
 		InvokeTimeout: int64(cfg.InvokeTimeout),
+		Observability: s.obs,
+		Telemetry:     s.tel,
 	})
 	s.http = &http.Server{Handler: api, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(lg.Handler(), slog.LevelDebug)}
 	go func() {
@@ -213,16 +278,24 @@ func (s *Server) URL() string { return s.url }
 // Sessions exposes the session manager (tests, status).
 func (s *Server) Sessions() *runtime.Sessions { return s.sessions }
 
+// Telemetry exposes the tracer provider and metrics (tests).
+func (s *Server) Telemetry() *telemetry.Telemetry { return s.tel }
+
 // Done reports when serving stops.
 func (s *Server) Done() <-chan error { return s.done }
 
 // Close stops serving, ends every session and closes the store.
 func (s *Server) Close(ctx context.Context) error {
+	s.tel.ForceFlush(ctx) //nolint:errcheck // best effort, while the receiver still listens
 	err := s.http.Shutdown(ctx)
 	if err != nil {
 		s.http.Close()
 	}
 	s.runtime.Close(ctx)
+	s.tel.Shutdown(ctx) //nolint:errcheck // spans ended during shutdown may be lost
+	if s.obs != nil {
+		s.obs.Close() // after the runtime: stores the agents' last log lines
+	}
 	if cerr := s.kv.Close(); err == nil {
 		err = cerr
 	}
@@ -240,4 +313,36 @@ func checkLimits(l sandbox.Limits) error {
 		return fmt.Errorf("session pids limit %d is out of range (8 to 1048576)", l.Pids)
 	}
 	return nil
+}
+
+// sessionOTLP serves newHandler on each session's in-environment listener
+// (nil: no per-session receiver). The handler is built per session id: a
+// warm-pool environment learns its id when it is bound to a session.
+func sessionOTLP(newHandler func(account, runtimeARN, sessionID string) http.Handler, lg *slog.Logger) runtime.OTLPServer {
+	if newHandler == nil {
+		return nil
+	}
+	return func(ln net.Listener, tag runtime.TelemetryTag) func() {
+		var (
+			mu    sync.Mutex
+			h     http.Handler
+			bound string
+		)
+		srv := &http.Server{
+			Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				id := tag.SessionID()
+				mu.Lock()
+				if h == nil || id != bound {
+					h, bound = newHandler(tag.Account, tag.RuntimeARN, id), id
+				}
+				cur := h
+				mu.Unlock()
+				cur.ServeHTTP(w, r)
+			}),
+			ReadHeaderTimeout: 30 * time.Second,
+			ErrorLog:          slog.NewLogLogger(lg.Handler(), slog.LevelDebug),
+		}
+		go srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed or the listener's error
+		return func() { srv.Close() }
+	}
 }

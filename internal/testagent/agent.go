@@ -76,6 +76,8 @@ func (a *agent) invoke(ctx context.Context, payload json.RawMessage, rc *agentco
 		return nil, nil
 	case "big":
 		return bigBody(req.Bytes), nil
+	case "trace":
+		return traceAction(ctx, rc)
 	default:
 		return nil, agentcore.HTTPError{Status: 400, Detail: fmt.Sprintf("unknown action %q", req.Action)}
 	}

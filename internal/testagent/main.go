@@ -10,6 +10,9 @@
 //	"error"             HTTP status `status` (default 500) with {"error": "requested error"}
 //	"crash"             os.Exit(3) mid-request
 //	"big"               a JSON body of exactly `bytes` bytes
+//	"trace"             with OTEL_EXPORTER_OTLP_ENDPOINT set: spans "agent.handle" (child of the incoming
+//	                    traceparent) and "llm.call" exported over OTLP/HTTP configured by the environment
+//	                    only, flushed; {"traced", "traceId", "spanId", "llmSpanId", "parentSpanId", "flushError"}
 //
 // Every invocation increments the per-process counter reported as "count". Environment:
 // PORT (default 8080), TESTAGENT_START_DELAY_MS delays listening, TESTAGENT_NEVER_LISTEN=1

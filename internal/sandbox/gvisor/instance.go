@@ -10,11 +10,17 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/sandbox"
+	"github.com/agentcore-dev/agentcore/internal/sandbox/netns"
 )
+
+var _ sandbox.Listener = (*instance)(nil)
 
 // instance is one running runsc container.
 type instance struct {
@@ -95,6 +101,28 @@ func (in *instance) Dial(ctx context.Context, port int) (net.Conn, error) {
 	default:
 	}
 	return in.net.Dial(ctx, port)
+}
+
+// Listen implements sandbox.Listener: a listener on 127.0.0.1:port inside
+// the session's network namespace. runsc runs with --network=host in that
+// namespace, so the agent's 127.0.0.1 is the namespace's loopback.
+func (in *instance) Listen(ctx context.Context, port int) (net.Listener, error) {
+	select {
+	case <-in.done:
+		return nil, fmt.Errorf("gvisor: sandbox %s has exited", in.cid)
+	default:
+	}
+	var ln net.Listener
+	err := netns.Do(in.net.Path(), func() error {
+		var lc net.ListenConfig
+		l, err := lc.Listen(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(port))
+		ln = l
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("gvisor: listen on port %d in the session's namespace: %w", port, err)
+	}
+	return ln, nil
 }
 
 func (in *instance) Done() <-chan struct{} { return in.done }

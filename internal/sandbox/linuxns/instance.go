@@ -18,6 +18,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/sandbox/cgroups"
 	"github.com/agentcore-dev/agentcore/internal/sandbox/hostnet"
+	"github.com/agentcore-dev/agentcore/internal/sandbox/netns"
 )
 
 type instance struct {
@@ -38,7 +39,10 @@ type instance struct {
 	stop    sync.Once
 }
 
-var _ sandbox.Instance = (*instance)(nil)
+var (
+	_ sandbox.Instance = (*instance)(nil)
+	_ sandbox.Listener = (*instance)(nil)
+)
 
 // Cgroup exposes the session's cgroup (tests and benchmarks read its stats).
 func (in *instance) Cgroup() *cgroups.Cgroup { return in.cg }
@@ -74,6 +78,27 @@ func (in *instance) Dial(ctx context.Context, port int) (net.Conn, error) {
 	default:
 	}
 	return in.net.Dial(ctx, port)
+}
+
+// Listen implements sandbox.Listener: a listener on 127.0.0.1:port inside
+// the session's network namespace (the socket stays there for its life).
+func (in *instance) Listen(ctx context.Context, port int) (net.Listener, error) {
+	select {
+	case <-in.stopped:
+		return nil, errors.New("linuxns: sandbox stopped")
+	default:
+	}
+	var ln net.Listener
+	err := netns.Do(in.net.Path(), func() error {
+		var lc net.ListenConfig
+		l, err := lc.Listen(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(port))
+		ln = l
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("linuxns: listen on port %d in the session's namespace: %w", port, err)
+	}
+	return ln, nil
 }
 
 func (in *instance) Done() <-chan struct{} { return in.done }

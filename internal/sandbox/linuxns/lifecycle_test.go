@@ -34,7 +34,7 @@ func TestGracefulStop(t *testing.T) {
 }
 
 func TestStopKillsStubbornAgent(t *testing.T) {
-	d := New(Options{StopGrace: 200 * time.Millisecond})
+	d := New(Options{StopGrace: 200 * time.Millisecond, NameTag: testTag})
 	if err := d.Available(); err != nil {
 		t.Skip(err)
 	}

@@ -70,6 +70,10 @@ type Options struct {
 	// image (both tmpfs, charged to the session's memory limit).
 	// Defaults 512 MiB and 1 GiB.
 	TmpBytes, LayerBytes int64
+	// NameTag is put at the front of the session id in host-side names
+	// ("ns-<tag><id>-<random>"); tests use it to tell their sessions from
+	// other processes'.
+	NameTag string
 }
 
 // Driver starts namespace sandboxes.

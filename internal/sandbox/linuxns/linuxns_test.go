@@ -16,6 +16,10 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/sandbox/sandboxtest"
 )
 
+// testTag marks this test binary's sessions (see Options.NameTag), so the
+// leak check ignores sessions other packages' tests run at the same time.
+var testTag = fmt.Sprintf("t%d_", os.Getpid())
+
 func TestMain(m *testing.M) {
 	if dir := os.Getenv("_LINUXNS_TEST_CRASH"); dir != "" {
 		// Helper for TestCleanupAfterCrash: start a session, then die.
@@ -44,16 +48,16 @@ func hostLeaks() error {
 	var leaks []string
 	mi, _ := os.ReadFile("/proc/self/mountinfo")
 	for _, line := range strings.Split(string(mi), "\n") {
-		if strings.Contains(line, "/ns-") && strings.Contains(line, "agentcore") {
+		if strings.Contains(line, "/ns-"+testTag) && strings.Contains(line, "agentcore") {
 			leaks = append(leaks, "mount: "+line)
 		}
 	}
 	globs := []string{
-		filepath.Join(hostnet.NSDir, "ns-*"),
-		filepath.Join(hostnet.LockDir, "ns-*"),
-		filepath.Join(New(Options{}).o.StateDir, "ns-*"),
-		filepath.Join("/sys/fs/cgroup/*", cgroups.Base, "ns-*"),
-		filepath.Join("/sys/fs/cgroup", cgroups.Base, "ns-*"),
+		filepath.Join(hostnet.NSDir, "ns-"+testTag+"*"),
+		filepath.Join(hostnet.LockDir, "ns-"+testTag+"*"),
+		filepath.Join(New(Options{}).o.StateDir, "ns-"+testTag+"*"),
+		filepath.Join("/sys/fs/cgroup/*", cgroups.Base, "ns-"+testTag+"*"),
+		filepath.Join("/sys/fs/cgroup", cgroups.Base, "ns-"+testTag+"*"),
 	}
 	for _, g := range globs {
 		m, _ := filepath.Glob(g)
@@ -61,7 +65,7 @@ func hostLeaks() error {
 	}
 	procs, _ := filepath.Glob("/proc/[0-9]*/cgroup")
 	for _, p := range procs {
-		if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), cgroups.Base+"/ns-") {
+		if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), cgroups.Base+"/ns-"+testTag) {
 			leaks = append(leaks, "process "+filepath.Dir(p))
 		}
 	}
@@ -73,7 +77,7 @@ func hostLeaks() error {
 
 func driver(t testing.TB) *Driver {
 	t.Helper()
-	d := New(Options{})
+	d := New(Options{NameTag: testTag})
 	if err := d.Available(); err != nil {
 		t.Skip(err)
 	}

@@ -33,7 +33,7 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 		return nil, err
 	}
 	in := &instance{d: d, spec: spec, done: make(chan struct{}), stopped: make(chan struct{})}
-	in.name = instanceName(spec.ID)
+	in.name = instanceName(d.o.NameTag + spec.ID)
 	ok := false
 	defer func() {
 		if !ok {

@@ -27,7 +27,11 @@ func init() {
 // Driver runs agents as child processes.
 type Driver struct{}
 
-var _ sandbox.Driver = (*Driver)(nil)
+var (
+	_ sandbox.Driver   = (*Driver)(nil)
+	_ sandbox.Listener = (*Driver)(nil)
+	_ sandbox.Listener = (*instance)(nil)
+)
 
 // New returns the driver.
 func New() *Driver { return &Driver{} }
@@ -145,6 +149,24 @@ func (in *instance) Stop(ctx context.Context) error {
 	_ = syscall.Kill(-pgid, syscall.SIGKILL)
 	<-in.done
 	return os.RemoveAll(in.home)
+}
+
+// Listen implements sandbox.Listener for a driver that shares the host's
+// network: a listener on a free host loopback port (port only names the
+// purpose; the agent must be told ln.Addr(), so listen before Start).
+func (*Driver) Listen(ctx context.Context, port int) (net.Listener, error) {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("process: listen for port %d: %w", port, err)
+	}
+	return ln, nil
+}
+
+// Listen implements sandbox.Listener like Driver.Listen (the environment
+// is the host's loopback; the agent reaches the listener at ln.Addr()).
+func (in *instance) Listen(ctx context.Context, port int) (net.Listener, error) {
+	return (*Driver)(nil).Listen(ctx, port)
 }
 
 func freePort() (int, error) {

@@ -108,6 +108,7 @@ func Run(t *testing.T, d sandbox.Driver) {
 			t.Fatal("Err() nil after exit status 7")
 		}
 	})
+	t.Run("Listener", func(t *testing.T) { listener(t, d, spec) })
 	t.Run("BadCommand", func(t *testing.T) {
 		s := spec("bad")
 		s.Command = []string{"/nonexistent/agent-binary"}
@@ -121,6 +122,71 @@ func Run(t *testing.T, d sandbox.Driver) {
 			in.Stop(context.Background())
 		}
 	})
+}
+
+// listener checks sandbox.Listener: the agent reaches a listener the
+// platform opens for it (on the driver before Start, or on the instance in
+// its own network namespace), and two sessions' listeners on the same port
+// stay apart.
+func listener(t *testing.T, d sandbox.Driver, spec func(string) sandbox.Spec) {
+	const port = 4318
+	open := func(id string) (sandbox.Instance, net.Listener, string) {
+		if dl, ok := d.(sandbox.Listener); ok {
+			ln, err := dl.Listen(context.Background(), port)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { ln.Close() })
+			return start(t, d, spec(id)), ln, ln.Addr().String()
+		}
+		in := start(t, d, spec(id))
+		il, ok := in.(sandbox.Listener)
+		if !ok {
+			t.Skipf("driver %s does not implement sandbox.Listener", d.Name())
+		}
+		ln, err := il.Listen(context.Background(), port)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ln.Close() })
+		return in, ln, fmt.Sprintf("127.0.0.1:%d", port)
+	}
+	accepted := func(ln net.Listener) <-chan struct{} {
+		ch := make(chan struct{}, 4)
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				c.Close()
+				ch <- struct{}{}
+			}
+		}()
+		return ch
+	}
+	a, lnA, addrA := open("lsn-a")
+	b, lnB, addrB := open("lsn-b")
+	gotA, gotB := accepted(lnA), accepted(lnB)
+	for _, c := range []struct {
+		in   sandbox.Instance
+		addr string
+		got  <-chan struct{}
+	}{{a, addrA, gotA}, {b, addrB, gotB}} {
+		if out := get(t, c.in, "/dial?addr="+c.addr); !strings.Contains(out, `"err":""`) {
+			t.Fatalf("agent could not reach the platform's listener at %s: %s", c.addr, out)
+		}
+		select {
+		case <-c.got:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("listener at %s accepted nothing", c.addr)
+		}
+	}
+	select {
+	case <-gotA:
+		t.Fatal("session a's listener got a connection meant for session b")
+	default:
+	}
 }
 
 func start(t *testing.T, d sandbox.Driver, s sandbox.Spec) sandbox.Instance {

@@ -23,6 +23,10 @@ var schema = []string{
 	)`,
 }
 
+func init() {
+	schema = append(schema, sqlstore.ObsSchema("BIGINT", "BIGSERIAL PRIMARY KEY", `TEXT COLLATE "C"`)...)
+}
+
 // Open connects to the database named by dsn (a postgres:// URL or a
 // key=value connection string) and applies the schema.
 func Open(ctx context.Context, dsn string) (*sqlstore.Store, error) {

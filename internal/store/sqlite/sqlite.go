@@ -24,6 +24,10 @@ var schema = []string{
 	) WITHOUT ROWID`,
 }
 
+func init() {
+	schema = append(schema, sqlstore.ObsSchema("INTEGER", "INTEGER PRIMARY KEY AUTOINCREMENT", "TEXT")...)
+}
+
 // Open opens (creating if needed) the database file at path. The special
 // path ":memory:" gives a private in-memory database.
 func Open(ctx context.Context, path string) (*sqlstore.Store, error) {

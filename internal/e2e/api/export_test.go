@@ -1,0 +1,168 @@
+package api_test
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/testenv"
+)
+
+// otelcolBinary finds the OpenTelemetry Collector .ci/collector.sh builds:
+// $AGENTCORE_TEST_OTELCOL, else the script's cache dir.
+func otelcolBinary(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("AGENTCORE_TEST_OTELCOL"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("AGENTCORE_TEST_OTELCOL=%s: %v", p, err)
+		}
+		return p
+	}
+	cache := os.Getenv("AGENTCORE_CI_CACHE")
+	if cache == "" {
+		base := os.Getenv("XDG_CACHE_HOME")
+		if base == "" {
+			home, _ := os.UserHomeDir()
+			base = filepath.Join(home, ".cache")
+		}
+		cache = filepath.Join(base, "agentcore-ci")
+	}
+	found, _ := filepath.Glob(filepath.Join(cache, "otelcol-*", "otelcol-agentcore"))
+	if len(found) == 0 {
+		t.Skipf("no OpenTelemetry Collector binary (looked for AGENTCORE_TEST_OTELCOL and %s/otelcol-*/otelcol-agentcore): build it with .ci/collector.sh", cache)
+	}
+	return found[len(found)-1]
+}
+
+// syncBuffer collects the collector's output.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// startCollector runs the collector with an OTLP/HTTP receiver on a free
+// loopback port and the debug exporter (detailed) writing to its output; it
+// returns the receiver's base URL and the output.
+func startCollector(t *testing.T, bin string) (string, *syncBuffer) {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	cfg := fmt.Sprintf(`receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: %s
+exporters:
+  debug:
+    verbosity: detailed
+service:
+  telemetry:
+    metrics:
+      level: none
+  pipelines:
+    traces:
+      receivers: [otlp]
+      exporters: [debug]
+    logs:
+      receivers: [otlp]
+      exporters: [debug]
+`, addr)
+	path := filepath.Join(t.TempDir(), "otelcol.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := &syncBuffer{}
+	cmd := exec.Command(bin, "--config", path)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start collector: %v", err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("collector output:\n%s", out.String())
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return "http://" + addr, out
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("collector did not listen on %s: %v\n%s", addr, err, out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestExportToOpenTelemetryCollector: with OTLPExport set, the spans an agent
+// exports to its session's receiver reach a real OpenTelemetry Collector
+// (upstream otlpreceiver, built by .ci/collector.sh), with the caller's
+// trace id, the agent's span names, the session id and the platform's own
+// InvokeAgentRuntime span.
+func TestExportToOpenTelemetryCollector(t *testing.T) {
+	bin := otelcolBinary(t)
+	url, out := startCollector(t, bin)
+	cfg := testenv.Fast()
+	cfg.OTLPExport = url
+	e := testenv.Start(t, cfg)
+	dep := e.Deploy(t, "export_go", nil)
+	arn, session := *dep.AgentRuntimeArn, testenv.SessionID("export")
+	tp, traceID, _ := traceParent("export")
+	m := invokeTraced(t, e, arn, session, tp, map[string]any{"action": "trace"})
+	if m["traceId"] != traceID {
+		t.Fatalf("agent span in trace %v, want %s", m["traceId"], traceID)
+	}
+	want := []*regexp.Regexp{
+		regexp.MustCompile(`Trace ID\s*: ` + traceID),
+		regexp.MustCompile(`Name\s*: agent\.handle`),
+		regexp.MustCompile(`Name\s*: llm\.call`),
+		regexp.MustCompile(`gen_ai\.request\.model: Str\(test-model\)`),
+		regexp.MustCompile(regexp.QuoteMeta(session)),
+		regexp.MustCompile(`Name\s*: InvokeAgentRuntime`), // the platform's own invocation span
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got := out.String()
+		var missing []string
+		for _, re := range want {
+			if !re.MatchString(got) {
+				missing = append(missing, re.String())
+			}
+		}
+		if len(missing) == 0 {
+			t.Logf("collector received trace %s: InvokeAgentRuntime, agent.handle, llm.call, session %s (%d bytes of debug output)", traceID, session, len(got))
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("collector output lacks %v", missing)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

@@ -1,0 +1,71 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/runtime"
+)
+
+// serveMetrics is GET /metrics: the Prometheus exposition of the server's
+// metrics (text format unless the scraper negotiates protobuf).
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		writeError(w, s.log, "metrics", errs.E(errs.UnknownOperation, "method %s is not supported on /metrics", r.Method))
+		return
+	}
+	s.cfg.Telemetry.Metrics.Handler().ServeHTTP(w, r)
+}
+
+// errorType is the AWS error type err is sent as.
+func errorType(err error) string {
+	if row, ok := errorTable[classify(err).Kind]; ok {
+		return row.Type
+	}
+	return errorTable[errs.Internal].Type
+}
+
+// invokeLabels are the runtime id and endpoint metric labels of a target
+// (arn:...:runtime/ID[/runtime-endpoint/NAME] or a bare id), bounded to
+// valid names ("invalid" otherwise). No regexp: it runs on every invocation.
+func invokeLabels(tg runtime.Target) (id, endpoint string) {
+	id, endpoint = tg.ARN, tg.Qualifier
+	if i := strings.Index(id, ":runtime/"); i >= 0 && strings.HasPrefix(id, "arn:") {
+		var ep string
+		id, ep, _ = strings.Cut(id[i+len(":runtime/"):], "/runtime-endpoint/")
+		if endpoint == "" {
+			endpoint = ep
+		}
+	}
+	if !validName(id, 111) || !strings.Contains(id, "-") {
+		id = "invalid"
+	}
+	if endpoint == "" {
+		endpoint = runtime.DefaultEndpoint
+	} else if !validName(endpoint, 48) {
+		endpoint = "invalid"
+	}
+	return id, endpoint
+}
+
+func validName(s string, max int) bool {
+	if s == "" || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// agentName is the runtime name inside a runtime id (name-XXXXXXXXXX).
+func agentName(id string) string {
+	if i := strings.LastIndexByte(id, '-'); i > 0 {
+		return id[:i]
+	}
+	return id
+}

@@ -1,0 +1,272 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/telemetry"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// Span attributes (semconv v1.41.0 names where one exists; aws.agentcore.*
+// and agentcore.* are ours).
+const (
+	attrRPCSystem     = attribute.Key("rpc.system") // pre-1.38 name, still read by X-Ray/ADOT tooling
+	attrRPCSystemName = attribute.Key("rpc.system.name")
+	attrRPCService    = attribute.Key("rpc.service")
+	attrRPCMethod     = attribute.Key("rpc.method")
+	attrAWSRequestID  = attribute.Key("aws.request_id")
+	attrHTTPMethod    = attribute.Key("http.request.method")
+	attrHTTPStatus    = attribute.Key("http.response.status_code")
+	attrErrorType     = attribute.Key("error.type")
+)
+
+// dataPlaneOps are the operations of the bedrock-agentcore service; the
+// rest of the route table is bedrock-agentcore-control.
+var dataPlaneOps = map[string]bool{"InvokeAgentRuntime": true, "StopRuntimeSession": true}
+
+// untraced reports paths that get neither spans nor metrics: the telemetry
+// plumbing itself (an exported span must not make another span).
+func untraced(path string) bool {
+	return path == "/metrics" || strings.HasPrefix(path, "/v1/") || strings.HasPrefix(path, "/_agentcore/observability/") ||
+		path == "/_agentcore/health"
+}
+
+// obsWriter records what the handler sent: status, bytes and the time of
+// the first body byte.
+type obsWriter struct {
+	http.ResponseWriter
+	start  time.Time
+	first  time.Time
+	status int
+	bytes  int64
+	attrs  []attribute.KeyValue // span attributes, set once when the span ends (one copy in the SDK)
+}
+
+func (o *obsWriter) WriteHeader(code int) {
+	if o.status == 0 && code >= 200 {
+		o.status = code
+	}
+	o.ResponseWriter.WriteHeader(code)
+}
+
+func (o *obsWriter) Write(b []byte) (int, error) {
+	if o.status == 0 {
+		o.status = http.StatusOK
+	}
+	if len(b) > 0 && o.first.IsZero() {
+		o.first = time.Now()
+	}
+	n, err := o.ResponseWriter.Write(b)
+	o.bytes += int64(n)
+	return n, err
+}
+
+// Flush keeps streaming working (http.NewResponseController finds it).
+func (o *obsWriter) Flush() {
+	if f, ok := o.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (o *obsWriter) Unwrap() http.ResponseWriter { return o.ResponseWriter }
+
+// opTrace is one request's instrumentation.
+type opTrace struct {
+	tel  *telemetry.Telemetry
+	w    *obsWriter
+	r    *http.Request
+	span trace.Span // nil when tracing is off
+	op   *string
+}
+
+// startOp opens the server span of one API request (parent: the caller's
+// traceparent or X-Amzn-Trace-Id), echoes the caller's X-Amzn-Trace-Id (as
+// AWS does; none is made up), and returns the
+// writer and request the handler must use and the function that ends it all
+// (deferred; it sees the operation name through op).
+func (s *Server) startOp(w http.ResponseWriter, r *http.Request, reqID string, op *string) (http.ResponseWriter, *http.Request, func()) {
+	tel := s.cfg.Telemetry
+	if tel == nil || untraced(r.URL.Path) {
+		return w, r, func() {}
+	}
+	t := &opTrace{tel: tel, w: &obsWriter{ResponseWriter: w, start: time.Now()}, op: op}
+	xid := r.Header.Get(telemetry.HeaderAmznTraceID)
+	if xid != "" {
+		w.Header().Set(telemetry.HeaderAmznTraceID, xid)
+	}
+	if tel.Tracing() {
+		ctx := tel.Extract(r.Context(), r.Header)
+		ctx, t.span = tel.Tracer().Start(ctx, "unknown", trace.WithSpanKind(trace.SpanKindServer), trace.WithTimestamp(t.w.start))
+		t.w.attrs = make([]attribute.KeyValue, 0, 32)
+		t.w.attrs = append(t.w.attrs, attrRPCSystem.String("aws-api"), attrRPCSystemName.String("aws-api"),
+			attrAWSRequestID.String(reqID), attrHTTPMethod.String(r.Method))
+		r = r.WithContext(ctx)
+	}
+	t.r = r
+	return t.w, r, t.done
+}
+
+// done records the request (deferred in ServeHTTP, after the handler and
+// its panic handling).
+func (t *opTrace) done() {
+	v := recover() // only http.ErrAbortHandler reaches here: re-raised below
+	status := t.w.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	op := *t.op
+	t.tel.Metrics.APIRequest(op, status)
+	if t.span != nil {
+		errType := t.w.Header().Get("X-Amzn-Errortype")
+		if v != nil && errType == "" {
+			errType = "StreamAborted"
+		}
+		name, service := op, "bedrock-agentcore-control"
+		switch {
+		case op == "extension":
+			name, service = t.r.Method+" "+extensionName(t.r.URL.Path), "agentcore"
+		case dataPlaneOps[op]:
+			service = "bedrock-agentcore"
+		}
+		t.span.SetName(name)
+		a := append(t.w.attrs, attrRPCService.String(service), attrRPCMethod.String(op), attrHTTPStatus.Int(status))
+		if errType != "" {
+			a = append(a, attrErrorType.String(errType))
+		}
+		t.span.SetAttributes(a...)
+		if status >= 500 || v != nil {
+			t.span.SetStatus(codes.Error, errType)
+		}
+		t.span.End()
+	}
+	if v != nil {
+		panic(v)
+	}
+}
+
+// extensionName is /_agentcore/<first segment> (no bucket or key names).
+func extensionName(path string) string {
+	rest := strings.TrimPrefix(path, "/_agentcore/")
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		rest = rest[:i]
+	}
+	return "/_agentcore/" + rest
+}
+
+// invokeObs instruments one InvokeAgentRuntime: the invocation attributes
+// (session, runtime, GenAI conventions, bytes, time to first byte) on the
+// operation's server span, whose context the agent receives, and the
+// invocation metrics. One span per invocation keeps tracing cheap (the span
+// is built, exported and stored once).
+type invokeObs struct {
+	tel       *telemetry.Telemetry
+	w         *obsWriter
+	span      trace.Span // nil when tracing is off
+	runtimeID string     // metric labels: from the request, then from the resolved target
+	endpoint  string
+	session   string
+	arn       string
+	version   int
+	reqBytes  int64
+	agentCode int
+}
+
+// startInvoke begins the invocation's instrumentation; nil without telemetry
+// (every method is nil-safe).
+func (s *Server) startInvoke(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (context.Context, *invokeObs) {
+	tel := s.cfg.Telemetry
+	if tel == nil {
+		return ctx, nil
+	}
+	o := &invokeObs{tel: tel, session: tg.SessionID, arn: tg.ARN, reqBytes: r.ContentLength}
+	if o.w, _ = w.(*obsWriter); o.w == nil {
+		o.w = &obsWriter{start: time.Now()}
+	}
+	o.runtimeID, o.endpoint = invokeLabels(tg)
+	if sp := trace.SpanFromContext(ctx); tel.Tracing() && sp.IsRecording() {
+		o.span = sp
+	}
+	return ctx, o
+}
+
+// resolved records what the target resolved to (runtime, version).
+func (o *invokeObs) resolved(inv *runtime.Invocation) {
+	if o != nil {
+		o.runtimeID, o.arn, o.version = inv.RuntimeID, inv.RuntimeARN, inv.Version
+	}
+}
+
+// inject puts the invocation span's context (traceparent, tracestate,
+// baggage with session.id, X-Amzn-Trace-Id) into the request to the agent,
+// so the agent's spans are its children. With tracing off the caller's
+// headers pass through unchanged.
+func (o *invokeObs) inject(ctx context.Context, h http.Header, sessionID string) {
+	if o != nil && o.span != nil {
+		o.tel.Inject(ctx, h, sessionID)
+	}
+}
+
+// agentStatus records the agent's HTTP status.
+func (o *invokeObs) agentStatus(code int) {
+	if o != nil {
+		o.agentCode = code
+	}
+}
+
+// end records the invocation (deferred with the handler's error and
+// recover()'s value, which it re-raises).
+func (o *invokeObs) end(err error, v any) {
+	if o == nil {
+		if v != nil {
+			panic(v)
+		}
+		return
+	}
+	errType := ""
+	switch {
+	case err != nil:
+		errType = errorType(err)
+	case v != nil:
+		errType = "StreamAborted"
+	}
+	var ttfb time.Duration
+	if !o.w.first.IsZero() {
+		ttfb = o.w.first.Sub(o.w.start)
+	}
+	o.tel.Metrics.Invocation(o.runtimeID, o.endpoint, errType, time.Since(o.w.start), ttfb)
+	if o.span != nil {
+		name := agentName(o.runtimeID)
+		attrs := o.w.attrs
+		attrs = append(attrs,
+			attribute.String("gen_ai.operation.name", "invoke_agent"), attribute.String("gen_ai.provider.name", "aws.bedrock"),
+			attribute.String("gen_ai.agent.id", o.runtimeID), attribute.String("gen_ai.agent.name", name),
+			attribute.String("gen_ai.conversation.id", o.session), attribute.String("session.id", o.session),
+			attribute.String("aws.agentcore.runtime.arn", o.arn), attribute.String("aws.agentcore.runtime.endpoint", o.endpoint),
+			attribute.Int64("http.response.body.size", o.w.bytes))
+		if o.version > 0 {
+			attrs = append(attrs, attribute.Int("aws.agentcore.runtime.version", o.version), attribute.Int("gen_ai.agent.version", o.version))
+		}
+		if o.reqBytes >= 0 {
+			attrs = append(attrs, attribute.Int64("http.request.body.size", o.reqBytes))
+		}
+		if ttfb > 0 {
+			attrs = append(attrs, attribute.Float64("agentcore.ttfb_ms", float64(ttfb.Microseconds())/1000))
+		}
+		if o.agentCode != 0 {
+			attrs = append(attrs, attribute.Int("agentcore.agent.status_code", o.agentCode))
+		}
+		o.w.attrs = attrs // the operation span's end sets them
+		if err != nil && errType != "" {
+			o.span.SetStatus(codes.Error, err.Error())
+		}
+	}
+	if v != nil {
+		panic(v)
+	}
+}
