@@ -10,14 +10,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
-	"github.com/agentcore-dev/agentcore/internal/sandbox/netns"
 )
 
 var _ sandbox.Listener = (*instance)(nil)
@@ -112,17 +110,7 @@ func (in *instance) Listen(ctx context.Context, port int) (net.Listener, error) 
 		return nil, fmt.Errorf("gvisor: sandbox %s has exited", in.cid)
 	default:
 	}
-	var ln net.Listener
-	err := netns.Do(in.net.Path(), func() error {
-		var lc net.ListenConfig
-		l, err := lc.Listen(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(port))
-		ln = l
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("gvisor: listen on port %d in the session's namespace: %w", port, err)
-	}
-	return ln, nil
+	return in.net.Listen(ctx, port)
 }
 
 func (in *instance) Done() <-chan struct{} { return in.done }

@@ -19,6 +19,7 @@ import (
 type sessionNet interface {
 	Path() string
 	Dial(ctx context.Context, port int) (net.Conn, error)
+	Listen(ctx context.Context, port int) (net.Listener, error)
 	Close() error
 }
 
@@ -78,6 +79,10 @@ func loUp() error {
 }
 
 func (n *loopNet) Path() string { return n.path }
+
+func (n *loopNet) Listen(ctx context.Context, port int) (net.Listener, error) {
+	return netns.Listen(ctx, n.path, "127.0.0.1:"+strconv.Itoa(port))
+}
 
 func (n *loopNet) Dial(ctx context.Context, port int) (net.Conn, error) {
 	return netns.Dial(ctx, n.path, "tcp", "127.0.0.1:"+strconv.Itoa(port))

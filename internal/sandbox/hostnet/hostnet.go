@@ -121,6 +121,22 @@ func (n *Net) Dial(ctx context.Context, port int) (net.Conn, error) {
 	return netns.Dial(ctx, n.path, "tcp", "127.0.0.1:"+strconv.Itoa(port))
 }
 
+// Listen opens a listener on 127.0.0.1:port inside the namespace: a socket
+// the platform serves and only that session's agent can reach.
+func (n *Net) Listen(ctx context.Context, port int) (net.Listener, error) {
+	n.mu.Lock()
+	closed := n.closed
+	n.mu.Unlock()
+	if closed {
+		return nil, fmt.Errorf("hostnet: listen %s: namespace closed", n.id)
+	}
+	ln, err := netns.Listen(ctx, n.path, "127.0.0.1:"+strconv.Itoa(port))
+	if err != nil {
+		return nil, fmt.Errorf("hostnet: listen on port %d in %s: %w", port, n.id, err)
+	}
+	return ln, nil
+}
+
 // Close deletes the veth (freeing its /30), unmounts and removes the
 // namespace file and releases the id. It is idempotent.
 func (n *Net) Close() error {

@@ -18,7 +18,6 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/sandbox/cgroups"
 	"github.com/agentcore-dev/agentcore/internal/sandbox/hostnet"
-	"github.com/agentcore-dev/agentcore/internal/sandbox/netns"
 )
 
 type instance struct {
@@ -88,17 +87,7 @@ func (in *instance) Listen(ctx context.Context, port int) (net.Listener, error) 
 		return nil, errors.New("linuxns: sandbox stopped")
 	default:
 	}
-	var ln net.Listener
-	err := netns.Do(in.net.Path(), func() error {
-		var lc net.ListenConfig
-		l, err := lc.Listen(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(port))
-		ln = l
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("linuxns: listen on port %d in the session's namespace: %w", port, err)
-	}
-	return ln, nil
+	return in.net.Listen(ctx, port)
 }
 
 func (in *instance) Done() <-chan struct{} { return in.done }

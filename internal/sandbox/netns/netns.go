@@ -55,3 +55,15 @@ func Do(nsPath string, fn func() error) error {
 	runtime.UnlockOSThread()
 	return ferr
 }
+
+// Listen opens a TCP listener on addr inside the namespace at nsPath.
+func Listen(ctx context.Context, nsPath, addr string) (net.Listener, error) {
+	var ln net.Listener
+	err := Do(nsPath, func() error {
+		var lc net.ListenConfig
+		l, err := lc.Listen(ctx, "tcp", addr)
+		ln = l
+		return err
+	})
+	return ln, err
+}
