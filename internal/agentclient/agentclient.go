@@ -39,7 +39,16 @@ func Connect(inst sandbox.Instance, port int, protocol string) runtime.AgentConn
 		DisableCompression:  true,
 		ForceAttemptHTTP2:   false,
 	}
-	return &Conn{inst: inst, port: port, protocol: protocol, tr: tr, client: &http.Client{Transport: tr}}
+	// Health checks get their own transport without keep-alive: a probe's
+	// context ending must never touch a connection an invocation uses.
+	probe := &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return inst.Dial(ctx, port)
+		},
+		DisableKeepAlives:  true,
+		DisableCompression: true,
+	}
+	return &Conn{inst: inst, port: port, protocol: protocol, tr: tr, client: &http.Client{Transport: probe}}
 }
 
 // BaseURL is the URL prefix requests to this agent use; the host part is

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -50,7 +51,10 @@ func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 		return errs.Field("payload", "payload is %d bytes; the limit is %d bytes", r.ContentLength, s.cfg.MaxPayload)
 	}
 	body := io.Reader(r.Body)
-	if r.ContentLength < 0 { // chunked: measure before relaying
+	// Chunked bodies are measured first; small bodies are read first too, so
+	// the agent request never reads the caller's body while the answer is
+	// being written back (the server may close an unread request body then).
+	if r.ContentLength < 0 || r.ContentLength <= 1<<20 {
 		b, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxPayload+1))
 		if err != nil {
 			return errs.Wrap(errs.Invalid, err, "reading payload")
@@ -58,7 +62,7 @@ func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 		if int64(len(b)) > s.cfg.MaxPayload {
 			return errs.Field("payload", "payload exceeds the limit of %d bytes", s.cfg.MaxPayload)
 		}
-		body = strings.NewReader(string(b))
+		body = bytes.NewReader(b)
 	}
 	inv, err := s.cfg.Runtime.Invoke(ctx, tg)
 	if err != nil {
@@ -80,7 +84,9 @@ func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 	if err != nil {
 		return err
 	}
-	req.ContentLength = r.ContentLength
+	if body == io.Reader(r.Body) {
+		req.ContentLength = r.ContentLength // streamed through; NewRequest set it for buffered bodies
+	}
 	s.agentHeaders(req.Header, r.Header, tg.SessionID, inv.Allow)
 	ob.inject(actx, req.Header, tg.SessionID)
 	resp, err := conn.Do(req)
