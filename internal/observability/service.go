@@ -45,6 +45,9 @@ type Options struct {
 	MaxSpans int
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// OnSpans, when set, sees every batch of spans after it is stored (e.g.
+	// to count GenAI token usage into metrics). It must not block.
+	OnSpans func(spans []Span)
 }
 
 // Stats are the service's counters since start.
@@ -169,6 +172,9 @@ func (s *Service) IngestTraces(ctx context.Context, req []*tracepb.ResourceSpans
 			return rejected, fmt.Errorf("store spans: %w", err)
 		}
 		s.ingestedSpans.Add(int64(len(spans)))
+		if s.opt.OnSpans != nil {
+			s.opt.OnSpans(spans)
+		}
 	}
 	if s.fwd != nil {
 		s.fwd.enqueue(SignalTraces, enrichTraces(req, tag))

@@ -4,6 +4,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -220,7 +221,7 @@ func (s *Server) build(ctx context.Context) error {
 	tags := tagging.New(s.kv)
 	var agentLogs func(acct, runtimeARN, sessionID, stream string) io.WriteCloser
 	if ost, ok := s.kv.(observability.Store); ok {
-		opt := observability.Options{Store: ost, Retention: cfg.Retention, Logger: lg}
+		opt := observability.Options{Store: ost, Retention: cfg.Retention, Logger: lg, OnSpans: s.countTokens}
 		if cfg.OTLPExport != "" {
 			opt.Export = otlphttp.New(cfg.OTLPExport)
 		}
@@ -345,4 +346,35 @@ func sessionOTLP(newHandler func(account, runtimeARN, sessionID string) http.Han
 		go srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed or the listener's error
 		return func() { srv.Close() }
 	}
+}
+
+// countTokens feeds agentcore_gen_ai_token_usage_total from the GenAI usage
+// attributes (semconv gen_ai.usage.*) of spans agents export.
+func (s *Server) countTokens(spans []observability.Span) {
+	for _, sp := range spans {
+		rt := sp.RuntimeARN
+		if p, err := runtime.ParseRuntimeARN(rt); err == nil {
+			rt = p.RuntimeID
+		}
+		for attr, kind := range map[string]string{"gen_ai.usage.input_tokens": "input", "gen_ai.usage.output_tokens": "output"} {
+			if n, ok := toInt64(sp.Attributes[attr]); ok && rt != "" {
+				s.tel.Metrics.Tokens(rt, kind, n)
+			}
+		}
+	}
+}
+
+func toInt64(v any) (int64, bool) {
+	switch n := v.(type) {
+	case int64:
+		return n, true
+	case int:
+		return int64(n), true
+	case float64:
+		return int64(n), true
+	case json.Number:
+		i, err := n.Int64()
+		return i, err == nil
+	}
+	return 0, false
 }
