@@ -114,7 +114,7 @@ func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 		h.Set("Content-Length", itoa64(resp.ContentLength))
 	}
 	w.WriteHeader(http.StatusOK)
-	return relay(w, resp.Body, inv, s.log)
+	return relay(actx, w, resp.Body, inv, s.log)
 }
 
 // relayBufs recycles relay buffers (one per in-flight invocation).
@@ -122,7 +122,7 @@ var relayBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b
 
 // relay copies the agent's body to the caller, flushing every chunk so
 // streamed events reach the caller as they are produced.
-func relay(w http.ResponseWriter, body io.Reader, inv *runtime.Invocation, lg *slog.Logger) error {
+func relay(ctx context.Context, w http.ResponseWriter, body io.Reader, inv *runtime.Invocation, lg *slog.Logger) error {
 	rc := http.NewResponseController(w)
 	bp := relayBufs.Get().(*[]byte)
 	defer relayBufs.Put(bp)
@@ -141,7 +141,8 @@ func relay(w http.ResponseWriter, body io.Reader, inv *runtime.Invocation, lg *s
 		if err != nil {
 			// The status is already sent: end the stream; a broken agent
 			// connection means the session is gone.
-			lg.Warn("agent response stream broke; aborting the invocation", "runtime", inv.RuntimeID, "session", inv.ID, "err", err)
+			lg.Warn("agent response stream broke; aborting the invocation", "runtime", inv.RuntimeID, "session", inv.ID, "err", err,
+				"ctxErr", ctx.Err(), "cause", context.Cause(ctx))
 			inv.Fail("response stream broke: " + err.Error())
 			panic(http.ErrAbortHandler)
 		}
