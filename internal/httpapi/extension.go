@@ -12,8 +12,6 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 )
 
-func strconvFormat(n int64) string { return strconv.FormatInt(n, 10) }
-
 // extension serves the documented /_agentcore/ endpoints that AWS does not
 // have:
 //

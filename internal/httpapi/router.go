@@ -112,5 +112,3 @@ func (rt *router) Ops() []string {
 	}
 	return out
 }
-
-var _ = http.MethodGet

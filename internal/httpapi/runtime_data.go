@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -111,7 +112,7 @@ func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 	h.Set(hSession, tg.SessionID)
 	h.Set(hEndpoint, "/runtimes/"+url.PathEscape(inv.RuntimeARN)+"/invocations")
 	if resp.ContentLength >= 0 {
-		h.Set("Content-Length", itoa64(resp.ContentLength))
+		h.Set("Content-Length", strconv.FormatInt(resp.ContentLength, 10))
 	}
 	w.WriteHeader(http.StatusOK)
 	return relay(actx, w, resp.Body, inv, s.log)
@@ -194,5 +195,3 @@ func (s *Server) stopRuntimeSession(ctx context.Context, w http.ResponseWriter, 
 	w.Header().Set(hSession, tg.SessionID)
 	return writeJSON(w, http.StatusOK, map[string]any{})
 }
-
-func itoa64(n int64) string { return strconvFormat(n) }

@@ -1,14 +1,13 @@
 package api_test
 
 import (
-	"bytes"
 	"fmt"
+	"github.com/agentcore-dev/agentcore/internal/sandbox/sandboxtest"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"sync"
 	"testing"
 	"time"
 
@@ -41,28 +40,10 @@ func otelcolBinary(t *testing.T) string {
 	return found[len(found)-1]
 }
 
-// syncBuffer collects the collector's output.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // startCollector runs the collector with an OTLP/HTTP receiver on a free
 // loopback port and the debug exporter (detailed) writing to its output; it
 // returns the receiver's base URL and the output.
-func startCollector(t *testing.T, bin string) (string, *syncBuffer) {
+func startCollector(t *testing.T, bin string) (string, *sandboxtest.SyncBuffer) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -94,7 +75,7 @@ service:
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out := &syncBuffer{}
+	out := &sandboxtest.SyncBuffer{}
 	cmd := exec.Command(bin, "--config", path)
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {

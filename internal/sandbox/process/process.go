@@ -117,7 +117,7 @@ func (in *instance) Dial(ctx context.Context, port int) (net.Conn, error) {
 		return c, err
 	}
 	// The agent may ignore PORT and listen on the contract port itself.
-	if listeningPorts(in.cmd.Process.Pid)[port] {
+	if listensOn(in.cmd.Process.Pid, port) {
 		in.mu.Lock()
 		in.ports[port] = port
 		in.mu.Unlock()

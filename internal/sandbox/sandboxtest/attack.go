@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -279,5 +278,3 @@ func (a *attacker) tmpWiped(t *testing.T) {
 		t.Fatal("a file left in /tmp survived into the next environment with the same id")
 	}
 }
-
-var _ = http.MethodGet

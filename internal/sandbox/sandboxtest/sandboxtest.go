@@ -62,7 +62,7 @@ func Run(t *testing.T, d sandbox.Driver) {
 		return sandbox.Spec{ID: id, Command: []string{"agent"}, Dir: dir, Env: []string{"GREETING=hello-" + id}, Ports: []int{8080}}
 	}
 	t.Run("StartDialStop", func(t *testing.T) {
-		var out syncBuffer
+		var out SyncBuffer
 		s := spec("a")
 		s.Stdout = &out
 		in := start(t, d, s)
@@ -224,18 +224,20 @@ func get(t *testing.T, in sandbox.Instance, path string) string {
 	}
 }
 
-type syncBuffer struct {
+// SyncBuffer is a bytes.Buffer safe for a process's concurrent writers and
+// a test reading it.
+type SyncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
+func (s *SyncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
-func (s *syncBuffer) String() string {
+func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
