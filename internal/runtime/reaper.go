@@ -5,6 +5,10 @@ import (
 	"time"
 )
 
+// maxLifeGrace is how long past maxLifetime a session with requests in
+// flight may run before it is ended anyway.
+const maxLifeGrace = 10 * time.Second
+
 // reaper enforces idle timeouts and max lifetimes and polls /ping.
 func (s *Sessions) reaper() {
 	defer s.wg.Done()
@@ -46,7 +50,9 @@ func (s *Sessions) sweep(now time.Time) {
 		}
 		reason := ""
 		switch {
-		case now.Sub(sess.Started) >= sess.maxLife:
+		case now.Sub(sess.Started) >= sess.maxLife && (sess.inflight == 0 || now.Sub(sess.Started) >= sess.maxLife+maxLifeGrace):
+			// Ended between requests, so no invocation is cut; requests
+			// that never stop get maxLifeGrace more.
 			reason = "maxLifetime reached"
 		case sess.inflight == 0 && !sess.busy && now.Sub(sess.lastActive) >= sess.idle:
 			reason = "idle timeout"
