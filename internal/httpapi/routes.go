@@ -22,7 +22,12 @@ func (s *Server) routes() []route {
 		{Method: "GET", Path: "/tags/{resourceArn}", Op: "ListTagsForResource", H: s.listTagsForResource},
 
 		// bedrock-agentcore: Runtime
-		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime},
+		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.jsonrpcErrors(s.invokeAgentRuntime)},
 		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/stopruntimesession", Op: "StopRuntimeSession", H: s.idem("StopRuntimeSession", s.stopRuntimeSession)},
+
+		// bedrock-agentcore: MCP streamable HTTP (GET listen stream, DELETE session) and A2A (runtime_mcp.go, runtime_a2a.go)
+		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.jsonrpcErrors(s.invokeAgentRuntime)},
+		{Method: "DELETE", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.jsonrpcErrors(s.invokeAgentRuntime)},
+		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations/.well-known/agent-card.json", Op: "GetAgentCard", H: s.getAgentCard},
 	}
 }

@@ -26,6 +26,9 @@ func TestRouteTable(t *testing.T) {
 		"GET /tags/{resourceArn} ListTagsForResource",
 		"POST /runtimes/{agentRuntimeArn}/invocations InvokeAgentRuntime",
 		"POST /runtimes/{agentRuntimeArn}/stopruntimesession StopRuntimeSession",
+		"GET /runtimes/{agentRuntimeArn}/invocations InvokeAgentRuntime",
+		"DELETE /runtimes/{agentRuntimeArn}/invocations InvokeAgentRuntime",
+		"GET /runtimes/{agentRuntimeArn}/invocations/.well-known/agent-card.json GetAgentCard",
 	}
 	got := New(Config{}).Ops()
 	sort.Strings(got)

@@ -44,7 +44,7 @@ func target(r *http.Request, p params) runtime.Target {
 func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) (err error) {
 	tg := target(r, p)
 	if tg.SessionID == "" {
-		tg.SessionID = uuid.NewString()
+		tg.SessionID = s.protoSession(ctx, r) // an MCP session's runtime session, else new (runtime_mcp.go)
 	}
 	ctx, ob := s.startInvoke(ctx, w, r, tg) // span + metrics (tracing.go)
 	defer func() { ob.end(err, recover()) }()
@@ -52,6 +52,7 @@ func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 		return errs.Field("payload", "payload is %d bytes; the limit is %d bytes", r.ContentLength, s.cfg.MaxPayload)
 	}
 	body := io.Reader(r.Body)
+	var payload []byte
 	// Chunked bodies are measured first; small bodies are read first too, so
 	// the agent request never reads the caller's body while the answer is
 	// being written back (the server may close an unread request body then).
@@ -63,7 +64,7 @@ func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 		if int64(len(b)) > s.cfg.MaxPayload {
 			return errs.Field("payload", "payload exceeds the limit of %d bytes", s.cfg.MaxPayload)
 		}
-		body = bytes.NewReader(b)
+		body, payload = bytes.NewReader(b), b
 	}
 	inv, err := s.cfg.Runtime.Invoke(ctx, tg)
 	if err != nil {
@@ -71,6 +72,9 @@ func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 	}
 	defer inv.Release()
 	ob.resolved(inv)
+	if err := protocolMismatch(r, payload, inv.Protocol, inv.RuntimeARN); err != nil {
+		return err
+	}
 	conn, ok := inv.Conn.(*agentclient.Conn)
 	if !ok {
 		return errs.E(errs.Internal, "session has no HTTP connection")
@@ -81,10 +85,11 @@ func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 	}
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(actx, http.MethodPost, agentclient.BaseURL+inv.Path, body)
+	req, err := http.NewRequestWithContext(actx, r.Method, agentclient.BaseURL+inv.Path, body)
 	if err != nil {
 		return err
 	}
+	req.Host = agentHost(inv.Port)
 	if body == io.Reader(r.Body) {
 		req.ContentLength = r.ContentLength // streamed through; NewRequest set it for buffered bodies
 	}
@@ -96,7 +101,10 @@ func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 	}
 	defer resp.Body.Close()
 	ob.agentStatus(resp.StatusCode)
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	status := http.StatusOK
+	if passesAgentStatus(inv.Protocol) {
+		status = resp.StatusCode // JSON-RPC protocols: the agent's status and error body go through
+	} else if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) //nolint:errcheck // body is dropped, as AWS does
 		return errs.E(errs.RuntimeClient, "Received error (%d) from runtime. Please check your CloudWatch logs for more information", resp.StatusCode)
 	}
@@ -110,11 +118,12 @@ func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 		h.Set("Content-Type", "application/octet-stream")
 	}
 	h.Set(hSession, tg.SessionID)
+	s.mcpResponse(ctx, h, r, inv.Protocol, tg.SessionID, status)
 	h.Set(hEndpoint, "/runtimes/"+url.PathEscape(inv.RuntimeARN)+"/invocations")
 	if resp.ContentLength >= 0 {
 		h.Set("Content-Length", strconv.FormatInt(resp.ContentLength, 10))
 	}
-	w.WriteHeader(http.StatusOK)
+	w.WriteHeader(status)
 	return relay(actx, w, resp.Body, inv, s.log)
 }
 

@@ -50,6 +50,9 @@ type Server struct {
 	log    *slog.Logger
 	router *router
 	otlp   http.Handler // nil without Observability
+
+	// protocol front doors (runtime_mcp.go, runtime_a2a.go, openai_*.go)
+	mcpSessions mcpSessions
 }
 
 // New builds the server.
