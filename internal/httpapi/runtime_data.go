@@ -124,6 +124,10 @@ func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 		h.Set("Content-Length", strconv.FormatInt(resp.ContentLength, 10))
 	}
 	w.WriteHeader(status)
+	if resp.ContentLength < 0 {
+		// A stream may stay quiet for long (an MCP listen stream): the caller gets the headers now.
+		http.NewResponseController(w).Flush() //nolint:errcheck // best effort
+	}
 	return relay(actx, w, resp.Body, inv, s.log)
 }
 
@@ -147,6 +151,9 @@ func relay(ctx context.Context, w http.ResponseWriter, body io.Reader, inv *runt
 		}
 		if errors.Is(err, io.EOF) {
 			return nil
+		}
+		if err != nil && errors.Is(context.Cause(ctx), context.Canceled) {
+			return nil // the caller hung up (an MCP client closing its listen stream): the session is fine
 		}
 		if err != nil {
 			// The status is already sent: end the stream; a broken agent
