@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/agentclient"
@@ -85,7 +86,8 @@ func invocationURL(r *http.Request, arn, qualifier string) string {
 	if p := r.Header.Get("X-Forwarded-Proto"); p == "http" || p == "https" {
 		scheme = p
 	}
-	u := scheme + "://" + r.Host + "/runtimes/" + url.PathEscape(arn) + "/invocations"
+	// Escaped as the AWS SDKs escape the ARN label (":" too).
+	u := scheme + "://" + r.Host + "/runtimes/" + strings.ReplaceAll(url.PathEscape(arn), ":", "%3A") + "/invocations"
 	if qualifier != "" {
 		u += "?qualifier=" + url.QueryEscape(qualifier)
 	}

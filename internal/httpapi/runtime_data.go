@@ -28,7 +28,8 @@ const (
 
 // passHeaders go to the agent as they are (tracing and MCP routing).
 var passHeaders = []string{"Content-Type", "Accept", "X-Amzn-Trace-Id", "Traceparent", "Tracestate", "Baggage",
-	"Mcp-Session-Id", "Mcp-Protocol-Version", "Mcp-Method", "Mcp-Name", "Last-Event-Id"}
+	"Mcp-Session-Id", "Mcp-Protocol-Version", "Mcp-Method", "Mcp-Name", "Last-Event-Id",
+	"A2a-Version", "A2a-Extensions"} // A2A service parameters (v1.0 clients must send A2A-Version)
 
 // echoHeaders come back from the agent to the caller.
 var echoHeaders = []string{"Content-Type", "Mcp-Session-Id", "Mcp-Protocol-Version", "X-Amzn-Trace-Id", "Traceparent", "Tracestate", "Baggage"}
