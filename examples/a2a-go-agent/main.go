@@ -101,7 +101,7 @@ func main() {
 		DefaultInputModes:  []string{"text"},
 		DefaultOutputModes: []string{"text"},
 		Capabilities:       a2a.AgentCapabilities{Streaming: true},
-		Skills: []a2a.AgentSkill{{ID: "echo", Name: "Echo", Description: "Echoes the message", Tags: []string{"echo"}}},
+		Skills:             []a2a.AgentSkill{{ID: "echo", Name: "Echo", Description: "Echoes the message", Tags: []string{"echo"}}},
 	}
 	handler := a2asrv.NewHandler(&executor{})
 	v1, v0 := a2asrv.NewJSONRPCHandler(handler), a2av0.NewJSONRPCHandler(handler)
