@@ -101,6 +101,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.otlp.ServeHTTP(w, r.WithContext(ctx))
 		return
 	}
+	if isOpenAIPath(path) { // OpenAI-compatible front door (openai_front.go)
+		op = "ChatCompletions"
+		s.serveOpenAI(ctx, w, r.WithContext(ctx))
+		return
+	}
 	if strings.HasPrefix(path, obsPrefix) {
 		op = "observability"
 		if err := s.observability(ctx, w, r.WithContext(ctx)); err != nil {

@@ -1,0 +1,371 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/agentclient"
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/tenant"
+	"github.com/google/uuid"
+)
+
+// The OpenAI-compatible front door: GET /v1/models lists the account's agent
+// runtimes (and their named endpoints, as "name:endpoint") as models, and
+// POST /v1/chat/completions invokes the runtime a model names with
+// {"prompt": <last user message>, "messages": [...]} and turns the agent's
+// JSON or SSE answer into chat.completion / chat.completion.chunk objects.
+// The conversation's runtime session comes from, in order, the
+// X-Amzn-Bedrock-AgentCore-Runtime-Session-Id header, an X-Conversation-Id
+// header, or the request's "user"; without any, every request is a new
+// session. OTLP (/v1/traces, /v1/logs, /v1/metrics) is served before this.
+
+const hConversation = "X-Conversation-Id"
+
+// isOpenAIPath reports whether the front door serves path.
+func isOpenAIPath(p string) bool {
+	return p == "/v1/models" || strings.HasPrefix(p, "/v1/models/") || p == "/v1/chat/completions"
+}
+
+// serveOpenAI dispatches the front door's requests.
+func (s *Server) serveOpenAI(ctx context.Context, w http.ResponseWriter, r *http.Request) {
+	path := r.URL.Path
+	var err error
+	switch {
+	case path == "/v1/chat/completions" && r.Method == http.MethodPost:
+		err = s.chatCompletions(ctx, w, r)
+	case path == "/v1/models" && r.Method == http.MethodGet:
+		err = s.listModels(ctx, w)
+	case strings.HasPrefix(path, "/v1/models/") && r.Method == http.MethodGet:
+		err = s.getModel(ctx, w, strings.TrimPrefix(path, "/v1/models/"))
+	default:
+		err = &oaiError{status: http.StatusMethodNotAllowed, typ: "invalid_request_error", code: "method_not_allowed",
+			msg: r.Method + " is not supported on " + path}
+	}
+	if err != nil {
+		writeOpenAIError(w, s, err)
+	}
+}
+
+// oaiModel is one entry of /v1/models.
+type oaiModel struct {
+	ID      string `json:"id"`
+	Object  string `json:"object"`
+	Created int64  `json:"created"`
+	OwnedBy string `json:"owned_by"`
+	// target is what the model invokes (not sent).
+	target runtime.Target
+	arn    string
+}
+
+// models lists every runtime of the account and its named endpoints.
+func (s *Server) models(ctx context.Context) ([]oaiModel, error) {
+	t, _ := tenant.From(ctx)
+	var out []oaiModel
+	page := runtime.Page{MaxResults: 100}
+	for {
+		rts, next, err := s.cfg.Runtime.List(ctx, page)
+		if err != nil {
+			return nil, err
+		}
+		for _, rt := range rts {
+			out = append(out, oaiModel{ID: rt.Name, Object: "model", Created: rt.CreatedAt.Unix(), OwnedBy: t.Account,
+				target: runtime.Target{ARN: rt.ARN}, arn: rt.ARN})
+			_, eps, _, err := s.cfg.Runtime.ListEndpoints(ctx, rt.ID, runtime.Page{MaxResults: 100})
+			if err != nil {
+				continue // deleted meanwhile
+			}
+			for _, ep := range eps {
+				if ep.Name == runtime.DefaultEndpoint {
+					continue
+				}
+				out = append(out, oaiModel{ID: rt.Name + ":" + ep.Name, Object: "model", Created: ep.CreatedAt.Unix(), OwnedBy: t.Account,
+					target: runtime.Target{ARN: rt.ARN, Qualifier: ep.Name}, arn: rt.ARN})
+			}
+		}
+		if next == "" {
+			return out, nil
+		}
+		page.NextToken = next
+	}
+}
+
+func (s *Server) listModels(ctx context.Context, w http.ResponseWriter) error {
+	ms, err := s.models(ctx)
+	if err != nil {
+		return err
+	}
+	if ms == nil {
+		ms = []oaiModel{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": ms})
+}
+
+func (s *Server) getModel(ctx context.Context, w http.ResponseWriter, id string) error {
+	m, err := s.resolveModel(ctx, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, m)
+}
+
+// resolveModel maps a model name to its runtime: a runtime name, a
+// "name:endpoint", or a runtime (endpoint) ARN, optionally ":endpoint".
+func (s *Server) resolveModel(ctx context.Context, model string) (oaiModel, error) {
+	notFound := &oaiError{status: http.StatusNotFound, typ: "invalid_request_error", param: "model", code: "model_not_found",
+		msg: "The model `" + model + "` does not exist or you do not have access to it."}
+	if model == "" {
+		return oaiModel{}, &oaiError{status: http.StatusBadRequest, typ: "invalid_request_error", param: "model", code: "missing_required_parameter",
+			msg: "you must provide a model parameter"}
+	}
+	if strings.HasPrefix(model, "arn:") {
+		arn, q := model, ""
+		if i := strings.LastIndex(model, "/"); i >= 0 {
+			if j := strings.Index(model[i:], ":"); j >= 0 {
+				arn, q = model[:i+j], model[i+j+1:]
+			}
+		}
+		if _, err := runtime.ParseRuntimeARN(arn); err != nil {
+			return oaiModel{}, notFound
+		}
+		return oaiModel{ID: model, Object: "model", target: runtime.Target{ARN: arn, Qualifier: q}, arn: arn}, nil
+	}
+	ms, err := s.models(ctx)
+	if err != nil {
+		return oaiModel{}, err
+	}
+	for _, m := range ms {
+		if m.ID == model {
+			return m, nil
+		}
+	}
+	return oaiModel{}, notFound
+}
+
+// chatRequest is the part of an OpenAI chat request the front door reads.
+type chatRequest struct {
+	Model         string            `json:"model"`
+	Messages      []json.RawMessage `json:"messages"`
+	Stream        bool              `json:"stream"`
+	User          string            `json:"user"`
+	StreamOptions *struct {
+		IncludeUsage bool `json:"include_usage"`
+	} `json:"stream_options"`
+}
+
+// chatSession derives the runtime session of a conversation.
+func chatSession(r *http.Request, req *chatRequest, arn string) string {
+	if v := r.Header.Get(hSession); v != "" {
+		return v
+	}
+	conv := r.Header.Get(hConversation)
+	if conv == "" && req.User != "" {
+		conv = "user:" + req.User
+	}
+	if conv == "" {
+		return "chat-" + uuid.NewString()
+	}
+	t, _ := tenant.From(r.Context())
+	h := sha256.Sum256([]byte(t.Account + "\x00" + arn + "\x00" + conv))
+	return "chat-" + hex.EncodeToString(h[:20])
+}
+
+func (s *Server) chatCompletions(ctx context.Context, w http.ResponseWriter, r *http.Request) (err error) {
+	raw, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxPayload+1))
+	if err != nil {
+		return errs.Wrap(errs.Invalid, err, "reading the request body")
+	}
+	var req chatRequest
+	if err := json.Unmarshal(raw, &req); err != nil {
+		return &oaiError{status: http.StatusBadRequest, typ: "invalid_request_error", code: "invalid_json",
+			msg: "We could not parse the JSON body of your request: " + err.Error()}
+	}
+	if len(req.Messages) == 0 {
+		return &oaiError{status: http.StatusBadRequest, typ: "invalid_request_error", param: "messages", code: "missing_required_parameter",
+			msg: "messages must be a non-empty array"}
+	}
+	m, err := s.resolveModel(ctx, req.Model)
+	if err != nil {
+		return err
+	}
+	prompt, err := lastUserText(req.Messages)
+	if err != nil {
+		return err
+	}
+	payload := map[string]any{"prompt": prompt, "messages": req.Messages}
+	if req.Stream {
+		payload["stream"] = true
+	}
+	body, _ := json.Marshal(payload)
+	tg := m.target
+	tg.SessionID = chatSession(r, &req, m.arn)
+
+	ctx, ob := s.startInvoke(ctx, w, r, tg)
+	defer func() { ob.end(err, recover()) }()
+	inv, err := s.cfg.Runtime.Invoke(ctx, tg)
+	if err != nil {
+		return err
+	}
+	defer inv.Release()
+	ob.resolved(inv)
+	if inv.Protocol == "MCP" || inv.Protocol == "A2A" {
+		return &oaiError{status: http.StatusBadRequest, typ: "invalid_request_error", param: "model", code: "unsupported_model",
+			msg: "model `" + req.Model + "` is a runtime serving protocol " + inv.Protocol + "; chat completions need an HTTP runtime"}
+	}
+	conn, ok := inv.Conn.(*agentclient.Conn)
+	if !ok {
+		return errs.E(errs.Internal, "session has no HTTP connection")
+	}
+	timeout := time.Duration(s.cfg.InvokeTimeout)
+	if timeout == 0 {
+		timeout = 15 * time.Minute
+	}
+	actx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	areq, err := http.NewRequestWithContext(actx, http.MethodPost, agentclient.BaseURL+inv.Path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	areq.Host = agentHost(inv.Port)
+	in := http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}
+	if req.Stream {
+		in.Set("Accept", "text/event-stream, application/json")
+	}
+	for _, k := range []string{"Traceparent", "Tracestate", "Baggage", "X-Amzn-Trace-Id"} {
+		if v := r.Header.Get(k); v != "" {
+			in.Set(k, v)
+		}
+	}
+	s.agentHeaders(areq.Header, in, tg.SessionID, nil)
+	ob.inject(actx, areq.Header, tg.SessionID)
+	resp, err := conn.Do(areq)
+	if err != nil {
+		return s.agentFailure(ctx, inv, err, timeout)
+	}
+	defer resp.Body.Close()
+	ob.agentStatus(resp.StatusCode)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) //nolint:errcheck // dropped, as InvokeAgentRuntime does
+		return errs.E(errs.RuntimeClient, "Received error (%d) from runtime. Please check the session logs for more information", resp.StatusCode)
+	}
+	w.Header().Set(hSession, tg.SessionID)
+	cc := newCompletion(req.Model)
+	sse := strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream")
+	if req.Stream {
+		includeUsage := req.StreamOptions != nil && req.StreamOptions.IncludeUsage
+		return cc.stream(actx, w, resp.Body, sse, includeUsage)
+	}
+	return cc.complete(w, resp.Body, sse)
+}
+
+// lastUserText is the text of the last user message (the agent's prompt).
+func lastUserText(msgs []json.RawMessage) (string, error) {
+	for i := len(msgs) - 1; i >= 0; i-- {
+		var m struct {
+			Role    string          `json:"role"`
+			Content json.RawMessage `json:"content"`
+		}
+		if err := json.Unmarshal(msgs[i], &m); err != nil {
+			return "", &oaiError{status: http.StatusBadRequest, typ: "invalid_request_error", param: "messages",
+				code: "invalid_value", msg: "messages[" + strconv.Itoa(i) + "] is not a message object"}
+		}
+		if m.Role == "user" {
+			return contentText(m.Content), nil
+		}
+	}
+	return "", &oaiError{status: http.StatusBadRequest, typ: "invalid_request_error", param: "messages", code: "invalid_value",
+		msg: "messages must contain a user message"}
+}
+
+// contentText flattens a message content (string or parts) to text.
+func contentText(c json.RawMessage) string {
+	var s string
+	if json.Unmarshal(c, &s) == nil {
+		return s
+	}
+	var parts []struct {
+		Type string `json:"type"`
+		Text string `json:"text"`
+	}
+	if json.Unmarshal(c, &parts) != nil {
+		return ""
+	}
+	var out []string
+	for _, p := range parts {
+		if p.Text != "" {
+			out = append(out, p.Text)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// oaiError is an error in OpenAI's shape.
+type oaiError struct {
+	status                int
+	typ, code, param, msg string
+}
+
+func (e *oaiError) Error() string { return e.msg }
+
+// writeOpenAIError writes {"error":{"message","type","param","code"}}.
+func writeOpenAIError(w http.ResponseWriter, s *Server, err error) {
+	var oe *oaiError
+	if !errors.As(err, &oe) {
+		e := classify(err)
+		row, ok := errorTable[e.Kind]
+		if !ok {
+			row = errorTable[errs.Internal]
+		}
+		oe = &oaiError{status: row.Status, msg: e.Error(), code: codeOf(row.Type)}
+		switch e.Kind {
+		case errs.Invalid:
+			oe.typ = "invalid_request_error"
+		case errs.NotFound:
+			oe.typ, oe.code = "invalid_request_error", "model_not_found"
+		case errs.Throttled:
+			oe.typ, oe.code = "rate_limit_error", "rate_limit_exceeded"
+		case errs.AccessDenied, errs.Unauthorized:
+			oe.typ = "authentication_error"
+		case errs.Internal:
+			s.log.Error("internal error", "op", "ChatCompletions", "err", err)
+			oe.typ, oe.msg = "server_error", "An internal error occurred. Check the server log for details."
+		default:
+			oe.typ = "api_error"
+		}
+	}
+	var param any
+	if oe.param != "" {
+		param = oe.param
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	w.WriteHeader(oe.status)
+	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{ //nolint:errcheck // client gone
+		"message": oe.msg, "type": oe.typ, "param": param, "code": oe.code}})
+}
+
+// codeOf turns an AWS error type into a snake_case code
+// (RuntimeClientError → runtime_client_error).
+func codeOf(awsType string) string {
+	var b strings.Builder
+	for i, c := range strings.TrimSuffix(awsType, "Exception") {
+		if c >= 'A' && c <= 'Z' {
+			if i > 0 {
+				b.WriteByte('_')
+			}
+			c += 'a' - 'A'
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
