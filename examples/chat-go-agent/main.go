@@ -7,6 +7,8 @@
 //   - with "stream": true → an SSE stream of Bedrock Converse events
 //     ({"event": {"contentBlockDelta": {"delta": {"text": "..."}}}}, one per word,
 //     20 ms apart), then {"event": {"metadata": {"usage": {...}}}};
+//   - with CHAT_STREAM=always in the environment, every answer is that SSE
+//     stream (LiteLLM sends no stream flag in the payload);
 //   - "fail" as the prompt → HTTP 500.
 //
 // The reply text is "turn N: <prompt reversed word order>" where N counts the
@@ -60,7 +62,7 @@ func reply(w http.ResponseWriter, r *http.Request) {
 	}
 	usage := map[string]int{"inputTokens": len(strings.Fields(p.Prompt)), "outputTokens": len(strings.Fields(text))}
 	usage["totalTokens"] = usage["inputTokens"] + usage["outputTokens"]
-	if !p.Stream {
+	if !p.Stream && os.Getenv("CHAT_STREAM") != "always" {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{"result": map[string]any{"role": "assistant", "content": []any{map[string]string{"text": text}}}})
 		return

@@ -19,9 +19,9 @@ import (
 
 // deployChat deploys examples/chat-go-agent as an HTTP runtime named name
 // with an extra endpoint "prod"; it returns the runtime ARN.
-func deployChat(t *testing.T, e *testenv.Env, name string) string {
+func deployChat(t *testing.T, e *testenv.Env, name string, env map[string]string) string {
 	t.Helper()
-	arn := deployProtocol(t, e, name, goBinaryZip(t, "examples/chat-go-agent"), "bootstrap", ctltypes.ServerProtocolHttp, nil)
+	arn := deployProtocol(t, e, name, goBinaryZip(t, "examples/chat-go-agent"), "bootstrap", ctltypes.ServerProtocolHttp, env)
 	id := arn[strings.LastIndex(arn, "/")+1:]
 	if _, err := e.Control.CreateAgentRuntimeEndpoint(context.Background(), &ctl.CreateAgentRuntimeEndpointInput{
 		AgentRuntimeId: aws.String(id), Name: aws.String("prod"),
@@ -45,7 +45,7 @@ func deployChat(t *testing.T, e *testenv.Env, name string) string {
 func TestOpenAIGo(t *testing.T) {
 	t.Parallel()
 	e := testenv.Start(t, testenv.Fast())
-	arn := deployChat(t, e, "chatgo")
+	arn := deployChat(t, e, "chatgo", nil)
 	mcpARN := deployProtocol(t, e, "chatmcp", goBinaryZip(t, "examples/mcp-go-agent"), "bootstrap", ctltypes.ServerProtocolMcp, nil)
 	client := openai.NewClient(option.WithBaseURL(e.URL+"/v1/"), option.WithAPIKey("unused"), option.WithMaxRetries(0))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -173,7 +173,7 @@ func TestOpenAIPython(t *testing.T) {
 	}
 	t.Parallel()
 	e := testenv.Start(t, testenv.Fast())
-	deployChat(t, e, "chatpy")
+	deployChat(t, e, "chatpy", nil)
 	env := append(clientEnv(e.URL), "OPENAI_TEST_MODEL=chatpy")
 	runSuite(t, env, 3*time.Minute, py, "-m", "pytest", "-q", "-rs", "tests/python/test_openai_front.py")
 }
