@@ -16,14 +16,14 @@ import uuid
 
 import pytest
 
-os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-litellm = pytest.importorskip("litellm")
-
 ENDPOINT = os.environ.get("AGENTCORE_TEST_ENDPOINT", "")
 ARN = os.environ.get("LITELLM_AGENT_ARN", "")
 SSE_ARN = os.environ.get("LITELLM_SSE_AGENT_ARN", "")
+if not ENDPOINT or not ARN or not SSE_ARN:
+    pytest.skip("LITELLM_AGENT_ARN / LITELLM_SSE_AGENT_ARN are not set (run by TestLiteLLM)", allow_module_level=True)
 
-pytestmark = pytest.mark.skipif(not ENDPOINT or not ARN, reason="LITELLM_AGENT_ARN is not set")
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # no cost-map download
+litellm = pytest.importorskip("litellm")
 
 AWS = dict(
     aws_bedrock_runtime_endpoint=ENDPOINT,

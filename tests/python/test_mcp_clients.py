@@ -15,14 +15,14 @@ import uuid
 
 import pytest
 
+ENDPOINT = os.environ.get("AGENTCORE_TEST_ENDPOINT", "")
+SERVERS = {k: os.environ.get(v, "") for k, v in (("fastmcp", "MCP_FASTMCP_ARN"), ("gosdk", "MCP_GO_ARN"))}
+if not ENDPOINT or not any(SERVERS.values()):
+    pytest.skip("MCP runtime ARNs are not set (run by TestMCPPython)", allow_module_level=True)
+
 mcp = pytest.importorskip("mcp")
 from mcp import ClientSession, types  # noqa: E402
 from mcp.client.streamable_http import streamablehttp_client  # noqa: E402
-
-ENDPOINT = os.environ.get("AGENTCORE_TEST_ENDPOINT", "")
-SERVERS = {k: os.environ.get(v, "") for k, v in (("fastmcp", "MCP_FASTMCP_ARN"), ("gosdk", "MCP_GO_ARN"))}
-
-pytestmark = pytest.mark.skipif(not ENDPOINT or not any(SERVERS.values()), reason="MCP runtime ARNs are not set")
 
 
 def url_for(arn):

@@ -13,12 +13,12 @@ import uuid
 
 import pytest
 
-openai = pytest.importorskip("openai")
-
 ENDPOINT = os.environ.get("AGENTCORE_TEST_ENDPOINT", "")
 MODEL = os.environ.get("OPENAI_TEST_MODEL", "")
+if not ENDPOINT or not MODEL:
+    pytest.skip("OPENAI_TEST_MODEL is not set (run by TestOpenAIPython)", allow_module_level=True)
 
-pytestmark = pytest.mark.skipif(not ENDPOINT or not MODEL, reason="OPENAI_TEST_MODEL is not set")
+openai = pytest.importorskip("openai")
 
 
 @pytest.fixture(scope="module")
