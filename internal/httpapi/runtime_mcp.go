@@ -190,10 +190,12 @@ func (s *Server) jsonrpcErrors(h handler) handler {
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
 		cb := &captureBody{ReadCloser: r.Body}
 		r.Body = cb
-		cw := &committedWriter{ResponseWriter: w}
-		err := h(ctx, cw, r, p)
-		if err == nil || cw.committed {
-			return err
+		// The handler returns an error only before it writes anything (once
+		// the answer has started it ends the stream instead), and it gets
+		// w itself: startInvoke looks for the edge's writer.
+		err := h(ctx, w, r, p)
+		if err == nil {
+			return nil
 		}
 		id, ok := jsonrpcID(r, cb.buf)
 		if !ok {
@@ -262,22 +264,3 @@ func writeJSONRPCError(w http.ResponseWriter, s *Server, r *http.Request, id jso
 	w.WriteHeader(row.Status)
 	json.NewEncoder(w).Encode(body) //nolint:errcheck // client gone
 }
-
-// committedWriter notes whether the response was started.
-type committedWriter struct {
-	http.ResponseWriter
-	committed bool
-}
-
-func (c *committedWriter) WriteHeader(code int) {
-	c.committed = true
-	c.ResponseWriter.WriteHeader(code)
-}
-
-func (c *committedWriter) Write(b []byte) (int, error) {
-	c.committed = true
-	return c.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach Flush and deadlines.
-func (c *committedWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
