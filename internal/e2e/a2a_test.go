@@ -194,3 +194,13 @@ func streamA2A(t *testing.T, ctx context.Context, client *a2aclient.Client) {
 		t.Fatalf("artifact events arrived within %s: the stream was buffered", spread)
 	}
 }
+
+// TestA2APython runs the official A2A Python SDK client and boto3's
+// GetAgentCard against the A2A Go SDK agent (tests/python/test_a2a_client.py).
+func TestA2APython(t *testing.T) {
+	py := pythonWith(t, "a2a.client, boto3, pytest")
+	t.Parallel()
+	e := testenv.Start(t, testenv.Fast())
+	arn := deployProtocol(t, e, "a2apy", goBinaryZip(t, "examples/a2a-go-agent"), "bootstrap", ctltypes.ServerProtocolA2a, nil)
+	runSuite(t, append(clientEnv(e.URL), "A2A_AGENT_ARN="+arn), 3*time.Minute, py, "-m", "pytest", "-q", "-rs", "tests/python/test_a2a_client.py")
+}
