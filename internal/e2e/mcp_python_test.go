@@ -25,7 +25,8 @@ func pythonWith(t *testing.T, modules string) string {
 }
 
 // TestMCPPython deploys a FastMCP server (official MCP Python SDK, installed
-// from PyPI at deploy) and the Go SDK server as MCP runtimes. The Python SDK
+// from PyPI at deploy; stateless, and stateful with its own Mcp-Session-Id)
+// and the Go SDK server as MCP runtimes. The Python SDK
 // client (tests/python/test_mcp_clients.py) talks to both; the Go SDK client
 // talks to the FastMCP one.
 func TestMCPPython(t *testing.T) {
@@ -38,6 +39,8 @@ func TestMCPPython(t *testing.T) {
 	fast := deployProtocol(t, e, "fastmcp", testenv.ZipDir(t, filepath.Join(testenv.RepoRoot(), "examples", "mcp-python-agent")),
 		"server.py", ctltypes.ServerProtocolMcp, nil)
 	gosdk := deployProtocol(t, e, "mcpgo", goBinaryZip(t, "examples/mcp-go-agent"), "bootstrap", ctltypes.ServerProtocolMcp, nil)
+	stateful := deployProtocol(t, e, "fastmcpstateful", testenv.ZipDir(t, filepath.Join(testenv.RepoRoot(), "examples", "mcp-python-agent")),
+		"server.py", ctltypes.ServerProtocolMcp, map[string]string{"MCP_STATEFUL": "1"})
 
 	t.Run("goClientToFastMCP", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -60,7 +63,7 @@ func TestMCPPython(t *testing.T) {
 	})
 
 	t.Run("pythonClient", func(t *testing.T) {
-		env := append(clientEnv(e.URL), "MCP_FASTMCP_ARN="+fast, "MCP_GO_ARN="+gosdk)
+		env := append(clientEnv(e.URL), "MCP_FASTMCP_ARN="+fast, "MCP_GO_ARN="+gosdk, "MCP_FASTMCP_STATEFUL_ARN="+stateful)
 		runSuite(t, env, 3*time.Minute, py, "-m", "pytest", "-q", "-rs", "tests/python/test_mcp_clients.py")
 	})
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -202,6 +203,22 @@ func TestMCPGoSDK(t *testing.T) {
 		}
 		if b.PID != a.PID || b.RuntimeSessionID != a.RuntimeSessionID || b.Calls != a.Calls+1 {
 			t.Fatalf("not sticky: %+v then %+v", a, b)
+		}
+		// The runtime session ends (StopRuntimeSession): the agent-issued
+		// id is unknown to the new environment, whose 404 reaches the client
+		// (MCP: re-initialize), and a new client works again.
+		if _, err := e.Data.StopRuntimeSession(ctx, &bedrockagentcore.StopRuntimeSessionInput{
+			AgentRuntimeArn: aws.String(stateful), RuntimeSessionId: aws.String(a.RuntimeSessionID)}); err != nil {
+			t.Fatalf("StopRuntimeSession: %v", err)
+		}
+		status, _, body := rawJSONRPC(t, "POST", invocationURL(e.URL, stateful), `{"jsonrpc":"2.0","id":9,"method":"tools/list","params":{}}`,
+			map[string]string{"Mcp-Session-Id": issued, "Mcp-Protocol-Version": "2025-11-25"})
+		if status != http.StatusNotFound {
+			t.Fatalf("call on a gone MCP session: %d %v", status, body)
+		}
+		again := mcpSession(t, ctx, invocationURL(e.URL, stateful), nil, "2025-11-25", nil)
+		if c := callWhoami(t, ctx, again); c.Calls != 1 {
+			t.Fatalf("after re-initialize: %+v", c)
 		}
 		// A second client gets its own MCP session on its own runtime session.
 		cs2 := mcpSession(t, ctx, invocationURL(e.URL, stateful), nil, "2025-11-25", nil)

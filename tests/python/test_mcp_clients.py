@@ -1,7 +1,8 @@
 """MCP runtimes through the official MCP Python SDK client (streamable HTTP).
 
 Run by internal/e2e/mcp_python_test.go, which deploys the servers and passes
-their ARNs: MCP_FASTMCP_ARN (examples/mcp-python-agent, FastMCP, stateless)
+their ARNs: MCP_FASTMCP_ARN (examples/mcp-python-agent, FastMCP, stateless),
+MCP_FASTMCP_STATEFUL_ARN (the same, stateful: it issues its own Mcp-Session-Id)
 and MCP_GO_ARN (examples/mcp-go-agent, MCP Go SDK, stateless). The client is
 pointed at the InvokeAgentRuntime URL exactly as the AWS MCP samples do:
 
@@ -16,7 +17,10 @@ import uuid
 import pytest
 
 ENDPOINT = os.environ.get("AGENTCORE_TEST_ENDPOINT", "")
-SERVERS = {k: os.environ.get(v, "") for k, v in (("fastmcp", "MCP_FASTMCP_ARN"), ("gosdk", "MCP_GO_ARN"))}
+SERVERS = {
+    k: os.environ.get(v, "")
+    for k, v in (("fastmcp", "MCP_FASTMCP_ARN"), ("gosdk", "MCP_GO_ARN"), ("fastmcp-stateful", "MCP_FASTMCP_STATEFUL_ARN"))
+}
 if not ENDPOINT or not any(SERVERS.values()):
     pytest.skip("MCP runtime ARNs are not set (run by TestMCPPython)", allow_module_level=True)
 
@@ -63,8 +67,15 @@ def test_session_header(server, version):
 
 
 @pytest.mark.parametrize("server", [k for k, v in SERVERS.items() if v])
-def test_platform_issued_mcp_session_id(server):
-    """Without it the platform issues Mcp-Session-Id and routes it back."""
+def test_without_session_header(server):
+    """Without it, a stateless server's session id is issued by the platform
+    (it is the runtime session id); a stateful server's own id is routed back
+    to the runtime session it came from."""
     sid, first, second = asyncio.run(run_session(SERVERS[server], "2025-06-18", {}))
-    assert sid and first["runtimeSessionId"] == sid and first["mcpSessionId"] == sid
+    assert sid and first["mcpSessionId"] == sid
+    if server.endswith("stateful"):
+        assert first["runtimeSessionId"] and first["runtimeSessionId"] != sid
+    else:
+        assert first["runtimeSessionId"] == sid
+    assert second["runtimeSessionId"] == first["runtimeSessionId"]
     assert second["pid"] == first["pid"] and second["calls"] == first["calls"] + 1
