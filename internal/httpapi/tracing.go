@@ -103,7 +103,7 @@ func (s *Server) startOp(w http.ResponseWriter, r *http.Request, reqID string, o
 	if tel.Tracing() {
 		ctx := tel.Extract(r.Context(), r.Header)
 		ctx, t.span = tel.Tracer().Start(ctx, "unknown", trace.WithSpanKind(trace.SpanKindServer), trace.WithTimestamp(t.w.start))
-		t.w.attrs = make([]attribute.KeyValue, 0, 32)
+		t.w.attrs = make([]attribute.KeyValue, 0, 24)
 		t.w.attrs = append(t.w.attrs, attrRPCSystem.String("aws-api"), attrRPCSystemName.String("aws-api"),
 			attrAWSRequestID.String(reqID), attrHTTPMethod.String(r.Method))
 		r = r.WithContext(ctx)

@@ -65,6 +65,9 @@ type Config struct {
 	// OTLPExport forwards every received span, log and metric to this
 	// OTLP/HTTP endpoint (base URL; "" = no forwarding).
 	OTLPExport string
+	// MetricsInterval is how often the /metrics registry is pushed over
+	// OTLP to OTLPExport (default 30s).
+	MetricsInterval time.Duration
 	// Retention is how long spans and logs are kept (default 7 days;
 	// negative = forever).
 	Retention time.Duration
@@ -81,16 +84,17 @@ type Config struct {
 
 // Server is a running agentcore server.
 type Server struct {
-	cfg      Config
-	kv       store.KV
-	sessions *runtime.Sessions
-	runtime  *runtime.Service
-	http     *http.Server
-	ln       net.Listener
-	url      string
-	done     chan error
-	obs      *observability.Service
-	tel      *telemetry.Telemetry
+	cfg         Config
+	kv          store.KV
+	sessions    *runtime.Sessions
+	runtime     *runtime.Service
+	http        *http.Server
+	ln          net.Listener
+	url         string
+	done        chan error
+	obs         *observability.Service
+	tel         *telemetry.Telemetry
+	stopMetrics func(context.Context) error // OTLP metrics push; nil without --otlp-export
 }
 
 func (c *Config) defaults() {
@@ -197,15 +201,22 @@ func (s *Server) build(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
-	// The platform's spans go to its own OTLP receiver, which stores them
-	// and forwards them to --otlp-export.
+	// The platform's spans are stored in process (observability.SpanExporter,
+	// set below once the service exists) and exported over OTLP to
+	// --otlp-export; TraceExport overrides both.
 	topt := telemetry.Options{Tracing: !cfg.DisableTracing, Logger: lg}
-	switch _, ok := s.kv.(observability.Store); {
+	local := &observability.SpanExporter{Account: cfg.Account}
+	switch ost, ok := s.kv.(observability.Store); {
 	case cfg.TraceExport == "none":
 	case cfg.TraceExport != "":
 		topt.Endpoint = cfg.TraceExport
-	case ok:
-		topt.Endpoint = s.url + "/v1/traces"
+	default:
+		if ok && ost != nil {
+			topt.Local = local
+		}
+		if cfg.OTLPExport != "" {
+			topt.Endpoint = otlphttp.New(cfg.OTLPExport).URL + "/v1/traces"
+		}
 	}
 	if s.tel, err = telemetry.New(topt); err != nil {
 		ln.Close()
@@ -218,6 +229,19 @@ func (s *Server) build(ctx context.Context) error {
 		Tracer: s.tel.Tracer(), Observer: s.tel.Metrics,
 	})
 	s.tel.Metrics.SetSessionCounts(s.sessions.Counts)
+	if cfg.OTLPExport != "" {
+		if s.stopMetrics, err = s.tel.Metrics.ExportMetrics(ctx, otlphttp.New(cfg.OTLPExport).URL+"/v1/metrics", cfg.MetricsInterval, ""); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	s.tel.Metrics.SetUsage(func() []telemetry.UsageSample {
+		var out []telemetry.UsageSample
+		for _, u := range s.sessions.Usage() {
+			out = append(out, telemetry.UsageSample{Runtime: u.RuntimeID, MemoryBytes: float64(u.MemoryBytes), CPUSeconds: u.CPUTime.Seconds()})
+		}
+		return out
+	})
 	tags := tagging.New(s.kv)
 	var agentLogs func(acct, runtimeARN, sessionID, stream string) io.WriteCloser
 	if ost, ok := s.kv.(observability.Store); ok {
@@ -226,6 +250,7 @@ func (s *Server) build(ctx context.Context) error {
 			opt.Export = otlphttp.New(cfg.OTLPExport)
 		}
 		s.obs = observability.New(opt)
+		local.Service = s.obs
 		agentLogs = s.obs.AgentLogWriter
 		if cfg.SessionOTLP == nil {
 			cfg.SessionOTLP = func(acct, arn, sid string) http.Handler {
@@ -294,6 +319,9 @@ func (s *Server) Close(ctx context.Context) error {
 	}
 	s.runtime.Close(ctx)
 	s.tel.Shutdown(ctx) //nolint:errcheck // spans ended during shutdown may be lost
+	if s.stopMetrics != nil {
+		s.stopMetrics(ctx) //nolint:errcheck // last push is best effort
+	}
 	if s.obs != nil {
 		s.obs.Close() // after the runtime: stores the agents' last log lines
 	}

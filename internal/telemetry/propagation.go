@@ -136,6 +136,13 @@ func (t *Telemetry) Inject(ctx context.Context, h http.Header, sessionID string)
 	propagation.TraceContext{}.Inject(ctx, propagation.HeaderCarrier(h))
 	if sessionID != "" {
 		bag := baggage.FromContext(ctx)
+		if bag.Len() == 0 && baggageSafe(sessionID) {
+			h[HeaderBaggage] = []string{BaggageSessionID + "=" + sessionID}
+			sessionID = "" // done: skip the general path below
+		}
+	}
+	if sessionID != "" {
+		bag := baggage.FromContext(ctx)
 		if m, err := baggage.NewMemberRaw(BaggageSessionID, sessionID); err == nil {
 			if nb, err := bag.SetMember(m); err == nil {
 				bag = nb
@@ -186,4 +193,16 @@ func putUint64(b []byte, v uint64) {
 	for i := range 8 {
 		b[i] = byte(v >> (56 - 8*i))
 	}
+}
+
+// baggageSafe reports whether v can be a baggage value as is (no percent
+// encoding needed): the common session-id alphabet.
+func baggageSafe(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return v != ""
 }

@@ -240,3 +240,33 @@ func TestTracePropagationAmznTraceID(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionResourceMetrics: /metrics reports the memory of a runtime's
+// running sessions and their CPU time; CPU time keeps counting a session
+// that ended (a counter), memory drops with it.
+func TestSessionResourceMetrics(t *testing.T) {
+	e := testenv.Start(t, testenv.Fast())
+	rt := e.Deploy(t, "usage", nil)
+	arn, id := *rt.AgentRuntimeArn, *rt.AgentRuntimeId
+	session := testenv.SessionID("usage")
+	e.InvokeJSON(t, arn, session, map[string]any{"action": "hog", "mb": 48})
+	fams := scrape(t, e.URL)
+	mem := metricValue(fams, "agentcore_session_memory_bytes", map[string]string{"runtime": id})
+	cpu := metricValue(fams, "agentcore_session_cpu_seconds_total", map[string]string{"runtime": id})
+	if mem < 40<<20 {
+		t.Errorf("session memory = %v bytes, want >= 40 MiB after touching 48 MiB", mem)
+	}
+	if cpu <= 0 {
+		t.Errorf("session CPU = %v s, want > 0", cpu)
+	}
+	if _, err := e.Data.StopRuntimeSession(bg, &bedrockagentcore.StopRuntimeSessionInput{AgentRuntimeArn: aws.String(arn), RuntimeSessionId: aws.String(session)}); err != nil {
+		t.Fatal(err)
+	}
+	fams = scrape(t, e.URL)
+	if got := metricValue(fams, "agentcore_session_memory_bytes", map[string]string{"runtime": id}); got > 0 {
+		t.Errorf("memory after the session ended = %v, want 0", got)
+	}
+	if got := metricValue(fams, "agentcore_session_cpu_seconds_total", map[string]string{"runtime": id}); got < cpu {
+		t.Errorf("CPU counter went down after the session ended: %v -> %v", cpu, got)
+	}
+}
