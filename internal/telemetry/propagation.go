@@ -176,10 +176,19 @@ func (idGenerator) NewIDs(ctx context.Context) (trace.TraceID, trace.SpanID) {
 		putUint64(tid[8:], rand.Uint64())
 		ok = true
 	}
-	return tid, newSpanID()
+	return tid, spanIDFor(ctx)
 }
 
-func (idGenerator) NewSpanID(context.Context, trace.TraceID) trace.SpanID { return newSpanID() }
+func (idGenerator) NewSpanID(ctx context.Context, _ trace.TraceID) trace.SpanID { return spanIDFor(ctx) }
+
+// spanIDFor returns the span id drawn earlier for a deferred span (see
+// StartDeferred), or a new one.
+func spanIDFor(ctx context.Context) trace.SpanID {
+	if sid, ok := ctx.Value(spanIDKey{}).(trace.SpanID); ok && sid.IsValid() {
+		return sid
+	}
+	return newSpanID()
+}
 
 func newSpanID() trace.SpanID {
 	var sid trace.SpanID

@@ -56,6 +56,7 @@ type Telemetry struct {
 	tp      *sdktrace.TracerProvider // nil when tracing is off
 	tracer  trace.Tracer
 	prop    propagation.TextMapPropagator
+	def     *deferredBuilder // nil when tracing is off
 	Metrics *Metrics
 }
 
@@ -94,6 +95,7 @@ func New(o Options) (*Telemetry, error) {
 	}
 	t.tp = sdktrace.NewTracerProvider(opts...)
 	t.tracer = t.tp.Tracer(ScopeName, trace.WithSchemaURL(SchemaURL))
+	t.def = newDeferredBuilder(t)
 	return t, nil
 }
 
@@ -116,6 +118,7 @@ func (t *Telemetry) ForceFlush(ctx context.Context) error {
 	if t == nil || t.tp == nil {
 		return nil
 	}
+	t.def.flush()
 	return t.tp.ForceFlush(ctx)
 }
 
@@ -124,6 +127,7 @@ func (t *Telemetry) Shutdown(ctx context.Context) error {
 	if t == nil || t.tp == nil {
 		return nil
 	}
+	t.def.close()
 	return t.tp.Shutdown(ctx)
 }
 
