@@ -24,6 +24,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/image"
 	"github.com/agentcore-dev/agentcore/internal/observability"
 	"github.com/agentcore-dev/agentcore/internal/observability/otlphttp"
+	"github.com/agentcore-dev/agentcore/internal/otlpgrpc"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/store"
@@ -65,6 +66,9 @@ type Config struct {
 	// OTLPExport forwards every received span, log and metric to this
 	// OTLP/HTTP endpoint (base URL; "" = no forwarding).
 	OTLPExport string
+	// OTLPGRPCListen is where the OTLP/gRPC receiver listens ("" = off;
+	// the OTLP/HTTP receiver on Listen is always on), e.g. 127.0.0.1:4317.
+	OTLPGRPCListen string
 	// MetricsInterval is how often the /metrics registry is pushed over
 	// OTLP to OTLPExport (default 30s).
 	MetricsInterval time.Duration
@@ -95,6 +99,8 @@ type Server struct {
 	obs         *observability.Service
 	tel         *telemetry.Telemetry
 	stopMetrics func(context.Context) error // OTLP metrics push; nil without --otlp-export
+	otlpGRPC    *otlpgrpc.Server            // nil unless OTLPGRPCListen is set
+	otlpGRPCLn  net.Listener
 }
 
 func (c *Config) defaults() {
@@ -251,6 +257,14 @@ func (s *Server) build(ctx context.Context) error {
 		}
 		s.obs = observability.New(opt)
 		local.Service = s.obs
+		if cfg.OTLPGRPCListen != "" {
+			if s.otlpGRPCLn, err = net.Listen("tcp", cfg.OTLPGRPCListen); err != nil {
+				ln.Close()
+				return fmt.Errorf("OTLP/gRPC listener: %w", err)
+			}
+			s.otlpGRPC = otlpgrpc.New(s.obs, observability.Tag{Account: cfg.Account}, lg)
+			go s.otlpGRPC.Serve(s.otlpGRPCLn) //nolint:errcheck // ends with Stop in Close
+		}
 		agentLogs = s.obs.AgentLogWriter
 		if cfg.SessionOTLP == nil {
 			cfg.SessionOTLP = func(acct, arn, sid string) http.Handler {
@@ -307,6 +321,14 @@ func (s *Server) Sessions() *runtime.Sessions { return s.sessions }
 // Telemetry exposes the tracer provider and metrics (tests).
 func (s *Server) Telemetry() *telemetry.Telemetry { return s.tel }
 
+// OTLPGRPCAddr is the OTLP/gRPC receiver's address ("" when off).
+func (s *Server) OTLPGRPCAddr() string {
+	if s.otlpGRPCLn == nil {
+		return ""
+	}
+	return s.otlpGRPCLn.Addr().String()
+}
+
 // Done reports when serving stops.
 func (s *Server) Done() <-chan error { return s.done }
 
@@ -316,6 +338,9 @@ func (s *Server) Close(ctx context.Context) error {
 	err := s.http.Shutdown(ctx)
 	if err != nil {
 		s.http.Close()
+	}
+	if s.otlpGRPC != nil {
+		s.otlpGRPC.Stop()
 	}
 	s.runtime.Close(ctx)
 	s.tel.Shutdown(ctx) //nolint:errcheck // spans ended during shutdown may be lost
