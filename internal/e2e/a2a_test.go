@@ -164,6 +164,7 @@ func TestA2AGoSDK(t *testing.T) {
 		if status != 400 || m["__type"] != "ValidationException" || m["id"] != float64(5) {
 			t.Errorf("MCP request to an A2A runtime: %d %v", status, m)
 		}
+		noneInFlight(t, e)
 	})
 }
 

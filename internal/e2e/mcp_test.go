@@ -231,6 +231,33 @@ func TestMCPGoSDK(t *testing.T) {
 		http := deployHTTP(t, e)
 		mcpBadInput(t, e, stateless, http)
 	})
+
+	t.Run("nothingLeaked", func(t *testing.T) {
+		// Every client above has closed (listen streams included): no
+		// session may still count a request in flight.
+		noneInFlight(t, e)
+	})
+}
+
+// noneInFlight waits until no running session has a request in flight.
+func noneInFlight(t *testing.T, e *testenv.Env) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var busy []string
+		for _, s := range runningSessions(t, e) {
+			if s.InFlight != 0 {
+				busy = append(busy, fmt.Sprintf("%s/%s: %d", s.RuntimeID, s.SessionID, s.InFlight))
+			}
+		}
+		if len(busy) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("requests still in flight after every client closed: %v", busy)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // deployHTTP deploys the Go test agent as a plain HTTP runtime.

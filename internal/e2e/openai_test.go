@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"os/exec"
@@ -131,6 +132,16 @@ func TestOpenAIGo(t *testing.T) {
 		}
 	})
 
+	t.Run("sseAgentGathered", func(t *testing.T) {
+		// An agent that always streams: a non-streaming request gets one message.
+		deployChat(t, e, "chatsse", map[string]string{"CHAT_STREAM": "always"})
+		res, err := client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{Model: "chatsse",
+			Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("x y z")}})
+		if err != nil || res.Choices[0].Message.Content != "turn 1: z y x [history 1]" || res.Usage.PromptTokens != 3 || res.Usage.TotalTokens != 10 {
+			t.Fatalf("gathered answer: %v %+v", err, res)
+		}
+	})
+
 	t.Run("errors", func(t *testing.T) {
 		check := func(err error, status int, code string) {
 			t.Helper()
@@ -155,6 +166,29 @@ func TestOpenAIGo(t *testing.T) {
 		_, err = client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{Model: "chatgo", Messages: msgs},
 			option.WithHeader("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", "short"))
 		check(err, 400, "validation")
+		// Malformed body and wrong method: OpenAI-shaped errors.
+		for _, tc := range []struct {
+			method, path, body, code string
+			status                   int
+		}{
+			{"POST", "/v1/chat/completions", `{"model":`, "invalid_json", 400},
+			{"POST", "/v1/chat/completions", `{"model":"chatgo","messages":[1]}`, "invalid_value", 400},
+			{"DELETE", "/v1/models", "", "method_not_allowed", 405},
+		} {
+			req, _ := http.NewRequest(tc.method, e.URL+tc.path, strings.NewReader(tc.body))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m struct {
+				Error struct{ Message, Type, Code string }
+			}
+			json.NewDecoder(resp.Body).Decode(&m)
+			resp.Body.Close()
+			if resp.StatusCode != tc.status || m.Error.Code != tc.code || m.Error.Message == "" || m.Error.Type == "" {
+				t.Errorf("%s %s %s: %d %+v", tc.method, tc.path, tc.body, resp.StatusCode, m)
+			}
+		}
 		// The OTLP receiver on the same prefix still answers.
 		resp, err := http.Post(e.URL+"/v1/traces", "application/json", strings.NewReader(`{"resourceSpans":[]}`))
 		if err != nil || resp.StatusCode != 200 {
@@ -162,6 +196,7 @@ func TestOpenAIGo(t *testing.T) {
 		}
 		resp.Body.Close()
 		_ = mcpARN
+		noneInFlight(t, e)
 	})
 }
 

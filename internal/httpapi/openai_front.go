@@ -185,6 +185,10 @@ func (s *Server) chatCompletions(ctx context.Context, w http.ResponseWriter, r *
 	if err != nil {
 		return errs.Wrap(errs.Invalid, err, "reading the request body")
 	}
+	if int64(len(raw)) > s.cfg.MaxPayload {
+		return &oaiError{status: http.StatusRequestEntityTooLarge, typ: "invalid_request_error", code: "request_too_large",
+			msg: "the request body exceeds the limit of " + strconv.FormatInt(s.cfg.MaxPayload, 10) + " bytes"}
+	}
 	var req chatRequest
 	if err := json.Unmarshal(raw, &req); err != nil {
 		return &oaiError{status: http.StatusBadRequest, typ: "invalid_request_error", code: "invalid_json",
