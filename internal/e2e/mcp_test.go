@@ -3,6 +3,8 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
@@ -168,6 +171,24 @@ func TestMCPGoSDK(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("sigv4Signed", func(t *testing.T) {
+		// Requests signed like the AWS MCP samples' SigV4 auth (service
+		// bedrock-agentcore, session header signed).
+		session := testenv.SessionID("mcpsigned")
+		client := mcp.NewClient(&mcp.Implementation{Name: "agentcore-e2e", Version: "1"}, nil)
+		tr := &mcp.StreamableClientTransport{Endpoint: endpoint, MaxRetries: -1,
+			HTTPClient: &http.Client{Transport: sigv4Transport{session: session}}}
+		cs, err := client.Connect(ctx, tr, &mcp.ClientSessionOptions{ProtocolVersion: "2025-06-18"})
+		if err != nil {
+			t.Fatalf("connect: %v", err)
+		}
+		defer cs.Close()
+		exerciseMCP(t, ctx, cs, "2025-06-18")
+		if w := callWhoami(t, ctx, cs); w.RuntimeSessionID != session {
+			t.Fatalf("whoami %+v", w)
+		}
+	})
 
 	t.Run("platformIssuedMcpSessionId", func(t *testing.T) {
 		// No runtime session header: the stateless server issues no
@@ -323,4 +344,28 @@ func mcpBadInput(t *testing.T, e *testenv.Env, mcpARN, httpARN string) {
 	if status != 200 || h.Get("Mcp-Session-Id") == "" {
 		t.Errorf("initialize after bad input: %d %v %v", status, h, m)
 	}
+}
+
+// sigv4Transport signs every request with SigV4 (service bedrock-agentcore)
+// after adding the runtime session header.
+type sigv4Transport struct{ session string }
+
+func (t sigv4Transport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("X-Amzn-Bedrock-Agentcore-Runtime-Session-Id", t.session)
+	var body []byte
+	if r.Body != nil {
+		var err error
+		if body, err = io.ReadAll(r.Body); err != nil {
+			return nil, err
+		}
+		r.Body.Close()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	sum := sha256.Sum256(body)
+	creds := aws.Credentials{AccessKeyID: "AKIDAGENTCORETEST", SecretAccessKey: "secret"}
+	if err := v4.NewSigner().SignHTTP(r.Context(), creds, r, hex.EncodeToString(sum[:]), "bedrock-agentcore", "us-east-1", time.Now()); err != nil {
+		return nil, err
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }
