@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -58,6 +60,9 @@ type mcpEntry struct {
 // longest session lifetime).
 const mcpSessionTTL = 8 * time.Hour
 
+// mcpSessionsMax bounds the mappings kept (one per stateful MCP session).
+const mcpSessionsMax = 100_000
+
 func (s *Server) mcpMap() *mcpSessions { return &s.mcpSessions }
 
 func mcpKey(ctx context.Context, id string) string {
@@ -83,10 +88,24 @@ func (m *mcpSessions) put(key, session string) {
 	if m.m == nil {
 		m.m = map[string]mcpEntry{}
 	}
-	if len(m.m) >= 4096 && len(m.m)%1024 == 0 { // sweep now and then
+	if len(m.m) >= mcpSessionsMax {
+		// Full: drop expired mappings, and if that is not enough the
+		// least recently used eighth (their clients re-initialize).
+		var oldest []time.Time
 		for k, e := range m.m {
 			if time.Since(e.seen) > mcpSessionTTL {
 				delete(m.m, k)
+			} else {
+				oldest = append(oldest, e.seen)
+			}
+		}
+		if len(m.m) >= mcpSessionsMax*7/8 {
+			slices.SortFunc(oldest, func(a, b time.Time) int { return a.Compare(b) })
+			cut := oldest[len(oldest)/8]
+			for k, e := range m.m {
+				if !e.seen.After(cut) {
+					delete(m.m, k)
+				}
 			}
 		}
 	}
@@ -113,6 +132,10 @@ func (s *Server) protoSession(ctx context.Context, r *http.Request) string {
 	return uuid.NewString()
 }
 
+// errMethodNotAllowed marks a GET or DELETE on a runtime that only takes
+// POST (answered 405, what MCP clients expect for an unsupported method).
+var errMethodNotAllowed = errors.New("method not allowed")
+
 // protocolMismatch rejects requests that only make sense for another
 // serverProtocol (an MCP client pointed at an HTTP or A2A runtime).
 func protocolMismatch(r *http.Request, payload []byte, protocol, arn string) error {
@@ -120,7 +143,7 @@ func protocolMismatch(r *http.Request, payload []byte, protocol, arn string) err
 		return nil
 	}
 	if r.Method != http.MethodPost {
-		return errs.E(errs.Invalid, "%s on the invocation URL is for MCP runtimes; agent runtime %s serves protocol %s", r.Method, arn, protocol)
+		return errs.Wrap(errs.Invalid, errMethodNotAllowed, "%s on the invocation URL is for MCP runtimes; agent runtime %s serves protocol %s", r.Method, arn, protocol)
 	}
 	if r.Header.Get(hMcpProtocol) != "" || isMCPInitialize(r, payload) {
 		return errs.E(errs.Invalid, "this is an MCP request, but agent runtime %s serves protocol %s, not MCP", arn, protocol)
@@ -257,7 +280,7 @@ func writeJSONRPCError(w http.ResponseWriter, s *Server, r *http.Request, id jso
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("X-Amzn-Errortype", row.Type)
-	if e.Kind == errs.Invalid && r.Method != http.MethodPost {
+	if errors.Is(err, errMethodNotAllowed) {
 		h.Set("Allow", "POST")
 		row.Status = http.StatusMethodNotAllowed // what MCP clients expect for an unsupported GET/DELETE
 	}
