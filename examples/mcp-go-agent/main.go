@@ -1,7 +1,8 @@
 // Command mcp-go-agent is an MCP server for AgentCore Runtime
 // (serverProtocol MCP) written with the official MCP Go SDK: streamable HTTP
 // on port 8000, path /mcp, stateless by default (set MCP_STATEFUL=1 for a
-// server that issues its own Mcp-Session-Id). Under agentcore's process
+// server that issues its own Mcp-Session-Id; MCP_JSON=1 answers
+// application/json instead of SSE). Under agentcore's process
 // sandbox it listens on the port given in PORT instead.
 //
 // Tools: add (a+b), echo (text back), whoami (the runtime session id and
@@ -68,7 +69,7 @@ func newServer() *mcp.Server {
 func main() {
 	srv := newServer()
 	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv },
-		&mcp.StreamableHTTPOptions{Stateless: os.Getenv("MCP_STATEFUL") == ""})
+		&mcp.StreamableHTTPOptions{Stateless: os.Getenv("MCP_STATEFUL") == "", JSONResponse: os.Getenv("MCP_JSON") != ""})
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", h)
 	addr := "0.0.0.0:8000"

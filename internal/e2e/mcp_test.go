@@ -248,6 +248,20 @@ func TestMCPGoSDK(t *testing.T) {
 		}
 	})
 
+	t.Run("jsonResponses", func(t *testing.T) {
+		jsonARN := deployProtocol(t, e, "mcpgojson", zip, "bootstrap", ctltypes.ServerProtocolMcp, map[string]string{"MCP_JSON": "1"})
+		types := map[string]bool{}
+		cs := mcpSession(t, ctx, invocationURL(e.URL, jsonARN), nil, "2025-06-18", func(r *http.Response) {
+			if r.Request.Method == http.MethodPost && r.StatusCode == http.StatusOK {
+				types[r.Header.Get("Content-Type")] = true
+			}
+		})
+		exerciseMCP(t, ctx, cs, "2025-06-18")
+		if len(types) != 1 || !types["application/json"] {
+			t.Fatalf("answer content types %v, want application/json only", types)
+		}
+	})
+
 	t.Run("badInput", func(t *testing.T) {
 		http := deployHTTP(t, e)
 		mcpBadInput(t, e, stateless, http)
