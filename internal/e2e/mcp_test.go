@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -240,6 +241,32 @@ func TestMCPGoSDK(t *testing.T) {
 		again := mcpSession(t, ctx, invocationURL(e.URL, stateful), nil, "2025-11-25", nil)
 		if c := callWhoami(t, ctx, again); c.Calls != 1 {
 			t.Fatalf("after re-initialize: %+v", c)
+		}
+		// Parallel clients never share a session or see each other's.
+		var wg sync.WaitGroup
+		seen := make(chan whoami, 8)
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c := mcpSession(t, ctx, invocationURL(e.URL, stateful), nil, "2025-11-25", nil)
+				first := callWhoami(t, ctx, c)
+				for range 5 {
+					if w := callWhoami(t, ctx, c); w.McpSessionID != first.McpSessionID || w.RuntimeSessionID != first.RuntimeSessionID || w.PID != first.PID {
+						t.Errorf("client moved from %+v to %+v", first, w)
+					}
+				}
+				seen <- first
+			}()
+		}
+		wg.Wait()
+		close(seen)
+		runtimes := map[string]bool{}
+		for w := range seen {
+			runtimes[w.RuntimeSessionID] = true
+		}
+		if len(runtimes) != 8 {
+			t.Fatalf("8 clients landed in %d runtime sessions", len(runtimes))
 		}
 		// A second client gets its own MCP session on its own runtime session.
 		cs2 := mcpSession(t, ctx, invocationURL(e.URL, stateful), nil, "2025-11-25", nil)

@@ -37,6 +37,14 @@ func isOpenAIPath(p string) bool {
 	return p == "/v1/models" || strings.HasPrefix(p, "/v1/models/") || p == "/v1/chat/completions"
 }
 
+// openAIOp names a front-door request for spans and metrics.
+func openAIOp(path string) string {
+	if path == "/v1/chat/completions" {
+		return "ChatCompletions"
+	}
+	return "ListModels"
+}
+
 // serveOpenAI dispatches the front door's requests.
 func (s *Server) serveOpenAI(ctx context.Context, w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path

@@ -102,7 +102,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if isOpenAIPath(path) { // OpenAI-compatible front door (openai_front.go)
-		op = "ChatCompletions"
+		op = openAIOp(path)
 		s.serveOpenAI(ctx, w, r.WithContext(ctx))
 		return
 	}
