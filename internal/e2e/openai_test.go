@@ -157,6 +157,8 @@ func TestOpenAIGo(t *testing.T) {
 		check(err, 404, "model_not_found")
 		_, err = client.Models.Get(ctx, "nosuch")
 		check(err, 404, "model_not_found")
+		_, err = client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{Model: "chatgo:noendpoint", Messages: msgs})
+		check(err, 404, "model_not_found")
 		_, err = client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{Model: "chatmcp", Messages: msgs})
 		check(err, 400, "unsupported_model")
 		_, err = client.Chat.Completions.New(ctx, openai.ChatCompletionNewParams{Model: "chatgo", Messages: []openai.ChatCompletionMessageParamUnion{openai.UserMessage("fail")}})

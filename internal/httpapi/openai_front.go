@@ -148,16 +148,34 @@ func (s *Server) resolveModel(ctx context.Context, model string) (oaiModel, erro
 		}
 		return oaiModel{ID: model, Object: "model", target: runtime.Target{ARN: arn, Qualifier: q}, arn: arn}, nil
 	}
-	ms, err := s.models(ctx)
-	if err != nil {
-		return oaiModel{}, err
-	}
-	for _, m := range ms {
-		if m.ID == model {
+	name, ep, _ := strings.Cut(model, ":")
+	t, _ := tenant.From(ctx)
+	page := runtime.Page{MaxResults: 100}
+	for {
+		rts, next, err := s.cfg.Runtime.List(ctx, page)
+		if err != nil {
+			return oaiModel{}, err
+		}
+		for _, rt := range rts {
+			if rt.Name != name {
+				continue
+			}
+			m := oaiModel{ID: model, Object: "model", Created: rt.CreatedAt.Unix(), OwnedBy: t.Account,
+				target: runtime.Target{ARN: rt.ARN, Qualifier: ep}, arn: rt.ARN}
+			if ep != "" {
+				e, err := s.cfg.Runtime.GetEndpoint(ctx, rt.ID, ep)
+				if err != nil {
+					return oaiModel{}, notFound
+				}
+				m.Created = e.CreatedAt.Unix()
+			}
 			return m, nil
 		}
+		if next == "" {
+			return oaiModel{}, notFound
+		}
+		page.NextToken = next
 	}
-	return oaiModel{}, notFound
 }
 
 // chatRequest is the part of an OpenAI chat request the front door reads.

@@ -15,7 +15,10 @@ import (
 )
 
 // agentCardPath is where A2A agents serve their card (agent contract §11.1).
-const agentCardPath = "/.well-known/agent-card.json"
+const (
+	agentCardPath       = "/.well-known/agent-card.json"
+	legacyAgentCardPath = "/.well-known/agent.json"
+)
 
 // maxAgentCard bounds the card document read from the agent.
 const maxAgentCard = 1 << 20
@@ -42,27 +45,16 @@ func (s *Server) getAgentCard(ctx context.Context, w http.ResponseWriter, r *htt
 	}
 	actx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(actx, http.MethodGet, agentclient.BaseURL+agentCardPath, nil)
-	if err != nil {
-		return err
+	status, raw, err := fetchCard(actx, conn, inv.Port, agentCardPath, tg.SessionID, r.Header.Get("A2A-Version"))
+	if err == nil && status == http.StatusNotFound {
+		// A2A before 0.3 served the card at /.well-known/agent.json.
+		status, raw, err = fetchCard(actx, conn, inv.Port, legacyAgentCardPath, tg.SessionID, r.Header.Get("A2A-Version"))
 	}
-	req.Host = agentHost(inv.Port)
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set(hSession, tg.SessionID)
-	if v := r.Header.Get("A2A-Version"); v != "" {
-		req.Header.Set("A2A-Version", v)
-	}
-	resp, err := conn.Do(req)
 	if err != nil {
 		return s.agentFailure(ctx, inv, err, 30*time.Second)
 	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAgentCard+1))
-	if err != nil {
-		return errs.Wrap(errs.RuntimeClient, err, "Received error (reading the agent card) from runtime")
-	}
-	if resp.StatusCode != http.StatusOK {
-		return errs.E(errs.RuntimeClient, "Received error (%d) from runtime for %s. Please check your CloudWatch logs for more information", resp.StatusCode, agentCardPath)
+	if status != http.StatusOK {
+		return errs.E(errs.RuntimeClient, "Received error (%d) from runtime for %s. Please check your CloudWatch logs for more information", status, agentCardPath)
 	}
 	if len(raw) > maxAgentCard {
 		return errs.E(errs.RuntimeClient, "the agent card is larger than %d bytes", maxAgentCard)
@@ -74,6 +66,27 @@ func (s *Server) getAgentCard(ctx context.Context, w http.ResponseWriter, r *htt
 	rewriteCardURLs(card, invocationURL(r, inv.RuntimeARN, tg.Qualifier))
 	w.Header().Set(hSession, tg.SessionID)
 	return writeJSON(w, http.StatusOK, card)
+}
+
+// fetchCard GETs a card path from the agent.
+func fetchCard(ctx context.Context, conn *agentclient.Conn, port int, path, session, version string) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, agentclient.BaseURL+path, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Host = agentHost(port)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set(hSession, session)
+	if version != "" {
+		req.Header.Set("A2A-Version", version)
+	}
+	resp, err := conn.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAgentCard+1))
+	return resp.StatusCode, raw, err
 }
 
 // invocationURL is the public InvokeAgentRuntime URL of a runtime as seen by
