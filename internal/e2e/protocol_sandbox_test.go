@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +16,7 @@ import (
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 )
 
-// TestProtocolSandboxes runs the MCP and A2A example agents under the
+// TestProtocolSandboxes runs the MCP (Go SDK, FastMCP) and A2A example agents under the
 // isolating sandbox drivers, where no PORT is given and they bind the
 // contract ports 8000 and 9000 themselves (the process driver, which hands
 // out PORT, is covered by TestMCPGoSDK and TestA2AGoSDK).
@@ -36,6 +37,14 @@ func TestProtocolSandboxes(t *testing.T) {
 			exerciseMCP(t, ctx, cs, "2025-06-18")
 			if w := callWhoami(t, ctx, cs); w.RuntimeSessionID != session {
 				t.Fatalf("whoami %+v", w)
+			}
+
+			if !testing.Short() {
+				// FastMCP (Python, pip-installed at deploy) on 0.0.0.0:8000.
+				fast := deployProtocol(t, e, "sbfastmcp", testenv.ZipDir(t, filepath.Join(testenv.RepoRoot(), "examples", "mcp-python-agent")),
+					"server.py", ctltypes.ServerProtocolMcp, nil)
+				fs := mcpSession(t, ctx, invocationURL(e.URL, fast), nil, "2025-06-18", nil)
+				exerciseMCP(t, ctx, fs, "2025-06-18")
 			}
 
 			base := e.URL + "/runtimes/" + url.QueryEscape(a2aARN) + "/invocations"
