@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/google/uuid"
 )
 
@@ -41,10 +42,13 @@ func (c *completion) complete(w http.ResponseWriter, body io.Reader, sse bool) e
 			if fin != "" {
 				final = fin
 			}
-			return true
+			return text.Len() <= maxAnswer
 		})
 		if err != nil {
 			return err
+		}
+		if text.Len() > maxAnswer {
+			return errs.E(errs.RuntimeClient, "the agent's answer exceeds %d bytes", maxAnswer)
 		}
 		if text.Len() == 0 {
 			text.WriteString(final)
