@@ -3,7 +3,8 @@
 // on port 8000, path /mcp, stateless by default (set MCP_STATEFUL=1 for a
 // server that issues its own Mcp-Session-Id; MCP_JSON=1 answers
 // application/json instead of SSE). Under agentcore's process
-// sandbox it listens on the port given in PORT instead.
+// sandbox it listens on the port given in PORT instead (unless
+// MCP_IGNORE_PORT=1, as an agent written for AgentCore only would).
 //
 // Tools: add (a+b), echo (text back), whoami (the runtime session id and
 // Mcp-Session-Id this request arrived with, and a per-process call count).
@@ -73,7 +74,7 @@ func main() {
 	mux := http.NewServeMux()
 	mux.Handle("/mcp", h)
 	addr := "0.0.0.0:8000"
-	if p := os.Getenv("PORT"); p != "" {
+	if p := os.Getenv("PORT"); p != "" && os.Getenv("MCP_IGNORE_PORT") == "" {
 		addr = net.JoinHostPort("127.0.0.1", p)
 	}
 	log.Printf("MCP server on %s/mcp (stateless=%v)", addr, os.Getenv("MCP_STATEFUL") == "")

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -286,6 +287,33 @@ func TestMCPGoSDK(t *testing.T) {
 		exerciseMCP(t, ctx, cs, "2025-06-18")
 		if len(types) != 1 || !types["application/json"] {
 			t.Fatalf("answer content types %v, want application/json only", types)
+		}
+	})
+
+	t.Run("fixedPort8000", func(t *testing.T) {
+		// An MCP server that ignores PORT and binds the contract port 8000
+		// itself still works under the process driver (one session at a time).
+		if l, err := net.Listen("tcp", "0.0.0.0:8000"); err != nil {
+			t.Skipf("port 8000 is busy on this host: %v", err)
+		} else {
+			l.Close()
+		}
+		fixed := deployProtocol(t, e, "mcpgofixed", zip, "bootstrap", ctltypes.ServerProtocolMcp, map[string]string{"MCP_IGNORE_PORT": "1"})
+		cs := mcpSession(t, ctx, invocationURL(e.URL, fixed), nil, "2025-06-18", nil)
+		exerciseMCP(t, ctx, cs, "2025-06-18")
+		cs.Close()
+		sessions := 0
+		for _, s := range runningSessions(t, e) {
+			if strings.HasPrefix(s.RuntimeID, "mcpgofixed-") {
+				sessions++
+				if _, err := e.Data.StopRuntimeSession(ctx, &bedrockagentcore.StopRuntimeSessionInput{
+					AgentRuntimeArn: aws.String(fixed), RuntimeSessionId: aws.String(s.SessionID)}); err != nil {
+					t.Errorf("StopRuntimeSession: %v", err)
+				}
+			}
+		}
+		if sessions != 1 {
+			t.Errorf("%d sessions of the fixed-port runtime", sessions)
 		}
 	})
 
