@@ -24,6 +24,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/image"
 	"github.com/agentcore-dev/agentcore/internal/observability"
 	"github.com/agentcore-dev/agentcore/internal/observability/otlphttp"
+	"github.com/agentcore-dev/agentcore/internal/observability/sdkexport"
 	"github.com/agentcore-dev/agentcore/internal/otlpgrpc"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
@@ -211,7 +212,7 @@ func (s *Server) build(ctx context.Context) error {
 	// set below once the service exists) and exported over OTLP to
 	// --otlp-export; TraceExport overrides both.
 	topt := telemetry.Options{Tracing: !cfg.DisableTracing, Logger: lg}
-	local := &observability.SpanExporter{Account: cfg.Account}
+	local := &sdkexport.SpanExporter{Account: cfg.Account}
 	switch ost, ok := s.kv.(observability.Store); {
 	case cfg.TraceExport == "none":
 	case cfg.TraceExport != "":
