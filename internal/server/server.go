@@ -22,6 +22,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/httpapi"
 	"github.com/agentcore-dev/agentcore/internal/idempotency"
 	"github.com/agentcore-dev/agentcore/internal/image"
+	"github.com/agentcore-dev/agentcore/internal/memory"
 	"github.com/agentcore-dev/agentcore/internal/observability"
 	"github.com/agentcore-dev/agentcore/internal/observability/otlphttp"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
@@ -76,6 +77,19 @@ type Config struct {
 	// OTLPExport), "none" = not exported (benchmarks).
 	TraceExport string
 
+	// Memory: the model the extraction pipeline calls (OpenAI-compatible
+	// chat completions; "" = none, long-term jobs then FAIL with a reason)
+	// and the embedder ("" = the built-in offline hashing embedder).
+	ModelEndpoint     string
+	ModelAPIKey       string
+	Model             string
+	EmbeddingEndpoint string
+	EmbeddingModel    string
+	EmbeddingAPIKey   string
+	// MemoryJobLease bounds how long a crashed worker's extraction job
+	// waits before another run takes it (default 30s).
+	MemoryJobLease time.Duration
+
 	Logger *slog.Logger
 }
 
@@ -91,6 +105,7 @@ type Server struct {
 	done     chan error
 	obs      *observability.Service
 	tel      *telemetry.Telemetry
+	memory   *memory.Service
 }
 
 func (c *Config) defaults() {
@@ -254,7 +269,19 @@ func (s *Server) build(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	// Memory
+	if s.memory, err = newMemory(cfg, s.kv, lg); err != nil {
+		s.runtime.Close(ctx)
+		if s.obs != nil {
+			s.obs.Close()
+		}
+		ln.Close()
+		return err
+	}
+	tags.AddChecker(s.memory.Exists)
+	s.memory.Start()
 	api := httpapi.New(httpapi.Config{
+		Memory: s.memory,
 		Runtime: s.runtime, Sessions: s.sessions, Tags: tags, Idempotency: idempotency.New(s.kv),
 		Artifacts: artifacts, Logger: lg, Tenant: tenant.Tenant{Account: cfg.Account, Region: cfg.Region},
 		InvokeTimeout: int64(cfg.InvokeTimeout),
@@ -293,6 +320,7 @@ func (s *Server) Close(ctx context.Context) error {
 		s.http.Close()
 	}
 	s.runtime.Close(ctx)
+	s.memory.Close()
 	s.tel.Shutdown(ctx) //nolint:errcheck // spans ended during shutdown may be lost
 	if s.obs != nil {
 		s.obs.Close() // after the runtime: stores the agents' last log lines

@@ -1,0 +1,244 @@
+package memory
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/agentcore-dev/agentcore/internal/embed"
+)
+
+// index is the in-memory vector index of one memory's records: float32
+// vectors kept contiguous and L2-normalised, searched by brute-force dot
+// product (cosine). It is loaded from the store on first use and updated
+// after every committed write; mu also serialises a memory's record writes
+// so the index applies them in commit order.
+type index struct {
+	mu   sync.RWMutex
+	dim  int
+	vecs []float32 // len = len(recs) * dim
+	recs []*Record
+	pos  map[string]int
+}
+
+// storedRecord is a record as kept in the store.
+type storedRecord struct {
+	Record
+	Vec      []byte `json:"vec,omitempty"` // little-endian float32
+	Embedder string `json:"embedder,omitempty"`
+	Sealed   []byte `json:"sealed,omitempty"`
+}
+
+func packVec(v []float32) []byte {
+	b := make([]byte, 4*len(v))
+	for i, f := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(f))
+	}
+	return b
+}
+
+func unpackVec(b []byte) []float32 {
+	v := make([]float32, len(b)/4)
+	for i := range v {
+		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return v
+}
+
+func (x *index) put(r *Record, v []float32) {
+	if i, ok := x.pos[r.MemoryRecordID]; ok {
+		x.recs[i] = r
+		copy(x.vecs[i*x.dim:(i+1)*x.dim], v)
+		return
+	}
+	x.pos[r.MemoryRecordID] = len(x.recs)
+	x.recs = append(x.recs, r)
+	x.vecs = append(x.vecs, v...)
+}
+
+func (x *index) remove(id string) {
+	i, ok := x.pos[id]
+	if !ok {
+		return
+	}
+	last := len(x.recs) - 1
+	if i != last {
+		x.recs[i] = x.recs[last]
+		copy(x.vecs[i*x.dim:(i+1)*x.dim], x.vecs[last*x.dim:])
+		x.pos[x.recs[i].MemoryRecordID] = i
+	}
+	x.recs = x.recs[:last]
+	x.vecs = x.vecs[:last*x.dim]
+	delete(x.pos, id)
+}
+
+type hit struct {
+	i     int
+	score float32
+}
+
+// search returns the k best records passing keep, best first.
+func (x *index) search(q []float32, k int, keep func(*Record) bool) []hit {
+	n := len(x.recs)
+	parts := 1
+	if n >= 20000 {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	results := make([][]hit, parts)
+	var wg sync.WaitGroup
+	for p := 0; p < parts; p++ {
+		lo, hi := p*n/parts, (p+1)*n/parts
+		wg.Add(1)
+		go func(p, lo, hi int) {
+			defer wg.Done()
+			results[p] = x.scan(q, k, lo, hi, keep)
+		}(p, lo, hi)
+	}
+	wg.Wait()
+	var all []hit
+	for _, r := range results {
+		all = append(all, r...)
+	}
+	sort.Slice(all, func(a, b int) bool {
+		if all[a].score != all[b].score {
+			return all[a].score > all[b].score
+		}
+		return x.recs[all[a].i].MemoryRecordID < x.recs[all[b].i].MemoryRecordID
+	})
+	if len(all) > k {
+		all = all[:k]
+	}
+	return all
+}
+
+// scan keeps a min-heap of the k best hits in [lo, hi).
+func (x *index) scan(q []float32, k, lo, hi int, keep func(*Record) bool) []hit {
+	h := make([]hit, 0, k)
+	d := x.dim
+	for i := lo; i < hi; i++ {
+		s := embed.Dot(q, x.vecs[i*d:(i+1)*d])
+		if len(h) == k && s <= h[0].score {
+			continue
+		}
+		if keep != nil && !keep(x.recs[i]) {
+			continue
+		}
+		if len(h) < k {
+			h = append(h, hit{i, s})
+			for c := len(h) - 1; c > 0; { // sift up
+				p := (c - 1) / 2
+				if h[p].score <= h[c].score {
+					break
+				}
+				h[p], h[c] = h[c], h[p]
+				c = p
+			}
+			continue
+		}
+		h[0] = hit{i, s}
+		for c := 0; ; { // sift down
+			l, r, m := 2*c+1, 2*c+2, c
+			if l < len(h) && h[l].score < h[m].score {
+				m = l
+			}
+			if r < len(h) && h[r].score < h[m].score {
+				m = r
+			}
+			if m == c {
+				break
+			}
+			h[m], h[c] = h[c], h[m]
+			c = m
+		}
+	}
+	return h
+}
+
+// index returns the loaded index of a memory (loading it on first use).
+func (s *Service) index(ctx context.Context, acct string, m *Memory) (*index, error) {
+	k := key(acct, m.ID)
+	s.idxMu.Lock()
+	x, ok := s.indexes[k]
+	if !ok {
+		x = &index{dim: s.emb.Dimensions(), pos: map[string]int{}}
+		x.mu.Lock() // held until loaded
+		s.indexes[k] = x
+	}
+	s.idxMu.Unlock()
+	if ok {
+		return x, nil
+	}
+	err := s.loadIndex(ctx, acct, m, x)
+	x.mu.Unlock()
+	if err != nil {
+		s.dropIndex(acct, m.ID)
+		return nil, err
+	}
+	return x, nil
+}
+
+func (s *Service) dropIndex(acct, id string) {
+	s.idxMu.Lock()
+	delete(s.indexes, key(acct, id))
+	s.idxMu.Unlock()
+}
+
+func (s *Service) loadIndex(ctx context.Context, acct string, m *Memory, x *index) error {
+	seal, err := newSealer(s.master, m.EncryptionKeyARN)
+	if err != nil {
+		return err
+	}
+	prefix := key(acct, m.ID, "")
+	after := ""
+	for {
+		items, err := s.kv.List(ctx, tblRecord, prefix, after, 1000)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			after = it.Key
+			var st storedRecord
+			if err := json.Unmarshal(it.Value, &st); err != nil {
+				return fmt.Errorf("decode record %s: %w", it.Key, err)
+			}
+			r, v, err := s.openRecord(ctx, seal, &st)
+			if err != nil {
+				return err
+			}
+			x.put(r, v)
+		}
+		if len(items) < 1000 {
+			return nil
+		}
+	}
+}
+
+// openRecord decrypts a stored record and returns its vector, embedding
+// again when it was made by another embedder.
+func (s *Service) openRecord(ctx context.Context, seal *sealer, st *storedRecord) (*Record, []float32, error) {
+	r := st.Record
+	if len(st.Sealed) > 0 {
+		if seal == nil {
+			return nil, nil, fmt.Errorf("record %s is encrypted but the memory has no key", r.MemoryRecordID)
+		}
+		plain, err := seal.open(st.Sealed)
+		if err != nil {
+			return nil, nil, fmt.Errorf("decrypt record %s: %w", r.MemoryRecordID, err)
+		}
+		r.Content.Text = string(plain)
+	}
+	v := unpackVec(st.Vec)
+	if st.Embedder != s.emb.Name() || len(v) != s.emb.Dimensions() {
+		vs, err := s.emb.Embed(ctx, []string{r.Content.Text})
+		if err != nil {
+			return nil, nil, fmt.Errorf("embedding record %s: %w", r.MemoryRecordID, err)
+		}
+		v = vs[0]
+	}
+	return &r, v, nil
+}

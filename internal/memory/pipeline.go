@@ -1,0 +1,516 @@
+package memory
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/model"
+	"github.com/agentcore-dev/agentcore/internal/store"
+	"github.com/agentcore-dev/agentcore/internal/tenant"
+)
+
+// queueRow is a pending job in the global work queue. Its key starts with
+// the enqueue time so workers take jobs oldest first; a worker owns a row
+// while its lease runs.
+type queueRow struct {
+	Account    string    `json:"account"`
+	MemoryID   string    `json:"memoryId"`
+	JobID      string    `json:"jobId"`
+	Owner      string    `json:"owner,omitempty"`
+	LeaseUntil time.Time `json:"leaseUntil"`
+}
+
+func queueKey(now time.Time, acct, mem, job string) string {
+	return fmt.Sprintf("%019d|%s", now.UnixNano(), key(acct, mem, job))
+}
+
+func newJobID(now time.Time) string { return fmt.Sprintf("job-%013d-%s", now.UnixMilli(), newHex(6)) }
+
+// jobOps are the writes that queue one extraction job per long-term
+// strategy for the conversational messages of ev (written in the event's
+// transaction, so no event is ever without its jobs).
+func (s *Service) jobOps(acct string, m *Memory, ev *Event, now time.Time) []store.Op {
+	var refs []MessageRef
+	for i, p := range ev.Payload {
+		if p.Conversational != nil {
+			refs = append(refs, MessageRef{EventID: ev.EventID, MessageIndex: i})
+		}
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	var ops []store.Op
+	for _, st := range m.Strategies {
+		if baseType(st) == "SELF_MANAGED" {
+			continue
+		}
+		j := Job{JobID: newJobID(now), MemoryID: m.ID, StrategyID: st.StrategyID, ActorID: ev.ActorID, SessionID: ev.SessionID,
+			Messages: refs, Status: JobPending, CreatedAt: now, UpdatedAt: now}
+		ops = append(ops,
+			store.Op{Kind: store.OpCreate, Table: tblJob, Key: key(acct, m.ID, j.JobID), Value: mustJSON(j)},
+			store.Op{Kind: store.OpCreate, Table: tblQueue, Key: queueKey(now, acct, m.ID, j.JobID), Value: mustJSON(queueRow{Account: acct, MemoryID: m.ID, JobID: j.JobID})})
+	}
+	return ops
+}
+
+func (s *Service) worker() {
+	for s.ctx.Err() == nil {
+		if s.runOne(s.ctx) {
+			continue
+		}
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-s.wake:
+		case <-time.After(s.poll):
+		}
+	}
+}
+
+// claim takes the oldest queue row whose lease has run out.
+func (s *Service) claim(ctx context.Context) (string, *queueRow, bool) {
+	items, err := s.kv.List(ctx, tblQueue, "", "", 50)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("reading the extraction queue", "err", err)
+		}
+		return "", nil, false
+	}
+	now := s.now()
+	for _, it := range items {
+		q, err := decode[queueRow](it.Value)
+		if err != nil {
+			s.kv.Txn(ctx, store.Op{Kind: store.OpDelete, Table: tblQueue, Key: it.Key, Revision: -1})
+			continue
+		}
+		if now.Before(q.LeaseUntil) {
+			continue
+		}
+		q.Owner, q.LeaseUntil = s.owner, now.Add(s.lease)
+		if err := s.kv.Txn(ctx, store.Op{Kind: store.OpUpdate, Table: tblQueue, Key: it.Key, Value: mustJSON(q), Revision: it.Revision}); err != nil {
+			continue // another worker took it
+		}
+		return it.Key, q, true
+	}
+	return "", nil, false
+}
+
+// runOne processes one job; false when there was nothing to do.
+func (s *Service) runOne(ctx context.Context) bool {
+	qk, q, ok := s.claim(ctx)
+	if !ok {
+		return false
+	}
+	jctx, cancel := context.WithCancel(tenant.With(ctx, tenant.Tenant{Account: q.Account}))
+	defer cancel()
+	go s.heartbeat(jctx, qk, q)
+	err := s.process(jctx, qk, q)
+	if err != nil && ctx.Err() == nil {
+		s.log.Warn("extraction job", "job", q.JobID, "memory", q.MemoryID, "err", err)
+	}
+	return true
+}
+
+// heartbeat renews the lease while a job runs.
+func (s *Service) heartbeat(ctx context.Context, qk string, q *queueRow) {
+	t := time.NewTicker(s.lease / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		it, err := s.kv.Get(ctx, tblQueue, qk)
+		if err != nil {
+			return
+		}
+		c := *q
+		c.LeaseUntil = s.now().Add(s.lease)
+		s.kv.Txn(ctx, store.Op{Kind: store.OpUpdate, Table: tblQueue, Key: qk, Value: mustJSON(c), Revision: it.Revision})
+	}
+}
+
+// errRetry marks failures the job should be retried after (a concurrent
+// change to the records it consolidated against).
+var errRetry = errors.New("retry")
+
+func (s *Service) process(ctx context.Context, qk string, q *queueRow) error {
+	dropQueue := store.Op{Kind: store.OpDelete, Table: tblQueue, Key: qk, Revision: -1}
+	jk := key(q.Account, q.MemoryID, q.JobID)
+	job, _, err := getJSON[Job](ctx, s.kv, tblJob, jk, "job")
+	if errs.KindOf(err) == errs.NotFound {
+		return s.kv.Txn(ctx, dropQueue)
+	}
+	if err != nil {
+		return err
+	}
+	if job.Status == JobCompleted || job.Status == JobFailed {
+		return s.kv.Txn(ctx, dropQueue) // finished by an earlier run: never process twice
+	}
+	m, _, err := s.loadMemory(ctx, q.Account, q.MemoryID)
+	if errs.KindOf(err) == errs.NotFound {
+		return s.kv.Txn(ctx, dropQueue)
+	}
+	if err != nil {
+		return err
+	}
+	job.Attempts++
+	job.Status = JobRunning
+	job.UpdatedAt = s.now().UTC()
+	fail := func(reason string) error {
+		job.Status, job.FailureReason, job.UpdatedAt = JobFailed, reason, s.now().UTC()
+		return s.kv.Txn(ctx, store.Op{Kind: store.OpPut, Table: tblJob, Key: jk, Value: mustJSON(job)}, dropQueue)
+	}
+	st, err := s.strategy(m, job.StrategyID)
+	if err != nil {
+		return fail("the strategy was deleted from the memory")
+	}
+	x, err := s.index(ctx, q.Account, m)
+	if err != nil {
+		return err
+	}
+	for attempt := 0; ; attempt++ {
+		writes, err := s.extract(ctx, q.Account, m, st, x, job)
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, errRetry) {
+				return err // the lease runs out and the job is taken again
+			}
+			return fail(err.Error())
+		}
+		job.Status, job.FailureReason, job.UpdatedAt = JobCompleted, "", s.now().UTC()
+		x.mu.Lock()
+		err = s.commitRecords(ctx, q.Account, m, x, writes,
+			store.Op{Kind: store.OpPut, Table: tblJob, Key: jk, Value: mustJSON(job)}, dropQueue)
+		x.mu.Unlock()
+		if errs.KindOf(err) == errs.Conflict && attempt < 3 {
+			continue // a record changed under us: consolidate again
+		}
+		if err != nil {
+			return err // the lease runs out and the job is taken again
+		}
+		s.log.Debug("extraction job done", "job", job.JobID, "writes", len(writes))
+		return nil
+	}
+}
+
+// transcript renders a job's messages; expired or deleted events drop out.
+func (s *Service) transcript(ctx context.Context, m *Memory, job *Job) (string, error) {
+	var b strings.Builder
+	cache := map[string]*Event{}
+	for _, ref := range job.Messages {
+		ev, ok := cache[ref.EventID]
+		if !ok {
+			e, err := s.GetEvent(ctx, m.ID, job.ActorID, job.SessionID, ref.EventID)
+			if err != nil && errs.KindOf(err) != errs.NotFound {
+				return "", err
+			}
+			ev, cache[ref.EventID] = e, e
+		}
+		if ev == nil || ref.MessageIndex >= len(ev.Payload) || ev.Payload[ref.MessageIndex].Conversational == nil {
+			continue
+		}
+		c := ev.Payload[ref.MessageIndex].Conversational
+		fmt.Fprintf(&b, "%s: %s\n", c.Role, c.Content.Text)
+	}
+	return b.String(), nil
+}
+
+func overrideOf(o *OverrideConfig) *Override { return o.One() }
+
+func (s *Service) chat(ctx context.Context, modelID string, msgs []struct{ role, text string }) (string, error) {
+	req := model.Request{Model: modelID, JSON: true}
+	zero := 0.0
+	req.Temperature = &zero
+	for _, m := range msgs {
+		req.Messages = append(req.Messages, model.Message{Role: m.role, Content: m.text})
+	}
+	resp, err := s.model.Chat(ctx, req)
+	if err != nil {
+		return "", fmt.Errorf("model call failed: %w", err)
+	}
+	return resp.Text, nil
+}
+
+// resolveNamespaces fills a strategy's namespace templates for a job.
+func resolveNamespaces(st *Strategy, actor, session string) []string {
+	out := make([]string, 0, len(st.NamespaceTemplates))
+	r := strings.NewReplacer("{actorId}", actor, "{sessionId}", session, "{memoryStrategyId}", st.StrategyID, "{strategyId}", st.StrategyID)
+	for _, t := range st.NamespaceTemplates {
+		out = append(out, r.Replace(t))
+	}
+	return out
+}
+
+// relatedThreshold is the cosine above which an existing record is shown
+// to the consolidation step.
+const relatedThreshold = 0.30
+
+// extract runs extraction and consolidation for a job and returns the
+// record writes to commit.
+func (s *Service) extract(ctx context.Context, acct string, m *Memory, st *Strategy, x *index, job *Job) ([]recordWrite, error) {
+	text, err := s.transcript(ctx, m, job)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil, nil // the events expired or were deleted
+	}
+	var exOv, coOv *Override
+	if c := st.Configuration; c != nil {
+		exOv, coOv = overrideOf(c.Extraction), overrideOf(c.Consolidation)
+	}
+	modelOf := func(o *Override) string {
+		if o != nil {
+			return o.ModelID
+		}
+		return ""
+	}
+	answer, err := s.chat(ctx, modelOf(exOv), extractionPrompt(st, exOv, text))
+	if err != nil {
+		return nil, err
+	}
+	cands, err := parseCandidates(answer)
+	if err != nil {
+		return nil, err
+	}
+	namespaces := resolveNamespaces(st, job.ActorID, job.SessionID)
+	for _, ns := range namespaces {
+		if err := ValidateNamespace("namespaces", ns); err != nil {
+			return nil, fmt.Errorf("namespace %q of strategy %s does not resolve to a valid namespace", ns, st.StrategyID)
+		}
+	}
+	var clean []string
+	for _, c := range cands {
+		if len([]rune(c)) > MaxRecordChars {
+			c = string([]rune(c)[:MaxRecordChars])
+		}
+		clean = append(clean, c)
+		if len(clean) == 50 {
+			break
+		}
+	}
+	if len(clean) == 0 {
+		return nil, nil
+	}
+	// Existing records of this strategy in these namespaces that resemble a candidate.
+	vecs, err := s.emb.Embed(ctx, clean)
+	if err != nil {
+		return nil, fmt.Errorf("embedding candidates: %w", err)
+	}
+	inScope := func(r *Record) bool {
+		if r.StrategyID != st.StrategyID || !s.live(r) {
+			return false
+		}
+		for _, a := range r.Namespaces {
+			for _, b := range namespaces {
+				if a == b {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	type ex struct {
+		rec *Record
+		rev int64
+	}
+	var existing []ex
+	seen := map[string]bool{}
+	var fresh []string
+	x.mu.RLock()
+	for i, v := range vecs {
+		dup := false
+		for _, h := range x.search(v, 5, inScope) {
+			r := x.recs[h.i]
+			if normalize(r.Content.Text) == normalize(clean[i]) {
+				dup = true // NO-OP without asking the model
+				break
+			}
+			if h.score >= relatedThreshold && !seen[r.MemoryRecordID] {
+				seen[r.MemoryRecordID] = true
+				existing = append(existing, ex{rec: r})
+			}
+		}
+		if !dup {
+			fresh = append(fresh, clean[i])
+		}
+	}
+	x.mu.RUnlock()
+	now := s.now().UTC()
+	newRec := func(text string) recordWrite {
+		r := &Record{MemoryRecordID: newRecordID(), Content: Content{Text: text}, StrategyID: st.StrategyID, Namespaces: namespaces,
+			CreatedAt: Epoch(now), Timestamp: ptr(Epoch(now))}
+		if st.RecordExpiryDays > 0 {
+			setExpiry(r, &RecordExpiry{Days: st.RecordExpiryDays}, now)
+		}
+		return recordWrite{rec: r, id: r.MemoryRecordID, create: true}
+	}
+	var writes []recordWrite
+	if len(fresh) == 0 {
+		return nil, nil
+	}
+	if len(existing) == 0 {
+		for _, f := range fresh {
+			writes = append(writes, newRec(f))
+		}
+		return writes, nil
+	}
+	for i := range existing {
+		it, err := s.kv.Get(ctx, tblRecord, key(acct, m.ID, existing[i].rec.MemoryRecordID))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", errRetry, err)
+		}
+		existing[i].rev = it.Revision
+	}
+	shown := make([]existingRecord, len(existing))
+	for i, e := range existing {
+		shown[i] = existingRecord{ID: fmt.Sprint(i + 1), Text: e.rec.Content.Text}
+	}
+	answer, err = s.chat(ctx, modelOf(coOv), consolidationPrompt(st, coOv, shown, fresh))
+	if err != nil {
+		return nil, err
+	}
+	ops, err := parseOperations(answer)
+	if err != nil {
+		return nil, err
+	}
+	touched := map[int]bool{}
+	for _, op := range ops {
+		var idx int
+		if op.Action == "UPDATE" || op.Action == "DELETE" {
+			if _, err := fmt.Sscan(op.ID, &idx); err != nil || idx < 1 || idx > len(existing) || touched[idx] {
+				s.log.Warn("consolidation names an unknown or repeated record; ignored", "job", job.JobID, "id", op.ID)
+				continue
+			}
+			touched[idx] = true
+		}
+		switch op.Action {
+		case "ADD":
+			if op.Text != "" {
+				writes = append(writes, newRec(op.Text))
+			}
+		case "UPDATE":
+			if op.Text == "" {
+				continue
+			}
+			e := existing[idx-1]
+			r := *e.rec
+			r.Content = Content{Text: op.Text}
+			r.Timestamp = ptr(Epoch(now))
+			writes = append(writes, recordWrite{rec: &r, id: r.MemoryRecordID, rev: e.rev})
+		case "DELETE":
+			e := existing[idx-1]
+			writes = append(writes, recordWrite{id: e.rec.MemoryRecordID, rev: e.rev})
+		case "NONE", "NO-OP", "NOOP", "":
+		default:
+			return nil, fmt.Errorf("the model's consolidation answer has an unknown action %q", trunc(op.Action))
+		}
+	}
+	return writes, nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func normalize(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(strings.TrimRight(strings.TrimSpace(s), "."))), " ")
+}
+
+// ListMemoryExtractionJobs pages through a memory's jobs, oldest first.
+func (s *Service) ListMemoryExtractionJobs(ctx context.Context, memoryID string, f JobFilter, maxResults int, token string) ([]*Job, string, error) {
+	t, err := tenant.From(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, _, err := s.loadMemory(ctx, t.Account, memoryID); err != nil {
+		return nil, "", err
+	}
+	n, err := pageSize(maxResults)
+	if err != nil {
+		return nil, "", err
+	}
+	prefix := key(t.Account, memoryID, "")
+	after, err := decodeToken(token, prefix)
+	if err != nil {
+		return nil, "", err
+	}
+	var out []*Job
+	for {
+		items, err := s.kv.List(ctx, tblJob, prefix, after, 200)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, it := range items {
+			after = it.Key
+			j, err := decode[Job](it.Value)
+			if err != nil {
+				return nil, "", err
+			}
+			if (f.Status != "" && j.Status != f.Status) || (f.StrategyID != "" && j.StrategyID != f.StrategyID) ||
+				(f.ActorID != "" && j.ActorID != f.ActorID) || (f.SessionID != "" && j.SessionID != f.SessionID) {
+				continue
+			}
+			out = append(out, j)
+			if len(out) == n {
+				more, err := s.kv.List(ctx, tblJob, prefix, after, 1)
+				if err != nil || len(more) == 0 {
+					return out, "", err
+				}
+				return out, encodeToken(after), nil
+			}
+		}
+		if len(items) < 200 {
+			return out, "", nil
+		}
+	}
+}
+
+// JobFilter is ExtractionJobFilterInput.
+type JobFilter struct {
+	Status     string `json:"status"`
+	StrategyID string `json:"strategyId"`
+	ActorID    string `json:"actorId"`
+	SessionID  string `json:"sessionId"`
+}
+
+// StartMemoryExtractionJob redrives a FAILED job: it is queued again and
+// runs like a new one.
+func (s *Service) StartMemoryExtractionJob(ctx context.Context, memoryID, jobID string) (string, error) {
+	t, err := tenant.From(ctx)
+	if err != nil {
+		return "", err
+	}
+	if _, _, err := s.loadMemory(ctx, t.Account, memoryID); err != nil {
+		return "", err
+	}
+	if jobID == "" || len(jobID) > 100 || strings.ContainsAny(jobID, "|/") {
+		return "", errs.Field("extractionJob", "extractionJob.jobId %q is not a valid job id", trunc(jobID))
+	}
+	jk := key(t.Account, memoryID, jobID)
+	for attempt := 0; ; attempt++ {
+		job, rev, err := getJSON[Job](ctx, s.kv, tblJob, jk, "extraction job "+jobID)
+		if err != nil {
+			return "", err
+		}
+		if job.Status != JobFailed {
+			return "", errs.E(errs.Invalid, "extraction job %s is %s; only FAILED jobs can be started again", jobID, job.Status)
+		}
+		now := s.now().UTC()
+		job.Status, job.FailureReason, job.UpdatedAt = JobPending, "", now
+		err = s.kv.Txn(ctx,
+			store.Op{Kind: store.OpUpdate, Table: tblJob, Key: jk, Value: mustJSON(job), Revision: rev},
+			store.Op{Kind: store.OpCreate, Table: tblQueue, Key: queueKey(now, t.Account, memoryID, jobID), Value: mustJSON(queueRow{Account: t.Account, MemoryID: memoryID, JobID: jobID})})
+		if errs.KindOf(err) == errs.Conflict && attempt < 3 {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		s.notify()
+		return jobID, nil
+	}
+}
