@@ -281,7 +281,7 @@ func (s *Server) build(ctx context.Context) error {
 	tags.AddChecker(s.memory.Exists)
 	s.memory.Start()
 	api := httpapi.New(httpapi.Config{
-		Memory: s.memory,
+		Memory:  s.memory,
 		Runtime: s.runtime, Sessions: s.sessions, Tags: tags, Idempotency: idempotency.New(s.kv),
 		Artifacts: artifacts, Logger: lg, Tenant: tenant.Tenant{Account: cfg.Account, Region: cfg.Region},
 		InvokeTimeout: int64(cfg.InvokeTimeout),
