@@ -69,3 +69,36 @@ func BenchmarkHashingEmbed(b *testing.B) {
 		h.Embed(ctx, []string{"The user prefers drinking green tea in the morning before work"})
 	}
 }
+
+func TestDotMatchesGeneric(t *testing.T) {
+	for n := 0; n < 70; n++ {
+		a := make([]float32, n)
+		b := make([]float32, n+3)
+		for i := range b {
+			b[i] = float32(i%7) - 2.5
+			if i < n {
+				a[i] = float32(i%5) * 0.25
+			}
+		}
+		got, want := Dot(a, b), float32(0)
+		if n > 0 {
+			want = dotGeneric(a, b[:n])
+		}
+		if d := got - want; d > 1e-3 || d < -1e-3 {
+			t.Fatalf("n=%d: Dot %v, generic %v", n, got, want)
+		}
+	}
+}
+
+func BenchmarkDot256(b *testing.B) {
+	x := make([]float32, 256)
+	y := make([]float32, 256)
+	for i := range x {
+		x[i], y[i] = float32(i)*0.001, float32(256-i)*0.001
+	}
+	var s float32
+	for i := 0; i < b.N; i++ {
+		s += Dot(x, y)
+	}
+	_ = s
+}

@@ -121,11 +121,11 @@ func (x *index) scan(q []float32, k, lo, hi int, keep func(*Record) bool) []hit 
 	h := make([]hit, 0, k)
 	d := x.dim
 	for i := lo; i < hi; i++ {
+		if keep != nil && !keep(x.recs[i]) {
+			continue // the filter is cheaper than the dot product
+		}
 		s := embed.Dot(q, x.vecs[i*d:(i+1)*d])
 		if len(h) == k && s <= h[0].score {
-			continue
-		}
-		if keep != nil && !keep(x.recs[i]) {
 			continue
 		}
 		if len(h) < k {

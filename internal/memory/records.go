@@ -179,7 +179,7 @@ func namespaceMatcher(p string) func(*Record) bool {
 	if !strings.Contains(p, "*") {
 		return func(r *Record) bool {
 			for _, n := range r.Namespaces {
-				if strings.HasPrefix(n, p) || n == trim || strings.HasPrefix(n, trim) {
+				if strings.HasPrefix(n, p) || n == trim {
 					return true
 				}
 			}

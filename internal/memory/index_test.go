@@ -1,0 +1,74 @@
+package memory
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/agentcore-dev/agentcore/internal/embed"
+)
+
+func randomIndex(n, dim int) *index {
+	r := rand.New(rand.NewPCG(1, 2))
+	x := &index{dim: dim, pos: map[string]int{}}
+	for i := 0; i < n; i++ {
+		v := make([]float32, dim)
+		for j := range v {
+			v[j] = float32(r.NormFloat64())
+		}
+		embed.Normalize(v)
+		x.put(&Record{MemoryRecordID: fmt.Sprint(i), Namespaces: []string{fmt.Sprintf("/facts/actor%d/", i%1000)}}, v)
+	}
+	return x
+}
+
+func TestIndexSearchMatchesBruteForce(t *testing.T) {
+	x := randomIndex(3000, 64)
+	q := append([]float32(nil), x.vecs[5*64:6*64]...)
+	hits := x.search(q, 5, nil)
+	if len(hits) != 5 || hits[0].i != 5 {
+		t.Fatalf("self not first: %+v", hits)
+	}
+	for i := 1; i < len(hits); i++ {
+		if hits[i].score > hits[i-1].score {
+			t.Fatal("not sorted")
+		}
+	}
+	best := float32(-2)
+	for i := 0; i < 3000; i++ {
+		if i != 5 {
+			if s := embed.Dot(q, x.vecs[i*64:(i+1)*64]); s > best {
+				best = s
+			}
+		}
+	}
+	if hits[1].score != best {
+		t.Fatalf("second best %v want %v", hits[1].score, best)
+	}
+	x.remove("5")
+	if h := x.search(q, 1, nil); h[0].score != best {
+		t.Fatal("remove")
+	}
+	keep := namespaceMatcher("/facts/actor7/")
+	for _, h := range x.search(q, 10, keep) {
+		if x.recs[h.i].Namespaces[0] != "/facts/actor7/" {
+			t.Fatal("filter")
+		}
+	}
+}
+
+func benchSearch(b *testing.B, n int, ns string) {
+	x := randomIndex(n, 256)
+	q := x.vecs[:256]
+	var keep func(*Record) bool
+	if ns != "" {
+		keep = namespaceMatcher(ns)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x.search(q, 10, keep)
+	}
+}
+
+func BenchmarkIndexSearch100k(b *testing.B)   { benchSearch(b, 100_000, "") }
+func BenchmarkIndexSearch100kNS(b *testing.B) { benchSearch(b, 100_000, "/facts/actor7/") }
