@@ -73,3 +73,62 @@ loop1:
 done:
 	MOVSS X0, ret+24(FP)
 	RET
+
+// func dotI16SSE(a, b *int16, n int) int32
+TEXT ·dotI16SSE(SB), NOSPLIT, $0-28
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ n+16(FP), CX
+	PXOR X0, X0
+	PXOR X1, X1
+
+i16loop16:
+	CMPQ    CX, $16
+	JL      i16loop8
+	MOVOU   (SI), X2
+	MOVOU   (DI), X3
+	PMADDWL X3, X2
+	PADDL   X2, X0
+	MOVOU   16(SI), X4
+	MOVOU   16(DI), X5
+	PMADDWL X5, X4
+	PADDL   X4, X1
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	SUBQ    $16, CX
+	JMP     i16loop16
+
+i16loop8:
+	PADDL   X1, X0
+	CMPQ    CX, $8
+	JL      i16hsum
+	MOVOU   (SI), X2
+	MOVOU   (DI), X3
+	PMADDWL X3, X2
+	PADDL   X2, X0
+	ADDQ    $16, SI
+	ADDQ    $16, DI
+	SUBQ    $8, CX
+
+i16hsum:
+	PSHUFD $0x4E, X0, X1
+	PADDL  X1, X0
+	PSHUFD $0xB1, X0, X1
+	PADDL  X1, X0
+	MOVQ   X0, AX
+
+i16loop1:
+	CMPQ    CX, $0
+	JE      i16done
+	MOVWQSX (SI), DX
+	MOVWQSX (DI), BX
+	IMULQ   BX, DX
+	ADDL    DX, AX
+	ADDQ    $2, SI
+	ADDQ    $2, DI
+	DECQ    CX
+	JMP     i16loop1
+
+i16done:
+	MOVL AX, ret+24(FP)
+	RET

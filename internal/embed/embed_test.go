@@ -102,3 +102,50 @@ func BenchmarkDot256(b *testing.B) {
 	}
 	_ = s
 }
+
+func TestDotInt16(t *testing.T) {
+	h := NewHashing(256)
+	v, _ := h.Embed(context.Background(), []string{"green tea in the morning", "the user drinks tea", "a red car"})
+	q := make([][]int16, 3)
+	s := make([]float32, 3)
+	for i := range v {
+		q[i] = make([]int16, 256)
+		s[i] = Quantize(v[i], q[i])
+	}
+	for i := range v {
+		for j := range v {
+			exact := Dot(v[i], v[j])
+			approx := float32(DotInt16(q[i], q[j])) * s[i] * s[j]
+			if d := exact - approx; d > 2e-3 || d < -2e-3 {
+				t.Fatalf("%d·%d: exact %v approx %v", i, j, exact, approx)
+			}
+		}
+	}
+	for n := 0; n < 40; n++ {
+		a := make([]int16, n)
+		b := make([]int16, n)
+		for i := range a {
+			a[i], b[i] = int16(i*37%4000-2000), int16(i*53%4000-2000)
+		}
+		want := int32(0)
+		if n > 0 {
+			want = dotI16Generic(a, b)
+		}
+		if got := DotInt16(a, b); got != want {
+			t.Fatalf("n=%d: %d want %d", n, got, want)
+		}
+	}
+}
+
+func BenchmarkDotInt16x256(b *testing.B) {
+	x := make([]int16, 256)
+	y := make([]int16, 256)
+	for i := range x {
+		x[i], y[i] = int16(i), int16(256-i)
+	}
+	var s int32
+	for i := 0; i < b.N; i++ {
+		s += DotInt16(x, y)
+	}
+	_ = s
+}

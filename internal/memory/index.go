@@ -13,17 +13,20 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/embed"
 )
 
-// index is the in-memory vector index of one memory's records: float32
-// vectors kept contiguous and L2-normalised, searched by brute-force dot
-// product (cosine). It is loaded from the store on first use and updated
-// after every committed write; mu also serialises a memory's record writes
-// so the index applies them in commit order.
+// index is the in-memory vector index of one memory's records: the
+// L2-normalised vectors quantized to int16 (embed.Quantize, one scale per
+// vector) and kept contiguous, searched by brute-force integer dot product
+// (cosine to ~1e-3) so a search streams half the bytes of float32. It is
+// loaded from the store on first use and updated after every committed
+// write; mu also serialises a memory's record writes so the index applies
+// them in commit order.
 type index struct {
-	mu   sync.RWMutex
-	dim  int
-	vecs []float32 // len = len(recs) * dim
-	recs []*Record
-	pos  map[string]int
+	mu     sync.RWMutex
+	dim    int
+	vecs   []int16   // len = len(recs) * dim
+	scales []float32 // per vector
+	recs   []*Record
+	pos    map[string]int
 }
 
 // storedRecord is a record as kept in the store.
@@ -51,14 +54,20 @@ func unpackVec(b []byte) []float32 {
 }
 
 func (x *index) put(r *Record, v []float32) {
-	if i, ok := x.pos[r.MemoryRecordID]; ok {
-		x.recs[i] = r
-		copy(x.vecs[i*x.dim:(i+1)*x.dim], v)
-		return
+	if len(v) != x.dim {
+		v = append(make([]float32, 0, x.dim), v...)[:min(len(v), x.dim)]
+		v = append(v, make([]float32, x.dim-len(v))...)
 	}
-	x.pos[r.MemoryRecordID] = len(x.recs)
-	x.recs = append(x.recs, r)
-	x.vecs = append(x.vecs, v...)
+	i, ok := x.pos[r.MemoryRecordID]
+	if !ok {
+		i = len(x.recs)
+		x.pos[r.MemoryRecordID] = i
+		x.recs = append(x.recs, r)
+		x.vecs = append(x.vecs, make([]int16, x.dim)...)
+		x.scales = append(x.scales, 0)
+	}
+	x.recs[i] = r
+	x.scales[i] = embed.Quantize(v, x.vecs[i*x.dim:(i+1)*x.dim])
 }
 
 func (x *index) remove(id string) {
@@ -69,10 +78,12 @@ func (x *index) remove(id string) {
 	last := len(x.recs) - 1
 	if i != last {
 		x.recs[i] = x.recs[last]
+		x.scales[i] = x.scales[last]
 		copy(x.vecs[i*x.dim:(i+1)*x.dim], x.vecs[last*x.dim:])
 		x.pos[x.recs[i].MemoryRecordID] = i
 	}
 	x.recs = x.recs[:last]
+	x.scales = x.scales[:last]
 	x.vecs = x.vecs[:last*x.dim]
 	delete(x.pos, id)
 }
@@ -83,7 +94,9 @@ type hit struct {
 }
 
 // search returns the k best records passing keep, best first.
-func (x *index) search(q []float32, k int, keep func(*Record) bool) []hit {
+func (x *index) search(qf []float32, k int, keep func(*Record) bool) []hit {
+	q := make([]int16, x.dim)
+	qs := embed.Quantize(qf[:min(len(qf), x.dim)], q)
 	n := len(x.recs)
 	parts := 1
 	if n >= 20000 {
@@ -96,7 +109,7 @@ func (x *index) search(q []float32, k int, keep func(*Record) bool) []hit {
 		wg.Add(1)
 		go func(p, lo, hi int) {
 			defer wg.Done()
-			results[p] = x.scan(q, k, lo, hi, keep)
+			results[p] = x.scan(q, qs, k, lo, hi, keep)
 		}(p, lo, hi)
 	}
 	wg.Wait()
@@ -117,14 +130,14 @@ func (x *index) search(q []float32, k int, keep func(*Record) bool) []hit {
 }
 
 // scan keeps a min-heap of the k best hits in [lo, hi).
-func (x *index) scan(q []float32, k, lo, hi int, keep func(*Record) bool) []hit {
+func (x *index) scan(q []int16, qs float32, k, lo, hi int, keep func(*Record) bool) []hit {
 	h := make([]hit, 0, k)
 	d := x.dim
 	for i := lo; i < hi; i++ {
 		if keep != nil && !keep(x.recs[i]) {
 			continue // the filter is cheaper than the dot product
 		}
-		s := embed.Dot(q, x.vecs[i*d:(i+1)*d])
+		s := float32(embed.DotInt16(q, x.vecs[i*d:(i+1)*d])) * x.scales[i] * qs
 		if len(h) == k && s <= h[0].score {
 			continue
 		}
