@@ -12,7 +12,12 @@ import (
 )
 
 func modelEnv(t *testing.T, sm *scriptedModel, dataDir string) *testenv.Env {
+	return modelEnvDB(t, sm, dataDir, "")
+}
+
+func modelEnvDB(t *testing.T, sm *scriptedModel, dataDir, database string) *testenv.Env {
 	cfg := testenv.Fast()
+	cfg.Database = database
 	cfg.ModelEndpoint, cfg.Model, cfg.ModelAPIKey = sm.URL+"/v1", "test-model", "sk-test"
 	cfg.MemoryJobLease = time.Second
 	cfg.DataDir = dataDir
