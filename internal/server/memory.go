@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -13,8 +14,11 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/embed/embedhttp"
 	"github.com/agentcore-dev/agentcore/internal/memory"
 	"github.com/agentcore-dev/agentcore/internal/model"
+	"github.com/agentcore-dev/agentcore/internal/model/anthropic"
+	"github.com/agentcore-dev/agentcore/internal/model/bedrock"
 	"github.com/agentcore-dev/agentcore/internal/model/openai"
 	"github.com/agentcore-dev/agentcore/internal/store"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 )
 
 // newMemory builds the Memory service from the configuration: the model
@@ -23,11 +27,30 @@ import (
 // created on first start).
 func newMemory(cfg Config, kv store.KV, lg *slog.Logger) (*memory.Service, error) {
 	var prov model.Provider
-	if cfg.ModelEndpoint != "" {
-		if cfg.Model == "" {
-			return nil, fmt.Errorf("--model-endpoint needs --model (the default model name)")
+	switch cfg.ModelProvider {
+	case "", "openai":
+		if cfg.ModelEndpoint != "" {
+			if cfg.Model == "" {
+				return nil, fmt.Errorf("--model-endpoint needs --model (the default model name)")
+			}
+			prov = openai.New(cfg.ModelEndpoint, cfg.ModelAPIKey, cfg.Model)
 		}
-		prov = openai.New(cfg.ModelEndpoint, cfg.ModelAPIKey, cfg.Model)
+	case "anthropic":
+		if cfg.Model == "" || cfg.ModelAPIKey == "" {
+			return nil, fmt.Errorf("--model-provider anthropic needs --model and --model-api-key")
+		}
+		prov = anthropic.New(cfg.ModelEndpoint, cfg.ModelAPIKey, cfg.Model)
+	case "bedrock":
+		if cfg.Model == "" {
+			return nil, fmt.Errorf("--model-provider bedrock needs --model (a Bedrock model id)")
+		}
+		awsCfg, err := awsconfig.LoadDefaultConfig(context.Background(), awsconfig.WithRegion(cfg.Region))
+		if err != nil {
+			return nil, fmt.Errorf("bedrock credentials: %w", err)
+		}
+		prov = bedrock.New(cfg.ModelEndpoint, cfg.Region, cfg.Model, awsCfg.Credentials)
+	default:
+		return nil, fmt.Errorf("--model-provider %q: want openai, anthropic or bedrock", cfg.ModelProvider)
 	}
 	var emb embed.Embedder = embed.NewHashing(256)
 	if cfg.EmbeddingEndpoint != "" {

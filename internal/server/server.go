@@ -80,6 +80,7 @@ type Config struct {
 	// Memory: the model the extraction pipeline calls (OpenAI-compatible
 	// chat completions; "" = none, long-term jobs then FAIL with a reason)
 	// and the embedder ("" = the built-in offline hashing embedder).
+	ModelProvider     string // openai (default), anthropic or bedrock
 	ModelEndpoint     string
 	ModelAPIKey       string
 	Model             string
