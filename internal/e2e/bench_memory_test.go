@@ -113,9 +113,9 @@ func benchRetrieve(b *testing.B, records int) {
 		slices.Sort(lat)
 		p50, p99 := lat[len(lat)/2], lat[len(lat)*99/100]
 		b.Logf("records=%d scope=%s p50=%s p99=%s", records, scope, p50, p99)
-		tag := "all"
+		tag := "scan"
 		if scope != "/facts/" {
-			tag = "ns"
+			tag = "actor"
 		}
 		b.ReportMetric(float64(p50.Microseconds())/1000, tag+"-p50-ms")
 		b.ReportMetric(float64(p99.Microseconds())/1000, tag+"-p99-ms")
