@@ -8,6 +8,7 @@ import (
 	"math"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/agentcore-dev/agentcore/internal/embed"
@@ -27,6 +28,60 @@ type index struct {
 	scales []float32 // per vector
 	recs   []*Record
 	pos    map[string]int
+
+	// Filter columns, contiguous so a scan touches no record: the
+	// record's interned namespace set and strategy, and its expiry.
+	nsOf    []int32
+	stratOf []int32
+	expires []int64 // unix ms; 0 = never
+	sets    [][]string
+	setID   map[string]int32
+	strats  []string
+	stratID map[string]int32
+}
+
+// filter selects records: namespaces is evaluated once per distinct
+// namespace set, strategy and expiry from columns, meta (metadata
+// conditions, rare) on the record itself.
+type filter struct {
+	namespaces func([]string) bool
+	strategy   string
+	meta       func(*Record) bool
+	now        int64
+}
+
+// match applies the filter to one record (listing, not the hot path).
+func (f *filter) match(r *Record) bool {
+	if r.ExpiresAt != nil && r.ExpiresAt.Time().UnixMilli() <= f.now {
+		return false
+	}
+	if f.strategy != "" && r.StrategyID != f.strategy {
+		return false
+	}
+	if f.namespaces != nil && !f.namespaces(r.Namespaces) {
+		return false
+	}
+	return f.meta == nil || f.meta(r)
+}
+
+func (x *index) intern(r *Record) (int32, int32) {
+	if x.setID == nil {
+		x.setID, x.stratID = map[string]int32{}, map[string]int32{}
+	}
+	k := strings.Join(r.Namespaces, "\x00")
+	ns, ok := x.setID[k]
+	if !ok {
+		ns = int32(len(x.sets))
+		x.setID[k] = ns
+		x.sets = append(x.sets, r.Namespaces)
+	}
+	st, ok := x.stratID[r.StrategyID]
+	if !ok {
+		st = int32(len(x.strats))
+		x.stratID[r.StrategyID] = st
+		x.strats = append(x.strats, r.StrategyID)
+	}
+	return ns, st
 }
 
 // storedRecord is a record as kept in the store.
@@ -65,8 +120,14 @@ func (x *index) put(r *Record, v []float32) {
 		x.recs = append(x.recs, r)
 		x.vecs = append(x.vecs, make([]int16, x.dim)...)
 		x.scales = append(x.scales, 0)
+		x.nsOf, x.stratOf, x.expires = append(x.nsOf, 0), append(x.stratOf, 0), append(x.expires, 0)
 	}
 	x.recs[i] = r
+	x.nsOf[i], x.stratOf[i] = x.intern(r)
+	x.expires[i] = 0
+	if r.ExpiresAt != nil {
+		x.expires[i] = r.ExpiresAt.Time().UnixMilli()
+	}
 	x.scales[i] = embed.Quantize(v, x.vecs[i*x.dim:(i+1)*x.dim])
 }
 
@@ -79,11 +140,13 @@ func (x *index) remove(id string) {
 	if i != last {
 		x.recs[i] = x.recs[last]
 		x.scales[i] = x.scales[last]
+		x.nsOf[i], x.stratOf[i], x.expires[i] = x.nsOf[last], x.stratOf[last], x.expires[last]
 		copy(x.vecs[i*x.dim:(i+1)*x.dim], x.vecs[last*x.dim:])
 		x.pos[x.recs[i].MemoryRecordID] = i
 	}
 	x.recs = x.recs[:last]
 	x.scales = x.scales[:last]
+	x.nsOf, x.stratOf, x.expires = x.nsOf[:last], x.stratOf[:last], x.expires[:last]
 	x.vecs = x.vecs[:last*x.dim]
 	delete(x.pos, id)
 }
@@ -94,10 +157,27 @@ type hit struct {
 }
 
 // search returns the k best records passing keep, best first.
-func (x *index) search(qf []float32, k int, keep func(*Record) bool) []hit {
+func (x *index) search(qf []float32, k int, f *filter) []hit {
 	q := make([]int16, x.dim)
 	qs := embed.Quantize(qf[:min(len(qf), x.dim)], q)
 	n := len(x.recs)
+	c := compiled{strat: -1}
+	if f != nil {
+		c.now, c.meta = f.now, f.meta
+		if f.namespaces != nil {
+			c.sets = make([]bool, len(x.sets))
+			for i, set := range x.sets {
+				c.sets[i] = f.namespaces(set)
+			}
+		}
+		if f.strategy != "" {
+			id, ok := x.stratID[f.strategy]
+			if !ok {
+				return nil
+			}
+			c.strat = id
+		}
+	}
 	parts := 1
 	if n >= 20000 {
 		parts = runtime.GOMAXPROCS(0)
@@ -109,7 +189,7 @@ func (x *index) search(qf []float32, k int, keep func(*Record) bool) []hit {
 		wg.Add(1)
 		go func(p, lo, hi int) {
 			defer wg.Done()
-			results[p] = x.scan(q, qs, k, lo, hi, keep)
+			results[p] = x.scan(q, qs, k, lo, hi, &c)
 		}(p, lo, hi)
 	}
 	wg.Wait()
@@ -130,11 +210,20 @@ func (x *index) search(qf []float32, k int, keep func(*Record) bool) []hit {
 }
 
 // scan keeps a min-heap of the k best hits in [lo, hi).
-func (x *index) scan(q []int16, qs float32, k, lo, hi int, keep func(*Record) bool) []hit {
+// compiled is a filter resolved against one index for one search.
+type compiled struct {
+	sets  []bool // by namespace set; nil = any
+	strat int32  // -1 = any
+	now   int64
+	meta  func(*Record) bool
+}
+
+func (x *index) scan(q []int16, qs float32, k, lo, hi int, c *compiled) []hit {
 	h := make([]hit, 0, k)
 	d := x.dim
 	for i := lo; i < hi; i++ {
-		if keep != nil && !keep(x.recs[i]) {
+		if c.sets != nil && !c.sets[x.nsOf[i]] || c.strat >= 0 && x.stratOf[i] != c.strat ||
+			x.expires[i] != 0 && x.expires[i] <= c.now || c.meta != nil && !c.meta(x.recs[i]) {
 			continue // the filter is cheaper than the dot product
 		}
 		s := float32(embed.DotInt16(q, x.vecs[i*d:(i+1)*d])) * x.scales[i] * qs

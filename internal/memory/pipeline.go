@@ -302,11 +302,8 @@ func (s *Service) extract(ctx context.Context, acct string, m *Memory, st *Strat
 	if err != nil {
 		return nil, fmt.Errorf("embedding candidates: %w", err)
 	}
-	inScope := func(r *Record) bool {
-		if r.StrategyID != st.StrategyID || !s.live(r) {
-			return false
-		}
-		for _, a := range r.Namespaces {
+	inScope := &filter{now: s.now().UnixMilli(), strategy: st.StrategyID, namespaces: func(list []string) bool {
+		for _, a := range list {
 			for _, b := range namespaces {
 				if a == b {
 					return true
@@ -314,7 +311,7 @@ func (s *Service) extract(ctx context.Context, acct string, m *Memory, st *Strat
 			}
 		}
 		return false
-	}
+	}}
 	type ex struct {
 		rec *Record
 		rev int64

@@ -134,9 +134,10 @@ func (s *Service) DeleteMemoryRecord(ctx context.Context, memoryID, id string) e
 	return err
 }
 
-// recordFilter builds the namespace / strategy / metadata predicate.
-func (s *Service) recordFilter(ns, nsPath, strategyID string, filters []MetadataFilter) (func(*Record) bool, error) {
-	var conds []func(*Record) bool
+// recordFilter builds the namespace / strategy / metadata filter.
+func (s *Service) recordFilter(ns, nsPath, strategyID string, filters []MetadataFilter) (*filter, error) {
+	f := &filter{now: s.now().UnixMilli(), strategy: strategyID}
+	var nsConds []func(string) bool
 	for _, p := range []struct{ field, v string }{{"namespace", ns}, {"namespacePath", nsPath}} {
 		if p.v == "" {
 			continue
@@ -144,57 +145,58 @@ func (s *Service) recordFilter(ns, nsPath, strategyID string, filters []Metadata
 		if err := ValidateNamespace(p.field, p.v); err != nil {
 			return nil, err
 		}
-		conds = append(conds, namespaceMatcher(p.v))
+		nsConds = append(nsConds, namespaceMatcher(p.v))
 	}
-	if strategyID != "" {
-		if !strategyIDRE.MatchString(strategyID) {
-			return nil, errs.Field("memoryStrategyId", "memoryStrategyId %q is not valid", trunc(strategyID))
+	if len(nsConds) > 0 {
+		f.namespaces = func(list []string) bool {
+			for _, c := range nsConds {
+				ok := false
+				for _, n := range list {
+					if c(n) {
+						ok = true
+						break
+					}
+				}
+				if !ok {
+					return false
+				}
+			}
+			return true
 		}
-		conds = append(conds, func(r *Record) bool { return r.StrategyID == strategyID })
 	}
-	for _, f := range filters {
-		c, err := metadataCond(f)
+	if strategyID != "" && !strategyIDRE.MatchString(strategyID) {
+		return nil, errs.Field("memoryStrategyId", "memoryStrategyId %q is not valid", trunc(strategyID))
+	}
+	var conds []func(*Record) bool
+	for _, mf := range filters {
+		c, err := metadataCond(mf)
 		if err != nil {
 			return nil, err
 		}
 		conds = append(conds, c)
 	}
-	return func(r *Record) bool {
-		if !s.live(r) {
-			return false
-		}
-		for _, c := range conds {
-			if !c(r) {
-				return false
-			}
-		}
-		return true
-	}, nil
-}
-
-// namespaceMatcher matches records with a namespace under prefix p ('*'
-// matches within one path segment; a trailing '/' is optional).
-func namespaceMatcher(p string) func(*Record) bool {
-	trim := strings.TrimSuffix(p, "/")
-	if !strings.Contains(p, "*") {
-		return func(r *Record) bool {
-			for _, n := range r.Namespaces {
-				if strings.HasPrefix(n, p) || n == trim {
-					return true
+	if len(conds) > 0 {
+		f.meta = func(r *Record) bool {
+			for _, c := range conds {
+				if !c(r) {
+					return false
 				}
 			}
-			return false
+			return true
 		}
+	}
+	return f, nil
+}
+
+// namespaceMatcher matches namespaces under prefix p ('*' matches within
+// one path segment; a trailing '/' is optional).
+func namespaceMatcher(p string) func(string) bool {
+	trim := strings.TrimSuffix(p, "/")
+	if !strings.Contains(p, "*") {
+		return func(n string) bool { return strings.HasPrefix(n, p) || n == trim }
 	}
 	re := regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(trim), `\*`, `[^/]*`))
-	return func(r *Record) bool {
-		for _, n := range r.Namespaces {
-			if re.MatchString(n) {
-				return true
-			}
-		}
-		return false
-	}
+	return re.MatchString
 }
 
 func metadataCond(f MetadataFilter) (func(*Record) bool, error) {
@@ -306,14 +308,14 @@ func (s *Service) ListMemoryRecords(ctx context.Context, memoryID string, q Reco
 	if err != nil {
 		return nil, "", err
 	}
-	keep, err := s.recordFilter(q.Namespace, q.NamespacePath, q.StrategyID, q.MetadataFilters)
+	f, err := s.recordFilter(q.Namespace, q.NamespacePath, q.StrategyID, q.MetadataFilters)
 	if err != nil {
 		return nil, "", err
 	}
 	x.mu.RLock()
 	var all []*Record
 	for _, r := range x.recs {
-		if keep(r) {
+		if f.match(r) {
 			c := *r
 			all = append(all, &c)
 		}
