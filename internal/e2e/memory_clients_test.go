@@ -28,6 +28,9 @@ func factModel(t *testing.T) *httptest.Server {
 			return
 		}
 		user := req.Messages[len(req.Messages)-1].Content
+		if i := strings.Index(user, "Conversation:\n"); i >= 0 {
+			user = user[i:] // earlier messages are context only
+		}
 		var out any
 		if strings.Contains(req.Messages[0].Content, "TASK: CONSOLIDATE") {
 			var fresh []string

@@ -48,7 +48,7 @@ func (s *Service) jobOps(acct string, m *Memory, ev *Event, now time.Time) []sto
 		if baseType(st) == "SELF_MANAGED" {
 			continue
 		}
-		j := Job{JobID: newJobID(now), MemoryID: m.ID, StrategyID: st.StrategyID, ActorID: ev.ActorID, SessionID: ev.SessionID,
+		j := Job{Acct: acct, JobID: newJobID(now), MemoryID: m.ID, StrategyID: st.StrategyID, ActorID: ev.ActorID, SessionID: ev.SessionID,
 			Messages: refs, Status: JobPending, CreatedAt: now, UpdatedAt: now}
 		ops = append(ops,
 			store.Op{Kind: store.OpCreate, Table: tblJob, Key: key(acct, m.ID, j.JobID), Value: mustJSON(j)},
@@ -149,6 +149,7 @@ func (s *Service) process(ctx context.Context, qk string, q *queueRow) error {
 	if err != nil {
 		return err
 	}
+	job.Acct = q.Account
 	if job.Status == JobCompleted || job.Status == JobFailed {
 		return s.kv.Txn(ctx, dropQueue) // finished by an earlier run: never process twice
 	}
@@ -220,6 +221,60 @@ func (s *Service) transcript(ctx context.Context, m *Memory, job *Job) (string, 
 	return b.String(), nil
 }
 
+// historyWindow is how many earlier messages of the session an extraction
+// sees as context (a self-managed historicalContextWindowSize overrides it).
+func historyWindow(st *Strategy) int {
+	if c := st.Configuration; c != nil && c.SelfManaged != nil && c.SelfManaged.HistoricalContextWindowSize > 0 {
+		return min(c.SelfManaged.HistoricalContextWindowSize, 50)
+	}
+	if baseType(st) == TypeSummary || baseType(st) == TypeEpisodic {
+		return 20
+	}
+	return 4
+}
+
+// history renders the conversational messages of the job's session that
+// precede its first event, oldest first, up to the strategy's window.
+func (s *Service) history(ctx context.Context, m *Memory, st *Strategy, job *Job) (string, error) {
+	if len(job.Messages) == 0 {
+		return "", nil
+	}
+	first := job.Messages[0].EventID
+	for _, r := range job.Messages {
+		if r.EventID < first {
+			first = r.EventID
+		}
+	}
+	ek, err := s.eventKey(job.Account(), m.ID, job.ActorID, job.SessionID, first)
+	if err != nil {
+		return "", nil
+	}
+	want := historyWindow(st)
+	var lines []string
+	items, err := s.kv.List(ctx, tblEvent, key(job.Account(), m.ID, job.ActorID, job.SessionID, ""), ek, 50)
+	if err != nil {
+		return "", err
+	}
+	for _, it := range items {
+		ev, live, err := s.openEvent(m, it.Value, true)
+		if err != nil || !live {
+			continue
+		}
+		for i := len(ev.Payload) - 1; i >= 0 && len(lines) < want; i-- {
+			if c := ev.Payload[i].Conversational; c != nil {
+				lines = append(lines, c.Role+": "+c.Content.Text)
+			}
+		}
+		if len(lines) >= want {
+			break
+		}
+	}
+	for i, j := 0, len(lines)-1; i < j; i, j = i+1, j-1 {
+		lines[i], lines[j] = lines[j], lines[i]
+	}
+	return strings.Join(lines, "\n"), nil
+}
+
 func overrideOf(o *OverrideConfig) *Override { return o.One() }
 
 func (s *Service) chat(ctx context.Context, modelID string, msgs []struct{ role, text string }) (string, error) {
@@ -260,6 +315,10 @@ func (s *Service) extract(ctx context.Context, acct string, m *Memory, st *Strat
 	if strings.TrimSpace(text) == "" {
 		return nil, nil // the events expired or were deleted
 	}
+	history, err := s.history(ctx, m, st, job)
+	if err != nil {
+		return nil, err
+	}
 	var exOv, coOv *Override
 	if c := st.Configuration; c != nil {
 		exOv, coOv = overrideOf(c.Extraction), overrideOf(c.Consolidation)
@@ -270,7 +329,7 @@ func (s *Service) extract(ctx context.Context, acct string, m *Memory, st *Strat
 		}
 		return ""
 	}
-	answer, err := s.chat(ctx, modelOf(exOv), extractionPrompt(st, exOv, text))
+	answer, err := s.chat(ctx, modelOf(exOv), extractionPrompt(st, exOv, history, text))
 	if err != nil {
 		return nil, err
 	}

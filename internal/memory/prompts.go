@@ -45,7 +45,7 @@ sentences. Return exactly one memory holding the summary.`,
 what would help next time. Return one memory per distinct episode.`,
 }
 
-func extractionPrompt(st *Strategy, ov *Override, transcript string) []struct{ role, text string } {
+func extractionPrompt(st *Strategy, ov *Override, history, transcript string) []struct{ role, text string } {
 	typ := baseType(st)
 	ins := extractInstructions[typ]
 	if ins == "" {
@@ -58,7 +58,11 @@ func extractionPrompt(st *Strategy, ov *Override, transcript string) []struct{ r
 
 Answer with JSON only, exactly this shape: {"memories": [{"content": "<one memory>"}]}
 Return {"memories": []} when there is nothing worth remembering.`
-	return []struct{ role, text string }{{"system", sys}, {"user", "Conversation:\n" + transcript}}
+	user := "Conversation:\n" + transcript
+	if history != "" {
+		user = "Earlier in the conversation (context only; extract nothing from it):\n" + history + "\n\n" + user
+	}
+	return []struct{ role, text string }{{"system", sys}, {"user", user}}
 }
 
 type existingRecord struct {

@@ -248,6 +248,7 @@ type MessageRef struct {
 
 // Job is one extraction job: a batch of messages for one strategy.
 type Job struct {
+	Acct          string       `json:"account"`
 	JobID         string       `json:"jobID"`
 	MemoryID      string       `json:"memoryId"`
 	StrategyID    string       `json:"strategyId"`
@@ -260,3 +261,6 @@ type Job struct {
 	CreatedAt     time.Time    `json:"createdAt"`
 	UpdatedAt     time.Time    `json:"updatedAt"`
 }
+
+// Account is the tenant the job belongs to.
+func (j *Job) Account() string { return j.Acct }

@@ -20,6 +20,7 @@ type scriptedModel struct {
 	answer func(kind, user string) (int, string)
 	calls  map[string]int
 	seen   []string
+	users  []string // full user messages, in call order
 }
 
 func newScriptedModel(t *testing.T, answer func(kind, user string) (int, string)) *scriptedModel {
@@ -45,6 +46,12 @@ func newScriptedModel(t *testing.T, answer func(kind, user string) (int, string)
 			kind = "consolidate"
 		}
 		user := req.Messages[len(req.Messages)-1].Content
+		sm.mu.Lock()
+		sm.users = append(sm.users, user)
+		sm.mu.Unlock()
+		if i := strings.Index(user, "Conversation:\n"); i >= 0 {
+			user = user[i:] // earlier messages are context only
+		}
 		sm.mu.Lock()
 		sm.calls[kind]++
 		sm.seen = append(sm.seen, req.Model+"|"+req.Messages[0].Content)

@@ -219,3 +219,26 @@ func TestMemoryPipelineRestart(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoryExtractionSeesHistory: an extraction sees the session's earlier
+// messages as context (to resolve "she", "it", ...), but extracts only from
+// the new event.
+func TestMemoryExtractionSeesHistory(t *testing.T) {
+	sm := newScriptedModel(t, factsModel)
+	e := modelEnv(t, sm, t.TempDir())
+	m := createMemory(t, e, "hist", semantic("facts", "/facts/{actorId}/"))
+	putEvent(t, e, *m.Id, "eve", "s1", time.Now().Add(-time.Minute), turn(dptypes.RoleUser, "My sister is called Ana."), turn(dptypes.RoleAssistant, "Nice name!"))
+	waitJobs(t, e, *m.Id, 1)
+	putEvent(t, e, *m.Id, "eve", "s1", time.Now(), turn(dptypes.RoleUser, "FACT: Ana lives in Faro"))
+	waitJobs(t, e, *m.Id, 2)
+	sm.mu.Lock()
+	last := sm.users[len(sm.users)-1]
+	sm.mu.Unlock()
+	if !strings.Contains(last, "Earlier in the conversation") || !strings.Contains(last, "USER: My sister is called Ana.") ||
+		!strings.Contains(last, "Conversation:\nUSER: FACT: Ana lives in Faro") {
+		t.Fatalf("extraction prompt:\n%s", last)
+	}
+	if rs := listRecords(t, e, *m.Id, "/facts/eve/"); len(rs) != 1 {
+		t.Fatalf("records %+v", rs)
+	}
+}
