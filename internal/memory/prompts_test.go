@@ -7,12 +7,12 @@ import (
 
 func TestParseCandidates(t *testing.T) {
 	good := map[string][]string{
-		`{"memories":[{"content":"a"},{"content":" b "}]}`:      {"a", "b"},
+		`{"memories":[{"content":"a"},{"content":" b "}]}`:     {"a", "b"},
 		"Here you go:\n```json\n{\"memories\":[\"x\"]}\n```\n": {"x"},
-		`[{"text":"t"},{"fact":"f"}]`:                         {"t", "f"},
-		`{"facts":[{"memory":"m"}]}`:                          {"m"},
-		`{"memories":[]}`:                                     nil,
-		`{"memories":[{"content":""}]}`:                       nil,
+		`[{"text":"t"},{"fact":"f"}]`:                          {"t", "f"},
+		`{"facts":[{"memory":"m"}]}`:                           {"m"},
+		`{"memories":[]}`:                                      nil,
+		`{"memories":[{"content":""}]}`:                        nil,
 	}
 	for in, want := range good {
 		got, err := parseCandidates(in)
