@@ -2,7 +2,6 @@ package memory
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,17 +11,6 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
-
-// queueRow is a pending job in the global work queue. Its key starts with
-// the enqueue time so workers take jobs oldest first; a worker owns a row
-// while its lease runs.
-type queueRow struct {
-	Account    string    `json:"account"`
-	MemoryID   string    `json:"memoryId"`
-	JobID      string    `json:"jobId"`
-	Owner      string    `json:"owner,omitempty"`
-	LeaseUntil time.Time `json:"leaseUntil"`
-}
 
 func queueKey(now time.Time, acct, mem, job string) string {
 	return fmt.Sprintf("%019d|%s", now.UnixNano(), key(acct, mem, job))
@@ -52,151 +40,9 @@ func (s *Service) jobOps(acct string, m *Memory, ev *Event, now time.Time) []sto
 			Messages: refs, Status: JobPending, CreatedAt: now, UpdatedAt: now}
 		ops = append(ops,
 			store.Op{Kind: store.OpCreate, Table: tblJob, Key: key(acct, m.ID, j.JobID), Value: mustJSON(j)},
-			store.Op{Kind: store.OpCreate, Table: tblQueue, Key: queueKey(now, acct, m.ID, j.JobID), Value: mustJSON(queueRow{Account: acct, MemoryID: m.ID, JobID: j.JobID})})
+			store.Op{Kind: store.OpCreate, Table: tblQueue, Key: queueKey(now, acct, m.ID, j.JobID), Value: mustJSON(queueRowOf(acct, &j))})
 	}
 	return ops
-}
-
-func (s *Service) worker() {
-	for s.ctx.Err() == nil {
-		if s.runOne(s.ctx) {
-			continue
-		}
-		select {
-		case <-s.ctx.Done():
-			return
-		case <-s.wake:
-		case <-time.After(s.poll):
-		}
-	}
-}
-
-// claim takes the oldest queue row whose lease has run out.
-func (s *Service) claim(ctx context.Context) (string, *queueRow, bool) {
-	items, err := s.kv.List(ctx, tblQueue, "", "", 50)
-	if err != nil {
-		if ctx.Err() == nil {
-			s.log.Warn("reading the extraction queue", "err", err)
-		}
-		return "", nil, false
-	}
-	now := s.now()
-	for _, it := range items {
-		q, err := decode[queueRow](it.Value)
-		if err != nil {
-			s.kv.Txn(ctx, store.Op{Kind: store.OpDelete, Table: tblQueue, Key: it.Key, Revision: -1})
-			continue
-		}
-		if now.Before(q.LeaseUntil) {
-			continue
-		}
-		q.Owner, q.LeaseUntil = s.owner, now.Add(s.lease)
-		if err := s.kv.Txn(ctx, store.Op{Kind: store.OpUpdate, Table: tblQueue, Key: it.Key, Value: mustJSON(q), Revision: it.Revision}); err != nil {
-			continue // another worker took it
-		}
-		return it.Key, q, true
-	}
-	return "", nil, false
-}
-
-// runOne processes one job; false when there was nothing to do.
-func (s *Service) runOne(ctx context.Context) bool {
-	qk, q, ok := s.claim(ctx)
-	if !ok {
-		return false
-	}
-	jctx, cancel := context.WithCancel(tenant.With(ctx, tenant.Tenant{Account: q.Account}))
-	defer cancel()
-	go s.heartbeat(jctx, qk, q)
-	err := s.process(jctx, qk, q)
-	if err != nil && ctx.Err() == nil {
-		s.log.Warn("extraction job", "job", q.JobID, "memory", q.MemoryID, "err", err)
-	}
-	return true
-}
-
-// heartbeat renews the lease while a job runs.
-func (s *Service) heartbeat(ctx context.Context, qk string, q *queueRow) {
-	t := time.NewTicker(s.lease / 3)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		it, err := s.kv.Get(ctx, tblQueue, qk)
-		if err != nil {
-			return
-		}
-		c := *q
-		c.LeaseUntil = s.now().Add(s.lease)
-		s.kv.Txn(ctx, store.Op{Kind: store.OpUpdate, Table: tblQueue, Key: qk, Value: mustJSON(c), Revision: it.Revision})
-	}
-}
-
-// errRetry marks failures the job should be retried after (a concurrent
-// change to the records it consolidated against).
-var errRetry = errors.New("retry")
-
-func (s *Service) process(ctx context.Context, qk string, q *queueRow) error {
-	dropQueue := store.Op{Kind: store.OpDelete, Table: tblQueue, Key: qk, Revision: -1}
-	jk := key(q.Account, q.MemoryID, q.JobID)
-	job, _, err := getJSON[Job](ctx, s.kv, tblJob, jk, "job")
-	if errs.KindOf(err) == errs.NotFound {
-		return s.kv.Txn(ctx, dropQueue)
-	}
-	if err != nil {
-		return err
-	}
-	job.Acct = q.Account
-	if job.Status == JobCompleted || job.Status == JobFailed {
-		return s.kv.Txn(ctx, dropQueue) // finished by an earlier run: never process twice
-	}
-	m, _, err := s.loadMemory(ctx, q.Account, q.MemoryID)
-	if errs.KindOf(err) == errs.NotFound {
-		return s.kv.Txn(ctx, dropQueue)
-	}
-	if err != nil {
-		return err
-	}
-	job.Attempts++
-	job.Status = JobRunning
-	job.UpdatedAt = s.now().UTC()
-	fail := func(reason string) error {
-		job.Status, job.FailureReason, job.UpdatedAt = JobFailed, reason, s.now().UTC()
-		return s.kv.Txn(ctx, store.Op{Kind: store.OpPut, Table: tblJob, Key: jk, Value: mustJSON(job)}, dropQueue)
-	}
-	st, err := s.strategy(m, job.StrategyID)
-	if err != nil {
-		return fail("the strategy was deleted from the memory")
-	}
-	x, err := s.index(ctx, q.Account, m)
-	if err != nil {
-		return err
-	}
-	for attempt := 0; ; attempt++ {
-		writes, err := s.extract(ctx, q.Account, m, st, x, job)
-		if err != nil {
-			if ctx.Err() != nil || errors.Is(err, errRetry) {
-				return err // the lease runs out and the job is taken again
-			}
-			return fail(err.Error())
-		}
-		job.Status, job.FailureReason, job.UpdatedAt = JobCompleted, "", s.now().UTC()
-		x.mu.Lock()
-		err = s.commitRecords(ctx, q.Account, m, x, writes,
-			store.Op{Kind: store.OpPut, Table: tblJob, Key: jk, Value: mustJSON(job)}, dropQueue)
-		x.mu.Unlock()
-		if errs.KindOf(err) == errs.Conflict && attempt < 3 {
-			continue // a record changed under us: consolidate again
-		}
-		if err != nil {
-			return err // the lease runs out and the job is taken again
-		}
-		s.log.Debug("extraction job done", "job", job.JobID, "writes", len(writes))
-		return nil
-	}
 }
 
 // transcript renders a job's messages; expired or deleted events drop out.
@@ -559,7 +405,7 @@ func (s *Service) StartMemoryExtractionJob(ctx context.Context, memoryID, jobID 
 		job.Status, job.FailureReason, job.UpdatedAt = JobPending, "", now
 		err = s.kv.Txn(ctx,
 			store.Op{Kind: store.OpUpdate, Table: tblJob, Key: jk, Value: mustJSON(job), Revision: rev},
-			store.Op{Kind: store.OpCreate, Table: tblQueue, Key: queueKey(now, t.Account, memoryID, jobID), Value: mustJSON(queueRow{Account: t.Account, MemoryID: memoryID, JobID: jobID})})
+			store.Op{Kind: store.OpCreate, Table: tblQueue, Key: queueKey(now, t.Account, memoryID, jobID), Value: mustJSON(queueRowOf(t.Account, job))})
 		if errs.KindOf(err) == errs.Conflict && attempt < 3 {
 			continue
 		}

@@ -242,3 +242,41 @@ func TestMemoryExtractionSeesHistory(t *testing.T) {
 		t.Fatalf("records %+v", rs)
 	}
 }
+
+// TestMemoryExtractionBatches: while the model is busy, new events of the
+// same conversation queue up; the next worker extracts them in one call.
+func TestMemoryExtractionBatches(t *testing.T) {
+	release := make(chan struct{})
+	started := make(chan struct{}, 100)
+	sm := newScriptedModel(t, nil)
+	sm.set(func(kind, user string) (int, string) {
+		if kind == "extract" {
+			started <- struct{}{}
+			<-release
+		}
+		return factsModel(kind, user)
+	})
+	e := modelEnv(t, sm, t.TempDir())
+	m := createMemory(t, e, "batch", semantic("facts", "/facts/{actorId}/"))
+	things := []string{"kayak", "telescope", "banjo", "greenhouse", "sailboat", "tandem bicycle"}
+	for i, th := range things {
+		putEvent(t, e, *m.Id, "frank", "s1", time.Now().Add(time.Duration(i)*time.Millisecond), turn(dptypes.RoleUser, "FACT: Frank owns a "+th))
+	}
+	<-started
+	time.Sleep(300 * time.Millisecond)
+	close(release)
+	js := waitJobs(t, e, *m.Id, len(things))
+	for _, j := range js {
+		if j.Status != "COMPLETED" {
+			t.Fatalf("job %+v", j)
+		}
+	}
+	if n := sm.count("extract"); n >= len(things) || n > 3 {
+		t.Fatalf("%d extraction calls for %d events: not batched", n, len(things))
+	}
+	rs := listRecords(t, e, *m.Id, "/facts/frank/")
+	if len(rs) != len(things) {
+		t.Fatalf("records: %d", len(rs))
+	}
+	t.Logf("%d events extracted in %d model calls", len(things), sm.count("extract"))
+}
