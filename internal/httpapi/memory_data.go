@@ -153,3 +153,19 @@ func (s *Server) startMemoryExtractionJob(ctx context.Context, w http.ResponseWr
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"jobId": jobID})
 }
+
+func (s *Server) ingestData(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	svc, err := s.memorySvc()
+	if err != nil {
+		return err
+	}
+	var in memory.IngestDataInput
+	if err := decodeInto(r, &in); err != nil {
+		return err
+	}
+	sid, err := svc.IngestData(ctx, p["memoryId"], in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusAccepted, map[string]any{"sessionId": sid})
+}

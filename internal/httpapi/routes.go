@@ -46,6 +46,7 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: "/memories/{memoryId}/memoryRecords/batchUpdate", Op: "BatchUpdateMemoryRecords", H: s.batchUpdateMemoryRecords},
 		{Method: "POST", Path: "/memories/{memoryId}/memoryRecords/batchDelete", Op: "BatchDeleteMemoryRecords", H: s.batchDeleteMemoryRecords},
 		{Method: "POST", Path: "/memories/{memoryId}/extractionJobs", Op: "ListMemoryExtractionJobs", H: s.listMemoryExtractionJobs},
+		{Method: "POST", Path: "/memories/{memoryId}/ingest", Op: "IngestData", H: s.idem("IngestData", s.ingestData)},
 		{Method: "POST", Path: "/memories/{memoryId}/extractionJobs/start", Op: "StartMemoryExtractionJob", H: s.idem("StartMemoryExtractionJob", s.startMemoryExtractionJob)},
 	}
 }

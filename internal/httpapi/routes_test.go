@@ -47,6 +47,7 @@ func TestRouteTable(t *testing.T) {
 		"POST /memories/{memoryId}/memoryRecords/batchDelete BatchDeleteMemoryRecords",
 		"POST /memories/{memoryId}/extractionJobs ListMemoryExtractionJobs",
 		"POST /memories/{memoryId}/extractionJobs/start StartMemoryExtractionJob",
+		"POST /memories/{memoryId}/ingest IngestData",
 	}
 	got := New(Config{}).Ops()
 	sort.Strings(got)

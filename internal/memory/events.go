@@ -59,9 +59,20 @@ func validatePayload(p []Payload) error {
 	}
 	total := 0
 	for i, it := range p {
+		n := 0
+		for _, set := range []bool{it.Conversational != nil, it.Blob != nil, it.JSON != nil} {
+			if set {
+				n++
+			}
+		}
 		switch {
-		case it.Conversational != nil && it.Blob != nil:
-			return errs.Field("payload", "payload[%d] must set exactly one of conversational, blob", i)
+		case n > 1:
+			return errs.Field("payload", "payload[%d] must set exactly one of conversational, blob, json", i)
+		case it.JSON != nil:
+			if len(it.JSON.Content) == 0 || len(it.JSON.Content) > MaxBlobBytes {
+				return errs.Field("payload", "payload[%d].json.content must be 1 to %d bytes of JSON", i, MaxBlobBytes)
+			}
+			total += len(it.JSON.Content)
 		case it.Conversational != nil:
 			c := it.Conversational
 			if !roles[c.Role] {
@@ -81,7 +92,7 @@ func validatePayload(p []Payload) error {
 			}
 			total += len(it.Blob)
 		default:
-			return errs.Field("payload", "payload[%d] must set conversational or blob", i)
+			return errs.Field("payload", "payload[%d] must set conversational, blob or json", i)
 		}
 	}
 	if total > MaxEventBytes {
@@ -526,4 +537,36 @@ func (s *Service) reapOnce(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// IngestDataInput is the IngestData request body.
+type IngestDataInput struct {
+	ActorID   string                   `json:"actorId"`
+	SessionID string                   `json:"sessionId"`
+	Timestamp *Epoch                   `json:"contentTimestamp"`
+	Metadata  map[string]MetadataValue `json:"metadata"`
+	Source    *struct {
+		Inline *struct {
+			Payload []Payload `json:"payload"`
+		} `json:"inline"`
+	} `json:"source"`
+}
+
+// IngestData stores inline content as an event of the session (a new
+// session when none is given) and runs extraction on it like CreateEvent.
+func (s *Service) IngestData(ctx context.Context, memoryID string, in IngestDataInput) (string, error) {
+	if in.Source == nil || in.Source.Inline == nil {
+		return "", errs.Field("source", "source.inline is required")
+	}
+	for i, p := range in.Source.Inline.Payload {
+		if p.Blob != nil {
+			return "", errs.Field("source", "source.inline.payload[%d] must be conversational or json", i)
+		}
+	}
+	ev, err := s.CreateEvent(ctx, memoryID, CreateEventInput{ActorID: in.ActorID, SessionID: in.SessionID, Timestamp: in.Timestamp,
+		Payload: in.Source.Inline.Payload, Metadata: in.Metadata})
+	if err != nil {
+		return "", err
+	}
+	return ev.SessionID, nil
 }

@@ -24,7 +24,7 @@ func newJobID(now time.Time) string { return fmt.Sprintf("job-%013d-%s", now.Uni
 func (s *Service) jobOps(acct string, m *Memory, ev *Event, now time.Time) []store.Op {
 	var refs []MessageRef
 	for i, p := range ev.Payload {
-		if p.Conversational != nil {
+		if p.Conversational != nil || p.JSON != nil {
 			refs = append(refs, MessageRef{EventID: ev.EventID, MessageIndex: i})
 		}
 	}
@@ -58,11 +58,15 @@ func (s *Service) transcript(ctx context.Context, m *Memory, job *Job) (string, 
 			}
 			ev, cache[ref.EventID] = e, e
 		}
-		if ev == nil || ref.MessageIndex >= len(ev.Payload) || ev.Payload[ref.MessageIndex].Conversational == nil {
+		if ev == nil || ref.MessageIndex >= len(ev.Payload) {
 			continue
 		}
-		c := ev.Payload[ref.MessageIndex].Conversational
-		fmt.Fprintf(&b, "%s: %s\n", c.Role, c.Content.Text)
+		switch p := ev.Payload[ref.MessageIndex]; {
+		case p.Conversational != nil:
+			fmt.Fprintf(&b, "%s: %s\n", p.Conversational.Role, p.Conversational.Content.Text)
+		case p.JSON != nil:
+			fmt.Fprintf(&b, "DATA: %s\n", p.JSON.Content)
+		}
 	}
 	return b.String(), nil
 }

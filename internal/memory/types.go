@@ -185,6 +185,12 @@ type Conversational struct {
 type Payload struct {
 	Conversational *Conversational `json:"conversational,omitempty"`
 	Blob           json.RawMessage `json:"blob,omitempty"`
+	JSON           *JSONData       `json:"json,omitempty"`
+}
+
+// JSONData is MemoryJsonData: a JSON document payload.
+type JSONData struct {
+	Content json.RawMessage `json:"content"`
 }
 
 // Branch names the branch an event belongs to and the event it forked from.

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/document"
 	"strings"
 	"testing"
 	"time"
@@ -279,4 +280,37 @@ func TestMemoryExtractionBatches(t *testing.T) {
 		t.Fatalf("records: %d", len(rs))
 	}
 	t.Logf("%d events extracted in %d model calls", len(things), sm.count("extract"))
+}
+
+// TestMemoryIngestData: inline content (conversational and JSON) becomes an
+// event of a new session and is extracted like CreateEvent's.
+func TestMemoryIngestData(t *testing.T) {
+	sm := newScriptedModel(t, factsModel)
+	e := modelEnv(t, sm, t.TempDir())
+	m := createMemory(t, e, "ingest", semantic("facts", "/facts/{actorId}/"))
+	out, err := e.Data.IngestData(bg, &dp.IngestDataInput{MemoryId: m.Id, ActorId: aws.String("gil"), ContentTimestamp: aws.Time(time.Now()),
+		Source: &dptypes.ContentSourceMemberInline{Value: dptypes.InlineMemoryContent{Payload: []dptypes.IngestPayloadType{
+			&dptypes.IngestPayloadTypeMemberConversational{Value: dptypes.Conversational{Role: dptypes.RoleUser, Content: &dptypes.ContentMemberText{Value: "FACT: Gil collects stamps"}}},
+			&dptypes.IngestPayloadTypeMemberJson{Value: dptypes.MemoryJsonData{Content: document.NewLazyDocument(map[string]any{"crm": "gold"})}},
+		}}}})
+	if err != nil || out.SessionId == nil || *out.SessionId == "" {
+		t.Fatalf("ingest: %v %v", out, err)
+	}
+	waitJobs(t, e, *m.Id, 1)
+	if rs := listRecords(t, e, *m.Id, "/facts/gil/"); len(rs) != 1 || textOf(rs[0].Content) != "Gil collects stamps" {
+		t.Fatalf("records %+v", rs)
+	}
+	l, err := e.Data.ListEvents(bg, &dp.ListEventsInput{MemoryId: m.Id, ActorId: aws.String("gil"), SessionId: out.SessionId})
+	if err != nil || len(l.Events) != 1 || len(l.Events[0].Payload) != 2 {
+		t.Fatalf("events %v %v", l, err)
+	}
+	if _, ok := l.Events[0].Payload[1].(*dptypes.PayloadTypeMemberJson); !ok {
+		t.Fatalf("json payload %T", l.Events[0].Payload[1])
+	}
+	sm.mu.Lock()
+	last := sm.users[0]
+	sm.mu.Unlock()
+	if !strings.Contains(last, `DATA: {"crm":"gold"}`) {
+		t.Fatalf("extraction prompt misses the JSON content: %s", last)
+	}
 }
