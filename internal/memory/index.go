@@ -28,9 +28,12 @@ type index struct {
 	scales []float32 // per vector
 	recs   []*Record
 	pos    map[string]int
+	// exactOnly turns the approximate path off (tests, small indexes).
+	exactOnly bool
 
 	// Filter columns, contiguous so a scan touches no record: the
 	// record's interned namespace set and strategy, and its expiry.
+	sigs    []uint64 // sign bits of each vector, words() per record (approx.go)
 	nsOf    []int32
 	stratOf []int32
 	expires []int64 // unix ms; 0 = never
@@ -120,6 +123,7 @@ func (x *index) put(r *Record, v []float32) {
 		x.recs = append(x.recs, r)
 		x.vecs = append(x.vecs, make([]int16, x.dim)...)
 		x.scales = append(x.scales, 0)
+		x.sigs = append(x.sigs, make([]uint64, x.words())...)
 		x.nsOf, x.stratOf, x.expires = append(x.nsOf, 0), append(x.stratOf, 0), append(x.expires, 0)
 	}
 	x.recs[i] = r
@@ -129,6 +133,7 @@ func (x *index) put(r *Record, v []float32) {
 		x.expires[i] = r.ExpiresAt.Time().UnixMilli()
 	}
 	x.scales[i] = embed.Quantize(v, x.vecs[i*x.dim:(i+1)*x.dim])
+	signBits(v, x.sigs[i*x.words():(i+1)*x.words()])
 }
 
 func (x *index) remove(id string) {
@@ -142,11 +147,14 @@ func (x *index) remove(id string) {
 		x.scales[i] = x.scales[last]
 		x.nsOf[i], x.stratOf[i], x.expires[i] = x.nsOf[last], x.stratOf[last], x.expires[last]
 		copy(x.vecs[i*x.dim:(i+1)*x.dim], x.vecs[last*x.dim:])
+		w := x.words()
+		copy(x.sigs[i*w:(i+1)*w], x.sigs[last*w:])
 		x.pos[x.recs[i].MemoryRecordID] = i
 	}
 	x.recs = x.recs[:last]
 	x.scales = x.scales[:last]
 	x.nsOf, x.stratOf, x.expires = x.nsOf[:last], x.stratOf[:last], x.expires[:last]
+	x.sigs = x.sigs[:last*x.words()]
 	x.vecs = x.vecs[:last*x.dim]
 	delete(x.pos, id)
 }
@@ -178,6 +186,15 @@ func (x *index) search(qf []float32, k int, f *filter) []hit {
 			c.strat = id
 		}
 	}
+	if n >= approxMin && !x.exactOnly {
+		return x.approxSearch(qf, q, qs, k, &c)
+	}
+	return x.exactSearch(q, qs, k, &c)
+}
+
+// exactSearch scores every record passing the filter.
+func (x *index) exactSearch(q []int16, qs float32, k int, c *compiled) []hit {
+	n := len(x.recs)
 	parts := 1
 	if n >= 20000 {
 		parts = runtime.GOMAXPROCS(0)
@@ -189,7 +206,7 @@ func (x *index) search(qf []float32, k int, f *filter) []hit {
 		wg.Add(1)
 		go func(p, lo, hi int) {
 			defer wg.Done()
-			results[p] = x.scan(q, qs, k, lo, hi, &c)
+			results[p] = x.scan(q, qs, k, lo, hi, c)
 		}(p, lo, hi)
 	}
 	wg.Wait()

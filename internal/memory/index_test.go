@@ -1,8 +1,10 @@
 package memory
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/agentcore-dev/agentcore/internal/embed"
@@ -88,3 +90,61 @@ func BenchmarkIndexSearch100k(b *testing.B)   { benchSearch(b, 100_000, "") }
 func BenchmarkIndexSearch100kNS(b *testing.B) { benchSearch(b, 100_000, "/facts/actor7/") }
 
 func BenchmarkIndexSearch100kAllNS(b *testing.B) { benchSearch(b, 100_000, "/facts/") }
+
+// TestApproxSearchRecall compares the shortlisted search with the exact one
+// on 60k hashed synthetic facts: the top 10 must overlap by ≥ 95%.
+func TestApproxSearchRecall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("embeds 60k texts")
+	}
+	words := []string{"user", "prefers", "likes", "lives", "works", "drives", "owns", "plays", "reads", "coffee", "tea", "lisbon", "porto",
+		"berlin", "kyoto", "cello", "guitar", "piano", "football", "tennis", "running", "dog", "cat", "python", "golang", "rust",
+		"morning", "evening", "sushi", "pasta", "curry", "daughter", "wife", "mother", "manager", "doctor", "nurse", "engineer", "marathon"}
+	r := rand.New(rand.NewPCG(3, 4))
+	text := func() string {
+		w := make([]string, 6+r.IntN(8))
+		for i := range w {
+			w[i] = words[r.IntN(len(words))]
+		}
+		return "The " + strings.Join(w, " ")
+	}
+	h := embed.NewHashing(256)
+	x := &index{dim: 256, pos: map[string]int{}}
+	for i := 0; i < 60_000; i++ {
+		v, _ := h.Embed(context.Background(), []string{text()})
+		x.put(&Record{MemoryRecordID: fmt.Sprint(i), Namespaces: []string{"/n/"}}, v[0])
+	}
+	overlap := 0
+	for qn := 0; qn < 40; qn++ {
+		qv, _ := h.Embed(context.Background(), []string{text()})
+		x.exactOnly = true
+		exact := x.search(qv[0], 10, nil)
+		x.exactOnly = false
+		approx := x.search(qv[0], 10, nil)
+		want := map[int]bool{}
+		for _, e := range exact {
+			want[e.i] = true
+		}
+		for _, a := range approx {
+			if want[a.i] {
+				overlap++
+			}
+		}
+	}
+	if got := float64(overlap) / 400; got < 0.95 {
+		t.Fatalf("approximate top-10 overlap %.3f", got)
+	} else {
+		t.Logf("approximate top-10 overlap with exact: %.3f", got)
+	}
+}
+
+func BenchmarkIndexSearch100kExact(b *testing.B) {
+	x := randomIndex(100_000, 256)
+	x.exactOnly = true
+	q := make([]float32, 256)
+	q[0] = 1
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x.search(q, 10, nil)
+	}
+}
