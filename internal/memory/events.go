@@ -499,7 +499,8 @@ func (s *Service) ListActors(ctx context.Context, memoryID string, maxResults in
 	return out, next, nil
 }
 
-// reaper deletes expired events (their expiry index is ordered by time).
+// reaper deletes expired events and completed jobs past their retention
+// (the expiry index is ordered by time).
 func (s *Service) reaper() {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
@@ -526,8 +527,12 @@ func (s *Service) reapOnce(ctx context.Context) {
 			if ms, _ := strconv.ParseInt(msS, 10, 64); ms > now {
 				break
 			}
+			tbl := tblEvent
+			if jk, ok := strings.CutPrefix(ek, "job:"); ok { // a completed job past its retention
+				tbl, ek = tblJob, jk
+			}
 			ops = append(ops, store.Op{Kind: store.OpDelete, Table: tblExpiry, Key: it.Key, Revision: -1},
-				store.Op{Kind: store.OpDelete, Table: tblEvent, Key: ek, Revision: -1})
+				store.Op{Kind: store.OpDelete, Table: tbl, Key: ek, Revision: -1})
 		}
 		if len(ops) == 0 {
 			return

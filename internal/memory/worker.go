@@ -3,6 +3,7 @@ package memory
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -35,6 +36,9 @@ func (q *queueRow) sameConversation(o *queueRow) bool {
 	return q.StrategyID != "" && q.Account == o.Account && q.MemoryID == o.MemoryID && q.StrategyID == o.StrategyID &&
 		q.ActorID == o.ActorID && q.SessionID == o.SessionID
 }
+
+// completedJobRetention is how long COMPLETED jobs stay listed.
+const completedJobRetention = 24 * time.Hour
 
 // maxBatch bounds how many pending jobs of one conversation a worker
 // extracts in one model call.
@@ -234,7 +238,11 @@ func (s *Service) process(ctx context.Context, l *lease) error {
 		for _, j := range jobs {
 			j.Attempts++
 			j.Status, j.FailureReason, j.UpdatedAt = status, reason, now
-			ops = append(ops, store.Op{Kind: store.OpPut, Table: tblJob, Key: key(acct, memID, j.JobID), Value: mustJSON(j)})
+			jk := key(acct, memID, j.JobID)
+			ops = append(ops, store.Op{Kind: store.OpPut, Table: tblJob, Key: jk, Value: mustJSON(j)})
+			if status == JobCompleted { // FAILED jobs stay until redriven or the memory goes
+				ops = append(ops, store.Op{Kind: store.OpPut, Table: tblExpiry, Key: fmt.Sprintf("%019d|job:%s", now.Add(completedJobRetention).UnixMilli(), jk), Value: []byte("{}")})
+			}
 		}
 		return ops
 	}
