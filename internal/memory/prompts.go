@@ -96,6 +96,14 @@ Answer with JSON only, exactly this shape:
 // jsonBody finds the JSON value in a model answer (which may wrap it in a
 // code fence or prose).
 func jsonBody(s string) string {
+	for { // reasoning models may think aloud first
+		i := strings.Index(s, "<think>")
+		j := strings.Index(s, "</think>")
+		if i < 0 || j < i {
+			break
+		}
+		s = s[:i] + s[j+len("</think>"):]
+	}
 	s = strings.TrimSpace(s)
 	if i := strings.Index(s, "```"); i >= 0 {
 		rest := s[i+3:]

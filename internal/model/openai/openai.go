@@ -65,8 +65,18 @@ type chatResponse struct {
 	} `json:"error"`
 }
 
-// Chat sends one chat completion request.
+// Chat sends one chat completion request. A server that refuses
+// response_format (HTTP 400) is asked again without it.
 func (p *Provider) Chat(ctx context.Context, req model.Request) (*model.Response, error) {
+	resp, status, err := p.chat(ctx, req)
+	if err != nil && req.JSON && status == http.StatusBadRequest {
+		req.JSON = false
+		resp, _, err = p.chat(ctx, req)
+	}
+	return resp, err
+}
+
+func (p *Provider) chat(ctx context.Context, req model.Request) (*model.Response, int, error) {
 	m := req.Model
 	if m == "" {
 		m = p.Model
@@ -81,7 +91,7 @@ func (p *Provider) Chat(ctx context.Context, req model.Request) (*model.Response
 	body, _ := json.Marshal(cr)
 	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, p.BaseURL+"/chat/completions", bytes.NewReader(body))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	hr.Header.Set("Content-Type", "application/json")
 	if p.APIKey != "" {
@@ -89,12 +99,12 @@ func (p *Provider) Chat(ctx context.Context, req model.Request) (*model.Response
 	}
 	resp, err := p.HTTP.Do(hr)
 	if err != nil {
-		return nil, fmt.Errorf("chat completion request: %w", err)
+		return nil, 0, fmt.Errorf("chat completion request: %w", err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
 	if err != nil {
-		return nil, fmt.Errorf("chat completion response: %w", err)
+		return nil, resp.StatusCode, fmt.Errorf("chat completion response: %w", err)
 	}
 	var r chatResponse
 	jerr := json.Unmarshal(raw, &r)
@@ -103,15 +113,15 @@ func (p *Provider) Chat(ctx context.Context, req model.Request) (*model.Response
 		if jerr == nil && r.Error != nil {
 			msg = r.Error.Message
 		}
-		return nil, fmt.Errorf("model endpoint returned HTTP %d: %s", resp.StatusCode, msg)
+		return nil, resp.StatusCode, fmt.Errorf("model endpoint returned HTTP %d: %s", resp.StatusCode, msg)
 	}
 	if jerr != nil {
-		return nil, fmt.Errorf("model endpoint answered with non-JSON: %.200s", raw)
+		return nil, resp.StatusCode, fmt.Errorf("model endpoint answered with non-JSON: %.200s", raw)
 	}
 	if len(r.Choices) == 0 {
-		return nil, fmt.Errorf("model endpoint answered with no choices")
+		return nil, resp.StatusCode, fmt.Errorf("model endpoint answered with no choices")
 	}
-	return &model.Response{Text: r.Choices[0].Message.Content, Model: r.Model, InputTokens: r.Usage.PromptTokens, OutputTokens: r.Usage.CompletionTokens}, nil
+	return &model.Response{Text: r.Choices[0].Message.Content, Model: r.Model, InputTokens: r.Usage.PromptTokens, OutputTokens: r.Usage.CompletionTokens}, resp.StatusCode, nil
 }
 
 var _ model.Provider = (*Provider)(nil)

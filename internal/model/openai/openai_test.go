@@ -29,6 +29,11 @@ func TestConformance(t *testing.T) {
 			w.WriteHeader(400)
 			return
 		}
+		if req.Model == "no-json-mode" && req.ResponseFormat != nil {
+			w.WriteHeader(400)
+			w.Write([]byte(`{"error":{"message":"response_format is not supported"}}`))
+			return
+		}
 		if req.Model == "boom" {
 			w.WriteHeader(500)
 			w.Write([]byte(`{"error":{"message":"exploded"}}`))
@@ -49,6 +54,9 @@ func TestConformance(t *testing.T) {
 	}
 	if _, err := p.Chat(context.Background(), model.Request{Model: "boom", Messages: []model.Message{{Role: "user", Content: "x"}}}); err == nil || !strings.Contains(err.Error(), "exploded") {
 		t.Fatalf("want model error, got %v", err)
+	}
+	if resp, err := p.Chat(context.Background(), model.Request{Model: "no-json-mode", JSON: true, Messages: []model.Message{{Role: "user", Content: "x"}}}); err != nil || resp.Text != "echo:x:" {
+		t.Fatalf("fallback without response_format: %+v %v", resp, err)
 	}
 	if _, err := New(srv.URL+"/v1/", "wrong", "m").Chat(context.Background(), model.Request{Messages: []model.Message{{Role: "user", Content: "x"}}}); err == nil || !strings.Contains(err.Error(), "401") {
 		t.Fatalf("want 401, got %v", err)
