@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,15 +19,17 @@ var sdkFactRE = regexp.MustCompile(`(?:USER|user): FACT: ([^\n]+)`)
 // factModel is a scripted OpenAI-compatible chat server: extraction returns
 // every "FACT: ..." user line as a memory; consolidation ADDs what it is
 // given.
-func factModel(t *testing.T) *httptest.Server {
+func factModel(t *testing.T, seen *sync.Map) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
+			Model    string                           `json:"model"`
 			Messages []struct{ Role, Content string } `json:"messages"`
 		}
 		if r.URL.Path != "/v1/chat/completions" || json.NewDecoder(r.Body).Decode(&req) != nil || len(req.Messages) < 2 {
 			http.Error(w, `{"error":{"message":"bad request"}}`, 400)
 			return
 		}
+		seen.Store(req.Model, req.Messages[0].Content)
 		user := req.Messages[len(req.Messages)-1].Content
 		if i := strings.Index(user, "Conversation:\n"); i >= 0 {
 			user = user[i:] // earlier messages are context only
@@ -65,10 +68,18 @@ func TestClientsMemorySDK(t *testing.T) {
 	if out, err := exec.Command(py, "-c", "import bedrock_agentcore.memory, pytest").CombinedOutput(); err != nil {
 		t.Skipf("bedrock-agentcore/pytest are not installed for %s (pip install -r tests/python/requirements.txt): %s", py, out)
 	}
-	m := factModel(t)
+	var seen sync.Map
+	m := factModel(t, &seen)
 	cfg := testenv.Fast()
 	cfg.ModelEndpoint, cfg.Model = m.URL+"/v1", "scripted"
 	e := testenv.Start(t, cfg)
 	env := append(clientEnv(e.URL), "AGENTCORE_TEST_MEMORY_MODEL=1")
 	runSuite(t, env, 3*time.Minute, py, "-m", "pytest", "-q", "-rs", "tests/python/test_memory_sdk.py")
+	// The custom strategy's overrides reached the model.
+	for model, prompt := range map[string]string{"custom-extract-model": "Focus on travel plans.", "scripted": "TASK: EXTRACT"} {
+		v, ok := seen.Load(model)
+		if !ok || !strings.Contains(v.(string), prompt) {
+			t.Errorf("model %s: called=%v, system prompt lacks %q", model, ok, prompt)
+		}
+	}
 }

@@ -109,3 +109,30 @@ def test_memory_session_manager():
     assert len(listed) == 1
     assert [a["actorId"] for a in manager.list_actors()] == ["bob"]
     assert [s["sessionId"] for s in session.get_actor().list_sessions()] == ["chat-1"]
+
+
+def test_custom_strategy_overrides():
+    """A custom semantic strategy added with add_custom_semantic_strategy_and_wait:
+    its modelId and appendToPrompt reach the model (the Go side checks the model ids)."""
+    from bedrock_agentcore.memory import MemoryClient
+
+    client = MemoryClient(region_name="us-east-1")
+    memory = client.create_memory_and_wait(name="SdkCustom_" + uuid.uuid4().hex[:8], strategies=[], max_wait=60, poll_interval=1)
+    updated = client.add_custom_semantic_strategy_and_wait(
+        memory_id=memory["id"],
+        name="travel",
+        extraction_config={"prompt": "Focus on travel plans.", "modelId": "custom-extract-model"},
+        consolidation_config={"prompt": "Keep the newest plan.", "modelId": "custom-merge-model"},
+        namespace_templates=["/travel/{actorId}/"],
+        max_wait=60,
+        poll_interval=1,
+    )
+    strategy = [s for s in updated["strategies"] if s["name"] == "travel"][0]
+    assert strategy["type"] == "CUSTOM"
+    assert strategy["configuration"]["type"] == "SEMANTIC_OVERRIDE"
+
+    client.create_event(memory_id=memory["id"], actor_id="zoe", session_id="t1",
+                        messages=[("FACT: Zoe flies to Nairobi in June", "USER")])
+    assert client.wait_for_memories(memory_id=memory["id"], namespace="/travel/zoe/", max_wait=30, poll_interval=1)
+    records = client.retrieve_memories(memory_id=memory["id"], namespace="/travel/zoe/", query="where is Zoe flying?")
+    assert records[0]["content"]["text"] == "Zoe flies to Nairobi in June"
