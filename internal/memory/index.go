@@ -30,6 +30,8 @@ type index struct {
 	pos    map[string]int
 	// exactOnly turns the approximate path off (tests, small indexes).
 	exactOnly bool
+	// seq is the record change-log sequence the index reflects (sync.go).
+	seq int64
 
 	// Filter columns, contiguous so a scan touches no record: the
 	// record's interned namespace set and strategy, and its expiry.
@@ -290,7 +292,7 @@ func (s *Service) index(ctx context.Context, acct string, m *Memory) (*index, er
 	}
 	s.idxMu.Unlock()
 	if ok {
-		return x, nil
+		return x, s.sync(ctx, acct, m, x)
 	}
 	err := s.loadIndex(ctx, acct, m, x)
 	x.mu.Unlock()
@@ -312,6 +314,11 @@ func (s *Service) loadIndex(ctx context.Context, acct string, m *Memory, x *inde
 	if err != nil {
 		return err
 	}
+	seq, _, err := s.readSeq(ctx, acct, m.ID) // before the records: a later commit is replayed
+	if err != nil {
+		return err
+	}
+	x.seq = seq
 	prefix := key(acct, m.ID, "")
 	after := ""
 	for {

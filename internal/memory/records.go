@@ -68,8 +68,29 @@ func (s *Service) commitRecords(ctx context.Context, acct string, m *Memory, x *
 		ops = append(ops, store.Op{Kind: kind, Table: tblRecord, Key: k, Value: mustJSON(st), Revision: w.rev})
 	}
 	ops = append(ops, extra...)
-	if err := s.kv.Txn(ctx, ops...); err != nil {
-		return err
+	ids := make([]string, len(ws))
+	for i, w := range ws {
+		ids[i] = w.id
+	}
+	for attempt := 0; ; attempt++ {
+		seq, rev, err := s.readSeq(ctx, acct, m.ID)
+		if err != nil {
+			return err
+		}
+		if err := s.catchUp(ctx, acct, m, x, seq); err != nil {
+			return err
+		}
+		err = s.kv.Txn(ctx, append(ops, seqOps(acct, m.ID, seq, rev, ids)...)...)
+		if errs.KindOf(err) == errs.Conflict && attempt < 10 {
+			if now, _, rerr := s.readSeq(ctx, acct, m.ID); rerr == nil && now != seq {
+				continue // another replica committed first: catch up and retry
+			}
+		}
+		if err != nil {
+			return err
+		}
+		x.seq = seq + 1
+		break
 	}
 	for i, w := range ws {
 		if w.rec == nil {
