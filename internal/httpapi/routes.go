@@ -24,5 +24,29 @@ func (s *Server) routes() []route {
 		// bedrock-agentcore: Runtime
 		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime},
 		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/stopruntimesession", Op: "StopRuntimeSession", H: s.idem("StopRuntimeSession", s.stopRuntimeSession)},
+
+		// Memory (bedrock-agentcore-control)
+		{Method: "POST", Path: "/memories/create", Op: "CreateMemory", H: s.idem("CreateMemory", s.createMemory)},
+		{Method: "GET", Path: "/memories/{memoryId}/details", Op: "GetMemory", H: s.getMemory},
+		{Method: "PUT", Path: "/memories/{memoryId}/update", Op: "UpdateMemory", H: s.idem("UpdateMemory", s.updateMemory)},
+		{Method: "DELETE", Path: "/memories/{memoryId}/delete", Op: "DeleteMemory", H: s.idem("DeleteMemory", s.deleteMemory)},
+		{Method: "POST", Path: "/memories/", Op: "ListMemories", H: s.listMemories},
+		// Memory (bedrock-agentcore)
+		{Method: "POST", Path: "/memories/{memoryId}/events", Op: "CreateEvent", H: s.idem("CreateEvent", s.createEvent)},
+		{Method: "GET", Path: "/memories/{memoryId}/actor/{actorId}/sessions/{sessionId}/events/{eventId}", Op: "GetEvent", H: s.getEvent},
+		{Method: "DELETE", Path: "/memories/{memoryId}/actor/{actorId}/sessions/{sessionId}/events/{eventId}", Op: "DeleteEvent", H: s.deleteEvent},
+		{Method: "POST", Path: "/memories/{memoryId}/actor/{actorId}/sessions/{sessionId}", Op: "ListEvents", H: s.listEvents},
+		{Method: "POST", Path: "/memories/{memoryId}/actor/{actorId}/sessions", Op: "ListSessions", H: s.listSessions},
+		{Method: "POST", Path: "/memories/{memoryId}/actors", Op: "ListActors", H: s.listActors},
+		{Method: "POST", Path: "/memories/{memoryId}/retrieve", Op: "RetrieveMemoryRecords", H: s.retrieveMemoryRecords},
+		{Method: "POST", Path: "/memories/{memoryId}/memoryRecords", Op: "ListMemoryRecords", H: s.listMemoryRecords},
+		{Method: "GET", Path: "/memories/{memoryId}/memoryRecord/{memoryRecordId}", Op: "GetMemoryRecord", H: s.getMemoryRecord},
+		{Method: "DELETE", Path: "/memories/{memoryId}/memoryRecords/{memoryRecordId}", Op: "DeleteMemoryRecord", H: s.deleteMemoryRecord},
+		{Method: "POST", Path: "/memories/{memoryId}/memoryRecords/batchCreate", Op: "BatchCreateMemoryRecords", H: s.idem("BatchCreateMemoryRecords", s.batchCreateMemoryRecords)},
+		{Method: "POST", Path: "/memories/{memoryId}/memoryRecords/batchUpdate", Op: "BatchUpdateMemoryRecords", H: s.batchUpdateMemoryRecords},
+		{Method: "POST", Path: "/memories/{memoryId}/memoryRecords/batchDelete", Op: "BatchDeleteMemoryRecords", H: s.batchDeleteMemoryRecords},
+		{Method: "POST", Path: "/memories/{memoryId}/extractionJobs", Op: "ListMemoryExtractionJobs", H: s.listMemoryExtractionJobs},
+		{Method: "POST", Path: "/memories/{memoryId}/ingest", Op: "IngestData", H: s.idem("IngestData", s.ingestData)},
+		{Method: "POST", Path: "/memories/{memoryId}/extractionJobs/start", Op: "StartMemoryExtractionJob", H: s.idem("StartMemoryExtractionJob", s.startMemoryExtractionJob)},
 	}
 }

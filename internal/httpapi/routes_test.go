@@ -26,6 +26,28 @@ func TestRouteTable(t *testing.T) {
 		"GET /tags/{resourceArn} ListTagsForResource",
 		"POST /runtimes/{agentRuntimeArn}/invocations InvokeAgentRuntime",
 		"POST /runtimes/{agentRuntimeArn}/stopruntimesession StopRuntimeSession",
+		// Memory
+		"POST /memories/create CreateMemory",
+		"GET /memories/{memoryId}/details GetMemory",
+		"PUT /memories/{memoryId}/update UpdateMemory",
+		"DELETE /memories/{memoryId}/delete DeleteMemory",
+		"POST /memories/ ListMemories",
+		"POST /memories/{memoryId}/events CreateEvent",
+		"GET /memories/{memoryId}/actor/{actorId}/sessions/{sessionId}/events/{eventId} GetEvent",
+		"DELETE /memories/{memoryId}/actor/{actorId}/sessions/{sessionId}/events/{eventId} DeleteEvent",
+		"POST /memories/{memoryId}/actor/{actorId}/sessions/{sessionId} ListEvents",
+		"POST /memories/{memoryId}/actor/{actorId}/sessions ListSessions",
+		"POST /memories/{memoryId}/actors ListActors",
+		"POST /memories/{memoryId}/retrieve RetrieveMemoryRecords",
+		"POST /memories/{memoryId}/memoryRecords ListMemoryRecords",
+		"GET /memories/{memoryId}/memoryRecord/{memoryRecordId} GetMemoryRecord",
+		"DELETE /memories/{memoryId}/memoryRecords/{memoryRecordId} DeleteMemoryRecord",
+		"POST /memories/{memoryId}/memoryRecords/batchCreate BatchCreateMemoryRecords",
+		"POST /memories/{memoryId}/memoryRecords/batchUpdate BatchUpdateMemoryRecords",
+		"POST /memories/{memoryId}/memoryRecords/batchDelete BatchDeleteMemoryRecords",
+		"POST /memories/{memoryId}/extractionJobs ListMemoryExtractionJobs",
+		"POST /memories/{memoryId}/extractionJobs/start StartMemoryExtractionJob",
+		"POST /memories/{memoryId}/ingest IngestData",
 	}
 	got := New(Config{}).Ops()
 	sort.Strings(got)

@@ -14,6 +14,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/idempotency"
+	"github.com/agentcore-dev/agentcore/internal/memory"
 	"github.com/agentcore-dev/agentcore/internal/observability"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/tagging"
@@ -42,6 +43,8 @@ type Config struct {
 	// Observability receives OTLP at /v1/{traces,logs,metrics} and serves
 	// /_agentcore/observability/; nil disables both.
 	Observability *observability.Service
+	// Memory serves the AgentCore Memory operations; nil = not enabled.
+	Memory *memory.Service
 }
 
 // Server is the http.Handler for the whole API.

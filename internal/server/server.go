@@ -22,6 +22,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/httpapi"
 	"github.com/agentcore-dev/agentcore/internal/idempotency"
 	"github.com/agentcore-dev/agentcore/internal/image"
+	"github.com/agentcore-dev/agentcore/internal/memory"
 	"github.com/agentcore-dev/agentcore/internal/observability"
 	"github.com/agentcore-dev/agentcore/internal/observability/otlphttp"
 	"github.com/agentcore-dev/agentcore/internal/observability/sdkexport"
@@ -84,6 +85,20 @@ type Config struct {
 	// OTLPExport), "none" = not exported (benchmarks).
 	TraceExport string
 
+	// Memory: the model the extraction pipeline calls (OpenAI-compatible
+	// chat completions; "" = none, long-term jobs then FAIL with a reason)
+	// and the embedder ("" = the built-in offline hashing embedder).
+	ModelProvider     string // openai (default), anthropic or bedrock
+	ModelEndpoint     string
+	ModelAPIKey       string
+	Model             string
+	EmbeddingEndpoint string
+	EmbeddingModel    string
+	EmbeddingAPIKey   string
+	// MemoryJobLease bounds how long a crashed worker's extraction job
+	// waits before another run takes it (default 30s).
+	MemoryJobLease time.Duration
+
 	Logger *slog.Logger
 }
 
@@ -102,6 +117,7 @@ type Server struct {
 	stopMetrics func(context.Context) error // OTLP metrics push; nil without --otlp-export
 	otlpGRPC    *otlpgrpc.Server            // nil unless OTLPGRPCListen is set
 	otlpGRPCLn  net.Listener
+	memory      *memory.Service
 }
 
 func (c *Config) defaults() {
@@ -296,7 +312,19 @@ func (s *Server) build(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	// Memory
+	if s.memory, err = newMemory(cfg, s.kv, lg); err != nil {
+		s.runtime.Close(ctx)
+		if s.obs != nil {
+			s.obs.Close()
+		}
+		ln.Close()
+		return err
+	}
+	tags.AddChecker(s.memory.Exists)
+	s.memory.Start()
 	api := httpapi.New(httpapi.Config{
+		Memory:  s.memory,
 		Runtime: s.runtime, Sessions: s.sessions, Tags: tags, Idempotency: idempotency.New(s.kv),
 		Artifacts: artifacts, Logger: lg, Tenant: tenant.Tenant{Account: cfg.Account, Region: cfg.Region},
 		InvokeTimeout: int64(cfg.InvokeTimeout),
@@ -346,6 +374,7 @@ func (s *Server) Close(ctx context.Context) error {
 		s.otlpGRPC.Stop()
 	}
 	s.runtime.Close(ctx)
+	s.memory.Close()
 	s.tel.Shutdown(ctx) //nolint:errcheck // spans ended during shutdown may be lost
 	if s.stopMetrics != nil {
 		s.stopMetrics(ctx) //nolint:errcheck // last push is best effort
