@@ -24,5 +24,32 @@ func (s *Server) routes() []route {
 		// bedrock-agentcore: Runtime
 		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime},
 		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/stopruntimesession", Op: "StopRuntimeSession", H: s.idem("StopRuntimeSession", s.stopRuntimeSession)},
+
+		// Identity (identity_control.go, identity_data.go)
+		{Method: "POST", Path: "/identities/CreateWorkloadIdentity", Op: "CreateWorkloadIdentity", H: s.createWorkloadIdentity},
+		{Method: "POST", Path: "/identities/GetWorkloadIdentity", Op: "GetWorkloadIdentity", H: s.getWorkloadIdentity},
+		{Method: "POST", Path: "/identities/UpdateWorkloadIdentity", Op: "UpdateWorkloadIdentity", H: s.updateWorkloadIdentity},
+		{Method: "POST", Path: "/identities/DeleteWorkloadIdentity", Op: "DeleteWorkloadIdentity", H: s.deleteWorkloadIdentity},
+		{Method: "POST", Path: "/identities/ListWorkloadIdentities", Op: "ListWorkloadIdentities", H: s.listWorkloadIdentities},
+		{Method: "POST", Path: "/identities/CreateOauth2CredentialProvider", Op: "CreateOauth2CredentialProvider", H: s.createOauth2CredentialProvider},
+		{Method: "POST", Path: "/identities/GetOauth2CredentialProvider", Op: "GetOauth2CredentialProvider", H: s.getOauth2CredentialProvider},
+		{Method: "POST", Path: "/identities/UpdateOauth2CredentialProvider", Op: "UpdateOauth2CredentialProvider", H: s.updateOauth2CredentialProvider},
+		{Method: "POST", Path: "/identities/DeleteOauth2CredentialProvider", Op: "DeleteOauth2CredentialProvider", H: s.deleteOauth2CredentialProvider},
+		{Method: "POST", Path: "/identities/ListOauth2CredentialProviders", Op: "ListOauth2CredentialProviders", H: s.listOauth2CredentialProviders},
+		{Method: "POST", Path: "/identities/CreateApiKeyCredentialProvider", Op: "CreateApiKeyCredentialProvider", H: s.createApiKeyCredentialProvider},
+		{Method: "POST", Path: "/identities/GetApiKeyCredentialProvider", Op: "GetApiKeyCredentialProvider", H: s.getApiKeyCredentialProvider},
+		{Method: "POST", Path: "/identities/UpdateApiKeyCredentialProvider", Op: "UpdateApiKeyCredentialProvider", H: s.updateApiKeyCredentialProvider},
+		{Method: "POST", Path: "/identities/DeleteApiKeyCredentialProvider", Op: "DeleteApiKeyCredentialProvider", H: s.deleteApiKeyCredentialProvider},
+		{Method: "POST", Path: "/identities/ListApiKeyCredentialProviders", Op: "ListApiKeyCredentialProviders", H: s.listApiKeyCredentialProviders},
+		{Method: "POST", Path: "/identities/get-token-vault", Op: "GetTokenVault", H: s.getTokenVault},
+		{Method: "POST", Path: "/identities/set-token-vault-cmk", Op: "SetTokenVaultCMK", H: s.setTokenVaultCMK},
+		{Method: "POST", Path: "/identities/reset-token-vault-key-material", Op: "ResetTokenVaultKeyMaterial", H: s.resetTokenVaultKeyMaterial},
+		{Method: "POST", Path: "/identities/GetWorkloadAccessToken", Op: "GetWorkloadAccessToken", H: s.getWorkloadAccessToken},
+		{Method: "POST", Path: "/identities/GetWorkloadAccessTokenForJWT", Op: "GetWorkloadAccessTokenForJWT", H: s.getWorkloadAccessTokenForJWT},
+		{Method: "POST", Path: "/identities/GetWorkloadAccessTokenForUserId", Op: "GetWorkloadAccessTokenForUserId", H: s.getWorkloadAccessTokenForUserId},
+		{Method: "POST", Path: "/identities/oauth2/token", Op: "GetResourceOauth2Token", H: s.getResourceOauth2Token},
+		{Method: "POST", Path: "/identities/api-key", Op: "GetResourceApiKey", H: s.getResourceApiKey},
+		{Method: "POST", Path: "/identities/CompleteResourceTokenAuth", Op: "CompleteResourceTokenAuth", H: s.completeResourceTokenAuth},
+		{Method: "GET", Path: "/identities/oauth2/callback", Op: "OAuth2Callback", H: s.oauth2Callback},
 	}
 }

@@ -279,6 +279,11 @@ func (s *Service) agentEnv(env map[string]string, rt *Runtime, v *Version) []str
 	for k, val := range s.agentExtraEnv {
 		env[k] = val
 	}
+	if s.accountEnv != nil {
+		for k, val := range s.accountEnv(p.Account) {
+			env[k] = val
+		}
+	}
 	for k, val := range v.Config.EnvironmentVariables {
 		env[k] = val
 	}

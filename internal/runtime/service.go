@@ -43,6 +43,9 @@ type Options struct {
 	// stderr (stream "stdout" or "stderr"); the writer is closed when the
 	// environment is gone. nil = the per-session log file only.
 	AgentLogs func(acct, runtimeARN, sessionID, stream string) io.WriteCloser
+	// AccountEnv adds per-account variables to agents' environments (the
+	// credentials agents sign platform API calls with).
+	AccountEnv func(acct string) map[string]string
 }
 
 // Service implements the runtime control plane and invocation routing.
@@ -55,6 +58,7 @@ type Service struct {
 	log           *slog.Logger
 	onDelete      func(ctx context.Context, arn string)
 	agentExtraEnv map[string]string
+	accountEnv    func(acct string) map[string]string
 	limits        sandbox.Limits
 	otlp          OTLPServer
 	agentLogs     func(acct, runtimeARN, sessionID, stream string) io.WriteCloser
@@ -78,7 +82,7 @@ func New(o Options) *Service {
 		lg = slog.New(slog.DiscardHandler)
 	}
 	return &Service{repo: repo{o.KV}, dataDir: o.DataDir, artifacts: o.Artifacts, images: o.Images, sessions: o.Sessions,
-		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, limits: o.Limits, poolDefault: o.WarmPool, otlp: o.OTLP, agentLogs: o.AgentLogs, now: time.Now, ctx: ctx, cancel: cancel}
+		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, limits: o.Limits, poolDefault: o.WarmPool, otlp: o.OTLP, agentLogs: o.AgentLogs, accountEnv: o.AccountEnv, now: time.Now, ctx: ctx, cancel: cancel}
 }
 
 // Open resumes preparation of versions left CREATING by a previous run.

@@ -26,6 +26,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/observability/otlphttp"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
+	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/store/postgres"
 	"github.com/agentcore-dev/agentcore/internal/store/sqlite"
@@ -77,6 +78,15 @@ type Config struct {
 	TraceExport string
 
 	Logger *slog.Logger
+
+	// Identity: inbound authentication and the token vault.
+	// Credentials are the access keys accepted (SigV4); with none the server
+	// only listens on loopback and does not check signatures (local mode).
+	Credentials []sigv4.Credential
+	// CredentialsFile is a JSON/YAML list of {accessKeyId, secretAccessKey, account}.
+	CredentialsFile string
+	// OAuthHTTPClient is used for outbound OAuth2 calls (nil = 10 s timeout).
+	OAuthHTTPClient *http.Client
 }
 
 // Server is a running agentcore server.
@@ -175,6 +185,13 @@ func (s *Server) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	creds, err := cfg.credentials() // identity.go
+	if err != nil {
+		return err
+	}
+	if err := checkAuthConfig(cfg, creds); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
@@ -218,6 +235,11 @@ func (s *Server) build(ctx context.Context) error {
 		Tracer: s.tel.Tracer(), Observer: s.tel.Metrics,
 	})
 	s.tel.Metrics.SetSessionCounts(s.sessions.Counts)
+	idp, err := s.buildIdentity(cfg, creds)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	tags := tagging.New(s.kv)
 	var agentLogs func(acct, runtimeARN, sessionID, stream string) io.WriteCloser
 	if ost, ok := s.kv.(observability.Store); ok {
@@ -240,11 +262,12 @@ func (s *Server) build(ctx context.Context) error {
 			"AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL": s.url,
 			"AGENTCORE_ENDPOINT":                         s.url,
 		},
-		Limits:    cfg.Limits,
-		WarmPool:  cfg.WarmPool,
-		OnDelete:  tags.Forget,
-		OTLP:      sessionOTLP(cfg.SessionOTLP, lg),
-		AgentLogs: agentLogs,
+		Limits:     cfg.Limits,
+		WarmPool:   cfg.WarmPool,
+		OnDelete:   tags.Forget,
+		OTLP:       sessionOTLP(cfg.SessionOTLP, lg),
+		AgentLogs:  agentLogs,
+		AccountEnv: idp.agentEnv,
 	})
 	tags.AddChecker(s.runtime.Exists)
 	if err := s.runtime.Open(ctx); err != nil {
@@ -260,6 +283,7 @@ func (s *Server) build(ctx context.Context) error {
 		InvokeTimeout: int64(cfg.InvokeTimeout),
 		Observability: s.obs,
 		Telemetry:     s.tel,
+		SigV4:         idp.verifier, JWT: idp.jwt, Identity: idp.svc,
 	})
 	s.http = &http.Server{Handler: api, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(lg.Handler(), slog.LevelDebug)}
 	go func() {

@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
@@ -283,7 +284,7 @@ func (v *Verifier) payloadHash(r *http.Request, p *parsed) (string, error) {
 		return "", fail(TypeSignature, "reading the request body: %v", err)
 	}
 	if int64(len(b)) > v.maxBody {
-		return "", fail(TypeDenied, "the request body exceeds %d bytes", v.maxBody)
+		return "", errs.Field("payload", "the request body exceeds the limit of %d bytes", v.maxBody)
 	}
 	r.Body = io.NopCloser(bytes.NewReader(b))
 	sum := sha256.Sum256(b)
@@ -297,8 +298,11 @@ var emptyHash = func() string { s := sha256.Sum256(nil); return hex.EncodeToStri
 var ErrBodyHash = errors.New("the request body does not match X-Amz-Content-Sha256")
 
 type checkReader struct {
-	rc   io.ReadCloser
-	h    interface{ Write([]byte) (int, error); Sum([]byte) []byte }
+	rc io.ReadCloser
+	h  interface {
+		Write([]byte) (int, error)
+		Sum([]byte) []byte
+	}
 	want string
 }
 

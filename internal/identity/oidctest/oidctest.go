@@ -259,4 +259,3 @@ func (s *store) GetPrivateClaimsFromScopes(ctx context.Context, userID, clientID
 	s.mu.Unlock()
 	return out, nil
 }
-
