@@ -139,3 +139,6 @@ func (s *Server) userTokens(v *jwtauth.Validator) identity.UserTokens {
 		return c.Subject, nil
 	}
 }
+
+// Identity exposes the Identity service (tests: clock control).
+func (s *Server) Identity() *identity.Service { return s.idp.svc }

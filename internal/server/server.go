@@ -101,6 +101,7 @@ type Server struct {
 	done     chan error
 	obs      *observability.Service
 	tel      *telemetry.Telemetry
+	idp      *identityParts
 }
 
 func (c *Config) defaults() {
@@ -240,6 +241,7 @@ func (s *Server) build(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	s.idp = idp
 	tags := tagging.New(s.kv)
 	var agentLogs func(acct, runtimeARN, sessionID, stream string) io.WriteCloser
 	if ost, ok := s.kv.(observability.Store); ok {
