@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
@@ -96,7 +97,7 @@ func (s *Server) resourceMetadataURL(r *http.Request, arn, qualifier string) str
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host + "/runtimes/" + url.PathEscape(arn) + "/invocations/.well-known/oauth-protected-resource?qualifier=" + url.QueryEscape(qualifier)
+	return scheme + "://" + r.Host + "/runtimes/" + strings.ReplaceAll(url.QueryEscape(arn), "+", "%20") + "/invocations/.well-known/oauth-protected-resource?qualifier=" + url.QueryEscape(qualifier)
 }
 
 // identityHeaders sets what the agent learns about the caller: a workload
