@@ -78,6 +78,11 @@ func (s *Server) authenticate(r *http.Request, path string) (context.Context, er
 		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{}), nil
 	case path == "/_agentcore/health" || strings.HasPrefix(path, oauthCallbackPath):
 		return tenant.With(ctx, t), nil
+	case strings.HasSuffix(path, protectedResourceSuffix) && r.Method == http.MethodGet:
+		if _, acct := invocationPath(strings.TrimSuffix(path, protectedResourceSuffix) + "/invocations"); acct != "" {
+			t.Account = acct
+		}
+		return tenant.With(ctx, t), nil
 	case loopbackPeer(r) && (strings.HasPrefix(path, "/_agentcore/") || isOTLPPath(path) || path == "/metrics"):
 		return tenant.With(ctx, t), nil
 	}

@@ -51,5 +51,6 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: "/identities/api-key", Op: "GetResourceApiKey", H: s.getResourceApiKey},
 		{Method: "POST", Path: "/identities/CompleteResourceTokenAuth", Op: "CompleteResourceTokenAuth", H: s.completeResourceTokenAuth},
 		{Method: "GET", Path: "/identities/oauth2/callback", Op: "OAuth2Callback", H: s.oauth2Callback},
+		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations/.well-known/oauth-protected-resource", Op: "GetRuntimeProtectedResourceMetadata", H: s.protectedResourceMetadata},
 	}
 }

@@ -52,6 +52,7 @@ func TestRouteTable(t *testing.T) {
 		"POST /identities/api-key GetResourceApiKey",
 		"POST /identities/CompleteResourceTokenAuth CompleteResourceTokenAuth",
 		"GET /identities/oauth2/callback OAuth2Callback",
+		"GET /runtimes/{agentRuntimeArn}/invocations/.well-known/oauth-protected-resource GetRuntimeProtectedResourceMetadata",
 	}
 	got := New(Config{}).Ops()
 	sort.Strings(got)

@@ -119,3 +119,38 @@ func (s *Server) identityHeaders(ctx context.Context, out http.Header, id *invok
 	out.Set(hWATOld, wat)
 	return nil
 }
+
+// protectedResourceSuffix ends the OAuth protected resource metadata path
+// (RFC 9728) that WWW-Authenticate challenges point to.
+const protectedResourceSuffix = "/invocations/.well-known/oauth-protected-resource"
+
+// protectedResourceMetadata serves RFC 9728 metadata for a JWT runtime:
+// where its tokens come from. Unauthenticated, like the challenge.
+func (s *Server) protectedResourceMetadata(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	tg := runtime.Target{ARN: p["agentRuntimeArn"], Qualifier: r.URL.Query().Get("qualifier")}
+	in, err := s.cfg.Runtime.Inbound(ctx, tg)
+	if err != nil {
+		return err
+	}
+	az, err := jwtauth.ParseAuthorizer(in.Authorizer)
+	if err != nil || az == nil || s.cfg.JWT == nil {
+		return errs.E(errs.NotFound, "agent runtime %s does not use OAuth (customJWTAuthorizer)", in.RuntimeName)
+	}
+	iss, err := s.cfg.JWT.Issuer(ctx, az.DiscoveryURL)
+	if err != nil {
+		return errs.E(errs.Unavailable, "the runtime's authorization server is unreachable: %s", errMessage(err))
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	md := map[string]any{
+		"resource":                 scheme + "://" + r.Host + "/runtimes/" + strings.ReplaceAll(url.QueryEscape(in.RuntimeARN), "+", "%20") + "/invocations",
+		"authorization_servers":    []string{iss},
+		"bearer_methods_supported": []string{"header"},
+	}
+	if len(az.AllowedScopes) > 0 {
+		md["scopes_supported"] = az.AllowedScopes
+	}
+	return writeJSON(w, http.StatusOK, md)
+}

@@ -59,7 +59,7 @@ func Start(t testing.TB, cfg server.Config) *Env {
 	}
 	// Identity: the suite runs with real credentials, so every SDK call is
 	// SigV4-verified (the clients below sign with this key).
-	if cfg.Credentials == nil && cfg.CredentialsFile == "" {
+	if cfg.Credentials == nil && cfg.CredentialsFile == "" && os.Getenv("AGENTCORE_TEST_LOCAL_MODE") == "" {
 		cfg.Credentials = []sigv4.Credential{{AccessKeyID: AccessKeyID, SecretAccessKey: SecretAccessKey, Account: "123456789012"}}
 	}
 	if cfg.Logger == nil {

@@ -151,6 +151,23 @@ func TestJWTAuthorizerOnInvoke(t *testing.T) {
 			t.Errorf("%s: WWW-Authenticate %q", name, wa)
 		}
 	}
+	// The challenge's resource metadata names the OP (RFC 9728).
+	_, hdr, _ := bearerInvoke(t, e, arn, "", nil)
+	wa := hdr.Get("WWW-Authenticate")
+	mdURL := wa[strings.Index(wa, `"`)+1 : strings.LastIndex(wa, `"`)]
+	resp, err := http.Get(mdURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md struct {
+		Resource string   `json:"resource"`
+		Servers  []string `json:"authorization_servers"`
+	}
+	json.NewDecoder(resp.Body).Decode(&md)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || len(md.Servers) != 1 || md.Servers[0] != o.URL || !strings.HasSuffix(md.Resource, "/invocations") {
+		t.Fatalf("protected resource metadata at %s: %d %+v", mdURL, resp.StatusCode, md)
+	}
 	// SigV4 on a JWT runtime: 403 AccessDeniedException.
 	_, err = e.Data.InvokeAgentRuntime(bg, &bedrockagentcore.InvokeAgentRuntimeInput{AgentRuntimeArn: aws.String(arn), Payload: []byte(`{}`)})
 	if apiCode(err) != "AccessDeniedException" {

@@ -327,3 +327,12 @@ func (v *Validator) getJSON(ctx context.Context, url string, out any) error {
 	}
 	return nil
 }
+
+// Issuer returns the issuer named by a discovery document (cached).
+func (v *Validator) Issuer(ctx context.Context, discoveryURL string) (string, error) {
+	is, err := v.issuer(ctx, discoveryURL)
+	if err != nil {
+		return "", err
+	}
+	return is.issuer, nil
+}
