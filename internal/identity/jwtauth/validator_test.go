@@ -135,7 +135,7 @@ func TestRefetchIsRateLimited(t *testing.T) {
 
 func TestDiscoveryFailures(t *testing.T) {
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(2 * time.Second)
+		time.Sleep(time.Second)
 	}))
 	defer slow.Close()
 	garbage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
