@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net"
@@ -49,6 +50,9 @@ func (s *Server) authenticate(r *http.Request, path string) (context.Context, er
 	authz := r.Header.Get("Authorization")
 	bearer, isBearer := cutBearer(authz)
 	invoke, arnAcct := invocationPath(path)
+	if !isBearer && invoke && strings.HasSuffix(path, "/ws") {
+		bearer, isBearer = wsBearer(r.Header.Values("Sec-Websocket-Protocol"))
+	}
 	if isBearer && !invoke {
 		return nil, &sigv4.Error{Type: sigv4.TypeIncomplete, Message: "Bearer tokens are accepted only by InvokeAgentRuntime on runtimes with a customJWTAuthorizer"}
 	}
@@ -91,6 +95,24 @@ func (s *Server) authenticate(r *http.Request, path string) (context.Context, er
 
 // oauthCallbackPath is where OAuth2 authorization servers send users back.
 const oauthCallbackPath = "/identities/oauth2/callback"
+
+// wsBearer reads a bearer token offered as a WebSocket subprotocol
+// "base64UrlBearerAuthorization.<base64url(token)>" (browsers cannot set
+// Authorization on WebSocket upgrades).
+func wsBearer(protocols []string) (string, bool) {
+	for _, line := range protocols {
+		for _, p := range strings.Split(line, ",") {
+			enc, ok := strings.CutPrefix(strings.TrimSpace(p), "base64UrlBearerAuthorization.")
+			if !ok || len(enc) > 4096 {
+				continue
+			}
+			if b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(enc, "=")); err == nil {
+				return string(b), true
+			}
+		}
+	}
+	return "", false
+}
 
 func cutBearer(h string) (string, bool) {
 	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {

@@ -47,11 +47,15 @@ func checkReturnURLs(urls []string) error {
 
 // CreateWorkload creates a workload identity.
 func (s *Service) CreateWorkload(ctx context.Context, name string, returnURLs []string) (*Workload, error) {
-	t, err := tenantOf(ctx)
-	if err != nil {
+	if err := checkWorkloadName("name", name); err != nil {
 		return nil, err
 	}
-	if err := checkWorkloadName("name", name); err != nil {
+	return s.createWorkload(ctx, name, returnURLs)
+}
+
+func (s *Service) createWorkload(ctx context.Context, name string, returnURLs []string) (*Workload, error) {
+	t, err := tenantOf(ctx)
+	if err != nil {
 		return nil, err
 	}
 	if err := checkReturnURLs(returnURLs); err != nil {
@@ -68,14 +72,20 @@ func (s *Service) CreateWorkload(ctx context.Context, name string, returnURLs []
 	return w, nil
 }
 
-// EnsureWorkload creates the workload identity of a runtime unless it exists.
+// EnsureWorkload creates the workload identity of a runtime unless it
+// exists. Runtime names (1-48 characters) may be shorter than the 3
+// characters API-created workload names need.
 func (s *Service) EnsureWorkload(ctx context.Context, name string) (*Workload, error) {
-	if w, err := s.GetWorkload(ctx, name); err == nil {
+	t, err := tenantOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if w, _, err := getJSON[Workload](ctx, s.kv, tblWorkload, t.Account+"/"+name, errs.ErrNotFound); err == nil {
 		return w, nil
 	}
-	w, err := s.CreateWorkload(ctx, name, nil)
+	w, err := s.createWorkload(ctx, name, nil)
 	if errs.KindOf(err) == errs.Conflict {
-		return s.GetWorkload(ctx, name)
+		w, _, err = getJSON[Workload](ctx, s.kv, tblWorkload, t.Account+"/"+name, errs.ErrNotFound)
 	}
 	return w, err
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/artifact/localdir"
 	"github.com/agentcore-dev/agentcore/internal/httpapi"
 	"github.com/agentcore-dev/agentcore/internal/idempotency"
+	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
 	"github.com/agentcore-dev/agentcore/internal/image"
 	"github.com/agentcore-dev/agentcore/internal/observability"
 	"github.com/agentcore-dev/agentcore/internal/observability/otlphttp"
@@ -269,7 +270,7 @@ func (s *Server) build(ctx context.Context) error {
 		OnDelete:   tags.Forget,
 		OTLP:       sessionOTLP(cfg.SessionOTLP, lg),
 		AgentLogs:  agentLogs,
-		AccountEnv: idp.agentEnv,
+		AccountEnv: idp.agentEnv, CheckAuthorizer: jwtauth.CheckRaw,
 	})
 	tags.AddChecker(s.runtime.Exists)
 	if err := s.runtime.Open(ctx); err != nil {

@@ -168,6 +168,14 @@ func TestJWTAuthorizerOnInvoke(t *testing.T) {
 	if resp.StatusCode != 200 || len(md.Servers) != 1 || md.Servers[0] != o.URL || !strings.HasSuffix(md.Resource, "/invocations") {
 		t.Fatalf("protected resource metadata at %s: %d %+v", mdURL, resp.StatusCode, md)
 	}
+	// A malformed authorizer is refused at create time.
+	bad := &ctl.CreateAgentRuntimeInput{AgentRuntimeName: aws.String("bad_authz"), RoleArn: aws.String(testenv.RoleArn),
+		AgentRuntimeArtifact: testenv.CodeArtifact(e.TestAgentZip(t), ctltypes.AgentManagedRuntimeTypePython312, "bootstrap"),
+		AuthorizerConfiguration: &ctltypes.AuthorizerConfigurationMemberCustomJWTAuthorizer{Value: ctltypes.CustomJWTAuthorizerConfiguration{
+			DiscoveryUrl: aws.String("ftp://idp.example/x")}}}
+	if _, err := e.Control.CreateAgentRuntime(bg, bad); apiCode(err) != "ValidationException" {
+		t.Fatalf("bad discoveryUrl: %v", err)
+	}
 	// SigV4 on a JWT runtime: 403 AccessDeniedException.
 	_, err = e.Data.InvokeAgentRuntime(bg, &bedrockagentcore.InvokeAgentRuntimeInput{AgentRuntimeArn: aws.String(arn), Payload: []byte(`{}`)})
 	if apiCode(err) != "AccessDeniedException" {

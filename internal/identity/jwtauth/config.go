@@ -91,3 +91,20 @@ func (c *CustomJWTAuthorizer) Check() error {
 	}
 	return nil
 }
+
+// CheckRaw validates a raw authorizerConfiguration (for the runtime's
+// create/update validation).
+func CheckRaw(raw json.RawMessage) error {
+	var ac map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &ac); err != nil {
+		return errors.New("must be a JSON object")
+	}
+	if len(ac) != 1 || ac["customJWTAuthorizer"] == nil {
+		return errors.New("must set exactly customJWTAuthorizer")
+	}
+	c, err := ParseAuthorizer(raw)
+	if err != nil {
+		return err
+	}
+	return c.Check()
+}
