@@ -53,6 +53,12 @@ func (s *Server) authenticate(r *http.Request, path string) (context.Context, er
 	if !isBearer && invoke && strings.HasSuffix(path, "/ws") {
 		bearer, isBearer = wsBearer(r.Header.Values("Sec-Websocket-Protocol"))
 	}
+	if strings.HasSuffix(path, protectedResourceSuffix) && r.Method == http.MethodGet { // RFC 9728 metadata is public
+		if _, acct := invocationPath(strings.TrimSuffix(path, protectedResourceSuffix) + "/invocations"); acct != "" {
+			t.Account = acct
+		}
+		return tenant.With(ctx, t), nil
+	}
 	if isBearer && !invoke {
 		return nil, &sigv4.Error{Type: sigv4.TypeIncomplete, Message: "Bearer tokens are accepted only by InvokeAgentRuntime on runtimes with a customJWTAuthorizer"}
 	}
@@ -81,11 +87,6 @@ func (s *Server) authenticate(r *http.Request, path string) (context.Context, er
 		}
 		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{}), nil
 	case path == "/_agentcore/health" || strings.HasPrefix(path, oauthCallbackPath):
-		return tenant.With(ctx, t), nil
-	case strings.HasSuffix(path, protectedResourceSuffix) && r.Method == http.MethodGet:
-		if _, acct := invocationPath(strings.TrimSuffix(path, protectedResourceSuffix) + "/invocations"); acct != "" {
-			t.Account = acct
-		}
 		return tenant.With(ctx, t), nil
 	case loopbackPeer(r) && (strings.HasPrefix(path, "/_agentcore/") || isOTLPPath(path) || path == "/metrics"):
 		return tenant.With(ctx, t), nil
