@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
 	"github.com/agentcore-dev/agentcore/internal/identity/oidctest"
+	"github.com/agentcore-dev/agentcore/internal/sandbox/hostnet/hostnettest"
+	"github.com/agentcore-dev/agentcore/internal/sandbox/netns"
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
@@ -24,10 +27,12 @@ import (
 
 // TestPythonSDKIdentityDecorators deploys a Python code agent using the real
 // bedrock-agentcore SDK's @requires_api_key and @requires_access_token (M2M,
-// and USER_FEDERATION with on_auth_url) under the process driver. The agent
-// reaches the platform API with the credentials the platform puts in its
-// environment and the WAT it injects per invocation; the OAuth2 server is
-// the in-process zitadel OP, and the test plays the consenting user.
+// and USER_FEDERATION with on_auth_url), under the process driver and each
+// available isolating driver. The agent reaches the platform API with the
+// credentials the platform puts in its environment (namespaced sessions
+// through the API served on their in-namespace listener) and the WAT it
+// injects per invocation; the OAuth2 server is the in-process zitadel OP,
+// and the test plays the consenting user.
 func TestPythonSDKIdentityDecorators(t *testing.T) {
 	if testing.Short() {
 		t.Skip("pip-installs bedrock-agentcore from PyPI")
@@ -35,10 +40,21 @@ func TestPythonSDKIdentityDecorators(t *testing.T) {
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 is not installed")
 	}
+	for _, driver := range []string{"process", "linuxns", "gvisor"} {
+		t.Run(driver, func(t *testing.T) {
+			if driver != "process" {
+				testenv.RequireImageDriver(t, driver)
+			}
+			pythonIdentity(t, driver)
+		})
+	}
+}
+
+func pythonIdentity(t *testing.T, driver string) {
 	ctx := context.Background()
 	o := oidctest.Start(t)
 	consented := make(chan error, 1)
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	hookH := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		go func() { // the user opens the URL in a browser while the agent polls
 			resp, err := o.Login(context.Background(), oidctest.Browser(), string(b))
@@ -51,10 +67,30 @@ func TestPythonSDKIdentityDecorators(t *testing.T) {
 			}
 			consented <- err
 		}()
-	}))
+	})
+	hook := httptest.NewServer(hookH)
 	defer hook.Close()
+	hookURL := hook.URL
+	if driver != "process" {
+		// Namespaced agents cannot reach the host's loopback: the "user's
+		// browser" hook listens on a test host they reach through NAT.
+		if os.Geteuid() != 0 {
+			t.Skip("needs root for a test host network namespace")
+		}
+		n := time.Now().UnixNano()%200 + 20
+		out := hostnettest.Outside(t, fmt.Sprintf("pyid-%d", n), fmt.Sprintf("10.254.%d.0", n))
+		ln, err := netns.Listen(t.Context(), out.Path, out.Addr+":8089")
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := &http.Server{Handler: hookH}
+		go srv.Serve(ln)
+		defer srv.Close()
+		hookURL = "http://" + out.Addr + ":8089/"
+	}
 
 	cfg := testenv.Fast()
+	cfg.Sandbox = driver
 	e := testenv.Start(t, cfg)
 	o.AddWebClient("py-web", "py-web-secret", e.URL+"/identities/oauth2/callback")
 	if _, err := e.Control.CreateApiKeyCredentialProvider(ctx, &ctl.CreateApiKeyCredentialProviderInput{Name: aws.String("py-search-key"), ApiKey: aws.String("sk-py-777")}); err != nil {
@@ -76,7 +112,7 @@ func TestPythonSDKIdentityDecorators(t *testing.T) {
 		AgentRuntimeArtifact: testenv.CodeArtifact(&ctltypes.S3Location{Bucket: aws.String("agents"), Prefix: aws.String(key)}, ctltypes.AgentManagedRuntimeTypePython311, "agent.py"),
 		RoleArn:              aws.String(testenv.RoleArn),
 		NetworkConfiguration: &ctltypes.NetworkConfiguration{NetworkMode: ctltypes.NetworkModePublic},
-		EnvironmentVariables: map[string]string{"CONSENT_HOOK": hook.URL},
+		EnvironmentVariables: map[string]string{"CONSENT_HOOK": hookURL},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -232,6 +232,7 @@ func (s *Service) launch(ctx context.Context, acct, id string, n int, sessionID 
 	spec.Network, spec.Limits = network, s.limits
 	L.Spec = spec
 	L.OTLP = s.otlpFor(acct, rt.ARN, spec.Env)
+	L.SessionAPI = s.sessionAPI && L.OTLP != nil
 	var allow []string
 	if h := v.Config.RequestHeaderConfiguration; h != nil {
 		for _, name := range h.RequestHeaderAllowlist {

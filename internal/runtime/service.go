@@ -49,6 +49,10 @@ type Options struct {
 	AccountEnv func(acct string) map[string]string
 	// CheckAuthorizer validates authorizerConfiguration (nil = kept as given).
 	CheckAuthorizer func(raw json.RawMessage) error
+	// SessionAPI: the OTLP server (OTLP) also serves the platform API, so
+	// agents in namespaced sessions reach the API at their in-namespace
+	// OTLP address (Identity: @requires_access_token under linuxns/gvisor).
+	SessionAPI bool
 }
 
 // Service implements the runtime control plane and invocation routing.
@@ -63,6 +67,7 @@ type Service struct {
 	agentExtraEnv map[string]string
 	accountEnv    func(acct string) map[string]string
 	checkAuthz    func(raw json.RawMessage) error
+	sessionAPI    bool
 	limits        sandbox.Limits
 	otlp          OTLPServer
 	agentLogs     func(acct, runtimeARN, sessionID, stream string) io.WriteCloser
@@ -86,7 +91,7 @@ func New(o Options) *Service {
 		lg = slog.New(slog.DiscardHandler)
 	}
 	return &Service{repo: repo{o.KV}, dataDir: o.DataDir, artifacts: o.Artifacts, images: o.Images, sessions: o.Sessions,
-		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, limits: o.Limits, poolDefault: o.WarmPool, otlp: o.OTLP, agentLogs: o.AgentLogs, accountEnv: o.AccountEnv, checkAuthz: o.CheckAuthorizer, now: time.Now, ctx: ctx, cancel: cancel}
+		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, limits: o.Limits, poolDefault: o.WarmPool, otlp: o.OTLP, agentLogs: o.AgentLogs, accountEnv: o.AccountEnv, checkAuthz: o.CheckAuthorizer, sessionAPI: o.SessionAPI, now: time.Now, ctx: ctx, cancel: cancel}
 }
 
 // Open resumes preparation of versions left CREATING by a previous run.

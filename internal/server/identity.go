@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
@@ -142,3 +143,20 @@ func (s *Server) userTokens(v *jwtauth.Validator) identity.UserTokens {
 
 // Identity exposes the Identity service (tests: clock control).
 func (s *Server) Identity() *identity.Service { return s.idp.svc }
+
+// sessionAPIHandler is what a session's in-environment listener serves: OTLP
+// paths go to its receiver, everything else to the platform API, so agents in
+// their own network namespace (linuxns, gvisor) reach the API at the same
+// address. Their requests never count as loopback peers: the extensions'
+// loopback exemption does not apply to agents.
+func (s *Server) sessionAPIHandler(otlp http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if p == "/v1/traces" || p == "/v1/logs" || p == "/v1/metrics" {
+			otlp.ServeHTTP(w, r)
+			return
+		}
+		r.RemoteAddr = "192.0.2.1:0" // TEST-NET-1: "a sandboxed agent", never loopback
+		s.http.Handler.ServeHTTP(w, r)
+	})
+}

@@ -245,6 +245,7 @@ func (s *Server) build(ctx context.Context) error {
 	s.idp = idp
 	tags := tagging.New(s.kv)
 	var agentLogs func(acct, runtimeARN, sessionID, stream string) io.WriteCloser
+	sessionAPI := false
 	if ost, ok := s.kv.(observability.Store); ok {
 		opt := observability.Options{Store: ost, Retention: cfg.Retention, Logger: lg, OnSpans: s.countTokens}
 		if cfg.OTLPExport != "" {
@@ -254,8 +255,9 @@ func (s *Server) build(ctx context.Context) error {
 		agentLogs = s.obs.AgentLogWriter
 		if cfg.SessionOTLP == nil {
 			cfg.SessionOTLP = func(acct, arn, sid string) http.Handler {
-				return httpapi.OTLPHandler(s.obs, observability.Tag{Account: acct, RuntimeARN: arn, SessionID: sid}, lg)
+				return s.sessionAPIHandler(httpapi.OTLPHandler(s.obs, observability.Tag{Account: acct, RuntimeARN: arn, SessionID: sid}, lg))
 			}
+			sessionAPI = true // identity.go
 		}
 	}
 	s.runtime = runtime.New(runtime.Options{
@@ -270,7 +272,7 @@ func (s *Server) build(ctx context.Context) error {
 		OnDelete:   tags.Forget,
 		OTLP:       sessionOTLP(cfg.SessionOTLP, lg),
 		AgentLogs:  agentLogs,
-		AccountEnv: idp.agentEnv, CheckAuthorizer: jwtauth.CheckRaw,
+		AccountEnv: idp.agentEnv, CheckAuthorizer: jwtauth.CheckRaw, SessionAPI: sessionAPI,
 	})
 	tags.AddChecker(s.runtime.Exists)
 	if err := s.runtime.Open(ctx); err != nil {
