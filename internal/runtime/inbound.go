@@ -3,7 +3,6 @@ package runtime
 import (
 	"context"
 	"encoding/json"
-	"sync"
 
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
@@ -18,8 +17,6 @@ type Inbound struct {
 	Version     int
 }
 
-var inboundCache sync.Map // acct/id/version → *Inbound (versions are immutable)
-
 // Inbound resolves tg to the version that would serve it.
 func (s *Service) Inbound(ctx context.Context, tg Target) (*Inbound, error) {
 	acct, id, epName, version, err := s.resolve(ctx, tg)
@@ -32,7 +29,7 @@ func (s *Service) Inbound(ctx context.Context, tg Target) (*Inbound, error) {
 		}
 	}
 	key := versionKey(acct, id, version)
-	if v, ok := inboundCache.Load(key); ok {
+	if v, ok := s.inbound.Load(key); ok {
 		return v.(*Inbound), nil
 	}
 	rt, err := s.repo.runtime(ctx, acct, id)
@@ -47,7 +44,7 @@ func (s *Service) Inbound(ctx context.Context, tg Target) (*Inbound, error) {
 	if h := v.Config.RequestHeaderConfiguration; h != nil {
 		in.HeaderAllow = h.RequestHeaderAllowlist
 	}
-	inboundCache.Store(key, in)
+	s.inbound.Store(key, in)
 	return in, nil
 }
 

@@ -68,6 +68,7 @@ type Service struct {
 	accountEnv    func(acct string) map[string]string
 	checkAuthz    func(raw json.RawMessage) error
 	sessionAPI    bool
+	inbound       sync.Map // acct/id/version → *Inbound (versions are immutable; inbound.go)
 	limits        sandbox.Limits
 	otlp          OTLPServer
 	agentLogs     func(acct, runtimeARN, sessionID, stream string) io.WriteCloser

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"net"
 	"net/http"
 	"os"
@@ -159,4 +160,14 @@ func (s *Server) sessionAPIHandler(otlp http.Handler) http.Handler {
 		r.RemoteAddr = "192.0.2.1:0" // TEST-NET-1: "a sandboxed agent", never loopback
 		s.http.Handler.ServeHTTP(w, r)
 	})
+}
+
+// forgetRuntime deletes the workload identity of a deleted runtime (its
+// name is the runtime id without the 10-character suffix).
+func (ip *identityParts) forgetRuntime(ctx context.Context, arn string) {
+	p, err := runtime.ParseRuntimeARN(arn)
+	if err != nil || p.Endpoint != "" || len(p.RuntimeID) < 12 {
+		return
+	}
+	ip.svc.DeleteWorkload(ctx, p.RuntimeID[:len(p.RuntimeID)-11]) //nolint:errcheck // may be gone already
 }

@@ -228,6 +228,12 @@ func TestSigV4RuntimeGetsWAT(t *testing.T) {
 	if st, _, m := bearerInvoke(t, e, *rt.AgentRuntimeArn, "", nil); st != 403 {
 		t.Fatalf("unsigned on a SigV4 runtime: %d %v", st, m)
 	}
+	// Deleting the runtime deletes its workload identity.
+	if _, err := e.Control.DeleteAgentRuntime(context.Background(), &ctl.DeleteAgentRuntimeInput{AgentRuntimeId: rt.AgentRuntimeId}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Control.GetWorkloadIdentity(context.Background(), &ctl.GetWorkloadIdentityInput{Name: aws.String("sig_agent")}); !isNotFoundCtl(err) {
+		t.Fatalf("workload identity after runtime deletion: %v", err)
+	}
 	_ = smithyhttp.AddHeaderValue
-	_ = context.Background
 }
