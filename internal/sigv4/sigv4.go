@@ -264,8 +264,10 @@ func (v *Verifier) payloadHash(r *http.Request, p *parsed) (string, error) {
 		}
 	}
 	switch {
-	case h == UnsignedPayload || strings.HasPrefix(h, "STREAMING-"):
+	case h == UnsignedPayload:
 		return h, nil
+	case strings.HasPrefix(h, "STREAMING-"):
+		return "", fail(TypeIncomplete, "chunked (STREAMING-*) payload signing is not supported; sign the whole body or use UNSIGNED-PAYLOAD")
 	case h != "":
 		if _, err := hex.DecodeString(h); err != nil || len(h) != 64 {
 			return "", fail(TypeSignature, "X-Amz-Content-Sha256 %q is not a SHA-256 hex digest", h)

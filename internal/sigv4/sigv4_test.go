@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,6 +87,34 @@ func TestVerify(t *testing.T) {
 	} {
 		if _, err := v.Verify(context.Background(), c.req); typeOf(err) != c.want {
 			t.Errorf("%s: %v, want %s", name, err, c.want)
+		}
+	}
+}
+
+func TestUnsignedPayloadAndPresign(t *testing.T) {
+	v := sigv4.New(keys(t).Lookup, 1<<20)
+	ctx := context.Background()
+	creds := aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "s3cr3t"}
+	req, _ := http.NewRequest("PUT", "http://127.0.0.1:8765/_agentcore/artifacts/b/k.zip", bytes.NewReader([]byte("zip")))
+	req.Header.Set("X-Amz-Content-Sha256", sigv4.UnsignedPayload)
+	v4.NewSigner().SignHTTP(ctx, creds, req, sigv4.UnsignedPayload, "bedrock-agentcore", "us-east-1", time.Now())
+	if _, err := v.Verify(ctx, req); err != nil {
+		t.Fatalf("UNSIGNED-PAYLOAD: %v", err)
+	}
+	req.Header.Set("X-Amz-Content-Sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD")
+	if _, err := v.Verify(ctx, req); typeOf(err) == "" {
+		t.Fatal("streaming payload signing accepted")
+	}
+	// Presigned GET (as the WebSocket endpoint uses), max 300 s.
+	for exp, ok := range map[string]bool{"300": true, "301": false} {
+		r, _ := http.NewRequest("GET", "http://127.0.0.1:8765"+strings.Replace(arnPath, "invocations", "ws", 1)+"?X-Amz-Expires="+exp, nil)
+		u, _, err := v4.NewSigner().PresignHTTP(ctx, creds, r, sigv4.UnsignedPayload, "bedrock-agentcore", "us-east-1", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr, _ := http.NewRequest("GET", u, nil)
+		if _, err := v.Verify(ctx, pr); (err == nil) != ok {
+			t.Fatalf("presigned X-Amz-Expires=%s: %v", exp, err)
 		}
 	}
 }
