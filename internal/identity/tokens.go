@@ -50,23 +50,24 @@ type userToken struct {
 
 // authSession is one USER_FEDERATION consent in progress.
 type authSession struct {
-	ID         string    `json:"id"`
-	State      string    `json:"state"`
-	Account    string    `json:"account"`
-	Region     string    `json:"region"`
-	Workload   string    `json:"workload"`
-	UserID     string    `json:"userId"`
-	Provider   string    `json:"provider"`
-	Scopes     []string  `json:"scopes"`
-	VerifierCT string    `json:"verifierSealed"`
-	ReturnURL  string    `json:"returnUrl,omitempty"`
-	Status     string    `json:"status"`
-	TokenCT    string    `json:"tokenSealed,omitempty"` // exchanged token awaiting binding
-	RefreshCT  string    `json:"refreshSealed,omitempty"`
-	Expiry     time.Time `json:"tokenExpiry,omitempty"`
-	AuthURL    string    `json:"authorizationUrl"`
-	Failure    string    `json:"failure,omitempty"`
-	Expires    time.Time `json:"expires"`
+	ID          string    `json:"id"`
+	State       string    `json:"state"`
+	Account     string    `json:"account"`
+	Region      string    `json:"region"`
+	Workload    string    `json:"workload"`
+	UserID      string    `json:"userId"`
+	Provider    string    `json:"provider"`
+	Scopes      []string  `json:"scopes"`
+	VerifierCT  string    `json:"verifierSealed"`
+	ReturnURL   string    `json:"returnUrl,omitempty"`
+	CustomState string    `json:"customState,omitempty"` // echoed to ReturnURL as state (the app's CSRF check)
+	Status      string    `json:"status"`
+	TokenCT     string    `json:"tokenSealed,omitempty"` // exchanged token awaiting binding
+	RefreshCT   string    `json:"refreshSealed,omitempty"`
+	Expiry      time.Time `json:"tokenExpiry,omitempty"`
+	AuthURL     string    `json:"authorizationUrl"`
+	Failure     string    `json:"failure,omitempty"`
+	Expires     time.Time `json:"expires"`
 }
 
 // TokenRequest is GetResourceOauth2Token's input.
@@ -127,6 +128,9 @@ func (r *TokenRequest) check() error {
 			return errs.Field("oauth2Flow", "oauth2Flow ON_BEHALF_OF_TOKEN_EXCHANGE is not supported by this server")
 		}
 		return errs.Field("oauth2Flow", "oauth2Flow must be M2M or USER_FEDERATION")
+	}
+	if len(r.CustomState) > 4096 {
+		return errs.Field("customState", "customState is longer than 4096 characters")
 	}
 	if len(r.Scopes) > 100 {
 		return errs.Field("scopes", "at most 100 scopes are allowed")
@@ -306,7 +310,7 @@ func (s *Service) startConsent(ctx context.Context, wat *WATClaims, p *OAuth2Pro
 	sum := sha256.Sum256([]byte(verifier))
 	sess := &authSession{ID: randToken(18), State: randToken(24), Account: wat.Account, Region: t.Region, Workload: wat.Workload,
 		UserID: wat.UserID, Provider: p.Name, Scopes: r.Scopes, VerifierCT: vct, ReturnURL: r.ReturnURL,
-		Status: StatusInProgress, Expires: s.now().Add(sessionTTL)}
+		Status: StatusInProgress, Expires: s.now().Add(sessionTTL), CustomState: r.CustomState}
 	q := url.Values{"response_type": {"code"}, "client_id": {p.ClientID}, "redirect_uri": {s.cb}, "state": {sess.State},
 		"code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])}, "code_challenge_method": {"S256"}}
 	if len(r.Scopes) > 0 {
@@ -447,6 +451,9 @@ func (s *Service) Callback(ctx context.Context, state, code, oauthErr string) (*
 	u, _ := url.Parse(sess.ReturnURL)
 	q := u.Query()
 	q.Set("session_id", sessionURIPrefix+sess.ID)
+	if sess.CustomState != "" {
+		q.Set("state", sess.CustomState)
+	}
 	u.RawQuery = q.Encode()
 	res.RedirectURL = u.String()
 	return res, nil

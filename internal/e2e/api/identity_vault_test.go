@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,9 +81,9 @@ func identityEnv(t *testing.T, cfg server.Config) (*testenv.Env, *oidctest.OP, *
 // re-authentication. It returns every secret that went through.
 func runIdentityFlows(t *testing.T, e *testenv.Env, o *oidctest.OP) []string {
 	ctx := context.Background()
-	returned := make(chan string, 4)
+	returned := make(chan url.Values, 4)
 	ret := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		returned <- r.URL.Query().Get("session_id")
+		returned <- r.URL.Query()
 		io.WriteString(w, "back at the app")
 	}))
 	t.Cleanup(ret.Close)
@@ -153,11 +154,15 @@ func runIdentityFlows(t *testing.T, e *testenv.Env, o *oidctest.OP) []string {
 		t.Fatalf("GetOauth2CredentialProvider: %+v %v", gp, err)
 	}
 	alice := watFor("alice")
+	customState := "csrf-check-123"
 	ask := func(wat *string, session *string, force bool, ret string) *bedrockagentcore.GetResourceOauth2TokenOutput {
 		in := &bedrockagentcore.GetResourceOauth2TokenInput{ResourceCredentialProviderName: aws.String("op"), Oauth2Flow: dptypes.Oauth2FlowTypeUserFederation,
 			Scopes: []string{"openid", "offline_access"}, WorkloadIdentityToken: wat, SessionUri: session, ForceAuthentication: aws.Bool(force)}
 		if ret != "" {
 			in.ResourceOauth2ReturnUrl = aws.String(ret)
+		}
+		if customState != "" {
+			in.CustomState = aws.String(customState)
 		}
 		out, err := e.Data.GetResourceOauth2Token(ctx, in)
 		if err != nil {
@@ -166,6 +171,7 @@ func runIdentityFlows(t *testing.T, e *testenv.Env, o *oidctest.OP) []string {
 		return out
 	}
 	first := ask(alice, nil, false, returnURL)
+	customState = ""
 	if first.AuthorizationUrl == nil || first.SessionUri == nil || first.AccessToken != nil || first.SessionStatus != dptypes.SessionStatusInProgress {
 		t.Fatalf("first USER_FEDERATION call: %+v", first)
 	}
@@ -191,8 +197,8 @@ func runIdentityFlows(t *testing.T, e *testenv.Env, o *oidctest.OP) []string {
 	if fin.Request.URL.Path != "/done" {
 		t.Fatalf("browser ended at %s (%d)", fin.Request.URL, fin.StatusCode)
 	}
-	if got := <-returned; got != *first.SessionUri {
-		t.Fatalf("return URL got session_id %q, want %q", got, *first.SessionUri)
+	if got := <-returned; got.Get("session_id") != *first.SessionUri || got.Get("state") != "csrf-check-123" {
+		t.Fatalf("return URL got %v, want session_id %q and state (customState)", got, *first.SessionUri)
 	}
 	// Replaying the callback (same state) is refused.
 	if p := ask(alice, first.SessionUri, false, returnURL); p.AccessToken != nil {
