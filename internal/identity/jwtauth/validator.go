@@ -55,7 +55,13 @@ type issuer struct {
 	nokid       []any          // keys without kid
 	fetched     time.Time
 	lastRefetch time.Time
+	failedAt    time.Time // last discovery failure (answered from cache for a while)
+	failErr     error
 }
+
+// failTTL is how long a failed discovery is answered from cache, so a down
+// authorization server is not hit (and waited on) by every request.
+const failTTL = 5 * time.Second
 
 // New returns a validator.
 func New(opt Options) *Validator {
@@ -227,6 +233,26 @@ func (v *Validator) issuer(ctx context.Context, url string) (*issuer, error) {
 	if is.issuer != "" && v.opt.Now().Sub(is.fetched) < v.opt.DiscoveryTTL {
 		return is, nil
 	}
+	stale := is.issuer != "" // keys we still hold if the refresh fails
+	if is.failErr != nil && v.opt.Now().Sub(is.failedAt) < failTTL {
+		if stale {
+			return is, nil
+		}
+		return nil, is.failErr
+	}
+	is2, err := v.discover(ctx, url, is)
+	if err != nil {
+		is.failedAt, is.failErr = v.opt.Now(), err
+		if stale {
+			return is, nil // an authorization server that is down keeps its last keys
+		}
+		return nil, err
+	}
+	is.failErr = nil
+	return is2, nil
+}
+
+func (v *Validator) discover(ctx context.Context, url string, is *issuer) (*issuer, error) {
 	var doc struct {
 		Issuer  string `json:"issuer"`
 		JWKSURI string `json:"jwks_uri"`
@@ -237,9 +263,10 @@ func (v *Validator) issuer(ctx context.Context, url string) (*issuer, error) {
 	if doc.Issuer == "" || doc.JWKSURI == "" {
 		return nil, rej(ReasonDiscovery, "the authorizer's discovery document has no issuer or jwks_uri", nil)
 	}
+	old, oldURI := is.issuer, is.jwksURI
 	is.issuer, is.jwksURI = doc.Issuer, doc.JWKSURI
 	if err := v.fetchKeys(ctx, is); err != nil {
-		is.issuer = ""
+		is.issuer, is.jwksURI = old, oldURI
 		return nil, err
 	}
 	return is, nil

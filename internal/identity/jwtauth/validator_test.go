@@ -195,3 +195,22 @@ func BenchmarkValidate(b *testing.B) {
 		}
 	}
 }
+
+// TestStaleKeysWhenIssuerIsDown: past the discovery TTL, an unreachable
+// authorization server does not invalidate the keys already held.
+func TestStaleKeysWhenIssuerIsDown(t *testing.T) {
+	o := oidctest.Start(t)
+	v := jwtauth.New(jwtauth.Options{DiscoveryTTL: time.Millisecond, Client: &http.Client{Timeout: 300 * time.Millisecond}})
+	cfg := jwtauth.CustomJWTAuthorizer{DiscoveryURL: o.DiscoveryURL}
+	tok := o.Sign(nil)
+	if _, err := v.Validate(context.Background(), tok, cfg); err != nil {
+		t.Fatal(err)
+	}
+	o.Close()
+	time.Sleep(5 * time.Millisecond)
+	for i := 0; i < 3; i++ {
+		if _, err := v.Validate(context.Background(), tok, cfg); err != nil {
+			t.Fatalf("with the issuer down: %v", err)
+		}
+	}
+}

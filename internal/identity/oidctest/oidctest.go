@@ -259,3 +259,6 @@ func (s *store) GetPrivateClaimsFromScopes(ctx context.Context, userID, clientID
 	s.mu.Unlock()
 	return out, nil
 }
+
+// Close stops the OP (tests of an unreachable authorization server).
+func (o *OP) Close() { o.srv.Close() }
