@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/agentcore-dev/agentcore/internal/runtime"
@@ -50,6 +51,9 @@ func (s *Server) authenticate(r *http.Request, path string) (context.Context, er
 	authz := r.Header.Get("Authorization")
 	bearer, isBearer := cutBearer(authz)
 	invoke, arnAcct := invocationPath(path)
+	if invoke && arnAcct == "" && accountRE.MatchString(r.URL.Query().Get("accountId")) {
+		arnAcct = r.URL.Query().Get("accountId") // a bare runtime id names its account this way
+	}
 	if !isBearer && invoke && strings.HasSuffix(path, "/ws") {
 		bearer, isBearer = wsBearer(r.Header.Values("Sec-Websocket-Protocol"))
 	}
@@ -93,6 +97,8 @@ func (s *Server) authenticate(r *http.Request, path string) (context.Context, er
 	}
 	return nil, &sigv4.Error{Type: sigv4.TypeMissing, Message: "Missing Authentication Token"}
 }
+
+var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
 
 // oauthCallbackPath is where OAuth2 authorization servers send users back.
 const oauthCallbackPath = "/identities/oauth2/callback"
