@@ -84,6 +84,11 @@ func (s *Server) createWorkloadIdentity(ctx context.Context, w http.ResponseWrit
 	if err != nil {
 		return err
 	}
+	if len(in.Tags) > 0 && s.cfg.Tags != nil {
+		if err := s.cfg.Tags.Set(ctx, wl.ARN, in.Tags); err != nil {
+			return err
+		}
+	}
 	return writeJSON(w, http.StatusCreated, workloadJSON(wl, false))
 }
 
@@ -131,8 +136,15 @@ func (s *Server) deleteWorkloadIdentity(ctx context.Context, w http.ResponseWrit
 	if err := decodeInto(r, &in); err != nil {
 		return err
 	}
+	wl, err := svc.GetWorkload(ctx, in.Name)
+	if err != nil {
+		return err
+	}
 	if err := svc.DeleteWorkload(ctx, in.Name); err != nil {
 		return err
+	}
+	if s.cfg.Tags != nil {
+		s.cfg.Tags.Forget(ctx, wl.ARN)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

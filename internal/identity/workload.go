@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
@@ -140,4 +141,19 @@ func (s *Service) ListWorkloads(ctx context.Context, p Page) ([]*Workload, strin
 		return nil, "", err
 	}
 	return list[Workload](ctx, s.kv, tblWorkload, t.Account+"/", p)
+}
+
+// Exists reports whether a workload identity ARN names a live workload
+// identity (for tagging).
+func (s *Service) Exists(ctx context.Context, arn string) bool {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[2] != "bedrock-agentcore" {
+		return false
+	}
+	name, ok := strings.CutPrefix(parts[5], "workload-identity-directory/default/workload-identity/")
+	if !ok || name == "" {
+		return false
+	}
+	_, err := s.kv.Get(ctx, tblWorkload, parts[4]+"/"+name)
+	return err == nil
 }

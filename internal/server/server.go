@@ -275,6 +275,7 @@ func (s *Server) build(ctx context.Context) error {
 		AccountEnv: idp.agentEnv, CheckAuthorizer: jwtauth.CheckRaw, SessionAPI: sessionAPI,
 	})
 	tags.AddChecker(s.runtime.Exists)
+	tags.AddChecker(idp.svc.Exists) // workload identities (Identity)
 	if err := s.runtime.Open(ctx); err != nil {
 		if s.obs != nil {
 			s.obs.Close()

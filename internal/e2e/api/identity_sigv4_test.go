@@ -181,9 +181,16 @@ func TestTenantFromAccessKey(t *testing.T) {
 	e := testenv.Start(t, cfg)
 	ctx := context.Background()
 	other, _ := testenv.ClientsWith(e.URL, "AKIDOTHERACCOUNT", "other-secret")
-	out, err := e.Control.CreateWorkloadIdentity(ctx, &ctl.CreateWorkloadIdentityInput{Name: aws.String("wl-a")})
+	out, err := e.Control.CreateWorkloadIdentity(ctx, &ctl.CreateWorkloadIdentityInput{Name: aws.String("wl-a"), Tags: map[string]string{"team": "blue"}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	tags, err := e.Control.ListTagsForResource(ctx, &ctl.ListTagsForResourceInput{ResourceArn: out.WorkloadIdentityArn})
+	if err != nil || tags.Tags["team"] != "blue" {
+		t.Fatalf("workload identity tags: %v %v", tags, err)
+	}
+	if _, err := other.ListTagsForResource(ctx, &ctl.ListTagsForResourceInput{ResourceArn: out.WorkloadIdentityArn}); err == nil {
+		t.Fatal("another account read the tags")
 	}
 	if !strings.Contains(*out.WorkloadIdentityArn, ":123456789012:") {
 		t.Fatalf("arn %s", *out.WorkloadIdentityArn)
