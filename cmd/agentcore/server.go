@@ -74,6 +74,8 @@ AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL set to http://LISTEN.`,
 	f.StringVar(&cfg.OTLPGRPCListen, "otlp-grpc-listen", "", "also receive OTLP over gRPC on this address (e.g. 127.0.0.1:4317); OTLP/HTTP is always served on --listen at /v1/{traces,logs,metrics}")
 	f.StringVar(&cfg.OTLPExport, "otlp-export", "", "forward every span, log and metric the server records or receives to this OTLP/HTTP endpoint (base URL, e.g. http://collector:4318)")
 	f.BoolVar(&tracing, "tracing", true, "record the server's own spans (API operations, invocations, sandbox starts) and propagate trace context to agents; --tracing=false passes trace headers through unchanged")
+	// Identity
+	f.StringVar(&cfg.CredentialsFile, "credentials-file", "", "JSON or YAML list of {accessKeyId, secretAccessKey, account} accepted for SigV4 (also AGENTCORE_ACCESS_KEY_ID/AGENTCORE_SECRET_ACCESS_KEY for --account); without credentials the server only listens on loopback and does not check signatures")
 	f.BoolVar(&logJSON, "log-json", false, "log JSON lines instead of text")
 	f.StringVar(&logLevel, "log-level", "info", "log level (debug, info, warn, error)")
 	// Memory

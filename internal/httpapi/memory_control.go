@@ -17,13 +17,6 @@ func (s *Server) memorySvc() (*memory.Service, error) {
 	return s.cfg.Memory, nil
 }
 
-func decodeInto(r *http.Request, v any) error {
-	body, err := readBody(r)
-	if err != nil {
-		return err
-	}
-	return decodeJSON(body, v)
-}
 
 func (s *Server) createMemory(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
 	svc, err := s.memorySvc()
