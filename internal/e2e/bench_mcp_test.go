@@ -94,17 +94,20 @@ func BenchmarkMCPRelay(b *testing.B) {
 	}
 }
 
-// headerTransportOn adds fixed headers on a given transport.
+// headerTransportOn adds fixed headers (and a SigV4 signature) on a given transport.
 type headerTransportOn struct {
 	rt http.RoundTripper
 	h  http.Header
 }
 
 func (t headerTransportOn) RoundTrip(r *http.Request) (*http.Response, error) {
-	if len(t.h) > 0 {
+	if len(t.h) > 0 { // the platform path: session header, signed
 		r = r.Clone(r.Context())
 		for k, v := range t.h {
 			r.Header[k] = v
+		}
+		if err := signRequest(r); err != nil {
+			return nil, err
 		}
 	}
 	return t.rt.RoundTrip(r)

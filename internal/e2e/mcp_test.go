@@ -63,7 +63,7 @@ func invocationURL(base, arn string) string {
 }
 
 // headerTransport adds fixed headers to every request (how MCP clients pass
-// the runtime session header).
+// the runtime session header) and signs it with SigV4 (test credentials).
 type headerTransport struct {
 	h    http.Header
 	seen func(*http.Response)
@@ -73,6 +73,9 @@ func (t headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
 	for k, v := range t.h {
 		r.Header[k] = v
+	}
+	if err := signRequest(r); err != nil {
+		return nil, err
 	}
 	resp, err := http.DefaultTransport.RoundTrip(r)
 	if err == nil && t.seen != nil {
@@ -365,6 +368,7 @@ func rawJSONRPC(t *testing.T, method, u, body string, hdr map[string]string) (in
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
+	testenv.Sign(req, []byte(body))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, u, err)
@@ -422,19 +426,26 @@ type sigv4Transport struct{ session string }
 func (t sigv4Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
 	r.Header.Set("X-Amzn-Bedrock-Agentcore-Runtime-Session-Id", t.session)
-	var body []byte
-	if r.Body != nil {
-		var err error
-		if body, err = io.ReadAll(r.Body); err != nil {
-			return nil, err
-		}
-		r.Body.Close()
-		r.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	sum := sha256.Sum256(body)
-	creds := aws.Credentials{AccessKeyID: "AKIDAGENTCORETEST", SecretAccessKey: "secret"}
-	if err := v4.NewSigner().SignHTTP(r.Context(), creds, r, hex.EncodeToString(sum[:]), "bedrock-agentcore", "us-east-1", time.Now()); err != nil {
+	if err := signRequest(r); err != nil {
 		return nil, err
 	}
 	return http.DefaultTransport.RoundTrip(r)
+}
+
+// signRequest signs r with SigV4 (service bedrock-agentcore, test
+// credentials), as the AWS MCP samples' SigV4 auth does.
+func signRequest(r *http.Request) error {
+	var body []byte
+	if r.Body != nil && r.Body != http.NoBody {
+		var err error
+		if body, err = io.ReadAll(r.Body); err != nil {
+			return err
+		}
+		r.Body.Close()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	}
+	sum := sha256.Sum256(body)
+	creds := aws.Credentials{AccessKeyID: testenv.AccessKeyID, SecretAccessKey: testenv.SecretAccessKey}
+	return v4.NewSigner().SignHTTP(r.Context(), creds, r, hex.EncodeToString(sum[:]), "bedrock-agentcore", "us-east-1", time.Now())
 }

@@ -63,6 +63,9 @@ func (s *Server) authenticate(r *http.Request, path string) (context.Context, er
 		}
 		return tenant.With(ctx, t), nil
 	}
+	if isOpenAIPath(path) { // OpenAI-compatible front door (openai_front.go)
+		return s.authenticateOpenAI(ctx, r, t, bearer)
+	}
 	if isBearer && !invoke {
 		return nil, &sigv4.Error{Type: sigv4.TypeIncomplete, Message: "Bearer tokens are accepted only by InvokeAgentRuntime on runtimes with a customJWTAuthorizer"}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/agentclient"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 	"github.com/google/uuid"
 )
@@ -242,6 +243,10 @@ func (s *Server) chatCompletions(ctx context.Context, w http.ResponseWriter, r *
 
 	ctx, ob := s.startInvoke(ctx, w, r, tg)
 	defer func() { ob.end(err, recover()) }()
+	who, err := s.chatAuth(ctx, w, r, tg) // openai_auth.go
+	if err != nil {
+		return err
+	}
 	inv, err := s.cfg.Runtime.Invoke(ctx, tg)
 	if err != nil {
 		return err
@@ -277,6 +282,9 @@ func (s *Server) chatCompletions(ctx context.Context, w http.ResponseWriter, r *
 		}
 	}
 	s.agentHeaders(areq.Header, in, tg.SessionID, nil)
+	if err := s.identityHeaders(ctx, areq.Header, who); err != nil {
+		return err
+	}
 	ob.inject(actx, areq.Header, tg.SessionID)
 	resp, err := conn.Do(areq)
 	if err != nil {
@@ -350,7 +358,11 @@ func (e *oaiError) Error() string { return e.msg }
 // writeOpenAIError writes {"error":{"message","type","param","code"}}.
 func writeOpenAIError(w http.ResponseWriter, s *Server, err error) {
 	var oe *oaiError
-	if !errors.As(err, &oe) {
+	var authErr *sigv4.Error
+	if errors.As(err, &authErr) {
+		oe = &oaiError{status: http.StatusForbidden, typ: "authentication_error", code: codeOf(authErr.Type), msg: authErr.Message}
+	}
+	if oe == nil && !errors.As(err, &oe) {
 		e := classify(err)
 		row, ok := errorTable[e.Kind]
 		if !ok {

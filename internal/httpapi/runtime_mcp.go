@@ -15,6 +15,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 	"github.com/google/uuid"
 )
@@ -217,8 +218,9 @@ func (s *Server) jsonrpcErrors(h handler) handler {
 		// the answer has started it ends the stream instead), and it gets
 		// w itself: startInvoke looks for the edge's writer.
 		err := h(ctx, w, r, p)
-		if err == nil {
-			return nil
+		var authErr *sigv4.Error
+		if err == nil || errors.As(err, &authErr) {
+			return err // authentication failures keep AWS's 403 shape (auth.go)
 		}
 		id, ok := jsonrpcID(r, cb.buf)
 		if !ok {

@@ -26,6 +26,7 @@ import boto3  # noqa: E402
 import httpx  # noqa: E402
 from a2a.client import A2ACardResolver, ClientConfig, create_client  # noqa: E402
 from a2a.types.a2a_pb2 import Message, Part, Role, SendMessageRequest  # noqa: E402
+from sigv4_auth import SigV4HTTPXAuth  # noqa: E402
 
 SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
 BASE = f"{ENDPOINT}/runtimes/{urllib.parse.quote(ARN, safe='')}/invocations"
@@ -44,7 +45,7 @@ def test_get_agent_card_boto3():
 
 async def converse(streaming):
     session = f"a2a-py-{uuid.uuid4()}"
-    async with httpx.AsyncClient(headers={SESSION_HEADER: session}, timeout=60) as hc:
+    async with httpx.AsyncClient(headers={SESSION_HEADER: session}, timeout=60, auth=SigV4HTTPXAuth()) as hc:
         card = await A2ACardResolver(hc, BASE).get_agent_card()
         assert card.name == "a2a-go-agent"
         client = await create_client(card, ClientConfig(httpx_client=hc, streaming=streaming))

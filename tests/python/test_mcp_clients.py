@@ -7,6 +7,8 @@ and MCP_GO_ARN (examples/mcp-go-agent, MCP Go SDK, stateless). The client is
 pointed at the InvokeAgentRuntime URL exactly as the AWS MCP samples do:
 
     {endpoint}/runtimes/{quote(arn, safe='')}/invocations?qualifier=DEFAULT
+
+Requests are SigV4-signed (sigv4_auth.py, botocore), as with IAM auth on AWS.
 """
 
 import asyncio
@@ -27,6 +29,7 @@ if not ENDPOINT or not any(SERVERS.values()):
 mcp = pytest.importorskip("mcp")
 from mcp import ClientSession, types  # noqa: E402
 from mcp.client.streamable_http import streamablehttp_client  # noqa: E402
+from sigv4_auth import SigV4HTTPXAuth  # noqa: E402
 
 
 def url_for(arn):
@@ -38,7 +41,7 @@ async def run_session(arn, version, headers):
     saved = types.LATEST_PROTOCOL_VERSION
     types.LATEST_PROTOCOL_VERSION = version  # the version ClientSession.initialize offers
     try:
-        async with streamablehttp_client(url_for(arn), headers=headers, timeout=60) as (read, write, get_sid):
+        async with streamablehttp_client(url_for(arn), headers=headers, timeout=60, auth=SigV4HTTPXAuth()) as (read, write, get_sid):
             async with ClientSession(read, write) as session:
                 init = await session.initialize()
                 assert init.protocolVersion == version

@@ -1,0 +1,56 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
+	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/sigv4"
+	"github.com/agentcore-dev/agentcore/internal/tenant"
+)
+
+// Authentication of the OpenAI-compatible front door. OpenAI clients send
+// their API key as a bearer token and cannot sign, so:
+//
+//   - a SigV4-signed request is verified as for any AWS operation;
+//   - from a loopback peer (local tools, as for the /_agentcore/ extensions)
+//     or in local mode the caller is trusted in the server's tenant;
+//   - otherwise only a bearer token is accepted, and only for runtimes with
+//     a customJWTAuthorizer: the API key is the caller's JWT.
+//
+// Whatever the edge decided, chatCompletions applies the runtime's inbound
+// authorizer (invokeAuth): a JWT runtime always needs a valid JWT as API key.
+func (s *Server) authenticateOpenAI(ctx context.Context, r *http.Request, t tenant.Tenant, bearer string) (context.Context, error) {
+	if bearer == "" && sigv4.Signed(r) && s.cfg.SigV4 != nil {
+		res, err := s.cfg.SigV4.Verify(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		t.Account = res.Credential.Account
+		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{SigV4: true}), nil
+	}
+	if s.cfg.SigV4 == nil || loopbackPeer(r) {
+		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{SigV4: true, Bearer: bearer}), nil
+	}
+	if bearer != "" {
+		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{Bearer: bearer}), nil
+	}
+	return nil, &sigv4.Error{Type: sigv4.TypeMissing, Message: "Missing Authentication Token"}
+}
+
+// chatAuth applies the runtime's authorizer to a front-door request: the
+// bearer token (OpenAI API key) counts only for JWT runtimes.
+func (s *Server) chatAuth(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (*invokeIdentity, error) {
+	c := callerOf(ctx)
+	in, err := s.cfg.Runtime.Inbound(ctx, tg)
+	if err != nil {
+		return nil, err
+	}
+	if az, _ := jwtauth.ParseAuthorizer(in.Authorizer); az != nil {
+		c = caller{Bearer: c.Bearer}
+	} else {
+		c.Bearer = ""
+	}
+	return s.invokeAuth(context.WithValue(ctx, callerKey{}, c), w, r, tg)
+}
