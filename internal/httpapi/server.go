@@ -13,6 +13,8 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/gateway"
+	"github.com/agentcore-dev/agentcore/internal/policy"
 	"github.com/agentcore-dev/agentcore/internal/idempotency"
 	"github.com/agentcore-dev/agentcore/internal/observability"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
@@ -42,6 +44,13 @@ type Config struct {
 	// Observability receives OTLP at /v1/{traces,logs,metrics} and serves
 	// /_agentcore/observability/; nil disables both.
 	Observability *observability.Service
+
+	// Gateway serves the gateway control plane and the MCP data plane;
+	// GatewayIAM verifies SigV4 for AWS_IAM gateways (nil: rejected).
+	Gateway    *gateway.Service
+	GatewayIAM gateway.IAMVerifier
+	// Policy serves policy engines and policies.
+	Policy *policy.Service
 }
 
 // Server is the http.Handler for the whole API.

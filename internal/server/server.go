@@ -19,6 +19,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/agentclient"
 	"github.com/agentcore-dev/agentcore/internal/artifact/localdir"
+	"github.com/agentcore-dev/agentcore/internal/gateway"
 	"github.com/agentcore-dev/agentcore/internal/httpapi"
 	"github.com/agentcore-dev/agentcore/internal/idempotency"
 	"github.com/agentcore-dev/agentcore/internal/image"
@@ -77,6 +78,19 @@ type Config struct {
 	TraceExport string
 
 	Logger *slog.Logger
+
+	// Gateway
+	// GatewayCredentials supplies outbound credentials to gateway targets
+	// (nil: an empty outcreds registry until the token vault is wired).
+	GatewayCredentials gateway.Credentials
+	// LambdaEndpoint is the Lambda Invoke API base URL for Lambda targets
+	// and interceptors (default https://lambda.<region>.amazonaws.com).
+	LambdaEndpoint string
+	// GatewayCallTimeout bounds one backend call (default 30s).
+	GatewayCallTimeout time.Duration
+	// GatewayEmbedder embeds tool descriptions for semantic tool search
+	// (nil: the built-in offline embedder).
+	GatewayEmbedder gateway.Embedder
 }
 
 // Server is a running agentcore server.
@@ -91,6 +105,7 @@ type Server struct {
 	done     chan error
 	obs      *observability.Service
 	tel      *telemetry.Telemetry
+	closers  []func() // gateway: JWKS refreshers, MCP client sessions
 }
 
 func (c *Config) defaults() {
@@ -254,7 +269,9 @@ func (s *Server) build(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	gw, pol := s.buildGateway(s.kv, artifacts, tags) // Gateway
 	api := httpapi.New(httpapi.Config{
+		Gateway: gw, Policy: pol, // Gateway
 		Runtime: s.runtime, Sessions: s.sessions, Tags: tags, Idempotency: idempotency.New(s.kv),
 		Artifacts: artifacts, Logger: lg, Tenant: tenant.Tenant{Account: cfg.Account, Region: cfg.Region},
 		InvokeTimeout: int64(cfg.InvokeTimeout),
@@ -293,6 +310,9 @@ func (s *Server) Close(ctx context.Context) error {
 		s.http.Close()
 	}
 	s.runtime.Close(ctx)
+	for _, c := range s.closers { // Gateway
+		c()
+	}
 	s.tel.Shutdown(ctx) //nolint:errcheck // spans ended during shutdown may be lost
 	if s.obs != nil {
 		s.obs.Close() // after the runtime: stores the agents' last log lines

@@ -1,0 +1,174 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/gateway"
+	"github.com/google/uuid"
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// Gateway data plane: each gateway serves MCP (streamable HTTP, stateless)
+// at /gateways/{gatewayId}/mcp, built on the official MCP Go SDK. The SDK
+// speaks the protocol; the gateway service authorizes, validates and
+// dispatches each tools/call.
+
+// JSON-RPC error codes the gateway answers with.
+const (
+	codeDenied = -32002 // refused by policy or an interceptor
+)
+
+type callerKey struct{}
+
+// maxMCPBody bounds a data-plane request.
+const maxMCPBody = 10 << 20
+
+func (s *Server) gatewayMCP(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	svc, err := s.gatewaySvc()
+	if err != nil {
+		return err
+	}
+	cat, err := svc.Catalogue(ctx, p["gatewayIdentifier"])
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxMCPBody+1))
+	if err != nil {
+		return errs.Wrap(errs.Invalid, err, "reading request body")
+	}
+	if len(body) > maxMCPBody {
+		return errs.E(errs.Invalid, "request body exceeds %d bytes", maxMCPBody)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	bearer := ""
+	if a := r.Header.Get("Authorization"); len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
+		bearer = strings.TrimSpace(a[7:])
+	}
+	var signed *gateway.SignedRequest
+	if cat.Gateway.AuthorizerType == gateway.AuthIAM {
+		signed = &gateway.SignedRequest{Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Host: r.Host, Headers: r.Header, Body: body}
+	}
+	caller, err := svc.Authenticate(ctx, cat.Gateway, bearer, signed, s.cfg.GatewayIAM)
+	if err != nil {
+		if errs.KindOf(err) == errs.Unauthorized && cat.Gateway.AuthorizerType == gateway.AuthCustomJWT {
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+		}
+		s.log.Info("gateway request rejected", "gateway", cat.Gateway.ID, "err", err)
+		return err
+	}
+	caller.Headers = map[string]string{}
+	for k := range r.Header {
+		if !strings.EqualFold(k, "Authorization") {
+			caller.Headers[k] = r.Header.Get(k)
+		}
+	}
+	h := cat.Cached(func() any { return s.newGatewayMCPHandler(cat) }).(http.Handler)
+	h.ServeHTTP(w, r.WithContext(context.WithValue(ctx, callerKey{}, caller)))
+	return nil
+}
+
+// newGatewayMCPHandler builds the MCP server for one catalogue version.
+func (s *Server) newGatewayMCPHandler(cat *gateway.Catalogue) http.Handler {
+	g := cat.Gateway
+	opts := &mcp.ServerOptions{PageSize: 100, Logger: s.log}
+	if pc := g.ProtocolConfiguration; pc != nil && pc.MCP != nil {
+		opts.Instructions = pc.MCP.Instructions
+		if pc.MCP.DisableMcpListToolsPagination {
+			opts.PageSize = 1 << 20
+		}
+	}
+	srv := mcp.NewServer(&mcp.Implementation{Name: g.Name, Version: "1.0.0"}, opts)
+	for _, e := range cat.Tools {
+		t := &mcp.Tool{Name: e.Name, Description: e.Tool.Description, InputSchema: json.RawMessage(e.Tool.InputSchema)}
+		if len(e.Tool.OutputSchema) > 0 {
+			t.OutputSchema = json.RawMessage(e.Tool.OutputSchema)
+		}
+		srv.AddTool(t, s.gatewayToolHandler(cat, e.Name))
+	}
+	if cat.SearchEnabled() {
+		srv.AddTool(&mcp.Tool{Name: gateway.SearchToolName,
+			Description: "Search this gateway's tools by meaning. Returns the tools most relevant to the query.",
+			InputSchema: json.RawMessage(`{"type":"object","properties":{"query":{"type":"string","description":"What the tool should do"}},"required":["query"]}`)},
+			s.gatewaySearchHandler(cat))
+	}
+	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv },
+		&mcp.StreamableHTTPOptions{Stateless: true, JSONResponse: true, Logger: s.log})
+}
+
+func (s *Server) gatewayToolHandler(cat *gateway.Catalogue, name string) mcp.ToolHandler {
+	return func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		caller, _ := ctx.Value(callerKey{}).(*gateway.Caller)
+		if caller == nil {
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "caller not authenticated"}
+		}
+		res, err := s.cfg.Gateway.CallTool(ctx, &gateway.ToolCall{Catalogue: cat, Caller: caller, Name: name,
+			Arguments: req.Params.Arguments, RequestID: uuid.NewString()})
+		var denied *gateway.DeniedError
+		var invalid *gateway.InvalidArgumentsError
+		switch {
+		case errors.As(err, &denied):
+			return nil, &jsonrpc.Error{Code: codeDenied, Message: denied.Message}
+		case errors.As(err, &invalid):
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: invalid.Message}}, IsError: true}, nil
+		case errs.KindOf(err) == errs.NotFound:
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: err.Error()}
+		case err != nil:
+			msg := err.Error()
+			if errs.KindOf(err) == errs.Internal {
+				s.log.Error("gateway tool call failed", "gateway", cat.Gateway.ID, "tool", name, "err", err)
+				msg = "internal error"
+			}
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: msg}
+		}
+		return toMCPResult(res), nil
+	}
+}
+
+func toMCPResult(r *gateway.Result) *mcp.CallToolResult {
+	if len(r.MCP) > 0 {
+		var out mcp.CallToolResult
+		if err := json.Unmarshal(r.MCP, &out); err != nil {
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "target returned an invalid MCP result: " + err.Error()}}, IsError: true}
+		}
+		return &out
+	}
+	out := &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: r.Text}}, IsError: r.IsError}
+	if len(r.Structured) > 0 && r.Structured[0] == '{' {
+		out.StructuredContent = r.Structured
+	}
+	return out
+}
+
+func (s *Server) gatewaySearchHandler(cat *gateway.Catalogue) mcp.ToolHandler {
+	return func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		var in struct {
+			Query string `json:"query"`
+		}
+		if err := json.Unmarshal(req.Params.Arguments, &in); err != nil || strings.TrimSpace(in.Query) == "" {
+			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "query is required"}}, IsError: true}, nil
+		}
+		hits, err := s.cfg.Gateway.Search(ctx, cat, in.Query, 10)
+		if err != nil {
+			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: err.Error()}
+		}
+		type tool struct {
+			Name        string          `json:"name"`
+			Description string          `json:"description,omitempty"`
+			InputSchema json.RawMessage `json:"inputSchema"`
+		}
+		tools := make([]tool, 0, len(hits))
+		for _, e := range hits {
+			tools = append(tools, tool{Name: e.Name, Description: e.Tool.Description, InputSchema: e.Tool.InputSchema})
+		}
+		b, _ := json.Marshal(map[string]any{"tools": tools})
+		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: string(b)}}, StructuredContent: json.RawMessage(b)}, nil
+	}
+}
