@@ -172,3 +172,25 @@ func (s *Server) gatewaySearchHandler(cat *gateway.Catalogue) mcp.ToolHandler {
 		return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: string(b)}}, StructuredContent: json.RawMessage(b)}, nil
 	}
 }
+
+// gatewayExtension serves GET /_agentcore/gateways/{id}/calls: the latest
+// tool calls of a gateway with their policy decisions.
+func (s *Server) gatewayExtension(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.gatewaySvc()
+	if err != nil {
+		return err
+	}
+	rest := strings.TrimPrefix(r.URL.Path, "/_agentcore/gateways/")
+	id, tail, _ := strings.Cut(rest, "/")
+	if tail != "calls" {
+		return errs.E(errs.UnknownOperation, "no extension at %s", r.URL.Path)
+	}
+	if _, err := svc.Get(ctx, id); err != nil {
+		return err
+	}
+	calls := svc.Calls(id)
+	if calls == nil {
+		calls = []gateway.CallRecord{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"calls": calls})
+}
