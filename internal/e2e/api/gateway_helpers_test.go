@@ -282,3 +282,7 @@ func errorIs[T error](err error) bool {
 	var target T
 	return errors.As(err, &target)
 }
+
+func mcpParams(name string, args any) *mcp.CallToolParams {
+	return &mcp.CallToolParams{Name: name, Arguments: args}
+}
