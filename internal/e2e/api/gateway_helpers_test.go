@@ -286,3 +286,14 @@ func errorIs[T error](err error) bool {
 func mcpParams(name string, args any) *mcp.CallToolParams {
 	return &mcp.CallToolParams{Name: name, Arguments: args}
 }
+
+func callRaw(cs any, name string, args map[string]any) (*mcp.CallToolResult, error) {
+	return cs.(*mcp.ClientSession).CallTool(bg, &mcp.CallToolParams{Name: name, Arguments: args})
+}
+
+func textOf(r *mcp.CallToolResult) string {
+	if r == nil {
+		return ""
+	}
+	return resultText(r)
+}
