@@ -16,6 +16,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/gateway/mcpclient"
 	"github.com/agentcore-dev/agentcore/internal/gateway/openapi"
 	"github.com/agentcore-dev/agentcore/internal/gateway/outcreds"
+	"github.com/agentcore-dev/agentcore/internal/gateway/smithy"
 	"github.com/agentcore-dev/agentcore/internal/policy"
 	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/tagging"
@@ -43,7 +44,8 @@ func (s *Server) buildGateway(kv store.KV, artifacts artifact.Store, tags *taggi
 	s.closers = append(s.closers, jwtv.Close, mcpb.Close)
 	gw := gateway.New(gateway.Options{
 		KV: kv, Artifacts: artifacts, Logger: cfg.Logger, OnDelete: tags.Forget,
-		Backends:    map[string]gateway.Backend{gateway.KindOpenAPI: openapi.New(), gateway.KindMCPServer: mcpb},
+		Backends: map[string]gateway.Backend{gateway.KindOpenAPI: openapi.New(), gateway.KindMCPServer: mcpb,
+			gateway.KindSmithy: smithy.New(cfg.SmithyEndpoint, cfg.Region, lambdaCreds)},
 		Invoker:     lambda.New(strings.TrimRight(endpoint, "/"), cfg.Region, lambdaCreds),
 		Tokens:      jwtv,
 		Credentials: creds,

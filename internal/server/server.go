@@ -86,6 +86,9 @@ type Config struct {
 	// LambdaEndpoint is the Lambda Invoke API base URL for Lambda targets
 	// and interceptors (default https://lambda.<region>.amazonaws.com).
 	LambdaEndpoint string
+	// SmithyEndpoint receives the calls of Smithy-model targets (e.g.
+	// LocalStack); "" = the AWS endpoint of the model's service.
+	SmithyEndpoint string
 	// GatewayCallTimeout bounds one backend call (default 30s).
 	GatewayCallTimeout time.Duration
 	// GatewayEmbedder embeds tool descriptions for semantic tool search
