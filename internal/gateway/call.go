@@ -97,8 +97,9 @@ func (e *InvalidArgumentsError) Error() string { return e.Message }
 func (s *Service) CallTool(ctx context.Context, tc *ToolCall) (res *Result, err error) {
 	g := tc.Catalogue.Gateway
 	start := time.Now()
-	ctx, span := trace.SpanFromContext(ctx).TracerProvider().Tracer("agentcore/gateway").Start(ctx, "gateway tools/call",
-		trace.WithAttributes(attribute.String("gateway.id", g.ID), attribute.String("gen_ai.tool.name", tc.Name)))
+
+	// The request's span (one per data-plane request) carries the call.
+	span := trace.SpanFromContext(ctx)
 	rec := CallRecord{Time: start.UTC(), GatewayID: g.ID, Tool: tc.Name, Principal: tc.Caller.Principal, Decision: "NONE"}
 	defer func() {
 		rec.Duration = time.Since(start)
@@ -111,8 +112,8 @@ func (s *Service) CallTool(ctx context.Context, tc *ToolCall) (res *Result, err 
 		default:
 			rec.Outcome = "ok"
 		}
-		span.SetAttributes(attribute.String("gateway.policy.decision", rec.Decision), attribute.String("gateway.outcome", rec.Outcome))
-		span.End()
+		span.SetAttributes(attribute.String("gateway.id", g.ID), attribute.String("gen_ai.tool.name", tc.Name),
+			attribute.String("gateway.policy.decision", rec.Decision), attribute.String("gateway.outcome", rec.Outcome))
 		s.rec.add(rec)
 		s.log.Info("gateway tool call", "gateway", g.ID, "tool", tc.Name, "principal", rec.Principal, "decision", rec.Decision,
 			"mode", rec.Mode, "outcome", rec.Outcome, "err", rec.Error, "ms", float64(rec.Duration.Microseconds())/1000)

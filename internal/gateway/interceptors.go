@@ -64,7 +64,7 @@ func (s *Service) interceptors(g *Gateway, point string) []InterceptorConfigurat
 }
 
 func requestBody(tc *ToolCall, args json.RawMessage) json.RawMessage {
-	id := json.RawMessage(`null`)
+	id := json.RawMessage(`1`)
 	if tc.RequestID != "" {
 		id, _ = json.Marshal(tc.RequestID)
 	}

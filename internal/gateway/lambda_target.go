@@ -47,10 +47,14 @@ func (b lambdaBackend) Call(ctx context.Context, c *Call) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	msgID := c.RequestID
+	if msgID == "" {
+		msgID = uuid.NewString()
+	}
 	cc, _ := json.Marshal(map[string]any{"custom": map[string]string{
 		"bedrockAgentCoreMessageVersion": "1.0",
 		"bedrockAgentCoreAwsRequestId":   uuid.NewString(),
-		"bedrockAgentCoreMcpMessageId":   c.RequestID,
+		"bedrockAgentCoreMcpMessageId":   msgID,
 		"bedrockAgentCoreSessionId":      c.SessionID,
 		"bedrockAgentCoreGatewayId":      c.Gateway.ID,
 		"bedrockAgentCoreTargetId":       c.Target.ID,

@@ -11,7 +11,6 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
-	"github.com/google/uuid"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -64,14 +63,20 @@ func (s *Server) gatewayMCP(ctx context.Context, w http.ResponseWriter, r *http.
 		s.log.Info("gateway request rejected", "gateway", cat.Gateway.ID, "err", err)
 		return err
 	}
-	caller.Headers = map[string]string{}
-	for k := range r.Header {
-		if !strings.EqualFold(k, "Authorization") {
-			caller.Headers[k] = r.Header.Get(k)
+	if len(cat.Gateway.InterceptorConfigurations) > 0 { // only interceptors read them
+		caller.Headers = map[string]string{}
+		for k := range r.Header {
+			if !strings.EqualFold(k, "Authorization") {
+				caller.Headers[k] = r.Header.Get(k)
+			}
 		}
 	}
+	ctx = context.WithValue(ctx, callerKey{}, caller)
+	if s.fastToolCall(ctx, w, r, body, cat) {
+		return nil
+	}
 	h := cat.Cached(func() any { return s.newGatewayMCPHandler(cat) }).(http.Handler)
-	h.ServeHTTP(w, r.WithContext(context.WithValue(ctx, callerKey{}, caller)))
+	h.ServeHTTP(w, r.WithContext(ctx))
 	return nil
 }
 
@@ -105,12 +110,19 @@ func (s *Server) newGatewayMCPHandler(cat *gateway.Catalogue) http.Handler {
 
 func (s *Server) gatewayToolHandler(cat *gateway.Catalogue, name string) mcp.ToolHandler {
 	return func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
+		return s.runTool(ctx, cat, name, req.Params.Arguments)
+	}
+}
+
+// runTool runs one tools/call and maps the outcome to MCP.
+func (s *Server) runTool(ctx context.Context, cat *gateway.Catalogue, name string, args json.RawMessage) (*mcp.CallToolResult, error) {
+	{
 		caller, _ := ctx.Value(callerKey{}).(*gateway.Caller)
 		if caller == nil {
 			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "caller not authenticated"}
 		}
 		res, err := s.cfg.Gateway.CallTool(ctx, &gateway.ToolCall{Catalogue: cat, Caller: caller, Name: name,
-			Arguments: req.Params.Arguments, RequestID: uuid.NewString()})
+			Arguments: args})
 		var denied *gateway.DeniedError
 		var invalid *gateway.InvalidArgumentsError
 		switch {
