@@ -2,10 +2,10 @@ package gateway
 
 import (
 	"context"
-	"sort"
 	"strings"
 	"unicode"
 
+	"github.com/agentcore-dev/agentcore/internal/embed"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 )
 
@@ -16,7 +16,7 @@ type searchIndex struct {
 }
 
 // lexicalWeight blends BM25 (scaled to [0,1]) into the cosine similarity.
-const lexicalWeight = 0.35
+const lexicalWeight = 0.5
 
 // searchText is what a tool is embedded as: its name split into words
 // (target, camelCase and snake_case parts) and its description.
@@ -88,11 +88,20 @@ func (s *Service) Search(ctx context.Context, c *Catalogue, query string, k int)
 	lex := idx.lex.scores(query)
 	hits := make([]hit, len(idx.vecs))
 	for i, v := range idx.vecs {
-		hits[i] = hit{i, dot(qv[0], v) + lexicalWeight*lex[i]}
+		hits[i] = hit{i, embed.Dot(qv[0], v) + lexicalWeight*lex[i]}
 	}
-	sort.Slice(hits, func(a, b int) bool { return hits[a].score > hits[b].score })
 	if k > len(hits) {
 		k = len(hits)
+	}
+	// Partial selection: only the best k need ordering.
+	for i := 0; i < k; i++ {
+		best := i
+		for j := i + 1; j < len(hits); j++ {
+			if hits[j].score > hits[best].score {
+				best = j
+			}
+		}
+		hits[i], hits[best] = hits[best], hits[i]
 	}
 	out := make([]*Entry, k)
 	for i := range out {
@@ -101,12 +110,3 @@ func (s *Service) Search(ctx context.Context, c *Catalogue, query string, k int)
 	return out, nil
 }
 
-// dot is the cosine similarity of two L2-normalised vectors.
-func dot(a, b []float32) float32 {
-	n := min(len(a), len(b))
-	var s float32
-	for i := 0; i < n; i++ {
-		s += a[i] * b[i]
-	}
-	return s
-}

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 
 	"github.com/agentcore-dev/agentcore/internal/artifact"
+	"github.com/agentcore-dev/agentcore/internal/embed"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
 	"github.com/agentcore-dev/agentcore/internal/gateway/jwtcheck"
@@ -39,6 +40,10 @@ func (s *Server) buildGateway(kv store.KV, artifacts artifact.Store, tags *taggi
 	if endpoint == "" {
 		endpoint = "https://lambda." + cfg.Region + ".amazonaws.com"
 	}
+	var embedder gateway.Embedder = embed.NewHashing(0) // built-in, offline
+	if cfg.GatewayEmbedder != nil {
+		embedder = cfg.GatewayEmbedder
+	}
 	jwtv := jwtcheck.New()
 	mcpb := mcpclient.New()
 	s.closers = append(s.closers, jwtv.Close, mcpb.Close)
@@ -50,7 +55,7 @@ func (s *Server) buildGateway(kv store.KV, artifacts artifact.Store, tags *taggi
 		Tokens:      jwtv,
 		Credentials: creds,
 		Authorizer:  policyAuthorizer{pol},
-		Embedder:    cfg.GatewayEmbedder,
+		Embedder:    embedder,
 		BaseURL:     s.url,
 		CallTimeout: cfg.GatewayCallTimeout,
 	})
