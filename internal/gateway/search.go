@@ -109,4 +109,3 @@ func (s *Service) Search(ctx context.Context, c *Catalogue, query string, k int)
 	}
 	return out, nil
 }
-

@@ -45,8 +45,6 @@ func getJSON[T any](ctx context.Context, kv store.KV, tbl, key, what string) (*T
 	return &v, nil
 }
 
-
-
 // list pages through table items under prefix.
 func list[T any](ctx context.Context, kv store.KV, tbl, prefix string, p Page) ([]*T, string, error) {
 	limit := p.MaxResults

@@ -139,12 +139,12 @@ func TestGatewayBadSchemas(t *testing.T) {
 	e := testenv.Start(t, testenv.Fast())
 	gw := createGateway(t, e, "bad", nil)
 	for name, tc := range map[string]struct{ spec, want string }{
-		"notjson":     {`{"openapi": `, "cannot be parsed"},
-		"swagger2":    {`{"swagger":"2.0","info":{"title":"x","version":"1"},"paths":{}}`, "OpenAPI 3"},
-		"noservers":   {`{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"operationId":"a","responses":{"200":{"description":"ok"}}}}}}`, "servers"},
-		"noopid":      {`{"openapi":"3.0.0","info":{"title":"x","version":"1"},"servers":[{"url":"http://127.0.0.1:1"}],"paths":{"/a":{"get":{"responses":{"200":{"description":"ok"}}}}}}`, "operationId"},
-		"dupopid":     {`{"openapi":"3.0.0","info":{"title":"x","version":"1"},"servers":[{"url":"http://127.0.0.1:1"}],"paths":{"/a":{"get":{"operationId":"a","responses":{"200":{"description":"ok"}}}},"/b":{"get":{"operationId":"a","responses":{"200":{"description":"ok"}}}}}}`, "a"},
-		"badref":      {`{"openapi":"3.0.0","info":{"title":"x","version":"1"},"servers":[{"url":"http://127.0.0.1:1"}],"paths":{"/a":{"post":{"operationId":"a","requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Nope"}}}},"responses":{"200":{"description":"ok"}}}}}}`, "Nope"},
+		"notjson":   {`{"openapi": `, "cannot be parsed"},
+		"swagger2":  {`{"swagger":"2.0","info":{"title":"x","version":"1"},"paths":{}}`, "OpenAPI 3"},
+		"noservers": {`{"openapi":"3.0.0","info":{"title":"x","version":"1"},"paths":{"/a":{"get":{"operationId":"a","responses":{"200":{"description":"ok"}}}}}}`, "servers"},
+		"noopid":    {`{"openapi":"3.0.0","info":{"title":"x","version":"1"},"servers":[{"url":"http://127.0.0.1:1"}],"paths":{"/a":{"get":{"responses":{"200":{"description":"ok"}}}}}}`, "operationId"},
+		"dupopid":   {`{"openapi":"3.0.0","info":{"title":"x","version":"1"},"servers":[{"url":"http://127.0.0.1:1"}],"paths":{"/a":{"get":{"operationId":"a","responses":{"200":{"description":"ok"}}}},"/b":{"get":{"operationId":"a","responses":{"200":{"description":"ok"}}}}}}`, "a"},
+		"badref":    {`{"openapi":"3.0.0","info":{"title":"x","version":"1"},"servers":[{"url":"http://127.0.0.1:1"}],"paths":{"/a":{"post":{"operationId":"a","requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Nope"}}}},"responses":{"200":{"description":"ok"}}}}}}`, "Nope"},
 	} {
 		_, err := e.Control.CreateGatewayTarget(bg, &ctl.CreateGatewayTargetInput{GatewayIdentifier: gw.GatewayId, Name: aws.String(name),
 			TargetConfiguration: &ctltypes.TargetConfigurationMemberMcp{Value: &ctltypes.McpTargetConfigurationMemberOpenApiSchema{

@@ -77,8 +77,8 @@ func TestGatewayMCPEndToEnd(t *testing.T) {
 	// Arguments that fail the schema never reach the backend.
 	before := ps.Calls()
 	for _, bad := range []map[string]any{
-		{},                                   // missing required id
-		{"id": 7},                            // wrong type
+		{},        // missing required id
+		{"id": 7}, // wrong type
 	} {
 		res = callTool(t, cs, "pets___getPet", bad)
 		if !res.IsError || !strings.Contains(resultText(res), "input schema") {
