@@ -16,6 +16,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -68,9 +69,19 @@ func mcpCall(b testing.TB, c *http.Client, u string) {
 	}
 }
 
-// throughput runs workers for d and returns completed calls per second.
-func throughput(b testing.TB, workers int, d time.Duration, call func(*http.Client)) float64 {
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru) //nolint:errcheck // always works on Linux
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// throughput runs workers for d and returns completed calls per second of
+// wall time and per second of this process's CPU time (client, server and
+// backend all run in this process, so the latter is what 1 core does when
+// the machine is shared).
+func throughput(b testing.TB, workers int, d time.Duration, call func(*http.Client)) (float64, float64) {
 	var n atomic.Int64
+	cpu0 := cpuTime()
 	var wg sync.WaitGroup
 	stop := time.Now().Add(d)
 	for range workers {
@@ -85,7 +96,8 @@ func throughput(b testing.TB, workers int, d time.Duration, call func(*http.Clie
 		}()
 	}
 	wg.Wait()
-	return float64(n.Load()) / d.Seconds()
+	cpu := cpuTime() - cpu0
+	return float64(n.Load()) / d.Seconds(), float64(n.Load()) / cpu.Seconds()
 }
 
 func benchGateway(b *testing.B, cfg server.Config, policy bool) {
@@ -152,8 +164,10 @@ func runGatewayBench(b *testing.B, backendURL, gatewayURL string) {
 		g = append(g, t2.Sub(t1))
 	}
 	b.StopTimer()
-	directRate := throughput(b, 16, 3*time.Second, func(c *http.Client) { getOK(b, c, direct) })
-	gwRate := throughput(b, 16, 3*time.Second, func(c *http.Client) { mcpCall(b, c, gatewayURL) })
+	directRate, directCPU := throughput(b, 16, 3*time.Second, func(c *http.Client) { getOK(b, c, direct) })
+	gwRate, gwCPU := throughput(b, 16, 3*time.Second, func(c *http.Client) { mcpCall(b, c, gatewayURL) })
+	b.ReportMetric(directCPU, "direct-calls/cpu-s")
+	b.ReportMetric(gwCPU, "gateway-calls/cpu-s")
 	b.ReportMetric(us(d.pct(50)), "direct-p50-µs")
 	b.ReportMetric(us(d.pct(99)), "direct-p99-µs")
 	b.ReportMetric(us(g.pct(50)), "gateway-p50-µs")
