@@ -45,7 +45,7 @@ type obsWriter struct {
 	first  time.Time
 	status int
 	bytes  int64
-	attrs  []attribute.KeyValue // span attributes, set once when the span ends (one copy in the SDK)
+	rec    *telemetry.SpanRecord // the request's span (nil when tracing is off), recorded when it ends
 }
 
 func (o *obsWriter) WriteHeader(code int) {
@@ -78,11 +78,11 @@ func (o *obsWriter) Unwrap() http.ResponseWriter { return o.ResponseWriter }
 
 // opTrace is one request's instrumentation.
 type opTrace struct {
-	tel  *telemetry.Telemetry
-	w    *obsWriter
-	r    *http.Request
-	span trace.Span // nil when tracing is off
-	op   *string
+	tel *telemetry.Telemetry
+	w   *obsWriter
+	r   *http.Request
+	rec telemetry.SpanRecord // valid Context when tracing is on
+	op  *string
 }
 
 // startOp opens the server span of one API request (parent: the caller's
@@ -101,11 +101,15 @@ func (s *Server) startOp(w http.ResponseWriter, r *http.Request, reqID string, o
 		w.Header().Set(telemetry.HeaderAmznTraceID, xid)
 	}
 	if tel.Tracing() {
+		// The span's ids now (the agent needs its parent); its content is
+		// recorded when the request ends and built off the request path.
 		ctx := tel.Extract(r.Context(), r.Header)
-		ctx, t.span = tel.Tracer().Start(ctx, "unknown", trace.WithSpanKind(trace.SpanKindServer), trace.WithTimestamp(t.w.start))
-		t.w.attrs = make([]attribute.KeyValue, 0, 32)
-		t.w.attrs = append(t.w.attrs, attrRPCSystem.String("aws-api"), attrRPCSystemName.String("aws-api"),
+		ctx, t.rec.Context, t.rec.Parent = tel.StartDeferred(ctx)
+		t.rec.Kind, t.rec.Start = trace.SpanKindServer, t.w.start
+		t.rec.Attrs = make([]attribute.KeyValue, 0, 24)
+		t.rec.Attrs = append(t.rec.Attrs, attrRPCSystem.String("aws-api"), attrRPCSystemName.String("aws-api"),
 			attrAWSRequestID.String(reqID), attrHTTPMethod.String(r.Method))
+		t.w.rec = &t.rec
 		r = r.WithContext(ctx)
 	}
 	t.r = r
@@ -122,7 +126,7 @@ func (t *opTrace) done() {
 	}
 	op := *t.op
 	t.tel.Metrics.APIRequest(op, status)
-	if t.span != nil {
+	if t.w.rec != nil {
 		errType := t.w.Header().Get("X-Amzn-Errortype")
 		if v != nil && errType == "" {
 			errType = "StreamAborted"
@@ -134,16 +138,16 @@ func (t *opTrace) done() {
 		case dataPlaneOps[op]:
 			service = "bedrock-agentcore"
 		}
-		t.span.SetName(name)
-		a := append(t.w.attrs, attrRPCService.String(service), attrRPCMethod.String(op), attrHTTPStatus.Int(status))
+		t.rec.Name = name
+		t.rec.Attrs = append(t.rec.Attrs, attrRPCService.String(service), attrRPCMethod.String(op), attrHTTPStatus.Int(status))
 		if errType != "" {
-			a = append(a, attrErrorType.String(errType))
+			t.rec.Attrs = append(t.rec.Attrs, attrErrorType.String(errType))
 		}
-		t.span.SetAttributes(a...)
 		if status >= 500 || v != nil {
-			t.span.SetStatus(codes.Error, errType)
+			t.rec.Status, t.rec.StatusDesc = codes.Error, errType
 		}
-		t.span.End()
+		t.rec.End = time.Now()
+		t.tel.Record(t.rec)
 	}
 	if v != nil {
 		panic(v)
@@ -167,8 +171,8 @@ func extensionName(path string) string {
 type invokeObs struct {
 	tel       *telemetry.Telemetry
 	w         *obsWriter
-	span      trace.Span // nil when tracing is off
-	runtimeID string     // metric labels: from the request, then from the resolved target
+	rec       *telemetry.SpanRecord // the operation's span; nil when tracing is off
+	runtimeID string                // metric labels: from the request, then from the resolved target
 	endpoint  string
 	session   string
 	arn       string
@@ -189,8 +193,8 @@ func (s *Server) startInvoke(ctx context.Context, w http.ResponseWriter, r *http
 		o.w = &obsWriter{start: time.Now()}
 	}
 	o.runtimeID, o.endpoint = invokeLabels(tg)
-	if sp := trace.SpanFromContext(ctx); tel.Tracing() && sp.IsRecording() {
-		o.span = sp
+	if tel.Tracing() {
+		o.rec = o.w.rec
 	}
 	return ctx, o
 }
@@ -207,7 +211,7 @@ func (o *invokeObs) resolved(inv *runtime.Invocation) {
 // so the agent's spans are its children. With tracing off the caller's
 // headers pass through unchanged.
 func (o *invokeObs) inject(ctx context.Context, h http.Header, sessionID string) {
-	if o != nil && o.span != nil {
+	if o != nil && o.rec != nil {
 		o.tel.Inject(ctx, h, sessionID)
 	}
 }
@@ -240,9 +244,9 @@ func (o *invokeObs) end(err error, v any) {
 		ttfb = o.w.first.Sub(o.w.start)
 	}
 	o.tel.Metrics.Invocation(o.runtimeID, o.endpoint, errType, time.Since(o.w.start), ttfb)
-	if o.span != nil {
+	if o.rec != nil {
 		name := agentName(o.runtimeID)
-		attrs := o.w.attrs
+		attrs := o.rec.Attrs
 		attrs = append(attrs,
 			attribute.String("gen_ai.operation.name", "invoke_agent"), attribute.String("gen_ai.provider.name", "aws.bedrock"),
 			attribute.String("gen_ai.agent.id", o.runtimeID), attribute.String("gen_ai.agent.name", name),
@@ -261,9 +265,9 @@ func (o *invokeObs) end(err error, v any) {
 		if o.agentCode != 0 {
 			attrs = append(attrs, attribute.Int("agentcore.agent.status_code", o.agentCode))
 		}
-		o.w.attrs = attrs // the operation span's end sets them
+		o.rec.Attrs = attrs // recorded with the operation's span when it ends
 		if err != nil && errType != "" {
-			o.span.SetStatus(codes.Error, err.Error())
+			o.rec.Status, o.rec.StatusDesc = codes.Error, err.Error()
 		}
 	}
 	if v != nil {

@@ -136,6 +136,13 @@ func (t *Telemetry) Inject(ctx context.Context, h http.Header, sessionID string)
 	propagation.TraceContext{}.Inject(ctx, propagation.HeaderCarrier(h))
 	if sessionID != "" {
 		bag := baggage.FromContext(ctx)
+		if bag.Len() == 0 && baggageSafe(sessionID) {
+			h[HeaderBaggage] = []string{BaggageSessionID + "=" + sessionID}
+			sessionID = "" // done: skip the general path below
+		}
+	}
+	if sessionID != "" {
+		bag := baggage.FromContext(ctx)
 		if m, err := baggage.NewMemberRaw(BaggageSessionID, sessionID); err == nil {
 			if nb, err := bag.SetMember(m); err == nil {
 				bag = nb
@@ -169,10 +176,19 @@ func (idGenerator) NewIDs(ctx context.Context) (trace.TraceID, trace.SpanID) {
 		putUint64(tid[8:], rand.Uint64())
 		ok = true
 	}
-	return tid, newSpanID()
+	return tid, spanIDFor(ctx)
 }
 
-func (idGenerator) NewSpanID(context.Context, trace.TraceID) trace.SpanID { return newSpanID() }
+func (idGenerator) NewSpanID(ctx context.Context, _ trace.TraceID) trace.SpanID { return spanIDFor(ctx) }
+
+// spanIDFor returns the span id drawn earlier for a deferred span (see
+// StartDeferred), or a new one.
+func spanIDFor(ctx context.Context) trace.SpanID {
+	if sid, ok := ctx.Value(spanIDKey{}).(trace.SpanID); ok && sid.IsValid() {
+		return sid
+	}
+	return newSpanID()
+}
 
 func newSpanID() trace.SpanID {
 	var sid trace.SpanID
@@ -186,4 +202,16 @@ func putUint64(b []byte, v uint64) {
 	for i := range 8 {
 		b[i] = byte(v >> (56 - 8*i))
 	}
+}
+
+// baggageSafe reports whether v can be a baggage value as is (no percent
+// encoding needed): the common session-id alphabet.
+func baggageSafe(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return v != ""
 }

@@ -38,11 +38,13 @@ type Options struct {
 	// Off, the tracer is a no-op and trace headers pass through unchanged.
 	Tracing bool
 	// Endpoint is the full OTLP/HTTP traces URL spans are exported to,
-	// e.g. http://127.0.0.1:8765/v1/traces (the server's own receiver).
-	// "" keeps spans in process (tests use Exporter instead).
+	// e.g. an --otlp-export collector's /v1/traces. "" = none.
 	Endpoint string
 	// Exporter, when set, replaces the OTLP exporter (tests).
 	Exporter sdktrace.SpanExporter
+	// Local, when set, also receives every span in process (the server's
+	// span store: no OTLP round trip on the way).
+	Local sdktrace.SpanExporter
 	// ServiceVersion is service.version; "" = the module version.
 	ServiceVersion string
 	Logger         *slog.Logger
@@ -54,6 +56,7 @@ type Telemetry struct {
 	tp      *sdktrace.TracerProvider // nil when tracing is off
 	tracer  trace.Tracer
 	prop    propagation.TextMapPropagator
+	def     *deferredBuilder // nil when tracing is off
 	Metrics *Metrics
 }
 
@@ -85,11 +88,14 @@ func New(o Options) (*Telemetry, error) {
 		semconv.ServiceName("agentcore"), semconv.ServiceVersion(serviceVersion(o.ServiceVersion)))
 	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res), sdktrace.WithIDGenerator(idGenerator{}),
 		sdktrace.WithSampler(sdktrace.ParentBased(sdktrace.AlwaysSample()))}
-	if exp != nil {
-		opts = append(opts, sdktrace.WithBatcher(exp, sdktrace.WithMaxQueueSize(8192), sdktrace.WithMaxExportBatchSize(1024)))
+	for _, e := range []sdktrace.SpanExporter{exp, o.Local} {
+		if e != nil {
+			opts = append(opts, sdktrace.WithBatcher(e, sdktrace.WithMaxQueueSize(8192), sdktrace.WithMaxExportBatchSize(1024)))
+		}
 	}
 	t.tp = sdktrace.NewTracerProvider(opts...)
 	t.tracer = t.tp.Tracer(ScopeName, trace.WithSchemaURL(SchemaURL))
+	t.def = newDeferredBuilder(t)
 	return t, nil
 }
 
@@ -112,6 +118,7 @@ func (t *Telemetry) ForceFlush(ctx context.Context) error {
 	if t == nil || t.tp == nil {
 		return nil
 	}
+	t.def.flush()
 	return t.tp.ForceFlush(ctx)
 }
 
@@ -120,6 +127,7 @@ func (t *Telemetry) Shutdown(ctx context.Context) error {
 	if t == nil || t.tp == nil {
 		return nil
 	}
+	t.def.close()
 	return t.tp.Shutdown(ctx)
 }
 

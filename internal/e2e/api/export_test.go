@@ -70,6 +70,9 @@ service:
     logs:
       receivers: [otlp]
       exporters: [debug]
+    metrics:
+      receivers: [otlp]
+      exporters: [debug]
 `, addr)
 	path := filepath.Join(t.TempDir(), "otelcol.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
@@ -106,12 +109,13 @@ service:
 // exports to its session's receiver reach a real OpenTelemetry Collector
 // (upstream otlpreceiver, built by .ci/collector.sh), with the caller's
 // trace id, the agent's span names, the session id and the platform's own
-// InvokeAgentRuntime span.
+// InvokeAgentRuntime span; and the server's metrics, pushed over OTLP.
 func TestExportToOpenTelemetryCollector(t *testing.T) {
 	bin := otelcolBinary(t)
 	url, out := startCollector(t, bin)
 	cfg := testenv.Fast()
 	cfg.OTLPExport = url
+	cfg.MetricsInterval = 300 * time.Millisecond
 	e := testenv.Start(t, cfg)
 	dep := e.Deploy(t, "export_go", nil)
 	arn, session := *dep.AgentRuntimeArn, testenv.SessionID("export")
@@ -127,6 +131,10 @@ func TestExportToOpenTelemetryCollector(t *testing.T) {
 		regexp.MustCompile(`gen_ai\.request\.model: Str\(test-model\)`),
 		regexp.MustCompile(regexp.QuoteMeta(session)),
 		regexp.MustCompile(`Name\s*: InvokeAgentRuntime`), // the platform's own invocation span
+		// the /metrics series, pushed over OTLP
+		regexp.MustCompile(`Name: agentcore_invocations_total`),
+		regexp.MustCompile(`Name: agentcore_invocation_duration_seconds`),
+		regexp.MustCompile(`Name: agentcore_session_memory_bytes`),
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
