@@ -46,6 +46,7 @@ type obsWriter struct {
 	status int
 	bytes  int64
 	rec    *telemetry.SpanRecord // the request's span (nil when tracing is off), recorded when it ends
+	inv    *invokeObs            // the invocation's details, when the request is one
 }
 
 func (o *obsWriter) WriteHeader(code int) {
@@ -83,6 +84,11 @@ type opTrace struct {
 	r   *http.Request
 	rec telemetry.SpanRecord // valid Context when tracing is on
 	op  *string
+
+	// Span attributes, kept as plain values on the request path and turned
+	// into attributes when the span is built (AppendAttrs).
+	reqID, method, opName, service, errType string
+	status                                  int
 }
 
 // startOp opens the server span of one API request (parent: the caller's
@@ -106,9 +112,7 @@ func (s *Server) startOp(w http.ResponseWriter, r *http.Request, reqID string, o
 		ctx := tel.Extract(r.Context(), r.Header)
 		ctx, t.rec.Context, t.rec.Parent = tel.StartDeferred(ctx)
 		t.rec.Kind, t.rec.Start = trace.SpanKindServer, t.w.start
-		t.rec.Attrs = make([]attribute.KeyValue, 0, 24)
-		t.rec.Attrs = append(t.rec.Attrs, attrRPCSystem.String("aws-api"), attrRPCSystemName.String("aws-api"),
-			attrAWSRequestID.String(reqID), attrHTTPMethod.String(r.Method))
+		t.reqID, t.method = reqID, r.Method
 		t.w.rec = &t.rec
 		r = r.WithContext(ctx)
 	}
@@ -139,10 +143,8 @@ func (t *opTrace) done() {
 			service = "bedrock-agentcore"
 		}
 		t.rec.Name = name
-		t.rec.Attrs = append(t.rec.Attrs, attrRPCService.String(service), attrRPCMethod.String(op), attrHTTPStatus.Int(status))
-		if errType != "" {
-			t.rec.Attrs = append(t.rec.Attrs, attrErrorType.String(errType))
-		}
+		t.opName, t.service, t.status, t.errType = op, service, status, errType
+		t.rec.Lazy = t
 		if status >= 500 || v != nil {
 			t.rec.Status, t.rec.StatusDesc = codes.Error, errType
 		}
@@ -152,6 +154,38 @@ func (t *opTrace) done() {
 	if v != nil {
 		panic(v)
 	}
+}
+
+// AppendAttrs implements telemetry.AttrAppender: the operation's span
+// attributes, and the invocation's when the request was one.
+func (t *opTrace) AppendAttrs(a []attribute.KeyValue) []attribute.KeyValue {
+	a = append(a, attrRPCSystem.String("aws-api"), attrRPCSystemName.String("aws-api"),
+		attrAWSRequestID.String(t.reqID), attrHTTPMethod.String(t.method),
+		attrRPCService.String(t.service), attrRPCMethod.String(t.opName), attrHTTPStatus.Int(t.status))
+	if t.errType != "" {
+		a = append(a, attrErrorType.String(t.errType))
+	}
+	if o := t.w.inv; o != nil && o.ended {
+		a = append(a,
+			attribute.String("gen_ai.operation.name", "invoke_agent"), attribute.String("gen_ai.provider.name", "aws.bedrock"),
+			attribute.String("gen_ai.agent.id", o.runtimeID), attribute.String("gen_ai.agent.name", agentName(o.runtimeID)),
+			attribute.String("gen_ai.conversation.id", o.session), attribute.String("session.id", o.session),
+			attribute.String("aws.agentcore.runtime.arn", o.arn), attribute.String("aws.agentcore.runtime.endpoint", o.endpoint),
+			attribute.Int64("http.response.body.size", o.respBytes))
+		if o.version > 0 {
+			a = append(a, attribute.Int("aws.agentcore.runtime.version", o.version), attribute.Int("gen_ai.agent.version", o.version))
+		}
+		if o.reqBytes >= 0 {
+			a = append(a, attribute.Int64("http.request.body.size", o.reqBytes))
+		}
+		if o.ttfb > 0 {
+			a = append(a, attribute.Float64("agentcore.ttfb_ms", float64(o.ttfb.Microseconds())/1000))
+		}
+		if o.agentCode != 0 {
+			a = append(a, attribute.Int("agentcore.agent.status_code", o.agentCode))
+		}
+	}
+	return a
 }
 
 // extensionName is /_agentcore/<first segment> (no bucket or key names).
@@ -179,6 +213,10 @@ type invokeObs struct {
 	version   int
 	reqBytes  int64
 	agentCode int
+	// set by end, read when the span is built
+	ended     bool
+	ttfb      time.Duration
+	respBytes int64
 }
 
 // startInvoke begins the invocation's instrumentation; nil without telemetry
@@ -193,8 +231,9 @@ func (s *Server) startInvoke(ctx context.Context, w http.ResponseWriter, r *http
 		o.w = &obsWriter{start: time.Now()}
 	}
 	o.runtimeID, o.endpoint = invokeLabels(tg)
-	if tel.Tracing() {
+	if tel.Tracing() && o.w.rec != nil {
 		o.rec = o.w.rec
+		o.w.inv = o
 	}
 	return ctx, o
 }
@@ -245,27 +284,7 @@ func (o *invokeObs) end(err error, v any) {
 	}
 	o.tel.Metrics.Invocation(o.runtimeID, o.endpoint, errType, time.Since(o.w.start), ttfb)
 	if o.rec != nil {
-		name := agentName(o.runtimeID)
-		attrs := o.rec.Attrs
-		attrs = append(attrs,
-			attribute.String("gen_ai.operation.name", "invoke_agent"), attribute.String("gen_ai.provider.name", "aws.bedrock"),
-			attribute.String("gen_ai.agent.id", o.runtimeID), attribute.String("gen_ai.agent.name", name),
-			attribute.String("gen_ai.conversation.id", o.session), attribute.String("session.id", o.session),
-			attribute.String("aws.agentcore.runtime.arn", o.arn), attribute.String("aws.agentcore.runtime.endpoint", o.endpoint),
-			attribute.Int64("http.response.body.size", o.w.bytes))
-		if o.version > 0 {
-			attrs = append(attrs, attribute.Int("aws.agentcore.runtime.version", o.version), attribute.Int("gen_ai.agent.version", o.version))
-		}
-		if o.reqBytes >= 0 {
-			attrs = append(attrs, attribute.Int64("http.request.body.size", o.reqBytes))
-		}
-		if ttfb > 0 {
-			attrs = append(attrs, attribute.Float64("agentcore.ttfb_ms", float64(ttfb.Microseconds())/1000))
-		}
-		if o.agentCode != 0 {
-			attrs = append(attrs, attribute.Int("agentcore.agent.status_code", o.agentCode))
-		}
-		o.rec.Attrs = attrs // recorded with the operation's span when it ends
+		o.ended, o.ttfb, o.respBytes = true, ttfb, o.w.bytes // attributes built off the request path (opTrace.AppendAttrs)
 		if err != nil && errType != "" {
 			o.rec.Status, o.rec.StatusDesc = codes.Error, err.Error()
 		}

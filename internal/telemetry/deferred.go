@@ -29,8 +29,15 @@ type SpanRecord struct {
 	Kind       trace.SpanKind
 	Start, End time.Time
 	Attrs      []attribute.KeyValue
+	Lazy       AttrAppender // more attributes, computed when the span is built (may be nil)
 	Status     codes.Code
 	StatusDesc string
+}
+
+// AttrAppender supplies a deferred span's attributes when the span is built,
+// off the request path; it must not change after Record.
+type AttrAppender interface {
+	AppendAttrs(dst []attribute.KeyValue) []attribute.KeyValue
 }
 
 // StartDeferred draws the ids of a span that will be recorded later: a
@@ -132,23 +139,30 @@ func (d *deferredBuilder) flush() {
 	batch := d.q
 	d.q = make([]SpanRecord, 0, len(batch))
 	d.mu.Unlock()
+	var buf []attribute.KeyValue
 	for i := range batch {
-		d.build(&batch[i])
+		buf = d.build(&batch[i], buf[:0])
 	}
 }
 
-func (d *deferredBuilder) build(r *SpanRecord) {
+func (d *deferredBuilder) build(r *SpanRecord, buf []attribute.KeyValue) []attribute.KeyValue {
 	ctx := context.WithValue(context.Background(), spanIDKey{}, r.Context.SpanID())
 	if r.Parent.IsValid() {
 		ctx = trace.ContextWithRemoteSpanContext(ctx, r.Parent)
 	} else {
 		ctx = context.WithValue(ctx, traceIDKey{}, r.Context.TraceID())
 	}
-	_, sp := d.t.tracer.Start(ctx, r.Name, trace.WithSpanKind(r.Kind), trace.WithTimestamp(r.Start), trace.WithAttributes(r.Attrs...))
+	attrs := r.Attrs
+	if r.Lazy != nil {
+		buf = r.Lazy.AppendAttrs(append(buf, r.Attrs...))
+		attrs = buf
+	}
+	_, sp := d.t.tracer.Start(ctx, r.Name, trace.WithSpanKind(r.Kind), trace.WithTimestamp(r.Start), trace.WithAttributes(attrs...))
 	if r.Status != codes.Unset {
 		sp.SetStatus(r.Status, r.StatusDesc)
 	}
 	sp.End(trace.WithTimestamp(r.End))
+	return buf
 }
 
 // close builds what is queued and stops the goroutine.
