@@ -36,6 +36,8 @@ type Options struct {
 	Logger      *slog.Logger
 	// OnDelete is called after a gateway is deleted (e.g. to drop its tags).
 	OnDelete func(ctx context.Context, arn string)
+	// EngineExists checks policyEngineConfiguration.arn (nil: not checked).
+	EngineExists func(ctx context.Context, arn string) bool
 }
 
 // Service implements the gateway control plane and tool dispatch.
@@ -102,7 +104,7 @@ func (s *Service) Create(ctx context.Context, c Config) (*Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := validateConfig(&c); err != nil {
+	if err := s.validate(ctx, &c); err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
@@ -121,6 +123,16 @@ func (s *Service) Create(ctx context.Context, c Config) (*Gateway, error) {
 	}
 	s.log.Info("gateway created", "gateway", id, "authorizer", g.AuthorizerType)
 	return g, nil
+}
+
+func (s *Service) validate(ctx context.Context, c *Config) error {
+	if err := validateConfig(c); err != nil {
+		return err
+	}
+	if pe := c.PolicyEngineConfiguration; pe != nil && s.o.EngineExists != nil && !s.o.EngineExists(ctx, pe.Arn) {
+		return errs.Field("policyEngineConfiguration.arn", "policy engine %s does not exist", pe.Arn)
+	}
+	return nil
 }
 
 func apply(g *Gateway, c *Config) {
@@ -153,7 +165,7 @@ func (s *Service) Update(ctx context.Context, id string, c Config) (*Gateway, er
 	if err := ValidateGatewayID(id); err != nil {
 		return nil, err
 	}
-	if err := validateConfig(&c); err != nil {
+	if err := s.validate(ctx, &c); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()

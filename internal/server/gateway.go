@@ -51,13 +51,14 @@ func (s *Server) buildGateway(kv store.KV, artifacts artifact.Store, tags *taggi
 		KV: kv, Artifacts: artifacts, Logger: cfg.Logger, OnDelete: tags.Forget,
 		Backends: map[string]gateway.Backend{gateway.KindOpenAPI: openapi.New(), gateway.KindMCPServer: mcpb,
 			gateway.KindSmithy: smithy.New(cfg.SmithyEndpoint, cfg.Region, lambdaCreds)},
-		Invoker:     lambda.New(strings.TrimRight(endpoint, "/"), cfg.Region, lambdaCreds),
-		Tokens:      jwtv,
-		Credentials: creds,
-		Authorizer:  policyAuthorizer{pol},
-		Embedder:    embedder,
-		BaseURL:     s.url,
-		CallTimeout: cfg.GatewayCallTimeout,
+		Invoker:      lambda.New(strings.TrimRight(endpoint, "/"), cfg.Region, lambdaCreds),
+		Tokens:       jwtv,
+		Credentials:  creds,
+		Authorizer:   policyAuthorizer{pol},
+		Embedder:     embedder,
+		BaseURL:      s.url,
+		CallTimeout:  cfg.GatewayCallTimeout,
+		EngineExists: pol.Exists,
 	})
 	pol.SetTools(gatewayTools{gw})
 	tags.AddChecker(gw.Exists)

@@ -108,6 +108,11 @@ func TestPolicyControlPlane(t *testing.T) {
 	}
 
 	// Typed errors.
+	if _, err := c.CreateGateway(bg, &ctl.CreateGatewayInput{Name: aws.String("noengine"), RoleArn: aws.String(testenv.RoleArn), AuthorizerType: ctltypes.AuthorizerTypeNone,
+		PolicyEngineConfiguration: &ctltypes.GatewayPolicyEngineConfiguration{Arn: aws.String(strings.Replace(*eng.PolicyEngineArn, *eng.PolicyEngineId, "missing-0123456789", 1)),
+			Mode: ctltypes.GatewayPolicyEngineModeEnforce}}); !errorIs[*ctltypes.ValidationException](err) || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("gateway with a missing engine: %v", err)
+	}
 	if _, err := c.GetPolicyEngine(bg, &ctl.GetPolicyEngineInput{PolicyEngineId: aws.String("missing-0123456789")}); !errorIs[*ctltypes.ResourceNotFoundException](err) {
 		t.Fatalf("missing engine: %v", err)
 	}
