@@ -49,6 +49,10 @@ func (s *Server) routes() []route {
 		{Method: "PATCH", Path: "/policy-engines/{policyEngineId}/policies/{policyId}", Op: "UpdatePolicy", H: s.updatePolicy},
 		{Method: "DELETE", Path: "/policy-engines/{policyEngineId}/policies/{policyId}", Op: "DeletePolicy", H: s.deletePolicy},
 		{Method: "GET", Path: "/policy-engines/{policyEngineId}/policies", Op: "ListPolicies", H: s.listPolicies},
+		{Method: "POST", Path: "/policy-engines/{policyEngineId}/policy-generations", Op: "StartPolicyGeneration", H: s.idem("StartPolicyGeneration", s.startPolicyGeneration)},
+		{Method: "GET", Path: "/policy-engines/{policyEngineId}/policy-generations/{policyGenerationId}", Op: "GetPolicyGeneration", H: s.getPolicyGeneration},
+		{Method: "GET", Path: "/policy-engines/{policyEngineId}/policy-generations", Op: "ListPolicyGenerations", H: s.listPolicyGenerations},
+		{Method: "GET", Path: "/policy-engines/{policyEngineId}/policy-generations/{policyGenerationId}/assets", Op: "ListPolicyGenerationAssets", H: s.listPolicyGenerationAssets},
 
 		// bedrock-agentcore: Runtime
 		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime},

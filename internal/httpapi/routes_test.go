@@ -49,6 +49,10 @@ func TestRouteTable(t *testing.T) {
 		"PATCH /policy-engines/{policyEngineId}/policies/{policyId} UpdatePolicy",
 		"DELETE /policy-engines/{policyEngineId}/policies/{policyId} DeletePolicy",
 		"GET /policy-engines/{policyEngineId}/policies ListPolicies",
+		"POST /policy-engines/{policyEngineId}/policy-generations StartPolicyGeneration",
+		"GET /policy-engines/{policyEngineId}/policy-generations/{policyGenerationId} GetPolicyGeneration",
+		"GET /policy-engines/{policyEngineId}/policy-generations ListPolicyGenerations",
+		"GET /policy-engines/{policyEngineId}/policy-generations/{policyGenerationId}/assets ListPolicyGenerationAssets",
 		"POST /runtimes/{agentRuntimeArn}/stopruntimesession StopRuntimeSession",
 	}
 	got := New(Config{}).Ops()

@@ -14,10 +14,16 @@ func policyKey(acct, engine, id string) string { return acct + "/" + engine + "/
 
 // check parses and validates a policy statement for an engine.
 func (s *Service) check(ctx context.Context, e *Engine, def *Definition, mode string) error {
-	if def == nil || (def.Cedar == nil && def.Policy == nil) {
-		if def != nil && len(def.PolicyGeneration) > 0 {
-			return errs.Field("definition", "policyGeneration definitions are not supported; use definition.cedar")
+	var fromGateway string // a generated policy is checked against its generation's gateway
+	if def != nil && def.PolicyGeneration != nil && def.Cedar == nil && def.Policy == nil {
+		stmt, gw, err := s.generatedStatement(ctx, e.ID, def.PolicyGeneration)
+		if err != nil {
+			return err
 		}
+		*def = Definition{Cedar: &Statement{Statement: stmt}}
+		fromGateway = gw
+	}
+	if def == nil || (def.Cedar == nil && def.Policy == nil) {
 		return errs.Field("definition", "definition.cedar.statement is required")
 	}
 	p, err := parse(def.text())
@@ -35,6 +41,9 @@ func (s *Service) check(ctx context.Context, e *Engine, def *Definition, mode st
 		return nil
 	}
 	gws := scopeGateways(p)
+	if gws == nil && fromGateway != "" {
+		gws = []string{fromGateway}
+	}
 	if gws == nil {
 		if gws, err = s.o.Tools.EngineGateways(ctx, e.ARN); err != nil {
 			return err

@@ -13,6 +13,8 @@ import (
 	"time"
 )
 
+var _ json.RawMessage
+
 // Statuses and modes.
 const (
 	StatusActive   = "ACTIVE"
@@ -55,9 +57,9 @@ type Policy struct {
 
 // Definition is the PolicyDefinition union.
 type Definition struct {
-	Cedar            *Statement      `json:"cedar,omitempty"`
-	Policy           *Statement      `json:"policy,omitempty"`
-	PolicyGeneration json.RawMessage `json:"policyGeneration,omitempty"`
+	Cedar            *Statement     `json:"cedar,omitempty"`
+	Policy           *Statement     `json:"policy,omitempty"`
+	PolicyGeneration *GenerationRef `json:"policyGeneration,omitempty"`
 }
 
 // Statement holds Cedar text.

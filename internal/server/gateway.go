@@ -27,7 +27,7 @@ import (
 // buildGateway wires the gateway and policy services.
 func (s *Server) buildGateway(kv store.KV, artifacts artifact.Store, tags *tagging.Service) (*gateway.Service, *policy.Service) {
 	cfg := s.cfg
-	pol := policy.New(policy.Options{KV: kv, Logger: cfg.Logger, OnDelete: tags.Forget})
+	pol := policy.New(policy.Options{KV: kv, Logger: cfg.Logger, OnDelete: tags.Forget, Generator: cfg.PolicyGenerator})
 	creds := cfg.GatewayCredentials
 	if creds == nil {
 		creds = outcreds.New()

@@ -26,6 +26,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/observability"
 	"github.com/agentcore-dev/agentcore/internal/observability/otlphttp"
 	"github.com/agentcore-dev/agentcore/internal/otlpgrpc"
+	"github.com/agentcore-dev/agentcore/internal/policy"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/store"
@@ -101,6 +102,9 @@ type Config struct {
 	// GatewayEmbedder embeds tool descriptions for semantic tool search
 	// (nil: the built-in offline embedder).
 	GatewayEmbedder gateway.Embedder
+	// PolicyGenerator turns natural language into Cedar for
+	// StartPolicyGeneration (nil: policy generation is refused).
+	PolicyGenerator policy.Generator
 }
 
 // Server is a running agentcore server.
