@@ -53,6 +53,12 @@ func (s *Server) routes() []route {
 		{Method: "GET", Path: "/policy-engines/{policyEngineId}/policy-generations/{policyGenerationId}", Op: "GetPolicyGeneration", H: s.getPolicyGeneration},
 		{Method: "GET", Path: "/policy-engines/{policyEngineId}/policy-generations", Op: "ListPolicyGenerations", H: s.listPolicyGenerations},
 		{Method: "GET", Path: "/policy-engines/{policyEngineId}/policy-generations/{policyGenerationId}/assets", Op: "ListPolicyGenerationAssets", H: s.listPolicyGenerationAssets},
+		{Method: "GET", Path: "/policy-engine-summaries/{policyEngineId}", Op: "GetPolicyEngineSummary", H: s.getPolicyEngineSummary},
+		{Method: "GET", Path: "/policy-engine-summaries", Op: "ListPolicyEngineSummaries", H: s.listPolicyEngineSummaries},
+		{Method: "GET", Path: "/policy-engines/{policyEngineId}/policy-summaries/{policyId}", Op: "GetPolicySummary", H: s.getPolicySummary},
+		{Method: "GET", Path: "/policy-engines/{policyEngineId}/policy-summaries", Op: "ListPolicySummaries", H: s.listPolicySummaries},
+		{Method: "GET", Path: "/policy-engines/{policyEngineId}/policy-generation-summaries/{policyGenerationId}", Op: "GetPolicyGenerationSummary", H: s.getPolicyGenerationSummary},
+		{Method: "GET", Path: "/policy-engines/{policyEngineId}/policy-generation-summaries", Op: "ListPolicyGenerationSummaries", H: s.listPolicyGenerationSummaries},
 
 		// bedrock-agentcore: Runtime
 		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime},

@@ -53,6 +53,12 @@ func TestRouteTable(t *testing.T) {
 		"GET /policy-engines/{policyEngineId}/policy-generations/{policyGenerationId} GetPolicyGeneration",
 		"GET /policy-engines/{policyEngineId}/policy-generations ListPolicyGenerations",
 		"GET /policy-engines/{policyEngineId}/policy-generations/{policyGenerationId}/assets ListPolicyGenerationAssets",
+		"GET /policy-engine-summaries/{policyEngineId} GetPolicyEngineSummary",
+		"GET /policy-engine-summaries ListPolicyEngineSummaries",
+		"GET /policy-engines/{policyEngineId}/policy-summaries/{policyId} GetPolicySummary",
+		"GET /policy-engines/{policyEngineId}/policy-summaries ListPolicySummaries",
+		"GET /policy-engines/{policyEngineId}/policy-generation-summaries/{policyGenerationId} GetPolicyGenerationSummary",
+		"GET /policy-engines/{policyEngineId}/policy-generation-summaries ListPolicyGenerationSummaries",
 		"POST /runtimes/{agentRuntimeArn}/stopruntimesession StopRuntimeSession",
 	}
 	got := New(Config{}).Ops()

@@ -132,4 +132,23 @@ func TestPolicyGeneration(t *testing.T) {
 	if err != nil || len(lg.PolicyGenerations) != 1 {
 		t.Fatalf("list: %+v %v", lg, err)
 	}
+	// Summary operations.
+	if s, err := e.Control.GetPolicyGenerationSummary(bg, &ctl.GetPolicyGenerationSummaryInput{PolicyEngineId: eng.PolicyEngineId, PolicyGenerationId: st.PolicyGenerationId}); err != nil || s.Status != ctltypes.PolicyGenerationStatusGenerated {
+		t.Fatalf("generation summary: %+v %v", s, err)
+	}
+	if l, err := e.Control.ListPolicyGenerationSummaries(bg, &ctl.ListPolicyGenerationSummariesInput{PolicyEngineId: eng.PolicyEngineId}); err != nil || len(l.PolicyGenerations) != 1 {
+		t.Fatalf("generation summaries: %+v %v", l, err)
+	}
+	if s, err := e.Control.GetPolicyEngineSummary(bg, &ctl.GetPolicyEngineSummaryInput{PolicyEngineId: eng.PolicyEngineId}); err != nil || *s.Name != "gen" {
+		t.Fatalf("engine summary: %+v %v", s, err)
+	}
+	if l, err := e.Control.ListPolicyEngineSummaries(bg, &ctl.ListPolicyEngineSummariesInput{}); err != nil || len(l.PolicyEngines) != 1 {
+		t.Fatalf("engine summaries: %+v %v", l, err)
+	}
+	if s, err := e.Control.GetPolicySummary(bg, &ctl.GetPolicySummaryInput{PolicyEngineId: eng.PolicyEngineId, PolicyId: p.PolicyId}); err != nil || *s.Name != "from_generation" {
+		t.Fatalf("policy summary: %+v %v", s, err)
+	}
+	if l, err := e.Control.ListPolicySummaries(bg, &ctl.ListPolicySummariesInput{PolicyEngineId: eng.PolicyEngineId}); err != nil || len(l.Policies) != 1 {
+		t.Fatalf("policy summaries: %+v %v", l, err)
+	}
 }
