@@ -57,6 +57,23 @@ func TestGatewayInboundJWT(t *testing.T) {
 		}
 	}
 
+	// Custom claims: only tokens whose role claim equals admin.
+	adm := createGateway(t, e, "admins", func(in *ctl.CreateGatewayInput) {
+		in.AuthorizerType = ctltypes.AuthorizerTypeCustomJwt
+		in.AuthorizerConfiguration = &ctltypes.AuthorizerConfigurationMemberCustomJWTAuthorizer{Value: ctltypes.CustomJWTAuthorizerConfiguration{
+			DiscoveryUrl: aws.String(o.Discovery()), AllowedClients: []string{"sid1"},
+			CustomClaims: []ctltypes.CustomClaimValidationType{{InboundTokenClaimName: aws.String("role"), InboundTokenClaimValueType: ctltypes.InboundTokenClaimValueTypeString,
+				AuthorizingClaimMatchValue: &ctltypes.AuthorizingClaimMatchValueType{ClaimMatchOperator: ctltypes.ClaimMatchOperatorTypeEquals,
+					ClaimMatchValue: &ctltypes.ClaimMatchValueTypeMemberMatchValueString{Value: "admin"}}}}}}
+	})
+	mcpServerTarget(t, e, *adm.GatewayId, "calc", mcpSrv.URL)
+	if status, _ := postMCP(t, *adm.GatewayUrl, tok); status != http.StatusUnauthorized {
+		t.Errorf("viewer on admins gateway: HTTP %d", status)
+	}
+	if status, _ := postMCP(t, *adm.GatewayUrl, o.Token(t, "admin")); status != http.StatusOK {
+		t.Errorf("admin on admins gateway: HTTP %d", status)
+	}
+
 	// AWS_IAM gateways refuse unsigned requests.
 	iam := createGateway(t, e, "iamgw", func(in *ctl.CreateGatewayInput) { in.AuthorizerType = ctltypes.AuthorizerTypeAwsIam })
 	if status, _ := postMCP(t, *iam.GatewayUrl, ""); status != http.StatusUnauthorized {
