@@ -101,7 +101,8 @@ func (s *Service) StartGeneration(ctx context.Context, engineID, name, resourceA
 		return nil, err
 	}
 	bg := tenant.With(context.WithoutCancel(ctx), t)
-	go s.generate(bg, t.Account, g, tools)
+	run := *g // the goroutine owns its copy; the caller renders g
+	go s.generate(bg, t.Account, &run, tools)
 	return g, nil
 }
 
