@@ -148,7 +148,7 @@ func (s *Service) CallTool(ctx context.Context, tc *ToolCall) (res *Result, err 
 			return nil, errs.E(errs.Unavailable, "gateway %s has a policy engine but no authorizer is configured", g.ID)
 		}
 		d, err := s.o.Authorizer.Authorize(ctx, &AuthzRequest{EngineARN: pe.Arn, GatewayARN: g.ARN, Action: tc.Name,
-			Principal: tc.Caller.Principal, Claims: tc.Caller.Claims, Input: input})
+			Principal: tc.Caller.Principal, Claims: tc.Caller.Claims, Input: input, InputSchema: e.Tool.InputSchema})
 		if err != nil {
 			return nil, err
 		}

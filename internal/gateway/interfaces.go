@@ -98,6 +98,8 @@ type AuthzRequest struct {
 	Principal string
 	Claims    map[string]any
 	Input     map[string]any
+	// InputSchema is the tool's JSON input schema.
+	InputSchema json.RawMessage
 }
 
 // Decision is the authorizer's answer.

@@ -76,6 +76,9 @@ func actions(p *cedar.Policy) []string {
 	}
 	out := make([]string, 0, len(uids))
 	for _, u := range uids {
+		if u.ID == "CallTool" || u.ID == "Mcp" { // the groups every tool action is in
+			return nil
+		}
 		out = append(out, string(u.ID))
 	}
 	return out
@@ -157,27 +160,60 @@ func (d *Definition) text() string {
 	return ""
 }
 
-// request builds the Cedar request and entities for one call.
-func request(principal string, claims map[string]any, action, gatewayArn string, input map[string]any) (cedar.Request, cedar.EntityMap) {
+// Static action groups: every tool action is in CallTool, which is in Mcp.
+var (
+	callToolUID = types.NewEntityUID(ActionType, "CallTool")
+	mcpUID      = types.NewEntityUID(ActionType, "Mcp")
+	callToolEnt = types.Entity{UID: callToolUID, Parents: types.NewEntityUIDSet(mcpUID)}
+	mcpEnt      = types.Entity{UID: mcpUID}
+	toolParents = types.NewEntityUIDSet(callToolUID)
+)
+
+// entities is the request's entity store without a map per call.
+type entities struct {
+	principal, gateway, action types.Entity
+}
+
+func (e *entities) Get(uid types.EntityUID) (types.Entity, bool) {
+	switch uid {
+	case e.principal.UID:
+		return e.principal, true
+	case e.action.UID:
+		return e.action, true
+	case e.gateway.UID:
+		return e.gateway, true
+	case callToolUID:
+		return callToolEnt, true
+	case mcpUID:
+		return mcpEnt, true
+	}
+	return types.Entity{}, false
+}
+
+// request builds the Cedar request and entities for one call. schema (the
+// tool's input schema, may be nil) decides which JSON numbers are decimals.
+func request(principal string, claims map[string]any, action, gatewayArn string, input map[string]any, schema *node) (cedar.Request, *entities) {
 	ptype := types.EntityType(PrincipalType)
 	if strings.HasPrefix(principal, "arn:aws:iam::") || strings.HasPrefix(principal, "arn:aws:sts::") {
 		ptype = IAMType
 	}
 	puid := types.NewEntityUID(ptype, types.String(principal))
-	tags := types.RecordMap{}
-	for k, v := range claims {
-		tags[types.String(k)] = types.String(claimString(v))
+	pe := types.Entity{UID: puid, Attributes: types.NewRecord(types.RecordMap{"id": types.String(principal)})}
+	if ptype == PrincipalType && len(claims) > 0 {
+		tags := make(types.RecordMap, len(claims))
+		for k, v := range claims {
+			tags[types.String(k)] = types.String(claimString(v))
+		}
+		pe.Tags = types.NewRecord(tags)
 	}
 	guid := types.NewEntityUID(GatewayType, types.String(gatewayArn))
-	ents := cedar.EntityMap{
-		puid: {UID: puid, Tags: types.NewRecord(tags)},
-		guid: {UID: guid},
-	}
+	auid := types.NewEntityUID(ActionType, types.String(action))
+	ents := &entities{principal: pe, gateway: types.Entity{UID: guid}, action: types.Entity{UID: auid, Parents: toolParents}}
 	req := cedar.Request{
 		Principal: puid,
-		Action:    types.NewEntityUID(ActionType, types.String(action)),
+		Action:    auid,
 		Resource:  guid,
-		Context:   types.NewRecord(types.RecordMap{"input": toValue(input, 0)}),
+		Context:   types.NewRecord(types.RecordMap{"input": toValue(input, schema, 0)}),
 	}
 	return req, ents
 }
@@ -199,11 +235,29 @@ func claimString(v any) string {
 	return string(b)
 }
 
-// toValue converts decoded JSON into a Cedar value.
-func toValue(v any, depth int) types.Value {
+// toValue converts decoded JSON into a Cedar value; numbers the schema
+// types as "number" become decimals (JSON Schema number → Cedar decimal).
+func toValue(v any, sch *node, depth int) types.Value {
 	if depth > 16 {
 		return types.String("")
 	}
+	if sch != nil && sch.typ == "number" {
+		var f float64
+		switch x := v.(type) {
+		case json.Number:
+			f, _ = x.Float64()
+		case float64:
+			f = x
+		case int:
+			f = float64(x)
+		default:
+			goto plain
+		}
+		if d, err := types.NewDecimalFromFloat(f); err == nil {
+			return d
+		}
+	}
+plain:
 	switch x := v.(type) {
 	case string:
 		return types.String(x)
@@ -224,7 +278,7 @@ func toValue(v any, depth int) types.Value {
 	case []any:
 		vals := make([]types.Value, 0, len(x))
 		for _, e := range x {
-			vals = append(vals, toValue(e, depth+1))
+			vals = append(vals, toValue(e, sch.item(), depth+1))
 		}
 		return types.NewSet(vals...)
 	case map[string]any:
@@ -233,7 +287,7 @@ func toValue(v any, depth int) types.Value {
 			if e == nil {
 				continue
 			}
-			m[types.String(k)] = toValue(e, depth+1)
+			m[types.String(k)] = toValue(e, sch.prop(k), depth+1)
 		}
 		return types.NewRecord(m)
 	}
@@ -252,7 +306,7 @@ func floatValue(f float64) types.Value {
 
 // decide evaluates a request against the compiled engine. LOG_ONLY policies
 // are evaluated for the record but never decide.
-func (c *compiled) decide(req cedar.Request, ents cedar.EntityMap) (bool, []string, []string) {
+func (c *compiled) decide(req cedar.Request, ents types.EntityGetter) (bool, []string, []string) {
 	set, ok := c.byAction[string(req.Action.ID)]
 	if !ok {
 		set = c.any

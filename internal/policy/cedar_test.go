@@ -39,7 +39,7 @@ func TestCompiledDecisions(t *testing.T) {
 		{"pets___slow", nil, nil, false}, // LOG_ONLY policies never permit
 		{"pets___other", nil, nil, false},
 	} {
-		req, ents := request("user-1", tc.claims, tc.action, gw, tc.input)
+		req, ents := request("user-1", tc.claims, tc.action, gw, tc.input, nil)
 		got, _, _ := c.decide(req, ents)
 		if got != tc.want {
 			t.Errorf("%s %v %v: got %v", tc.action, tc.claims, tc.input, got)
@@ -91,11 +91,59 @@ func BenchmarkAuthorize(b *testing.B) {
 			input := map[string]any{"amount": json.Number("50"), "orderId": "o-1"}
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				req, ents := request("user-1", claims, "t___tool7", gw, input)
+				req, ents := request("user-1", claims, "t___tool7", gw, input, nil)
 				if ok, _, _ := c.decide(req, ents); !ok {
 					b.Fatal("denied")
 				}
 			}
 		})
+	}
+}
+
+// TestAWSSchemaShapes: the shapes AgentCore's generated schema has —
+// principal.id, tool actions in CallTool (in Mcp), JSON Schema numbers as
+// decimals — validate and evaluate.
+func TestAWSSchemaShapes(t *testing.T) {
+	schema := json.RawMessage(`{"type":"object","properties":{"amount":{"type":"number"},"count":{"type":"integer"}},"required":["amount","count"]}`)
+	rs, err := Schema([]Tool{{Name: "RefundTool___process_refund", InputSchema: schema}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts := []string{
+		`permit(principal is AgentCore::OAuthUser, action in AgentCore::Action::"CallTool", resource is AgentCore::Gateway) when { principal.id == "john" };`,
+		`permit(principal, action == AgentCore::Action::"RefundTool___process_refund", resource) when { context.input.amount.lessThan(decimal("500.00")) && context.input.count < 3 };`,
+		`forbid(principal, action in AgentCore::Action::"Mcp", resource) when { principal.hasTag("dept") && principal.getTag("dept") == "blocked" };`,
+	}
+	var ps []*Policy
+	for i, st := range stmts {
+		p, err := parse(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := validatePolicy(rs, p); err != nil {
+			t.Fatalf("%s: %v", st, err)
+		}
+		ps = append(ps, pol(fmt.Sprint("p", i), st))
+	}
+	c, err := compile(ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := parseNode(schema, 0)
+	for _, tc := range []struct {
+		who    string
+		claims map[string]any
+		input  map[string]any
+		want   bool
+	}{
+		{"john", nil, map[string]any{"amount": json.Number("900"), "count": json.Number("9")}, true},   // by id, any tool
+		{"mary", nil, map[string]any{"amount": json.Number("499.5"), "count": json.Number("1")}, true}, // decimal comparison
+		{"mary", nil, map[string]any{"amount": json.Number("500"), "count": json.Number("1")}, false},
+		{"john", map[string]any{"dept": "blocked"}, map[string]any{"amount": json.Number("1"), "count": json.Number("1")}, false},
+	} {
+		req, ents := request(tc.who, tc.claims, "RefundTool___process_refund", gw, tc.input, n)
+		if got, _, errs := c.decide(req, ents); got != tc.want {
+			t.Errorf("%s %v %v: got %v (%v)", tc.who, tc.claims, tc.input, got, errs)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 
 	cedar "github.com/cedar-policy/cedar-go"
@@ -222,6 +223,9 @@ type Request struct {
 	EngineARN, GatewayARN, Action, Principal string
 	Claims                                   map[string]any
 	Input                                    map[string]any
+	// InputSchema is the tool's input schema (numbers it types "number"
+	// are decimals); nil = JSON types only.
+	InputSchema json.RawMessage
 }
 
 // Authorize decides a request under the engine's ACTIVE policies (default
@@ -239,9 +243,30 @@ func (s *Service) Authorize(ctx context.Context, r *Request) (bool, []string, []
 	if err != nil {
 		return false, nil, nil, err
 	}
-	req, ents := request(r.Principal, r.Claims, r.Action, r.GatewayARN, r.Input)
+	req, ents := request(r.Principal, r.Claims, r.Action, r.GatewayARN, r.Input, s.schemaNode(r.InputSchema))
 	allow, ids, evalErrs := c.decide(req, ents)
 	return allow, ids, evalErrs, nil
+}
+
+// schemaNode parses (and caches) a tool input schema for value conversion.
+func (s *Service) schemaNode(raw json.RawMessage) *node {
+	if len(raw) == 0 {
+		return nil
+	}
+	s.nmu.RLock()
+	n, ok := s.nodes[string(raw)] // no allocation for the lookup
+	s.nmu.RUnlock()
+	if ok {
+		return n
+	}
+	n = parseNode(raw, 0)
+	s.nmu.Lock()
+	if len(s.nodes) > 10000 {
+		clear(s.nodes)
+	}
+	s.nodes[string(raw)] = n
+	s.nmu.Unlock()
+	return n
 }
 
 func (s *Service) compiled(ctx context.Context, acct, engineID string) (*compiled, error) {

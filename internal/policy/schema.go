@@ -23,11 +23,12 @@ const (
 // SchemaText renders the Cedar schema for a set of tools.
 func SchemaText(tools []Tool) string {
 	var b strings.Builder
-	b.WriteString("namespace AgentCore {\n  entity OAuthUser tags String;\n  entity IamEntity tags String;\n  entity Gateway;\n")
+	b.WriteString("namespace AgentCore {\n  entity OAuthUser = { id: String } tags String;\n  entity IamEntity = { id: String };\n  entity Gateway;\n")
+	b.WriteString("  action \"Mcp\";\n  action \"CallTool\" in [\"Mcp\"];\n")
 	sorted := append([]Tool(nil), tools...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
 	for _, t := range sorted {
-		fmt.Fprintf(&b, "  action %s appliesTo { principal: [OAuthUser, IamEntity], resource: [Gateway], context: { input: %s } };\n",
+		fmt.Fprintf(&b, "  action %s in [\"CallTool\"] appliesTo { principal: [OAuthUser, IamEntity], resource: [Gateway], context: { input: %s } };\n",
 			strconv.Quote(t.Name), recordType(t.InputSchema, 0))
 	}
 	b.WriteString("}\n")
@@ -106,8 +107,10 @@ func cedarType(raw json.RawMessage, depth int) string {
 	switch typeOf(&s) {
 	case "string":
 		return "String"
-	case "integer", "number":
+	case "integer":
 		return "Long"
+	case "number":
+		return "__cedar::decimal"
 	case "boolean":
 		return "Bool"
 	case "array":
@@ -119,4 +122,44 @@ func cedarType(raw json.RawMessage, depth int) string {
 		return recordType(raw, depth)
 	}
 	return ""
+}
+
+// node is the part of a JSON schema value conversion needs.
+type node struct {
+	typ   string
+	props map[string]*node
+	items *node
+}
+
+func (n *node) prop(k string) *node {
+	if n == nil {
+		return nil
+	}
+	return n.props[k]
+}
+
+func (n *node) item() *node {
+	if n == nil {
+		return nil
+	}
+	return n.items
+}
+
+// parseNode reads a JSON schema into a node tree (nil when it has no types).
+func parseNode(raw json.RawMessage, depth int) *node {
+	var s jsonSchema
+	if len(raw) == 0 || depth > 8 || json.Unmarshal(raw, &s) != nil {
+		return nil
+	}
+	n := &node{typ: typeOf(&s)}
+	if len(s.Properties) > 0 {
+		n.props = make(map[string]*node, len(s.Properties))
+		for k, p := range s.Properties {
+			n.props[k] = parseNode(p, depth+1)
+		}
+	}
+	if len(s.Items) > 0 {
+		n.items = parseNode(s.Items, depth+1)
+	}
+	return n
 }

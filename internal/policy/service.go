@@ -35,6 +35,8 @@ type Service struct {
 
 	cmu   sync.RWMutex
 	cache map[string]*compiled // acct/engineID → compiled policies
+	nmu   sync.RWMutex
+	nodes map[string]*node // tool input schema → conversion tree
 }
 
 // New returns the service.
@@ -42,7 +44,7 @@ func New(o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{o: o, kv: o.KV, log: o.Logger.With("component", "policy"), now: time.Now, cache: map[string]*compiled{}}
+	return &Service{o: o, kv: o.KV, log: o.Logger.With("component", "policy"), now: time.Now, cache: map[string]*compiled{}, nodes: map[string]*node{}}
 }
 
 // SetTools wires the gateway tool source after construction.

@@ -71,7 +71,7 @@ type policyAuthorizer struct{ p *policy.Service }
 
 func (a policyAuthorizer) Authorize(ctx context.Context, r *gateway.AuthzRequest) (*gateway.Decision, error) {
 	allow, ids, evalErrs, err := a.p.Authorize(ctx, &policy.Request{EngineARN: r.EngineARN, GatewayARN: r.GatewayARN,
-		Action: r.Action, Principal: r.Principal, Claims: r.Claims, Input: r.Input})
+		Action: r.Action, Principal: r.Principal, Claims: r.Claims, Input: r.Input, InputSchema: r.InputSchema})
 	if err != nil {
 		return nil, err
 	}
