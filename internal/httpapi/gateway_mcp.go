@@ -150,6 +150,11 @@ func toMCPResult(r *gateway.Result) *mcp.CallToolResult {
 		if err := json.Unmarshal(r.MCP, &out); err != nil {
 			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "target returned an invalid MCP result: " + err.Error()}}, IsError: true}
 		}
+		// The gateway speaks for itself, not with the target server's identity.
+		delete(out.Meta, "io.modelcontextprotocol/serverInfo")
+		if len(out.Meta) == 0 {
+			out.Meta = nil
+		}
 		return &out
 	}
 	out := &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: r.Text}}, IsError: r.IsError}

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -20,6 +21,15 @@ func rawMCPCall(t *testing.T, url, version, body string) map[string]any {
 	if version != "" {
 		req.Header.Set("Mcp-Protocol-Version", version)
 	}
+	if version >= "2026-07-28" { // the stateless revision repeats method and tool name in headers
+		var m struct {
+			Method string
+			Params struct{ Name string }
+		}
+		json.Unmarshal([]byte(body), &m)
+		req.Header.Set("Mcp-Method", m.Method)
+		req.Header.Set("Mcp-Name", m.Params.Name)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +37,7 @@ func rawMCPCall(t *testing.T, url, version, body string) map[string]any {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	if resp.StatusCode != 200 {
-		t.Fatalf("HTTP %d: %s", resp.StatusCode, b)
+		return map[string]any{"httpStatus": resp.StatusCode, "body": string(b)}
 	}
 	s := string(b)
 	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
@@ -45,7 +55,8 @@ func rawMCPCall(t *testing.T, url, version, body string) map[string]any {
 }
 
 // TestGatewayFastPathMatchesSDK: the gateway's own answer to a stateless
-// tools/call is the same JSON-RPC response the SDK path gives.
+// tools/call is the same JSON-RPC response the SDK gives (fast path off via
+// AGENTCORE_GATEWAY_FAST_PATH=0), for the 2025 and the 2026-07-28 protocol.
 func TestGatewayFastPathMatchesSDK(t *testing.T) {
 	e := testenv.Start(t, testenv.Fast())
 	ps := startPetstore(t)
@@ -53,19 +64,31 @@ func TestGatewayFastPathMatchesSDK(t *testing.T) {
 	gw := createGateway(t, e, "fast", nil)
 	openAPITarget(t, e, *gw.GatewayId, "pets", petstoreSpec(ps.URL))
 	mcpServerTarget(t, e, *gw.GatewayId, "calc", mcpSrv.URL)
-	for _, body := range []string{
-		`{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"pets___getPet","arguments":{"id":"1"}}}`,
-		`{"jsonrpc":"2.0","id":"x","method":"tools/call","params":{"name":"pets___getPet","arguments":{"id":"99"}}}`,
-		`{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"pets___getPet","arguments":{}}}`,
-		`{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"calc___add","arguments":{"a":1,"b":2}}}`,
-		`{"jsonrpc":"2.0","id":10,"method":"tools/call","params":{"name":"pets___nope","arguments":{}}}`,
-	} {
-		sdk := rawMCPCall(t, *gw.GatewayUrl, "", body)
-		fast := rawMCPCall(t, *gw.GatewayUrl, "2025-06-18", body)
-		a, _ := json.Marshal(sdk)
-		b, _ := json.Marshal(fast)
-		if string(a) != string(b) {
-			t.Errorf("%s:\n sdk  %s\n fast %s", body, a, b)
+	meta := `"_meta":{"io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"x","version":"1"},"io.modelcontextprotocol/protocolVersion":"2026-07-28"},`
+	calls := []string{
+		`"name":"pets___getPet","arguments":{"id":"1"}`,
+		`"name":"pets___getPet","arguments":{"id":"99"}`,
+		`"name":"pets___getPet","arguments":{}`,
+		`"name":"calc___add","arguments":{"a":1,"b":2}`,
+		`"name":"calc___shout","arguments":{"text":"fail"}`,
+		`"name":"pets___nope","arguments":{}`,
+	}
+	for _, version := range []string{"2025-06-18", "2026-07-28"} {
+		for i, c := range calls {
+			params := c
+			if version == "2026-07-28" {
+				params = meta + c
+			}
+			body := fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{%s}}`, i+1, params)
+			t.Setenv("AGENTCORE_GATEWAY_FAST_PATH", "0")
+			sdk := rawMCPCall(t, *gw.GatewayUrl, version, body)
+			t.Setenv("AGENTCORE_GATEWAY_FAST_PATH", "1")
+			fast := rawMCPCall(t, *gw.GatewayUrl, version, body)
+			a, _ := json.Marshal(sdk)
+			b, _ := json.Marshal(fast)
+			if string(a) != string(b) {
+				t.Errorf("%s %s:\n sdk  %s\n fast %s", version, body, a, b)
+			}
 		}
 	}
 }
