@@ -26,7 +26,12 @@ import (
 type Backend struct {
 	base *http.Transport
 	mu   sync.Mutex
-	sess map[string]*mcp.ClientSession
+	sess map[string]*session // by endpoint: one live session each
+}
+
+type session struct {
+	cs   *mcp.ClientSession
+	auth string // credential fingerprint the session was opened with
 }
 
 // New returns a backend.
@@ -34,7 +39,7 @@ func New() *Backend {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64
 	tr.ResponseHeaderTimeout = 5 * time.Minute
-	return &Backend{base: tr, sess: map[string]*mcp.ClientSession{}}
+	return &Backend{base: tr, sess: map[string]*session{}}
 }
 
 // Close ends every cached session.
@@ -42,7 +47,7 @@ func (b *Backend) Close() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for k, s := range b.sess {
-		s.Close()
+		s.cs.Close()
 		delete(b.sess, k)
 	}
 }
@@ -70,48 +75,53 @@ func (h headerRT) RoundTrip(r *http.Request) (*http.Response, error) {
 	return h.base.RoundTrip(r)
 }
 
-func sessionKey(endpoint string, a *gateway.Auth) string {
-	h := sha256.New()
-	h.Write([]byte(endpoint))
-	if a != nil {
-		b, _ := json.Marshal(a)
-		h.Write(b)
+func authKey(a *gateway.Auth) string {
+	if a == nil {
+		return ""
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	b, _ := json.Marshal(a)
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
 }
 
+// session returns the endpoint's session, opening one if there is none or
+// the credential changed (e.g. a refreshed OAuth token; the old one closes).
 func (b *Backend) session(ctx context.Context, endpoint string, a *gateway.Auth) (*mcp.ClientSession, string, error) {
-	key := sessionKey(endpoint, a)
+	ak := authKey(a)
 	b.mu.Lock()
-	s := b.sess[key]
+	s := b.sess[endpoint]
 	b.mu.Unlock()
-	if s != nil {
-		return s, key, nil
+	if s != nil && s.auth == ak {
+		return s.cs, endpoint, nil
 	}
 	c := mcp.NewClient(&mcp.Implementation{Name: "agentcore-gateway", Version: "1.0.0"}, nil)
-	s, err := c.Connect(ctx, &mcp.StreamableClientTransport{Endpoint: endpoint, MaxRetries: -1, DisableStandaloneSSE: true,
+	cs, err := c.Connect(ctx, &mcp.StreamableClientTransport{Endpoint: endpoint, MaxRetries: -1, DisableStandaloneSSE: true,
 		HTTPClient: &http.Client{Transport: headerRT{base: b.base, auth: a}}}, nil)
 	if err != nil {
 		return nil, "", err
 	}
 	b.mu.Lock()
-	if old := b.sess[key]; old != nil {
+	old := b.sess[endpoint]
+	if old != nil && old.auth == ak { // another call won the race
 		b.mu.Unlock()
-		s.Close()
-		return old, key, nil
+		cs.Close()
+		return old.cs, endpoint, nil
 	}
-	b.sess[key] = s
+	b.sess[endpoint] = &session{cs: cs, auth: ak}
 	b.mu.Unlock()
-	return s, key, nil
+	if old != nil {
+		old.cs.Close()
+	}
+	return cs, endpoint, nil
 }
 
-func (b *Backend) drop(key string, s *mcp.ClientSession) {
+func (b *Backend) drop(key string, cs *mcp.ClientSession) {
 	b.mu.Lock()
-	if b.sess[key] == s {
+	if s := b.sess[key]; s != nil && s.cs == cs {
 		delete(b.sess, key)
 	}
 	b.mu.Unlock()
-	s.Close()
+	cs.Close()
 }
 
 // Tools lists the server's tools.
