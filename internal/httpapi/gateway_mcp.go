@@ -51,11 +51,17 @@ func (s *Server) gatewayMCP(ctx context.Context, w http.ResponseWriter, r *http.
 	if a := r.Header.Get("Authorization"); len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
 		bearer = strings.TrimSpace(a[7:])
 	}
-	var signed *gateway.SignedRequest
-	if cat.Gateway.AuthorizerType == gateway.AuthIAM {
-		signed = &gateway.SignedRequest{Method: r.Method, Path: r.URL.EscapedPath(), RawQuery: r.URL.RawQuery, Host: r.Host, Headers: r.Header, Body: body}
+	var iam gateway.IAMCheck
+	if v := s.cfg.GatewayIAM; v != nil {
+		iam = func(ctx context.Context) (string, error) {
+			if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") && r.URL.Query().Get("X-Amz-Algorithm") == "" {
+				return "", errs.E(errs.Unauthorized, "missing SigV4 signature")
+			}
+			defer func() { r.Body = io.NopCloser(bytes.NewReader(body)) }() // the verifier may consume it
+			return v(ctx, r)
+		}
 	}
-	caller, err := svc.Authenticate(ctx, cat.Gateway, bearer, signed, s.cfg.GatewayIAM)
+	caller, err := svc.Authenticate(ctx, cat.Gateway, bearer, iam)
 	if err != nil {
 		if errs.KindOf(err) == errs.Unauthorized && cat.Gateway.AuthorizerType == gateway.AuthCustomJWT {
 			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)

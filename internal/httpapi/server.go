@@ -48,7 +48,7 @@ type Config struct {
 	// Gateway serves the gateway control plane and the MCP data plane;
 	// GatewayIAM verifies SigV4 for AWS_IAM gateways (nil: rejected).
 	Gateway    *gateway.Service
-	GatewayIAM gateway.IAMVerifier
+	GatewayIAM func(ctx context.Context, r *http.Request) (callerArn string, err error)
 	// Policy serves policy engines and policies.
 	Policy *policy.Service
 }

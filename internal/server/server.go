@@ -102,6 +102,9 @@ type Config struct {
 	// GatewayEmbedder embeds tool descriptions for semantic tool search
 	// (nil: the built-in offline embedder).
 	GatewayEmbedder gateway.Embedder
+	// GatewayIAM verifies SigV4 on AWS_IAM gateways and returns the caller's
+	// ARN (nil: AWS_IAM gateways answer 401).
+	GatewayIAM func(ctx context.Context, r *http.Request) (callerArn string, err error)
 	// PolicyGenerator turns natural language into Cedar for
 	// StartPolicyGeneration (nil: policy generation is refused).
 	PolicyGenerator policy.Generator
@@ -317,7 +320,7 @@ func (s *Server) build(ctx context.Context) error {
 	}
 	gw, pol := s.buildGateway(s.kv, artifacts, tags) // Gateway
 	api := httpapi.New(httpapi.Config{
-		Gateway: gw, Policy: pol, // Gateway
+		Gateway: gw, Policy: pol, GatewayIAM: cfg.GatewayIAM, // Gateway
 		Runtime: s.runtime, Sessions: s.sessions, Tags: tags, Idempotency: idempotency.New(s.kv),
 		Artifacts: artifacts, Logger: lg, Tenant: tenant.Tenant{Account: cfg.Account, Region: cfg.Region},
 		InvokeTimeout: int64(cfg.InvokeTimeout),
