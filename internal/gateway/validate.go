@@ -3,6 +3,7 @@ package gateway
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
@@ -18,6 +19,9 @@ var (
 	engineArnRE  = regexp.MustCompile(`^arn:aws:bedrock-agentcore:[a-z0-9-]+:[0-9]{12}:policy-engine/[a-zA-Z][a-zA-Z0-9-_]{0,99}-[a-zA-Z0-9_]{10}$`)
 	providerArnR = regexp.MustCompile(`^arn:([^:]*):([^:]*):([^:]*):([0-9]{12})?:(.+)$`)
 )
+
+// MCPVersions are the MCP protocol versions the data plane speaks.
+var MCPVersions = []string{"2026-07-28", "2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"}
 
 // ValidateGatewayID checks a gatewayIdentifier.
 func ValidateGatewayID(id string) error {
@@ -61,6 +65,11 @@ func validateConfig(c *Config) error {
 	if pc := c.ProtocolConfiguration; pc != nil && pc.MCP != nil {
 		if st := pc.MCP.SearchType; st != "" && st != "SEMANTIC" {
 			return errs.Field("protocolConfiguration.mcp.searchType", "searchType must be SEMANTIC")
+		}
+		for _, v := range pc.MCP.SupportedVersions {
+			if !slices.Contains(MCPVersions, v) {
+				return errs.Field("protocolConfiguration.mcp.supportedVersions", "MCP protocol version %q is not supported (supported: %s)", v, strings.Join(MCPVersions, ", "))
+			}
 		}
 	}
 	switch c.AuthorizerType {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
@@ -94,6 +95,11 @@ func (s *Server) newGatewayMCPHandler(cat *gateway.Catalogue) http.Handler {
 		opts.Instructions = pc.MCP.Instructions
 		if pc.MCP.DisableMcpListToolsPagination {
 			opts.PageSize = 1 << 20
+		}
+		for _, v := range pc.MCP.SupportedVersions {
+			if slices.Contains(mcp.SupportedProtocolVersions(), v) { // the SDK panics on others
+				opts.SupportedProtocolVersions = append(opts.SupportedProtocolVersions, v)
+			}
 		}
 	}
 	srv := mcp.NewServer(&mcp.Implementation{Name: g.Name, Version: "1.0.0"}, opts)

@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -70,6 +71,9 @@ func (s *Server) fastToolCall(ctx context.Context, w http.ResponseWriter, r *htt
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
 		return false
+	}
+	if pc := cat.Gateway.ProtocolConfiguration; pc != nil && pc.MCP != nil && len(pc.MCP.SupportedVersions) > 0 && !slices.Contains(pc.MCP.SupportedVersions, version) {
+		return false // the SDK refuses the version
 	}
 	accept := strings.Join(r.Header.Values("Accept"), ",")
 	if !strings.Contains(accept, "application/json") || !strings.Contains(accept, "text/event-stream") {

@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	"github.com/agentcore-dev/agentcore/internal/testenv"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
+	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 )
 
 // rawMCPCall posts one tools/call; version "" sends no MCP-Protocol-Version
@@ -90,5 +93,28 @@ func TestGatewayFastPathMatchesSDK(t *testing.T) {
 				t.Errorf("%s %s:\n sdk  %s\n fast %s", version, body, a, b)
 			}
 		}
+	}
+}
+
+// TestGatewaySupportedVersions: protocolConfiguration.mcp.supportedVersions
+// limits the protocol versions; unknown versions are a ValidationException.
+func TestGatewaySupportedVersions(t *testing.T) {
+	e := testenv.Start(t, testenv.Fast())
+	ps := startPetstore(t)
+	gw := createGateway(t, e, "versions", func(in *ctl.CreateGatewayInput) {
+		in.ProtocolConfiguration = &ctltypes.GatewayProtocolConfigurationMemberMcp{Value: ctltypes.MCPGatewayConfiguration{SupportedVersions: []string{"2025-06-18"}}}
+	})
+	openAPITarget(t, e, *gw.GatewayId, "pets", petstoreSpec(ps.URL))
+	body := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"pets___getPet","arguments":{"id":"1"}}}`
+	if m := rawMCPCall(t, *gw.GatewayUrl, "2025-06-18", body); m["result"] == nil {
+		t.Fatalf("allowed version: %v", m)
+	}
+	if m := rawMCPCall(t, *gw.GatewayUrl, "2025-11-25", body); m["httpStatus"] != 400 {
+		t.Fatalf("other version: %v", m)
+	}
+	_, err := e.Control.CreateGateway(bg, &ctl.CreateGatewayInput{Name: aws.String("badversion"), RoleArn: aws.String(testenv.RoleArn), AuthorizerType: ctltypes.AuthorizerTypeNone,
+		ProtocolConfiguration: &ctltypes.GatewayProtocolConfigurationMemberMcp{Value: ctltypes.MCPGatewayConfiguration{SupportedVersions: []string{"1999-01-01"}}}})
+	if !errorIs[*ctltypes.ValidationException](err) {
+		t.Fatalf("unknown version: %v", err)
 	}
 }
