@@ -162,10 +162,17 @@ func (s *Service) CallTool(ctx context.Context, tc *ToolCall) (res *Result, err 
 	res, err = b.Call(cctx, &Call{Gateway: g, Target: e.Target, Tool: e.Tool, Name: tc.Name, Arguments: input, Auth: auth,
 		RequestID: tc.RequestID, SessionID: tc.SessionID})
 	if err != nil {
-		if cctx.Err() != nil && ctx.Err() == nil {
-			err = fmt.Errorf("target %s did not answer within %s", e.Target.Name, s.o.CallTimeout)
+		// Details (addresses, transport errors) only with exceptionLevel DEBUG.
+		msg := "error calling " + tc.Name + ": the target could not be reached"
+		switch {
+		case cctx.Err() != nil && ctx.Err() == nil:
+			msg = fmt.Sprintf("error calling %s: target %s did not answer within %s", tc.Name, e.Target.Name, s.o.CallTimeout)
+		case g.ExceptionLevel == "DEBUG":
+			msg = "error calling " + tc.Name + ": " + err.Error()
 		}
-		res, err = &Result{Text: "error calling " + tc.Name + ": " + err.Error(), IsError: true}, nil
+		rec.Error = err.Error()
+		s.log.Warn("gateway target call failed", "gateway", g.ID, "tool", tc.Name, "err", err)
+		res, err = &Result{Text: msg, IsError: true}, nil
 	}
 	return s.interceptResponse(ctx, tc, args, res)
 }

@@ -145,7 +145,7 @@ func TestGatewayLambdaTargetAndInterceptors(t *testing.T) {
 	cfg := testenv.Fast()
 	cfg.LambdaEndpoint = l.URL
 	e := testenv.Start(t, cfg)
-	gw := createGateway(t, e, "lambdas", nil)
+	gw := createGateway(t, e, "lambdas", func(in *ctl.CreateGatewayInput) { in.ExceptionLevel = ctltypes.ExceptionLevelDebug })
 	lambdaTarget(t, e, *gw.GatewayId, "wx", "weather")
 	lambdaTarget(t, e, *gw.GatewayId, "bad", "boom")
 	lambdaTarget(t, e, *gw.GatewayId, "gone", "missing")
@@ -171,6 +171,13 @@ func TestGatewayLambdaTargetAndInterceptors(t *testing.T) {
 	}
 	if res := callTool(t, cs, "wx___get_weather", map[string]any{}); !res.IsError {
 		t.Fatalf("schema: %s", resultText(res))
+	}
+	// Without exceptionLevel DEBUG the caller gets no transport details.
+	quiet := createGateway(t, e, "quiet", nil)
+	lambdaTarget(t, e, *quiet.GatewayId, "gone", "missing")
+	qs := mcpConnect(t, *quiet.GatewayUrl, "")
+	if res := callTool(t, qs, "gone___get_weather", map[string]any{"city": "x"}); !res.IsError || strings.Contains(resultText(res), "Function not found") || !strings.Contains(resultText(res), "could not be reached") {
+		t.Fatalf("quiet error: %s", resultText(res))
 	}
 
 	// Interceptors.
