@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
@@ -82,9 +86,36 @@ type catalogues struct {
 }
 
 type catalogue struct {
-	once sync.Once
-	c    *Catalogue
-	err  error
+	once    sync.Once
+	c       *Catalogue
+	err     error
+	fp      string       // store revisions the catalogue was built from
+	checked atomic.Int64 // when fp was last compared with the store (unix ns)
+}
+
+// revalidate is how often a cached catalogue is compared with the store, so
+// writes made through another server on the same database show up.
+const revalidate = 2 * time.Second
+
+// fingerprint is the store revisions of a gateway and its targets.
+func (s *Service) fingerprint(ctx context.Context, acct, id string) (string, error) {
+	it, err := s.repo.kv.Get(ctx, tblGateway, gwKey(acct, id))
+	if errs.KindOf(err) == errs.NotFound {
+		return "gone", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	items, err := s.repo.kv.List(ctx, tblTarget, gwKey(acct, id)+"/", "", 0)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString(strconv.FormatInt(it.Revision, 10))
+	for _, t := range items {
+		b.WriteString(";" + t.Key + "@" + strconv.FormatInt(t.Revision, 10))
+	}
+	return b.String(), nil
 }
 
 func (cs *catalogues) invalidate(acct, id string) {
@@ -107,15 +138,32 @@ func (s *Service) Catalogue(ctx context.Context, id string) (*Catalogue, error) 
 		s.cat.m[key] = ce
 	}
 	s.cat.mu.Unlock()
-	ce.once.Do(func() { ce.c, ce.err = s.build(ctx, t.Account, id) })
+	ce.once.Do(func() {
+		ce.fp, ce.err = s.fingerprint(ctx, t.Account, id)
+		if ce.err == nil {
+			ce.c, ce.err = s.build(ctx, t.Account, id)
+		}
+		ce.checked.Store(time.Now().UnixNano())
+	})
 	if ce.err != nil {
 		s.cat.mu.Lock()
 		if s.cat.m[key] == ce {
 			delete(s.cat.m, key)
 		}
 		s.cat.mu.Unlock()
+		return nil, ce.err
 	}
-	return ce.c, ce.err
+	if last := ce.checked.Load(); time.Since(time.Unix(0, last)) > revalidate && ce.checked.CompareAndSwap(last, time.Now().UnixNano()) {
+		if fp, err := s.fingerprint(ctx, t.Account, id); err == nil && fp != ce.fp {
+			s.cat.mu.Lock()
+			if s.cat.m[key] == ce {
+				delete(s.cat.m, key)
+			}
+			s.cat.mu.Unlock()
+			return s.Catalogue(ctx, id)
+		}
+	}
+	return ce.c, nil
 }
 
 func (s *Service) build(ctx context.Context, acct, id string) (*Catalogue, error) {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	cedar "github.com/cedar-policy/cedar-go"
 	"github.com/cedar-policy/cedar-go/types"
@@ -105,6 +106,9 @@ type compiled struct {
 	byAction map[string]cedar.PolicyMap
 	any      cedar.PolicyMap // policies whose action scope is open
 	logOnly  map[cedar.PolicyID]bool
+
+	fp      string       // store revisions compiled from
+	checked atomic.Int64 // last comparison with the store (unix ns)
 }
 
 func compile(ps []*Policy) (*compiled, error) {

@@ -3,7 +3,9 @@ package policy
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
+	"time"
 
 	cedar "github.com/cedar-policy/cedar-go"
 
@@ -269,14 +271,42 @@ func (s *Service) schemaNode(raw json.RawMessage) *node {
 	return n
 }
 
+// revalidate is how often a compiled engine is compared with the store, so
+// policies written through another server on the same database apply.
+const revalidate = 2 * time.Second
+
+// fingerprint is the store revisions of an engine's policies.
+func (s *Service) fingerprint(ctx context.Context, acct, engineID string) (string, error) {
+	items, err := s.kv.List(ctx, tblPolicy, policyKey(acct, engineID, ""), "", 0)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, it := range items {
+		b.WriteString(it.Key + "@" + strconv.FormatInt(it.Revision, 10) + ";")
+	}
+	return b.String(), nil
+}
+
 func (s *Service) compiled(ctx context.Context, acct, engineID string) (*compiled, error) {
+	k := key(acct, engineID)
 	s.cmu.RLock()
-	c := s.cache[key(acct, engineID)]
+	c := s.cache[k]
 	s.cmu.RUnlock()
 	if c != nil {
-		return c, nil
+		last := c.checked.Load()
+		if time.Since(time.Unix(0, last)) <= revalidate || !c.checked.CompareAndSwap(last, time.Now().UnixNano()) {
+			return c, nil
+		}
+		if fp, err := s.fingerprint(ctx, acct, engineID); err != nil || fp == c.fp {
+			return c, nil
+		}
 	}
-	if _, err := getJSON[Engine](ctx, s.kv, tblEngine, key(acct, engineID), "policy engine "+engineID); err != nil {
+	if _, err := getJSON[Engine](ctx, s.kv, tblEngine, k, "policy engine "+engineID); err != nil {
+		return nil, err
+	}
+	fp, err := s.fingerprint(ctx, acct, engineID)
+	if err != nil {
 		return nil, err
 	}
 	var all []*Policy
@@ -292,12 +322,14 @@ func (s *Service) compiled(ctx context.Context, acct, engineID string) (*compile
 		}
 		next = tok
 	}
-	c, err := compile(all)
+	c, err = compile(all)
 	if err != nil {
 		return nil, err
 	}
+	c.fp = fp
+	c.checked.Store(time.Now().UnixNano())
 	s.cmu.Lock()
-	s.cache[key(acct, engineID)] = c
+	s.cache[k] = c
 	s.cmu.Unlock()
 	return c, nil
 }

@@ -76,3 +76,47 @@ func TestGatewayRestartPostgres(t *testing.T) {
 	cfg.DataDir = t.TempDir()
 	gatewaySurvivesRestart(t, cfg)
 }
+
+// TestGatewayTwoServersOneStore: a target added through one server shows up
+// on another server of the same database within the revalidation interval.
+func TestGatewayTwoServersOneStore(t *testing.T) {
+	db := "sqlite:" + t.TempDir() + "/shared.db"
+	a := testenv.Start(t, server.Config{Database: db, PingInterval: 200 * time.Millisecond})
+	b := testenv.Start(t, server.Config{Database: db, PingInterval: 200 * time.Millisecond})
+	ps := startPetstore(t)
+	eng := createEngine(t, a, "shared")
+	gw := createGateway(t, a, "shared", func(in *ctl.CreateGatewayInput) {
+		in.PolicyEngineConfiguration = &ctltypes.GatewayPolicyEngineConfiguration{Arn: eng.PolicyEngineArn, Mode: ctltypes.GatewayPolicyEngineModeEnforce}
+	})
+	gb, err := b.Control.GetGateway(bg, &ctl.GetGatewayInput{GatewayIdentifier: gw.GatewayId})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := mcpConnect(t, *gb.GatewayUrl, "")
+	if n := len(listAllTools(t, cs)); n != 0 {
+		t.Fatalf("tools before: %d", n)
+	}
+	openAPITarget(t, a, *gw.GatewayId, "pets", petstoreSpec(ps.URL))
+	deadline := time.Now().Add(10 * time.Second)
+	for len(listAllTools(t, cs)) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("server b never saw the new target")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	// Default deny on b, then a permit written through a applies on b.
+	if _, err := callRaw(cs, "pets___getPet", map[string]any{"id": "1"}); err == nil {
+		t.Fatal("allowed without a policy")
+	}
+	createPolicy(t, a, *eng.PolicyEngineId, "get", `permit(principal, action == AgentCore::Action::"pets___getPet", resource);`)
+	for {
+		res, err := callRaw(cs, "pets___getPet", map[string]any{"id": "1"})
+		if err == nil && !res.IsError {
+			break
+		}
+		if time.Now().After(deadline.Add(5 * time.Second)) {
+			t.Fatalf("server b never applied the new policy: %v", err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
