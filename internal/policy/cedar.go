@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -101,54 +102,72 @@ func validatePolicy(rs *resolved.Schema, p *cedar.Policy) error {
 	return errs.Field("definition.cedar.statement", "the policy does not validate against the gateway schema: %s", strings.Join(msgs, "; "))
 }
 
-// compiled is an engine's active policies indexed by action.
+// compiled is an engine's ACTIVE policies indexed by action. LOG_ONLY
+// policies never decide, so they are left out here.
 type compiled struct {
-	byAction map[string]cedar.PolicyMap
-	any      cedar.PolicyMap // policies whose action scope is open
-	logOnly  map[cedar.PolicyID]bool
+	byAction map[string]*actionSet
+	any      *actionSet // policies whose action scope is open
 
 	fp      string       // store revisions compiled from
 	checked atomic.Int64 // last comparison with the store (unix ns)
 }
 
+// actionSet is what one tool's calls evaluate: forbids first, then permits
+// until one holds (Cedar: any satisfied forbid denies, else any satisfied
+// permit allows), so a call seldom evaluates every policy.
+type actionSet struct {
+	forbids, permits []one
+}
+
+// one is a single policy as a cedar.PolicyIterator.
+type one struct {
+	id cedar.PolicyID
+	p  *cedar.Policy
+}
+
+func (o one) All() iter.Seq2[cedar.PolicyID, *cedar.Policy] {
+	return func(yield func(cedar.PolicyID, *cedar.Policy) bool) { yield(o.id, o.p) }
+}
+
+func (a *actionSet) add(o one) {
+	if o.p.Effect() == cedar.Forbid {
+		a.forbids = append(a.forbids, o)
+	} else {
+		a.permits = append(a.permits, o)
+	}
+}
+
 func compile(ps []*Policy) (*compiled, error) {
-	c := &compiled{byAction: map[string]cedar.PolicyMap{}, any: cedar.PolicyMap{}, logOnly: map[cedar.PolicyID]bool{}}
-	var scoped []struct {
-		id  cedar.PolicyID
-		p   *cedar.Policy
+	c := &compiled{byAction: map[string]*actionSet{}, any: &actionSet{}}
+	type scopedPolicy struct {
+		o   one
 		act []string
 	}
+	var scoped []scopedPolicy
 	for _, p := range ps {
 		cp, err := parse(p.Definition.text())
 		if err != nil {
 			return nil, fmt.Errorf("policy %s: %w", p.ID, err)
 		}
-		id := cedar.PolicyID(p.ID)
 		if p.EnforcementMode == EnforceLogOnly {
-			c.logOnly[id] = true
-		}
-		acts := actions(cp)
-		if acts == nil {
-			c.any[id] = cp
 			continue
 		}
-		scoped = append(scoped, struct {
-			id  cedar.PolicyID
-			p   *cedar.Policy
-			act []string
-		}{id, cp, acts})
+		o := one{cedar.PolicyID(p.ID), cp}
+		acts := actions(cp)
+		if acts == nil {
+			c.any.add(o)
+			continue
+		}
+		scoped = append(scoped, scopedPolicy{o, acts})
 	}
 	for _, s := range scoped {
 		for _, a := range s.act {
-			m := c.byAction[a]
-			if m == nil {
-				m = cedar.PolicyMap{}
-				for id, p := range c.any {
-					m[id] = p
-				}
-				c.byAction[a] = m
+			set := c.byAction[a]
+			if set == nil {
+				set = &actionSet{forbids: slices.Clone(c.any.forbids), permits: slices.Clone(c.any.permits)}
+				c.byAction[a] = set
 			}
-			m[s.id] = s.p
+			set.add(s.o)
 		}
 	}
 	return c, nil
@@ -315,25 +334,27 @@ func (c *compiled) decide(req cedar.Request, ents types.EntityGetter) (bool, []s
 	if !ok {
 		set = c.any
 	}
-	if len(c.logOnly) > 0 {
-		active := cedar.PolicyMap{}
-		for id, p := range set {
-			if !c.logOnly[id] {
-				active[id] = p
-			}
+	var errsOut []string
+	collect := func(d cedar.Diagnostic) {
+		for _, e := range d.Errors {
+			errsOut = append(errsOut, e.String())
 		}
-		set = active
 	}
-	dec, diag := cedar.Authorize(set, ents, req)
-	var ids, errsOut []string
-	for _, r := range diag.Reasons {
-		ids = append(ids, string(r.PolicyID))
+	for _, f := range set.forbids {
+		_, diag := cedar.Authorize(f, ents, req)
+		collect(diag)
+		if len(diag.Reasons) > 0 {
+			return false, []string{string(f.id)}, errsOut
+		}
 	}
-	for _, e := range diag.Errors {
-		errsOut = append(errsOut, e.String())
+	for _, p := range set.permits {
+		dec, diag := cedar.Authorize(p, ents, req)
+		collect(diag)
+		if dec == cedar.Allow {
+			return true, []string{string(p.id)}, errsOut
+		}
 	}
-	sort.Strings(ids)
-	return dec == cedar.Allow, ids, errsOut
+	return false, nil, errsOut
 }
 
 var errNoPolicy = errors.New("no policy")

@@ -17,12 +17,11 @@ func TestCompiledDecisions(t *testing.T) {
 		pol("refund", `permit(principal, action == AgentCore::Action::"pets___refund", resource == AgentCore::Gateway::"`+gw+`") when { context.input.amount < 500 };`),
 		pol("admins", `permit(principal, action in [AgentCore::Action::"pets___addPet", AgentCore::Action::"pets___deletePet"], resource) when { principal.hasTag("role") && principal.getTag("role") == "admin" };`),
 		pol("blocked", `forbid(principal, action, resource) when { principal.hasTag("dept") && principal.getTag("dept") == "blocked" };`),
-		pol("logonly", `permit(principal, action == AgentCore::Action::"pets___slow", resource);`),
+		{ID: "logonly", Definition: Definition{Cedar: &Statement{Statement: `permit(principal, action == AgentCore::Action::"pets___slow", resource);`}}, EnforcementMode: EnforceLogOnly},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.logOnly["logonly"] = true
 	for _, tc := range []struct {
 		action string
 		claims map[string]any
@@ -88,13 +87,20 @@ func BenchmarkAuthorize(b *testing.B) {
 				b.Fatal(err)
 			}
 			claims := map[string]any{"sub": "user-1", "role": "viewer", "dept": "sales", "scope": "read write"}
-			input := map[string]any{"amount": json.Number("50"), "orderId": "o-1"}
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				req, ents := request("user-1", claims, "t___tool7", gw, input, nil)
-				if ok, _, _ := c.decide(req, ents); !ok {
-					b.Fatal("denied")
-				}
+			for _, tc := range []struct {
+				name   string
+				amount string
+				allow  bool
+			}{{"allow", "50", true}, {"deny-all-evaluated", "5000", false}} {
+				input := map[string]any{"amount": json.Number(tc.amount), "orderId": "o-1"}
+				b.Run(tc.name, func(b *testing.B) {
+					for i := 0; i < b.N; i++ {
+						req, ents := request("user-1", claims, "t___tool7", gw, input, nil)
+						if ok, _, _ := c.decide(req, ents); ok != tc.allow {
+							b.Fatal("wrong decision")
+						}
+					}
+				})
 			}
 		})
 	}
