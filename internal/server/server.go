@@ -282,6 +282,8 @@ func (s *Server) build(ctx context.Context) error {
 		}
 		s.obs = observability.New(opt)
 		local.Service = s.obs
+		s.tel.Metrics.AddDropSource(telemetry.DropSource{Signal: "logs", Reason: "queue_full", Count: func() int64 { return s.obs.Stats().DroppedLogs }})
+		s.tel.Metrics.AddDropSource(telemetry.DropSource{Signal: "batches", Reason: "forward_failed", Count: func() int64 { return s.obs.Stats().Dropped }})
 		if cfg.OTLPGRPCListen != "" {
 			if s.otlpGRPCLn, err = net.Listen("tcp", cfg.OTLPGRPCListen); err != nil {
 				ln.Close()

@@ -202,7 +202,9 @@ func (idGenerator) NewIDs(ctx context.Context) (trace.TraceID, trace.SpanID) {
 	return tid, spanIDFor(ctx)
 }
 
-func (idGenerator) NewSpanID(ctx context.Context, _ trace.TraceID) trace.SpanID { return spanIDFor(ctx) }
+func (idGenerator) NewSpanID(ctx context.Context, _ trace.TraceID) trace.SpanID {
+	return spanIDFor(ctx)
+}
 
 // spanIDFor returns the span id drawn earlier for a deferred span (see
 // StartDeferred), or a new one.

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace"
@@ -82,7 +83,9 @@ func New(o Options) (*Telemetry, error) {
 		if err != nil {
 			return nil, err
 		}
-		exp = &quietExporter{SpanExporter: raw, log: o.Logger.With("component", "telemetry"), endpoint: o.Endpoint}
+		q := &quietExporter{SpanExporter: raw, log: o.Logger.With("component", "telemetry"), endpoint: o.Endpoint}
+		t.Metrics.AddDropSource(DropSource{Signal: "spans", Reason: "export_failed", Count: q.total.Load})
+		exp = q
 	}
 	res := resource.NewWithAttributes(SchemaURL,
 		semconv.ServiceName("agentcore"), semconv.ServiceVersion(serviceVersion(o.ServiceVersion)))
@@ -96,6 +99,7 @@ func New(o Options) (*Telemetry, error) {
 	t.tp = sdktrace.NewTracerProvider(opts...)
 	t.tracer = t.tp.Tracer(ScopeName, trace.WithSchemaURL(SchemaURL))
 	t.def = newDeferredBuilder(t)
+	t.Metrics.AddDropSource(DropSource{Signal: "spans", Reason: "queue_full", Count: t.def.dropped.Load})
 	return t, nil
 }
 
@@ -153,6 +157,7 @@ type quietExporter struct {
 	mu     sync.Mutex
 	last   time.Time
 	failed int
+	total  atomic.Int64 // spans whose export failed (dropped)
 }
 
 func (q *quietExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
@@ -160,6 +165,7 @@ func (q *quietExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOn
 	if err == nil || errors.Is(err, context.Canceled) {
 		return nil
 	}
+	q.total.Add(int64(len(spans)))
 	q.mu.Lock()
 	q.failed += len(spans)
 	if time.Since(q.last) >= time.Minute {
