@@ -10,9 +10,6 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"go.opentelemetry.io/otel/attribute"
-	"go.opentelemetry.io/otel/codes"
-	"go.opentelemetry.io/otel/trace"
 )
 
 // IAMCheck verifies the inbound request's SigV4 signature and returns the
@@ -66,6 +63,9 @@ type ToolCall struct {
 	Arguments json.RawMessage
 	RequestID string
 	SessionID string
+	// Record, when set, receives the call's record (the HTTP layer puts it
+	// on the request's span).
+	Record *CallRecord
 }
 
 // DeniedError is a call refused by policy or an interceptor.
@@ -87,22 +87,20 @@ func (s *Service) CallTool(ctx context.Context, tc *ToolCall) (res *Result, err 
 	g := tc.Catalogue.Gateway
 	start := time.Now()
 
-	// The request's span (one per data-plane request) carries the call.
-	span := trace.SpanFromContext(ctx)
 	rec := CallRecord{Time: start.UTC(), GatewayID: g.ID, Tool: tc.Name, Principal: tc.Caller.Principal, Decision: "NONE"}
 	defer func() {
 		rec.Duration = time.Since(start)
 		switch {
 		case err != nil:
 			rec.Outcome, rec.Error = outcome(err), err.Error()
-			span.SetStatus(codes.Error, err.Error())
 		case res != nil && res.IsError:
 			rec.Outcome = "tool_error"
 		default:
 			rec.Outcome = "ok"
 		}
-		span.SetAttributes(attribute.String("gateway.id", g.ID), attribute.String("gen_ai.tool.name", tc.Name),
-			attribute.String("gateway.policy.decision", rec.Decision), attribute.String("gateway.outcome", rec.Outcome))
+		if tc.Record != nil {
+			*tc.Record = rec
+		}
 		s.rec.add(rec)
 		s.log.Info("gateway tool call", "gateway", g.ID, "tool", tc.Name, "principal", rec.Principal, "decision", rec.Decision,
 			"mode", rec.Mode, "outcome", rec.Outcome, "err", rec.Error, "ms", float64(rec.Duration.Microseconds())/1000)

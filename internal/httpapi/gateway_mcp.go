@@ -9,11 +9,13 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"go.opentelemetry.io/otel/attribute"
 )
 
 // Gateway data plane: each gateway serves MCP (streamable HTTP, stateless)
@@ -79,6 +81,10 @@ func (s *Server) gatewayMCP(ctx context.Context, w http.ResponseWriter, r *http.
 		}
 	}
 	ctx = context.WithValue(ctx, callerKey{}, caller)
+	if ow, ok := w.(*obsWriter); ok && ow.rec != nil { // the request's span records the tool call
+		ow.gwCall = &gatewayCallObs{}
+		ctx = context.WithValue(ctx, callObsKey{}, ow.gwCall)
+	}
 	if s.fastToolCall(ctx, w, r, body, cat) {
 		return nil
 	}
@@ -133,8 +139,13 @@ func (s *Server) runTool(ctx context.Context, cat *gateway.Catalogue, name strin
 		if caller == nil {
 			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: "caller not authenticated"}
 		}
-		res, err := s.cfg.Gateway.CallTool(ctx, &gateway.ToolCall{Catalogue: cat, Caller: caller, Name: name,
-			Arguments: args})
+		tc := &gateway.ToolCall{Catalogue: cat, Caller: caller, Name: name, Arguments: args}
+		obs, _ := ctx.Value(callObsKey{}).(*gatewayCallObs)
+		if obs != nil {
+			tc.Record = &gateway.CallRecord{}
+		}
+		res, err := s.cfg.Gateway.CallTool(ctx, tc)
+		obs.set(tc.Record)
 		var denied *gateway.DeniedError
 		var invalid *gateway.InvalidArgumentsError
 		switch {
@@ -222,4 +233,44 @@ func (s *Server) gatewayExtension(ctx context.Context, w http.ResponseWriter, r 
 		calls = []gateway.CallRecord{}
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"calls": calls})
+}
+
+type callObsKey struct{}
+
+// gatewayCallObs carries a tool call's record to the request's span.
+type gatewayCallObs struct {
+	mu  sync.Mutex
+	rec *gateway.CallRecord
+}
+
+func (o *gatewayCallObs) set(r *gateway.CallRecord) {
+	if o == nil || r == nil {
+		return
+	}
+	o.mu.Lock()
+	o.rec = r
+	o.mu.Unlock()
+}
+
+// appendAttrs adds the call's attributes to the request's span.
+func (o *gatewayCallObs) appendAttrs(a []attribute.KeyValue) []attribute.KeyValue {
+	if o == nil {
+		return a
+	}
+	o.mu.Lock()
+	r := o.rec
+	o.mu.Unlock()
+	if r == nil {
+		return a
+	}
+	a = append(a, attribute.String("gateway.id", r.GatewayID), attribute.String("gen_ai.operation.name", "execute_tool"),
+		attribute.String("gen_ai.tool.name", r.Tool), attribute.String("gateway.principal", r.Principal),
+		attribute.String("gateway.policy.decision", r.Decision), attribute.String("gateway.outcome", r.Outcome))
+	if r.Mode != "" {
+		a = append(a, attribute.String("gateway.policy.mode", r.Mode))
+	}
+	if r.Error != "" {
+		a = append(a, attribute.String("gateway.error", r.Error))
+	}
+	return a
 }

@@ -187,3 +187,42 @@ func gatewayCalls(t testing.TB, e *testenv.Env, id string) []map[string]any {
 	}
 	return out.Calls
 }
+
+// TestGatewayCallsAreTraced: each tool call's request span carries the tool,
+// gateway, policy decision and outcome (read back from the span store).
+func TestGatewayCallsAreTraced(t *testing.T) {
+	e := testenv.Start(t, testenv.Fast())
+	ps := startPetstore(t)
+	gw := createGateway(t, e, "traced", nil)
+	openAPITarget(t, e, *gw.GatewayId, "pets", petstoreSpec(ps.URL))
+	cs := mcpConnect(t, *gw.GatewayUrl, "")
+	callTool(t, cs, "pets___getPet", map[string]any{"id": "1"})
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		resp, err := http.Get(e.URL + "/_agentcore/observability/spans?limit=1000")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out struct {
+			Spans []struct {
+				Name       string         `json:"name"`
+				Attributes map[string]any `json:"attributes"`
+			} `json:"spans"`
+		}
+		json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		for _, s := range out.Spans {
+			if s.Attributes["gen_ai.tool.name"] == "pets___getPet" {
+				if s.Attributes["gateway.id"] != *gw.GatewayId || s.Attributes["gateway.policy.decision"] != "NONE" || s.Attributes["gateway.outcome"] != "ok" {
+					t.Fatalf("span %s: %v", s.Name, s.Attributes)
+				}
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			b, _ := json.Marshal(out.Spans)
+			t.Fatalf("no span with the tool call among %d spans: %s", len(out.Spans), b)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
