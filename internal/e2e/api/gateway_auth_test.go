@@ -74,6 +74,20 @@ func TestGatewayInboundJWT(t *testing.T) {
 		t.Errorf("admin on admins gateway: HTTP %d", status)
 	}
 
+	// Allowed scopes: the token must carry one of them.
+	scoped := createGateway(t, e, "scoped", func(in *ctl.CreateGatewayInput) {
+		in.AuthorizerType = ctltypes.AuthorizerTypeCustomJwt
+		in.AuthorizerConfiguration = &ctltypes.AuthorizerConfigurationMemberCustomJWTAuthorizer{Value: ctltypes.CustomJWTAuthorizerConfiguration{
+			DiscoveryUrl: aws.String(o.Discovery()), AllowedScopes: []string{"tools:invoke"}}}
+	})
+	mcpServerTarget(t, e, *scoped.GatewayId, "calc", mcpSrv.URL)
+	if status, _ := postMCP(t, *scoped.GatewayUrl, tok); status != http.StatusUnauthorized {
+		t.Errorf("token without the scope: HTTP %d", status)
+	}
+	if status, _ := postMCP(t, *scoped.GatewayUrl, o.Token(t, "tools:invoke")); status != http.StatusOK {
+		t.Errorf("token with the scope: HTTP %d", status)
+	}
+
 	// AWS_IAM gateways refuse unsigned requests.
 	iam := createGateway(t, e, "iamgw", func(in *ctl.CreateGatewayInput) { in.AuthorizerType = ctltypes.AuthorizerTypeAwsIam })
 	if status, _ := postMCP(t, *iam.GatewayUrl, ""); status != http.StatusUnauthorized {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/zitadel/oidc/v3/example/server/exampleop"
@@ -38,7 +39,7 @@ func (s jwtStorage) ClientCredentials(ctx context.Context, id, secret string) (o
 }
 
 func (s jwtStorage) GetPrivateClaimsFromScopes(ctx context.Context, userID, clientID string, scopes []string) (map[string]any, error) {
-	claims := map[string]any{"role": "viewer"}
+	claims := map[string]any{"role": "viewer", "scope": strings.Join(scopes, " ")}
 	if slices.Contains(scopes, "admin") {
 		claims["role"] = "admin"
 	}
