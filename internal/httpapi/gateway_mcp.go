@@ -67,7 +67,9 @@ func (s *Server) gatewayMCP(ctx context.Context, w http.ResponseWriter, r *http.
 	caller, err := svc.Authenticate(ctx, cat.Gateway, bearer, iam)
 	if err != nil {
 		if errs.KindOf(err) == errs.Unauthorized && cat.Gateway.AuthorizerType == gateway.AuthCustomJWT {
-			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
+			// RFC 9728: point MCP clients at the protected resource metadata.
+			meta := strings.TrimSuffix(svc.URL(cat.Gateway.ID), "/mcp") + "/.well-known/oauth-protected-resource"
+			w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", resource_metadata="`+meta+`"`)
 		}
 		s.log.Info("gateway request rejected", "gateway", cat.Gateway.ID, "err", err)
 		return err
@@ -273,4 +275,27 @@ func (o *gatewayCallObs) appendAttrs(a []attribute.KeyValue) []attribute.KeyValu
 		a = append(a, attribute.String("gateway.error", r.Error))
 	}
 	return a
+}
+
+// gatewayProtectedResource serves the OAuth protected resource metadata
+// (RFC 9728) of a CUSTOM_JWT gateway, so MCP clients find its
+// authorization server.
+func (s *Server) gatewayProtectedResource(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	svc, err := s.gatewaySvc()
+	if err != nil {
+		return err
+	}
+	g, err := svc.Get(ctx, p["gatewayIdentifier"])
+	if err != nil {
+		return err
+	}
+	doc := map[string]any{"resource": svc.URL(g.ID), "bearer_methods_supported": []string{"header"}}
+	if g.AuthorizerConfiguration != nil && g.AuthorizerConfiguration.CustomJWTAuthorizer != nil {
+		j := g.AuthorizerConfiguration.CustomJWTAuthorizer
+		doc["authorization_servers"] = []string{strings.TrimSuffix(j.DiscoveryURL, "/.well-known/openid-configuration")}
+		if len(j.AllowedScopes) > 0 {
+			doc["scopes_supported"] = j.AllowedScopes
+		}
+	}
+	return writeJSON(w, http.StatusOK, doc)
 }

@@ -37,6 +37,7 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: "/gateways/{gatewayIdentifier}/mcp", Op: "GatewayMCP", H: s.gatewayMCP},
 		{Method: "GET", Path: "/gateways/{gatewayIdentifier}/mcp", Op: "GatewayMCP", H: s.gatewayMCP},
 		{Method: "DELETE", Path: "/gateways/{gatewayIdentifier}/mcp", Op: "GatewayMCP", H: s.gatewayMCP},
+		{Method: "GET", Path: "/gateways/{gatewayIdentifier}/.well-known/oauth-protected-resource", Op: "GatewayProtectedResource", H: s.gatewayProtectedResource},
 
 		// Policy
 		{Method: "POST", Path: "/policy-engines", Op: "CreatePolicyEngine", H: s.idem("CreatePolicyEngine", s.createPolicyEngine)},

@@ -39,6 +39,7 @@ func TestRouteTable(t *testing.T) {
 		"POST /gateways/{gatewayIdentifier}/mcp GatewayMCP",
 		"GET /gateways/{gatewayIdentifier}/mcp GatewayMCP",
 		"DELETE /gateways/{gatewayIdentifier}/mcp GatewayMCP",
+		"GET /gateways/{gatewayIdentifier}/.well-known/oauth-protected-resource GatewayProtectedResource",
 		"POST /policy-engines CreatePolicyEngine",
 		"GET /policy-engines/{policyEngineId} GetPolicyEngine",
 		"PATCH /policy-engines/{policyEngineId} UpdatePolicyEngine",

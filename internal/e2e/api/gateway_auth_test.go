@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -72,6 +73,24 @@ func TestGatewayInboundJWT(t *testing.T) {
 	}
 	if status, _ := postMCP(t, *adm.GatewayUrl, o.Token(t, "admin")); status != http.StatusOK {
 		t.Errorf("admin on admins gateway: HTTP %d", status)
+	}
+
+	// RFC 9728 metadata for OAuth-capable MCP clients.
+	resp, err := http.Get(strings.TrimSuffix(*gw.GatewayUrl, "/mcp") + "/.well-known/oauth-protected-resource")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var prm struct {
+		Resource             string   `json:"resource"`
+		AuthorizationServers []string `json:"authorization_servers"`
+	}
+	json.NewDecoder(resp.Body).Decode(&prm)
+	resp.Body.Close()
+	if prm.Resource != *gw.GatewayUrl || len(prm.AuthorizationServers) != 1 || prm.AuthorizationServers[0] != o.Issuer {
+		t.Fatalf("protected resource metadata: %+v", prm)
+	}
+	if _, hdr := postMCP(t, *gw.GatewayUrl, ""); !strings.Contains(hdr, `resource_metadata="`) {
+		t.Fatalf("WWW-Authenticate %q", hdr)
 	}
 
 	// Allowed scopes: the token must carry one of them.
