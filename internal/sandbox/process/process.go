@@ -31,6 +31,7 @@ var (
 	_ sandbox.Driver   = (*Driver)(nil)
 	_ sandbox.Listener = (*Driver)(nil)
 	_ sandbox.Listener = (*instance)(nil)
+	_ sandbox.Execer   = (*instance)(nil)
 )
 
 // New returns the driver.
@@ -84,7 +85,7 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 		os.RemoveAll(home)
 		return nil, fmt.Errorf("process: start %s: %w", spec.Command[0], err)
 	}
-	in := &instance{cmd: cmd, ports: ports, home: home, done: make(chan struct{})}
+	in := &instance{cmd: cmd, ports: ports, home: home, env: env, dir: cmd.Dir, done: make(chan struct{})}
 	go func() {
 		err := cmd.Wait()
 		in.mu.Lock()
@@ -98,7 +99,9 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 type instance struct {
 	cmd   *exec.Cmd
 	ports map[int]int
-	home  string // per-session HOME/TMPDIR, wiped at Stop
+	home  string   // per-session HOME/TMPDIR, wiped at Stop
+	env   []string // the agent's environment (Exec runs with it)
+	dir   string   // the agent's working directory
 	done  chan struct{}
 	mu    sync.Mutex
 	err   error
