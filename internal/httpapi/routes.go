@@ -24,5 +24,8 @@ func (s *Server) routes() []route {
 		// bedrock-agentcore: Runtime
 		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime},
 		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/stopruntimesession", Op: "StopRuntimeSession", H: s.idem("StopRuntimeSession", s.stopRuntimeSession)},
+
+		// bedrock-agentcore: Runtime commands and WebSocket (runtime_command.go, runtime_ws.go)
+		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/commands", Op: "InvokeAgentRuntimeCommand", H: s.invokeAgentRuntimeCommand},
 	}
 }

@@ -81,6 +81,14 @@ func StartCmd(ctx context.Context, cmd *exec.Cmd, kill func()) (*CmdProcess, err
 
 func (p *CmdProcess) wait() {
 	err := p.cmd.Wait()
+	if errors.Is(err, exec.ErrWaitDelay) {
+		// Exited, but a background child kept its output open: the
+		// output was cut after WaitDelay; the status is the command's.
+		err = nil
+		if !p.cmd.ProcessState.Success() {
+			err = &exec.ExitError{ProcessState: p.cmd.ProcessState}
+		}
+	}
 	p.code, p.err = ExitCode(err)
 	close(p.done)
 }

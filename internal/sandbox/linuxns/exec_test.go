@@ -16,7 +16,7 @@ func TestExecConfined(t *testing.T) {
 	in := probe(t, driver(t), "execns", nil)
 	var out, errb sandboxtest.SyncBuffer
 	p, err := in.Exec(context.Background(), sandbox.ExecSpec{
-		Argv: []string{"/bin/sh", "-c", `tr '\0' ' ' </proc/1/cmdline; echo; hostname; grep -E '^(CapEff|CapPrm|NoNewPrivs|Seccomp):' /proc/self/status; cat /proc/self/cgroup; unshare -U true && echo UNSHARED; true`},
+		Argv:   []string{"/bin/sh", "-c", `tr '\0' ' ' </proc/1/cmdline; echo; hostname; grep -E '^(CapEff|CapPrm|NoNewPrivs|Seccomp):' /proc/self/status; cat /proc/self/cgroup; unshare -U true && echo UNSHARED; true`},
 		Stdout: &out, Stderr: &errb,
 	})
 	if err != nil {
