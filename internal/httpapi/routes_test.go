@@ -26,6 +26,8 @@ func TestRouteTable(t *testing.T) {
 		"GET /tags/{resourceArn} ListTagsForResource",
 		"POST /runtimes/{agentRuntimeArn}/invocations InvokeAgentRuntime",
 		"POST /runtimes/{agentRuntimeArn}/stopruntimesession StopRuntimeSession",
+		// runtime commands and WebSocket
+		"POST /runtimes/{agentRuntimeArn}/commands InvokeAgentRuntimeCommand",
 	}
 	got := New(Config{}).Ops()
 	sort.Strings(got)
