@@ -27,5 +27,6 @@ func (s *Server) routes() []route {
 
 		// bedrock-agentcore: Runtime commands and WebSocket (runtime_command.go, runtime_ws.go)
 		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/commands", Op: "InvokeAgentRuntimeCommand", H: s.invokeAgentRuntimeCommand},
+		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/ws", Op: "InvokeAgentRuntimeWithWebSocketStream", H: s.invokeAgentRuntimeWebSocket},
 	}
 }

@@ -28,6 +28,7 @@ func TestRouteTable(t *testing.T) {
 		"POST /runtimes/{agentRuntimeArn}/stopruntimesession StopRuntimeSession",
 		// runtime commands and WebSocket
 		"POST /runtimes/{agentRuntimeArn}/commands InvokeAgentRuntimeCommand",
+		"GET /runtimes/{agentRuntimeArn}/ws InvokeAgentRuntimeWithWebSocketStream",
 	}
 	got := New(Config{}).Ops()
 	sort.Strings(got)

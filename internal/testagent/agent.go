@@ -17,6 +17,7 @@ type agent struct {
 	app   *agentcore.App
 	pid   int
 	count atomic.Int64
+	ws    wsState
 }
 
 // request is the union of the fields the actions read.

@@ -14,6 +14,14 @@
 //	                    traceparent) and "llm.call" exported over OTLP/HTTP configured by the environment
 //	                    only, flushed; {"traced", "traceId", "spanId", "llmSpanId", "parentSpanId", "flushError"}
 //
+// /ws (WebSocket) sends a hello {"hello": "ws", "sessionId", "pid", "conns": N (connections this
+// process has had), "state", "custom": <X-Amzn-Bedrock-AgentCore-Runtime-Custom-Tag>, "subprotocol"},
+// echoes binary messages and unknown text, and understands the text commands
+// "close <code> <reason>" (the agent closes), "stream <n>" ("tick i" every 20 ms, then "stream done"),
+// "interrupt" (stops a stream with "interrupted i"), "set <v>" / "get" (per-process state: "ok",
+// "state <v>"), "lastclose" ("lastclose <code> <reason>" of the last connection its peer closed)
+// and "big <n>" (an n-byte text message).
+//
 // Every invocation increments the per-process counter reported as "count". Environment:
 // PORT (default 8080), TESTAGENT_START_DELAY_MS delays listening, TESTAGENT_NEVER_LISTEN=1
 // never listens.
@@ -48,5 +56,6 @@ func run() error {
 	app := agentcore.New(agentcore.WithLogger(log))
 	agent := &agent{app: app, pid: os.Getpid()}
 	app.Entrypoint(agent.invoke)
+	app.WebSocket(agent.serveWS)
 	return app.Run()
 }
