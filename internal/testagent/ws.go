@@ -16,7 +16,7 @@ import (
 
 // wsState is what /ws connections of this process share.
 type wsState struct {
-	conns atomic.Int64
+	conns     atomic.Int64
 	mu        sync.Mutex
 	value     string
 	lastClose string // "<code> <reason>" of the last connection the peer closed
