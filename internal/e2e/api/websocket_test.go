@@ -159,154 +159,7 @@ func TestWebSocketProxy(t *testing.T) {
 	ctx, cancel := context.WithTimeout(bg, 2*time.Minute)
 	defer cancel()
 
-	t.Run("AuthForms", func(t *testing.T) {
-		for _, auth := range []wsAuth{authSigV4, authPresigned, authBearer} {
-			t.Run(string(auth), func(t *testing.T) {
-				s := testenv.SessionID("ws-" + string(auth))
-				c, resp, err := wsConnect(ctx, t, e, arn, s, "DEFAULT", auth, func(h *http.Header, q *url.Values) {
-					if auth == authPresigned { // custom headers travel as signed query parameters
-						q.Set("X-Amzn-Bedrock-AgentCore-Runtime-Custom-Tag", "via-query")
-					} else {
-						h.Set("X-Amzn-Bedrock-AgentCore-Runtime-Custom-Tag", "via-header")
-					}
-				})
-				if err != nil {
-					t.Fatalf("dial: %v (%v)", err, resp)
-				}
-				defer c.CloseNow()
-				if got := resp.Header.Get("X-Amzn-Bedrock-Agentcore-Runtime-Session-Id"); got != s {
-					t.Fatalf("handshake session header %q", got)
-				}
-				if h := hello(ctx, t, c); h["sessionId"] != s || (h["custom"] != "via-query" && h["custom"] != "via-header") {
-					t.Fatalf("agent saw %v, want session %s and the custom header", h, s)
-				}
-				if got := roundTrip(ctx, t, c, websocket.MessageText, []byte("héllo")); string(got) != "héllo" {
-					t.Fatalf("text echo %q", got)
-				}
-				bin := []byte{0, 1, 2, 0xff, 0xfe}
-				if got := roundTrip(ctx, t, c, websocket.MessageBinary, bin); !bytes.Equal(got, bin) {
-					t.Fatalf("binary echo %v", got)
-				}
-				if err := c.Close(websocket.StatusNormalClosure, "done"); err != nil {
-					t.Fatalf("close: %v", err)
-				}
-			})
-		}
-	})
-
-	t.Run("SessionHonoured", func(t *testing.T) {
-		s, other := testenv.SessionID("ws-same"), testenv.SessionID("ws-other")
-		c1, _, err := wsConnect(ctx, t, e, arn, s, "", authSigV4)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c1.CloseNow()
-		h1 := hello(ctx, t, c1)
-		if got := roundTrip(ctx, t, c1, websocket.MessageText, []byte("set kept-state")); string(got) != "ok" {
-			t.Fatalf("set: %q", got)
-		}
-		// Same session, other auth form and a concurrent connection: same process, same state.
-		c2, _, err := wsConnect(ctx, t, e, arn, s, "", authPresigned)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c2.CloseNow()
-		h2 := hello(ctx, t, c2)
-		if h2["pid"] != h1["pid"] || h2["conns"] != float64(2) || h2["state"] != "kept-state" {
-			t.Fatalf("second connection: %v (first %v)", h2, h1)
-		}
-		// InvokeAgentRuntime with the session id reaches the same process.
-		if m := e.InvokeJSON(t, arn, s, map[string]any{"action": "count"}); m["pid"] != h1["pid"] {
-			t.Fatalf("invoke reached pid %v, websocket %v", m["pid"], h1["pid"])
-		}
-		c3, _, err := wsConnect(ctx, t, e, arn, other, "", authBearer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c3.CloseNow()
-		if h3 := hello(ctx, t, c3); h3["pid"] == h1["pid"] || h3["state"] != "" {
-			t.Fatalf("another session shares the process: %v", h3)
-		}
-		for _, c := range []*websocket.Conn{c1, c2, c3} {
-			c.Close(websocket.StatusNormalClosure, "")
-		}
-	})
-
-	t.Run("Interrupt", func(t *testing.T) {
-		c, _, err := wsConnect(ctx, t, e, arn, testenv.SessionID("ws-int"), "", authSigV4)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.CloseNow()
-		hello(ctx, t, c)
-		c.Write(ctx, websocket.MessageText, []byte("stream 1000"))
-		for i := 0; i < 3; i++ {
-			if _, b, err := c.Read(ctx); err != nil || string(b) != "tick "+strconv.Itoa(i) {
-				t.Fatalf("tick %d: %q %v", i, b, err)
-			}
-		}
-		c.Write(ctx, websocket.MessageText, []byte("interrupt"))
-		for {
-			_, b, err := c.Read(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if strings.HasPrefix(string(b), "interrupted ") {
-				if n, _ := strconv.Atoi(strings.TrimPrefix(string(b), "interrupted ")); n < 3 || n > 900 {
-					t.Fatalf("interrupted at %d", n)
-				}
-				break
-			}
-			if !strings.HasPrefix(string(b), "tick ") {
-				t.Fatalf("unexpected %q", b)
-			}
-		}
-		c.Close(websocket.StatusNormalClosure, "")
-	})
-
-	t.Run("CloseCodes", func(t *testing.T) {
-		s := testenv.SessionID("ws-close")
-		// Client → agent: the agent sees the client's code and reason.
-		c, _, err := wsConnect(ctx, t, e, arn, s, "", authSigV4)
-		if err != nil {
-			t.Fatal(err)
-		}
-		hello(ctx, t, c)
-		if err := c.Close(4001, "client says bye"); err != nil {
-			t.Fatalf("close: %v", err)
-		}
-		// Agent → client.
-		c2, _, err := wsConnect(ctx, t, e, arn, s, "", authSigV4)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c2.CloseNow()
-		hello(ctx, t, c2)
-		if got := roundTrip(ctx, t, c2, websocket.MessageText, []byte("lastclose")); string(got) != "lastclose 4001 client says bye" {
-			t.Fatalf("agent saw %q", got)
-		}
-		c2.Write(ctx, websocket.MessageText, []byte("close 4002 agent says bye"))
-		_, _, err = c2.Read(ctx)
-		if code, reason := closeErr(err); code != 4002 || reason != "agent says bye" {
-			t.Fatalf("client saw %v", err)
-		}
-		// A client that vanishes without a close frame: the agent gets 1001.
-		c3, _, err := wsConnect(ctx, t, e, arn, s, "", authSigV4)
-		if err != nil {
-			t.Fatal(err)
-		}
-		hello(ctx, t, c3)
-		c3.CloseNow()
-		c4, _, err := wsConnect(ctx, t, e, arn, s, "", authSigV4)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c4.CloseNow()
-		hello(ctx, t, c4)
-		waitFor(t, 5*time.Second, func() bool {
-			return strings.HasPrefix(string(roundTrip(ctx, t, c4, websocket.MessageText, []byte("lastclose"))), "lastclose 1001 ")
-		})
-	})
+	wsAgentCases(ctx, t, e, arn)
 
 	t.Run("PingPong", func(t *testing.T) {
 		c, _, err := wsConnect(ctx, t, e, arn, testenv.SessionID("ws-ping"), "", authSigV4)
@@ -465,6 +318,160 @@ func TestWebSocketProxy(t *testing.T) {
 			t.Fatalf("valid presigned URL with a signed custom parameter: %v %v", resp, err)
 		}
 	})
+}
+
+// wsAgentCases drive an agent with the /ws behaviour of internal/testagent
+// (examples/python-ws-agent has the same) through the platform.
+func wsAgentCases(ctx context.Context, t *testing.T, e *testenv.Env, arn string) {
+	t.Run("AuthForms", func(t *testing.T) {
+		for _, auth := range []wsAuth{authSigV4, authPresigned, authBearer} {
+			t.Run(string(auth), func(t *testing.T) {
+				s := testenv.SessionID("ws-" + string(auth))
+				c, resp, err := wsConnect(ctx, t, e, arn, s, "DEFAULT", auth, func(h *http.Header, q *url.Values) {
+					if auth == authPresigned { // custom headers travel as signed query parameters
+						q.Set("X-Amzn-Bedrock-AgentCore-Runtime-Custom-Tag", "via-query")
+					} else {
+						h.Set("X-Amzn-Bedrock-AgentCore-Runtime-Custom-Tag", "via-header")
+					}
+				})
+				if err != nil {
+					t.Fatalf("dial: %v (%v)", err, resp)
+				}
+				defer c.CloseNow()
+				if got := resp.Header.Get("X-Amzn-Bedrock-Agentcore-Runtime-Session-Id"); got != s {
+					t.Fatalf("handshake session header %q", got)
+				}
+				if h := hello(ctx, t, c); h["sessionId"] != s || (h["custom"] != "via-query" && h["custom"] != "via-header") {
+					t.Fatalf("agent saw %v, want session %s and the custom header", h, s)
+				}
+				if got := roundTrip(ctx, t, c, websocket.MessageText, []byte("héllo")); string(got) != "héllo" {
+					t.Fatalf("text echo %q", got)
+				}
+				bin := []byte{0, 1, 2, 0xff, 0xfe}
+				if got := roundTrip(ctx, t, c, websocket.MessageBinary, bin); !bytes.Equal(got, bin) {
+					t.Fatalf("binary echo %v", got)
+				}
+				if err := c.Close(websocket.StatusNormalClosure, "done"); err != nil {
+					t.Fatalf("close: %v", err)
+				}
+			})
+		}
+	})
+
+	t.Run("SessionHonoured", func(t *testing.T) {
+		s, other := testenv.SessionID("ws-same"), testenv.SessionID("ws-other")
+		c1, _, err := wsConnect(ctx, t, e, arn, s, "", authSigV4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c1.CloseNow()
+		h1 := hello(ctx, t, c1)
+		if got := roundTrip(ctx, t, c1, websocket.MessageText, []byte("set kept-state")); string(got) != "ok" {
+			t.Fatalf("set: %q", got)
+		}
+		// Same session, other auth form and a concurrent connection: same process, same state.
+		c2, _, err := wsConnect(ctx, t, e, arn, s, "", authPresigned)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c2.CloseNow()
+		h2 := hello(ctx, t, c2)
+		if h2["pid"] != h1["pid"] || h2["conns"] != float64(2) || h2["state"] != "kept-state" {
+			t.Fatalf("second connection: %v (first %v)", h2, h1)
+		}
+		// InvokeAgentRuntime with the session id reaches the same process.
+		if m := e.InvokeJSON(t, arn, s, map[string]any{"action": "count"}); m["pid"] != h1["pid"] {
+			t.Fatalf("invoke reached pid %v, websocket %v", m["pid"], h1["pid"])
+		}
+		c3, _, err := wsConnect(ctx, t, e, arn, other, "", authBearer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c3.CloseNow()
+		if h3 := hello(ctx, t, c3); h3["pid"] == h1["pid"] || h3["state"] != "" {
+			t.Fatalf("another session shares the process: %v", h3)
+		}
+		for _, c := range []*websocket.Conn{c1, c2, c3} {
+			c.Close(websocket.StatusNormalClosure, "")
+		}
+	})
+
+	t.Run("Interrupt", func(t *testing.T) {
+		c, _, err := wsConnect(ctx, t, e, arn, testenv.SessionID("ws-int"), "", authSigV4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.CloseNow()
+		hello(ctx, t, c)
+		c.Write(ctx, websocket.MessageText, []byte("stream 1000"))
+		for i := 0; i < 3; i++ {
+			if _, b, err := c.Read(ctx); err != nil || string(b) != "tick "+strconv.Itoa(i) {
+				t.Fatalf("tick %d: %q %v", i, b, err)
+			}
+		}
+		c.Write(ctx, websocket.MessageText, []byte("interrupt"))
+		for {
+			_, b, err := c.Read(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.HasPrefix(string(b), "interrupted ") {
+				if n, _ := strconv.Atoi(strings.TrimPrefix(string(b), "interrupted ")); n < 3 || n > 900 {
+					t.Fatalf("interrupted at %d", n)
+				}
+				break
+			}
+			if !strings.HasPrefix(string(b), "tick ") {
+				t.Fatalf("unexpected %q", b)
+			}
+		}
+		c.Close(websocket.StatusNormalClosure, "")
+	})
+
+	t.Run("CloseCodes", func(t *testing.T) {
+		s := testenv.SessionID("ws-close")
+		// Client → agent: the agent sees the client's code and reason.
+		c, _, err := wsConnect(ctx, t, e, arn, s, "", authSigV4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hello(ctx, t, c)
+		if err := c.Close(4001, "client says bye"); err != nil {
+			t.Fatalf("close: %v", err)
+		}
+		// Agent → client.
+		c2, _, err := wsConnect(ctx, t, e, arn, s, "", authSigV4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c2.CloseNow()
+		hello(ctx, t, c2)
+		if got := roundTrip(ctx, t, c2, websocket.MessageText, []byte("lastclose")); string(got) != "lastclose 4001 client says bye" {
+			t.Fatalf("agent saw %q", got)
+		}
+		c2.Write(ctx, websocket.MessageText, []byte("close 4002 agent says bye"))
+		_, _, err = c2.Read(ctx)
+		if code, reason := closeErr(err); code != 4002 || reason != "agent says bye" {
+			t.Fatalf("client saw %v", err)
+		}
+		// A client that vanishes without a close frame: the agent gets 1001.
+		c3, _, err := wsConnect(ctx, t, e, arn, s, "", authSigV4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hello(ctx, t, c3)
+		c3.CloseNow()
+		c4, _, err := wsConnect(ctx, t, e, arn, s, "", authSigV4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c4.CloseNow()
+		hello(ctx, t, c4)
+		waitFor(t, 5*time.Second, func() bool {
+			return strings.HasPrefix(string(roundTrip(ctx, t, c4, websocket.MessageText, []byte("lastclose"))), "lastclose 1001 ")
+		})
+	})
+
 }
 
 // sessionInfo returns the running session with this id, or nil.
