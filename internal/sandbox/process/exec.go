@@ -35,9 +35,28 @@ func (in *instance) Exec(ctx context.Context, spec sandbox.ExecSpec) (sandbox.Ex
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	// Background children that keep the output open must not hold Wait.
 	cmd.WaitDelay = time.Second
+	// Registered before it starts so a concurrent Stop cannot miss it.
+	in.mu.Lock()
+	if in.ended {
+		in.mu.Unlock()
+		return nil, errors.New("process: the session is stopped")
+	}
 	p, err := sandbox.StartCmd(ctx, cmd, nil)
+	if err == nil {
+		if in.execs == nil {
+			in.execs = map[*sandbox.CmdProcess]struct{}{}
+		}
+		in.execs[p] = struct{}{}
+	}
+	in.mu.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("process: exec %s: %w", spec.Argv[0], err)
 	}
+	go func() {
+		p.Wait() //nolint:errcheck // only the exit matters here
+		in.mu.Lock()
+		delete(in.execs, p)
+		in.mu.Unlock()
+	}()
 	return p, nil
 }

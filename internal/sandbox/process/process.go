@@ -105,6 +105,8 @@ type instance struct {
 	done  chan struct{}
 	mu    sync.Mutex
 	err   error
+	execs map[*sandbox.CmdProcess]struct{} // running Exec commands, killed by Stop
+	ended bool                             // Stop has begun: no new Exec
 }
 
 func (in *instance) Dial(ctx context.Context, port int) (net.Conn, error) {
@@ -140,6 +142,14 @@ func (in *instance) Err() error {
 // Stop sends SIGTERM to the agent's process group, then SIGKILL after a grace
 // period or when ctx ends.
 func (in *instance) Stop(ctx context.Context) error {
+	in.mu.Lock()
+	in.ended = true
+	execs := in.execs
+	in.execs = nil
+	in.mu.Unlock()
+	for p := range execs {
+		p.Kill()
+	}
 	pgid := in.cmd.Process.Pid
 	_ = syscall.Kill(-pgid, syscall.SIGTERM)
 	grace := time.NewTimer(2 * time.Second)

@@ -90,6 +90,23 @@ func execCase(t *testing.T, d sandbox.Driver, spec func(string) sandbox.Spec) {
 			t.Fatalf("missing command: exit %d, want 127", code)
 		}
 	})
+	t.Run("StopEndsCommands", func(t *testing.T) {
+		p, err := ex.Exec(ctx, sh("sleep 60"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond)
+		t0 := time.Now()
+		in.Stop(ctx)
+		waited := make(chan struct{})
+		go func() { p.Wait(); close(waited) }() //nolint:errcheck // only the exit matters
+		select {
+		case <-waited:
+		case <-time.After(15 * time.Second):
+			p.Kill()
+			t.Fatalf("a running command outlived Stop by %v", time.Since(t0))
+		}
+	})
 	t.Run("AfterStop", func(t *testing.T) {
 		in.Stop(ctx)
 		if p, err := ex.Exec(ctx, sh("true")); err == nil {
