@@ -17,6 +17,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 	"github.com/coder/websocket"
@@ -233,6 +234,30 @@ func TestWebSocketProxy(t *testing.T) {
 		waitFor(t, 5*time.Second, func() bool { info := sessionInfo(t, e, s); return info == nil || info.InFlight == 0 })
 		if m := e.InvokeJSON(t, arn, s, map[string]any{"action": "count"}); m["pid"] != h["pid"] {
 			t.Fatalf("session was restarted while the socket was open: pid %v then %v", h["pid"], m["pid"])
+		}
+	})
+
+	t.Run("SessionStoppedWhileOpen", func(t *testing.T) {
+		s := testenv.SessionID("ws-stop")
+		c, _, err := wsConnect(ctx, t, e, arn, s, "", authSigV4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.CloseNow()
+		hello(ctx, t, c)
+		if _, err := e.Data.StopRuntimeSession(ctx, &bedrockagentcore.StopRuntimeSessionInput{
+			AgentRuntimeArn: aws.String(arn), RuntimeSessionId: aws.String(s)}); err != nil {
+			t.Fatal(err)
+		}
+		rctx, rcancel := context.WithTimeout(ctx, 15*time.Second)
+		defer rcancel()
+		_, _, err = c.Read(rctx)
+		t.Logf("client saw %v", err)
+		if code, _ := closeErr(err); code != websocket.StatusInternalError && code != websocket.StatusGoingAway && code != websocket.StatusNormalClosure {
+			t.Fatalf("after StopRuntimeSession the client read %v", err)
+		}
+		if info := sessionInfo(t, e, s); info != nil {
+			t.Fatalf("session still listed: %+v", info)
 		}
 	})
 
