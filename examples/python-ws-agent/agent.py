@@ -1,6 +1,6 @@
 """WebSocket agent using the official Python SDK (bedrock-agentcore) and @app.websocket.
 
-/ws sends a hello {"hello": "ws", "sessionId", "pid", "conns", "state", "custom"}, then:
+/ws sends a hello {"hello": "ws", "sessionId", "pid", "instance", "conns", "state", "custom"}, then:
   binary messages               -> echoed
   "close <code> <reason>"       -> the agent closes the socket with that code and reason
   "stream <n>"                  -> "tick i" every 20 ms, then "stream done"
@@ -8,24 +8,27 @@
   "set <v>" / "get"             -> per-process state: "ok" / "state <v>"
   "lastclose"                   -> "lastclose <code> <reason>" of the last connection its peer closed
   any other text                -> echoed
-POST /invocations {"prompt": ...} -> {"pid", "sessionId", "state"} (same process as /ws).
+POST /invocations {"prompt": ...} -> {"pid", "instance", "sessionId", "state"} (same process as /ws).
 """
 
 import asyncio
 import json
 import os
+import uuid
 
 from bedrock_agentcore.runtime import BedrockAgentCoreApp
 
 app = BedrockAgentCoreApp()
 
+# Random per process: tells processes apart where every agent is PID 1 of its namespace.
+INSTANCE = uuid.uuid4().hex
 # Shared by every connection and invocation of this process (one process per session).
 _state = {"conns": 0, "value": "", "last_close": ""}
 
 
 @app.entrypoint
 def invoke(payload, context):
-    return {"pid": os.getpid(), "sessionId": context.session_id, "state": _state["value"]}
+    return {"pid": os.getpid(), "instance": INSTANCE, "sessionId": context.session_id, "state": _state["value"]}
 
 
 async def _stream(websocket, n: int, stop: asyncio.Event):
@@ -46,7 +49,7 @@ async def ws(websocket, context):
     _state["conns"] += 1
     headers = context.request_headers or {}
     await websocket.send_text(json.dumps({
-        "hello": "ws", "sessionId": context.session_id, "pid": os.getpid(), "conns": _state["conns"],
+        "hello": "ws", "sessionId": context.session_id, "pid": os.getpid(), "instance": INSTANCE, "conns": _state["conns"],
         "state": _state["value"], "custom": headers.get("x-amzn-bedrock-agentcore-runtime-custom-tag"),
     }))
     task, stop = None, asyncio.Event()

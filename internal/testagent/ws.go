@@ -30,7 +30,7 @@ func (a *agent) serveWS(ctx context.Context, conn *websocket.Conn, rc *agentcore
 	a.ws.mu.Lock()
 	state := a.ws.value
 	a.ws.mu.Unlock()
-	hello, _ := json.Marshal(map[string]any{"hello": "ws", "sessionId": rc.SessionID, "pid": a.pid, "conns": n,
+	hello, _ := json.Marshal(map[string]any{"hello": "ws", "sessionId": rc.SessionID, "pid": a.pid, "instance": a.instance, "conns": n,
 		"state": state, "custom": rc.RequestHeaders["x-amzn-bedrock-agentcore-runtime-custom-tag"], "subprotocol": conn.Subprotocol()})
 	if conn.Write(ctx, websocket.MessageText, hello) != nil {
 		return

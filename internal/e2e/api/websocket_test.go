@@ -232,8 +232,8 @@ func TestWebSocketProxy(t *testing.T) {
 		}
 		c.Close(websocket.StatusNormalClosure, "")
 		waitFor(t, 5*time.Second, func() bool { info := sessionInfo(t, e, s); return info == nil || info.InFlight == 0 })
-		if m := e.InvokeJSON(t, arn, s, map[string]any{"action": "count"}); m["pid"] != h["pid"] {
-			t.Fatalf("session was restarted while the socket was open: pid %v then %v", h["pid"], m["pid"])
+		if m := e.InvokeJSON(t, arn, s, map[string]any{"action": "count"}); m["instance"] != h["instance"] {
+			t.Fatalf("session was restarted while the socket was open: %v then %v", h["instance"], m["instance"])
 		}
 	})
 
@@ -401,19 +401,19 @@ func wsAgentCases(ctx context.Context, t *testing.T, e *testenv.Env, arn string)
 		}
 		defer c2.CloseNow()
 		h2 := hello(ctx, t, c2)
-		if h2["pid"] != h1["pid"] || h2["conns"] != float64(2) || h2["state"] != "kept-state" {
+		if h2["instance"] != h1["instance"] || h2["conns"] != float64(2) || h2["state"] != "kept-state" {
 			t.Fatalf("second connection: %v (first %v)", h2, h1)
 		}
 		// InvokeAgentRuntime with the session id reaches the same process.
-		if m := e.InvokeJSON(t, arn, s, map[string]any{"action": "count"}); m["pid"] != h1["pid"] {
-			t.Fatalf("invoke reached pid %v, websocket %v", m["pid"], h1["pid"])
+		if m := e.InvokeJSON(t, arn, s, map[string]any{"action": "count"}); m["instance"] != h1["instance"] || m["instance"] == nil {
+			t.Fatalf("invoke reached process %v, websocket %v", m["instance"], h1["instance"])
 		}
 		c3, _, err := wsConnect(ctx, t, e, arn, other, "", authBearer)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer c3.CloseNow()
-		if h3 := hello(ctx, t, c3); h3["pid"] == h1["pid"] || h3["state"] != "" {
+		if h3 := hello(ctx, t, c3); h3["instance"] == h1["instance"] || h3["state"] != "" {
 			t.Fatalf("another session shares the process: %v", h3)
 		}
 		for _, c := range []*websocket.Conn{c1, c2, c3} {
@@ -535,5 +535,22 @@ func waitFor(t *testing.T, limit time.Duration, cond func() bool) {
 			t.Fatal("condition not met in time")
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestWebSocketIsolatedDrivers runs the /ws cases with the isolating
+// sandbox drivers (the proxy dials the agent inside its network namespace).
+func TestWebSocketIsolatedDrivers(t *testing.T) {
+	for _, driver := range []string{"linuxns", "gvisor"} {
+		t.Run(driver, func(t *testing.T) {
+			testenv.RequireImageDriver(t, driver)
+			cfg := testenv.Fast()
+			cfg.Sandbox = driver
+			e := testenv.Start(t, cfg)
+			arn := *e.Deploy(t, "wsiso", nil).AgentRuntimeArn
+			ctx, cancel := context.WithTimeout(bg, 2*time.Minute)
+			defer cancel()
+			wsAgentCases(ctx, t, e, arn)
+		})
 	}
 }
