@@ -14,13 +14,13 @@ import (
 
 // agent holds the per-process state the session tests observe.
 type agent struct {
-	app   *agentcore.App
-	pid   int
+	app *agentcore.App
+	pid int
 	// instance is random per process: tells processes apart where every
 	// agent is PID 1 of its own namespace.
 	instance string
-	count atomic.Int64
-	ws    wsState
+	count    atomic.Int64
+	ws       wsState
 }
 
 // request is the union of the fields the actions read.
