@@ -1,6 +1,9 @@
 package api_test
 
 import (
+	"context"
+	goruntime "runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -156,6 +159,37 @@ func commandCases(t *testing.T, e *testenv.Env) {
 		r, err = runCommand(t, e, arn, "", "true", 0)
 		if err != nil || len(r.session) < 33 || aws.ToInt32(r.stop.ExitCode) != 0 {
 			t.Fatalf("%+v %v", r, err)
+		}
+	})
+	t.Run("CallerGoneKillsCommand", func(t *testing.T) {
+		marker := "cmd-marker-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+		cctx, cancel := context.WithCancel(bg)
+		out, err := e.Data.InvokeAgentRuntimeCommand(cctx, &bedrockagentcore.InvokeAgentRuntimeCommandInput{
+			AgentRuntimeArn: aws.String(arn), RuntimeSessionId: aws.String(s),
+			Body: &types.InvokeAgentRuntimeCommandRequestBody{Command: aws.String("echo started; sleep 60; : " + marker)},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-out.GetStream().Events() // contentStart: the command runs
+		cancel()
+		out.GetStream().Close()
+		// pgrep's own shell line must not match: [c]md-marker-…
+		probe := "pgrep -f '[" + marker[:1] + "]" + marker[1:] + "' || echo gone"
+		waitFor(t, 10*time.Second, func() bool {
+			r, err := runCommand(t, e, arn, s, probe, 0)
+			return err == nil && strings.TrimSpace(r.stdout) == "gone"
+		})
+	})
+	t.Run("NothingLeaked", func(t *testing.T) {
+		waitFor(t, 10*time.Second, func() bool {
+			buf := make([]byte, 4<<20)
+			return !strings.Contains(string(buf[:goruntime.Stack(buf, true)]), "invokeAgentRuntimeCommand")
+		})
+		for _, id := range []string{s} {
+			if info := sessionInfo(t, e, id); info != nil && info.InFlight != 0 {
+				t.Fatalf("session %s still has %d leases", id, info.InFlight)
+			}
 		}
 	})
 	t.Run("BadInput", func(t *testing.T) {
