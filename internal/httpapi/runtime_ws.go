@@ -80,9 +80,15 @@ func (s *Server) invokeAgentRuntimeWebSocket(ctx context.Context, w http.Respons
 		return err
 	}
 	w.Header().Set(hSession, tg.SessionID)
+	proto := agent.Subprotocol()
+	if proto == "" && offered(r, wsBearerProtocol) {
+		// Browsers that sent their token as a subprotocol fail the
+		// handshake unless one of their subprotocols is selected.
+		proto = wsBearerProtocol
+	}
 	client, err := websocket.Accept(w, r, &websocket.AcceptOptions{
 		InsecureSkipVerify: true, // browsers connect from any origin; the request is authenticated instead
-		Subprotocols:       nonEmpty(agent.Subprotocol()),
+		Subprotocols:       nonEmpty(proto),
 		CompressionMode:    websocket.CompressionDisabled,
 	})
 	if err != nil {
@@ -108,11 +114,9 @@ func (s *Server) dialAgentWS(ctx context.Context, ac *agentclient.Conn, r *http.
 		}
 	}
 	var protos []string
-	for _, v := range r.Header.Values("Sec-WebSocket-Protocol") {
-		for _, sp := range strings.Split(v, ",") {
-			if sp = strings.TrimSpace(sp); sp != "" && !strings.HasPrefix(sp, wsBearerProtocol) {
-				protos = append(protos, sp)
-			}
+	for _, sp := range subprotocols(r) {
+		if !strings.HasPrefix(sp, wsBearerProtocol) {
+			protos = append(protos, sp)
 		}
 	}
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -198,6 +202,28 @@ func headerHasToken(h http.Header, key, token string) bool {
 			if strings.EqualFold(strings.TrimSpace(t), token) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// subprotocols lists the Sec-WebSocket-Protocol values the client offered.
+func subprotocols(r *http.Request) []string {
+	var out []string
+	for _, v := range r.Header.Values("Sec-WebSocket-Protocol") {
+		for _, sp := range strings.Split(v, ",") {
+			if sp = strings.TrimSpace(sp); sp != "" {
+				out = append(out, sp)
+			}
+		}
+	}
+	return out
+}
+
+func offered(r *http.Request, proto string) bool {
+	for _, sp := range subprotocols(r) {
+		if sp == proto {
+			return true
 		}
 	}
 	return false

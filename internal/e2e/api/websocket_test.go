@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -235,6 +236,26 @@ func TestWebSocketProxy(t *testing.T) {
 		if m := e.InvokeJSON(t, arn, s, map[string]any{"action": "count"}); m["instance"] != h["instance"] {
 			t.Fatalf("session was restarted while the socket was open: %v then %v", h["instance"], m["instance"])
 		}
+	})
+
+	t.Run("BrowserBearerSubprotocol", func(t *testing.T) {
+		// Browsers carry the token in Sec-WebSocket-Protocol (agent-contract.md §9.2):
+		// the platform selects its marker protocol and never forwards the token.
+		tok := base64.RawURLEncoding.EncodeToString([]byte("eyJhbGciOiJub25lIn0.eyJzdWIiOiJicm93c2VyIn0."))
+		q := url.Values{"X-Amzn-Bedrock-AgentCore-Runtime-Session-Id": {testenv.SessionID("ws-browser")}}
+		c, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(wsEndpoint(e.URL, arn, q), "http"), &websocket.DialOptions{
+			Subprotocols: []string{"base64UrlBearerAuthorization." + tok, "base64UrlBearerAuthorization"}})
+		if err != nil {
+			t.Fatalf("dial: %v %v", err, resp)
+		}
+		defer c.CloseNow()
+		if c.Subprotocol() != "base64UrlBearerAuthorization" {
+			t.Fatalf("selected subprotocol %q", c.Subprotocol())
+		}
+		if h := hello(ctx, t, c); h["subprotocol"] != "" {
+			t.Fatalf("agent got subprotocol %v", h["subprotocol"])
+		}
+		c.Close(websocket.StatusNormalClosure, "")
 	})
 
 	t.Run("SessionStoppedWhileOpen", func(t *testing.T) {
