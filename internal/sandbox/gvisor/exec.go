@@ -19,8 +19,8 @@ import (
 
 // Exec implements sandbox.Execer with "runsc exec": the command runs in the
 // session's sandbox as the agent's user, with its environment (plus
-// spec.Env), no capabilities and no_new_privs. Killing it signals the
-// command inside the sandbox, then the attached runsc.
+// spec.Env), no capabilities and no_new_privs. Killing it kills the
+// command's process group inside the sandbox, then the attached runsc.
 func (in *instance) Exec(ctx context.Context, spec sandbox.ExecSpec) (sandbox.ExecProcess, error) {
 	if len(spec.Argv) == 0 || spec.Argv[0] == "" {
 		return nil, errors.New("gvisor: empty command")
@@ -52,7 +52,12 @@ func (in *instance) Exec(ctx context.Context, spec sandbox.ExecSpec) (sandbox.Ex
 	cmd.WaitDelay = time.Second
 	kill := func() {
 		if b, err := os.ReadFile(name + ".pid"); err == nil {
-			in.runscCmd(context.Background(), "kill", "--pid", strings.TrimSpace(string(b)), in.cid, "KILL") //nolint:errcheck // may have exited
+			pid := strings.TrimSpace(string(b))
+			// The command leads its own process group inside the sandbox:
+			// end the group (its background children too), then the leader.
+			in.runscCmd(context.Background(), "exec", "--user", fmt.Sprintf("%d:%d", proc.User.UID, proc.User.GID), in.cid, //nolint:errcheck // best effort
+				"/bin/sh", "-c", "kill -9 -"+pid+" 2>/dev/null; true")
+			in.runscCmd(context.Background(), "kill", "--pid", pid, in.cid, "KILL") //nolint:errcheck // may have exited
 		}
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) //nolint:errcheck // may have exited
 	}

@@ -73,12 +73,33 @@ func execCase(t *testing.T, d sandbox.Driver, spec func(string) sandbox.Spec) {
 		cctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
 		defer cancel()
 		t0 := time.Now()
-		o, _, code := run(t, cctx, sh("echo started; sleep 30 & sleep 30; echo not-reached"))
+		o, _, code := run(t, cctx, sh("sleep 30 & echo started $!; sleep 30; echo not-reached"))
 		if took := time.Since(t0); took > 10*time.Second || code == 0 || strings.Contains(o, "not-reached") {
 			t.Fatalf("took %v, code %d, stdout %q", took, code, o)
 		}
-		if !strings.HasPrefix(o, "started") {
+		bg, ok := strings.CutPrefix(strings.TrimSpace(o), "started ")
+		if !ok {
 			t.Fatalf("output before the kill lost: %q", o)
+		}
+		// The command's background child died with it (a zombie counts as
+		// dead: an agent that is PID 1 of its namespace may not reap it).
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			alive, _, _ := run(t, ctx, sh("s=$(awk '{print $3}' /proc/"+bg+"/stat 2>/dev/null); if [ -z \"$s\" ] || [ \"$s\" = Z ]; then echo gone; else echo alive $s; fi"))
+			if strings.TrimSpace(alive) == "gone" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("background child %s of a killed command still runs", bg)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	t.Run("WorkingDirectory", func(t *testing.T) {
+		want := get(t, in, "/exec?cmd=pwd")
+		o, _, _ := run(t, ctx, sh("pwd"))
+		if !strings.Contains(want, `"out":"`+strings.TrimSpace(o)+`\n"`) {
+			t.Fatalf("exec pwd %q; agent: %s", o, want)
 		}
 	})
 	t.Run("BadCommand", func(t *testing.T) {
