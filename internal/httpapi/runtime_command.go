@@ -72,6 +72,8 @@ func (s *Server) invokeAgentRuntimeCommand(ctx context.Context, w http.ResponseW
 	if !ok {
 		return errs.E(errs.Invalid, "this server's sandbox driver cannot run commands in a session")
 	}
+	// Output is held back until the stream has begun: the command may write
+	// at once, and its chunks must follow the headers and contentStart.
 	es := newEventWriter(w)
 	defer es.close()
 	cctx, cancel := context.WithTimeout(ctx, timeout)
@@ -86,7 +88,7 @@ func (s *Server) invokeAgentRuntimeCommand(ctx context.Context, w http.ResponseW
 	h.Set("Content-Type", "application/vnd.amazon.eventstream")
 	h.Set(hSession, tg.SessionID)
 	w.WriteHeader(http.StatusOK)
-	es.event("chunk", map[string]any{"contentStart": map[string]any{}})
+	es.begin()
 	code, werr := proc.Wait()
 	out.flush()
 	errOut.flush()
@@ -107,9 +109,11 @@ func (s *Server) invokeAgentRuntimeCommand(ctx context.Context, w http.ResponseW
 }
 
 // eventWriter writes AWS event-stream messages to the response, one
-// writer at a time, flushing each; after close it drops writes.
+// writer at a time, flushing each; after close it drops writes. Writes
+// wait until begin (which sends contentStart).
 type eventWriter struct {
-	mu     sync.Mutex
+	mu     sync.Mutex // held from creation until begin
+	begun  bool       // owned by the handler goroutine
 	w      http.ResponseWriter
 	rc     *http.ResponseController
 	enc    *eventstream.Encoder
@@ -118,13 +122,27 @@ type eventWriter struct {
 }
 
 func newEventWriter(w http.ResponseWriter) *eventWriter {
-	return &eventWriter{w: w, rc: http.NewResponseController(w), enc: eventstream.NewEncoder()}
+	e := &eventWriter{w: w, rc: http.NewResponseController(w), enc: eventstream.NewEncoder()}
+	e.mu.Lock()
+	return e
+}
+
+// begin sends the contentStart chunk (after the response headers) and lets
+// the other writers through.
+func (e *eventWriter) begin() {
+	e.begun = true
+	e.writeLocked(commandEvent("chunk"), map[string]any{"contentStart": map[string]any{}})
+	e.mu.Unlock()
 }
 
 func (e *eventWriter) write(headers eventstream.Headers, v any) {
-	payload, _ := json.Marshal(v)
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.writeLocked(headers, v)
+}
+
+func (e *eventWriter) writeLocked(headers eventstream.Headers, v any) {
+	payload, _ := json.Marshal(v)
 	if e.closed || e.broken {
 		return
 	}
@@ -136,12 +154,14 @@ func (e *eventWriter) write(headers eventstream.Headers, v any) {
 }
 
 // event sends an event of the union member name.
-func (e *eventWriter) event(member string, v any) {
-	e.write(eventstream.Headers{
+func (e *eventWriter) event(member string, v any) { e.write(commandEvent(member), v) }
+
+func commandEvent(member string) eventstream.Headers {
+	return eventstream.Headers{
 		{Name: ":message-type", Value: eventstream.StringValue("event")},
 		{Name: ":event-type", Value: eventstream.StringValue(member)},
 		{Name: ":content-type", Value: eventstream.StringValue("application/json")},
-	}, v)
+	}
 }
 
 // streamExceptions are the union members of the modelled exceptions.
@@ -172,6 +192,11 @@ func (e *eventWriter) exception(err error) {
 }
 
 func (e *eventWriter) close() {
+	if !e.begun { // still held by the handler: nothing was written
+		e.closed = true
+		e.mu.Unlock()
+		return
+	}
 	e.mu.Lock()
 	e.closed = true
 	e.mu.Unlock()

@@ -24,7 +24,7 @@ func TestCommandStreamDecodesInSDK(t *testing.T) {
 		w.WriteHeader(http.StatusOK)
 		es := newEventWriter(w)
 		defer es.close()
-		es.event("chunk", map[string]any{"contentStart": map[string]any{}})
+		es.begin()
 		out := &deltaWriter{es: es, field: "stdout"}
 		b := []byte("héllo wörld €")
 		for i := range b { // one byte per write: every multi-byte rune is split

@@ -2,18 +2,19 @@ package api_test
 
 import (
 	"context"
+	"net/http"
 	goruntime "runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // commandResult is what the event stream of one InvokeAgentRuntimeCommand
@@ -39,20 +40,17 @@ func runCommand(t *testing.T, e *testenv.Env, arn, session, command string, time
 	if timeout != 0 {
 		in.Body.Timeout = aws.Int32(timeout)
 	}
-	out, err := e.Data.InvokeAgentRuntimeCommand(bg, in)
+	// The SDK answers before the response arrives (HTTP errors come out of
+	// the stream) and its initial reply binds no header members (v1.56.3),
+	// so the session header is recorded by the HTTP client.
+	hc := &headerRecorder{base: awshttp.NewBuildableClient()}
+	out, err := e.Data.InvokeAgentRuntimeCommand(bg, in, func(o *bedrockagentcore.Options) { o.HTTPClient = hc })
 	if err != nil {
 		return commandResult{}, err
 	}
 	es := out.GetStream()
 	defer es.Close()
-	// The SDK answers before the response arrives: HTTP errors come out of
-	// the stream, and the initial reply binds no header members (SDK
-	// v1.56.3), so the session header is read from the raw response.
-	reply := <-out.GetInitialReply()
 	var res commandResult
-	if raw, ok := awsmiddleware.GetRawResponse(reply.ResultMetadata).(*smithyhttp.Response); ok {
-		res.session = raw.Header.Get("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id")
-	}
 	for ev := range es.Events() {
 		chunk, ok := ev.(*types.InvokeAgentRuntimeCommandStreamOutputMemberChunk)
 		if !ok {
@@ -70,10 +68,31 @@ func runCommand(t *testing.T, e *testenv.Env, arn, session, command string, time
 		}
 	}
 	res.err = es.Err()
+	if res.err != nil {
+		t.Logf("stream error: %v", res.err)
+	}
+	if h := hc.header.Load(); h != nil {
+		res.session = h.Get("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id")
+	}
 	if !res.started && res.err != nil {
 		return res, res.err
 	}
 	return res, nil
+}
+
+// headerRecorder is the SDK's HTTP client, keeping the last response's headers.
+type headerRecorder struct {
+	base   *awshttp.BuildableClient
+	header atomic.Pointer[http.Header]
+}
+
+func (h *headerRecorder) Do(r *http.Request) (*http.Response, error) {
+	resp, err := h.base.Do(r)
+	if err == nil {
+		hd := resp.Header.Clone()
+		h.header.Store(&hd)
+	}
+	return resp, err
 }
 
 // TestInvokeAgentRuntimeCommand runs commands through the SDK's
@@ -129,7 +148,7 @@ func commandCases(t *testing.T, e *testenv.Env) {
 			t.Fatal(err)
 		}
 		if r.stdout != strings.Repeat("é", 100000) || aws.ToInt32(r.stop.ExitCode) != 0 {
-			t.Fatalf("got %d bytes in %d deltas (valid: %v)", len(r.stdout), r.deltas, r.stdout == strings.Repeat("é", len(r.stdout)/2))
+			t.Fatalf("got %d bytes in %d deltas (valid: %v), stop %+v, err %v, stderr %q", len(r.stdout), r.deltas, r.stdout == strings.Repeat("é", len(r.stdout)/2), r.stop, r.err, r.stderr)
 		}
 	})
 	t.Run("Timeout", func(t *testing.T) {
