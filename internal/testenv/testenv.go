@@ -86,6 +86,7 @@ func Clients(url string) (*ctl.Client, *bedrockagentcore.Client) {
 		Region:      "us-east-1",
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDAGENTCORETEST", "secret", ""),
 		Retryer:     func() aws.Retryer { return aws.NopRetryer{} },
+		HTTPClient:  NewSDKHTTPClient(), // see httpclient.go (a request-body race in the SDK on loopback)
 	}
 	c := ctl.NewFromConfig(cfg, func(o *ctl.Options) { o.BaseEndpoint = aws.String(url) })
 	d := bedrockagentcore.NewFromConfig(cfg, func(o *bedrockagentcore.Options) { o.BaseEndpoint = aws.String(url) })

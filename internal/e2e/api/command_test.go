@@ -12,7 +12,6 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
 )
@@ -43,7 +42,7 @@ func runCommand(t *testing.T, e *testenv.Env, arn, session, command string, time
 	// The SDK answers before the response arrives (HTTP errors come out of
 	// the stream) and its initial reply binds no header members (v1.56.3),
 	// so the session header is recorded by the HTTP client.
-	hc := &headerRecorder{base: awshttp.NewBuildableClient()}
+	hc := &headerRecorder{base: testenv.NewSDKHTTPClient()}
 	out, err := e.Data.InvokeAgentRuntimeCommand(bg, in, func(o *bedrockagentcore.Options) { o.HTTPClient = hc })
 	if err != nil {
 		return commandResult{}, err
@@ -82,7 +81,7 @@ func runCommand(t *testing.T, e *testenv.Env, arn, session, command string, time
 
 // headerRecorder is the SDK's HTTP client, keeping the last response's headers.
 type headerRecorder struct {
-	base   *awshttp.BuildableClient
+	base   aws.HTTPClient
 	header atomic.Pointer[http.Header]
 }
 
