@@ -70,6 +70,8 @@ AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL set to http://LISTEN.`,
 	f.DurationVar(&cfg.MaxLifetime, "session-max-lifetime", 8*time.Hour, "max lifetime for runtimes without lifecycleConfiguration.maxLifetime")
 	f.DurationVar(&cfg.PingInterval, "ping-interval", 2*time.Second, "how often running sessions' /ping is polled")
 	f.DurationVar(&cfg.InvokeTimeout, "invoke-timeout", 15*time.Minute, "how long to wait for an agent's answer")
+	f.DurationVar(&cfg.MetricsInterval, "otlp-metrics-interval", 30*time.Second, "how often the /metrics series are pushed over OTLP to --otlp-export")
+	f.StringVar(&cfg.OTLPGRPCListen, "otlp-grpc-listen", "", "also receive OTLP over gRPC on this address (e.g. 127.0.0.1:4317); OTLP/HTTP is always served on --listen at /v1/{traces,logs,metrics}")
 	f.StringVar(&cfg.OTLPExport, "otlp-export", "", "forward every span, log and metric the server records or receives to this OTLP/HTTP endpoint (base URL, e.g. http://collector:4318)")
 	f.BoolVar(&tracing, "tracing", true, "record the server's own spans (API operations, invocations, sandbox starts) and propagate trace context to agents; --tracing=false passes trace headers through unchanged")
 	f.BoolVar(&logJSON, "log-json", false, "log JSON lines instead of text")

@@ -8,6 +8,8 @@ package e2e
 
 import (
 	"net/http"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,7 +25,9 @@ import (
 //     injected into the agent request, spans batched and exported over
 //     OTLP/HTTP to the server's own receiver, which stores them (SQLite);
 //   - inproc: tracing on, spans not exported (TraceExport "none"): the cost
-//     of the instrumentation itself, without the span store.
+//     of the instrumentation itself, without the span store;
+//   - control: a second tracing-off server: its ratio to off is the noise
+//     floor of the method (an A/A comparison).
 //
 // Requests rotate between the servers in blocks (order rotated every block)
 // so drift on a shared machine hits all alike. b.N requests go to each.
@@ -33,12 +37,15 @@ func BenchmarkTracing(b *testing.B) {
 		url  string
 		lat  latencies
 	}
-	names := []string{"off", "on", "inproc"}
+	names := []string{"off", "on", "inproc", "control"}
+	if v := os.Getenv("AGENTCORE_BENCH_TRACING_SIDES"); v != "" { // e.g. "off,inproc" (profiling one side)
+		names = strings.Split(v, ",")
+	}
 	sides := make([]*side, len(names))
 	clients := make([]*http.Client, len(names))
 	for i, name := range names {
 		cfg := benchServerConfig()
-		cfg.DisableTracing = name == "off"
+		cfg.DisableTracing = name == "off" || name == "control"
 		if name == "inproc" {
 			cfg.TraceExport = "none"
 		}

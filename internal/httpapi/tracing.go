@@ -45,7 +45,8 @@ type obsWriter struct {
 	first  time.Time
 	status int
 	bytes  int64
-	attrs  []attribute.KeyValue // span attributes, set once when the span ends (one copy in the SDK)
+	rec    *telemetry.SpanRecord // the request's span (nil when tracing is off), recorded when it ends
+	inv    *invokeObs            // the invocation's details, when the request is one
 }
 
 func (o *obsWriter) WriteHeader(code int) {
@@ -78,11 +79,16 @@ func (o *obsWriter) Unwrap() http.ResponseWriter { return o.ResponseWriter }
 
 // opTrace is one request's instrumentation.
 type opTrace struct {
-	tel  *telemetry.Telemetry
-	w    *obsWriter
-	r    *http.Request
-	span trace.Span // nil when tracing is off
-	op   *string
+	tel *telemetry.Telemetry
+	w   *obsWriter
+	r   *http.Request
+	rec telemetry.SpanRecord // valid Context when tracing is on
+	op  *string
+
+	// Span attributes, kept as plain values on the request path and turned
+	// into attributes when the span is built (AppendAttrs).
+	reqID, method, opName, service, errType string
+	status                                  int
 }
 
 // startOp opens the server span of one API request (parent: the caller's
@@ -101,11 +107,13 @@ func (s *Server) startOp(w http.ResponseWriter, r *http.Request, reqID string, o
 		w.Header().Set(telemetry.HeaderAmznTraceID, xid)
 	}
 	if tel.Tracing() {
+		// The span's ids now (the agent needs its parent); its content is
+		// recorded when the request ends and built off the request path.
 		ctx := tel.Extract(r.Context(), r.Header)
-		ctx, t.span = tel.Tracer().Start(ctx, "unknown", trace.WithSpanKind(trace.SpanKindServer), trace.WithTimestamp(t.w.start))
-		t.w.attrs = make([]attribute.KeyValue, 0, 32)
-		t.w.attrs = append(t.w.attrs, attrRPCSystem.String("aws-api"), attrRPCSystemName.String("aws-api"),
-			attrAWSRequestID.String(reqID), attrHTTPMethod.String(r.Method))
+		ctx, t.rec.Context, t.rec.Parent = tel.StartDeferred(ctx)
+		t.rec.Kind, t.rec.Start = trace.SpanKindServer, t.w.start
+		t.reqID, t.method = reqID, r.Method
+		t.w.rec = &t.rec
 		r = r.WithContext(ctx)
 	}
 	t.r = r
@@ -122,7 +130,7 @@ func (t *opTrace) done() {
 	}
 	op := *t.op
 	t.tel.Metrics.APIRequest(op, status)
-	if t.span != nil {
+	if t.w.rec != nil {
 		errType := t.w.Header().Get("X-Amzn-Errortype")
 		if v != nil && errType == "" {
 			errType = "StreamAborted"
@@ -134,20 +142,50 @@ func (t *opTrace) done() {
 		case dataPlaneOps[op]:
 			service = "bedrock-agentcore"
 		}
-		t.span.SetName(name)
-		a := append(t.w.attrs, attrRPCService.String(service), attrRPCMethod.String(op), attrHTTPStatus.Int(status))
-		if errType != "" {
-			a = append(a, attrErrorType.String(errType))
-		}
-		t.span.SetAttributes(a...)
+		t.rec.Name = name
+		t.opName, t.service, t.status, t.errType = op, service, status, errType
+		t.rec.Lazy = t
 		if status >= 500 || v != nil {
-			t.span.SetStatus(codes.Error, errType)
+			t.rec.Status, t.rec.StatusDesc = codes.Error, errType
 		}
-		t.span.End()
+		t.rec.End = time.Now()
+		t.tel.Record(t.rec)
 	}
 	if v != nil {
 		panic(v)
 	}
+}
+
+// AppendAttrs implements telemetry.AttrAppender: the operation's span
+// attributes, and the invocation's when the request was one.
+func (t *opTrace) AppendAttrs(a []attribute.KeyValue) []attribute.KeyValue {
+	a = append(a, attrRPCSystem.String("aws-api"), attrRPCSystemName.String("aws-api"),
+		attrAWSRequestID.String(t.reqID), attrHTTPMethod.String(t.method),
+		attrRPCService.String(t.service), attrRPCMethod.String(t.opName), attrHTTPStatus.Int(t.status))
+	if t.errType != "" {
+		a = append(a, attrErrorType.String(t.errType))
+	}
+	if o := t.w.inv; o != nil && o.ended {
+		a = append(a,
+			attribute.String("gen_ai.operation.name", "invoke_agent"), attribute.String("gen_ai.provider.name", "aws.bedrock"),
+			attribute.String("gen_ai.agent.id", o.runtimeID), attribute.String("gen_ai.agent.name", agentName(o.runtimeID)),
+			attribute.String("gen_ai.conversation.id", o.session), attribute.String("session.id", o.session),
+			attribute.String("aws.agentcore.runtime.arn", o.arn), attribute.String("aws.agentcore.runtime.endpoint", o.endpoint),
+			attribute.Int64("http.response.body.size", o.respBytes))
+		if o.version > 0 {
+			a = append(a, attribute.Int("aws.agentcore.runtime.version", o.version), attribute.Int("gen_ai.agent.version", o.version))
+		}
+		if o.reqBytes >= 0 {
+			a = append(a, attribute.Int64("http.request.body.size", o.reqBytes))
+		}
+		if o.ttfb > 0 {
+			a = append(a, attribute.Float64("agentcore.ttfb_ms", float64(o.ttfb.Microseconds())/1000))
+		}
+		if o.agentCode != 0 {
+			a = append(a, attribute.Int("agentcore.agent.status_code", o.agentCode))
+		}
+	}
+	return a
 }
 
 // extensionName is /_agentcore/<first segment> (no bucket or key names).
@@ -167,14 +205,18 @@ func extensionName(path string) string {
 type invokeObs struct {
 	tel       *telemetry.Telemetry
 	w         *obsWriter
-	span      trace.Span // nil when tracing is off
-	runtimeID string     // metric labels: from the request, then from the resolved target
+	rec       *telemetry.SpanRecord // the operation's span; nil when tracing is off
+	runtimeID string                // metric labels: from the request, then from the resolved target
 	endpoint  string
 	session   string
 	arn       string
 	version   int
 	reqBytes  int64
 	agentCode int
+	// set by end, read when the span is built
+	ended     bool
+	ttfb      time.Duration
+	respBytes int64
 }
 
 // startInvoke begins the invocation's instrumentation; nil without telemetry
@@ -189,8 +231,9 @@ func (s *Server) startInvoke(ctx context.Context, w http.ResponseWriter, r *http
 		o.w = &obsWriter{start: time.Now()}
 	}
 	o.runtimeID, o.endpoint = invokeLabels(tg)
-	if sp := trace.SpanFromContext(ctx); tel.Tracing() && sp.IsRecording() {
-		o.span = sp
+	if tel.Tracing() && o.w.rec != nil {
+		o.rec = o.w.rec
+		o.w.inv = o
 	}
 	return ctx, o
 }
@@ -207,7 +250,7 @@ func (o *invokeObs) resolved(inv *runtime.Invocation) {
 // so the agent's spans are its children. With tracing off the caller's
 // headers pass through unchanged.
 func (o *invokeObs) inject(ctx context.Context, h http.Header, sessionID string) {
-	if o != nil && o.span != nil {
+	if o != nil && o.rec != nil {
 		o.tel.Inject(ctx, h, sessionID)
 	}
 }
@@ -240,30 +283,10 @@ func (o *invokeObs) end(err error, v any) {
 		ttfb = o.w.first.Sub(o.w.start)
 	}
 	o.tel.Metrics.Invocation(o.runtimeID, o.endpoint, errType, time.Since(o.w.start), ttfb)
-	if o.span != nil {
-		name := agentName(o.runtimeID)
-		attrs := o.w.attrs
-		attrs = append(attrs,
-			attribute.String("gen_ai.operation.name", "invoke_agent"), attribute.String("gen_ai.provider.name", "aws.bedrock"),
-			attribute.String("gen_ai.agent.id", o.runtimeID), attribute.String("gen_ai.agent.name", name),
-			attribute.String("gen_ai.conversation.id", o.session), attribute.String("session.id", o.session),
-			attribute.String("aws.agentcore.runtime.arn", o.arn), attribute.String("aws.agentcore.runtime.endpoint", o.endpoint),
-			attribute.Int64("http.response.body.size", o.w.bytes))
-		if o.version > 0 {
-			attrs = append(attrs, attribute.Int("aws.agentcore.runtime.version", o.version), attribute.Int("gen_ai.agent.version", o.version))
-		}
-		if o.reqBytes >= 0 {
-			attrs = append(attrs, attribute.Int64("http.request.body.size", o.reqBytes))
-		}
-		if ttfb > 0 {
-			attrs = append(attrs, attribute.Float64("agentcore.ttfb_ms", float64(ttfb.Microseconds())/1000))
-		}
-		if o.agentCode != 0 {
-			attrs = append(attrs, attribute.Int("agentcore.agent.status_code", o.agentCode))
-		}
-		o.w.attrs = attrs // the operation span's end sets them
+	if o.rec != nil {
+		o.ended, o.ttfb, o.respBytes = true, ttfb, o.w.bytes // attributes built off the request path (opTrace.AppendAttrs)
 		if err != nil && errType != "" {
-			o.span.SetStatus(codes.Error, err.Error())
+			o.rec.Status, o.rec.StatusDesc = codes.Error, err.Error()
 		}
 	}
 	if v != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"strings"
 	"sync"
@@ -92,22 +93,36 @@ func (w *agentLog) record(line []byte) LogRecord {
 	r.Time = w.s.opt.Now().UTC()
 	r.Body = strings.TrimRight(string(line), "\r")
 	if len(line) > 1 && line[0] == '{' {
-		var m map[string]any
-		if json.Unmarshal(line, &m) == nil {
-			r.TraceID = idField(m, 32, "trace_id", "traceId", "otelTraceID")
+		var f logFields
+		var typeErr *json.UnmarshalTypeError // e.g. a numeric level: the other members still count
+		if err := json.Unmarshal(line, &f); err == nil || errors.As(err, &typeErr) {
+			r.TraceID = hexField(32, f.TraceID, f.TraceID2, f.TraceID3)
 			if r.TraceID != "" {
-				r.SpanID = idField(m, 16, "span_id", "spanId", "otelSpanID")
+				r.SpanID = hexField(16, f.SpanID, f.SpanID2, f.SpanID3)
 			}
-			r.Severity = firstString(m["level"], m["levelname"], m["severity"])
+			r.Severity = firstNonEmpty(f.Level, f.LevelName, f.Severity)
 		}
 	}
 	return r
 }
 
-// idField returns the first of keys holding a non-zero hex id of n digits.
-func idField(m map[string]any, n int, keys ...string) string {
-	for _, k := range keys {
-		v, _ := m[k].(string)
+// logFields are the members of a JSON log line the platform reads (the
+// names the common logging setups use); everything else stays in Body.
+type logFields struct {
+	TraceID   string `json:"trace_id"`
+	TraceID2  string `json:"traceId"`
+	TraceID3  string `json:"otelTraceID"`
+	SpanID    string `json:"span_id"`
+	SpanID2   string `json:"spanId"`
+	SpanID3   string `json:"otelSpanID"`
+	Level     string `json:"level"`
+	LevelName string `json:"levelname"`
+	Severity  string `json:"severity"`
+}
+
+// hexField returns the first of vs that is a non-zero hex id of n digits.
+func hexField(n int, vs ...string) string {
+	for _, v := range vs {
 		v = strings.ToLower(strings.TrimPrefix(v, "0x"))
 		if len(v) != n {
 			continue
@@ -121,13 +136,45 @@ func idField(m map[string]any, n int, keys ...string) string {
 	return ""
 }
 
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// Agent log lines are stored in batches: the first line waits at most
+// logLinger for others to join it (up to logBatch lines), so a busy agent
+// costs one store transaction per batch, not one per line.
+const (
+	logLinger = 100 * time.Millisecond
+	logBatch  = 2000
+)
+
 // agentLogLoop stores queued agent log lines in batches.
 func (s *Service) agentLogLoop() {
 	defer s.wg.Done()
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
 	for {
 		select {
 		case recs := <-s.agentLogs:
-			s.storeAgentLogs(s.drain(recs))
+			timer.Reset(logLinger)
+		fill:
+			for len(recs) < logBatch {
+				select {
+				case more := <-s.agentLogs:
+					recs = append(recs, more...)
+				case <-timer.C:
+					break fill
+				case <-s.stop:
+					break fill
+				}
+			}
+			timer.Stop()
+			s.storeAgentLogs(recs)
 		case <-s.stop:
 			for {
 				select {
@@ -143,7 +190,7 @@ func (s *Service) agentLogLoop() {
 
 // drain appends whatever else is queued (up to a batch) to recs.
 func (s *Service) drain(recs []LogRecord) []LogRecord {
-	for len(recs) < 500 {
+	for len(recs) < logBatch {
 		select {
 		case more := <-s.agentLogs:
 			recs = append(recs, more...)

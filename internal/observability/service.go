@@ -168,12 +168,8 @@ func (s *Service) IngestTraces(ctx context.Context, req []*tracepb.ResourceSpans
 	}
 	s.rejectedSpans.Add(rejected)
 	if len(spans) > 0 {
-		if err := s.opt.Store.InsertSpans(ctx, spans); err != nil {
-			return rejected, fmt.Errorf("store spans: %w", err)
-		}
-		s.ingestedSpans.Add(int64(len(spans)))
-		if s.opt.OnSpans != nil {
-			s.opt.OnSpans(spans)
+		if err := s.storeSpans(ctx, spans); err != nil {
+			return rejected, err
 		}
 	}
 	if s.fwd != nil {

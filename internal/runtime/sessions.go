@@ -120,6 +120,8 @@ type Session struct {
 	failures   int
 	stopped    bool
 	pooled     bool // started ahead of demand, not yet bound to a session
+
+	lastUsage atomic.Pointer[sandbox.Usage] // last resource-use reading (usage.go)
 }
 
 // Instance returns the sandbox instance (for dialing extra ports).
@@ -130,8 +132,9 @@ type Sessions struct {
 	o   SessionOptions
 	log *slog.Logger
 
-	mu sync.Mutex
-	m  map[string]*Session
+	mu    sync.Mutex
+	m     map[string]*Session
+	usage usageState
 
 	poolMu sync.Mutex // never held with mu
 	pools  map[string]*warmPool
@@ -403,6 +406,7 @@ func (s *Sessions) teardown(sess *Session, reason string) {
 		sess.Conn.Close()
 	}
 	if sess.inst != nil {
+		s.recordEnded(sess)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		sess.inst.Stop(ctx)
 		cancel()

@@ -10,6 +10,7 @@ import (
 	"net"
 	"sort"
 	"sync"
+	"time"
 )
 
 // Spec describes one session environment to start.
@@ -98,6 +99,18 @@ type Instance interface {
 	// Stop terminates the environment and releases everything it holds.
 	// It is idempotent and safe to call after the process exited.
 	Stop(ctx context.Context) error
+}
+
+// Usage is a snapshot of one environment's resource use.
+type Usage struct {
+	MemoryBytes int64         // resident memory now (cgroup charge where there is one)
+	CPUTime     time.Duration // CPU time used since the environment started
+}
+
+// UsageReporter is implemented by instances that can report their resource
+// use (metrics: agentcore_session_memory_bytes, agentcore_session_cpu_seconds_total).
+type UsageReporter interface {
+	Usage() (Usage, error)
 }
 
 // Listener is implemented by instances (and, for drivers that share the

@@ -24,6 +24,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/image"
 	"github.com/agentcore-dev/agentcore/internal/observability"
 	"github.com/agentcore-dev/agentcore/internal/observability/otlphttp"
+	"github.com/agentcore-dev/agentcore/internal/otlpgrpc"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/store"
@@ -65,6 +66,12 @@ type Config struct {
 	// OTLPExport forwards every received span, log and metric to this
 	// OTLP/HTTP endpoint (base URL; "" = no forwarding).
 	OTLPExport string
+	// OTLPGRPCListen is where the OTLP/gRPC receiver listens ("" = off;
+	// the OTLP/HTTP receiver on Listen is always on), e.g. 127.0.0.1:4317.
+	OTLPGRPCListen string
+	// MetricsInterval is how often the /metrics registry is pushed over
+	// OTLP to OTLPExport (default 30s).
+	MetricsInterval time.Duration
 	// Retention is how long spans and logs are kept (default 7 days;
 	// negative = forever).
 	Retention time.Duration
@@ -81,16 +88,19 @@ type Config struct {
 
 // Server is a running agentcore server.
 type Server struct {
-	cfg      Config
-	kv       store.KV
-	sessions *runtime.Sessions
-	runtime  *runtime.Service
-	http     *http.Server
-	ln       net.Listener
-	url      string
-	done     chan error
-	obs      *observability.Service
-	tel      *telemetry.Telemetry
+	cfg         Config
+	kv          store.KV
+	sessions    *runtime.Sessions
+	runtime     *runtime.Service
+	http        *http.Server
+	ln          net.Listener
+	url         string
+	done        chan error
+	obs         *observability.Service
+	tel         *telemetry.Telemetry
+	stopMetrics func(context.Context) error // OTLP metrics push; nil without --otlp-export
+	otlpGRPC    *otlpgrpc.Server            // nil unless OTLPGRPCListen is set
+	otlpGRPCLn  net.Listener
 }
 
 func (c *Config) defaults() {
@@ -197,15 +207,22 @@ func (s *Server) build(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
-	// The platform's spans go to its own OTLP receiver, which stores them
-	// and forwards them to --otlp-export.
+	// The platform's spans are stored in process (observability.SpanExporter,
+	// set below once the service exists) and exported over OTLP to
+	// --otlp-export; TraceExport overrides both.
 	topt := telemetry.Options{Tracing: !cfg.DisableTracing, Logger: lg}
-	switch _, ok := s.kv.(observability.Store); {
+	local := &observability.SpanExporter{Account: cfg.Account}
+	switch ost, ok := s.kv.(observability.Store); {
 	case cfg.TraceExport == "none":
 	case cfg.TraceExport != "":
 		topt.Endpoint = cfg.TraceExport
-	case ok:
-		topt.Endpoint = s.url + "/v1/traces"
+	default:
+		if ok && ost != nil {
+			topt.Local = local
+		}
+		if cfg.OTLPExport != "" {
+			topt.Endpoint = otlphttp.New(cfg.OTLPExport).URL + "/v1/traces"
+		}
 	}
 	if s.tel, err = telemetry.New(topt); err != nil {
 		ln.Close()
@@ -218,6 +235,19 @@ func (s *Server) build(ctx context.Context) error {
 		Tracer: s.tel.Tracer(), Observer: s.tel.Metrics,
 	})
 	s.tel.Metrics.SetSessionCounts(s.sessions.Counts)
+	if cfg.OTLPExport != "" {
+		if s.stopMetrics, err = s.tel.Metrics.ExportMetrics(ctx, otlphttp.New(cfg.OTLPExport).URL+"/v1/metrics", cfg.MetricsInterval, ""); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	s.tel.Metrics.SetUsage(func() []telemetry.UsageSample {
+		var out []telemetry.UsageSample
+		for _, u := range s.sessions.Usage() {
+			out = append(out, telemetry.UsageSample{Runtime: u.RuntimeID, MemoryBytes: float64(u.MemoryBytes), CPUSeconds: u.CPUTime.Seconds()})
+		}
+		return out
+	})
 	tags := tagging.New(s.kv)
 	var agentLogs func(acct, runtimeARN, sessionID, stream string) io.WriteCloser
 	if ost, ok := s.kv.(observability.Store); ok {
@@ -226,6 +256,17 @@ func (s *Server) build(ctx context.Context) error {
 			opt.Export = otlphttp.New(cfg.OTLPExport)
 		}
 		s.obs = observability.New(opt)
+		local.Service = s.obs
+		s.tel.Metrics.AddDropSource(telemetry.DropSource{Signal: "logs", Reason: "queue_full", Count: func() int64 { return s.obs.Stats().DroppedLogs }})
+		s.tel.Metrics.AddDropSource(telemetry.DropSource{Signal: "batches", Reason: "forward_failed", Count: func() int64 { return s.obs.Stats().Dropped }})
+		if cfg.OTLPGRPCListen != "" {
+			if s.otlpGRPCLn, err = net.Listen("tcp", cfg.OTLPGRPCListen); err != nil {
+				ln.Close()
+				return fmt.Errorf("OTLP/gRPC listener: %w", err)
+			}
+			s.otlpGRPC = otlpgrpc.New(s.obs, observability.Tag{Account: cfg.Account}, lg)
+			go s.otlpGRPC.Serve(s.otlpGRPCLn) //nolint:errcheck // ends with Stop in Close
+		}
 		agentLogs = s.obs.AgentLogWriter
 		if cfg.SessionOTLP == nil {
 			cfg.SessionOTLP = func(acct, arn, sid string) http.Handler {
@@ -282,6 +323,14 @@ func (s *Server) Sessions() *runtime.Sessions { return s.sessions }
 // Telemetry exposes the tracer provider and metrics (tests).
 func (s *Server) Telemetry() *telemetry.Telemetry { return s.tel }
 
+// OTLPGRPCAddr is the OTLP/gRPC receiver's address ("" when off).
+func (s *Server) OTLPGRPCAddr() string {
+	if s.otlpGRPCLn == nil {
+		return ""
+	}
+	return s.otlpGRPCLn.Addr().String()
+}
+
 // Done reports when serving stops.
 func (s *Server) Done() <-chan error { return s.done }
 
@@ -292,8 +341,14 @@ func (s *Server) Close(ctx context.Context) error {
 	if err != nil {
 		s.http.Close()
 	}
+	if s.otlpGRPC != nil {
+		s.otlpGRPC.Stop()
+	}
 	s.runtime.Close(ctx)
 	s.tel.Shutdown(ctx) //nolint:errcheck // spans ended during shutdown may be lost
+	if s.stopMetrics != nil {
+		s.stopMetrics(ctx) //nolint:errcheck // last push is best effort
+	}
 	if s.obs != nil {
 		s.obs.Close() // after the runtime: stores the agents' last log lines
 	}

@@ -35,6 +35,8 @@ type Metrics struct {
 	sessStartDur *prometheus.HistogramVec
 	tokens       *prometheus.CounterVec
 	sessions     atomic.Pointer[func() (active, idle int)]
+	usage        *usageCollector
+	drops        *dropsCollector
 	handler      http.Handler
 }
 
@@ -72,6 +74,10 @@ func NewMetrics() *Metrics {
 	}
 	gauge("agentcore_sessions_active", "Running sessions (agent environments bound to a runtimeSessionId).", func(a, _ int) int { return a })
 	gauge("agentcore_sessions_idle", "Running sessions with no request in flight and not HealthyBusy.", func(_, i int) int { return i })
+	m.usage = newUsageCollector()
+	m.reg.MustRegister(m.usage)
+	m.drops = newDropsCollector()
+	m.reg.MustRegister(m.drops)
 	m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 	return m

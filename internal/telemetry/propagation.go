@@ -71,27 +71,44 @@ func ParseAmznTraceID(h string) (AmznTraceID, bool) {
 
 // FormatAmznTraceID renders trace and span ids as an X-Amzn-Trace-Id value.
 func FormatAmznTraceID(tid trace.TraceID, parent trace.SpanID, sampled bool, extra ...string) string {
-	h := tid.String()
-	var b strings.Builder
-	b.Grow(96)
-	b.WriteString("Root=1-")
-	b.WriteString(h[:8])
-	b.WriteByte('-')
-	b.WriteString(h[8:])
+	n := 0
+	for _, e := range extra {
+		n += 1 + len(e)
+	}
+	b := make([]byte, 0, 80+n)
+	b = append(b, "Root=1-"...)
+	b = hex.AppendEncode(b, tid[:4])
+	b = append(b, '-')
+	b = hex.AppendEncode(b, tid[4:])
 	if parent.IsValid() {
-		b.WriteString(";Parent=")
-		b.WriteString(parent.String())
+		b = append(b, ";Parent="...)
+		b = hex.AppendEncode(b, parent[:])
 	}
 	if sampled {
-		b.WriteString(";Sampled=1")
+		b = append(b, ";Sampled=1"...)
 	} else {
-		b.WriteString(";Sampled=0")
+		b = append(b, ";Sampled=0"...)
 	}
 	for _, e := range extra {
-		b.WriteByte(';')
-		b.WriteString(e)
+		b = append(b, ';')
+		b = append(b, e...)
 	}
-	return b.String()
+	return string(b)
+}
+
+// formatTraceparent renders a W3C traceparent (version 00).
+func formatTraceparent(sc trace.SpanContext) string {
+	var b [55]byte
+	out := append(b[:0], "00-"...)
+	tid, sid := sc.TraceID(), sc.SpanID()
+	out = hex.AppendEncode(out, tid[:])
+	out = append(out, '-')
+	out = hex.AppendEncode(out, sid[:])
+	out = append(out, '-', '0', '0')
+	if sc.IsSampled() {
+		out[54] = '1'
+	}
+	return string(out)
 }
 
 // Extract returns ctx with the caller's trace context and baggage: W3C
@@ -133,7 +150,20 @@ func (t *Telemetry) Inject(ctx context.Context, h http.Header, sessionID string)
 	if !sc.IsValid() {
 		return
 	}
-	propagation.TraceContext{}.Inject(ctx, propagation.HeaderCarrier(h))
+	// Canonical keys set directly: this runs on every invocation.
+	h[HeaderTraceparent] = []string{formatTraceparent(sc)}
+	if ts := sc.TraceState().String(); ts != "" {
+		h[HeaderTracestate] = []string{ts}
+	} else {
+		delete(h, HeaderTracestate)
+	}
+	if sessionID != "" {
+		bag := baggage.FromContext(ctx)
+		if bag.Len() == 0 && baggageSafe(sessionID) {
+			h[HeaderBaggage] = []string{BaggageSessionID + "=" + sessionID}
+			sessionID = "" // done: skip the general path below
+		}
+	}
 	if sessionID != "" {
 		bag := baggage.FromContext(ctx)
 		if m, err := baggage.NewMemberRaw(BaggageSessionID, sessionID); err == nil {
@@ -146,12 +176,12 @@ func (t *Telemetry) Inject(ctx context.Context, h http.Header, sessionID string)
 		}
 	}
 	var extra []string
-	if in := h.Get(HeaderAmznTraceID); in != "" {
-		if x, ok := ParseAmznTraceID(in); ok {
+	if in := h[HeaderAmznTraceID]; len(in) > 0 && in[0] != "" {
+		if x, ok := ParseAmznTraceID(in[0]); ok {
 			extra = x.Extra
 		}
 	}
-	h.Set(HeaderAmznTraceID, FormatAmznTraceID(sc.TraceID(), sc.SpanID(), sc.IsSampled(), extra...))
+	h[HeaderAmznTraceID] = []string{FormatAmznTraceID(sc.TraceID(), sc.SpanID(), sc.IsSampled(), extra...)}
 }
 
 // traceIDKey carries a trace id a new root span must use (X-Amzn-Trace-Id
@@ -169,10 +199,21 @@ func (idGenerator) NewIDs(ctx context.Context) (trace.TraceID, trace.SpanID) {
 		putUint64(tid[8:], rand.Uint64())
 		ok = true
 	}
-	return tid, newSpanID()
+	return tid, spanIDFor(ctx)
 }
 
-func (idGenerator) NewSpanID(context.Context, trace.TraceID) trace.SpanID { return newSpanID() }
+func (idGenerator) NewSpanID(ctx context.Context, _ trace.TraceID) trace.SpanID {
+	return spanIDFor(ctx)
+}
+
+// spanIDFor returns the span id drawn earlier for a deferred span (see
+// StartDeferred), or a new one.
+func spanIDFor(ctx context.Context) trace.SpanID {
+	if sid, ok := ctx.Value(spanIDKey{}).(trace.SpanID); ok && sid.IsValid() {
+		return sid
+	}
+	return newSpanID()
+}
 
 func newSpanID() trace.SpanID {
 	var sid trace.SpanID
@@ -186,4 +227,16 @@ func putUint64(b []byte, v uint64) {
 	for i := range 8 {
 		b[i] = byte(v >> (56 - 8*i))
 	}
+}
+
+// baggageSafe reports whether v can be a baggage value as is (no percent
+// encoding needed): the common session-id alphabet.
+func baggageSafe(v string) bool {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return v != ""
 }

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace"
@@ -38,11 +39,13 @@ type Options struct {
 	// Off, the tracer is a no-op and trace headers pass through unchanged.
 	Tracing bool
 	// Endpoint is the full OTLP/HTTP traces URL spans are exported to,
-	// e.g. http://127.0.0.1:8765/v1/traces (the server's own receiver).
-	// "" keeps spans in process (tests use Exporter instead).
+	// e.g. an --otlp-export collector's /v1/traces. "" = none.
 	Endpoint string
 	// Exporter, when set, replaces the OTLP exporter (tests).
 	Exporter sdktrace.SpanExporter
+	// Local, when set, also receives every span in process (the server's
+	// span store: no OTLP round trip on the way).
+	Local sdktrace.SpanExporter
 	// ServiceVersion is service.version; "" = the module version.
 	ServiceVersion string
 	Logger         *slog.Logger
@@ -54,6 +57,7 @@ type Telemetry struct {
 	tp      *sdktrace.TracerProvider // nil when tracing is off
 	tracer  trace.Tracer
 	prop    propagation.TextMapPropagator
+	def     *deferredBuilder // nil when tracing is off
 	Metrics *Metrics
 }
 
@@ -79,17 +83,23 @@ func New(o Options) (*Telemetry, error) {
 		if err != nil {
 			return nil, err
 		}
-		exp = &quietExporter{SpanExporter: raw, log: o.Logger.With("component", "telemetry"), endpoint: o.Endpoint}
+		q := &quietExporter{SpanExporter: raw, log: o.Logger.With("component", "telemetry"), endpoint: o.Endpoint}
+		t.Metrics.AddDropSource(DropSource{Signal: "spans", Reason: "export_failed", Count: q.total.Load})
+		exp = q
 	}
 	res := resource.NewWithAttributes(SchemaURL,
 		semconv.ServiceName("agentcore"), semconv.ServiceVersion(serviceVersion(o.ServiceVersion)))
 	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res), sdktrace.WithIDGenerator(idGenerator{}),
 		sdktrace.WithSampler(sdktrace.ParentBased(sdktrace.AlwaysSample()))}
-	if exp != nil {
-		opts = append(opts, sdktrace.WithBatcher(exp, sdktrace.WithMaxQueueSize(8192), sdktrace.WithMaxExportBatchSize(1024)))
+	for _, e := range []sdktrace.SpanExporter{exp, o.Local} {
+		if e != nil {
+			opts = append(opts, sdktrace.WithBatcher(e, sdktrace.WithMaxQueueSize(8192), sdktrace.WithMaxExportBatchSize(1024)))
+		}
 	}
 	t.tp = sdktrace.NewTracerProvider(opts...)
 	t.tracer = t.tp.Tracer(ScopeName, trace.WithSchemaURL(SchemaURL))
+	t.def = newDeferredBuilder(t)
+	t.Metrics.AddDropSource(DropSource{Signal: "spans", Reason: "queue_full", Count: t.def.dropped.Load})
 	return t, nil
 }
 
@@ -112,6 +122,7 @@ func (t *Telemetry) ForceFlush(ctx context.Context) error {
 	if t == nil || t.tp == nil {
 		return nil
 	}
+	t.def.flush()
 	return t.tp.ForceFlush(ctx)
 }
 
@@ -120,6 +131,7 @@ func (t *Telemetry) Shutdown(ctx context.Context) error {
 	if t == nil || t.tp == nil {
 		return nil
 	}
+	t.def.close()
 	return t.tp.Shutdown(ctx)
 }
 
@@ -145,6 +157,7 @@ type quietExporter struct {
 	mu     sync.Mutex
 	last   time.Time
 	failed int
+	total  atomic.Int64 // spans whose export failed (dropped)
 }
 
 func (q *quietExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
@@ -152,6 +165,7 @@ func (q *quietExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOn
 	if err == nil || errors.Is(err, context.Canceled) {
 		return nil
 	}
+	q.total.Add(int64(len(spans)))
 	q.mu.Lock()
 	q.failed += len(spans)
 	if time.Since(q.last) >= time.Minute {

@@ -70,6 +70,9 @@ service:
     logs:
       receivers: [otlp]
       exporters: [debug]
+    metrics:
+      receivers: [otlp]
+      exporters: [debug]
 `, addr)
 	path := filepath.Join(t.TempDir(), "otelcol.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
@@ -106,12 +109,13 @@ service:
 // exports to its session's receiver reach a real OpenTelemetry Collector
 // (upstream otlpreceiver, built by .ci/collector.sh), with the caller's
 // trace id, the agent's span names, the session id and the platform's own
-// InvokeAgentRuntime span.
+// InvokeAgentRuntime span; and the server's metrics, pushed over OTLP.
 func TestExportToOpenTelemetryCollector(t *testing.T) {
 	bin := otelcolBinary(t)
 	url, out := startCollector(t, bin)
 	cfg := testenv.Fast()
 	cfg.OTLPExport = url
+	cfg.MetricsInterval = 300 * time.Millisecond
 	e := testenv.Start(t, cfg)
 	dep := e.Deploy(t, "export_go", nil)
 	arn, session := *dep.AgentRuntimeArn, testenv.SessionID("export")
@@ -127,6 +131,10 @@ func TestExportToOpenTelemetryCollector(t *testing.T) {
 		regexp.MustCompile(`gen_ai\.request\.model: Str\(test-model\)`),
 		regexp.MustCompile(regexp.QuoteMeta(session)),
 		regexp.MustCompile(`Name\s*: InvokeAgentRuntime`), // the platform's own invocation span
+		// the /metrics series, pushed over OTLP
+		regexp.MustCompile(`Name: agentcore_invocations_total`),
+		regexp.MustCompile(`Name: agentcore_invocation_duration_seconds`),
+		regexp.MustCompile(`Name: agentcore_session_memory_bytes`),
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -145,5 +153,51 @@ func TestExportToOpenTelemetryCollector(t *testing.T) {
 			t.Fatalf("collector output lacks %v", missing)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestExportEndpointDown: with --otlp-export pointing at a port nobody
+// listens on, invocations go on unaffected and what could not be delivered
+// is counted in agentcore_telemetry_dropped_total (agents' batches that the
+// forwarder dropped, platform spans whose export failed).
+func TestExportEndpointDown(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + l.Addr().String()
+	l.Close()
+	cfg := testenv.Fast()
+	cfg.OTLPExport = dead
+	e := testenv.Start(t, cfg)
+	arn := *e.Deploy(t, "export_down", nil).AgentRuntimeArn
+	session := testenv.SessionID("export-down")
+	for range 5 {
+		start := time.Now()
+		e.InvokeJSON(t, arn, session, map[string]any{"action": "count"})
+		if d := time.Since(start); d > 2*time.Second {
+			t.Fatalf("an invocation took %v with the export endpoint down", d)
+		}
+	}
+	postTrace(t, e.URL, session, 0x7c, time.Now())
+	if err := e.Server.Telemetry().ForceFlush(bg); err != nil {
+		t.Logf("flush: %v", err)
+	}
+	want := map[string]map[string]string{
+		"forwarded batches": {"signal": "batches", "reason": "forward_failed"},
+		"platform spans":    {"signal": "spans", "reason": "export_failed"},
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for len(want) > 0 {
+		fams := scrape(t, e.URL)
+		for what, labels := range want {
+			if metricValue(fams, "agentcore_telemetry_dropped_total", labels) > 0 {
+				delete(want, what)
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("drops not counted for %v", want)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }

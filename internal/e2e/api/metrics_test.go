@@ -176,7 +176,7 @@ func TestTracePropagation(t *testing.T) {
 		for _, s := range spans.GetSpans() {
 			byName[strings.Fields(s.Name)[0]] = s
 		}
-		if len(byName) >= 2 {
+		if _, ok := byName["InvokeAgentRuntime"]; ok && byName["sandbox.start"].Name != "" {
 			break
 		}
 	}
@@ -238,5 +238,35 @@ func TestTracePropagationAmznTraceID(t *testing.T) {
 		if !strings.HasPrefix(tp, "00-5759e988bd862e3fe1be46a994272793-") || strings.Contains(tp, "53995c3f42cd8ad8") {
 			t.Errorf("agent got traceparent %q; want the X-Amzn-Trace-Id root as trace id and a new parent", tp)
 		}
+	}
+}
+
+// TestSessionResourceMetrics: /metrics reports the memory of a runtime's
+// running sessions and their CPU time; CPU time keeps counting a session
+// that ended (a counter), memory drops with it.
+func TestSessionResourceMetrics(t *testing.T) {
+	e := testenv.Start(t, testenv.Fast())
+	rt := e.Deploy(t, "usage", nil)
+	arn, id := *rt.AgentRuntimeArn, *rt.AgentRuntimeId
+	session := testenv.SessionID("usage")
+	e.InvokeJSON(t, arn, session, map[string]any{"action": "hog", "mb": 48})
+	fams := scrape(t, e.URL)
+	mem := metricValue(fams, "agentcore_session_memory_bytes", map[string]string{"runtime": id})
+	cpu := metricValue(fams, "agentcore_session_cpu_seconds_total", map[string]string{"runtime": id})
+	if mem < 40<<20 {
+		t.Errorf("session memory = %v bytes, want >= 40 MiB after touching 48 MiB", mem)
+	}
+	if cpu <= 0 {
+		t.Errorf("session CPU = %v s, want > 0", cpu)
+	}
+	if _, err := e.Data.StopRuntimeSession(bg, &bedrockagentcore.StopRuntimeSessionInput{AgentRuntimeArn: aws.String(arn), RuntimeSessionId: aws.String(session)}); err != nil {
+		t.Fatal(err)
+	}
+	fams = scrape(t, e.URL)
+	if got := metricValue(fams, "agentcore_session_memory_bytes", map[string]string{"runtime": id}); got > 0 {
+		t.Errorf("memory after the session ended = %v, want 0", got)
+	}
+	if got := metricValue(fams, "agentcore_session_cpu_seconds_total", map[string]string{"runtime": id}); got < cpu {
+		t.Errorf("CPU counter went down after the session ended: %v -> %v", cpu, got)
 	}
 }

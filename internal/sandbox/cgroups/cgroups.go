@@ -34,6 +34,7 @@ type Stats struct {
 	Pids        int   // processes and threads
 	PidsDenied  int   // forks refused because the pids limit was hit
 	OOMKills    int   // processes killed because the memory limit was hit
+	CPUNanos    int64 // CPU time used (all tasks, user + system)
 }
 
 // Cgroup is one session's control group.

@@ -65,7 +65,7 @@ func parseMounts(sc *bufio.Scanner) (*hierarchy, error) {
 		case "cgroup":
 			for _, opt := range strings.Split(f[sep+3], ",") {
 				switch opt {
-				case "memory", "cpu", "pids", "freezer":
+				case "memory", "cpu", "cpuacct", "pids", "freezer":
 					if _, dup := v1[opt]; !dup {
 						v1[opt] = f[4]
 					}
@@ -104,7 +104,7 @@ func (h *hierarchy) roots() []string {
 	}
 	seen := map[string]bool{}
 	var out []string
-	for _, c := range []string{"memory", "cpu", "pids", "freezer"} {
+	for _, c := range []string{"memory", "cpu", "pids", "freezer", "cpuacct"} {
 		if r := h.v1[c]; r != "" && !seen[r] {
 			seen[r] = true
 			out = append(out, r)
@@ -272,6 +272,11 @@ func (h *hierarchy) stats(name string) (Stats, error) {
 	}
 	if err != nil {
 		return s, fmt.Errorf("cgroups: stats %s: %w", name, err)
+	}
+	if h.version == 2 {
+		s.CPUNanos = keyed(h.dir("cpu", name), "cpu.stat")["usage_usec"] * 1000
+	} else if v, err := readInt(h.dir("cpuacct", name), "cpuacct.usage"); err == nil {
+		s.CPUNanos = v
 	}
 	n, _ := readInt(h.dir("pids", name), "pids.current")
 	s.Pids = int(n)

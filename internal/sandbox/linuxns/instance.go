@@ -200,3 +200,15 @@ func (t *tailWriter) String() string {
 	defer t.mu.Unlock()
 	return strings.TrimSpace(string(t.b))
 }
+
+// Usage implements sandbox.UsageReporter from the session's cgroup.
+func (in *instance) Usage() (sandbox.Usage, error) {
+	if in.cg == nil {
+		return sandbox.Usage{}, fmt.Errorf("linuxns: session has no cgroup")
+	}
+	st, err := in.cg.Stats()
+	if err != nil {
+		return sandbox.Usage{}, err
+	}
+	return sandbox.Usage{MemoryBytes: st.MemoryBytes, CPUTime: time.Duration(st.CPUNanos)}, nil
+}

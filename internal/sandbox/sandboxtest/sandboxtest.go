@@ -109,6 +109,7 @@ func Run(t *testing.T, d sandbox.Driver) {
 		}
 	})
 	t.Run("Listener", func(t *testing.T) { listener(t, d, spec) })
+	t.Run("Usage", func(t *testing.T) { usage(t, d, spec("usage")) })
 	t.Run("Exec", func(t *testing.T) { execCase(t, d, spec) })
 	t.Run("BadCommand", func(t *testing.T) {
 		s := spec("bad")
@@ -242,4 +243,31 @@ func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// usage checks sandbox.UsageReporter (drivers that implement it): memory is
+// reported and CPU time grows when the agent burns CPU.
+func usage(t *testing.T, d sandbox.Driver, s sandbox.Spec) {
+	in := start(t, d, s)
+	ur, ok := in.(sandbox.UsageReporter)
+	if !ok {
+		t.Skipf("driver %s does not report usage", d.Name())
+	}
+	get(t, in, "/ping")
+	before, err := ur.Usage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.MemoryBytes <= 0 {
+		t.Fatalf("memory = %d, want > 0", before.MemoryBytes)
+	}
+	sh(t, in, "i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done")
+	after, err := ur.Usage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.CPUTime <= before.CPUTime {
+		t.Fatalf("CPU time did not grow: %v then %v", before.CPUTime, after.CPUTime)
+	}
+	t.Logf("memory %d bytes, CPU %v -> %v", after.MemoryBytes, before.CPUTime, after.CPUTime)
 }

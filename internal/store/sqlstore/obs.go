@@ -20,11 +20,12 @@ const spanCols = `trace_id, span_id, parent_span_id, session_id, runtime_arn, se
 func (s *Store) InsertSpans(ctx context.Context, spans []observability.Span) error {
 	q := `INSERT INTO obs_spans (account, ` + spanCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (account, trace_id, span_id) DO NOTHING`
+	var res resourceText
 	return s.batch(ctx, q, len(spans), func(i int) []any {
 		sp := spans[i]
 		return []any{sp.Account, sp.TraceID, sp.SpanID, sp.ParentSpanID, sp.SessionID, sp.RuntimeARN, sp.ServiceName,
 			sp.Name, sp.Kind, ns(sp.Start), ns(sp.End), sp.StatusCode, sp.StatusMessage, b2i(sp.Error),
-			jsonText(sp.Attributes), jsonText(sp.Resource), jsonText(sp.Events)}
+			jsonText(sp.Attributes), res.get(sp.Resource), jsonText(sp.Events)}
 	})
 }
 

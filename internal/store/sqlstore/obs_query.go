@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -99,13 +98,4 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// jsonText encodes v as JSON text ("" for empty).
-func jsonText(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil || string(b) == "null" {
-		return ""
-	}
-	return string(b)
 }
