@@ -52,6 +52,7 @@ type clients struct {
 	controlURL string
 	dataURL    string
 	region     string
+	creds      aws.CredentialsProvider // signs extension calls (SigV4)
 }
 
 // resolveEndpoint picks the server URL for one client: flag,
@@ -102,6 +103,7 @@ func (o *clientOpts) connect(ctx context.Context, pc *projectConfig) (*clients, 
 		controlURL: o.resolveEndpoint("AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL", pc),
 		dataURL:    o.resolveEndpoint("AWS_ENDPOINT_URL_BEDROCK_AGENTCORE", pc),
 		region:     cfg.Region,
+		creds:      cfg.Credentials,
 	}
 	c.control = ctl.NewFromConfig(cfg, func(o *ctl.Options) { o.BaseEndpoint = aws.String(c.controlURL) })
 	c.data = bedrockagentcore.NewFromConfig(cfg, func(o *bedrockagentcore.Options) { o.BaseEndpoint = aws.String(c.dataURL) })

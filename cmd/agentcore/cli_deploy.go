@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 	"github.com/spf13/cobra"
@@ -91,13 +94,26 @@ func zipProject(dir string) ([]byte, int, error) {
 	return buf.Bytes(), files, nil
 }
 
-// upload stores a zip through the PUT /_agentcore/artifacts extension.
-func upload(ctx context.Context, endpoint, bucket, key string, data []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, endpoint+"/_agentcore/artifacts/"+bucket+"/"+key, bytes.NewReader(data))
+// upload stores a zip through the PUT /_agentcore/artifacts extension,
+// SigV4-signed (servers with credentials require it from remote callers).
+func upload(ctx context.Context, c *clients, bucket, key string, data []byte) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, c.controlURL+"/_agentcore/artifacts/"+bucket+"/"+key, bytes.NewReader(data))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/zip")
+	if c.creds != nil {
+		creds, err := c.creds.Retrieve(ctx)
+		if err != nil {
+			return fmt.Errorf("upload artifact: credentials: %w", err)
+		}
+		sum := sha256.Sum256(data)
+		h := hex.EncodeToString(sum[:])
+		req.Header.Set("X-Amz-Content-Sha256", h)
+		if err := v4.NewSigner().SignHTTP(ctx, creds, req, h, "bedrock-agentcore", c.region, time.Now()); err != nil {
+			return fmt.Errorf("upload artifact: signing: %w", err)
+		}
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("upload artifact: %w", err)
@@ -159,7 +175,7 @@ func deploy(ctx context.Context, out io.Writer, c *clients, pc *projectConfig, d
 	}
 	key := fmt.Sprintf("%s/%d.zip", pc.Name, time.Now().UnixNano())
 	fmt.Fprintf(out, "Uploading %d bytes (%d files) to %s/%s\n", len(data), files, artifactBucket, key)
-	if err := upload(ctx, c.controlURL, artifactBucket, key, data); err != nil {
+	if err := upload(ctx, c, artifactBucket, key, data); err != nil {
 		return err
 	}
 	existing, err := findRuntimeByName(ctx, c.control, pc.Name)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/server"
+	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -76,8 +77,12 @@ var pythonRuntime = sync.OnceValue(func() string {
 })
 
 func cmdStartServer(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 0 {
-		ts.Fatalf("usage: start-server")
+	if neg || (len(args) != 0 && len(args) != 2) {
+		ts.Fatalf("usage: start-server [ACCESS_KEY_ID SECRET_ACCESS_KEY]")
+	}
+	var creds []sigv4.Credential // none: local mode
+	if len(args) == 2 {
+		creds = []sigv4.Credential{{AccessKeyID: args[0], SecretAccessKey: args[1], Account: "123456789012"}}
 	}
 	logger := slog.New(slog.DiscardHandler)
 	if os.Getenv("AGENTCORE_TEST_LOG") != "" {
@@ -85,7 +90,7 @@ func cmdStartServer(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	srv, err := server.Start(context.Background(), server.Config{
 		Listen: "127.0.0.1:0", DataDir: ts.MkAbs(".agentcore-data"),
-		PingInterval: 200 * time.Millisecond, InitTimeout: 30 * time.Second, Logger: logger,
+		PingInterval: 200 * time.Millisecond, InitTimeout: 30 * time.Second, Logger: logger, Credentials: creds,
 	})
 	ts.Check(err)
 	ts.Setenv("AGENTCORE_ENDPOINT", srv.URL())

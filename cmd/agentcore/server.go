@@ -74,8 +74,18 @@ AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL set to http://LISTEN.`,
 	f.StringVar(&cfg.OTLPGRPCListen, "otlp-grpc-listen", "", "also receive OTLP over gRPC on this address (e.g. 127.0.0.1:4317); OTLP/HTTP is always served on --listen at /v1/{traces,logs,metrics}")
 	f.StringVar(&cfg.OTLPExport, "otlp-export", "", "forward every span, log and metric the server records or receives to this OTLP/HTTP endpoint (base URL, e.g. http://collector:4318)")
 	f.BoolVar(&tracing, "tracing", true, "record the server's own spans (API operations, invocations, sandbox starts) and propagate trace context to agents; --tracing=false passes trace headers through unchanged")
+	// Identity
+	f.StringVar(&cfg.CredentialsFile, "credentials-file", "", "JSON or YAML list of {accessKeyId, secretAccessKey, account} accepted for SigV4 (also AGENTCORE_ACCESS_KEY_ID/AGENTCORE_SECRET_ACCESS_KEY for --account); without credentials the server only listens on loopback and does not check signatures")
 	f.BoolVar(&logJSON, "log-json", false, "log JSON lines instead of text")
 	f.StringVar(&logLevel, "log-level", "info", "log level (debug, info, warn, error)")
+	// Memory
+	f.StringVar(&cfg.ModelProvider, "model-provider", envOr("AGENTCORE_MODEL_PROVIDER", "openai"), "model API the Memory pipeline speaks: openai (any OpenAI-compatible server), anthropic (Messages API) or bedrock (Converse, AWS credentials from the standard chain, --region)")
+	f.StringVar(&cfg.ModelEndpoint, "model-endpoint", os.Getenv("AGENTCORE_MODEL_ENDPOINT"), "OpenAI-compatible base URL (e.g. http://127.0.0.1:11434/v1 for Ollama) the Memory extraction pipeline calls; none = long-term extraction jobs fail with a reason")
+	f.StringVar(&cfg.ModelAPIKey, "model-api-key", os.Getenv("AGENTCORE_MODEL_API_KEY"), "API key for --model-endpoint (also used for --embedding-endpoint unless AGENTCORE_EMBEDDING_API_KEY is set)")
+	f.StringVar(&cfg.Model, "model", os.Getenv("AGENTCORE_MODEL"), "default model name for Memory extraction and consolidation")
+	f.StringVar(&cfg.EmbeddingEndpoint, "embedding-endpoint", os.Getenv("AGENTCORE_EMBEDDING_ENDPOINT"), "OpenAI-compatible base URL for /v1/embeddings (default: the built-in offline hashing embedder)")
+	f.StringVar(&cfg.EmbeddingModel, "embedding-model", os.Getenv("AGENTCORE_EMBEDDING_MODEL"), "embedding model name for --embedding-endpoint")
+	cfg.EmbeddingAPIKey = os.Getenv("AGENTCORE_EMBEDDING_API_KEY")
 	return cmd
 }
 

@@ -211,6 +211,7 @@ func isoFirstByte(c *http.Client, u, session string, body []byte) error {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(benchSessionHeader, session)
+	testenv.Sign(req, body)
 	resp, err := c.Do(req)
 	if err != nil {
 		return err

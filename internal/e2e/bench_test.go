@@ -84,6 +84,7 @@ func post(b testing.TB, c *http.Client, u, session string, body []byte) {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(benchSessionHeader, session)
+	testenv.Sign(req, body)
 	resp, err := c.Do(req)
 	if err != nil {
 		b.Fatal(err)
@@ -367,6 +368,7 @@ func firstByte(b testing.TB, c *http.Client, u, session string, body []byte) {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(benchSessionHeader, session)
+	testenv.Sign(req, body)
 	resp, err := c.Do(req)
 	if err != nil {
 		b.Fatal(err)

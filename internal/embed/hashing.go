@@ -53,17 +53,16 @@ func (h *Hashing) Embed(ctx context.Context, texts []string) ([][]float32, error
 // character n-gram features (which catch plurals, typos and inflections).
 const (
 	wordWeight = 1.0
-	gramWeight = 0.35
+	gramWeight = 2.5
 )
 
 func (h *Hashing) vector(text string) []float32 {
 	counts := map[string]float64{}
 	for _, w := range Tokenize(text) {
 		if stopWords[w] {
-			counts["w:"+w] += 0.2
-		} else {
-			counts["w:"+w] += wordWeight
+			continue
 		}
+		counts["w:"+w] += wordWeight
 		padded := []rune("#" + w + "#")
 		for n := 3; n <= 5; n++ {
 			for i := 0; i+n <= len(padded); i++ {
@@ -104,7 +103,7 @@ var stopWords = func() map[string]bool {
 	for _, w := range strings.Fields(`a an the and or but of to in on at for with by from is are was were be been being
 		i me my mine you your yours he him his she her hers it its we us our they them their this that these those
 		do does did have has had what which who whom when where why how not no so as if then than too very can will
-		just about into over up down out s t`) {
+		just about into over up down out s t user users`) {
 		m[w] = true
 	}
 	return m

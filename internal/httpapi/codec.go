@@ -77,3 +77,12 @@ func page(r *http.Request) (runtime.Page, error) {
 
 // dateTime formats a date-time member (RFC 3339).
 func dateTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// decodeInto reads the JSON body into v.
+func decodeInto(r *http.Request, v any) error {
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(body, v)
+}

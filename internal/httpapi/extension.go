@@ -10,6 +10,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
 
 // extension serves the documented /_agentcore/ endpoints that AWS does not
@@ -26,7 +27,11 @@ func (s *Server) extension(ctx context.Context, w http.ResponseWriter, r *http.R
 		return writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "sandbox": s.cfg.Sessions.Capabilities(),
 			"driver": s.cfg.Sessions.DriverName(), "sessions": s.cfg.Sessions.Count(), "warmPoolReady": s.cfg.Sessions.PooledReady()})
 	case path == "/_agentcore/sessions" && r.Method == http.MethodGet:
-		sessions := s.cfg.Sessions.List(s.cfg.Tenant.Account)
+		acct := s.cfg.Tenant.Account
+		if t, err := tenant.From(ctx); err == nil {
+			acct = t.Account // the caller's account (Identity)
+		}
+		sessions := s.cfg.Sessions.List(acct)
 		if sessions == nil {
 			sessions = []runtime.SessionInfo{}
 		}

@@ -46,6 +46,7 @@ func (s *Server) createAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 	if err != nil {
 		return err
 	}
+	s.ensureWorkload(ctx, v.Name) // identity_control.go
 	if len(in.Tags) > 0 {
 		if err := s.cfg.Tags.Set(ctx, v.ARN, in.Tags); err != nil {
 			return err

@@ -65,6 +65,10 @@ func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 		}
 		body = bytes.NewReader(b)
 	}
+	who, err := s.invokeAuth(ctx, w, r, tg) // runtime_auth.go (Identity)
+	if err != nil {
+		return err
+	}
 	inv, err := s.cfg.Runtime.Invoke(ctx, tg)
 	if err != nil {
 		return err
@@ -89,6 +93,9 @@ func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 		req.ContentLength = r.ContentLength // streamed through; NewRequest set it for buffered bodies
 	}
 	s.agentHeaders(req.Header, r.Header, tg.SessionID, inv.Allow)
+	if err := s.identityHeaders(ctx, req.Header, who); err != nil {
+		return err
+	}
 	ob.inject(actx, req.Header, tg.SessionID)
 	resp, err := conn.Do(req)
 	if err != nil {

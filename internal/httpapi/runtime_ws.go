@@ -63,6 +63,10 @@ func (s *Server) invokeAgentRuntimeWebSocket(ctx context.Context, w http.Respons
 	if tg.SessionID == "" {
 		tg.SessionID = uuid.NewString()
 	}
+	who, err := s.invokeAuth(ctx, w, r, tg) // the runtime's inbound authorizer (runtime_auth.go)
+	if err != nil {
+		return err
+	}
 	inv, err := s.cfg.Runtime.Invoke(ctx, tg)
 	if err != nil {
 		return err
@@ -75,7 +79,7 @@ func (s *Server) invokeAgentRuntimeWebSocket(ctx context.Context, w http.Respons
 	if !ok {
 		return errs.E(errs.Internal, "session has no HTTP connection")
 	}
-	agent, err := s.dialAgentWS(ctx, ac, r, tg.SessionID, inv)
+	agent, err := s.dialAgentWS(ctx, ac, r, tg.SessionID, inv, who)
 	if err != nil {
 		return err
 	}
@@ -102,9 +106,12 @@ func (s *Server) invokeAgentRuntimeWebSocket(ctx context.Context, w http.Respons
 
 // dialAgentWS opens the agent side: ws://agent/ws over the session's
 // sandbox connection, with the headers an invocation would carry.
-func (s *Server) dialAgentWS(ctx context.Context, ac *agentclient.Conn, r *http.Request, sessionID string, inv *runtime.Invocation) (*websocket.Conn, error) {
+func (s *Server) dialAgentWS(ctx context.Context, ac *agentclient.Conn, r *http.Request, sessionID string, inv *runtime.Invocation, who *invokeIdentity) (*websocket.Conn, error) {
 	hdr := http.Header{}
 	s.agentHeaders(hdr, r.Header, sessionID, inv.Allow)
+	if err := s.identityHeaders(ctx, hdr, who); err != nil {
+		return nil, err
+	}
 	hdr.Del("Content-Type")
 	hdr.Del("Accept")
 	// Presigned URLs carry custom headers as query parameters.

@@ -14,8 +14,12 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/idempotency"
+	"github.com/agentcore-dev/agentcore/internal/identity"
+	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
+	"github.com/agentcore-dev/agentcore/internal/memory"
 	"github.com/agentcore-dev/agentcore/internal/observability"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/agentcore-dev/agentcore/internal/tagging"
 	"github.com/agentcore-dev/agentcore/internal/telemetry"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
@@ -42,6 +46,19 @@ type Config struct {
 	// Observability receives OTLP at /v1/{traces,logs,metrics} and serves
 	// /_agentcore/observability/; nil disables both.
 	Observability *observability.Service
+	// Memory serves the AgentCore Memory operations; nil = not enabled.
+	Memory *memory.Service
+
+	// Identity: inbound authentication and the Identity service.
+	// SigV4 verifies signatures against configured keys; nil = local mode
+	// (loopback only): any or no signature acts in Tenant.
+	SigV4 *sigv4.Verifier
+	// JWT validates bearer tokens of runtimes with a customJWTAuthorizer.
+	JWT *jwtauth.Validator
+	// Identity is the workload identity / token vault service (nil = off).
+	Identity *identity.Service
+	// OAuthCallbackURL is the public URL of the OAuth2 callback endpoint.
+	OAuthCallbackURL string
 }
 
 // Server is the http.Handler for the whole API.
@@ -87,9 +104,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, s.log, op, fmt.Errorf("panic: %v", v))
 		}
 	}()
-	ctx := tenant.With(r.Context(), s.cfg.Tenant)
-	ctx = context.WithValue(ctx, requestIDKey{}, reqID)
 	path := r.URL.EscapedPath()
+	ctx, aerr := s.authenticate(r, path) // auth.go (Identity)
+	if aerr != nil {
+		op = "authenticate"
+		if !writeAuthError(w, aerr) {
+			writeError(w, s.log, op, aerr)
+		}
+		return
+	}
+	ctx = context.WithValue(ctx, requestIDKey{}, reqID)
 	if path == "/metrics" && s.cfg.Telemetry != nil {
 		s.serveMetrics(w, r)
 		return
@@ -122,7 +146,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op = rt.Op
-	if err := rt.H(ctx, w, r.WithContext(ctx), p); err != nil {
+	if err := rt.H(ctx, w, r.WithContext(ctx), p); err != nil && !writeAuthError(w, err) {
 		writeError(w, s.log, op, err)
 	}
 }

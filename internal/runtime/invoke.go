@@ -232,6 +232,7 @@ func (s *Service) launch(ctx context.Context, acct, id string, n int, sessionID 
 	spec.Network, spec.Limits = network, s.limits
 	L.Spec = spec
 	L.OTLP = s.otlpFor(acct, rt.ARN, spec.Env)
+	L.SessionAPI = s.sessionAPI && L.OTLP != nil
 	var allow []string
 	if h := v.Config.RequestHeaderConfiguration; h != nil {
 		for _, name := range h.RequestHeaderAllowlist {
@@ -278,6 +279,11 @@ func (s *Service) agentEnv(env map[string]string, rt *Runtime, v *Version) []str
 	}
 	for k, val := range s.agentExtraEnv {
 		env[k] = val
+	}
+	if s.accountEnv != nil {
+		for k, val := range s.accountEnv(p.Account) {
+			env[k] = val
+		}
 	}
 	for k, val := range v.Config.EnvironmentVariables {
 		env[k] = val

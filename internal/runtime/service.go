@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"os"
@@ -43,6 +44,15 @@ type Options struct {
 	// stderr (stream "stdout" or "stderr"); the writer is closed when the
 	// environment is gone. nil = the per-session log file only.
 	AgentLogs func(acct, runtimeARN, sessionID, stream string) io.WriteCloser
+	// AccountEnv adds per-account variables to agents' environments (the
+	// credentials agents sign platform API calls with).
+	AccountEnv func(acct string) map[string]string
+	// CheckAuthorizer validates authorizerConfiguration (nil = kept as given).
+	CheckAuthorizer func(raw json.RawMessage) error
+	// SessionAPI: the OTLP server (OTLP) also serves the platform API, so
+	// agents in namespaced sessions reach the API at their in-namespace
+	// OTLP address (Identity: @requires_access_token under linuxns/gvisor).
+	SessionAPI bool
 }
 
 // Service implements the runtime control plane and invocation routing.
@@ -55,6 +65,10 @@ type Service struct {
 	log           *slog.Logger
 	onDelete      func(ctx context.Context, arn string)
 	agentExtraEnv map[string]string
+	accountEnv    func(acct string) map[string]string
+	checkAuthz    func(raw json.RawMessage) error
+	sessionAPI    bool
+	inbound       sync.Map // acct/id/version → *Inbound (versions are immutable; inbound.go)
 	limits        sandbox.Limits
 	otlp          OTLPServer
 	agentLogs     func(acct, runtimeARN, sessionID, stream string) io.WriteCloser
@@ -78,7 +92,7 @@ func New(o Options) *Service {
 		lg = slog.New(slog.DiscardHandler)
 	}
 	return &Service{repo: repo{o.KV}, dataDir: o.DataDir, artifacts: o.Artifacts, images: o.Images, sessions: o.Sessions,
-		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, limits: o.Limits, poolDefault: o.WarmPool, otlp: o.OTLP, agentLogs: o.AgentLogs, now: time.Now, ctx: ctx, cancel: cancel}
+		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, limits: o.Limits, poolDefault: o.WarmPool, otlp: o.OTLP, agentLogs: o.AgentLogs, accountEnv: o.AccountEnv, checkAuthz: o.CheckAuthorizer, sessionAPI: o.SessionAPI, now: time.Now, ctx: ctx, cancel: cancel}
 }
 
 // Open resumes preparation of versions left CREATING by a previous run.
@@ -216,6 +230,11 @@ func (s *Service) Update(ctx context.Context, id string, cfg Config) (*RuntimeVi
 func (s *Service) checkConfig(cfg *Config) error {
 	if err := validateConfig(cfg); err != nil {
 		return err
+	}
+	if s.checkAuthz != nil && len(cfg.AuthorizerConfiguration) > 0 {
+		if err := s.checkAuthz(cfg.AuthorizerConfiguration); err != nil {
+			return errs.Field("authorizerConfiguration", "authorizerConfiguration: %v", err)
+		}
 	}
 	if cfg.Artifact.Container == nil {
 		return nil

@@ -87,6 +87,9 @@ type Launch struct {
 	// OTLP, when set, serves the platform's OTLP/HTTP receiver inside the
 	// environment (see startTelemetry) for its whole life.
 	OTLP func(ln net.Listener, sessionID func() string) (stop func())
+	// SessionAPI: that receiver also serves the platform API, so agents in
+	// their own network namespace get it as their AgentCore endpoint.
+	SessionAPI bool
 }
 
 // Session is one running agent environment bound to a runtimeSessionId.

@@ -36,6 +36,17 @@ func otlpEnv(env []string, endpoint string) []string {
 	return setEnv(env, "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
 }
 
+// apiEnv points an agent's AgentCore SDK clients at endpoint (the platform
+// API served inside its own network namespace).
+func apiEnv(env []string, endpoint string) []string {
+	for _, k := range []string{"AWS_ENDPOINT_URL_BEDROCK_AGENTCORE", "AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL", "AGENTCORE_ENDPOINT"} {
+		if slices.ContainsFunc(env, func(kv string) bool { return strings.HasPrefix(kv, k+"=") }) {
+			env = setEnv(env, k, endpoint)
+		}
+	}
+	return env
+}
+
 // setEnv replaces or adds k in a K=V list (a copy; the input is not changed).
 func setEnv(env []string, k, v string) []string {
 	out := slices.Clone(env)
@@ -72,6 +83,9 @@ func (s *Sessions) startTelemetry(ctx context.Context, sess *Session, L *Launch,
 		if !ok {
 			if s.o.Driver.Capabilities().FixedPorts {
 				L.Spec.Env = otlpEnv(L.Spec.Env, "http://127.0.0.1:"+strconv.Itoa(OTLPPort))
+				if L.SessionAPI {
+					L.Spec.Env = apiEnv(L.Spec.Env, "http://127.0.0.1:"+strconv.Itoa(OTLPPort))
+				}
 			}
 			return
 		}

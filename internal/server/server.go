@@ -21,12 +21,16 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/artifact/localdir"
 	"github.com/agentcore-dev/agentcore/internal/httpapi"
 	"github.com/agentcore-dev/agentcore/internal/idempotency"
+	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
 	"github.com/agentcore-dev/agentcore/internal/image"
+	"github.com/agentcore-dev/agentcore/internal/memory"
 	"github.com/agentcore-dev/agentcore/internal/observability"
 	"github.com/agentcore-dev/agentcore/internal/observability/otlphttp"
+	"github.com/agentcore-dev/agentcore/internal/observability/sdkexport"
 	"github.com/agentcore-dev/agentcore/internal/otlpgrpc"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
+	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/store/postgres"
 	"github.com/agentcore-dev/agentcore/internal/store/sqlite"
@@ -83,7 +87,30 @@ type Config struct {
 	// OTLPExport), "none" = not exported (benchmarks).
 	TraceExport string
 
+	// Memory: the model the extraction pipeline calls (OpenAI-compatible
+	// chat completions; "" = none, long-term jobs then FAIL with a reason)
+	// and the embedder ("" = the built-in offline hashing embedder).
+	ModelProvider     string // openai (default), anthropic or bedrock
+	ModelEndpoint     string
+	ModelAPIKey       string
+	Model             string
+	EmbeddingEndpoint string
+	EmbeddingModel    string
+	EmbeddingAPIKey   string
+	// MemoryJobLease bounds how long a crashed worker's extraction job
+	// waits before another run takes it (default 30s).
+	MemoryJobLease time.Duration
+
 	Logger *slog.Logger
+
+	// Identity: inbound authentication and the token vault.
+	// Credentials are the access keys accepted (SigV4); with none the server
+	// only listens on loopback and does not check signatures (local mode).
+	Credentials []sigv4.Credential
+	// CredentialsFile is a JSON/YAML list of {accessKeyId, secretAccessKey, account}.
+	CredentialsFile string
+	// OAuthHTTPClient is used for outbound OAuth2 calls (nil = 10 s timeout).
+	OAuthHTTPClient *http.Client
 }
 
 // Server is a running agentcore server.
@@ -101,6 +128,8 @@ type Server struct {
 	stopMetrics func(context.Context) error // OTLP metrics push; nil without --otlp-export
 	otlpGRPC    *otlpgrpc.Server            // nil unless OTLPGRPCListen is set
 	otlpGRPCLn  net.Listener
+	memory      *memory.Service
+	idp         *identityParts
 }
 
 func (c *Config) defaults() {
@@ -185,6 +214,13 @@ func (s *Server) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	creds, err := cfg.credentials() // identity.go
+	if err != nil {
+		return err
+	}
+	if err := checkAuthConfig(cfg, creds); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err
@@ -211,7 +247,7 @@ func (s *Server) build(ctx context.Context) error {
 	// set below once the service exists) and exported over OTLP to
 	// --otlp-export; TraceExport overrides both.
 	topt := telemetry.Options{Tracing: !cfg.DisableTracing, Logger: lg}
-	local := &observability.SpanExporter{Account: cfg.Account}
+	local := &sdkexport.SpanExporter{Account: cfg.Account}
 	switch ost, ok := s.kv.(observability.Store); {
 	case cfg.TraceExport == "none":
 	case cfg.TraceExport != "":
@@ -248,8 +284,15 @@ func (s *Server) build(ctx context.Context) error {
 		}
 		return out
 	})
+	idp, err := s.buildIdentity(cfg, creds)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	s.idp = idp
 	tags := tagging.New(s.kv)
 	var agentLogs func(acct, runtimeARN, sessionID, stream string) io.WriteCloser
+	sessionAPI := false
 	if ost, ok := s.kv.(observability.Store); ok {
 		opt := observability.Options{Store: ost, Retention: cfg.Retention, Logger: lg, OnSpans: s.countTokens}
 		if cfg.OTLPExport != "" {
@@ -270,8 +313,9 @@ func (s *Server) build(ctx context.Context) error {
 		agentLogs = s.obs.AgentLogWriter
 		if cfg.SessionOTLP == nil {
 			cfg.SessionOTLP = func(acct, arn, sid string) http.Handler {
-				return httpapi.OTLPHandler(s.obs, observability.Tag{Account: acct, RuntimeARN: arn, SessionID: sid}, lg)
+				return s.sessionAPIHandler(httpapi.OTLPHandler(s.obs, observability.Tag{Account: acct, RuntimeARN: arn, SessionID: sid}, lg))
 			}
+			sessionAPI = true // identity.go
 		}
 	}
 	s.runtime = runtime.New(runtime.Options{
@@ -281,13 +325,15 @@ func (s *Server) build(ctx context.Context) error {
 			"AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL": s.url,
 			"AGENTCORE_ENDPOINT":                         s.url,
 		},
-		Limits:    cfg.Limits,
-		WarmPool:  cfg.WarmPool,
-		OnDelete:  tags.Forget,
-		OTLP:      sessionOTLP(cfg.SessionOTLP, lg),
-		AgentLogs: agentLogs,
+		Limits:     cfg.Limits,
+		WarmPool:   cfg.WarmPool,
+		OnDelete:   func(ctx context.Context, arn string) { tags.Forget(ctx, arn); idp.forgetRuntime(ctx, arn) },
+		OTLP:       sessionOTLP(cfg.SessionOTLP, lg),
+		AgentLogs:  agentLogs,
+		AccountEnv: idp.agentEnv, CheckAuthorizer: jwtauth.CheckRaw, SessionAPI: sessionAPI,
 	})
 	tags.AddChecker(s.runtime.Exists)
+	tags.AddChecker(idp.svc.Exists) // workload identities (Identity)
 	if err := s.runtime.Open(ctx); err != nil {
 		if s.obs != nil {
 			s.obs.Close()
@@ -295,12 +341,25 @@ func (s *Server) build(ctx context.Context) error {
 		ln.Close()
 		return err
 	}
+	// Memory
+	if s.memory, err = newMemory(cfg, s.kv, lg); err != nil {
+		s.runtime.Close(ctx)
+		if s.obs != nil {
+			s.obs.Close()
+		}
+		ln.Close()
+		return err
+	}
+	tags.AddChecker(s.memory.Exists)
+	s.memory.Start()
 	api := httpapi.New(httpapi.Config{
+		Memory:  s.memory,
 		Runtime: s.runtime, Sessions: s.sessions, Tags: tags, Idempotency: idempotency.New(s.kv),
 		Artifacts: artifacts, Logger: lg, Tenant: tenant.Tenant{Account: cfg.Account, Region: cfg.Region},
 		InvokeTimeout: int64(cfg.InvokeTimeout),
 		Observability: s.obs,
 		Telemetry:     s.tel,
+		SigV4:         idp.verifier, JWT: idp.jwt, Identity: idp.svc,
 	})
 	s.http = &http.Server{Handler: api, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(lg.Handler(), slog.LevelDebug)}
 	go func() {
@@ -345,6 +404,7 @@ func (s *Server) Close(ctx context.Context) error {
 		s.otlpGRPC.Stop()
 	}
 	s.runtime.Close(ctx)
+	s.memory.Close()
 	s.tel.Shutdown(ctx) //nolint:errcheck // spans ended during shutdown may be lost
 	if s.stopMetrics != nil {
 		s.stopMetrics(ctx) //nolint:errcheck // last push is best effort

@@ -10,6 +10,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/store"
+	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
 
 const table = "tags"
@@ -34,6 +35,10 @@ func (s *Service) AddChecker(e Exists) { s.exists = append(s.exists, e) }
 func (s *Service) check(ctx context.Context, arn string) error {
 	if len(arn) < 20 || len(arn) > 1011 || !arnRE.MatchString(arn) {
 		return errs.Field("resourceArn", "resourceArn %q is not a taggable bedrock-agentcore ARN", arn)
+	}
+	// Only the owning account sees or changes a resource's tags.
+	if t, err := tenant.From(ctx); err == nil && strings.Split(arn, ":")[4] != t.Account {
+		return errs.E(errs.NotFound, "resource %s not found", arn)
 	}
 	for _, e := range s.exists {
 		if e(ctx, arn) {

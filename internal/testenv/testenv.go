@@ -7,6 +7,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,7 +22,9 @@ import (
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/server"
+	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
@@ -53,6 +57,11 @@ func Start(t testing.TB, cfg server.Config) *Env {
 	if cfg.DataDir == "" {
 		cfg.DataDir = t.TempDir()
 	}
+	// Identity: the suite runs with real credentials, so every SDK call is
+	// SigV4-verified (the clients below sign with this key).
+	if cfg.Credentials == nil && cfg.CredentialsFile == "" && os.Getenv("AGENTCORE_TEST_LOCAL_MODE") == "" {
+		cfg.Credentials = []sigv4.Credential{{AccessKeyID: AccessKeyID, SecretAccessKey: SecretAccessKey, Account: "123456789012"}}
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 		if os.Getenv("AGENTCORE_TEST_LOG") != "" {
@@ -80,11 +89,22 @@ func (e *Env) Stop() {
 	e.Server = nil
 }
 
+// Test credentials configured on every testenv server (account 123456789012).
+const (
+	AccessKeyID     = "AKIDAGENTCORETEST"
+	SecretAccessKey = "secret"
+)
+
 // Clients returns SDK clients for a server URL (static test credentials, no retries).
 func Clients(url string) (*ctl.Client, *bedrockagentcore.Client) {
+	return ClientsWith(url, AccessKeyID, SecretAccessKey)
+}
+
+// ClientsWith returns SDK clients signing with the given key pair.
+func ClientsWith(url, accessKeyID, secret string) (*ctl.Client, *bedrockagentcore.Client) {
 	cfg := aws.Config{
 		Region:      "us-east-1",
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDAGENTCORETEST", "secret", ""),
+		Credentials: credentials.NewStaticCredentialsProvider(accessKeyID, secret, ""),
 		Retryer:     func() aws.Retryer { return aws.NopRetryer{} },
 		HTTPClient:  NewSDKHTTPClient(), // see httpclient.go (a request-body race in the SDK on loopback)
 	}
@@ -255,5 +275,15 @@ func (e *Env) WaitReady(t testing.TB, id string, limit time.Duration) *ctl.GetAg
 			t.Fatalf("runtime %s not READY after %s (status %s)", id, limit, out.Status)
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Sign signs a hand-made request with the test credentials (SigV4, service
+// bedrock-agentcore, us-east-1), hashing body.
+func Sign(req *http.Request, body []byte) {
+	sum := sha256.Sum256(body)
+	creds := aws.Credentials{AccessKeyID: AccessKeyID, SecretAccessKey: SecretAccessKey}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "bedrock-agentcore", "us-east-1", time.Now()); err != nil {
+		panic(err)
 	}
 }

@@ -106,6 +106,7 @@ func rawCall(t *testing.T, e *testenv.Env, method, path, body string) (int, stri
 	t.Helper()
 	req, _ := http.NewRequest(method, e.URL+path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	testenv.Sign(req, []byte(body))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -25,7 +25,7 @@ import (
 )
 
 // testCreds are testenv.Clients' static credentials.
-var testCreds = aws.Credentials{AccessKeyID: "AKIDAGENTCORETEST", SecretAccessKey: "secret"}
+var testCreds = aws.Credentials{AccessKeyID: testenv.AccessKeyID, SecretAccessKey: testenv.SecretAccessKey}
 
 const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
@@ -37,6 +37,7 @@ const (
 	authSigV4     wsAuth = "SigV4Headers"
 	authPresigned wsAuth = "SigV4Presigned"
 	authBearer    wsAuth = "OAuthBearer"
+	authNone      wsAuth = "None" // session id header only
 )
 
 // wsEndpoint is http://host/runtimes/<ARN, fully escaped>/ws?<query>.
@@ -100,8 +101,14 @@ func wsConnect(ctx context.Context, t *testing.T, e *testenv.Env, arn, session, 
 			target = strings.Replace(target, "X-Amz-Signature=", "X-Amz-Signature=0"+v, 1)
 			hdr.Del("X-Test-Forge")
 		}
+	case authNone:
+		if session != "" {
+			hdr.Set("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", session)
+		}
 	case authBearer:
-		hdr.Set("Authorization", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ3cy10ZXN0In0.")
+		if hdr.Get("Authorization") == "" {
+			hdr.Set("Authorization", "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ3cy10ZXN0In0.")
+		}
 		if session != "" {
 			hdr.Set("X-Amzn-Bedrock-AgentCore-Runtime-Session-Id", session)
 		}
@@ -366,6 +373,12 @@ func TestWebSocketProxy(t *testing.T) {
 		})
 		if err != nil {
 			t.Fatalf("valid presigned URL with a signed custom parameter: %v %v", resp, err)
+		}
+		// A SigV4 runtime refuses unsigned and bearer handshakes.
+		for _, auth := range []wsAuth{authNone, authBearer} {
+			if _, resp, err = wsConnect(ctx, t, e, arn, s, "", auth); err == nil || resp == nil || resp.StatusCode != 403 {
+				t.Fatalf("%s handshake on a SigV4 runtime: %v %v", auth, resp, err)
+			}
 		}
 	})
 }

@@ -1,0 +1,173 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/sigv4"
+	"github.com/agentcore-dev/agentcore/internal/tenant"
+)
+
+// Inbound authentication (Identity).
+//
+// With credentials configured (Config.SigV4 set) every AWS operation must be
+// SigV4-signed by a configured access key (header or presigned query); the
+// key's account becomes the request's tenant. Invocation paths
+// (/runtimes/{arn}/invocations and /ws) also accept a Bearer token or no
+// authentication at all at the edge: the handler then applies the runtime's
+// authorizer (customJWTAuthorizer → the JWT is validated; otherwise SigV4 is
+// required). Unauthenticated exceptions: GET /_agentcore/health, the OAuth2
+// callback, and (from loopback peers only) the /_agentcore/ extensions,
+// OTLP ingest and /metrics, which the platform and local tools call.
+//
+// Without credentials (local mode, loopback listeners only) any or no
+// signature is accepted and requests act in Config.Tenant.
+
+// caller is how a request authenticated.
+type caller struct {
+	SigV4  bool   // verified SigV4 (or local mode with a signature)
+	Bearer string // raw bearer token (invocation paths only)
+}
+
+type callerKey struct{}
+
+func callerOf(ctx context.Context) caller {
+	c, _ := ctx.Value(callerKey{}).(caller)
+	return c
+}
+
+// authenticate verifies r and returns the context the request runs in.
+func (s *Server) authenticate(r *http.Request, path string) (context.Context, error) {
+	ctx := r.Context()
+	t := s.cfg.Tenant
+	authz := r.Header.Get("Authorization")
+	bearer, isBearer := cutBearer(authz)
+	invoke, arnAcct := invocationPath(path)
+	if invoke && arnAcct == "" && accountRE.MatchString(r.URL.Query().Get("accountId")) {
+		arnAcct = r.URL.Query().Get("accountId") // a bare runtime id names its account this way
+	}
+	if !isBearer && invoke && strings.HasSuffix(path, "/ws") {
+		bearer, isBearer = wsBearer(r.Header.Values("Sec-Websocket-Protocol"))
+	}
+	if strings.HasSuffix(path, protectedResourceSuffix) && r.Method == http.MethodGet { // RFC 9728 metadata is public
+		if _, acct := invocationPath(strings.TrimSuffix(path, protectedResourceSuffix) + "/invocations"); acct != "" {
+			t.Account = acct
+		}
+		return tenant.With(ctx, t), nil
+	}
+	if isBearer && !invoke {
+		return nil, &sigv4.Error{Type: sigv4.TypeIncomplete, Message: "Bearer tokens are accepted only by InvokeAgentRuntime on runtimes with a customJWTAuthorizer"}
+	}
+	if isBearer {
+		if arnAcct != "" {
+			t.Account = arnAcct
+		}
+		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{Bearer: bearer}), nil
+	}
+	signed := sigv4.Signed(r)
+	if s.cfg.SigV4 == nil { // local mode: signatures are not checked
+		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{SigV4: signed || !invoke}), nil
+	}
+	if signed {
+		res, err := s.cfg.SigV4.Verify(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		t.Account = res.Credential.Account
+		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{SigV4: true}), nil
+	}
+	switch {
+	case invoke: // the runtime's authorizer decides (401 + WWW-Authenticate for JWT runtimes)
+		if arnAcct != "" {
+			t.Account = arnAcct
+		}
+		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{}), nil
+	case path == "/_agentcore/health" || strings.HasPrefix(path, oauthCallbackPath):
+		return tenant.With(ctx, t), nil
+	case loopbackPeer(r) && (strings.HasPrefix(path, "/_agentcore/") || isOTLPPath(path) || path == "/metrics"):
+		return tenant.With(ctx, t), nil
+	}
+	return nil, &sigv4.Error{Type: sigv4.TypeMissing, Message: "Missing Authentication Token"}
+}
+
+var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+
+// oauthCallbackPath is where OAuth2 authorization servers send users back.
+const oauthCallbackPath = "/identities/oauth2/callback"
+
+// wsBearer reads a bearer token offered as a WebSocket subprotocol
+// "base64UrlBearerAuthorization.<base64url(token)>" (browsers cannot set
+// Authorization on WebSocket upgrades).
+func wsBearer(protocols []string) (string, bool) {
+	for _, line := range protocols {
+		for _, p := range strings.Split(line, ",") {
+			enc, ok := strings.CutPrefix(strings.TrimSpace(p), "base64UrlBearerAuthorization.")
+			if !ok || len(enc) > 4096 {
+				continue
+			}
+			if b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(enc, "=")); err == nil {
+				return string(b), true
+			}
+		}
+	}
+	return "", false
+}
+
+func cutBearer(h string) (string, bool) {
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:]), true
+	}
+	return "", false
+}
+
+// invocationPath reports whether path is a runtime invocation (HTTP or
+// WebSocket) and the account of the ARN in it, if it is a full ARN.
+func invocationPath(path string) (bool, string) {
+	rest, ok := strings.CutPrefix(path, "/runtimes/")
+	if !ok {
+		return false, ""
+	}
+	label, tail, ok := strings.Cut(rest, "/")
+	if !ok || (tail != "invocations" && tail != "ws") {
+		return false, ""
+	}
+	arn, err := url.PathUnescape(label)
+	if err != nil {
+		return true, ""
+	}
+	if p, err := runtime.ParseRuntimeARN(arn); err == nil {
+		return true, p.Account
+	}
+	return true, ""
+}
+
+func loopbackPeer(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// writeAuthError sends a SigV4 failure as AWS does: 403 with the error type.
+func writeAuthError(w http.ResponseWriter, err error) bool {
+	var e *sigv4.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Amzn-Errortype", e.Type)
+	w.WriteHeader(http.StatusForbidden)
+	json.NewEncoder(w).Encode(errorBody{Type: e.Type, Message: e.Message}) //nolint:errcheck // client gone
+	return true
+}

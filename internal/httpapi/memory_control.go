@@ -1,0 +1,114 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/memory"
+	"github.com/agentcore-dev/agentcore/internal/tagging"
+)
+
+// memorySvc returns the Memory service or an error when it is not wired.
+func (s *Server) memorySvc() (*memory.Service, error) {
+	if s.cfg.Memory == nil {
+		return nil, errs.E(errs.UnknownOperation, "the Memory service is not enabled on this server")
+	}
+	return s.cfg.Memory, nil
+}
+
+
+func (s *Server) createMemory(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
+	svc, err := s.memorySvc()
+	if err != nil {
+		return err
+	}
+	var in memory.CreateMemoryInput
+	if err := decodeInto(r, &in); err != nil {
+		return err
+	}
+	if err := tagging.Validate(in.Tags); err != nil {
+		return err
+	}
+	m, err := svc.CreateMemory(ctx, in)
+	if err != nil {
+		return err
+	}
+	if len(in.Tags) > 0 && s.cfg.Tags != nil {
+		if err := s.cfg.Tags.Set(ctx, m.ARN, in.Tags); err != nil {
+			return err
+		}
+	}
+	return writeJSON(w, http.StatusAccepted, map[string]any{"memory": m})
+}
+
+func (s *Server) getMemory(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	svc, err := s.memorySvc()
+	if err != nil {
+		return err
+	}
+	if v := r.URL.Query().Get("view"); v != "" && v != "full" && v != "without_decryption" {
+		return errs.Field("view", "view must be full or without_decryption")
+	}
+	m, err := svc.GetMemory(ctx, p["memoryId"])
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"memory": m})
+}
+
+func (s *Server) updateMemory(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	svc, err := s.memorySvc()
+	if err != nil {
+		return err
+	}
+	var in memory.UpdateMemoryInput
+	if err := decodeInto(r, &in); err != nil {
+		return err
+	}
+	m, err := svc.UpdateMemory(ctx, p["memoryId"], in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusAccepted, map[string]any{"memory": m})
+}
+
+func (s *Server) deleteMemory(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	svc, err := s.memorySvc()
+	if err != nil {
+		return err
+	}
+	m, err := svc.DeleteMemory(ctx, p["memoryId"])
+	if err != nil {
+		return err
+	}
+	if s.cfg.Tags != nil {
+		s.cfg.Tags.Forget(ctx, m.ARN)
+	}
+	return writeJSON(w, http.StatusAccepted, map[string]any{"memoryId": m.ID, "status": m.Status})
+}
+
+type pageBody struct {
+	MaxResults int    `json:"maxResults"`
+	NextToken  string `json:"nextToken"`
+}
+
+func (s *Server) listMemories(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
+	svc, err := s.memorySvc()
+	if err != nil {
+		return err
+	}
+	var in pageBody
+	if err := decodeInto(r, &in); err != nil {
+		return err
+	}
+	ms, next, err := svc.ListMemories(ctx, in.MaxResults, in.NextToken)
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, m.Summary())
+	}
+	return writeJSON(w, http.StatusOK, withNext(map[string]any{"memories": out}, next))
+}

@@ -1,0 +1,99 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/agentcore-dev/agentcore/internal/embed"
+	"github.com/agentcore-dev/agentcore/internal/embed/embedhttp"
+	"github.com/agentcore-dev/agentcore/internal/memory"
+	"github.com/agentcore-dev/agentcore/internal/model"
+	"github.com/agentcore-dev/agentcore/internal/model/anthropic"
+	"github.com/agentcore-dev/agentcore/internal/model/bedrock"
+	"github.com/agentcore-dev/agentcore/internal/model/openai"
+	"github.com/agentcore-dev/agentcore/internal/store"
+	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+)
+
+// newMemory builds the Memory service from the configuration: the model
+// provider, the embedder and the master key for encryption at rest
+// (AGENTCORE_MEMORY_MASTER_KEY as hex, else DataDir/memory-master.key,
+// created on first start).
+func newMemory(cfg Config, kv store.KV, lg *slog.Logger) (*memory.Service, error) {
+	var prov model.Provider
+	switch cfg.ModelProvider {
+	case "", "openai":
+		if cfg.ModelEndpoint != "" {
+			if cfg.Model == "" {
+				return nil, fmt.Errorf("--model-endpoint needs --model (the default model name)")
+			}
+			prov = openai.New(cfg.ModelEndpoint, cfg.ModelAPIKey, cfg.Model)
+		}
+	case "anthropic":
+		if cfg.Model == "" || cfg.ModelAPIKey == "" {
+			return nil, fmt.Errorf("--model-provider anthropic needs --model and --model-api-key")
+		}
+		prov = anthropic.New(cfg.ModelEndpoint, cfg.ModelAPIKey, cfg.Model)
+	case "bedrock":
+		if cfg.Model == "" {
+			return nil, fmt.Errorf("--model-provider bedrock needs --model (a Bedrock model id)")
+		}
+		awsCfg, err := awsconfig.LoadDefaultConfig(context.Background(), awsconfig.WithRegion(cfg.Region))
+		if err != nil {
+			return nil, fmt.Errorf("bedrock credentials: %w", err)
+		}
+		prov = bedrock.New(cfg.ModelEndpoint, cfg.Region, cfg.Model, awsCfg.Credentials)
+	default:
+		return nil, fmt.Errorf("--model-provider %q: want openai, anthropic or bedrock", cfg.ModelProvider)
+	}
+	var emb embed.Embedder = embed.NewHashing(256)
+	if cfg.EmbeddingEndpoint != "" {
+		if cfg.EmbeddingModel == "" {
+			return nil, fmt.Errorf("--embedding-endpoint needs --embedding-model")
+		}
+		key := cfg.EmbeddingAPIKey
+		if key == "" {
+			key = cfg.ModelAPIKey
+		}
+		emb = embedhttp.New(cfg.EmbeddingEndpoint, key, cfg.EmbeddingModel)
+	}
+	master, err := masterKey(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	lg.Info("memory", "model", providerName(prov), "embedder", emb.Name())
+	return memory.New(memory.Options{KV: kv, Embedder: emb, Model: prov, MasterKey: master, Logger: lg, Lease: cfg.MemoryJobLease}), nil
+}
+
+func providerName(p model.Provider) string {
+	if p == nil {
+		return "none (long-term extraction jobs will fail until --model-endpoint is set)"
+	}
+	return p.Name()
+}
+
+func masterKey(dataDir string) ([]byte, error) {
+	if h := os.Getenv("AGENTCORE_MEMORY_MASTER_KEY"); h != "" {
+		k, err := hex.DecodeString(strings.TrimSpace(h))
+		if err != nil || len(k) < 16 {
+			return nil, fmt.Errorf("AGENTCORE_MEMORY_MASTER_KEY must be at least 16 bytes as hex")
+		}
+		return k, nil
+	}
+	path := filepath.Join(dataDir, "memory-master.key")
+	if b, err := os.ReadFile(path); err == nil {
+		return hex.DecodeString(strings.TrimSpace(string(b)))
+	}
+	k := make([]byte, 32)
+	rand.Read(k)
+	if err := os.WriteFile(path, []byte(hex.EncodeToString(k)), 0o600); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
