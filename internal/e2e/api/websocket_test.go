@@ -91,8 +91,8 @@ func wsConnect(ctx context.Context, t *testing.T, e *testenv.Env, arn, session, 
 			hdr.Del("X-Test-Signed-At")
 		}
 		req, _ := http.NewRequest(http.MethodGet, wsEndpoint(e.URL, arn, q), nil)
-		// botocore's SigV4QueryAuth (what the Python SDK presigns with) signs UNSIGNED-PAYLOAD.
-		signed, _, err := signer.PresignHTTP(ctx, testCreds, req, "UNSIGNED-PAYLOAD", "bedrock-agentcore", "us-east-1", signedAt)
+		// botocore's SigV4QueryAuth (what the Python SDK presigns with) signs the empty body's hash.
+		signed, _, err := signer.PresignHTTP(ctx, testCreds, req, emptySHA256, "bedrock-agentcore", "us-east-1", signedAt)
 		if err != nil {
 			t.Fatal(err)
 		}
