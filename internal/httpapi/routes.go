@@ -65,6 +65,9 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime},
 		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/stopruntimesession", Op: "StopRuntimeSession", H: s.idem("StopRuntimeSession", s.stopRuntimeSession)},
 
+		// bedrock-agentcore: Runtime commands and WebSocket (runtime_command.go, runtime_ws.go)
+		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/commands", Op: "InvokeAgentRuntimeCommand", H: s.invokeAgentRuntimeCommand},
+		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/ws", Op: "InvokeAgentRuntimeWithWebSocketStream", H: s.invokeAgentRuntimeWebSocket},
 		// Memory (bedrock-agentcore-control)
 		{Method: "POST", Path: "/memories/create", Op: "CreateMemory", H: s.idem("CreateMemory", s.createMemory)},
 		{Method: "GET", Path: "/memories/{memoryId}/details", Op: "GetMemory", H: s.getMemory},

@@ -61,6 +61,9 @@ func TestRouteTable(t *testing.T) {
 		"GET /policy-engines/{policyEngineId}/policy-generation-summaries/{policyGenerationId} GetPolicyGenerationSummary",
 		"GET /policy-engines/{policyEngineId}/policy-generation-summaries ListPolicyGenerationSummaries",
 		"POST /runtimes/{agentRuntimeArn}/stopruntimesession StopRuntimeSession",
+		// runtime commands and WebSocket
+		"POST /runtimes/{agentRuntimeArn}/commands InvokeAgentRuntimeCommand",
+		"GET /runtimes/{agentRuntimeArn}/ws InvokeAgentRuntimeWithWebSocketStream",
 		// Memory
 		"POST /memories/create CreateMemory",
 		"GET /memories/{memoryId}/details GetMemory",
