@@ -6,6 +6,10 @@ import (
 	"github.com/coder/websocket"
 )
 
+// DefaultWebSocketReadLimit is the largest message a /ws handler reads
+// unless it calls conn.SetReadLimit (1 MiB, above the platform's 64 KiB).
+const DefaultWebSocketReadLimit = 1 << 20
+
 // handleWebSocket serves /ws: it builds the RequestContext from the handshake headers,
 // accepts the upgrade and hands the connection to the registered handler.
 func (a *App) handleWebSocket(w http.ResponseWriter, r *http.Request) {
@@ -23,6 +27,9 @@ func (a *App) handleWebSocket(w http.ResponseWriter, r *http.Request) {
 		log.Warn("WebSocket handshake failed", "error", err)
 		return
 	}
+	// The websocket library's default (32 KiB) is below what the platform
+	// relays (64 KiB); handlers may set their own limit.
+	conn.SetReadLimit(DefaultWebSocketReadLimit)
 	ctx := withRequestContext(r.Context(), rc)
 	log.Debug("WebSocket connection established")
 	defer func() {

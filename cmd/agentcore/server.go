@@ -73,6 +73,10 @@ AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL set to http://LISTEN.`,
 	f.DurationVar(&cfg.MetricsInterval, "otlp-metrics-interval", 30*time.Second, "how often the /metrics series are pushed over OTLP to --otlp-export")
 	f.StringVar(&cfg.OTLPGRPCListen, "otlp-grpc-listen", "", "also receive OTLP over gRPC on this address (e.g. 127.0.0.1:4317); OTLP/HTTP is always served on --listen at /v1/{traces,logs,metrics}")
 	f.StringVar(&cfg.OTLPExport, "otlp-export", "", "forward every span, log and metric the server records or receives to this OTLP/HTTP endpoint (base URL, e.g. http://collector:4318)")
+	// Gateway
+	f.StringVar(&cfg.LambdaEndpoint, "lambda-endpoint", os.Getenv("AWS_ENDPOINT_URL_LAMBDA"), "Lambda Invoke API base URL for gateway Lambda targets and interceptors (default https://lambda.<region>.amazonaws.com; e.g. http://localhost:4566 for LocalStack)")
+	f.StringVar(&cfg.SmithyEndpoint, "smithy-endpoint", "", "base URL that gateway Smithy-model targets call (default: the AWS endpoint of the model's service)")
+	f.DurationVar(&cfg.GatewayCallTimeout, "gateway-call-timeout", 30*time.Second, "how long a gateway waits for one target call")
 	f.BoolVar(&tracing, "tracing", true, "record the server's own spans (API operations, invocations, sandbox starts) and propagate trace context to agents; --tracing=false passes trace headers through unchanged")
 	// Identity
 	f.StringVar(&cfg.CredentialsFile, "credentials-file", "", "JSON or YAML list of {accessKeyId, secretAccessKey, account} accepted for SigV4 (also AGENTCORE_ACCESS_KEY_ID/AGENTCORE_SECRET_ACCESS_KEY for --account); without credentials the server only listens on loopback and does not check signatures")

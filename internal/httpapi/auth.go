@@ -66,6 +66,16 @@ func (s *Server) authenticate(r *http.Request, path string) (context.Context, er
 	if isOpenAIPath(path) { // OpenAI-compatible front door (openai_front.go)
 		return s.authenticateOpenAI(ctx, r, t, bearer)
 	}
+	if gatewayDataPath(path) {
+		// A gateway's MCP endpoint authenticates its own callers (its
+		// CUSTOM_JWT, AWS_IAM or NONE authorizer: Config.GatewayIAM
+		// verifies SigV4); its account is the server's unless named by
+		// ?accountId=.
+		if a := r.URL.Query().Get("accountId"); accountRE.MatchString(a) {
+			t.Account = a
+		}
+		return tenant.With(ctx, t), nil
+	}
 	if isBearer && !invoke {
 		return nil, &sigv4.Error{Type: sigv4.TypeIncomplete, Message: "Bearer tokens are accepted only by InvokeAgentRuntime on runtimes with a customJWTAuthorizer"}
 	}
@@ -173,4 +183,14 @@ func writeAuthError(w http.ResponseWriter, err error) bool {
 	w.WriteHeader(http.StatusForbidden)
 	json.NewEncoder(w).Encode(errorBody{Type: e.Type, Message: e.Message}) //nolint:errcheck // client gone
 	return true
+}
+
+// gatewayDataPath reports a gateway's MCP endpoint or its RFC 9728 metadata.
+func gatewayDataPath(path string) bool {
+	rest, ok := strings.CutPrefix(path, "/gateways/")
+	if !ok {
+		return false
+	}
+	_, tail, _ := strings.Cut(rest, "/")
+	return tail == "mcp" || tail == ".well-known/oauth-protected-resource"
 }

@@ -20,6 +20,7 @@ import (
 //	GET /_agentcore/artifacts/{bucket}/{key...}  read it back
 //	GET /_agentcore/health                       liveness and sandbox driver
 //	GET /_agentcore/sessions                     running sessions of the account
+//	GET /_agentcore/gateways/{id}/calls          a gateway's latest tool calls and policy decisions
 func (s *Server) extension(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
 	path := r.URL.EscapedPath()
 	switch {
@@ -36,6 +37,8 @@ func (s *Server) extension(ctx context.Context, w http.ResponseWriter, r *http.R
 			sessions = []runtime.SessionInfo{}
 		}
 		return writeJSON(w, http.StatusOK, map[string]any{"sessions": sessions})
+	case strings.HasPrefix(path, "/_agentcore/gateways/") && r.Method == http.MethodGet: // Gateway
+		return s.gatewayExtension(ctx, w, r)
 	case strings.HasPrefix(path, "/_agentcore/artifacts/"):
 		rest := strings.TrimPrefix(path, "/_agentcore/artifacts/")
 		bucket, key, ok := strings.Cut(rest, "/")

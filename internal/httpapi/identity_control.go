@@ -24,7 +24,6 @@ func (s *Server) idsvc() (*identity.Service, error) {
 	return s.cfg.Identity, nil
 }
 
-
 type nameReq struct {
 	Name string `json:"name"`
 }

@@ -17,7 +17,6 @@ func (s *Server) memorySvc() (*memory.Service, error) {
 	return s.cfg.Memory, nil
 }
 
-
 func (s *Server) createMemory(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
 	svc, err := s.memorySvc()
 	if err != nil {

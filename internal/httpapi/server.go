@@ -13,11 +13,13 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/gateway"
 	"github.com/agentcore-dev/agentcore/internal/idempotency"
 	"github.com/agentcore-dev/agentcore/internal/identity"
 	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
 	"github.com/agentcore-dev/agentcore/internal/memory"
 	"github.com/agentcore-dev/agentcore/internal/observability"
+	"github.com/agentcore-dev/agentcore/internal/policy"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/agentcore-dev/agentcore/internal/tagging"
@@ -59,6 +61,13 @@ type Config struct {
 	Identity *identity.Service
 	// OAuthCallbackURL is the public URL of the OAuth2 callback endpoint.
 	OAuthCallbackURL string
+
+	// Gateway serves the gateway control plane and the MCP data plane;
+	// GatewayIAM verifies SigV4 for AWS_IAM gateways (nil: rejected).
+	Gateway    *gateway.Service
+	GatewayIAM func(ctx context.Context, r *http.Request) (callerArn string, err error)
+	// Policy serves policy engines and policies.
+	Policy *policy.Service
 }
 
 // Server is the http.Handler for the whole API.

@@ -47,6 +47,7 @@ type obsWriter struct {
 	bytes  int64
 	rec    *telemetry.SpanRecord // the request's span (nil when tracing is off), recorded when it ends
 	inv    *invokeObs            // the invocation's details, when the request is one
+	gwCall *gatewayCallObs       // Gateway: the tool call's record, when the request made one
 }
 
 func (o *obsWriter) WriteHeader(code int) {
@@ -165,6 +166,7 @@ func (t *opTrace) AppendAttrs(a []attribute.KeyValue) []attribute.KeyValue {
 	if t.errType != "" {
 		a = append(a, attrErrorType.String(t.errType))
 	}
+	a = t.w.gwCall.appendAttrs(a) // Gateway
 	if o := t.w.inv; o != nil && o.ended {
 		a = append(a,
 			attribute.String("gen_ai.operation.name", "invoke_agent"), attribute.String("gen_ai.provider.name", "aws.bedrock"),

@@ -19,6 +19,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/agentclient"
 	"github.com/agentcore-dev/agentcore/internal/artifact/localdir"
+	"github.com/agentcore-dev/agentcore/internal/gateway"
 	"github.com/agentcore-dev/agentcore/internal/httpapi"
 	"github.com/agentcore-dev/agentcore/internal/idempotency"
 	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
@@ -28,6 +29,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/observability/otlphttp"
 	"github.com/agentcore-dev/agentcore/internal/observability/sdkexport"
 	"github.com/agentcore-dev/agentcore/internal/otlpgrpc"
+	"github.com/agentcore-dev/agentcore/internal/policy"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/sigv4"
@@ -111,6 +113,27 @@ type Config struct {
 	CredentialsFile string
 	// OAuthHTTPClient is used for outbound OAuth2 calls (nil = 10 s timeout).
 	OAuthHTTPClient *http.Client
+	// Gateway
+	// GatewayCredentials supplies outbound credentials to gateway targets
+	// (nil: an empty outcreds registry until the token vault is wired).
+	GatewayCredentials gateway.Credentials
+	// LambdaEndpoint is the Lambda Invoke API base URL for Lambda targets
+	// and interceptors (default https://lambda.<region>.amazonaws.com).
+	LambdaEndpoint string
+	// SmithyEndpoint receives the calls of Smithy-model targets (e.g.
+	// LocalStack); "" = the AWS endpoint of the model's service.
+	SmithyEndpoint string
+	// GatewayCallTimeout bounds one backend call (default 30s).
+	GatewayCallTimeout time.Duration
+	// GatewayEmbedder embeds tool descriptions for semantic tool search
+	// (nil: the built-in offline embedder).
+	GatewayEmbedder gateway.Embedder
+	// GatewayIAM verifies SigV4 on AWS_IAM gateways and returns the caller's
+	// ARN (nil: AWS_IAM gateways answer 401).
+	GatewayIAM func(ctx context.Context, r *http.Request) (callerArn string, err error)
+	// PolicyGenerator turns natural language into Cedar for
+	// StartPolicyGeneration (nil: policy generation is refused).
+	PolicyGenerator policy.Generator
 }
 
 // Server is a running agentcore server.
@@ -130,6 +153,7 @@ type Server struct {
 	otlpGRPCLn  net.Listener
 	memory      *memory.Service
 	idp         *identityParts
+	closers     []func() // Gateway: JWKS refreshers, MCP client sessions
 }
 
 func (c *Config) defaults() {
@@ -352,8 +376,13 @@ func (s *Server) build(ctx context.Context) error {
 	}
 	tags.AddChecker(s.memory.Exists)
 	s.memory.Start()
+	gw, pol := s.buildGateway(s.kv, artifacts, tags) // Gateway
+	if cfg.GatewayIAM == nil {
+		cfg.GatewayIAM = s.idp.gatewayIAM(cfg.Account)
+	}
 	api := httpapi.New(httpapi.Config{
 		Memory:  s.memory,
+		Gateway: gw, Policy: pol, GatewayIAM: cfg.GatewayIAM, // Gateway
 		Runtime: s.runtime, Sessions: s.sessions, Tags: tags, Idempotency: idempotency.New(s.kv),
 		Artifacts: artifacts, Logger: lg, Tenant: tenant.Tenant{Account: cfg.Account, Region: cfg.Region},
 		InvokeTimeout: int64(cfg.InvokeTimeout),
@@ -405,6 +434,9 @@ func (s *Server) Close(ctx context.Context) error {
 	}
 	s.runtime.Close(ctx)
 	s.memory.Close()
+	for _, c := range s.closers { // Gateway
+		c()
+	}
 	s.tel.Shutdown(ctx) //nolint:errcheck // spans ended during shutdown may be lost
 	if s.stopMetrics != nil {
 		s.stopMetrics(ctx) //nolint:errcheck // last push is best effort

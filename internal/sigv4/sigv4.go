@@ -156,6 +156,15 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
+	if !hmac.Equal([]byte(got), []byte(p.signature)) && p.presigned && payload == UnsignedPayload &&
+		r.URL.Query().Get("X-Amz-Content-Sha256") == "" && (r.Body == nil || r.Body == http.NoBody) {
+		// botocore's SigV4QueryAuth (the bedrock-agentcore SDK's presigned
+		// WebSocket URLs) signs the empty body's hash; only S3 presigns
+		// UNSIGNED-PAYLOAD.
+		if got, err = v.resign(ctx, r, p, cred, emptyHash); err != nil {
+			return nil, err
+		}
+	}
 	if !hmac.Equal([]byte(got), []byte(p.signature)) {
 		return nil, fail(TypeSignature, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
 	}

@@ -155,3 +155,28 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 }
+
+// TestPresignEmptyBodyHash: botocore's SigV4QueryAuth (used by the
+// bedrock-agentcore SDK's generate_presigned_url) signs the empty body's
+// hash, not UNSIGNED-PAYLOAD; both presigned forms verify.
+func TestPresignEmptyBodyHash(t *testing.T) {
+	v := sigv4.New(keys(t).Lookup, 1<<20)
+	ctx := context.Background()
+	creds := aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "s3cr3t"}
+	empty := "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	for _, payload := range []string{sigv4.UnsignedPayload, empty} {
+		r, _ := http.NewRequest("GET", "http://127.0.0.1:8765"+strings.Replace(arnPath, "invocations", "ws", 1)+"?X-Amz-Expires=300&qualifier=DEFAULT", nil)
+		u, _, err := v4.NewSigner().PresignHTTP(ctx, creds, r, payload, "bedrock-agentcore", "us-east-1", time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr, _ := http.NewRequest("GET", u, nil)
+		if _, err := v.Verify(ctx, pr); err != nil {
+			t.Fatalf("presigned with payload %s: %v", payload, err)
+		}
+		bad, _ := http.NewRequest("GET", strings.Replace(u, "qualifier=DEFAULT", "qualifier=OTHER", 1), nil)
+		if _, err := v.Verify(ctx, bad); typeOf(err) == "" {
+			t.Fatalf("tampered presigned URL (payload %s) accepted", payload)
+		}
+	}
+}

@@ -14,9 +14,13 @@ import (
 
 // agent holds the per-process state the session tests observe.
 type agent struct {
-	app   *agentcore.App
-	pid   int
-	count atomic.Int64
+	app *agentcore.App
+	pid int
+	// instance is random per process: tells processes apart where every
+	// agent is PID 1 of its own namespace.
+	instance string
+	count    atomic.Int64
+	ws       wsState
 }
 
 // request is the union of the fields the actions read.
@@ -45,7 +49,7 @@ func (a *agent) invoke(ctx context.Context, payload json.RawMessage, rc *agentco
 	case "fetch", "writefile", "readfile", "hog":
 		return probe(ctx, req), nil
 	case "count":
-		return map[string]any{"count": n, "pid": a.pid}, nil
+		return map[string]any{"count": n, "pid": a.pid, "instance": a.instance}, nil
 	case "stream":
 		return stream(valueOr(req.N, 5), valueOr(req.DelayMs, 100)), nil
 	case "sleep":

@@ -106,6 +106,7 @@ func ClientsWith(url, accessKeyID, secret string) (*ctl.Client, *bedrockagentcor
 		Region:      "us-east-1",
 		Credentials: credentials.NewStaticCredentialsProvider(accessKeyID, secret, ""),
 		Retryer:     func() aws.Retryer { return aws.NopRetryer{} },
+		HTTPClient:  NewSDKHTTPClient(), // see httpclient.go (a request-body race in the SDK on loopback)
 	}
 	c := ctl.NewFromConfig(cfg, func(o *ctl.Options) { o.BaseEndpoint = aws.String(url) })
 	d := bedrockagentcore.NewFromConfig(cfg, func(o *bedrockagentcore.Options) { o.BaseEndpoint = aws.String(url) })

@@ -146,6 +146,7 @@ func (d *Driver) Start(ctx context.Context, s sandbox.Spec) (sandbox.Instance, e
 	if err != nil {
 		return nil, err
 	}
+	in.proc = spec.Process
 	b, _ := json.MarshalIndent(spec, "", "  ")
 	if err := os.WriteFile(filepath.Join(dir, "config.json"), b, 0o600); err != nil {
 		return nil, fmt.Errorf("gvisor: write bundle: %w", err)

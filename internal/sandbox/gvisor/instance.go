@@ -18,7 +18,10 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 )
 
-var _ sandbox.Listener = (*instance)(nil)
+var (
+	_ sandbox.Listener = (*instance)(nil)
+	_ sandbox.Execer   = (*instance)(nil)
+)
 
 // instance is one running runsc container.
 type instance struct {
@@ -28,7 +31,8 @@ type instance struct {
 	dir   string // bundle (config.json, root/), runsc state and log
 	net   sessionNet
 	ports map[int]bool
-	cmd   *exec.Cmd // the attached "runsc run"
+	cmd   *exec.Cmd  // the attached "runsc run"
+	proc  ociProcess // the agent's process (Exec runs like it)
 
 	done     chan struct{}
 	mu       sync.Mutex

@@ -29,6 +29,8 @@ type instance struct {
 	dir  string // per-session state dir
 	cmd  *exec.Cmd
 	tail *tailWriter
+	uid  int      // the agent's uid and gid (Exec runs as it)
+	env  []string // the agent's environment
 
 	done    chan struct{} // closed when the agent (PID 1) has exited
 	stopped chan struct{} // closed when Stop has released everything
@@ -41,6 +43,7 @@ type instance struct {
 var (
 	_ sandbox.Instance = (*instance)(nil)
 	_ sandbox.Listener = (*instance)(nil)
+	_ sandbox.Execer   = (*instance)(nil)
 )
 
 // Cgroup exposes the session's cgroup (tests and benchmarks read its stats).

@@ -79,6 +79,7 @@ func (in *instance) launch(ctx context.Context) error {
 		LayerBytes: in.d.o.LayerBytes,
 	}
 	cfg.GID = cfg.UID
+	in.uid, in.env = cfg.UID, cfg.Env
 	cfgR, cfgW, err := os.Pipe()
 	if err != nil {
 		return fmt.Errorf("linuxns: %w", err)

@@ -31,6 +31,7 @@ var (
 	_ sandbox.Driver   = (*Driver)(nil)
 	_ sandbox.Listener = (*Driver)(nil)
 	_ sandbox.Listener = (*instance)(nil)
+	_ sandbox.Execer   = (*instance)(nil)
 )
 
 // New returns the driver.
@@ -84,7 +85,7 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 		os.RemoveAll(home)
 		return nil, fmt.Errorf("process: start %s: %w", spec.Command[0], err)
 	}
-	in := &instance{cmd: cmd, ports: ports, home: home, done: make(chan struct{})}
+	in := &instance{cmd: cmd, ports: ports, home: home, env: env, dir: cmd.Dir, done: make(chan struct{})}
 	go func() {
 		err := cmd.Wait()
 		in.mu.Lock()
@@ -98,10 +99,14 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 type instance struct {
 	cmd   *exec.Cmd
 	ports map[int]int
-	home  string // per-session HOME/TMPDIR, wiped at Stop
+	home  string   // per-session HOME/TMPDIR, wiped at Stop
+	env   []string // the agent's environment (Exec runs with it)
+	dir   string   // the agent's working directory
 	done  chan struct{}
 	mu    sync.Mutex
 	err   error
+	execs map[*sandbox.CmdProcess]struct{} // running Exec commands, killed by Stop
+	ended bool                             // Stop has begun: no new Exec
 }
 
 func (in *instance) Dial(ctx context.Context, port int) (net.Conn, error) {
@@ -137,6 +142,14 @@ func (in *instance) Err() error {
 // Stop sends SIGTERM to the agent's process group, then SIGKILL after a grace
 // period or when ctx ends.
 func (in *instance) Stop(ctx context.Context) error {
+	in.mu.Lock()
+	in.ended = true
+	execs := in.execs
+	in.execs = nil
+	in.mu.Unlock()
+	for p := range execs {
+		p.Kill()
+	}
 	pgid := in.cmd.Process.Pid
 	_ = syscall.Kill(-pgid, syscall.SIGTERM)
 	grace := time.NewTimer(2 * time.Second)

@@ -110,6 +110,7 @@ func Run(t *testing.T, d sandbox.Driver) {
 	})
 	t.Run("Listener", func(t *testing.T) { listener(t, d, spec) })
 	t.Run("Usage", func(t *testing.T) { usage(t, d, spec("usage")) })
+	t.Run("Exec", func(t *testing.T) { execCase(t, d, spec) })
 	t.Run("BadCommand", func(t *testing.T) {
 		s := spec("bad")
 		s.Command = []string{"/nonexistent/agent-binary"}

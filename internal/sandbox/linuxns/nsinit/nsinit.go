@@ -50,6 +50,9 @@ type Config struct {
 }
 
 func init() {
+	if os.Getenv(ExecEnv) == "1" {
+		execHelper()
+	}
 	if os.Getenv(Env) != "1" {
 		return
 	}

@@ -31,7 +31,7 @@ func TestLookPath(t *testing.T) {
 }
 
 func TestSeccompProgram(t *testing.T) {
-	prog, err := seccompProgram()
+	prog, err := seccompProgram(nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package nsinit
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"unsafe"
 
 	seccomp "github.com/elastic/go-seccomp-bpf"
@@ -41,21 +42,21 @@ func SeccompAvailable() error {
 	if !seccomp.Supported() {
 		return errors.New("kernel without seccomp filter support")
 	}
-	_, err := seccompProgram()
+	_, err := seccompProgram(nil)
 	return err
 }
 
 // seccompProgram assembles the filter. Syscalls from another ABI (i386 via
 // int 0x80 on x86_64) are killed outright, since a deny list only covers the
 // native numbers.
-func seccompProgram() ([]unix.SockFilter, error) {
+func seccompProgram(allow []string) ([]unix.SockFilter, error) {
 	info, err := arch.GetInfo("")
 	if err != nil {
 		return nil, err
 	}
 	var names []string
 	for _, n := range deniedSyscalls {
-		if _, ok := info.SyscallNames[n]; ok {
+		if _, ok := info.SyscallNames[n]; ok && !slices.Contains(allow, n) {
 			names = append(names, n)
 		}
 	}
@@ -102,9 +103,9 @@ func seccompProgram() ([]unix.SockFilter, error) {
 }
 
 // loadSeccomp installs the filter on the calling thread (the one that execs
-// the agent). no_new_privs must already be set.
-func loadSeccomp() error {
-	prog, err := seccompProgram()
+// the agent), less the allowed syscalls. no_new_privs must already be set.
+func loadSeccomp(allow ...string) error {
+	prog, err := seccompProgram(allow)
 	if err != nil {
 		return err
 	}

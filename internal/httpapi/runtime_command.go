@@ -1,0 +1,245 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/sandbox"
+	"github.com/aws/smithy-go/eventstream"
+	"github.com/google/uuid"
+)
+
+// Limits of InvokeAgentRuntimeCommand (AWS documents none in the model).
+const (
+	// MaxCommandBytes bounds the command line.
+	MaxCommandBytes = 64 << 10
+	// DefaultCommandTimeout applies when the request has no timeout;
+	// MaxCommandTimeout is the largest accepted (seconds, like the member).
+	DefaultCommandTimeout = 300
+	MaxCommandTimeout     = 3600
+)
+
+// commandBody is InvokeAgentRuntimeCommandRequestBody.
+type commandBody struct {
+	Command *string `json:"command"`
+	Timeout *int    `json:"timeout"`
+}
+
+// invokeAgentRuntimeCommand runs a shell command inside the session's
+// sandbox (the session InvokeAgentRuntime uses for the same
+// runtimeSessionId, started if needed) and streams its output back as the
+// InvokeAgentRuntimeCommandStreamOutput event stream: a contentStart chunk,
+// contentDelta chunks (stdout/stderr as produced), and a contentStop chunk
+// with the exit code and COMPLETED or TIMED_OUT. Failures after the stream
+// has started are sent as exception events.
+func (s *Server) invokeAgentRuntimeCommand(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	tg := target(r, p)
+	if tg.SessionID == "" {
+		tg.SessionID = uuid.NewString()
+	}
+	raw, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	var body commandBody
+	if err := decodeJSON(raw, &body); err != nil {
+		return err
+	}
+	switch {
+	case body.Command == nil || *body.Command == "":
+		return errs.Field("command", "command is required and must not be empty")
+	case len(*body.Command) > MaxCommandBytes:
+		return errs.Field("command", "command is %d bytes; the limit is %d bytes", len(*body.Command), MaxCommandBytes)
+	case body.Timeout != nil && (*body.Timeout < 1 || *body.Timeout > MaxCommandTimeout):
+		return errs.Field("timeout", "timeout must be from 1 to %d seconds (got %d)", MaxCommandTimeout, *body.Timeout)
+	}
+	timeout := DefaultCommandTimeout * time.Second
+	if body.Timeout != nil {
+		timeout = time.Duration(*body.Timeout) * time.Second
+	}
+	inv, err := s.cfg.Runtime.Invoke(ctx, tg)
+	if err != nil {
+		return err
+	}
+	defer inv.Release()
+	ex, ok := inv.Instance().(sandbox.Execer)
+	if !ok {
+		return errs.E(errs.Invalid, "this server's sandbox driver cannot run commands in a session")
+	}
+	// Output is held back until the stream has begun: the command may write
+	// at once, and its chunks must follow the headers and contentStart.
+	es := newEventWriter(w)
+	defer es.close()
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	out, errOut := &deltaWriter{es: es, field: "stdout"}, &deltaWriter{es: es, field: "stderr"}
+	proc, err := ex.Exec(cctx, sandbox.ExecSpec{Argv: []string{"/bin/sh", "-c", *body.Command}, Stdout: out, Stderr: errOut})
+	if err != nil {
+		s.log.Warn("command failed to start", "runtime", inv.RuntimeID, "session", inv.ID, "err", err)
+		return errs.Wrap(errs.RuntimeClient, err, "the command could not be started in the session")
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/vnd.amazon.eventstream")
+	h.Set(hSession, tg.SessionID)
+	w.WriteHeader(http.StatusOK)
+	es.begin()
+	code, werr := proc.Wait()
+	out.flush()
+	errOut.flush()
+	if werr != nil {
+		s.log.Warn("command wait failed", "runtime", inv.RuntimeID, "session", inv.ID, "err", werr)
+		es.exception(errs.Wrap(errs.RuntimeClient, werr, "the command could not be waited for"))
+		return nil
+	}
+	status := "COMPLETED"
+	if cctx.Err() != nil {
+		if ctx.Err() != nil {
+			return nil // the caller went away
+		}
+		status = "TIMED_OUT"
+	}
+	es.event("chunk", map[string]any{"contentStop": map[string]any{"exitCode": code, "status": status}})
+	return nil
+}
+
+// eventWriter writes AWS event-stream messages to the response, one
+// writer at a time, flushing each; after close it drops writes. Writes
+// wait until begin (which sends contentStart).
+type eventWriter struct {
+	mu     sync.Mutex // held from creation until begin
+	begun  bool       // owned by the handler goroutine
+	w      http.ResponseWriter
+	rc     *http.ResponseController
+	enc    *eventstream.Encoder
+	closed bool
+	broken bool
+}
+
+func newEventWriter(w http.ResponseWriter) *eventWriter {
+	e := &eventWriter{w: w, rc: http.NewResponseController(w), enc: eventstream.NewEncoder()}
+	e.mu.Lock()
+	return e
+}
+
+// begin sends the contentStart chunk (after the response headers) and lets
+// the other writers through.
+func (e *eventWriter) begin() {
+	e.begun = true
+	e.writeLocked(commandEvent("chunk"), map[string]any{"contentStart": map[string]any{}})
+	e.mu.Unlock()
+}
+
+func (e *eventWriter) write(headers eventstream.Headers, v any) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.writeLocked(headers, v)
+}
+
+func (e *eventWriter) writeLocked(headers eventstream.Headers, v any) {
+	payload, _ := json.Marshal(v)
+	if e.closed || e.broken {
+		return
+	}
+	if err := e.enc.Encode(e.w, eventstream.Message{Headers: headers, Payload: payload}); err != nil {
+		e.broken = true // the caller went away; the context ends the command
+		return
+	}
+	e.rc.Flush() //nolint:errcheck // best effort
+}
+
+// event sends an event of the union member name.
+func (e *eventWriter) event(member string, v any) { e.write(commandEvent(member), v) }
+
+func commandEvent(member string) eventstream.Headers {
+	return eventstream.Headers{
+		{Name: ":message-type", Value: eventstream.StringValue("event")},
+		{Name: ":event-type", Value: eventstream.StringValue(member)},
+		{Name: ":content-type", Value: eventstream.StringValue("application/json")},
+	}
+}
+
+// streamExceptions are the union members of the modelled exceptions.
+var streamExceptions = map[errs.Kind]string{
+	errs.Invalid:       "validationException",
+	errs.NotFound:      "resourceNotFoundException",
+	errs.AccessDenied:  "accessDeniedException",
+	errs.Throttled:     "throttlingException",
+	errs.QuotaExceeded: "serviceQuotaExceededException",
+	errs.RuntimeClient: "runtimeClientError",
+	errs.Timeout:       "runtimeClientError",
+}
+
+// exception sends err as a modelled exception event (the client ends the
+// stream with the typed error).
+func (e *eventWriter) exception(err error) {
+	ce := classify(err)
+	member, ok := streamExceptions[ce.Kind]
+	msg := ce.Error()
+	if !ok {
+		member, msg = "internalServerException", "An internal error occurred. Check the server log for details."
+	}
+	e.write(eventstream.Headers{
+		{Name: ":message-type", Value: eventstream.StringValue("exception")},
+		{Name: ":exception-type", Value: eventstream.StringValue(member)},
+		{Name: ":content-type", Value: eventstream.StringValue("application/json")},
+	}, map[string]string{"message": msg})
+}
+
+func (e *eventWriter) close() {
+	if !e.begun { // still held by the handler: nothing was written
+		e.closed = true
+		e.mu.Unlock()
+		return
+	}
+	e.mu.Lock()
+	e.closed = true
+	e.mu.Unlock()
+}
+
+// deltaWriter turns one output stream of the command into contentDelta
+// chunks. JSON strings carry text, so a UTF-8 sequence split between two
+// writes is held back until it is complete (invalid bytes become U+FFFD).
+type deltaWriter struct {
+	es    *eventWriter
+	field string
+	carry []byte
+}
+
+func (d *deltaWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	b := append(d.carry, p...)
+	d.carry = nil
+	// Hold back an incomplete trailing sequence (at most 3 bytes).
+	for i := 1; i <= 3 && i <= len(b); i++ {
+		c := b[len(b)-i]
+		if c < 0x80 {
+			break
+		}
+		if utf8.RuneStart(c) {
+			if !utf8.FullRune(b[len(b)-i:]) {
+				d.carry = bytes.Clone(b[len(b)-i:])
+				b = b[:len(b)-i]
+			}
+			break
+		}
+	}
+	if len(b) > 0 {
+		d.es.event("chunk", map[string]any{"contentDelta": map[string]string{d.field: string(b)}})
+	}
+	return n, nil
+}
+
+// flush sends what was held back (the output ended mid-sequence).
+func (d *deltaWriter) flush() {
+	if len(d.carry) > 0 {
+		b := d.carry
+		d.carry = nil
+		d.es.event("chunk", map[string]any{"contentDelta": map[string]string{d.field: string(b)}})
+	}
+}

@@ -1,0 +1,244 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/agentclient"
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/coder/websocket"
+	"github.com/google/uuid"
+)
+
+// MaxWebSocketMessage is the largest WebSocket message relayed in either
+// direction (AgentCore's documented frame size limit is 64 KB). A larger one
+// ends the connection with close code 1009 (message too big) on both sides.
+const MaxWebSocketMessage = 64 << 10
+
+// MaxPresignedExpiry bounds X-Amz-Expires of presigned WebSocket URLs
+// (seconds; the bedrock-agentcore SDK refuses more than 300).
+const MaxPresignedExpiry = 300
+
+// wsSessionParam is the query parameter that carries the session id when
+// headers cannot (presigned URLs, browsers).
+const wsSessionParam = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
+
+// wsBearerProtocol prefixes the subprotocols browsers use to carry an OAuth
+// token; they are the platform's, never the agent's.
+const wsBearerProtocol = "base64UrlBearerAuthorization"
+
+func init() {
+	dataPlaneOps["InvokeAgentRuntimeCommand"] = true
+	dataPlaneOps["InvokeAgentRuntimeWithWebSocketStream"] = true
+}
+
+// invokeAgentRuntimeWebSocket serves GET /runtimes/{arn}/ws: it leases the
+// session (as InvokeAgentRuntime does, holding the lease while the socket is
+// open), opens a WebSocket to the agent's /ws on the contract port, and only
+// then accepts the caller's upgrade, so refusals are typed HTTP errors. Then
+// it relays text and binary messages both ways and passes close codes and
+// reasons through. Pings are answered by each hop.
+func (s *Server) invokeAgentRuntimeWebSocket(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	if !isWebSocketUpgrade(r) {
+		return errs.E(errs.Invalid, "/ws expects a WebSocket upgrade request (GET with Upgrade: websocket)")
+	}
+	if v := r.URL.Query().Get("X-Amz-Expires"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > MaxPresignedExpiry {
+			return errs.E(errs.AccessDenied, "X-Amz-Expires is %q: presigned WebSocket URLs are valid for 1 to %d seconds", v, MaxPresignedExpiry)
+		}
+	}
+	tg := target(r, p)
+	if tg.SessionID == "" {
+		tg.SessionID = r.URL.Query().Get(wsSessionParam)
+	}
+	if tg.SessionID == "" {
+		tg.SessionID = uuid.NewString()
+	}
+	who, err := s.invokeAuth(ctx, w, r, tg) // the runtime's inbound authorizer (runtime_auth.go)
+	if err != nil {
+		return err
+	}
+	inv, err := s.cfg.Runtime.Invoke(ctx, tg)
+	if err != nil {
+		return err
+	}
+	defer inv.Release()
+	if inv.Protocol != "HTTP" && inv.Protocol != "AGUI" {
+		return errs.E(errs.Invalid, "agent runtime %s serves the %s protocol; WebSocket connections need an HTTP or AGUI runtime", inv.RuntimeID, inv.Protocol)
+	}
+	ac, ok := inv.Conn.(*agentclient.Conn)
+	if !ok {
+		return errs.E(errs.Internal, "session has no HTTP connection")
+	}
+	agent, err := s.dialAgentWS(ctx, ac, r, tg.SessionID, inv, who)
+	if err != nil {
+		return err
+	}
+	w.Header().Set(hSession, tg.SessionID)
+	proto := agent.Subprotocol()
+	if proto == "" && offered(r, wsBearerProtocol) {
+		// Browsers that sent their token as a subprotocol fail the
+		// handshake unless one of their subprotocols is selected.
+		proto = wsBearerProtocol
+	}
+	client, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		InsecureSkipVerify: true, // browsers connect from any origin; the request is authenticated instead
+		Subprotocols:       nonEmpty(proto),
+		CompressionMode:    websocket.CompressionDisabled,
+	})
+	if err != nil {
+		agent.Close(websocket.StatusGoingAway, "client handshake failed")
+		s.log.Debug("websocket accept failed", "err", err)
+		return nil // Accept has answered the request
+	}
+	relayWebSocket(ctx, client, agent)
+	return nil
+}
+
+// dialAgentWS opens the agent side: ws://agent/ws over the session's
+// sandbox connection, with the headers an invocation would carry.
+func (s *Server) dialAgentWS(ctx context.Context, ac *agentclient.Conn, r *http.Request, sessionID string, inv *runtime.Invocation, who *invokeIdentity) (*websocket.Conn, error) {
+	hdr := http.Header{}
+	s.agentHeaders(hdr, r.Header, sessionID, inv.Allow)
+	if err := s.identityHeaders(ctx, hdr, who); err != nil {
+		return nil, err
+	}
+	hdr.Del("Content-Type")
+	hdr.Del("Accept")
+	// Presigned URLs carry custom headers as query parameters.
+	for k, v := range r.URL.Query() {
+		if strings.HasPrefix(strings.ToLower(k), hCustom) {
+			hdr[http.CanonicalHeaderKey(k)] = v
+		}
+	}
+	var protos []string
+	for _, sp := range subprotocols(r) {
+		if !strings.HasPrefix(sp, wsBearerProtocol) {
+			protos = append(protos, sp)
+		}
+	}
+	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	tr := &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) { return ac.Dial(ctx) }}
+	conn, resp, err := websocket.Dial(dctx, "ws://agent/ws", &websocket.DialOptions{
+		HTTPClient:      &http.Client{Transport: tr},
+		HTTPHeader:      hdr,
+		Subprotocols:    protos,
+		CompressionMode: websocket.CompressionDisabled,
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if resp != nil {
+			return nil, errs.E(errs.RuntimeClient, "Received error (%d) from runtime on the WebSocket handshake: the agent has no /ws handler or refused it. Please check the session logs for more information", resp.StatusCode)
+		}
+		return nil, errs.E(errs.RuntimeClient, "Received error (connection failed) from runtime: could not open the agent's /ws: %v", err)
+	}
+	return conn, nil
+}
+
+// relayWebSocket copies messages both ways until either side closes, then
+// closes the other with the same code and reason. It returns when both
+// directions have ended.
+func relayWebSocket(ctx context.Context, client, agent *websocket.Conn) {
+	client.SetReadLimit(MaxWebSocketMessage)
+	agent.SetReadLimit(MaxWebSocketMessage)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); pump(ctx, client, agent, "client") }()
+	go func() { defer wg.Done(); pump(ctx, agent, client, "agent") }()
+	wg.Wait()
+}
+
+// pump relays from src to dst; when src ends it closes dst accordingly.
+func pump(ctx context.Context, src, dst *websocket.Conn, from string) {
+	for {
+		typ, data, err := src.Read(ctx)
+		if err != nil {
+			code, reason := closeFor(err, from)
+			dst.Close(code, reason) //nolint:errcheck // dst may be closed already
+			src.CloseNow()          //nolint:errcheck // unblocks the other pump's write
+			return
+		}
+		if err := dst.Write(ctx, typ, data); err != nil {
+			src.Close(websocket.StatusGoingAway, "peer connection closed") //nolint:errcheck // best effort
+			return
+		}
+	}
+}
+
+// closeFor is the close code and reason to send on after src's read ended
+// with err.
+func closeFor(err error, from string) (websocket.StatusCode, string) {
+	var ce websocket.CloseError
+	switch {
+	case errors.As(err, &ce) && ce.Code == websocket.StatusNoStatusRcvd:
+		return websocket.StatusNormalClosure, ""
+	case errors.As(err, &ce):
+		return ce.Code, ce.Reason
+	case errors.Is(err, websocket.ErrMessageTooBig):
+		return websocket.StatusMessageTooBig, fmt.Sprintf("%s message exceeds %d bytes", from, MaxWebSocketMessage)
+	case errors.Is(err, io.EOF), errors.Is(err, context.Canceled):
+		return websocket.StatusGoingAway, from + " connection closed"
+	}
+	if from == "agent" {
+		return websocket.StatusInternalError, "agent connection lost"
+	}
+	return websocket.StatusGoingAway, "client connection lost"
+}
+
+func isWebSocketUpgrade(r *http.Request) bool {
+	return r.Method == http.MethodGet && headerHasToken(r.Header, "Connection", "upgrade") && headerHasToken(r.Header, "Upgrade", "websocket")
+}
+
+func headerHasToken(h http.Header, key, token string) bool {
+	for _, v := range h.Values(key) {
+		for _, t := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// subprotocols lists the Sec-WebSocket-Protocol values the client offered.
+func subprotocols(r *http.Request) []string {
+	var out []string
+	for _, v := range r.Header.Values("Sec-WebSocket-Protocol") {
+		for _, sp := range strings.Split(v, ",") {
+			if sp = strings.TrimSpace(sp); sp != "" {
+				out = append(out, sp)
+			}
+		}
+	}
+	return out
+}
+
+func offered(r *http.Request, proto string) bool {
+	for _, sp := range subprotocols(r) {
+		if sp == proto {
+			return true
+		}
+	}
+	return false
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
