@@ -2,10 +2,7 @@ package identity
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
-	"fmt"
-	"strings"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/store"
@@ -25,31 +22,16 @@ const (
 
 func mustJSON(v any) []byte { b, _ := json.Marshal(v); return b }
 
-func createOp(tbl, key string, v any) store.Op {
-	return store.Op{Kind: store.OpCreate, Table: tbl, Key: key, Value: mustJSON(v)}
-}
-
-func putOp(tbl, key string, v any) store.Op {
-	return store.Op{Kind: store.OpPut, Table: tbl, Key: key, Value: mustJSON(v)}
-}
-
-func deleteOp(tbl, key string) store.Op {
-	return store.Op{Kind: store.OpDelete, Table: tbl, Key: key, Revision: -1}
-}
+func createOp(tbl, key string, v any) store.Op { return store.CreateJSON(tbl, key, v) }
+func putOp(tbl, key string, v any) store.Op    { return store.PutJSON(tbl, key, v) }
+func deleteOp(tbl, key string) store.Op        { return store.DeleteAny(tbl, key) }
 
 func getJSON[T any](ctx context.Context, kv store.KV, tbl, key string, nf error) (*T, int64, error) {
-	it, err := kv.Get(ctx, tbl, key)
+	v, rev, err := store.GetJSON[T](ctx, kv, tbl, key)
 	if errs.KindOf(err) == errs.NotFound {
 		return nil, 0, nf
 	}
-	if err != nil {
-		return nil, 0, err
-	}
-	var v T
-	if err := json.Unmarshal(it.Value, &v); err != nil {
-		return nil, 0, fmt.Errorf("decode %s: %w", tbl, err)
-	}
-	return &v, it.Revision, nil
+	return v, rev, err
 }
 
 // Page asks for one page of a list.
@@ -63,30 +45,5 @@ func list[T any](ctx context.Context, kv store.KV, tbl, prefix string, p Page) (
 	if limit <= 0 || limit > 100 {
 		limit = 100
 	}
-	after := ""
-	if p.NextToken != "" {
-		b, err := base64.RawURLEncoding.DecodeString(p.NextToken)
-		if err != nil || !strings.HasPrefix(string(b), prefix) {
-			return nil, "", errs.Field("nextToken", "nextToken is not valid for this request")
-		}
-		after = string(b)
-	}
-	items, err := kv.List(ctx, tbl, prefix, after, limit+1)
-	if err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(items) > limit {
-		items = items[:limit]
-		next = base64.RawURLEncoding.EncodeToString([]byte(items[limit-1].Key))
-	}
-	out := make([]*T, 0, len(items))
-	for _, it := range items {
-		var v T
-		if err := json.Unmarshal(it.Value, &v); err != nil {
-			return nil, "", fmt.Errorf("decode %s: %w", tbl, err)
-		}
-		out = append(out, &v)
-	}
-	return out, next, nil
+	return store.ListJSON[T](ctx, kv, tbl, prefix, p.NextToken, limit)
 }

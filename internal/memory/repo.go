@@ -31,37 +31,17 @@ func key(parts ...string) string { return strings.Join(parts, "|") }
 func mustJSON(v any) []byte { b, _ := json.Marshal(v); return b }
 
 func getJSON[T any](ctx context.Context, kv store.KV, tbl, k, what string) (*T, int64, error) {
-	it, err := kv.Get(ctx, tbl, k)
+	v, rev, err := store.GetJSON[T](ctx, kv, tbl, k)
 	if errs.KindOf(err) == errs.NotFound {
 		return nil, 0, errs.E(errs.NotFound, "%s not found", what)
 	}
-	if err != nil {
-		return nil, 0, err
-	}
-	var v T
-	if err := json.Unmarshal(it.Value, &v); err != nil {
-		return nil, 0, fmt.Errorf("decode %s: %w", what, err)
-	}
-	return &v, it.Revision, nil
+	return v, rev, err
 }
 
 // listPage reads up to limit items after the page token, returning the
 // token of the next page ("" at the end).
 func listPage(ctx context.Context, kv store.KV, tbl, prefix, token string, limit int) ([]store.Item, string, error) {
-	after, err := decodeToken(token, prefix)
-	if err != nil {
-		return nil, "", err
-	}
-	items, err := kv.List(ctx, tbl, prefix, after, limit+1)
-	if err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(items) > limit {
-		items = items[:limit]
-		next = encodeToken(items[limit-1].Key)
-	}
-	return items, next, nil
+	return store.ListPage(ctx, kv, tbl, prefix, token, limit)
 }
 
 func encodeToken(k string) string { return base64.RawURLEncoding.EncodeToString([]byte(k)) }

@@ -2,10 +2,7 @@ package runtime
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/store"
@@ -26,30 +23,17 @@ func runtimeKey(acct, id string) string        { return acct + "/" + id }
 func nameKey(acct, name string) string         { return acct + "/" + name }
 func versionKey(acct, id string, v int) string { return fmt.Sprintf("%s/%s/%010d", acct, id, v) }
 func endpointKey(acct, id, name string) string { return acct + "/" + id + "/" + name }
-func mustJSON(v any) []byte                    { b, _ := json.Marshal(v); return b }
-func createOp(tbl, key string, v any) store.Op {
-	return store.Op{Kind: store.OpCreate, Table: tbl, Key: key, Value: mustJSON(v)}
-}
-func putOp(tbl, key string, v any) store.Op {
-	return store.Op{Kind: store.OpPut, Table: tbl, Key: key, Value: mustJSON(v)}
-}
-func deleteOp(tbl, key string) store.Op {
-	return store.Op{Kind: store.OpDelete, Table: tbl, Key: key, Revision: -1}
-}
+
+func createOp(tbl, key string, v any) store.Op { return store.CreateJSON(tbl, key, v) }
+func putOp(tbl, key string, v any) store.Op    { return store.PutJSON(tbl, key, v) }
+func deleteOp(tbl, key string) store.Op        { return store.DeleteAny(tbl, key) }
 
 func getJSON[T any](ctx context.Context, kv store.KV, tbl, key, what string) (*T, error) {
-	it, err := kv.Get(ctx, tbl, key)
+	v, _, err := store.GetJSON[T](ctx, kv, tbl, key)
 	if errs.KindOf(err) == errs.NotFound {
 		return nil, errs.E(errs.NotFound, "%s not found", what)
 	}
-	if err != nil {
-		return nil, err
-	}
-	var v T
-	if err := json.Unmarshal(it.Value, &v); err != nil {
-		return nil, fmt.Errorf("decode %s: %w", what, err)
-	}
-	return &v, nil
+	return v, err
 }
 
 func (r repo) runtime(ctx context.Context, acct, id string) (*Runtime, error) {
@@ -64,45 +48,11 @@ func (r repo) endpoint(ctx context.Context, acct, id, name string) (*Endpoint, e
 	return getJSON[Endpoint](ctx, r.kv, tblEndpoint, endpointKey(acct, id, name), fmt.Sprintf("endpoint %s of agent runtime %s", name, id))
 }
 
-// list pages through table items under prefix; T is the element type.
+// list pages through table items under prefix (100 a page by default).
 func list[T any](ctx context.Context, kv store.KV, tbl, prefix string, p Page) ([]*T, string, error) {
 	limit := p.MaxResults
 	if limit <= 0 {
 		limit = 100
 	}
-	after, err := decodeToken(p.NextToken, prefix)
-	if err != nil {
-		return nil, "", err
-	}
-	items, err := kv.List(ctx, tbl, prefix, after, limit+1)
-	if err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(items) > limit {
-		items = items[:limit]
-		next = encodeToken(items[limit-1].Key)
-	}
-	out := make([]*T, 0, len(items))
-	for _, it := range items {
-		var v T
-		if err := json.Unmarshal(it.Value, &v); err != nil {
-			return nil, "", fmt.Errorf("decode %s: %w", tbl, err)
-		}
-		out = append(out, &v)
-	}
-	return out, next, nil
-}
-
-func encodeToken(key string) string { return base64.RawURLEncoding.EncodeToString([]byte(key)) }
-
-func decodeToken(tok, prefix string) (string, error) {
-	if tok == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil || !strings.HasPrefix(string(b), prefix) {
-		return "", errs.Field("nextToken", "nextToken is not valid for this request")
-	}
-	return string(b), nil
+	return store.ListJSON[T](ctx, kv, tbl, prefix, p.NextToken, limit)
 }

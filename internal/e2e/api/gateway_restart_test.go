@@ -1,9 +1,6 @@
 package api_test
 
 import (
-	"database/sql"
-	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -53,26 +50,9 @@ func TestGatewayRestartSQLite(t *testing.T) {
 }
 
 func TestGatewayRestartPostgres(t *testing.T) {
-	dsn := os.Getenv("AGENTCORE_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("AGENTCORE_TEST_POSTGRES_DSN not set")
-	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	schema := fmt.Sprintf("gw_%d", time.Now().UnixNano())
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Exec("DROP SCHEMA " + schema + " CASCADE") })
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
+	pg := testenv.Postgres(t, "gw")
 	cfg := testenv.Fast()
-	cfg.Database = dsn + sep + "search_path=" + schema
+	cfg.Database = pg.DSN
 	cfg.DataDir = t.TempDir()
 	gatewaySurvivesRestart(t, cfg)
 }

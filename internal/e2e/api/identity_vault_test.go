@@ -3,9 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -292,29 +290,12 @@ func TestTokenVault(t *testing.T) {
 
 // TestTokenVaultPostgres is TestTokenVault on PostgreSQL.
 func TestTokenVaultPostgres(t *testing.T) {
-	dsn := os.Getenv("AGENTCORE_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("AGENTCORE_TEST_POSTGRES_DSN not set")
-	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	schema := fmt.Sprintf("vault_%d", time.Now().UnixNano())
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Exec("DROP SCHEMA " + schema + " CASCADE") })
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
+	pg := testenv.Postgres(t, "vault")
 	cfg := testenv.Fast()
-	cfg.Database = dsn + sep + "search_path=" + schema
+	cfg.Database = pg.DSN
 	e, o, rec, logs := identityEnv(t, cfg)
 	secrets := append(runIdentityFlows(t, e, o), rec.all()...)
-	rows, err := db.Query("SELECT tbl, k, value FROM " + schema + ".kv")
+	rows, err := pg.DB.Query("SELECT tbl, k, value FROM " + pg.Schema + ".kv")
 	if err != nil {
 		t.Fatal(err)
 	}

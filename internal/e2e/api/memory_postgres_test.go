@@ -1,13 +1,10 @@
 package api_test
 
 import (
-	"database/sql"
-	"fmt"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	dp "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 	dptypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
@@ -16,25 +13,8 @@ import (
 // TestMemoryPostgres runs the Memory flow on PostgreSQL: events, extraction
 // with consolidation, a restart, then retrieval from the reloaded index.
 func TestMemoryPostgres(t *testing.T) {
-	dsn := os.Getenv("AGENTCORE_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("AGENTCORE_TEST_POSTGRES_DSN not set")
-	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	schema := fmt.Sprintf("e2e_mem_%d", time.Now().UnixNano())
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Exec("DROP SCHEMA " + schema + " CASCADE") })
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	database := dsn + sep + "search_path=" + schema
+	pg := testenv.Postgres(t, "e2e_mem")
+	database := pg.DSN
 	sm := newScriptedModel(t, factsModel)
 	dir := t.TempDir()
 	e := modelEnvDB(t, sm, dir, database)

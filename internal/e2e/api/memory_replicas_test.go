@@ -1,11 +1,8 @@
 package api_test
 
 import (
-	"database/sql"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -23,25 +20,8 @@ func TestMemoryTwoReplicas(t *testing.T) {
 		twoReplicas(t, "sqlite:"+filepath.Join(t.TempDir(), "shared.db"))
 	})
 	t.Run("postgres", func(t *testing.T) {
-		dsn := os.Getenv("AGENTCORE_TEST_POSTGRES_DSN")
-		if dsn == "" {
-			t.Skip("AGENTCORE_TEST_POSTGRES_DSN not set")
-		}
-		db, err := sql.Open("pgx", dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		schema := fmt.Sprintf("e2e_memrep_%d", time.Now().UnixNano())
-		if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Exec("DROP SCHEMA " + schema + " CASCADE") })
-		sep := "?"
-		if strings.Contains(dsn, "?") {
-			sep = "&"
-		}
-		twoReplicas(t, dsn+sep+"search_path="+schema)
+		pg := testenv.Postgres(t, "e2e_memrep")
+		twoReplicas(t, pg.DSN)
 	})
 }
 

@@ -1,10 +1,6 @@
 package api_test
 
 import (
-	"database/sql"
-	"fmt"
-	"os"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,26 +11,9 @@ import (
 // TestPostgresBackend runs a server on PostgreSQL (its own schema), deploys,
 // restarts and invokes — the same flow as TestRestart on SQLite.
 func TestPostgresBackend(t *testing.T) {
-	dsn := os.Getenv("AGENTCORE_TEST_POSTGRES_DSN")
-	if dsn == "" {
-		t.Skip("AGENTCORE_TEST_POSTGRES_DSN not set: skipping the PostgreSQL-backed server test (.ci/run sets it)")
-	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	schema := fmt.Sprintf("e2e_%d", time.Now().UnixNano())
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Exec("DROP SCHEMA " + schema + " CASCADE") })
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
+	pg := testenv.Postgres(t, "e2e")
 	cfg := testenv.Fast()
-	cfg.Database = dsn + sep + "search_path=" + schema
+	cfg.Database = pg.DSN
 	cfg.DataDir = t.TempDir()
 	e := testenv.Start(t, cfg)
 	rt := e.Deploy(t, "pg_agent", nil)
