@@ -78,8 +78,12 @@ func fakeFact(r *rand.Rand) string {
 	return "The " + strings.Join(w, " ")
 }
 
-func benchRetrieve(b *testing.B, records int) {
-	e := testenv.Start(b, testenv.Fast())
+func benchRetrieve(b *testing.B, records int, postgres bool) {
+	cfg := testenv.Fast()
+	if postgres {
+		cfg.Database = testenv.Postgres(b, "benchmem").DSN
+	}
+	e := testenv.Start(b, cfg)
 	mem := benchMemory(b, e, fmt.Sprint("bench_retrieve_", records))
 	r := rand.New(rand.NewPCG(1, 2))
 	loadStart := time.Now()
@@ -126,5 +130,9 @@ func benchRetrieve(b *testing.B, records int) {
 	}
 }
 
-func BenchmarkMemoryRetrieve10k(b *testing.B)  { benchRetrieve(b, 10_000) }
-func BenchmarkMemoryRetrieve100k(b *testing.B) { benchRetrieve(b, 100_000) }
+func BenchmarkMemoryRetrieve10k(b *testing.B)  { benchRetrieve(b, 10_000, false) }
+func BenchmarkMemoryRetrieve100k(b *testing.B) { benchRetrieve(b, 100_000, false) }
+
+// The same on PostgreSQL (AGENTCORE_TEST_POSTGRES_DSN; skipped without it).
+func BenchmarkMemoryRetrieve10kPostgres(b *testing.B)  { benchRetrieve(b, 10_000, true) }
+func BenchmarkMemoryRetrieve100kPostgres(b *testing.B) { benchRetrieve(b, 100_000, true) }
