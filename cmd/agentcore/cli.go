@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/sdkhttp"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -99,6 +100,7 @@ func (o *clientOpts) connect(ctx context.Context, pc *projectConfig) (*clients, 
 	if !haveCredentials(ctx, cfg.Credentials) {
 		cfg.Credentials = credentials.NewStaticCredentialsProvider("AKIDAGENTCORELOCAL", "agentcore-local-secret", "")
 	}
+	cfg.HTTPClient = sdkhttp.New() // request bodies buffered: see internal/sdkhttp
 	c := &clients{
 		controlURL: o.resolveEndpoint("AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL", pc),
 		dataURL:    o.resolveEndpoint("AWS_ENDPOINT_URL_BEDROCK_AGENTCORE", pc),

@@ -12,12 +12,12 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/embed"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
-	"github.com/agentcore-dev/agentcore/internal/gateway/jwtcheck"
 	"github.com/agentcore-dev/agentcore/internal/gateway/lambda"
 	"github.com/agentcore-dev/agentcore/internal/gateway/mcpclient"
 	"github.com/agentcore-dev/agentcore/internal/gateway/openapi"
 	"github.com/agentcore-dev/agentcore/internal/gateway/outcreds"
 	"github.com/agentcore-dev/agentcore/internal/gateway/smithy"
+	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
 	"github.com/agentcore-dev/agentcore/internal/policy"
 	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/tagging"
@@ -48,15 +48,18 @@ func (s *Server) buildGateway(kv store.KV, artifacts artifact.Store, tags *taggi
 	if cfg.GatewayEmbedder != nil {
 		embedder = cfg.GatewayEmbedder
 	}
-	jwtv := jwtcheck.New()
+	jwtv := jwtauth.New(jwtauth.Options{})
+	if s.idp != nil && s.idp.jwt != nil {
+		jwtv = s.idp.jwt // one discovery/JWKS cache for runtimes and gateways
+	}
 	mcpb := mcpclient.New()
-	s.closers = append(s.closers, jwtv.Close, mcpb.Close)
+	s.closers = append(s.closers, mcpb.Close)
 	gw := gateway.New(gateway.Options{
 		KV: kv, Artifacts: artifacts, Logger: cfg.Logger, OnDelete: tags.Forget,
 		Backends: map[string]gateway.Backend{gateway.KindOpenAPI: openapi.New(), gateway.KindMCPServer: mcpb,
 			gateway.KindSmithy: smithy.New(cfg.SmithyEndpoint, cfg.Region, lambdaCreds)},
 		Invoker:      lambda.New(strings.TrimRight(endpoint, "/"), cfg.Region, lambdaCreds),
-		Tokens:       jwtv,
+		Tokens:       gatewayJWT{jwtv},
 		Credentials:  creds,
 		Authorizer:   policyAuthorizer{pol},
 		Embedder:     embedder,

@@ -1,41 +1,11 @@
 package testenv
 
 import (
-	"bytes"
-	"io"
-	"net/http"
-
+	"github.com/agentcore-dev/agentcore/internal/sdkhttp"
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 )
 
-// NewSDKHTTPClient is the HTTP client the test SDK clients use: the SDK's
-// default, except that request bodies are read into memory first.
-//
-// Why: right after Do returns, the SDK closes the request body (smithy-go's
-// safe closer, whose WriteTo then returns io.EOF), while net/http may still
-// be in its post-body check (one more read of the body after the last byte
-// went out). On loopback a server can answer inside that window; the
-// transport then takes the EOF for a request write error and closes the
-// connection, and reading the response fails with "use of closed network
-// connection" (a third of InvokeAgentRuntimeCommand calls when the server
-// answers at once; see httpclient_test.go).
-// With an in-memory body the transport never touches the SDK's closer.
-func NewSDKHTTPClient() aws.HTTPClient { return bufferedBodies{base: awshttp.NewBuildableClient()} }
-
-type bufferedBodies struct{ base *awshttp.BuildableClient }
-
-func (b bufferedBodies) Do(r *http.Request) (*http.Response, error) {
-	if r.Body == nil || r.Body == http.NoBody {
-		return b.base.Do(r)
-	}
-	data, err := io.ReadAll(r.Body)
-	r.Body.Close()
-	if err != nil {
-		return nil, err
-	}
-	r = r.Clone(r.Context())
-	r.Body = io.NopCloser(bytes.NewReader(data))
-	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
-	return b.base.Do(r)
-}
+// NewSDKHTTPClient is the HTTP client the test SDK clients use (see
+// internal/sdkhttp: request bodies buffered, avoiding a loopback race in the
+// SDK's body handling).
+func NewSDKHTTPClient() aws.HTTPClient { return sdkhttp.New() }
