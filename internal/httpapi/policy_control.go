@@ -137,12 +137,10 @@ func (s *Server) deletePolicyEngine(ctx context.Context, w http.ResponseWriter, 
 	return writeJSON(w, http.StatusAccepted, engineDoc(e))
 }
 
-func policyPage(r *http.Request) (policy.Page, error) {
-	pg, err := page(r)
-	return policy.Page{MaxResults: pg.MaxResults, NextToken: pg.NextToken}, err
-}
-
-func (s *Server) listPolicyEngines(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
+// servePolicyList serves one page of a policy-service list operation, each
+// item rendered by doc under member.
+func servePolicyList[T any](s *Server, ctx context.Context, w http.ResponseWriter, r *http.Request, member string,
+	list func(*policy.Service, policy.Page) ([]T, string, error), doc func(T) map[string]any) error {
 	svc, err := s.policySvc()
 	if err != nil {
 		return err
@@ -151,15 +149,22 @@ func (s *Server) listPolicyEngines(ctx context.Context, w http.ResponseWriter, r
 	if err != nil {
 		return err
 	}
-	es, next, err := svc.ListEngines(ctx, pg)
+	items, next, err := list(svc, pg)
 	if err != nil {
 		return err
 	}
-	items := make([]map[string]any, 0, len(es))
-	for _, e := range es {
-		items = append(items, engineDoc(e))
-	}
-	return writeJSON(w, http.StatusOK, withNext(map[string]any{"policyEngines": items}, next))
+	return writePage(w, member, items, next, doc)
+}
+
+func policyPage(r *http.Request) (policy.Page, error) {
+	pg, err := page(r)
+	return policy.Page{MaxResults: pg.MaxResults, NextToken: pg.NextToken}, err
+}
+
+func (s *Server) listPolicyEngines(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	return servePolicyList(s, ctx, w, r, "policyEngines", func(svc *policy.Service, pg policy.Page) ([]*policy.Engine, string, error) {
+		return svc.ListEngines(ctx, pg)
+	}, engineDoc)
 }
 
 type policyRequest struct {
@@ -255,21 +260,7 @@ func (s *Server) deletePolicy(ctx context.Context, w http.ResponseWriter, r *htt
 }
 
 func (s *Server) listPolicies(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
-	pg, err := policyPage(r)
-	if err != nil {
-		return err
-	}
-	ps, next, err := svc.ListPolicies(ctx, p["policyEngineId"], pg)
-	if err != nil {
-		return err
-	}
-	items := make([]map[string]any, 0, len(ps))
-	for _, pol := range ps {
-		items = append(items, policyDoc(pol))
-	}
-	return writeJSON(w, http.StatusOK, withNext(map[string]any{"policies": items}, next))
+	return servePolicyList(s, ctx, w, r, "policies", func(svc *policy.Service, pg policy.Page) ([]*policy.Policy, string, error) {
+		return svc.ListPolicies(ctx, p["policyEngineId"], pg)
+	}, policyDoc)
 }

@@ -65,23 +65,9 @@ func (s *Server) getPolicyGeneration(ctx context.Context, w http.ResponseWriter,
 }
 
 func (s *Server) listPolicyGenerations(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
-	pg, err := policyPage(r)
-	if err != nil {
-		return err
-	}
-	gs, next, err := svc.ListGenerations(ctx, p["policyEngineId"], pg)
-	if err != nil {
-		return err
-	}
-	items := make([]map[string]any, 0, len(gs))
-	for _, g := range gs {
-		items = append(items, generationDoc(g))
-	}
-	return writeJSON(w, http.StatusOK, withNext(map[string]any{"policyGenerations": items}, next))
+	return servePolicyList(s, ctx, w, r, "policyGenerations", func(svc *policy.Service, pg policy.Page) ([]*policy.Generation, string, error) {
+		return svc.ListGenerations(ctx, p["policyEngineId"], pg)
+	}, generationDoc)
 }
 
 func (s *Server) listPolicyGenerationAssets(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {

@@ -42,24 +42,10 @@ func (s *Server) getPolicyEngineSummary(ctx context.Context, w http.ResponseWrit
 	return writeJSON(w, http.StatusOK, engineSummary(e))
 }
 
-func (s *Server) listPolicyEngineSummaries(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
-	pg, err := policyPage(r)
-	if err != nil {
-		return err
-	}
-	es, next, err := svc.ListEngines(ctx, pg)
-	if err != nil {
-		return err
-	}
-	items := make([]map[string]any, 0, len(es))
-	for _, e := range es {
-		items = append(items, engineSummary(e))
-	}
-	return writeJSON(w, http.StatusOK, withNext(map[string]any{"policyEngines": items}, next))
+func (s *Server) listPolicyEngineSummaries(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	return servePolicyList(s, ctx, w, r, "policyEngines", func(svc *policy.Service, pg policy.Page) ([]*policy.Engine, string, error) {
+		return svc.ListEngines(ctx, pg)
+	}, engineSummary)
 }
 
 func (s *Server) getPolicySummary(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
@@ -75,23 +61,9 @@ func (s *Server) getPolicySummary(ctx context.Context, w http.ResponseWriter, r 
 }
 
 func (s *Server) listPolicySummaries(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
-	pg, err := policyPage(r)
-	if err != nil {
-		return err
-	}
-	ps, next, err := svc.ListPolicies(ctx, p["policyEngineId"], pg)
-	if err != nil {
-		return err
-	}
-	items := make([]map[string]any, 0, len(ps))
-	for _, pol := range ps {
-		items = append(items, policySummary(pol))
-	}
-	return writeJSON(w, http.StatusOK, withNext(map[string]any{"policies": items}, next))
+	return servePolicyList(s, ctx, w, r, "policies", func(svc *policy.Service, pg policy.Page) ([]*policy.Policy, string, error) {
+		return svc.ListPolicies(ctx, p["policyEngineId"], pg)
+	}, policySummary)
 }
 
 func (s *Server) getPolicyGenerationSummary(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
@@ -107,21 +79,7 @@ func (s *Server) getPolicyGenerationSummary(ctx context.Context, w http.Response
 }
 
 func (s *Server) listPolicyGenerationSummaries(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
-	pg, err := policyPage(r)
-	if err != nil {
-		return err
-	}
-	gs, next, err := svc.ListGenerations(ctx, p["policyEngineId"], pg)
-	if err != nil {
-		return err
-	}
-	items := make([]map[string]any, 0, len(gs))
-	for _, g := range gs {
-		items = append(items, generationSummary(g))
-	}
-	return writeJSON(w, http.StatusOK, withNext(map[string]any{"policyGenerations": items}, next))
+	return servePolicyList(s, ctx, w, r, "policyGenerations", func(svc *policy.Service, pg policy.Page) ([]*policy.Generation, string, error) {
+		return svc.ListGenerations(ctx, p["policyEngineId"], pg)
+	}, generationSummary)
 }

@@ -121,11 +121,7 @@ func (s *Server) listAgentRuntimeEndpoints(ctx context.Context, w http.ResponseW
 	if err != nil {
 		return err
 	}
-	items := make([]map[string]any, 0, len(eps))
-	for _, ep := range eps {
-		items = append(items, endpointDoc(ep, rt.ARN))
-	}
-	return writeJSON(w, http.StatusOK, withNext(map[string]any{"runtimeEndpoints": items}, next))
+	return writePage(w, "runtimeEndpoints", eps, next, func(ep *runtime.Endpoint) map[string]any { return endpointDoc(ep, rt.ARN) })
 }
 
 func (s *Server) deleteAgentRuntimeEndpoint(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
