@@ -24,6 +24,28 @@ func (s *Server) idsvc() (*identity.Service, error) {
 	return s.cfg.Identity, nil
 }
 
+// serveByName serves an operation addressed by {"name": …}: f's answer is
+// sent as JSON, or 204 No Content when it is nil.
+func (s *Server) serveByName(w http.ResponseWriter, r *http.Request, f func(svc *identity.Service, name string) (any, error)) error {
+	svc, err := s.idsvc()
+	if err != nil {
+		return err
+	}
+	var in nameReq
+	if err := decodeInto(r, &in); err != nil {
+		return err
+	}
+	out, err := f(svc, in.Name)
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
 type nameReq struct {
 	Name string `json:"name"`
 }
@@ -84,19 +106,13 @@ func (s *Server) createWorkloadIdentity(ctx context.Context, w http.ResponseWrit
 }
 
 func (s *Server) getWorkloadIdentity(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
-	var in nameReq
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	wl, err := svc.GetWorkload(ctx, in.Name)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, workloadJSON(wl, true))
+	return s.serveByName(w, r, func(svc *identity.Service, name string) (any, error) {
+		wl, err := svc.GetWorkload(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		return workloadJSON(wl, true), nil
+	})
 }
 
 func (s *Server) updateWorkloadIdentity(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
@@ -265,35 +281,19 @@ func (s *Server) putOauth2(ctx context.Context, w http.ResponseWriter, r *http.R
 }
 
 func (s *Server) getOauth2CredentialProvider(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
-	var in nameReq
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	p, err := svc.GetOAuth2Provider(ctx, in.Name)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, s.oauth2JSON(svc, p, true))
+	return s.serveByName(w, r, func(svc *identity.Service, name string) (any, error) {
+		p, err := svc.GetOAuth2Provider(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		return s.oauth2JSON(svc, p, true), nil
+	})
 }
 
 func (s *Server) deleteOauth2CredentialProvider(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
-	var in nameReq
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	if err := svc.DeleteOAuth2Provider(ctx, in.Name); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.serveByName(w, r, func(svc *identity.Service, name string) (any, error) {
+		return nil, svc.DeleteOAuth2Provider(ctx, name)
+	})
 }
 
 func (s *Server) listOauth2CredentialProviders(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
@@ -378,35 +378,19 @@ func (s *Server) putAPIKey(ctx context.Context, w http.ResponseWriter, r *http.R
 }
 
 func (s *Server) getApiKeyCredentialProvider(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
-	var in nameReq
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	p, err := svc.GetAPIKeyProvider(ctx, in.Name)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, apiKeyJSON(p, true))
+	return s.serveByName(w, r, func(svc *identity.Service, name string) (any, error) {
+		p, err := svc.GetAPIKeyProvider(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		return apiKeyJSON(p, true), nil
+	})
 }
 
 func (s *Server) deleteApiKeyCredentialProvider(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
-	var in nameReq
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	if err := svc.DeleteAPIKeyProvider(ctx, in.Name); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.serveByName(w, r, func(svc *identity.Service, name string) (any, error) {
+		return nil, svc.DeleteAPIKeyProvider(ctx, name)
+	})
 }
 
 func (s *Server) listApiKeyCredentialProviders(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
