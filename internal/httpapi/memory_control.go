@@ -17,6 +17,25 @@ func (s *Server) memorySvc() (*memory.Service, error) {
 	return s.cfg.Memory, nil
 }
 
+// memoryCall serves a Memory operation whose request is one JSON body:
+// decoded into In, passed to f with the service, f's answer sent with
+// status.
+func memoryCall[In any](s *Server, w http.ResponseWriter, r *http.Request, status int, f func(*memory.Service, In) (any, error)) error {
+	svc, err := s.memorySvc()
+	if err != nil {
+		return err
+	}
+	var in In
+	if err := decodeInto(r, &in); err != nil {
+		return err
+	}
+	out, err := f(svc, in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, status, out)
+}
+
 func (s *Server) createMemory(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
 	svc, err := s.memorySvc()
 	if err != nil {
@@ -57,19 +76,10 @@ func (s *Server) getMemory(ctx context.Context, w http.ResponseWriter, r *http.R
 }
 
 func (s *Server) updateMemory(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
-	var in memory.UpdateMemoryInput
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	m, err := svc.UpdateMemory(ctx, p["memoryId"], in)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusAccepted, map[string]any{"memory": m})
+	return memoryCall(s, w, r, http.StatusAccepted, func(svc *memory.Service, in memory.UpdateMemoryInput) (any, error) {
+		m, err := svc.UpdateMemory(ctx, p["memoryId"], in)
+		return map[string]any{"memory": m}, err
+	})
 }
 
 func (s *Server) deleteMemory(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {

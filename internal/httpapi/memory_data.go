@@ -8,19 +8,10 @@ import (
 )
 
 func (s *Server) createEvent(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
-	var in memory.CreateEventInput
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	ev, err := svc.CreateEvent(ctx, p["memoryId"], in)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"event": ev})
+	return memoryCall(s, w, r, http.StatusCreated, func(svc *memory.Service, in memory.CreateEventInput) (any, error) {
+		ev, err := svc.CreateEvent(ctx, p["memoryId"], in)
+		return map[string]any{"event": ev}, err
+	})
 }
 
 func (s *Server) getEvent(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {

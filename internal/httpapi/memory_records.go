@@ -74,41 +74,25 @@ func batchOut(ok, bad []memory.RecordResult) map[string]any {
 }
 
 func (s *Server) batchCreateMemoryRecords(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
-	var in struct {
+	type input struct {
 		Records []memory.RecordCreate `json:"records"`
 		Expiry  *memory.RecordExpiry  `json:"recordExpirySpecification"`
 	}
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	ok, bad, err := svc.BatchCreateMemoryRecords(ctx, p["memoryId"], in.Records, in.Expiry)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, batchOut(ok, bad))
+	return memoryCall(s, w, r, http.StatusCreated, func(svc *memory.Service, in input) (any, error) {
+		ok, bad, err := svc.BatchCreateMemoryRecords(ctx, p["memoryId"], in.Records, in.Expiry)
+		return batchOut(ok, bad), err
+	})
 }
 
 func (s *Server) batchUpdateMemoryRecords(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
-	var in struct {
+	type input struct {
 		Records []memory.RecordUpdate `json:"records"`
 		Expiry  *memory.RecordExpiry  `json:"recordExpirySpecification"`
 	}
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	ok, bad, err := svc.BatchUpdateMemoryRecords(ctx, p["memoryId"], in.Records, in.Expiry)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, batchOut(ok, bad))
+	return memoryCall(s, w, r, http.StatusOK, func(svc *memory.Service, in input) (any, error) {
+		ok, bad, err := svc.BatchUpdateMemoryRecords(ctx, p["memoryId"], in.Records, in.Expiry)
+		return batchOut(ok, bad), err
+	})
 }
 
 func (s *Server) batchDeleteMemoryRecords(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
