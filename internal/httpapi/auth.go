@@ -68,7 +68,7 @@ func (s *Server) authenticate(r *http.Request, path string) (context.Context, er
 	}
 	if gatewayDataPath(path) {
 		// A gateway's MCP endpoint authenticates its own callers (its
-		// CUSTOM_JWT, AWS_IAM or NONE authorizer: Config.GatewayIAM
+		// CUSTOM_JWT, AWS_IAM or NONE authorizer: the gateway MCP server
 		// verifies SigV4); its account is the server's unless named by
 		// ?accountId=.
 		if a := r.URL.Query().Get("accountId"); accountRE.MatchString(a) {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -8,14 +9,38 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 )
 
-// serveMetrics is GET /metrics: the Prometheus exposition of the server's
-// metrics (text format unless the scraper negotiates protobuf).
-func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		writeError(w, s.log, "metrics", errs.E(errs.UnknownOperation, "method %s is not supported on /metrics", r.Method))
-		return
+// GET /metrics: the Prometheus exposition of the server's metrics (text
+// format unless the scraper negotiates protobuf; Config.Telemetry).
+func (s *Server) metricsRoutes() []route {
+	return []route{
+		{Method: "GET", Path: "/metrics", Op: "GetMetrics", H: s.getMetrics},
+		{Method: "HEAD", Path: "/metrics", Op: "GetMetrics", H: s.getMetrics},
 	}
+}
+
+func (s *Server) getMetrics(_ context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
 	s.cfg.Telemetry.Metrics.Handler().ServeHTTP(w, r)
+	return nil
+}
+
+// otlpPaths are where Config.OTLP, the OTLP/HTTP receiver, is mounted.
+var otlpPaths = map[string]string{"/v1/traces": "ExportTraces", "/v1/logs": "ExportLogs", "/v1/metrics": "ExportMetrics"}
+
+// isOTLPPath reports the OTLP/HTTP receiver paths.
+func isOTLPPath(p string) bool { return otlpPaths[p] != "" }
+
+// The OTLP/HTTP receiver answers in its own protocol (google.rpc.Status
+// errors, 405 for other methods).
+func (s *Server) otlpRoutes() []route {
+	h := func(_ context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
+		s.cfg.OTLP.ServeHTTP(w, r)
+		return nil
+	}
+	var out []route
+	for _, p := range []string{"/v1/traces", "/v1/logs", "/v1/metrics"} {
+		out = append(out, route{Method: anyMethod, Path: p, Op: otlpPaths[p], H: h})
+	}
+	return out
 }
 
 // errorType is the AWS error type err is sent as.
