@@ -105,7 +105,7 @@ func (s *Server) authenticate(r *http.Request, path string) (context.Context, er
 		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{}), nil
 	case path == "/_agentcore/health" || strings.HasPrefix(path, oauthCallbackPath):
 		return tenant.With(ctx, t), nil
-	case loopbackPeer(r) && (strings.HasPrefix(path, "/_agentcore/") || isOTLPPath(path) || path == "/metrics"):
+	case loopbackPeer(r) && (strings.HasPrefix(path, "/_agentcore/") || s.isOTLPPath(path) || path == "/metrics"):
 		return tenant.With(ctx, t), nil
 	}
 	return nil, &sigv4.Error{Type: sigv4.TypeMissing, Message: "Missing Authentication Token"}

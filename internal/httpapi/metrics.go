@@ -23,25 +23,23 @@ func (s *Server) getMetrics(_ context.Context, w http.ResponseWriter, r *http.Re
 	return nil
 }
 
-// otlpPaths are where Config.OTLP, the OTLP/HTTP receiver, is mounted.
-var otlpPaths = map[string]string{"/v1/traces": "ExportTraces", "/v1/logs": "ExportLogs", "/v1/metrics": "ExportMetrics"}
-
-// isOTLPPath reports the OTLP/HTTP receiver paths.
-func isOTLPPath(p string) bool { return otlpPaths[p] != "" }
-
-// The OTLP/HTTP receiver answers in its own protocol (google.rpc.Status
-// errors, 405 for other methods).
+// The OTLP/HTTP receiver (Config.OTLP) answers in its own protocol
+// (google.rpc.Status errors, 405 for other methods).
 func (s *Server) otlpRoutes() []route {
 	h := func(_ context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
 		s.cfg.OTLP.ServeHTTP(w, r)
 		return nil
 	}
-	var out []route
-	for _, p := range []string{"/v1/traces", "/v1/logs", "/v1/metrics"} {
-		out = append(out, route{Method: anyMethod, Path: p, Op: otlpPaths[p], H: h})
+	return []route{
+		{Method: anyMethod, Path: "/v1/traces", Op: "ExportTraces", H: h},
+		{Method: anyMethod, Path: "/v1/logs", Op: "ExportLogs", H: h},
+		{Method: anyMethod, Path: "/v1/metrics", Op: "ExportMetrics", H: h},
 	}
-	return out
 }
+
+// isOTLPPath reports the OTLP/HTTP receiver paths (loopback peers send
+// telemetry there unauthenticated: auth.go).
+func (s *Server) isOTLPPath(p string) bool { return s.otlpPaths[p] }
 
 // errorType is the AWS error type err is sent as.
 func errorType(err error) string {

@@ -80,6 +80,8 @@ type Server struct {
 	router *router
 	off    *router // the paths of services that are not enabled (routes.go)
 
+	otlpPaths map[string]bool // the OTLP receiver's paths (metrics.go)
+
 	// protocol front doors (runtime_mcp.go, runtime_a2a.go, openai_*.go)
 	mcpSessions mcpSessions
 }
@@ -95,6 +97,10 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, log: cfg.Logger.With("component", "httpapi")}
 	on, off := s.routes()
 	s.router, s.off = newRouter(on), newRouter(off)
+	s.otlpPaths = map[string]bool{}
+	for _, r := range s.otlpRoutes() {
+		s.otlpPaths[r.Path] = true
+	}
 	return s
 }
 
