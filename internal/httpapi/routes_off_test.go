@@ -40,7 +40,10 @@ func TestDisabledServices(t *testing.T) {
 		code     string
 		contains string
 	}{
-		{"CreateMemory", func() error { _, err := c.CreateMemory(ctx, &ctl.CreateMemoryInput{Name: aws.String("m"), EventExpiryDuration: aws.Int32(7)}); return err },
+		{"CreateMemory", func() error {
+			_, err := c.CreateMemory(ctx, &ctl.CreateMemoryInput{Name: aws.String("m"), EventExpiryDuration: aws.Int32(7)})
+			return err
+		},
 			"UnknownOperationException", "Memory service is not enabled"},
 		{"ListGateways", func() error { _, err := c.ListGateways(ctx, &ctl.ListGatewaysInput{}); return err },
 			"UnknownOperationException", "gateway service is not enabled"},
