@@ -90,6 +90,7 @@ AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL set to http://LISTEN.`,
 	f.StringVar(&cfg.EmbeddingEndpoint, "embedding-endpoint", os.Getenv("AGENTCORE_EMBEDDING_ENDPOINT"), "OpenAI-compatible base URL for /v1/embeddings (default: the built-in offline hashing embedder)")
 	f.StringVar(&cfg.EmbeddingModel, "embedding-model", os.Getenv("AGENTCORE_EMBEDDING_MODEL"), "embedding model name for --embedding-endpoint")
 	cfg.EmbeddingAPIKey = os.Getenv("AGENTCORE_EMBEDDING_API_KEY")
+	cfg.DisableGatewayFastPath = os.Getenv("AGENTCORE_GATEWAY_FAST_PATH") == "0" // tests compare the fast path with the MCP SDK
 	return cmd
 }
 

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -58,4 +59,44 @@ func (s *Service) Calls(gatewayID string) []CallRecord {
 		}
 	}
 	return out
+}
+
+// CallObserver receives the record of the tool call a request made, for the
+// request's span. Safe for concurrent use; a nil observer ignores records.
+type CallObserver struct {
+	mu  sync.Mutex
+	rec *CallRecord
+}
+
+// Set records r (nil is ignored).
+func (o *CallObserver) Set(r *CallRecord) {
+	if o == nil || r == nil {
+		return
+	}
+	o.mu.Lock()
+	o.rec = r
+	o.mu.Unlock()
+}
+
+// Record is the call's record, or nil when there was none.
+func (o *CallObserver) Record() *CallRecord {
+	if o == nil {
+		return nil
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.rec
+}
+
+type callObserverKey struct{}
+
+// WithCallObserver returns ctx carrying o.
+func WithCallObserver(ctx context.Context, o *CallObserver) context.Context {
+	return context.WithValue(ctx, callObserverKey{}, o)
+}
+
+// CallObserverFrom returns the observer in ctx, or nil.
+func CallObserverFrom(ctx context.Context) *CallObserver {
+	o, _ := ctx.Value(callObserverKey{}).(*CallObserver)
+	return o
 }

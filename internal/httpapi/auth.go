@@ -68,7 +68,7 @@ func (s *Server) authenticate(r *http.Request, path string) (context.Context, er
 	}
 	if gatewayDataPath(path) {
 		// A gateway's MCP endpoint authenticates its own callers (its
-		// CUSTOM_JWT, AWS_IAM or NONE authorizer: Config.GatewayIAM
+		// CUSTOM_JWT, AWS_IAM or NONE authorizer: the gateway MCP server
 		// verifies SigV4); its account is the server's unless named by
 		// ?accountId=.
 		if a := r.URL.Query().Get("accountId"); accountRE.MatchString(a) {
@@ -105,7 +105,7 @@ func (s *Server) authenticate(r *http.Request, path string) (context.Context, er
 		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{}), nil
 	case path == "/_agentcore/health" || strings.HasPrefix(path, oauthCallbackPath):
 		return tenant.With(ctx, t), nil
-	case loopbackPeer(r) && (strings.HasPrefix(path, "/_agentcore/") || isOTLPPath(path) || path == "/metrics"):
+	case loopbackPeer(r) && (strings.HasPrefix(path, "/_agentcore/") || s.isOTLPPath(path) || path == "/metrics"):
 		return tenant.With(ctx, t), nil
 	}
 	return nil, &sigv4.Error{Type: sigv4.TypeMissing, Message: "Missing Authentication Token"}

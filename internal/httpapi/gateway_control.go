@@ -16,13 +16,6 @@ type gatewayRequest struct {
 	Tags map[string]string `json:"tags"`
 }
 
-func (s *Server) gatewaySvc() (*gateway.Service, error) {
-	if s.cfg.Gateway == nil {
-		return nil, errs.E(errs.UnknownOperation, "the gateway service is not enabled on this server")
-	}
-	return s.cfg.Gateway, nil
-}
-
 // gatewayDoc renders GetGateway's body (also Create/Update).
 func (s *Server) gatewayDoc(g *gateway.Gateway) map[string]any {
 	doc := map[string]any{
@@ -51,10 +44,7 @@ func (s *Server) gatewayDoc(g *gateway.Gateway) map[string]any {
 }
 
 func (s *Server) createGateway(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.gatewaySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Gateway
 	body, err := readBody(r)
 	if err != nil {
 		return err
@@ -79,10 +69,7 @@ func (s *Server) createGateway(ctx context.Context, w http.ResponseWriter, r *ht
 }
 
 func (s *Server) getGateway(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.gatewaySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Gateway
 	g, err := svc.Get(ctx, p["gatewayIdentifier"])
 	if err != nil {
 		return err
@@ -91,10 +78,7 @@ func (s *Server) getGateway(ctx context.Context, w http.ResponseWriter, r *http.
 }
 
 func (s *Server) updateGateway(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.gatewaySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Gateway
 	body, err := readBody(r)
 	if err != nil {
 		return err
@@ -111,10 +95,7 @@ func (s *Server) updateGateway(ctx context.Context, w http.ResponseWriter, r *ht
 }
 
 func (s *Server) deleteGateway(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.gatewaySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Gateway
 	g, err := svc.Delete(ctx, p["gatewayIdentifier"])
 	if err != nil {
 		return err
@@ -140,10 +121,7 @@ func gatewayPage(r *http.Request) (gateway.Page, error) {
 }
 
 func (s *Server) listGateways(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.gatewaySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Gateway
 	pg, err := gatewayPage(r)
 	if err != nil {
 		return err
@@ -199,10 +177,7 @@ func decodeTarget(r *http.Request) (*gateway.TargetInput, error) {
 }
 
 func (s *Server) createGatewayTarget(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.gatewaySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Gateway
 	in, err := decodeTarget(r)
 	if err != nil {
 		return err
@@ -215,10 +190,7 @@ func (s *Server) createGatewayTarget(ctx context.Context, w http.ResponseWriter,
 }
 
 func (s *Server) getGatewayTarget(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.gatewaySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Gateway
 	g, t, err := svc.GetTarget(ctx, p["gatewayIdentifier"], p["targetId"])
 	if err != nil {
 		return err
@@ -227,10 +199,7 @@ func (s *Server) getGatewayTarget(ctx context.Context, w http.ResponseWriter, r 
 }
 
 func (s *Server) updateGatewayTarget(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.gatewaySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Gateway
 	in, err := decodeTarget(r)
 	if err != nil {
 		return err
@@ -243,10 +212,7 @@ func (s *Server) updateGatewayTarget(ctx context.Context, w http.ResponseWriter,
 }
 
 func (s *Server) deleteGatewayTarget(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.gatewaySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Gateway
 	g, t, err := svc.DeleteTarget(ctx, p["gatewayIdentifier"], p["targetId"])
 	if err != nil {
 		return err
@@ -255,10 +221,7 @@ func (s *Server) deleteGatewayTarget(ctx context.Context, w http.ResponseWriter,
 }
 
 func (s *Server) listGatewayTargets(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.gatewaySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Gateway
 	pg, err := gatewayPage(r)
 	if err != nil {
 		return err
@@ -283,10 +246,7 @@ func (s *Server) listGatewayTargets(ctx context.Context, w http.ResponseWriter, 
 }
 
 func (s *Server) synchronizeGatewayTargets(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.gatewaySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Gateway
 	body, err := readBody(r)
 	if err != nil {
 		return err

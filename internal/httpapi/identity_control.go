@@ -17,20 +17,10 @@ import (
 
 func epoch(t time.Time) float64 { return float64(t.UnixNano()) / 1e9 }
 
-func (s *Server) idsvc() (*identity.Service, error) {
-	if s.cfg.Identity == nil {
-		return nil, errs.E(errs.Unavailable, "the Identity service is not enabled on this server")
-	}
-	return s.cfg.Identity, nil
-}
-
 // serveByName serves an operation addressed by {"name": …}: f's answer is
 // sent as JSON, or 204 No Content when it is nil.
 func (s *Server) serveByName(w http.ResponseWriter, r *http.Request, f func(svc *identity.Service, name string) (any, error)) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	var in nameReq
 	if err := decodeInto(r, &in); err != nil {
 		return err
@@ -78,10 +68,7 @@ func workloadJSON(wl *identity.Workload, full bool) map[string]any {
 }
 
 func (s *Server) createWorkloadIdentity(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	var in struct {
 		Name       string            `json:"name"`
 		ReturnURLs []string          `json:"allowedResourceOauth2ReturnUrls"`
@@ -116,10 +103,7 @@ func (s *Server) getWorkloadIdentity(ctx context.Context, w http.ResponseWriter,
 }
 
 func (s *Server) updateWorkloadIdentity(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	var in struct {
 		Name       string   `json:"name"`
 		ReturnURLs []string `json:"allowedResourceOauth2ReturnUrls"`
@@ -135,10 +119,7 @@ func (s *Server) updateWorkloadIdentity(ctx context.Context, w http.ResponseWrit
 }
 
 func (s *Server) deleteWorkloadIdentity(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	var in nameReq
 	if err := decodeInto(r, &in); err != nil {
 		return err
@@ -158,10 +139,7 @@ func (s *Server) deleteWorkloadIdentity(ctx context.Context, w http.ResponseWrit
 }
 
 func (s *Server) listWorkloadIdentities(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	var in pageReq
 	if err := decodeInto(r, &in); err != nil {
 		return err
@@ -251,10 +229,7 @@ func (s *Server) updateOauth2CredentialProvider(ctx context.Context, w http.Resp
 }
 
 func (s *Server) putOauth2(ctx context.Context, w http.ResponseWriter, r *http.Request, create bool) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	var in oauth2Req
 	if err := decodeInto(r, &in); err != nil {
 		return err
@@ -297,10 +272,7 @@ func (s *Server) deleteOauth2CredentialProvider(ctx context.Context, w http.Resp
 }
 
 func (s *Server) listOauth2CredentialProviders(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	var in pageReq
 	if err := decodeInto(r, &in); err != nil {
 		return err
@@ -349,10 +321,7 @@ func (s *Server) updateApiKeyCredentialProvider(ctx context.Context, w http.Resp
 }
 
 func (s *Server) putAPIKey(ctx context.Context, w http.ResponseWriter, r *http.Request, create bool) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	var in apiKeyReq
 	if err := decodeInto(r, &in); err != nil {
 		return err
@@ -394,10 +363,7 @@ func (s *Server) deleteApiKeyCredentialProvider(ctx context.Context, w http.Resp
 }
 
 func (s *Server) listApiKeyCredentialProviders(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	var in pageReq
 	if err := decodeInto(r, &in); err != nil {
 		return err
@@ -429,10 +395,7 @@ func vaultJSON(v *identity.TokenVault) map[string]any {
 }
 
 func (s *Server) getTokenVault(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	var in struct {
 		TokenVaultID string `json:"tokenVaultId"`
 	}
@@ -447,10 +410,7 @@ func (s *Server) getTokenVault(ctx context.Context, w http.ResponseWriter, r *ht
 }
 
 func (s *Server) setTokenVaultCMK(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	var in struct {
 		TokenVaultID string `json:"tokenVaultId"`
 		Kms          *struct {
@@ -472,10 +432,7 @@ func (s *Server) setTokenVaultCMK(ctx context.Context, w http.ResponseWriter, r 
 }
 
 func (s *Server) resetTokenVaultKeyMaterial(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	var in struct {
 		TokenVaultID string `json:"tokenVaultId"`
 	}

@@ -13,10 +13,7 @@ import (
 // plus the OAuth2 callback endpoint (GET /identities/oauth2/callback).
 
 func (s *Server) getWorkloadAccessToken(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	var in struct {
 		WorkloadName string `json:"workloadName"`
 	}
@@ -31,10 +28,7 @@ func (s *Server) getWorkloadAccessToken(ctx context.Context, w http.ResponseWrit
 }
 
 func (s *Server) getWorkloadAccessTokenForJWT(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	var in struct {
 		WorkloadName string `json:"workloadName"`
 		UserToken    string `json:"userToken"`
@@ -50,10 +44,7 @@ func (s *Server) getWorkloadAccessTokenForJWT(ctx context.Context, w http.Respon
 }
 
 func (s *Server) getWorkloadAccessTokenForUserId(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	var in struct {
 		WorkloadName string `json:"workloadName"`
 		UserID       string `json:"userId"`
@@ -69,10 +60,7 @@ func (s *Server) getWorkloadAccessTokenForUserId(ctx context.Context, w http.Res
 }
 
 func (s *Server) getResourceOauth2Token(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	var in struct {
 		Provider         string            `json:"resourceCredentialProviderName"`
 		Scopes           []string          `json:"scopes"`
@@ -106,10 +94,7 @@ func (s *Server) getResourceOauth2Token(ctx context.Context, w http.ResponseWrit
 }
 
 func (s *Server) getResourceApiKey(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	var in struct {
 		Provider string `json:"resourceCredentialProviderName"`
 		WAT      string `json:"workloadIdentityToken"`
@@ -125,10 +110,7 @@ func (s *Server) getResourceApiKey(ctx context.Context, w http.ResponseWriter, r
 }
 
 func (s *Server) completeResourceTokenAuth(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	var in struct {
 		SessionURI string `json:"sessionUri"`
 		User       *struct {
@@ -155,10 +137,7 @@ func (s *Server) completeResourceTokenAuth(ctx context.Context, w http.ResponseW
 // It answers with a redirect to the workload's return URL or a short page;
 // a forged state gets an error page and changes nothing.
 func (s *Server) oauth2Callback(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	q := r.URL.Query()
 	oerr := q.Get("error")
 	if d := q.Get("error_description"); d != "" {

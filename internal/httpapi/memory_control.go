@@ -9,22 +9,11 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/tagging"
 )
 
-// memorySvc returns the Memory service or an error when it is not wired.
-func (s *Server) memorySvc() (*memory.Service, error) {
-	if s.cfg.Memory == nil {
-		return nil, errs.E(errs.UnknownOperation, "the Memory service is not enabled on this server")
-	}
-	return s.cfg.Memory, nil
-}
-
 // memoryCall serves a Memory operation whose request is one JSON body:
 // decoded into In, passed to f with the service, f's answer sent with
 // status.
 func memoryCall[In any](s *Server, w http.ResponseWriter, r *http.Request, status int, f func(*memory.Service, In) (any, error)) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Memory
 	var in In
 	if err := decodeInto(r, &in); err != nil {
 		return err
@@ -37,10 +26,7 @@ func memoryCall[In any](s *Server, w http.ResponseWriter, r *http.Request, statu
 }
 
 func (s *Server) createMemory(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Memory
 	var in memory.CreateMemoryInput
 	if err := decodeInto(r, &in); err != nil {
 		return err
@@ -61,10 +47,7 @@ func (s *Server) createMemory(ctx context.Context, w http.ResponseWriter, r *htt
 }
 
 func (s *Server) getMemory(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Memory
 	if v := r.URL.Query().Get("view"); v != "" && v != "full" && v != "without_decryption" {
 		return errs.Field("view", "view must be full or without_decryption")
 	}
@@ -83,10 +66,7 @@ func (s *Server) updateMemory(ctx context.Context, w http.ResponseWriter, r *htt
 }
 
 func (s *Server) deleteMemory(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Memory
 	m, err := svc.DeleteMemory(ctx, p["memoryId"])
 	if err != nil {
 		return err
@@ -103,10 +83,7 @@ type pageBody struct {
 }
 
 func (s *Server) listMemories(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Memory
 	var in pageBody
 	if err := decodeInto(r, &in); err != nil {
 		return err

@@ -15,10 +15,7 @@ func (s *Server) createEvent(ctx context.Context, w http.ResponseWriter, r *http
 }
 
 func (s *Server) getEvent(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Memory
 	ev, err := svc.GetEvent(ctx, p["memoryId"], p["actorId"], p["sessionId"], p["eventId"])
 	if err != nil {
 		return err
@@ -27,10 +24,7 @@ func (s *Server) getEvent(ctx context.Context, w http.ResponseWriter, r *http.Re
 }
 
 func (s *Server) deleteEvent(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Memory
 	if err := svc.DeleteEvent(ctx, p["memoryId"], p["actorId"], p["sessionId"], p["eventId"]); err != nil {
 		return err
 	}
@@ -38,10 +32,7 @@ func (s *Server) deleteEvent(ctx context.Context, w http.ResponseWriter, r *http
 }
 
 func (s *Server) listEvents(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Memory
 	var in memory.ListEventsInput
 	if err := decodeInto(r, &in); err != nil {
 		return err
@@ -58,10 +49,7 @@ func (s *Server) listEvents(ctx context.Context, w http.ResponseWriter, r *http.
 }
 
 func (s *Server) listSessions(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Memory
 	var in pageBody
 	if err := decodeInto(r, &in); err != nil {
 		return err
@@ -74,10 +62,7 @@ func (s *Server) listSessions(ctx context.Context, w http.ResponseWriter, r *htt
 }
 
 func (s *Server) listActors(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Memory
 	var in pageBody
 	if err := decodeInto(r, &in); err != nil {
 		return err
@@ -94,10 +79,7 @@ func (s *Server) listActors(ctx context.Context, w http.ResponseWriter, r *http.
 }
 
 func (s *Server) listMemoryExtractionJobs(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Memory
 	var in struct {
 		pageBody
 		Filter memory.JobFilter `json:"filter"`
@@ -122,10 +104,7 @@ func (s *Server) listMemoryExtractionJobs(ctx context.Context, w http.ResponseWr
 }
 
 func (s *Server) startMemoryExtractionJob(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Memory
 	var in struct {
 		ExtractionJob *struct {
 			JobID string `json:"jobId"`
@@ -146,10 +125,7 @@ func (s *Server) startMemoryExtractionJob(ctx context.Context, w http.ResponseWr
 }
 
 func (s *Server) ingestData(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Memory
 	var in memory.IngestDataInput
 	if err := decodeInto(r, &in); err != nil {
 		return err

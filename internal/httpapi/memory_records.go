@@ -15,10 +15,7 @@ func recordsOut(rs []*memory.Record) []*memory.Record {
 }
 
 func (s *Server) retrieveMemoryRecords(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Memory
 	var in memory.RecordQuery
 	if err := decodeInto(r, &in); err != nil {
 		return err
@@ -31,10 +28,7 @@ func (s *Server) retrieveMemoryRecords(ctx context.Context, w http.ResponseWrite
 }
 
 func (s *Server) listMemoryRecords(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Memory
 	var in memory.RecordQuery
 	if err := decodeInto(r, &in); err != nil {
 		return err
@@ -47,10 +41,7 @@ func (s *Server) listMemoryRecords(ctx context.Context, w http.ResponseWriter, r
 }
 
 func (s *Server) getMemoryRecord(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Memory
 	rec, err := svc.GetMemoryRecord(ctx, p["memoryId"], p["memoryRecordId"])
 	if err != nil {
 		return err
@@ -59,10 +50,7 @@ func (s *Server) getMemoryRecord(ctx context.Context, w http.ResponseWriter, r *
 }
 
 func (s *Server) deleteMemoryRecord(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Memory
 	if err := svc.DeleteMemoryRecord(ctx, p["memoryId"], p["memoryRecordId"]); err != nil {
 		return err
 	}
@@ -96,10 +84,7 @@ func (s *Server) batchUpdateMemoryRecords(ctx context.Context, w http.ResponseWr
 }
 
 func (s *Server) batchDeleteMemoryRecords(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.memorySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Memory
 	var in struct {
 		Records []struct {
 			ID string `json:"memoryRecordId"`

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -8,15 +9,37 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 )
 
-// serveMetrics is GET /metrics: the Prometheus exposition of the server's
-// metrics (text format unless the scraper negotiates protobuf).
-func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		writeError(w, s.log, "metrics", errs.E(errs.UnknownOperation, "method %s is not supported on /metrics", r.Method))
-		return
+// GET /metrics: the Prometheus exposition of the server's metrics (text
+// format unless the scraper negotiates protobuf; Config.Telemetry).
+func (s *Server) metricsRoutes() []route {
+	return []route{
+		{Method: "GET", Path: "/metrics", Op: "GetMetrics", H: s.getMetrics},
+		{Method: "HEAD", Path: "/metrics", Op: "GetMetrics", H: s.getMetrics},
 	}
-	s.cfg.Telemetry.Metrics.Handler().ServeHTTP(w, r)
 }
+
+func (s *Server) getMetrics(_ context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
+	s.cfg.Telemetry.Metrics.Handler().ServeHTTP(w, r)
+	return nil
+}
+
+// The OTLP/HTTP receiver (Config.OTLP) answers in its own protocol
+// (google.rpc.Status errors, 405 for other methods).
+func (s *Server) otlpRoutes() []route {
+	h := func(_ context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
+		s.cfg.OTLP.ServeHTTP(w, r)
+		return nil
+	}
+	return []route{
+		{Method: anyMethod, Path: "/v1/traces", Op: "ExportTraces", H: h},
+		{Method: anyMethod, Path: "/v1/logs", Op: "ExportLogs", H: h},
+		{Method: anyMethod, Path: "/v1/metrics", Op: "ExportMetrics", H: h},
+	}
+}
+
+// isOTLPPath reports the OTLP/HTTP receiver paths (loopback peers send
+// telemetry there unauthenticated: auth.go).
+func (s *Server) isOTLPPath(p string) bool { return s.otlpPaths[p] }
 
 // errorType is the AWS error type err is sent as.
 func errorType(err error) string {

@@ -13,79 +13,104 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/observability"
 )
 
-const obsPrefix = "/_agentcore/observability/"
+// The read API over stored telemetry (docs/observability.md; Config.Observability).
+func (s *Server) observabilityRoutes() []route {
+	return []route{
+		{Method: "GET", Path: "/_agentcore/observability/sessions", Op: "ListObservedSessions", H: s.listObservedSessions},
+		{Method: "GET", Path: "/_agentcore/observability/sessions/{sessionId}", Op: "GetObservedSession", H: s.getObservedSession},
+		{Method: "GET", Path: "/_agentcore/observability/traces/{traceId}", Op: "GetTrace", H: s.getTrace},
+		{Method: "GET", Path: "/_agentcore/observability/spans", Op: "ListSpans", H: s.listSpans},
+		{Method: "GET", Path: "/_agentcore/observability/logs", Op: "ListLogs", H: s.listLogs},
+		{Method: "GET", Path: "/_agentcore/observability/stats", Op: "GetObservabilityStats", H: s.getObservabilityStats},
+	}
+}
 
-// observability serves the read API over stored telemetry (docs/observability.md):
-//
-//	GET /_agentcore/observability/sessions               sessions seen in spans
-//	GET /_agentcore/observability/sessions/{sessionId}   a session's traces
-//	GET /_agentcore/observability/traces/{traceId}       a trace's spans (?view=tree for a tree)
-//	GET /_agentcore/observability/spans                  spans by filter, paginated
-//	GET /_agentcore/observability/logs                   logs by filter, paginated
-//	GET /_agentcore/observability/stats                  ingest and export counters
-func (s *Server) observability(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
-	obs := s.cfg.Observability
-	if obs == nil {
-		return errs.E(errs.UnknownOperation, "observability is not enabled on this server")
-	}
-	if r.Method != http.MethodGet {
-		return errs.E(errs.UnknownOperation, "method %s is not supported on %s", r.Method, r.URL.Path)
-	}
-	rest := strings.TrimPrefix(r.URL.EscapedPath(), obsPrefix)
-	kind, arg, _ := strings.Cut(rest, "/")
-	if arg != "" {
-		var err error
-		if arg, err = url.PathUnescape(arg); err != nil || strings.Contains(arg, "/") {
-			return errs.Field("path", "invalid path parameter")
-		}
-	}
+// obsQuery reads the common query parameters, in the server's account.
+func (s *Server) obsQuery(r *http.Request) (observability.Filter, error) {
 	f, err := obsFilter(r.URL.Query())
+	f.Account = s.cfg.Tenant.Account
+	return f, err
+}
+
+// listObservedSessions: the sessions seen in spans.
+func (s *Server) listObservedSessions(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
+	f, err := s.obsQuery(r)
 	if err != nil {
 		return err
 	}
-	f.Account = s.cfg.Tenant.Account
-	switch {
-	case kind == "sessions" && arg == "":
-		out, err := obs.Sessions(ctx, f)
-		if err != nil {
-			return err
-		}
-		return writeJSON(w, http.StatusOK, map[string]any{"sessions": out})
-	case kind == "sessions":
-		f.SessionID = arg
-		out, err := obs.Traces(ctx, f)
-		if err != nil {
-			return err
-		}
-		return writeJSON(w, http.StatusOK, map[string]any{"sessionId": arg, "traces": out})
-	case kind == "traces" && arg != "":
-		if err := checkTraceID(arg); err != nil {
-			return err
-		}
-		spans, err := obs.Trace(ctx, f.Account, strings.ToLower(arg))
-		if err != nil {
-			return err
-		}
-		if r.URL.Query().Get("view") == "tree" {
-			return writeJSON(w, http.StatusOK, map[string]any{"traceId": arg, "roots": observability.Tree(spans)})
-		}
-		return writeJSON(w, http.StatusOK, map[string]any{"traceId": arg, "spans": spans})
-	case kind == "spans" && arg == "":
-		out, next, err := obs.Spans(ctx, f)
-		if err != nil {
-			return err
-		}
-		return writeJSON(w, http.StatusOK, obsPage("spans", nonNilSlice(out), next))
-	case kind == "logs" && arg == "":
-		out, next, err := obs.Logs(ctx, f)
-		if err != nil {
-			return err
-		}
-		return writeJSON(w, http.StatusOK, obsPage("logs", nonNilSlice(out), next))
-	case kind == "stats" && arg == "":
-		return writeJSON(w, http.StatusOK, obs.Stats())
+	out, err := s.cfg.Observability.Sessions(ctx, f)
+	if err != nil {
+		return err
 	}
-	return errs.E(errs.UnknownOperation, "no observability endpoint at %s", r.URL.Path)
+	return writeJSON(w, http.StatusOK, map[string]any{"sessions": out})
+}
+
+// getObservedSession: a session's traces.
+func (s *Server) getObservedSession(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	f, err := s.obsQuery(r)
+	if err != nil {
+		return err
+	}
+	f.SessionID = p["sessionId"]
+	out, err := s.cfg.Observability.Traces(ctx, f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"sessionId": f.SessionID, "traces": out})
+}
+
+// getTrace: a trace's spans (?view=tree for a tree).
+func (s *Server) getTrace(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	f, err := s.obsQuery(r)
+	if err != nil {
+		return err
+	}
+	id := p["traceId"]
+	if err := checkTraceID(id); err != nil {
+		return err
+	}
+	spans, err := s.cfg.Observability.Trace(ctx, f.Account, strings.ToLower(id))
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Get("view") == "tree" {
+		return writeJSON(w, http.StatusOK, map[string]any{"traceId": id, "roots": observability.Tree(spans)})
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"traceId": id, "spans": spans})
+}
+
+// listSpans: spans by filter, paginated.
+func (s *Server) listSpans(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
+	f, err := s.obsQuery(r)
+	if err != nil {
+		return err
+	}
+	out, next, err := s.cfg.Observability.Spans(ctx, f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, obsPage("spans", nonNilSlice(out), next))
+}
+
+// listLogs: logs by filter, paginated.
+func (s *Server) listLogs(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
+	f, err := s.obsQuery(r)
+	if err != nil {
+		return err
+	}
+	out, next, err := s.cfg.Observability.Logs(ctx, f)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, obsPage("logs", nonNilSlice(out), next))
+}
+
+// getObservabilityStats: ingest and export counters.
+func (s *Server) getObservabilityStats(_ context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
+	if _, err := s.obsQuery(r); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.cfg.Observability.Stats())
 }
 
 func obsPage(key string, items any, next string) map[string]any {

@@ -5,17 +5,9 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/policy"
 	"github.com/agentcore-dev/agentcore/internal/tagging"
 )
-
-func (s *Server) policySvc() (*policy.Service, error) {
-	if s.cfg.Policy == nil {
-		return nil, errs.E(errs.UnknownOperation, "the policy service is not enabled on this server")
-	}
-	return s.cfg.Policy, nil
-}
 
 func engineDoc(e *policy.Engine) map[string]any {
 	d := map[string]any{"policyEngineId": e.ID, "policyEngineArn": e.ARN, "name": e.Name, "status": e.Status,
@@ -59,10 +51,7 @@ func (u *updatedDescription) value() *string {
 }
 
 func (s *Server) createPolicyEngine(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Policy
 	body, err := readBody(r)
 	if err != nil {
 		return err
@@ -92,10 +81,7 @@ func (s *Server) createPolicyEngine(ctx context.Context, w http.ResponseWriter, 
 }
 
 func (s *Server) getPolicyEngine(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Policy
 	e, err := svc.GetEngine(ctx, p["policyEngineId"])
 	if err != nil {
 		return err
@@ -104,10 +90,7 @@ func (s *Server) getPolicyEngine(ctx context.Context, w http.ResponseWriter, r *
 }
 
 func (s *Server) updatePolicyEngine(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Policy
 	body, err := readBody(r)
 	if err != nil {
 		return err
@@ -126,10 +109,7 @@ func (s *Server) updatePolicyEngine(ctx context.Context, w http.ResponseWriter, 
 }
 
 func (s *Server) deletePolicyEngine(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Policy
 	e, err := svc.DeleteEngine(ctx, p["policyEngineId"])
 	if err != nil {
 		return err
@@ -141,10 +121,7 @@ func (s *Server) deletePolicyEngine(ctx context.Context, w http.ResponseWriter, 
 // item rendered by doc under member.
 func servePolicyList[T any](s *Server, ctx context.Context, w http.ResponseWriter, r *http.Request, member string,
 	list func(*policy.Service, policy.Page) ([]T, string, error), doc func(T) map[string]any) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Policy
 	pg, err := policyPage(r)
 	if err != nil {
 		return err
@@ -204,10 +181,7 @@ func decodePolicy(r *http.Request, update bool) (*policy.PolicyInput, error) {
 }
 
 func (s *Server) createPolicy(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Policy
 	in, err := decodePolicy(r, false)
 	if err != nil {
 		return err
@@ -220,10 +194,7 @@ func (s *Server) createPolicy(ctx context.Context, w http.ResponseWriter, r *htt
 }
 
 func (s *Server) getPolicy(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Policy
 	pol, err := svc.GetPolicy(ctx, p["policyEngineId"], p["policyId"])
 	if err != nil {
 		return err
@@ -232,10 +203,7 @@ func (s *Server) getPolicy(ctx context.Context, w http.ResponseWriter, r *http.R
 }
 
 func (s *Server) updatePolicy(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Policy
 	in, err := decodePolicy(r, true)
 	if err != nil {
 		return err
@@ -248,10 +216,7 @@ func (s *Server) updatePolicy(ctx context.Context, w http.ResponseWriter, r *htt
 }
 
 func (s *Server) deletePolicy(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Policy
 	pol, err := svc.DeletePolicy(ctx, p["policyEngineId"], p["policyId"])
 	if err != nil {
 		return err

@@ -19,10 +19,7 @@ func generationDoc(g *policy.Generation) map[string]any {
 }
 
 func (s *Server) startPolicyGeneration(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Policy
 	body, err := readBody(r)
 	if err != nil {
 		return err
@@ -53,10 +50,7 @@ func (s *Server) startPolicyGeneration(ctx context.Context, w http.ResponseWrite
 }
 
 func (s *Server) getPolicyGeneration(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Policy
 	g, err := svc.GetGeneration(ctx, p["policyEngineId"], p["policyGenerationId"])
 	if err != nil {
 		return err
@@ -71,10 +65,7 @@ func (s *Server) listPolicyGenerations(ctx context.Context, w http.ResponseWrite
 }
 
 func (s *Server) listPolicyGenerationAssets(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Policy
 	g, err := svc.GetGeneration(ctx, p["policyEngineId"], p["policyGenerationId"])
 	if err != nil {
 		return err

@@ -31,10 +31,7 @@ func generationSummary(g *policy.Generation) map[string]any {
 }
 
 func (s *Server) getPolicyEngineSummary(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Policy
 	e, err := svc.GetEngine(ctx, p["policyEngineId"])
 	if err != nil {
 		return err
@@ -49,10 +46,7 @@ func (s *Server) listPolicyEngineSummaries(ctx context.Context, w http.ResponseW
 }
 
 func (s *Server) getPolicySummary(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Policy
 	pol, err := svc.GetPolicy(ctx, p["policyEngineId"], p["policyId"])
 	if err != nil {
 		return err
@@ -67,10 +61,7 @@ func (s *Server) listPolicySummaries(ctx context.Context, w http.ResponseWriter,
 }
 
 func (s *Server) getPolicyGenerationSummary(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc, err := s.policySvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Policy
 	g, err := svc.GetGeneration(ctx, p["policyEngineId"], p["policyGenerationId"])
 	if err != nil {
 		return err

@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -15,7 +17,10 @@ type params map[string]string
 // response and returns errors for the edge to encode.
 type handler func(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error
 
-// route is one line of the route table.
+// route is one line of the route table. Method "*" takes every method (the
+// handler answers the ones it does not serve in its own protocol); a last
+// label written {name+} is greedy, as in Smithy: it takes the rest of the
+// path, slashes included.
 type route struct {
 	Method string
 	Path   string // escaped template, e.g. /runtimes/{agentRuntimeArn}/invocations
@@ -23,6 +28,9 @@ type route struct {
 	H      handler
 	segs   []string
 }
+
+// anyMethod is the Method of a route that takes every method.
+const anyMethod = "*"
 
 // router matches on method and the escaped path, so "%2F" inside an ARN label
 // never splits a segment; trailing slashes are significant.
@@ -36,22 +44,50 @@ func newRouter(rs []route) *router {
 	for i := range rs {
 		r := rs[i]
 		r.segs = strings.Split(r.Path, "/")
-		shape := r.Method + " " + shapeOf(r.segs)
-		if prev, dup := seen[shape]; dup {
-			panic(fmt.Sprintf("httpapi: routes %s and %s collide (%s)", prev, r.Op, shape))
+		for j, s := range r.segs {
+			if strings.HasSuffix(s, "+}") && j != len(r.segs)-1 {
+				panic(fmt.Sprintf("httpapi: route %s: greedy label %s is not the last", r.Op, s))
+			}
 		}
-		seen[shape] = r.Op
+		shape := shapeOf(r.segs)
+		for _, m := range []string{r.Method, anyMethod} {
+			if prev, dup := seen[m+" "+shape]; dup {
+				panic(fmt.Sprintf("httpapi: routes %s and %s collide (%s %s)", prev, r.Op, r.Method, shape))
+			}
+		}
+		if r.Method == anyMethod {
+			for k, prev := range seen {
+				if strings.HasSuffix(k, " "+shape) {
+					panic(fmt.Sprintf("httpapi: routes %s and %s collide (%s)", prev, r.Op, k))
+				}
+			}
+		}
+		seen[r.Method+" "+shape] = r.Op
 		rt.routes = append(rt.routes, &r)
 	}
+	// A path that fits an exact route and a greedy one takes the exact one.
+	slices.SortStableFunc(rt.routes, func(a, b *route) int {
+		return cmp.Compare(boolInt(a.greedy()), boolInt(b.greedy()))
+	})
 	return rt
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func shapeOf(segs []string) string {
 	out := make([]string, len(segs))
 	for i, s := range segs {
-		if strings.HasPrefix(s, "{") {
+		switch {
+		case strings.HasSuffix(s, "+}"):
+			out[i] = "**"
+		case strings.HasPrefix(s, "{"):
 			out[i] = "*"
-		} else {
+		default:
 			out[i] = s
 		}
 	}
@@ -64,14 +100,14 @@ func (rt *router) match(method, escapedPath string) (*route, params, bool) {
 	segs := strings.Split(escapedPath, "/")
 	pathOnly := false
 	for _, r := range rt.routes {
-		if len(r.segs) != len(segs) {
+		if len(r.segs) != len(segs) && !(r.greedy() && len(segs) >= len(r.segs)) {
 			continue
 		}
 		p, ok := matchSegs(r.segs, segs)
 		if !ok {
 			continue
 		}
-		if r.Method != method {
+		if r.Method != method && r.Method != anyMethod {
 			pathOnly = true
 			continue
 		}
@@ -80,14 +116,24 @@ func (rt *router) match(method, escapedPath string) (*route, params, bool) {
 	return nil, nil, pathOnly
 }
 
+// greedy reports a route whose last label takes the rest of the path.
+func (r *route) greedy() bool {
+	return len(r.segs) > 0 && strings.HasSuffix(r.segs[len(r.segs)-1], "+}")
+}
+
 func matchSegs(tmpl, segs []string) (params, bool) {
 	var p params
 	for i, t := range tmpl {
 		if strings.HasPrefix(t, "{") {
-			if segs[i] == "" {
+			seg := segs[i]
+			if strings.HasSuffix(t, "+}") { // greedy: the rest of the path
+				seg = strings.Join(segs[i:], "/")
+				t = strings.TrimSuffix(t, "+}") + "}"
+			}
+			if seg == "" {
 				return nil, false
 			}
-			v, err := url.PathUnescape(segs[i])
+			v, err := url.PathUnescape(seg)
 			if err != nil {
 				return nil, false
 			}

@@ -1,9 +1,70 @@
 package httpapi
 
-// routes is the route table: one line per AWS operation.
-func (s *Server) routes() []route {
+import (
+	"context"
+	"net/http"
+
+	"github.com/agentcore-dev/agentcore/internal/errs"
+)
+
+// The route table: one entry per operation, AWS or agentcore's own, grouped
+// by the service that serves it. A service's routes are in the table only
+// when the service is enabled; its paths then answer with its off error (an
+// AWS error, as before routes were conditional) instead of the generic
+// unknown-operation answer.
+
+// serviceRoutes is one service's part of the table.
+type serviceRoutes struct {
+	on     bool    // the service is enabled
+	off    error   // what its paths answer when it is not (nil: unknown operation)
+	routes []route // built with the service's handlers
+}
+
+// services lists every service's routes.
+func (s *Server) services() []serviceRoutes {
+	c := s.cfg
+	notEnabled := func(what string) error {
+		return errs.E(errs.UnknownOperation, "the %s is not enabled on this server", what)
+	}
+	return []serviceRoutes{
+		{on: c.Runtime != nil, off: notEnabled("Runtime service"), routes: s.runtimeRoutes()},
+		{on: c.Runtime != nil && c.Sessions != nil, off: notEnabled("Runtime service"), routes: s.runtimeDataRoutes()},
+		{on: c.Tags != nil, off: notEnabled("tagging service"), routes: s.tagRoutes()},
+		{on: c.Gateway != nil, off: notEnabled("gateway service"), routes: s.gatewayRoutes()},
+		{on: c.Gateway != nil && c.GatewayMCP != nil, off: notEnabled("gateway service"), routes: s.gatewayDataRoutes()},
+		{on: c.Policy != nil, off: notEnabled("policy service"), routes: s.policyRoutes()},
+		{on: c.Memory != nil, off: notEnabled("Memory service"), routes: s.memoryRoutes()},
+		{on: c.Identity != nil, off: errs.E(errs.Unavailable, "the Identity service is not enabled on this server"), routes: s.identityRoutes()},
+		{on: c.Sessions != nil, off: notEnabled("Runtime service"), routes: s.sessionRoutes()},
+		{on: c.Artifacts != nil, off: notEnabled("artifact store"), routes: s.artifactRoutes()},
+		{on: c.Observability != nil, off: errs.E(errs.UnknownOperation, "observability is not enabled on this server"), routes: s.observabilityRoutes()},
+		{on: c.OTLP != nil, routes: s.otlpRoutes()},
+		{on: c.Telemetry != nil, routes: s.metricsRoutes()},
+		{on: c.Runtime != nil && c.Sessions != nil, routes: s.openAIRoutes()},
+	}
+}
+
+// routes is the table of the enabled services; offRoutes answers the paths
+// of the others with their off error.
+func (s *Server) routes() (on, offRoutes []route) {
+	for _, svc := range s.services() {
+		switch {
+		case svc.on:
+			on = append(on, svc.routes...)
+		case svc.off != nil:
+			off := svc.off
+			for _, r := range svc.routes {
+				r.H = func(context.Context, http.ResponseWriter, *http.Request, params) error { return off }
+				offRoutes = append(offRoutes, r)
+			}
+		}
+	}
+	return on, offRoutes
+}
+
+// bedrock-agentcore-control: Runtime
+func (s *Server) runtimeRoutes() []route {
 	return []route{
-		// bedrock-agentcore-control: Runtime
 		{Method: "PUT", Path: "/runtimes/", Op: "CreateAgentRuntime", H: s.idem("CreateAgentRuntime", s.createAgentRuntime)},
 		{Method: "GET", Path: "/runtimes/{agentRuntimeId}/", Op: "GetAgentRuntime", H: s.getAgentRuntime},
 		{Method: "PUT", Path: "/runtimes/{agentRuntimeId}/", Op: "UpdateAgentRuntime", H: s.idem("UpdateAgentRuntime", s.updateAgentRuntime)},
@@ -15,13 +76,36 @@ func (s *Server) routes() []route {
 		{Method: "PUT", Path: "/runtimes/{agentRuntimeId}/runtime-endpoints/{endpointName}/", Op: "UpdateAgentRuntimeEndpoint", H: s.idem("UpdateAgentRuntimeEndpoint", s.updateAgentRuntimeEndpoint)},
 		{Method: "DELETE", Path: "/runtimes/{agentRuntimeId}/runtime-endpoints/{endpointName}/", Op: "DeleteAgentRuntimeEndpoint", H: s.idem("DeleteAgentRuntimeEndpoint", s.deleteAgentRuntimeEndpoint)},
 		{Method: "POST", Path: "/runtimes/{agentRuntimeId}/runtime-endpoints/", Op: "ListAgentRuntimeEndpoints", H: s.listAgentRuntimeEndpoints},
+	}
+}
 
-		// bedrock-agentcore-control: Tagging
+// bedrock-agentcore: Runtime (invocations, sessions, commands, WebSocket,
+// MCP/A2A on the invocation path: runtime_*.go)
+func (s *Server) runtimeDataRoutes() []route {
+	return []route{
+		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.jsonrpcErrors(s.invokeAgentRuntime)},
+		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/stopruntimesession", Op: "StopRuntimeSession", H: s.idem("StopRuntimeSession", s.stopRuntimeSession)},
+		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/commands", Op: "InvokeAgentRuntimeCommand", H: s.invokeAgentRuntimeCommand},
+		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/ws", Op: "InvokeAgentRuntimeWithWebSocketStream", H: s.invokeAgentRuntimeWebSocket},
+		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations/.well-known/oauth-protected-resource", Op: "GetRuntimeProtectedResourceMetadata", H: s.protectedResourceMetadata},
+		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.jsonrpcErrors(s.invokeAgentRuntime)},
+		{Method: "DELETE", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.jsonrpcErrors(s.invokeAgentRuntime)},
+		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations/.well-known/agent-card.json", Op: "GetAgentCard", H: s.getAgentCard},
+	}
+}
+
+// bedrock-agentcore-control: Tagging
+func (s *Server) tagRoutes() []route {
+	return []route{
 		{Method: "POST", Path: "/tags/{resourceArn}", Op: "TagResource", H: s.tagResource},
 		{Method: "DELETE", Path: "/tags/{resourceArn}", Op: "UntagResource", H: s.untagResource},
 		{Method: "GET", Path: "/tags/{resourceArn}", Op: "ListTagsForResource", H: s.listTagsForResource},
+	}
+}
 
-		// Gateway
+// bedrock-agentcore-control: Gateway, and its documented extension
+func (s *Server) gatewayRoutes() []route {
+	return []route{
 		{Method: "POST", Path: "/gateways/", Op: "CreateGateway", H: s.idem("CreateGateway", s.createGateway)},
 		{Method: "GET", Path: "/gateways/{gatewayIdentifier}/", Op: "GetGateway", H: s.getGateway},
 		{Method: "PUT", Path: "/gateways/{gatewayIdentifier}/", Op: "UpdateGateway", H: s.updateGateway},
@@ -33,13 +117,24 @@ func (s *Server) routes() []route {
 		{Method: "DELETE", Path: "/gateways/{gatewayIdentifier}/targets/{targetId}/", Op: "DeleteGatewayTarget", H: s.deleteGatewayTarget},
 		{Method: "GET", Path: "/gateways/{gatewayIdentifier}/targets/", Op: "ListGatewayTargets", H: s.listGatewayTargets},
 		{Method: "PUT", Path: "/gateways/{gatewayIdentifier}/synchronizeTargets", Op: "SynchronizeGatewayTargets", H: s.synchronizeGatewayTargets},
-		// Gateway data plane (MCP streamable HTTP; not an AWS API operation)
+		{Method: "GET", Path: "/_agentcore/gateways/{gatewayId}/calls", Op: "ListGatewayCalls", H: s.listGatewayCalls},
+	}
+}
+
+// Gateway data plane: each gateway's MCP server (Config.GatewayMCP; not an
+// AWS API operation) and its RFC 9728 protected resource metadata.
+func (s *Server) gatewayDataRoutes() []route {
+	return []route{
 		{Method: "POST", Path: "/gateways/{gatewayIdentifier}/mcp", Op: "GatewayMCP", H: s.gatewayMCP},
 		{Method: "GET", Path: "/gateways/{gatewayIdentifier}/mcp", Op: "GatewayMCP", H: s.gatewayMCP},
 		{Method: "DELETE", Path: "/gateways/{gatewayIdentifier}/mcp", Op: "GatewayMCP", H: s.gatewayMCP},
 		{Method: "GET", Path: "/gateways/{gatewayIdentifier}/.well-known/oauth-protected-resource", Op: "GatewayProtectedResource", H: s.gatewayProtectedResource},
+	}
+}
 
-		// Policy
+// bedrock-agentcore-control: Policy
+func (s *Server) policyRoutes() []route {
+	return []route{
 		{Method: "POST", Path: "/policy-engines", Op: "CreatePolicyEngine", H: s.idem("CreatePolicyEngine", s.createPolicyEngine)},
 		{Method: "GET", Path: "/policy-engines/{policyEngineId}", Op: "GetPolicyEngine", H: s.getPolicyEngine},
 		{Method: "PATCH", Path: "/policy-engines/{policyEngineId}", Op: "UpdatePolicyEngine", H: s.updatePolicyEngine},
@@ -60,21 +155,17 @@ func (s *Server) routes() []route {
 		{Method: "GET", Path: "/policy-engines/{policyEngineId}/policy-summaries", Op: "ListPolicySummaries", H: s.listPolicySummaries},
 		{Method: "GET", Path: "/policy-engines/{policyEngineId}/policy-generation-summaries/{policyGenerationId}", Op: "GetPolicyGenerationSummary", H: s.getPolicyGenerationSummary},
 		{Method: "GET", Path: "/policy-engines/{policyEngineId}/policy-generation-summaries", Op: "ListPolicyGenerationSummaries", H: s.listPolicyGenerationSummaries},
+	}
+}
 
-		// bedrock-agentcore: Runtime
-		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.jsonrpcErrors(s.invokeAgentRuntime)},
-		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/stopruntimesession", Op: "StopRuntimeSession", H: s.idem("StopRuntimeSession", s.stopRuntimeSession)},
-
-		// bedrock-agentcore: Runtime commands and WebSocket (runtime_command.go, runtime_ws.go)
-		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/commands", Op: "InvokeAgentRuntimeCommand", H: s.invokeAgentRuntimeCommand},
-		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/ws", Op: "InvokeAgentRuntimeWithWebSocketStream", H: s.invokeAgentRuntimeWebSocket},
-		// Memory (bedrock-agentcore-control)
+// Memory (bedrock-agentcore-control and bedrock-agentcore)
+func (s *Server) memoryRoutes() []route {
+	return []route{
 		{Method: "POST", Path: "/memories/create", Op: "CreateMemory", H: s.idem("CreateMemory", s.createMemory)},
 		{Method: "GET", Path: "/memories/{memoryId}/details", Op: "GetMemory", H: s.getMemory},
 		{Method: "PUT", Path: "/memories/{memoryId}/update", Op: "UpdateMemory", H: s.idem("UpdateMemory", s.updateMemory)},
 		{Method: "DELETE", Path: "/memories/{memoryId}/delete", Op: "DeleteMemory", H: s.idem("DeleteMemory", s.deleteMemory)},
 		{Method: "POST", Path: "/memories/", Op: "ListMemories", H: s.listMemories},
-		// Memory (bedrock-agentcore)
 		{Method: "POST", Path: "/memories/{memoryId}/events", Op: "CreateEvent", H: s.idem("CreateEvent", s.createEvent)},
 		{Method: "GET", Path: "/memories/{memoryId}/actor/{actorId}/sessions/{sessionId}/events/{eventId}", Op: "GetEvent", H: s.getEvent},
 		{Method: "DELETE", Path: "/memories/{memoryId}/actor/{actorId}/sessions/{sessionId}/events/{eventId}", Op: "DeleteEvent", H: s.deleteEvent},
@@ -91,7 +182,12 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: "/memories/{memoryId}/extractionJobs", Op: "ListMemoryExtractionJobs", H: s.listMemoryExtractionJobs},
 		{Method: "POST", Path: "/memories/{memoryId}/ingest", Op: "IngestData", H: s.idem("IngestData", s.ingestData)},
 		{Method: "POST", Path: "/memories/{memoryId}/extractionJobs/start", Op: "StartMemoryExtractionJob", H: s.idem("StartMemoryExtractionJob", s.startMemoryExtractionJob)},
-		// Identity (identity_control.go, identity_data.go)
+	}
+}
+
+// Identity (identity_control.go, identity_data.go)
+func (s *Server) identityRoutes() []route {
+	return []route{
 		{Method: "POST", Path: "/identities/CreateWorkloadIdentity", Op: "CreateWorkloadIdentity", H: s.createWorkloadIdentity},
 		{Method: "POST", Path: "/identities/GetWorkloadIdentity", Op: "GetWorkloadIdentity", H: s.getWorkloadIdentity},
 		{Method: "POST", Path: "/identities/UpdateWorkloadIdentity", Op: "UpdateWorkloadIdentity", H: s.updateWorkloadIdentity},
@@ -117,10 +213,19 @@ func (s *Server) routes() []route {
 		{Method: "POST", Path: "/identities/api-key", Op: "GetResourceApiKey", H: s.getResourceApiKey},
 		{Method: "POST", Path: "/identities/CompleteResourceTokenAuth", Op: "CompleteResourceTokenAuth", H: s.completeResourceTokenAuth},
 		{Method: "GET", Path: "/identities/oauth2/callback", Op: "OAuth2Callback", H: s.oauth2Callback},
-		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations/.well-known/oauth-protected-resource", Op: "GetRuntimeProtectedResourceMetadata", H: s.protectedResourceMetadata},
-		// bedrock-agentcore: MCP streamable HTTP (GET listen stream, DELETE session) and A2A (runtime_mcp.go, runtime_a2a.go)
-		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.jsonrpcErrors(s.invokeAgentRuntime)},
-		{Method: "DELETE", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.jsonrpcErrors(s.invokeAgentRuntime)},
-		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations/.well-known/agent-card.json", Op: "GetAgentCard", H: s.getAgentCard},
+	}
+}
+
+// OpenAI-compatible front door (openai_front.go): the handler answers the
+// methods it does not serve in the OpenAI error format.
+func (s *Server) openAIRoutes() []route {
+	h := func(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
+		s.serveOpenAI(ctx, w, r)
+		return nil
+	}
+	return []route{
+		{Method: anyMethod, Path: "/v1/models", Op: "ListModels", H: h},
+		{Method: anyMethod, Path: "/v1/models/{model+}", Op: "GetModel", H: h},
+		{Method: anyMethod, Path: "/v1/chat/completions", Op: "ChatCompletions", H: h},
 	}
 }

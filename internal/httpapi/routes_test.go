@@ -116,8 +116,33 @@ func TestRouteTable(t *testing.T) {
 		"GET /runtimes/{agentRuntimeArn}/invocations InvokeAgentRuntime",
 		"DELETE /runtimes/{agentRuntimeArn}/invocations InvokeAgentRuntime",
 		"GET /runtimes/{agentRuntimeArn}/invocations/.well-known/agent-card.json GetAgentCard",
+		// agentcore's own endpoints
+		"GET /_agentcore/gateways/{gatewayId}/calls ListGatewayCalls",
+		"GET /_agentcore/health GetHealth",
+		"GET /_agentcore/sessions ListRunningSessions",
+		"PUT /_agentcore/artifacts/{bucket}/{key+} PutArtifact",
+		"GET /_agentcore/artifacts/{bucket}/{key+} GetArtifact",
+		"GET /_agentcore/observability/sessions ListObservedSessions",
+		"GET /_agentcore/observability/sessions/{sessionId} GetObservedSession",
+		"GET /_agentcore/observability/traces/{traceId} GetTrace",
+		"GET /_agentcore/observability/spans ListSpans",
+		"GET /_agentcore/observability/logs ListLogs",
+		"GET /_agentcore/observability/stats GetObservabilityStats",
+		"* /v1/traces ExportTraces",
+		"* /v1/logs ExportLogs",
+		"* /v1/metrics ExportMetrics",
+		"GET /metrics GetMetrics",
+		"HEAD /metrics GetMetrics",
+		"* /v1/models ListModels",
+		"* /v1/models/{model+} GetModel",
+		"* /v1/chat/completions ChatCompletions",
 	}
-	got := New(Config{}).Ops()
+	s := New(Config{})
+	var all []route
+	for _, svc := range s.services() {
+		all = append(all, svc.routes...)
+	}
+	got := newRouter(all).Ops() // one table: no two services' routes collide
 	sort.Strings(got)
 	sort.Strings(want)
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -143,4 +168,44 @@ func TestRouterEscapedLabels(t *testing.T) {
 		}
 	}()
 	newRouter([]route{{Method: "GET", Path: "/a/{x}", Op: "A"}, {Method: "GET", Path: "/a/{y}", Op: "B"}})
+}
+
+func TestRouterGreedyAndAnyMethod(t *testing.T) {
+	rt := newRouter([]route{
+		{Method: "PUT", Path: "/a/{bucket}/{key+}", Op: "Put"},
+		{Method: "PUT", Path: "/a/{bucket}/exact", Op: "Exact"},
+		{Method: anyMethod, Path: "/v1/x", Op: "Any"},
+	})
+	r, p, _ := rt.match("PUT", "/a/b/dir/sub%2Fname.zip")
+	if r == nil || r.Op != "Put" || p["bucket"] != "b" || p["key"] != "dir/sub/name.zip" {
+		t.Fatalf("greedy: %v %v", r, p)
+	}
+	if r, _, _ := rt.match("PUT", "/a/b/exact"); r == nil || r.Op != "Exact" {
+		t.Fatalf("an exact route wins over a greedy one: %v", r)
+	}
+	if r, _, _ := rt.match("PUT", "/a/b/"); r != nil {
+		t.Fatal("a greedy label is not empty")
+	}
+	if r, _, pathOnly := rt.match("GET", "/a/b/k"); r != nil || !pathOnly {
+		t.Fatal("greedy route: method mismatch must be reported")
+	}
+	for _, m := range []string{"GET", "POST", "DELETE"} {
+		if r, _, _ := rt.match(m, "/v1/x"); r == nil || r.Op != "Any" {
+			t.Fatalf("%s /v1/x: %v", m, r)
+		}
+	}
+	for _, bad := range [][]route{
+		{{Method: "GET", Path: "/a/{k+}/b", Op: "NotLast"}},
+		{{Method: "GET", Path: "/v1/x", Op: "A"}, {Method: anyMethod, Path: "/v1/x", Op: "B"}},
+		{{Method: anyMethod, Path: "/v1/x", Op: "A"}, {Method: "POST", Path: "/v1/x", Op: "B"}},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%v must panic", bad)
+				}
+			}()
+			newRouter(bad)
+		}()
+	}
 }

@@ -1,7 +1,8 @@
 // Package httpapi is the AWS HTTP surface of agentcore: both restJson1
 // planes (bedrock-agentcore and bedrock-agentcore-control) on one listener,
-// plus the documented /_agentcore/ extensions. One route table (routes.go),
-// one error table (errors.go).
+// plus the documented /_agentcore/ extensions and the protocol endpoints
+// mounted beside them (OTLP, a gateway's MCP server). One route table
+// (routes.go) holds every path; one error table (errors.go).
 package httpapi
 
 import (
@@ -9,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/errs"
@@ -45,9 +45,11 @@ type Config struct {
 	InvokeTimeout int64 // nanoseconds; 0 = 15 minutes
 	// Telemetry traces every operation and serves GET /metrics; nil = none.
 	Telemetry *telemetry.Telemetry
-	// Observability receives OTLP at /v1/{traces,logs,metrics} and serves
-	// /_agentcore/observability/; nil disables both.
+	// Observability serves /_agentcore/observability/; nil = not enabled.
 	Observability *observability.Service
+	// OTLP is the OTLP/HTTP receiver (internal/observability/otlphttp)
+	// served at /v1/{traces,logs,metrics}; nil = not served.
+	OTLP http.Handler
 	// Memory serves the AgentCore Memory operations; nil = not enabled.
 	Memory *memory.Service
 
@@ -62,10 +64,11 @@ type Config struct {
 	// OAuthCallbackURL is the public URL of the OAuth2 callback endpoint.
 	OAuthCallbackURL string
 
-	// Gateway serves the gateway control plane and the MCP data plane;
-	// GatewayIAM verifies SigV4 for AWS_IAM gateways (nil: rejected).
-	Gateway    *gateway.Service
-	GatewayIAM func(ctx context.Context, r *http.Request) (callerArn string, err error)
+	// Gateway serves the gateway control plane.
+	Gateway *gateway.Service
+	// GatewayMCP serves each gateway's MCP endpoint and its protected
+	// resource metadata (internal/gateway/mcpserver); nil = not served.
+	GatewayMCP GatewayMCP
 	// Policy serves policy engines and policies.
 	Policy *policy.Service
 }
@@ -75,7 +78,9 @@ type Server struct {
 	cfg    Config
 	log    *slog.Logger
 	router *router
-	otlp   http.Handler // nil without Observability
+	off    *router // the paths of services that are not enabled (routes.go)
+
+	otlpPaths map[string]bool // the OTLP receiver's paths (metrics.go)
 
 	// protocol front doors (runtime_mcp.go, runtime_a2a.go, openai_*.go)
 	mcpSessions mcpSessions
@@ -90,9 +95,11 @@ func New(cfg Config) *Server {
 		cfg.MaxPayload = 100_000_000
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger.With("component", "httpapi")}
-	s.router = newRouter(s.routes())
-	if cfg.Observability != nil {
-		s.otlp = OTLPHandler(cfg.Observability, observability.Tag{Account: cfg.Tenant.Account}, cfg.Logger)
+	on, off := s.routes()
+	s.router, s.off = newRouter(on), newRouter(off)
+	s.otlpPaths = map[string]bool{}
+	for _, r := range s.otlpRoutes() {
+		s.otlpPaths[r.Path] = true
 	}
 	return s
 }
@@ -126,46 +133,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx = context.WithValue(ctx, requestIDKey{}, reqID)
-	if path == "/metrics" && s.cfg.Telemetry != nil {
-		s.serveMetrics(w, r)
-		return
-	}
-	if isOTLPPath(path) && s.otlp != nil {
-		s.otlp.ServeHTTP(w, r.WithContext(ctx))
-		return
-	}
-	if isOpenAIPath(path) { // OpenAI-compatible front door (openai_front.go)
-		op = openAIOp(path)
-		s.serveOpenAI(ctx, w, r.WithContext(ctx))
-		return
-	}
-	if strings.HasPrefix(path, obsPrefix) {
-		op = "observability"
-		if err := s.observability(ctx, w, r.WithContext(ctx)); err != nil {
-			writeError(w, s.log, op, err)
-		}
-		return
-	}
-	if strings.HasPrefix(path, "/_agentcore/") {
-		op = "extension"
-		if err := s.extension(ctx, w, r.WithContext(ctx)); err != nil {
-			writeError(w, s.log, op, err)
-		}
-		return
-	}
 	rt, p, pathOnly := s.router.match(r.Method, path)
 	if rt == nil {
-		if pathOnly {
-			writeError(w, s.log, op, errs.E(errs.UnknownOperation, "method %s is not supported on %s", r.Method, path))
-			return
-		}
-		writeError(w, s.log, op, errs.E(errs.UnknownOperation, "no AgentCore operation matches %s %s", r.Method, path))
+		writeError(w, s.log, op, s.unknown(ctx, r, path, pathOnly))
 		return
 	}
 	op = rt.Op
 	if err := rt.H(ctx, w, r.WithContext(ctx), p); err != nil && !writeAuthError(w, err) {
 		writeError(w, s.log, op, err)
 	}
+}
+
+// unknown is the answer to a request no enabled route takes: the off error
+// of a service that is not enabled, else UnknownOperationException.
+func (s *Server) unknown(ctx context.Context, r *http.Request, path string, pathOnly bool) error {
+	off, _, offPathOnly := s.off.match(r.Method, path)
+	switch {
+	case pathOnly || offPathOnly:
+		return errs.E(errs.UnknownOperation, "method %s is not supported on %s", r.Method, path)
+	case off != nil:
+		return off.H(ctx, nil, r, nil)
+	}
+	return errs.E(errs.UnknownOperation, "no AgentCore operation matches %s %s", r.Method, path)
 }
 
 type requestIDKey struct{}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/gateway"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/telemetry"
 	"go.opentelemetry.io/otel/attribute"
@@ -47,7 +48,7 @@ type obsWriter struct {
 	bytes  int64
 	rec    *telemetry.SpanRecord // the request's span (nil when tracing is off), recorded when it ends
 	inv    *invokeObs            // the invocation's details, when the request is one
-	gwCall *gatewayCallObs       // Gateway: the tool call's record, when the request made one
+	gwCall *gateway.CallObserver // Gateway: the tool call's record, when the request made one
 }
 
 func (o *obsWriter) WriteHeader(code int) {
@@ -130,6 +131,9 @@ func (t *opTrace) done() {
 		status = http.StatusOK
 	}
 	op := *t.op
+	if extensionOps[op] {
+		op = "extension"
+	}
 	t.tel.Metrics.APIRequest(op, status)
 	if t.w.rec != nil {
 		errType := t.w.Header().Get("X-Amzn-Errortype")
@@ -166,7 +170,7 @@ func (t *opTrace) AppendAttrs(a []attribute.KeyValue) []attribute.KeyValue {
 	if t.errType != "" {
 		a = append(a, attrErrorType.String(t.errType))
 	}
-	a = t.w.gwCall.appendAttrs(a) // Gateway
+	a = gatewayCallAttrs(t.w.gwCall, a) // Gateway
 	if o := t.w.inv; o != nil && o.ended {
 		a = append(a,
 			attribute.String("gen_ai.operation.name", "invoke_agent"), attribute.String("gen_ai.provider.name", "aws.bedrock"),

@@ -4,6 +4,7 @@ package layout
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -56,4 +57,166 @@ func TestFileSizes(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+const httpapiPkg = "github.com/agentcore-dev/agentcore/internal/httpapi"
+
+// pendingRuntimeProto are today's httpapi files that hold the runtime's
+// protocol code (agent relay, MCP/A2A session mapping, OpenAI front door);
+// the runtime-proto change of issue 12 moves them out. A finding only in
+// these files skips (naming them) instead of failing; once they are gone the
+// tests below are strict. Delete this list after that change merges.
+var pendingRuntimeProto = map[string]bool{"runtime_data.go": true, "runtime_mcp.go": true, "runtime_a2a.go": true,
+	"runtime_ws.go": true, "runtime_command.go": true, "openai_front.go": true, "openai_convert.go": true,
+	"openai_auth.go": true, "openai_convert_test.go": true}
+
+// skipIfPending skips when every offending file is a pendingRuntimeProto
+// file that still exists, and fails otherwise.
+func skipIfPending(t *testing.T, offenders map[string][]string) {
+	t.Helper()
+	if len(offenders) == 0 {
+		return
+	}
+	pending := true
+	for f := range offenders {
+		if !pendingRuntimeProto[f] {
+			pending = false
+		}
+	}
+	for f, what := range offenders {
+		if pending {
+			t.Logf("%s: %s", f, strings.Join(what, ", "))
+		} else {
+			t.Errorf("internal/httpapi/%s: %s", f, strings.Join(what, ", "))
+		}
+	}
+	if pending {
+		t.Skipf("pending the runtime-proto change of issue 12: %d runtime/OpenAI files of internal/httpapi still speak these protocols", len(offenders))
+	}
+}
+
+// TestHTTPAPIHasNoProtocolDeps: internal/httpapi is the AWS edge only. No
+// package it depends on, directly or not, is an MCP, A2A, CDP or OpenAI
+// library; and no package under it imports OTLP protobuf or collector
+// packages or agentcore's protocol servers (the OTLP/HTTP receiver, the
+// gateway MCP server: the server mounts them on the route table as
+// handlers). OTLP protobuf types are reachable through the telemetry and
+// observability services, which store and export them, so that check is
+// on httpapi's own imports.
+func TestHTTPAPIHasNoProtocolDeps(t *testing.T) {
+	transitive := []string{"github.com/modelcontextprotocol/", "github.com/a2aproject/", "github.com/openai/",
+		"github.com/chromedp/", "github.com/mafredri/cdp"}
+	direct := append([]string{"go.opentelemetry.io/proto/otlp/", "google.golang.org/genproto/googleapis/rpc/status",
+		"github.com/agentcore-dev/agentcore/internal/observability/otlphttp", "github.com/agentcore-dev/agentcore/internal/otlpgrpc",
+		"github.com/agentcore-dev/agentcore/internal/gateway/mcpserver"}, transitive...)
+	out, err := exec.Command("go", "list", "-deps", httpapiPkg).Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		for _, bad := range transitive {
+			if strings.HasPrefix(dep, bad) {
+				t.Errorf("internal/httpapi depends on %s (protocol code belongs next to what it serves)", dep)
+			}
+		}
+	}
+	// Direct imports, file by file (tests included).
+	offenders := map[string][]string{}
+	files, _ := filepath.Glob(filepath.Join("..", "httpapi", "*.go"))
+	sub, _ := filepath.Glob(filepath.Join("..", "httpapi", "*", "*.go"))
+	for _, f := range append(files, sub...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range importsOf(string(b)) {
+			for _, bad := range direct {
+				if strings.HasPrefix(imp, bad) {
+					offenders[filepath.Base(f)] = append(offenders[filepath.Base(f)], imp)
+				}
+			}
+		}
+	}
+	if len(files) == 0 {
+		t.Fatal("no internal/httpapi files found")
+	}
+	skipIfPending(t, offenders)
+}
+
+// importsOf lists the import paths of a Go source file.
+func importsOf(src string) []string {
+	var out []string
+	in := false
+	for _, l := range strings.Split(src, "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case l == "import (":
+			in = true
+		case in && l == ")":
+			return out
+		case in || strings.HasPrefix(l, "import "):
+			if i := strings.IndexByte(l, '"'); i >= 0 {
+				if j := strings.IndexByte(l[i+1:], '"'); j >= 0 {
+					out = append(out, l[i+1:i+1+j])
+				}
+			}
+			if !in {
+				return out
+			}
+		}
+	}
+	return out
+}
+
+// TestHTTPAPISpeaksNoProtocolWire: no file under internal/httpapi names the
+// wire of MCP, A2A, the OpenAI API or OTLP (headers, JSON-RPC members, object
+// types, media types, payload members). Protocol endpoints' paths may
+// appear only as route-table entries (a `Path: "..."` line), where the edge
+// mounts the owning package's handler, and in tests (which send requests
+// there).
+func TestHTTPAPISpeaksNoProtocolWire(t *testing.T) {
+	wire := map[string][]string{
+		"MCP":    {"Mcp-Session-Id", "Mcp-Protocol-Version", "Mcp-Method", "Mcp-Name", "jsonrpc", "tools/call", "tools/list", "notifications/"},
+		"A2A":    {"A2A-Version", "message/send", "message/stream", "tasks/get", "agentCard"},
+		"OpenAI": {"chat.completion", "/v1/chat/completions", "/v1/models", "finish_reason", "owned_by"},
+		"OTLP":   {"x-protobuf", "resourceSpans", "resourceLogs", "resourceMetrics", "ExportTraceServiceRequest", "/v1/traces", "/v1/logs", "/v1/metrics"},
+	}
+	files, _ := filepath.Glob(filepath.Join("..", "httpapi", "*.go"))
+	sub, _ := filepath.Glob(filepath.Join("..", "httpapi", "*", "*.go"))
+	files = append(files, sub...)
+	if len(files) == 0 {
+		t.Fatal("no internal/httpapi files found")
+	}
+	for proto, names := range wire {
+		t.Run(proto, func(t *testing.T) {
+			offenders := map[string][]string{}
+			for _, f := range files {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for n, line := range strings.Split(string(b), "\n") {
+					test := strings.HasSuffix(f, "_test.go")
+					if routeLine(line) {
+						continue
+					}
+					for _, name := range names {
+						if test && strings.HasPrefix(name, "/") {
+							continue
+						}
+						if strings.Contains(line, name) {
+							offenders[filepath.Base(f)] = append(offenders[filepath.Base(f)], fmt.Sprintf("line %d: %s", n+1, name))
+						}
+					}
+				}
+			}
+			skipIfPending(t, offenders)
+		})
+	}
+}
+
+// routeLine reports a route-table entry.
+func routeLine(line string) bool {
+	l := strings.TrimSpace(line)
+	return strings.HasPrefix(l, "{Method: ") && strings.Contains(l, `Path: "`)
 }

@@ -1,7 +1,7 @@
 // Package otlpgrpc is the OTLP/gRPC receiver (the collector trace, logs and
 // metrics services, as OpenTelemetry SDKs' default gRPC exporters call
 // them on port 4317), feeding the same observability service as the
-// OTLP/HTTP receiver in internal/httpapi.
+// OTLP/HTTP receiver in internal/observability/otlphttp.
 package otlpgrpc
 
 import (

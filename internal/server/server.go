@@ -20,6 +20,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/agentclient"
 	"github.com/agentcore-dev/agentcore/internal/artifact/localdir"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
+	"github.com/agentcore-dev/agentcore/internal/gateway/mcpserver"
 	"github.com/agentcore-dev/agentcore/internal/httpapi"
 	"github.com/agentcore-dev/agentcore/internal/idempotency"
 	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
@@ -131,6 +132,9 @@ type Config struct {
 	// GatewayIAM verifies SigV4 on AWS_IAM gateways and returns the caller's
 	// ARN (nil: AWS_IAM gateways answer 401).
 	GatewayIAM func(ctx context.Context, r *http.Request) (callerArn string, err error)
+	// DisableGatewayFastPath sends every gateway MCP request through the MCP
+	// SDK (the fast path answers plain stateless tools/call itself).
+	DisableGatewayFastPath bool
 	// PolicyGenerator turns natural language into Cedar for
 	// StartPolicyGeneration (nil: policy generation is refused).
 	PolicyGenerator policy.Generator
@@ -337,7 +341,7 @@ func (s *Server) build(ctx context.Context) error {
 		agentLogs = s.obs.AgentLogWriter
 		if cfg.SessionOTLP == nil {
 			cfg.SessionOTLP = func(acct, arn, sid string) http.Handler {
-				return s.sessionAPIHandler(httpapi.OTLPHandler(s.obs, observability.Tag{Account: acct, RuntimeARN: arn, SessionID: sid}, lg))
+				return s.sessionAPIHandler(otlphttp.NewReceiver(s.obs, observability.Tag{Account: acct, RuntimeARN: arn, SessionID: sid}, lg))
 			}
 			sessionAPI = true // identity.go
 		}
@@ -380,15 +384,23 @@ func (s *Server) build(ctx context.Context) error {
 	if cfg.GatewayIAM == nil {
 		cfg.GatewayIAM = s.idp.gatewayIAM(cfg.Account)
 	}
+	var gwMCP httpapi.GatewayMCP
+	if gw != nil {
+		gwMCP = mcpserver.New(mcpserver.Options{Gateway: gw, IAM: cfg.GatewayIAM, DisableFastPath: cfg.DisableGatewayFastPath, Logger: lg})
+	}
+	var otlpRecv http.Handler
+	if s.obs != nil {
+		otlpRecv = otlphttp.NewReceiver(s.obs, observability.Tag{Account: cfg.Account}, lg)
+	}
 	api := httpapi.New(httpapi.Config{
 		Memory:  s.memory,
-		Gateway: gw, Policy: pol, GatewayIAM: cfg.GatewayIAM, // Gateway
+		Gateway: gw, Policy: pol, GatewayMCP: gwMCP, // Gateway
 		Runtime: s.runtime, Sessions: s.sessions, Tags: tags, Idempotency: idempotency.New(s.kv),
 		Artifacts: artifacts, Logger: lg, Tenant: tenant.Tenant{Account: cfg.Account, Region: cfg.Region},
 		InvokeTimeout: int64(cfg.InvokeTimeout),
-		Observability: s.obs,
-		Telemetry:     s.tel,
-		SigV4:         idp.verifier, JWT: idp.jwt, Identity: idp.svc,
+		Observability: s.obs, OTLP: otlpRecv,
+		Telemetry: s.tel,
+		SigV4:     idp.verifier, JWT: idp.jwt, Identity: idp.svc,
 	})
 	s.http = &http.Server{Handler: api, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(lg.Handler(), slog.LevelDebug)}
 	go func() {

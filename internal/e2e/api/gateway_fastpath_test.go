@@ -58,15 +58,22 @@ func rawMCPCall(t *testing.T, url, version, body string) map[string]any {
 }
 
 // TestGatewayFastPathMatchesSDK: the gateway's own answer to a stateless
-// tools/call is the same JSON-RPC response the SDK gives (fast path off via
-// AGENTCORE_GATEWAY_FAST_PATH=0), for the 2025 and the 2026-07-28 protocol.
+// tools/call is the same JSON-RPC response the SDK gives (a second server
+// with the fast path off: server.Config.DisableGatewayFastPath), for the
+// 2025 and the 2026-07-28 protocol.
 func TestGatewayFastPathMatchesSDK(t *testing.T) {
-	e := testenv.Start(t, testenv.Fast())
 	ps := startPetstore(t)
 	mcpSrv, _, _ := startMCPBackend(t)
-	gw := createGateway(t, e, "fast", nil)
-	openAPITarget(t, e, *gw.GatewayId, "pets", petstoreSpec(ps.URL))
-	mcpServerTarget(t, e, *gw.GatewayId, "calc", mcpSrv.URL)
+	gatewayURL := func(disable bool) string {
+		cfg := testenv.Fast()
+		cfg.DisableGatewayFastPath = disable
+		e := testenv.Start(t, cfg)
+		gw := createGateway(t, e, "fast", nil)
+		openAPITarget(t, e, *gw.GatewayId, "pets", petstoreSpec(ps.URL))
+		mcpServerTarget(t, e, *gw.GatewayId, "calc", mcpSrv.URL)
+		return *gw.GatewayUrl
+	}
+	fastURL, sdkURL := gatewayURL(false), gatewayURL(true)
 	meta := `"_meta":{"io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"x","version":"1"},"io.modelcontextprotocol/protocolVersion":"2026-07-28"},`
 	calls := []string{
 		`"name":"pets___getPet","arguments":{"id":"1"}`,
@@ -83,10 +90,8 @@ func TestGatewayFastPathMatchesSDK(t *testing.T) {
 				params = meta + c
 			}
 			body := fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{%s}}`, i+1, params)
-			t.Setenv("AGENTCORE_GATEWAY_FAST_PATH", "0")
-			sdk := rawMCPCall(t, *gw.GatewayUrl, version, body)
-			t.Setenv("AGENTCORE_GATEWAY_FAST_PATH", "1")
-			fast := rawMCPCall(t, *gw.GatewayUrl, version, body)
+			sdk := rawMCPCall(t, sdkURL, version, body)
+			fast := rawMCPCall(t, fastURL, version, body)
 			a, _ := json.Marshal(sdk)
 			b, _ := json.Marshal(fast)
 			if string(a) != string(b) {

@@ -1,5 +1,8 @@
-// Package otlphttp sends forwarded telemetry to an OTLP/HTTP endpoint
-// (protobuf encoding): the observability.Sender behind --otlp-export.
+// Package otlphttp is OTLP over HTTP in both directions: the Exporter sends
+// forwarded telemetry to an OTLP/HTTP endpoint (protobuf encoding; the
+// observability.Sender behind --otlp-export), and the receiver
+// (NewReceiver, receiver.go) takes OTLP/HTTP exports into the
+// observability service.
 package otlphttp
 
 import (

@@ -1,4 +1,4 @@
-package httpapi
+package otlphttp
 
 import (
 	"compress/gzip"
@@ -24,17 +24,17 @@ import (
 // maxOTLPBody bounds one OTLP request body, after decompression.
 const maxOTLPBody = 16 << 20
 
-// isOTLPPath reports the OTLP/HTTP receiver paths.
-func isOTLPPath(p string) bool {
+// isSignalPath reports the OTLP/HTTP receiver paths.
+func isSignalPath(p string) bool {
 	return p == "/v1/traces" || p == "/v1/logs" || p == "/v1/metrics"
 }
 
-// OTLPHandler is an OTLP/HTTP receiver (POST /v1/traces, /v1/logs,
+// NewReceiver returns an OTLP/HTTP receiver (POST /v1/traces, /v1/logs,
 // /v1/metrics; protobuf or JSON; optionally gzip-compressed) that files
 // everything it receives under tag. The platform listener serves it with the
 // account only; per-session listeners mount it with the session and runtime,
 // which then override whatever the payload claims.
-func OTLPHandler(obs *observability.Service, tag observability.Tag, lg *slog.Logger) http.Handler {
+func NewReceiver(obs *observability.Service, tag observability.Tag, lg *slog.Logger) http.Handler {
 	if lg == nil {
 		lg = slog.New(slog.DiscardHandler)
 	}
@@ -49,7 +49,7 @@ type otlpHandler struct {
 
 func (h *otlpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	signal := path.Base(r.URL.Path)
-	if !isOTLPPath("/v1/"+signal) || !strings.HasSuffix(r.URL.Path, "/v1/"+signal) {
+	if !isSignalPath("/v1/"+signal) || !strings.HasSuffix(r.URL.Path, "/v1/"+signal) {
 		otlpStatus(w, false, http.StatusNotFound, "no OTLP signal at "+r.URL.Path)
 		return
 	}

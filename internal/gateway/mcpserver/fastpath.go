@@ -1,4 +1,4 @@
-package httpapi
+package mcpserver
 
 import (
 	"bytes"
@@ -7,7 +7,6 @@ import (
 	"errors"
 	"mime"
 	"net/http"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,10 +28,6 @@ const stateless2026 = "2026-07-28"
 // path (anything else, e.g. a progress token, goes to the SDK).
 var meta2026 = map[string]bool{"io.modelcontextprotocol/clientCapabilities": true, "io.modelcontextprotocol/clientInfo": true,
 	"io.modelcontextprotocol/protocolVersion": true}
-
-// fastPathOff reports whether AGENTCORE_GATEWAY_FAST_PATH=0 turns the fast
-// path off (tests compare it with the SDK).
-func fastPathOff() bool { return os.Getenv("AGENTCORE_GATEWAY_FAST_PATH") == "0" }
 
 type fastRequest struct {
 	JSONRPC string          `json:"jsonrpc"`
@@ -66,7 +61,7 @@ type fastResponse struct {
 // goes to the SDK. It reports whether it answered.
 func (s *Server) fastToolCall(ctx context.Context, w http.ResponseWriter, r *http.Request, body []byte, cat *gateway.Catalogue) bool {
 	version := r.Header.Get("Mcp-Protocol-Version")
-	if r.Method != http.MethodPost || fastPathOff() || !fastVersions[version] || len(body) == 0 || body[0] != '{' {
+	if r.Method != http.MethodPost || !s.fastPath || !fastVersions[version] || len(body) == 0 || body[0] != '{' {
 		return false
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {

@@ -1,4 +1,4 @@
-package httpapi
+package otlphttp
 
 import (
 	"encoding/base64"

@@ -1,10 +1,9 @@
-package httpapi
+package otlphttp_test
 
 import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/httpapi"
 	"github.com/agentcore-dev/agentcore/internal/observability"
+	"github.com/agentcore-dev/agentcore/internal/observability/otlphttp"
 	"github.com/agentcore-dev/agentcore/internal/store/sqlite"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
@@ -30,7 +31,9 @@ func obsServer(t *testing.T) (*httptest.Server, *observability.Service) {
 		t.Fatal(err)
 	}
 	obs := observability.New(observability.Options{Store: st})
-	srv := httptest.NewServer(New(Config{Observability: obs, Tenant: tenant.Tenant{Account: "123456789012", Region: "us-east-1"}}))
+	acct := tenant.Tenant{Account: "123456789012", Region: "us-east-1"}
+	srv := httptest.NewServer(httpapi.New(httpapi.Config{Observability: obs, Tenant: acct,
+		OTLP: otlphttp.NewReceiver(obs, observability.Tag{Account: acct.Account}, nil)}))
 	t.Cleanup(func() { srv.Close(); obs.Close(); st.Close() })
 	return srv, obs
 }
@@ -110,7 +113,7 @@ func TestOTLPReceiver(t *testing.T) {
 		t.Fatalf("logs: %d", code)
 	}
 
-	// Read API.
+	// Read API (routed by the HTTP edge).
 	if code, b := get(t, srv.URL+"/_agentcore/observability/sessions"); code != 200 || !strings.Contains(b, `"sessionId":"sess-h"`) || !strings.Contains(b, `"spanCount":2`) {
 		t.Fatalf("sessions: %d %s", code, b)
 	}
@@ -134,37 +137,5 @@ func TestOTLPReceiver(t *testing.T) {
 	}
 	if code, b := get(t, srv.URL+"/_agentcore/observability/stats"); code != 200 || !strings.Contains(b, `"ingestedSpans":5`) {
 		t.Fatalf("stats: %d %s", code, b)
-	}
-}
-
-func TestDecodeJSONHexIDs(t *testing.T) {
-	body := `{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"py"}}]},
-	  "scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174",
-	  "parentSpanId":"eee19b7ec3c1b173","name":"invoke","kind":2,"startTimeUnixNano":"1544712660000000000",
-	  "endTimeUnixNano":"1544712661000000000","attributes":[{"key":"session.id","value":{"stringValue":"s-json"}},
-	  {"key":"n","value":{"intValue":"42"}}],"status":{"code":2}}]}]}]}`
-	req, err := decodeTracesJSON([]byte(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "o.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	s := observability.New(observability.Options{Store: st, Retention: -1})
-	defer s.Close()
-	if n, err := s.IngestTraces(context.Background(), req.GetResourceSpans(), observability.Tag{Account: "111"}); n != 0 || err != nil {
-		t.Fatal(n, err)
-	}
-	out, _, _ := s.Spans(context.Background(), observability.Filter{Account: "111", SessionID: "s-json"})
-	if len(out) != 1 || out[0].TraceID != "5b8efff798038103d269b633813fc60c" || out[0].ParentSpanID != "eee19b7ec3c1b173" ||
-		out[0].Kind != 2 || !out[0].Error || out[0].Attributes["n"] != float64(42) {
-		t.Fatalf("%+v", out)
-	}
-	for _, bad := range []string{`{`, `{"resourceSpans":"x"}`, `[1,2]`, `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":{}}]}]}]}`} {
-		if _, err := decodeTracesJSON([]byte(bad)); !errors.Is(err, observability.ErrInvalid) {
-			t.Errorf("%s: %v", bad, err)
-		}
 	}
 }
