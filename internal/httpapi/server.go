@@ -66,6 +66,9 @@ type Config struct {
 	// GatewayIAM verifies SigV4 for AWS_IAM gateways (nil: rejected).
 	Gateway    *gateway.Service
 	GatewayIAM func(ctx context.Context, r *http.Request) (callerArn string, err error)
+	// GatewayFastPath serves gateway MCP tools/list and tools/call without
+	// the MCP SDK's session machinery (--gateway-fast-path, default on).
+	GatewayFastPath bool
 	// Policy serves policy engines and policies.
 	Policy *policy.Service
 }
