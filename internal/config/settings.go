@@ -16,22 +16,21 @@ type Setting struct {
 	Default string // in the flag's syntax; "" = empty or computed (see Help)
 	Help    string
 	NoFlag  bool // no command-line flag (secrets and host facts): file and environment only
-	Secret  bool // value never printed
 	invert  bool // a bool flag stored negated (--tracing ↔ DisableTracing)
 	field   func(*Config) any
 }
 
 // settings is the table of every server setting, in --help order.
 var settings = []Setting{
-	{Key: "listen", Default: "127.0.0.1:8765", Help: "address to serve both AgentCore APIs on",
+	{Key: "listen", Default: "127.0.0.1:8765", Help: "one listener for both AWS APIs, the /_agentcore/ extensions, OTLP/HTTP and /metrics",
 		field: func(c *Config) any { return &c.Listen }},
 	{Key: "data-dir", Default: ".agentcore-data", Help: "directory for the embedded database, artifacts, bundles and session files",
 		field: func(c *Config) any { return &c.DataDir }},
-	{Key: "database", Env: "AGENTCORE_DATABASE", Help: "postgres://... to keep state in PostgreSQL, or sqlite:PATH (default: SQLite in --data-dir)", Secret: true,
+	{Key: "database", Env: "AGENTCORE_DATABASE", Help: "postgres://... to keep state in PostgreSQL, or sqlite:PATH (default: SQLite in --data-dir)",
 		field: func(c *Config) any { return &c.Database }},
-	{Key: "sandbox", Default: "auto", Help: "session sandbox driver: auto (strongest available), gvisor, linuxns or process (no isolation)",
+	{Key: "sandbox", Default: "auto", Help: "session sandbox driver: auto (strongest available: gvisor, then linuxns, then process), gvisor, linuxns, or process (a host process on a free port passed in PORT; no isolation, development only)",
 		field: func(c *Config) any { return &c.Sandbox }},
-	{Key: "session-memory", Default: "2GiB", Help: "memory limit per session (bytes, or with a KiB/MiB/GiB/TiB suffix)",
+	{Key: "session-memory", Default: "2GiB", Help: "memory limit per session, cgroup under the isolating drivers (bytes, or with a KiB/MiB/GiB/TiB suffix)",
 		field: func(c *Config) any { return (*byteSize)(&c.Limits.MemoryBytes) }},
 	{Key: "session-cpu-millis", Default: "1000", Help: "CPU limit per session in thousandths of a core",
 		field: func(c *Config) any { return &c.Limits.CPUMillis }},
@@ -75,17 +74,17 @@ var settings = []Setting{
 		invert: true, field: func(c *Config) any { return &c.DisableGatewayFastPath }},
 	{Key: "aws-access-key-id", Env: "AWS_ACCESS_KEY_ID", NoFlag: true, Help: "static AWS credentials gateway Lambda and Smithy targets are signed with (with aws-secret-access-key)",
 		field: func(c *Config) any { return &c.AWSAccessKeyID }},
-	{Key: "aws-secret-access-key", Env: "AWS_SECRET_ACCESS_KEY", NoFlag: true, Secret: true, Help: "secret of aws-access-key-id",
+	{Key: "aws-secret-access-key", Env: "AWS_SECRET_ACCESS_KEY", NoFlag: true, Help: "secret of aws-access-key-id",
 		field: func(c *Config) any { return &c.AWSSecretAccessKey }},
-	{Key: "aws-session-token", Env: "AWS_SESSION_TOKEN", NoFlag: true, Secret: true, Help: "session token of aws-access-key-id",
+	{Key: "aws-session-token", Env: "AWS_SESSION_TOKEN", NoFlag: true, Help: "session token of aws-access-key-id",
 		field: func(c *Config) any { return &c.AWSSessionToken }},
 	{Key: "credentials-file", Help: "JSON or YAML list of {accessKeyId, secretAccessKey, account} accepted for SigV4 (also AGENTCORE_ACCESS_KEY_ID/AGENTCORE_SECRET_ACCESS_KEY for --account); without credentials the server only listens on loopback and does not check signatures",
 		field: func(c *Config) any { return &c.CredentialsFile }},
 	{Key: "access-key-id", Env: "AGENTCORE_ACCESS_KEY_ID", NoFlag: true, Help: "an access key accepted for SigV4 in --account (with secret-access-key)",
 		field: func(c *Config) any { return &c.AccessKeyID }},
-	{Key: "secret-access-key", Env: "AGENTCORE_SECRET_ACCESS_KEY", NoFlag: true, Secret: true, Help: "secret of access-key-id",
+	{Key: "secret-access-key", Env: "AGENTCORE_SECRET_ACCESS_KEY", NoFlag: true, Help: "secret of access-key-id",
 		field: func(c *Config) any { return &c.SecretAccessKey }},
-	{Key: "vault-key", Env: "AGENTCORE_VAULT_KEY", NoFlag: true, Secret: true, Help: "token vault master key, base64 of 32 random bytes (default: a keyring in --data-dir/vault.key, created on first start)",
+	{Key: "vault-key", Env: "AGENTCORE_VAULT_KEY", NoFlag: true, Help: "token vault master key, base64 of 32 random bytes (default: a keyring in --data-dir/vault.key, created on first start)",
 		field: func(c *Config) any { return &c.VaultKey }},
 	{Key: "log-json", Default: "false", Help: "log JSON lines instead of text",
 		field: func(c *Config) any { return &c.LogJSON }},
@@ -95,7 +94,7 @@ var settings = []Setting{
 		field: func(c *Config) any { return &c.ModelProvider }},
 	{Key: "model-endpoint", Env: "AGENTCORE_MODEL_ENDPOINT", Help: "OpenAI-compatible base URL (e.g. http://127.0.0.1:11434/v1 for Ollama) the Memory extraction pipeline calls; none = long-term extraction jobs fail with a reason",
 		field: func(c *Config) any { return &c.ModelEndpoint }},
-	{Key: "model-api-key", Env: "AGENTCORE_MODEL_API_KEY", Secret: true, Help: "API key for --model-endpoint (also used for --embedding-endpoint unless AGENTCORE_EMBEDDING_API_KEY is set)",
+	{Key: "model-api-key", Env: "AGENTCORE_MODEL_API_KEY", Help: "API key for --model-endpoint (also used for --embedding-endpoint unless AGENTCORE_EMBEDDING_API_KEY is set)",
 		field: func(c *Config) any { return &c.ModelAPIKey }},
 	{Key: "model", Env: "AGENTCORE_MODEL", Help: "default model name for Memory extraction and consolidation",
 		field: func(c *Config) any { return &c.Model }},
@@ -103,11 +102,11 @@ var settings = []Setting{
 		field: func(c *Config) any { return &c.EmbeddingEndpoint }},
 	{Key: "embedding-model", Env: "AGENTCORE_EMBEDDING_MODEL", Help: "embedding model name for --embedding-endpoint",
 		field: func(c *Config) any { return &c.EmbeddingModel }},
-	{Key: "embedding-api-key", Env: "AGENTCORE_EMBEDDING_API_KEY", NoFlag: true, Secret: true, Help: "API key for --embedding-endpoint (default: --model-api-key)",
+	{Key: "embedding-api-key", Env: "AGENTCORE_EMBEDDING_API_KEY", NoFlag: true, Help: "API key for --embedding-endpoint (default: --model-api-key)",
 		field: func(c *Config) any { return &c.EmbeddingAPIKey }},
 	{Key: "memory-job-lease", Default: "30s", Help: "how long a crashed worker's Memory extraction job waits before another run takes it",
 		field: func(c *Config) any { return &c.MemoryJobLease }},
-	{Key: "memory-master-key", Env: "AGENTCORE_MEMORY_MASTER_KEY", NoFlag: true, Secret: true, Help: "Memory encryption-at-rest master key, hex of at least 16 bytes (default: --data-dir/memory-master.key, created on first start)",
+	{Key: "memory-master-key", Env: "AGENTCORE_MEMORY_MASTER_KEY", NoFlag: true, Help: "Memory encryption-at-rest master key, hex of at least 16 bytes (default: --data-dir/memory-master.key, created on first start)",
 		field: func(c *Config) any { return &c.MemoryMasterKey }},
 	{Key: "agent-path", Env: "PATH", NoFlag: true, Help: "PATH agents started from code bundles get after their bundle's .deps/bin (the server's own PATH; none = /usr/local/bin:/usr/bin:/bin)",
 		field: func(c *Config) any { return &c.AgentPath }},
