@@ -91,7 +91,7 @@ func cmdStartServer(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	srv, err := server.Start(context.Background(), server.Config{
 		Config: config.Config{Listen: "127.0.0.1:0", DataDir: ts.MkAbs(".agentcore-data"),
-			PingInterval: 200 * time.Millisecond, InitTimeout: 30 * time.Second, AgentPath: os.Getenv("PATH")},
+			PingInterval: 200 * time.Millisecond, InitTimeout: 30 * time.Second},
 		Logger: logger, Credentials: creds,
 	})
 	ts.Check(err)

@@ -11,6 +11,7 @@
 package config
 
 import (
+	"os"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
@@ -77,20 +78,25 @@ type Config struct {
 	MemoryMasterKey   string        // AGENTCORE_MEMORY_MASTER_KEY: hex; "" = DataDir/memory-master.key
 
 	// AgentPath is the PATH agents started from code bundles get after their
-	// bundle's .deps/bin: the server's own PATH, captured at configuration
-	// time ("" = /usr/local/bin:/usr/bin:/bin).
+	// bundle's .deps/bin (default: the server's own PATH, captured when the
+	// defaults are applied).
 	AgentPath string
 }
 
 // Default is the configuration with every default applied.
 func Default() Config { return Config{}.WithDefaults() }
 
-// WithDefaults returns c with every zero field set to its default.
+// WithDefaults returns c with every zero field set to its default (for an
+// EnvDefault setting: its variable's current value).
 func (c Config) WithDefaults() Config {
 	for i := range settings {
 		st := &settings[i]
-		if st.Default != "" && st.isZero(&c) {
-			if err := st.set(&c, st.Default); err != nil {
+		def := st.Default
+		if st.EnvDefault {
+			def = os.Getenv(st.Env)
+		}
+		if def != "" && st.isZero(&c) {
+			if err := st.set(&c, def); err != nil {
 				panic("config: default of " + st.Key + ": " + err.Error()) // a bug in settings.go
 			}
 		}

@@ -25,6 +25,9 @@ func Markdown() string {
 		if s.Default != "" {
 			def = "`" + s.Default + "`"
 		}
+		if s.EnvDefault {
+			def = "`$" + s.Env + "` at start"
+		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", flag, env, def, strings.ReplaceAll(s.Help, "|", "\\|"))
 	}
 	return b.String()

@@ -16,8 +16,11 @@ type Setting struct {
 	Default string // in the flag's syntax; "" = empty or computed (see Help)
 	Help    string
 	NoFlag  bool // no command-line flag (secrets and host facts): file and environment only
-	invert  bool // a bool flag stored negated (--tracing ↔ DisableTracing)
-	field   func(*Config) any
+	// EnvDefault: the default is the variable's value when the server
+	// starts (WithDefaults reads it), e.g. the server's own PATH.
+	EnvDefault bool
+	invert     bool // a bool flag stored negated (--tracing ↔ DisableTracing)
+	field      func(*Config) any
 }
 
 // settings is the table of every server setting, in --help order.
@@ -108,7 +111,7 @@ var settings = []Setting{
 		field: func(c *Config) any { return &c.MemoryJobLease }},
 	{Key: "memory-master-key", Env: "AGENTCORE_MEMORY_MASTER_KEY", NoFlag: true, Help: "Memory encryption-at-rest master key, hex of at least 16 bytes (default: --data-dir/memory-master.key, created on first start)",
 		field: func(c *Config) any { return &c.MemoryMasterKey }},
-	{Key: "agent-path", Env: "PATH", NoFlag: true, Help: "PATH agents started from code bundles get after their bundle's .deps/bin (the server's own PATH; none = /usr/local/bin:/usr/bin:/bin)",
+	{Key: "agent-path", Env: "PATH", NoFlag: true, EnvDefault: true, Help: "PATH agents started from code bundles get after their bundle's .deps/bin (default: the server's own PATH)",
 		field: func(c *Config) any { return &c.AgentPath }},
 }
 

@@ -58,9 +58,6 @@ func Start(t testing.TB, cfg server.Config) *Env {
 	if cfg.DataDir == "" {
 		cfg.DataDir = t.TempDir()
 	}
-	if cfg.AgentPath == "" {
-		cfg.AgentPath = os.Getenv("PATH") // as `agentcore server` captures it (config: agent-path)
-	}
 	// Identity: the suite runs with real credentials, so every SDK call is
 	// SigV4-verified (the clients below sign with this key).
 	if cfg.Credentials == nil && cfg.CredentialsFile == "" && os.Getenv("AGENTCORE_TEST_LOCAL_MODE") == "" {
