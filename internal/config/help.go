@@ -11,7 +11,7 @@ import (
 func Markdown() string {
 	var b strings.Builder
 	b.WriteString("| flag | environment | default | meaning |\n|---|---|---|---|\n")
-	b.WriteString("| `--config` | | | YAML or JSON file of settings keyed by flag name; the environment and flags override it |\n")
+	b.WriteString("| `--config` | | | " + configHelp + " |\n")
 	for i := range settings {
 		s := &settings[i]
 		flag := "`--" + s.Key + "`"

@@ -13,6 +13,8 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
+const configHelp = "YAML or JSON file of settings keyed by flag name (e.g. listen: 0.0.0.0:8765); the environment and flags override it"
+
 // Flags are the server's flags bound to a flag set: every setting that has
 // a flag, plus --config.
 type Flags struct {
@@ -36,7 +38,7 @@ func (v flagValue) Type() string       { return v.s.typeName() }
 func Bind(fs *pflag.FlagSet) *Flags {
 	f := &Flags{fs: fs}
 	scratch := Default()
-	fs.StringVar(&f.file, "config", "", "YAML or JSON file of settings keyed by flag name (e.g. listen: 0.0.0.0:8765); the environment and flags override it")
+	fs.StringVar(&f.file, "config", "", configHelp)
 	for i := range settings {
 		s := &settings[i]
 		if s.NoFlag {
