@@ -58,6 +58,9 @@ func Start(t testing.TB, cfg server.Config) *Env {
 	if cfg.DataDir == "" {
 		cfg.DataDir = t.TempDir()
 	}
+	if cfg.Sandbox == "" {
+		cfg.Sandbox = "process" // tests pick other drivers explicitly (the server's default is auto)
+	}
 	// Identity: the suite runs with real credentials, so every SDK call is
 	// SigV4-verified (the clients below sign with this key).
 	if cfg.Credentials == nil && cfg.CredentialsFile == "" && os.Getenv("AGENTCORE_TEST_LOCAL_MODE") == "" {
