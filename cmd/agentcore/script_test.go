@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/config"
 	"github.com/agentcore-dev/agentcore/internal/server"
 	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -89,8 +90,9 @@ func cmdStartServer(ts *testscript.TestScript, neg bool, args []string) {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	srv, err := server.Start(context.Background(), server.Config{
-		Listen: "127.0.0.1:0", DataDir: ts.MkAbs(".agentcore-data"),
-		PingInterval: 200 * time.Millisecond, InitTimeout: 30 * time.Second, Logger: logger, Credentials: creds,
+		Config: config.Config{Listen: "127.0.0.1:0", DataDir: ts.MkAbs(".agentcore-data"), Sandbox: "process",
+			PingInterval: 200 * time.Millisecond, InitTimeout: 30 * time.Second},
+		Logger: logger, Credentials: creds,
 	})
 	ts.Check(err)
 	ts.Setenv("AGENTCORE_ENDPOINT", srv.URL())

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/config"
 	"github.com/agentcore-dev/agentcore/internal/server"
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -184,7 +185,7 @@ func BenchmarkGatewayCall(b *testing.B) { benchGateway(b, benchServerConfig(), f
 
 // BenchmarkGatewayCallNoTracing: the same with the platform's spans off.
 func BenchmarkGatewayCallNoTracing(b *testing.B) {
-	benchGateway(b, server.Config{DisableTracing: true}, false)
+	benchGateway(b, server.Config{Config: config.Config{DisableTracing: true}}, false)
 }
 
 // BenchmarkGatewayCallPolicy: ENFORCE with ten Cedar policies (one applies).

@@ -15,7 +15,6 @@ import (
 )
 
 func newService(t *testing.T) (*identity.Service, context.Context, context.Context) {
-	t.Setenv(vault.EnvKey, "")
 	dir := t.TempDir()
 	kv, err := sqlite.Open(context.Background(), filepath.Join(dir, "db"))
 	if err != nil {

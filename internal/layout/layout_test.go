@@ -220,3 +220,48 @@ func routeLine(line string) bool {
 	l := strings.TrimSpace(line)
 	return strings.HasPrefix(l, "{Method: ") && strings.Contains(l, `Path: "`)
 }
+
+// envReaders are the only places outside internal/config that read the
+// process environment: the CLI's client side (AWS endpoint and region
+// discovery), code that runs inside sessions (SDK, examples, test agents,
+// sandbox init helpers) and test infrastructure.
+var envReaders = []string{
+	"internal/config/", "cmd/agentcore/cli", "sdk/", "examples/", "internal/testagent/", "internal/testenv/",
+	"internal/sandbox/sandboxtest/", "internal/sandbox/linuxns/nsinit/",
+}
+
+// TestEnvironmentReadOnlyInConfig: services get settings injected; the
+// environment is read in internal/config.
+func TestEnvironmentReadOnlyInConfig(t *testing.T) {
+	root := filepath.Join("..", "..")
+	filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		if info.IsDir() && p != root && (info.Name() == "node_modules" || info.Name() == "testdata" || strings.HasPrefix(info.Name(), ".")) {
+			return filepath.SkipDir
+		}
+		rel, _ := filepath.Rel(root, p)
+		rel = filepath.ToSlash(rel)
+		if info.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
+			return nil
+		}
+		for _, ok := range envReaders {
+			if strings.HasPrefix(rel, ok) || strings.HasSuffix(rel, ok) {
+				return nil
+			}
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			for _, call := range []string{"os.Getenv(", "os.LookupEnv(", "os.Environ("} {
+				if strings.Contains(line, call) {
+					t.Errorf("%s:%d reads the environment (%s); declare a setting in internal/config and inject it", rel, i+1, strings.TrimSuffix(call, "("))
+				}
+			}
+		}
+		return nil
+	})
+}

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -252,7 +253,7 @@ func (s *Service) codeSpec(acct string, rt *Runtime, v *Version) (sandbox.Spec, 
 		return sandbox.Spec{}, err
 	}
 	env := map[string]string{
-		"PATH":             filepath.Join(dir, ".deps", "bin") + ":" + os.Getenv("PATH"),
+		"PATH":             filepath.Join(dir, ".deps", "bin") + ":" + cmp.Or(s.agentPath, "/usr/local/bin:/usr/bin:/bin"),
 		"LANG":             "C.UTF-8",
 		"PYTHONUNBUFFERED": "1",
 		"PYTHONPATH":       filepath.Join(dir, ".deps"),

@@ -28,6 +28,9 @@ type Options struct {
 	// AgentEnv is added to every agent's environment (e.g. endpoint URLs
 	// pointing back at this server).
 	AgentEnv map[string]string
+	// AgentPath is the PATH agents started from code bundles get after
+	// their bundle's .deps/bin ("" = /usr/local/bin:/usr/bin:/bin).
+	AgentPath string
 	// WarmPool is the default number of pre-started environments per
 	// runtime version (0 = off); a runtime overrides it with the
 	// AGENTCORE_WARM_POOL environment variable.
@@ -65,6 +68,7 @@ type Service struct {
 	log           *slog.Logger
 	onDelete      func(ctx context.Context, arn string)
 	agentExtraEnv map[string]string
+	agentPath     string
 	accountEnv    func(acct string) map[string]string
 	checkAuthz    func(raw json.RawMessage) error
 	sessionAPI    bool
@@ -92,7 +96,7 @@ func New(o Options) *Service {
 		lg = slog.New(slog.DiscardHandler)
 	}
 	return &Service{repo: repo{o.KV}, dataDir: o.DataDir, artifacts: o.Artifacts, images: o.Images, sessions: o.Sessions,
-		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, limits: o.Limits, poolDefault: o.WarmPool, otlp: o.OTLP, agentLogs: o.AgentLogs, accountEnv: o.AccountEnv, checkAuthz: o.CheckAuthorizer, sessionAPI: o.SessionAPI, now: time.Now, ctx: ctx, cancel: cancel}
+		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, agentPath: o.AgentPath, limits: o.Limits, poolDefault: o.WarmPool, otlp: o.OTLP, agentLogs: o.AgentLogs, accountEnv: o.AccountEnv, checkAuthz: o.CheckAuthorizer, sessionAPI: o.SessionAPI, now: time.Now, ctx: ctx, cancel: cancel}
 }
 
 // Open resumes preparation of versions left CREATING by a previous run.

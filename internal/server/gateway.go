@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"os"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -37,8 +36,8 @@ func (s *Server) buildGateway(kv store.KV, artifacts artifact.Store, tags *taggi
 		creds = outcreds.New()
 	}
 	var lambdaCreds aws.CredentialsProvider
-	if id, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY"); id != "" && secret != "" {
-		lambdaCreds = credentials.NewStaticCredentialsProvider(id, secret, os.Getenv("AWS_SESSION_TOKEN"))
+	if cfg.AWSAccessKeyID != "" && cfg.AWSSecretAccessKey != "" {
+		lambdaCreds = credentials.NewStaticCredentialsProvider(cfg.AWSAccessKeyID, cfg.AWSSecretAccessKey, cfg.AWSSessionToken)
 	}
 	endpoint := cfg.LambdaEndpoint
 	if endpoint == "" {
@@ -53,7 +52,7 @@ func (s *Server) buildGateway(kv store.KV, artifacts artifact.Store, tags *taggi
 		jwtv = s.idp.jwt // one discovery/JWKS cache for runtimes and gateways
 	}
 	mcpb := mcpclient.New()
-	s.closers = append(s.closers, mcpb.Close)
+	s.closers.push("gateway MCP clients", func(context.Context) error { mcpb.Close(); return nil })
 	gw := gateway.New(gateway.Options{
 		KV: kv, Artifacts: artifacts, Logger: cfg.Logger, OnDelete: tags.Forget,
 		Backends: map[string]gateway.Backend{gateway.KindOpenAPI: openapi.New(), gateway.KindMCPServer: mcpb,

@@ -3,10 +3,8 @@ package server
 import (
 	"context"
 	"fmt"
-	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sync"
 
@@ -14,6 +12,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/identity"
 	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
 	"github.com/agentcore-dev/agentcore/internal/identity/oauthclient"
+	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/agentcore-dev/agentcore/internal/vault"
 )
@@ -37,8 +36,8 @@ type identityParts struct {
 }
 
 // credentials gathers the configured access keys: Config.Credentials,
-// --credentials-file, and AGENTCORE_ACCESS_KEY_ID/AGENTCORE_SECRET_ACCESS_KEY
-// (scoped to Config.Account).
+// --credentials-file, and AccessKeyID/SecretAccessKey
+// (AGENTCORE_ACCESS_KEY_ID/AGENTCORE_SECRET_ACCESS_KEY, scoped to Account).
 func (c *Config) credentials() ([]sigv4.Credential, error) {
 	creds := append([]sigv4.Credential(nil), c.Credentials...)
 	if c.CredentialsFile != "" {
@@ -48,12 +47,8 @@ func (c *Config) credentials() ([]sigv4.Credential, error) {
 		}
 		creds = append(creds, fc...)
 	}
-	id, secret := os.Getenv("AGENTCORE_ACCESS_KEY_ID"), os.Getenv("AGENTCORE_SECRET_ACCESS_KEY")
-	if (id == "") != (secret == "") {
-		return nil, fmt.Errorf("set both AGENTCORE_ACCESS_KEY_ID and AGENTCORE_SECRET_ACCESS_KEY, or neither")
-	}
-	if id != "" {
-		creds = append(creds, sigv4.Credential{AccessKeyID: id, SecretAccessKey: secret, Account: c.Account})
+	if c.AccessKeyID != "" { // Validate checks the secret is set too
+		creds = append(creds, sigv4.Credential{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, Account: c.Account})
 	}
 	return creds, nil
 }
@@ -91,7 +86,12 @@ func (s *Server) buildIdentity(cfg Config, creds []sigv4.Credential) (*identityP
 	} else {
 		cfg.Logger.Warn("no credentials configured: requests are not authenticated (local mode, loopback only); every caller acts in account " + cfg.Account)
 	}
-	kr, err := vault.Open(filepath.Join(cfg.DataDir, "vault.key"))
+	var kr *vault.Keyring
+	if cfg.VaultKey != "" {
+		kr, err = vault.FromKey(cfg.VaultKey)
+	} else {
+		kr, err = vault.Open(filepath.Join(cfg.DataDir, "vault.key"))
+	}
 	if err != nil {
 		return nil, err
 	}

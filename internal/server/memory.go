@@ -21,29 +21,20 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 )
 
-// newMemory builds the Memory service from the configuration: the model
-// provider, the embedder and the master key for encryption at rest
-// (AGENTCORE_MEMORY_MASTER_KEY as hex, else DataDir/memory-master.key,
+// newMemory builds the Memory service from the configuration (checked by
+// config.Validate): the model provider, the embedder and the master key for
+// encryption at rest (MemoryMasterKey as hex, else DataDir/memory-master.key,
 // created on first start).
 func newMemory(cfg Config, kv store.KV, lg *slog.Logger) (*memory.Service, error) {
 	var prov model.Provider
 	switch cfg.ModelProvider {
-	case "", "openai":
+	case "openai":
 		if cfg.ModelEndpoint != "" {
-			if cfg.Model == "" {
-				return nil, fmt.Errorf("--model-endpoint needs --model (the default model name)")
-			}
 			prov = openai.New(cfg.ModelEndpoint, cfg.ModelAPIKey, cfg.Model)
 		}
 	case "anthropic":
-		if cfg.Model == "" || cfg.ModelAPIKey == "" {
-			return nil, fmt.Errorf("--model-provider anthropic needs --model and --model-api-key")
-		}
 		prov = anthropic.New(cfg.ModelEndpoint, cfg.ModelAPIKey, cfg.Model)
 	case "bedrock":
-		if cfg.Model == "" {
-			return nil, fmt.Errorf("--model-provider bedrock needs --model (a Bedrock model id)")
-		}
 		awsCfg, err := awsconfig.LoadDefaultConfig(context.Background(), awsconfig.WithRegion(cfg.Region))
 		if err != nil {
 			return nil, fmt.Errorf("bedrock credentials: %w", err)
@@ -54,16 +45,13 @@ func newMemory(cfg Config, kv store.KV, lg *slog.Logger) (*memory.Service, error
 	}
 	var emb embed.Embedder = embed.NewHashing(256)
 	if cfg.EmbeddingEndpoint != "" {
-		if cfg.EmbeddingModel == "" {
-			return nil, fmt.Errorf("--embedding-endpoint needs --embedding-model")
-		}
 		key := cfg.EmbeddingAPIKey
 		if key == "" {
 			key = cfg.ModelAPIKey
 		}
 		emb = embedhttp.New(cfg.EmbeddingEndpoint, key, cfg.EmbeddingModel)
 	}
-	master, err := masterKey(cfg.DataDir)
+	master, err := masterKey(cfg.MemoryMasterKey, cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
@@ -78,8 +66,8 @@ func providerName(p model.Provider) string {
 	return p.Name()
 }
 
-func masterKey(dataDir string) ([]byte, error) {
-	if h := os.Getenv("AGENTCORE_MEMORY_MASTER_KEY"); h != "" {
+func masterKey(h, dataDir string) ([]byte, error) {
+	if h != "" {
 		k, err := hex.DecodeString(strings.TrimSpace(h))
 		if err != nil || len(k) < 16 {
 			return nil, fmt.Errorf("AGENTCORE_MEMORY_MASTER_KEY must be at least 16 bytes as hex")

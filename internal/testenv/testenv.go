@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/config"
 	"github.com/agentcore-dev/agentcore/internal/server"
 	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -44,7 +45,7 @@ type Env struct {
 
 // Fast is a config for tests: quick pings and start-up bounds.
 func Fast() server.Config {
-	return server.Config{PingInterval: 200 * time.Millisecond, InitTimeout: 20 * time.Second}
+	return server.Config{Config: config.Config{PingInterval: 200 * time.Millisecond, InitTimeout: 20 * time.Second}}
 }
 
 // Start runs a server with cfg (Listen and DataDir default to a free port and
@@ -56,6 +57,9 @@ func Start(t testing.TB, cfg server.Config) *Env {
 	}
 	if cfg.DataDir == "" {
 		cfg.DataDir = t.TempDir()
+	}
+	if cfg.Sandbox == "" {
+		cfg.Sandbox = "process" // tests pick other drivers explicitly (the server's default is auto)
 	}
 	// Identity: the suite runs with real credentials, so every SDK call is
 	// SigV4-verified (the clients below sign with this key).

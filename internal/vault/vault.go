@@ -1,8 +1,8 @@
 // Package vault encrypts secrets at rest (client secrets, API keys, OAuth2
 // tokens) with AES-256-GCM under a local master keyring.
 //
-// The keyring comes from AGENTCORE_VAULT_KEY (base64 of 32 bytes: one fixed
-// key, no rotation) or from a key file in the data directory (created with
+// The keyring comes from a fixed key (FromKey: base64 of 32 bytes, no
+// rotation; the server's AGENTCORE_VAULT_KEY) or from a key file in the data directory (created with
 // mode 0600 on first start). Rotate adds a fresh key that seals from then on;
 // older keys stay to open what they sealed until it is re-sealed.
 // Ciphertexts are "v1.<keyId>.<base64url(nonce|sealed)>"; the additional data
@@ -26,9 +26,6 @@ import (
 	"time"
 )
 
-// EnvKey names the environment variable holding a fixed master key.
-const EnvKey = "AGENTCORE_VAULT_KEY"
-
 // ErrDecrypt is returned for ciphertexts that do not open.
 var ErrDecrypt = errors.New("vault: ciphertext does not decrypt with any key of the keyring")
 
@@ -47,16 +44,18 @@ type fileForm struct {
 	Rotated time.Time         `json:"rotated"`
 }
 
-// Open loads the keyring: from AGENTCORE_VAULT_KEY when set, else from
-// path (created when missing).
-func Open(path string) (*Keyring, error) {
-	if v := os.Getenv(EnvKey); v != "" {
-		k, err := base64.StdEncoding.DecodeString(v)
-		if err != nil || len(k) != 32 {
-			return nil, fmt.Errorf("%s must be the base64 encoding of 32 random bytes", EnvKey)
-		}
-		return &Keyring{current: "env", keys: map[string][]byte{"env": k}}, nil
+// FromKey is a keyring of one fixed key (base64 of 32 bytes), not
+// persisted and not rotated.
+func FromKey(b64 string) (*Keyring, error) {
+	k, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil || len(k) != 32 {
+		return nil, fmt.Errorf("the vault key must be the base64 encoding of 32 random bytes")
 	}
+	return &Keyring{current: "env", keys: map[string][]byte{"env": k}}, nil
+}
+
+// Open loads the keyring from path (created when missing).
+func Open(path string) (*Keyring, error) {
 	kr := &Keyring{path: path, keys: map[string][]byte{}}
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -89,7 +88,7 @@ func Open(path string) (*Keyring, error) {
 // Rotate makes a fresh key current (persisted before use).
 func (k *Keyring) Rotate() error {
 	if k.path == "" && k.current != "" {
-		return errors.New("the vault key comes from " + EnvKey + "; rotate it by changing the variable and re-sealing")
+		return errors.New("the vault key is fixed (AGENTCORE_VAULT_KEY); rotate it by changing the key and re-sealing")
 	}
 	key := make([]byte, 32)
 	if _, err := rand.Read(key); err != nil {

@@ -13,7 +13,6 @@ import (
 )
 
 func TestSealOpenRotate(t *testing.T) {
-	t.Setenv(vault.EnvKey, "")
 	path := filepath.Join(t.TempDir(), "vault.key")
 	kr, err := vault.Open(path)
 	if err != nil {
@@ -59,11 +58,10 @@ func TestSealOpenRotate(t *testing.T) {
 	}
 }
 
-func TestEnvKey(t *testing.T) {
+func TestFixedKey(t *testing.T) {
 	k := make([]byte, 32)
 	rand.Read(k)
-	t.Setenv(vault.EnvKey, base64.StdEncoding.EncodeToString(k))
-	kr, err := vault.Open(filepath.Join(t.TempDir(), "unused"))
+	kr, err := vault.FromKey(base64.StdEncoding.EncodeToString(k))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,10 +70,9 @@ func TestEnvKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := kr.Rotate(); err == nil {
-		t.Fatal("an environment key cannot rotate")
+		t.Fatal("a fixed key cannot rotate")
 	}
-	t.Setenv(vault.EnvKey, "short")
-	if _, err := vault.Open("x"); err == nil {
-		t.Fatal("bad env key accepted")
+	if _, err := vault.FromKey("short"); err == nil {
+		t.Fatal("bad fixed key accepted")
 	}
 }

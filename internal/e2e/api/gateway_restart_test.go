@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/config"
 	"github.com/agentcore-dev/agentcore/internal/server"
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -61,8 +62,8 @@ func TestGatewayRestartPostgres(t *testing.T) {
 // on another server of the same database within the revalidation interval.
 func TestGatewayTwoServersOneStore(t *testing.T) {
 	db := "sqlite:" + t.TempDir() + "/shared.db"
-	a := testenv.Start(t, server.Config{Database: db, PingInterval: 200 * time.Millisecond})
-	b := testenv.Start(t, server.Config{Database: db, PingInterval: 200 * time.Millisecond})
+	a := testenv.Start(t, server.Config{Config: config.Config{Database: db, PingInterval: 200 * time.Millisecond}})
+	b := testenv.Start(t, server.Config{Config: config.Config{Database: db, PingInterval: 200 * time.Millisecond}})
 	ps := startPetstore(t)
 	eng := createEngine(t, a, "shared")
 	gw := createGateway(t, a, "shared", func(in *ctl.CreateGatewayInput) {

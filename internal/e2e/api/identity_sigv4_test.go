@@ -212,14 +212,12 @@ func TestNonLoopbackNeedsCredentials(t *testing.T) {
 	cfg := testenv.Fast()
 	cfg.Listen = "0.0.0.0:0"
 	cfg.DataDir = t.TempDir()
-	t.Setenv("AGENTCORE_ACCESS_KEY_ID", "")
-	t.Setenv("AGENTCORE_SECRET_ACCESS_KEY", "")
 	_, err := server.Start(context.Background(), cfg)
 	if err == nil || !strings.Contains(err.Error(), "refusing to listen") {
 		t.Fatalf("non-loopback without credentials: %v", err)
 	}
-	t.Setenv("AGENTCORE_ACCESS_KEY_ID", "AKIDFROMENV")
-	t.Setenv("AGENTCORE_SECRET_ACCESS_KEY", "env-secret")
+	// AGENTCORE_ACCESS_KEY_ID/AGENTCORE_SECRET_ACCESS_KEY (config: TestEnvironment).
+	cfg.AccessKeyID, cfg.SecretAccessKey = "AKIDFROMENV", "env-secret"
 	srv, err := server.Start(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("non-loopback with credentials from the environment: %v", err)
@@ -227,8 +225,6 @@ func TestNonLoopbackNeedsCredentials(t *testing.T) {
 	srv.Close(context.Background())
 
 	// Loopback, no credentials: local mode accepts any signature.
-	t.Setenv("AGENTCORE_ACCESS_KEY_ID", "")
-	t.Setenv("AGENTCORE_SECRET_ACCESS_KEY", "")
 	local := testenv.Fast()
 	local.Credentials = []sigv4.Credential{}
 	e := testenv.Start(t, local)

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/agentcore-dev/agentcore/internal/config"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/server"
 	"github.com/agentcore-dev/agentcore/internal/testenv"
@@ -62,10 +63,10 @@ func TestEntryPointExitsAtOnce(t *testing.T) {
 // are clear errors at start.
 func TestServerRejectsBadSandboxConfig(t *testing.T) {
 	for _, cfg := range []server.Config{
-		{Sandbox: "nosuch"},
-		{Limits: sandbox.Limits{MemoryBytes: 1 << 20}},
-		{Limits: sandbox.Limits{Pids: 2}},
-		{Limits: sandbox.Limits{CPUMillis: 1}},
+		{Config: config.Config{Sandbox: "nosuch"}},
+		{Config: config.Config{Limits: sandbox.Limits{MemoryBytes: 1 << 20}}},
+		{Config: config.Config{Limits: sandbox.Limits{Pids: 2}}},
+		{Config: config.Config{Limits: sandbox.Limits{CPUMillis: 1}}},
 	} {
 		cfg.Listen, cfg.DataDir = "127.0.0.1:0", t.TempDir()
 		if s, err := server.Start(bg, cfg); err == nil {

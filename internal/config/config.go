@@ -1,0 +1,105 @@
+// Package config is the server's configuration: every setting, its default,
+// its command-line flag, its environment variable and its help text are
+// declared once (settings.go), and the sources are merged in one documented
+// order:
+//
+//	defaults < config file (--config FILE, YAML or JSON) < environment < flags
+//
+// A later source overrides an earlier one for the settings it names. The
+// environment is read only here (and by the CLI's client side); services get
+// their values injected from Config.
+package config
+
+import (
+	"os"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/sandbox"
+)
+
+// Config holds the server's settings. The zero value of a field means "the
+// default" (WithDefaults fills them), so programs and tests may set only
+// the fields they care about.
+type Config struct {
+	Listen   string // --listen
+	DataDir  string // --data-dir
+	Database string // --database: "" = SQLite in DataDir, postgres://..., sqlite:PATH
+	Sandbox  string // --sandbox: auto or a driver name
+	Region   string // --region
+	Account  string // --account
+
+	InitTimeout   time.Duration // --session-init-timeout
+	PingInterval  time.Duration // --ping-interval
+	IdleTimeout   time.Duration // --session-idle-timeout
+	MaxLifetime   time.Duration // --session-max-lifetime
+	InvokeTimeout time.Duration // --invoke-timeout
+
+	Limits   sandbox.Limits // --session-memory, --session-cpu-millis, --session-pids
+	WarmPool int            // --warm-pool
+
+	// Telemetry and observability.
+	OTLPExport      string        // --otlp-export
+	OTLPGRPCListen  string        // --otlp-grpc-listen
+	MetricsInterval time.Duration // --otlp-metrics-interval
+	Retention       time.Duration // --retention; negative = forever
+	DisableTracing  bool          // --tracing=false
+	TraceExport     string        // --trace-export: "" = own receiver, "none" = not exported
+
+	// Logging (the command builds the logger from these).
+	LogJSON  bool   // --log-json
+	LogLevel string // --log-level
+
+	// Identity.
+	CredentialsFile string // --credentials-file
+	AccessKeyID     string // AGENTCORE_ACCESS_KEY_ID (with SecretAccessKey, for Account)
+	SecretAccessKey string // AGENTCORE_SECRET_ACCESS_KEY
+	VaultKey        string // AGENTCORE_VAULT_KEY: base64 of 32 bytes; "" = DataDir/vault.key
+
+	// Gateway.
+	LambdaEndpoint         string        // --lambda-endpoint
+	SmithyEndpoint         string        // --smithy-endpoint
+	GatewayCallTimeout     time.Duration // --gateway-call-timeout
+	DisableGatewayFastPath bool          // --gateway-fast-path=false
+	// Static AWS credentials for gateway Lambda and Smithy targets
+	// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN).
+	AWSAccessKeyID     string
+	AWSSecretAccessKey string
+	AWSSessionToken    string
+
+	// Memory.
+	ModelProvider     string        // --model-provider
+	ModelEndpoint     string        // --model-endpoint
+	ModelAPIKey       string        // --model-api-key
+	Model             string        // --model
+	EmbeddingEndpoint string        // --embedding-endpoint
+	EmbeddingModel    string        // --embedding-model
+	EmbeddingAPIKey   string        // AGENTCORE_EMBEDDING_API_KEY
+	MemoryJobLease    time.Duration // --memory-job-lease
+	MemoryMasterKey   string        // AGENTCORE_MEMORY_MASTER_KEY: hex; "" = DataDir/memory-master.key
+
+	// AgentPath is the PATH agents started from code bundles get after their
+	// bundle's .deps/bin (default: the server's own PATH, captured when the
+	// defaults are applied).
+	AgentPath string
+}
+
+// Default is the configuration with every default applied.
+func Default() Config { return Config{}.WithDefaults() }
+
+// WithDefaults returns c with every zero field set to its default (for an
+// EnvDefault setting: its variable's current value).
+func (c Config) WithDefaults() Config {
+	for i := range settings {
+		st := &settings[i]
+		def := st.Default
+		if st.EnvDefault {
+			def = os.Getenv(st.Env)
+		}
+		if def != "" && st.isZero(&c) {
+			if err := st.set(&c, def); err != nil {
+				panic("config: default of " + st.Key + ": " + err.Error()) // a bug in settings.go
+			}
+		}
+	}
+	return c
+}

@@ -1,0 +1,217 @@
+package config
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Setting declares one configuration setting once: its key (the flag name
+// and the config file key), its environment variable, its default and its
+// help text, and where it lives in Config.
+type Setting struct {
+	Key     string // flag name (--Key) and config file key
+	Env     string // environment variable, "" = none
+	Default string // in the flag's syntax; "" = empty or computed (see Help)
+	Help    string
+	NoFlag  bool // no command-line flag (secrets and host facts): file and environment only
+	// EnvDefault: the default is the variable's value when the server
+	// starts (WithDefaults reads it), e.g. the server's own PATH.
+	EnvDefault bool
+	invert     bool // a bool flag stored negated (--tracing ↔ DisableTracing)
+	field      func(*Config) any
+}
+
+// settings is the table of every server setting, in --help order.
+var settings = []Setting{
+	{Key: "listen", Default: "127.0.0.1:8765", Help: "one listener for both AWS APIs, the /_agentcore/ extensions, OTLP/HTTP and /metrics",
+		field: func(c *Config) any { return &c.Listen }},
+	{Key: "data-dir", Default: ".agentcore-data", Help: "directory for the embedded database, artifacts, bundles and session files",
+		field: func(c *Config) any { return &c.DataDir }},
+	{Key: "database", Env: "AGENTCORE_DATABASE", Help: "postgres://... to keep state in PostgreSQL, or sqlite:PATH (default: SQLite in --data-dir)",
+		field: func(c *Config) any { return &c.Database }},
+	{Key: "sandbox", Default: "auto", Help: "session sandbox driver: auto (strongest available: gvisor, then linuxns, then process), gvisor, linuxns, or process (a host process on a free port passed in PORT; no isolation, development only)",
+		field: func(c *Config) any { return &c.Sandbox }},
+	{Key: "session-memory", Default: "2GiB", Help: "memory limit per session, cgroup under the isolating drivers (bytes, or with a KiB/MiB/GiB/TiB suffix)",
+		field: func(c *Config) any { return (*byteSize)(&c.Limits.MemoryBytes) }},
+	{Key: "session-cpu-millis", Default: "1000", Help: "CPU limit per session in thousandths of a core",
+		field: func(c *Config) any { return &c.Limits.CPUMillis }},
+	{Key: "session-pids", Default: "512", Help: "process limit per session",
+		field: func(c *Config) any { return &c.Limits.Pids }},
+	{Key: "warm-pool", Default: "0", Help: "pre-started environments per runtime version (0 = off; a runtime overrides it with its AGENTCORE_WARM_POOL environment variable)",
+		field: func(c *Config) any { return &c.WarmPool }},
+	{Key: "region", Env: "AWS_REGION", Default: "us-east-1", Help: "AWS region in ARNs",
+		field: func(c *Config) any { return &c.Region }},
+	{Key: "account", Default: "123456789012", Help: "AWS account id in ARNs",
+		field: func(c *Config) any { return &c.Account }},
+	{Key: "session-init-timeout", Default: "1m0s", Help: "how long an agent may take to answer /ping after start",
+		field: func(c *Config) any { return &c.InitTimeout }},
+	{Key: "session-idle-timeout", Default: "15m0s", Help: "idle timeout for runtimes without lifecycleConfiguration.idleRuntimeSessionTimeout",
+		field: func(c *Config) any { return &c.IdleTimeout }},
+	{Key: "session-max-lifetime", Default: "8h0m0s", Help: "max lifetime for runtimes without lifecycleConfiguration.maxLifetime",
+		field: func(c *Config) any { return &c.MaxLifetime }},
+	{Key: "ping-interval", Default: "2s", Help: "how often running sessions' /ping is polled",
+		field: func(c *Config) any { return &c.PingInterval }},
+	{Key: "invoke-timeout", Default: "15m0s", Help: "how long to wait for an agent's answer",
+		field: func(c *Config) any { return &c.InvokeTimeout }},
+	{Key: "otlp-metrics-interval", Default: "30s", Help: "how often the /metrics series are pushed over OTLP to --otlp-export",
+		field: func(c *Config) any { return &c.MetricsInterval }},
+	{Key: "otlp-grpc-listen", Help: "also receive OTLP over gRPC on this address (e.g. 127.0.0.1:4317); OTLP/HTTP is always served on --listen at /v1/{traces,logs,metrics}",
+		field: func(c *Config) any { return &c.OTLPGRPCListen }},
+	{Key: "otlp-export", Help: "forward every span, log and metric the server records or receives to this OTLP/HTTP endpoint (base URL, e.g. http://collector:4318)",
+		field: func(c *Config) any { return &c.OTLPExport }},
+	{Key: "retention", Default: "168h0m0s", Help: "how long stored spans and logs are kept (negative = forever)",
+		field: func(c *Config) any { return &c.Retention }},
+	{Key: "tracing", Default: "true", Help: "record the server's own spans (API operations, invocations, sandbox starts) and propagate trace context to agents; --tracing=false passes trace headers through unchanged",
+		invert: true, field: func(c *Config) any { return &c.DisableTracing }},
+	{Key: "trace-export", Help: "OTLP/HTTP traces URL for the server's own spans (default: its own receiver, and --otlp-export); none = not exported",
+		field: func(c *Config) any { return &c.TraceExport }},
+	{Key: "lambda-endpoint", Env: "AWS_ENDPOINT_URL_LAMBDA", Help: "Lambda Invoke API base URL for gateway Lambda targets and interceptors (default https://lambda.<region>.amazonaws.com; e.g. http://localhost:4566 for LocalStack)",
+		field: func(c *Config) any { return &c.LambdaEndpoint }},
+	{Key: "smithy-endpoint", Help: "base URL that gateway Smithy-model targets call (default: the AWS endpoint of the model's service)",
+		field: func(c *Config) any { return &c.SmithyEndpoint }},
+	{Key: "gateway-call-timeout", Default: "30s", Help: "how long a gateway waits for one target call",
+		field: func(c *Config) any { return &c.GatewayCallTimeout }},
+	{Key: "gateway-fast-path", Env: "AGENTCORE_GATEWAY_FAST_PATH", Default: "true", Help: "serve gateway MCP tools/list and tools/call without the MCP SDK's session machinery (false = always the SDK path)",
+		invert: true, field: func(c *Config) any { return &c.DisableGatewayFastPath }},
+	{Key: "aws-access-key-id", Env: "AWS_ACCESS_KEY_ID", NoFlag: true, Help: "static AWS credentials gateway Lambda and Smithy targets are signed with (with aws-secret-access-key)",
+		field: func(c *Config) any { return &c.AWSAccessKeyID }},
+	{Key: "aws-secret-access-key", Env: "AWS_SECRET_ACCESS_KEY", NoFlag: true, Help: "secret of aws-access-key-id",
+		field: func(c *Config) any { return &c.AWSSecretAccessKey }},
+	{Key: "aws-session-token", Env: "AWS_SESSION_TOKEN", NoFlag: true, Help: "session token of aws-access-key-id",
+		field: func(c *Config) any { return &c.AWSSessionToken }},
+	{Key: "credentials-file", Help: "JSON or YAML list of {accessKeyId, secretAccessKey, account} accepted for SigV4 (also AGENTCORE_ACCESS_KEY_ID/AGENTCORE_SECRET_ACCESS_KEY for --account); without credentials the server only listens on loopback and does not check signatures",
+		field: func(c *Config) any { return &c.CredentialsFile }},
+	{Key: "access-key-id", Env: "AGENTCORE_ACCESS_KEY_ID", NoFlag: true, Help: "an access key accepted for SigV4 in --account (with secret-access-key)",
+		field: func(c *Config) any { return &c.AccessKeyID }},
+	{Key: "secret-access-key", Env: "AGENTCORE_SECRET_ACCESS_KEY", NoFlag: true, Help: "secret of access-key-id",
+		field: func(c *Config) any { return &c.SecretAccessKey }},
+	{Key: "vault-key", Env: "AGENTCORE_VAULT_KEY", NoFlag: true, Help: "token vault master key, base64 of 32 random bytes (default: a keyring in --data-dir/vault.key, created on first start)",
+		field: func(c *Config) any { return &c.VaultKey }},
+	{Key: "log-json", Default: "false", Help: "log JSON lines instead of text",
+		field: func(c *Config) any { return &c.LogJSON }},
+	{Key: "log-level", Default: "info", Help: "log level (debug, info, warn, error)",
+		field: func(c *Config) any { return &c.LogLevel }},
+	{Key: "model-provider", Env: "AGENTCORE_MODEL_PROVIDER", Default: "openai", Help: "model API the Memory pipeline speaks: openai (any OpenAI-compatible server), anthropic (Messages API) or bedrock (Converse, AWS credentials from the standard chain, --region)",
+		field: func(c *Config) any { return &c.ModelProvider }},
+	{Key: "model-endpoint", Env: "AGENTCORE_MODEL_ENDPOINT", Help: "OpenAI-compatible base URL (e.g. http://127.0.0.1:11434/v1 for Ollama) the Memory extraction pipeline calls; none = long-term extraction jobs fail with a reason",
+		field: func(c *Config) any { return &c.ModelEndpoint }},
+	{Key: "model-api-key", Env: "AGENTCORE_MODEL_API_KEY", Help: "API key for --model-endpoint (also used for --embedding-endpoint unless AGENTCORE_EMBEDDING_API_KEY is set)",
+		field: func(c *Config) any { return &c.ModelAPIKey }},
+	{Key: "model", Env: "AGENTCORE_MODEL", Help: "default model name for Memory extraction and consolidation",
+		field: func(c *Config) any { return &c.Model }},
+	{Key: "embedding-endpoint", Env: "AGENTCORE_EMBEDDING_ENDPOINT", Help: "OpenAI-compatible base URL for /v1/embeddings (default: the built-in offline hashing embedder)",
+		field: func(c *Config) any { return &c.EmbeddingEndpoint }},
+	{Key: "embedding-model", Env: "AGENTCORE_EMBEDDING_MODEL", Help: "embedding model name for --embedding-endpoint",
+		field: func(c *Config) any { return &c.EmbeddingModel }},
+	{Key: "embedding-api-key", Env: "AGENTCORE_EMBEDDING_API_KEY", NoFlag: true, Help: "API key for --embedding-endpoint (default: --model-api-key)",
+		field: func(c *Config) any { return &c.EmbeddingAPIKey }},
+	{Key: "memory-job-lease", Default: "30s", Help: "how long a crashed worker's Memory extraction job waits before another run takes it",
+		field: func(c *Config) any { return &c.MemoryJobLease }},
+	{Key: "memory-master-key", Env: "AGENTCORE_MEMORY_MASTER_KEY", NoFlag: true, Help: "Memory encryption-at-rest master key, hex of at least 16 bytes (default: --data-dir/memory-master.key, created on first start)",
+		field: func(c *Config) any { return &c.MemoryMasterKey }},
+	{Key: "agent-path", Env: "PATH", NoFlag: true, EnvDefault: true, Help: "PATH agents started from code bundles get after their bundle's .deps/bin (default: the server's own PATH)",
+		field: func(c *Config) any { return &c.AgentPath }},
+}
+
+// Settings lists every setting (for --help and documentation).
+func Settings() []Setting { return append([]Setting(nil), settings...) }
+
+func lookup(key string) *Setting {
+	for i := range settings {
+		if settings[i].Key == key {
+			return &settings[i]
+		}
+	}
+	return nil
+}
+
+// Label names the setting in messages: its flag, else its variable, else its key.
+func (s *Setting) Label() string {
+	switch {
+	case !s.NoFlag:
+		return "--" + s.Key
+	case s.Env != "":
+		return s.Env
+	}
+	return s.Key
+}
+
+// set parses v in the setting's syntax into c.
+func (s *Setting) set(c *Config, v string) error {
+	switch p := s.field(c).(type) {
+	case *string:
+		*p = v
+	case *int:
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("%q is not an integer", v)
+		}
+		*p = n
+	case *byteSize:
+		return p.Set(v)
+	case *time.Duration:
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("%q is not a duration (e.g. 30s, 15m, 8h)", v)
+		}
+		*p = d
+	case *bool:
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("%q is not a boolean (true or false)", v)
+		}
+		*p = b != s.invert
+	default:
+		panic(fmt.Sprintf("config: setting %s has unsupported type %T", s.Key, p))
+	}
+	return nil
+}
+
+// get formats the setting's value in c in its syntax.
+func (s *Setting) get(c *Config) string {
+	switch p := s.field(c).(type) {
+	case *string:
+		return *p
+	case *int:
+		return strconv.Itoa(*p)
+	case *byteSize:
+		return p.String()
+	case *time.Duration:
+		return p.String()
+	case *bool:
+		return strconv.FormatBool(*p != s.invert)
+	}
+	return ""
+}
+
+func (s *Setting) isZero(c *Config) bool {
+	switch p := s.field(c).(type) {
+	case *string:
+		return *p == ""
+	case *int:
+		return *p == 0
+	case *byteSize:
+		return *p == 0
+	case *time.Duration:
+		return *p == 0
+	case *bool:
+		return !*p
+	}
+	return false
+}
+
+func (s *Setting) typeName() string {
+	switch s.field(&Config{}).(type) {
+	case *int:
+		return "int"
+	case *byteSize:
+		return "size"
+	case *time.Duration:
+		return "duration"
+	case *bool:
+		return "bool"
+	}
+	return "string"
+}

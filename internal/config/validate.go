@@ -1,0 +1,165 @@
+package config
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/agentcore-dev/agentcore/internal/builtins" // registers the drivers --sandbox may name
+	"github.com/agentcore-dev/agentcore/internal/sandbox"
+)
+
+var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+
+// Validate reports every bad value as a field error ("config: --listen:
+// ..."), joined. It expects defaults applied (WithDefaults).
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(key string, format string, args ...any) {
+		errs = append(errs, fieldError(lookup(key), fmt.Errorf(format, args...)))
+	}
+	check := func(key string, err error) {
+		if err != nil {
+			errs = append(errs, fieldError(lookup(key), err))
+		}
+	}
+	check("listen", checkAddr(c.Listen))
+	if c.OTLPGRPCListen != "" {
+		check("otlp-grpc-listen", checkAddr(c.OTLPGRPCListen))
+	}
+	if c.DataDir == "" {
+		bad("data-dir", "must not be empty")
+	}
+	if d := c.Database; d != "" && !strings.HasPrefix(d, "postgres://") && !strings.HasPrefix(d, "postgresql://") && !strings.HasPrefix(d, "sqlite:") {
+		bad("database", "want postgres://..., postgresql://... or sqlite:PATH, got scheme %q", scheme(d))
+	}
+	if drivers := append([]string{"auto"}, sandbox.Names()...); !slices.Contains(drivers, c.Sandbox) {
+		bad("sandbox", "unknown driver %q (want one of %s)", c.Sandbox, strings.Join(drivers, ", "))
+	}
+	if c.Region == "" {
+		bad("region", "must not be empty")
+	}
+	if !accountRE.MatchString(c.Account) {
+		bad("account", "%q is not a 12-digit AWS account id", c.Account)
+	}
+	for key, d := range map[string]time.Duration{
+		"session-init-timeout": c.InitTimeout, "ping-interval": c.PingInterval, "session-idle-timeout": c.IdleTimeout,
+		"session-max-lifetime": c.MaxLifetime, "invoke-timeout": c.InvokeTimeout, "otlp-metrics-interval": c.MetricsInterval,
+		"gateway-call-timeout": c.GatewayCallTimeout, "memory-job-lease": c.MemoryJobLease,
+	} {
+		if d <= 0 {
+			bad(key, "%s must be positive", d)
+		}
+	}
+	check("session-memory", inRange(c.Limits.MemoryBytes, 64<<20, 1<<40, "64MiB to 1TiB"))
+	check("session-cpu-millis", inRange(int64(c.Limits.CPUMillis), 10, 1024*1000, "10 to 1024000"))
+	check("session-pids", inRange(int64(c.Limits.Pids), 8, 1<<20, "8 to 1048576"))
+	if c.WarmPool < 0 || c.WarmPool > 1000 {
+		bad("warm-pool", "%d is out of range (0 to 1000)", c.WarmPool)
+	}
+	for key, u := range map[string]string{
+		"otlp-export": c.OTLPExport, "lambda-endpoint": c.LambdaEndpoint, "smithy-endpoint": c.SmithyEndpoint,
+		"model-endpoint": c.ModelEndpoint, "embedding-endpoint": c.EmbeddingEndpoint,
+	} {
+		check(key, checkURL(u))
+	}
+	if c.TraceExport != "none" {
+		check("trace-export", checkURL(c.TraceExport))
+	}
+	var lvl slog.Level
+	check("log-level", lvl.UnmarshalText([]byte(c.LogLevel)))
+	if (c.AccessKeyID == "") != (c.SecretAccessKey == "") {
+		bad("access-key-id", "set both AGENTCORE_ACCESS_KEY_ID and AGENTCORE_SECRET_ACCESS_KEY, or neither")
+	}
+	if c.VaultKey != "" {
+		if k, err := base64.StdEncoding.DecodeString(c.VaultKey); err != nil || len(k) != 32 {
+			bad("vault-key", "must be the base64 encoding of 32 random bytes")
+		}
+	}
+	if c.MemoryMasterKey != "" {
+		if k, err := hex.DecodeString(strings.TrimSpace(c.MemoryMasterKey)); err != nil || len(k) < 16 {
+			bad("memory-master-key", "AGENTCORE_MEMORY_MASTER_KEY must be at least 16 bytes as hex")
+		}
+	}
+	errs = append(errs, c.validateModel()...)
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	return errors.Join(errs...)
+}
+
+// validateModel checks the Memory model and embedder settings together.
+func (c Config) validateModel() []error {
+	var errs []error
+	bad := func(key, msg string) { errs = append(errs, fieldError(lookup(key), errors.New(msg))) }
+	switch c.ModelProvider {
+	case "openai":
+		if c.ModelEndpoint != "" && c.Model == "" {
+			bad("model", "--model-endpoint needs --model (the default model name)")
+		}
+	case "anthropic":
+		if c.Model == "" || c.ModelAPIKey == "" {
+			bad("model-provider", "--model-provider anthropic needs --model and --model-api-key")
+		}
+	case "bedrock":
+		if c.Model == "" {
+			bad("model-provider", "--model-provider bedrock needs --model (a Bedrock model id)")
+		}
+	default:
+		bad("model-provider", fmt.Sprintf("%q: want openai, anthropic or bedrock", c.ModelProvider))
+	}
+	if c.EmbeddingEndpoint != "" && c.EmbeddingModel == "" {
+		bad("embedding-model", "--embedding-endpoint needs --embedding-model")
+	}
+	return errs
+}
+
+func checkAddr(a string) error {
+	host, port, err := net.SplitHostPort(a)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port: %w", a, err)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("%q: port %q is not a number from 0 to 65535", a, port)
+	}
+	if strings.ContainsAny(host, " /") {
+		return fmt.Errorf("%q: bad host %q", a, host)
+	}
+	return nil
+}
+
+// checkURL accepts "" and absolute http(s) URLs.
+func checkURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a URL: %w", s, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q: want an http:// or https:// URL", s)
+	}
+	return nil
+}
+
+func inRange(v, lo, hi int64, what string) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("%d is out of range (%s)", v, what)
+	}
+	return nil
+}
+
+func scheme(dsn string) string {
+	if i := strings.Index(dsn, ":"); i > 0 {
+		return dsn[:i]
+	}
+	return dsn
+}

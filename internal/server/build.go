@@ -1,0 +1,267 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/agentclient"
+	"github.com/agentcore-dev/agentcore/internal/artifact/localdir"
+	"github.com/agentcore-dev/agentcore/internal/builtins"
+	"github.com/agentcore-dev/agentcore/internal/gateway/mcpserver"
+	"github.com/agentcore-dev/agentcore/internal/httpapi"
+	"github.com/agentcore-dev/agentcore/internal/idempotency"
+	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
+	"github.com/agentcore-dev/agentcore/internal/image"
+	"github.com/agentcore-dev/agentcore/internal/observability"
+	"github.com/agentcore-dev/agentcore/internal/observability/otlphttp"
+	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/sandbox"
+	"github.com/agentcore-dev/agentcore/internal/store"
+	"github.com/agentcore-dev/agentcore/internal/store/postgres"
+	"github.com/agentcore-dev/agentcore/internal/store/sqlite"
+	"github.com/agentcore-dev/agentcore/internal/tagging"
+	"github.com/agentcore-dev/agentcore/internal/telemetry"
+	"github.com/agentcore-dev/agentcore/internal/tenant"
+)
+
+// build assembles the server in small steps; each returns its part and
+// pushes its closer on s.closers (Start closes them if a later step fails).
+func (s *Server) build(ctx context.Context) (err error) {
+	if s.cfg.DataDir, err = dataDir(s.cfg.DataDir); err != nil {
+		return err
+	}
+	if s.kv, err = openStore(ctx, s.cfg, &s.closers); err != nil {
+		return err
+	}
+	driver, err := newDriver(s.cfg)
+	if err != nil {
+		return err
+	}
+	creds, err := s.cfg.credentials() // identity.go
+	if err != nil {
+		return err
+	}
+	if err := checkAuthConfig(s.cfg, creds); err != nil {
+		return err
+	}
+	ln, err := listen(s.cfg.Listen, &s.closers)
+	if err != nil {
+		return err
+	}
+	s.url = "http://" + ln.Addr().String()
+	if s.obs, s.otlpGRPC, err = s.startObservability(); err != nil {
+		return err
+	}
+	if s.tel, err = s.startTelemetry(ctx); err != nil {
+		return err
+	}
+	if s.idp, err = s.buildIdentity(s.cfg, creds); err != nil { // identity.go
+		return err
+	}
+	artifacts, err := localdir.New(filepath.Join(s.cfg.DataDir, "artifacts"))
+	if err != nil {
+		return err
+	}
+	tags := tagging.New(s.kv)
+	tags.AddChecker(s.idp.svc.Exists) // workload identities
+	if s.sessions, s.runtime, err = s.startRuntime(ctx, driver, artifacts, tags); err != nil {
+		return err
+	}
+	if s.memory, err = newMemory(s.cfg, s.kv, s.cfg.Logger); err != nil { // memory.go
+		return err
+	}
+	s.memory.Start()
+	s.closers.push("memory", func(context.Context) error { s.memory.Close(); return nil })
+	tags.AddChecker(s.memory.Exists)
+	gw, pol := s.buildGateway(s.kv, artifacts, tags) // gateway.go
+	gatewayIAM := s.cfg.GatewayIAM
+	if gatewayIAM == nil {
+		gatewayIAM = s.idp.gatewayIAM(s.cfg.Account)
+	}
+	var gwMCP httpapi.GatewayMCP
+	if gw != nil {
+		gwMCP = mcpserver.New(mcpserver.Options{Gateway: gw, IAM: gatewayIAM, DisableFastPath: s.cfg.DisableGatewayFastPath, Logger: s.cfg.Logger})
+	}
+	var otlpRecv http.Handler
+	if s.obs != nil {
+		otlpRecv = otlphttp.NewReceiver(s.obs, observability.Tag{Account: s.cfg.Account}, s.cfg.Logger)
+	}
+	s.serveHTTP(ln, httpapi.Config{
+		Memory:  s.memory,
+		Gateway: gw, Policy: pol, GatewayMCP: gwMCP,
+		Runtime: s.runtime, Sessions: s.sessions, Tags: tags, Idempotency: idempotency.New(s.kv),
+		Artifacts: artifacts, Logger: s.cfg.Logger, Tenant: tenant.Tenant{Account: s.cfg.Account, Region: s.cfg.Region},
+		InvokeTimeout: int64(s.cfg.InvokeTimeout),
+		Observability: s.obs, OTLP: otlpRecv,
+		Telemetry: s.tel,
+		SigV4:     s.idp.verifier, JWT: s.idp.jwt, Identity: s.idp.svc,
+	})
+	return nil
+}
+
+// dataDir creates the data directory and makes its path absolute
+// (sandboxes need absolute bundle paths).
+func dataDir(dir string) (string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	return filepath.Abs(dir)
+}
+
+func openStore(ctx context.Context, cfg Config, cl *closers) (store.KV, error) {
+	var kv store.KV
+	var err error
+	switch {
+	case strings.HasPrefix(cfg.Database, "postgres://") || strings.HasPrefix(cfg.Database, "postgresql://"):
+		kv, err = postgres.Open(ctx, cfg.Database)
+	case cfg.Database == "" || strings.HasPrefix(cfg.Database, "sqlite:"):
+		path := strings.TrimPrefix(cfg.Database, "sqlite:")
+		if path == "" {
+			path = filepath.Join(cfg.DataDir, "agentcore.db")
+		}
+		kv, err = sqlite.Open(ctx, path)
+	default:
+		return nil, fmt.Errorf("--database %q: want postgres://... or sqlite:PATH", cfg.Database)
+	}
+	if err != nil {
+		return nil, err
+	}
+	cl.push("store", func(context.Context) error { return kv.Close() })
+	return kv, nil
+}
+
+// newDriver opens the sandbox driver --sandbox names ("auto": the strongest
+// available one).
+func newDriver(cfg Config) (sandbox.Driver, error) {
+	lg := cfg.Logger
+	var driver sandbox.Driver
+	var err error
+	if cfg.Sandbox == "auto" {
+		var why []string
+		driver, why, err = sandbox.Auto(builtins.AutoOrder)
+		for _, line := range why {
+			lg.Info("sandbox auto-selection", "result", line)
+		}
+	} else {
+		driver, err = sandbox.New(cfg.Sandbox, nil)
+		if a, ok := driver.(sandbox.Availability); err == nil && ok {
+			if aerr := a.Available(); aerr != nil {
+				err = fmt.Errorf("sandbox driver %q is not available on this host: %w", cfg.Sandbox, aerr)
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	caps := driver.Capabilities()
+	lg.Info("sandbox driver", "driver", driver.Name(), "isolation", caps.Isolation, "isolated", caps.Isolated)
+	if !caps.Isolated {
+		lg.Warn("the process sandbox driver does not isolate sessions from each other or from the host; use it for development only")
+	}
+	return driver, nil
+}
+
+// listen opens the API listener. Serving takes it over (http.Server.Shutdown
+// closes it); the closer covers a build that fails before.
+func listen(addr string, cl *closers) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	cl.push("listener", func(context.Context) error {
+		if err := ln.Close(); !errors.Is(err, net.ErrClosed) {
+			return err
+		}
+		return nil
+	})
+	return ln, nil
+}
+
+// startRuntime starts the session manager and the runtime service and
+// resumes unfinished deployments.
+func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifacts *localdir.Store, tags *tagging.Service) (*runtime.Sessions, *runtime.Service, error) {
+	cfg, lg := s.cfg, s.cfg.Logger
+	images, err := image.New(filepath.Join(cfg.DataDir, "images"), image.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	sessions := runtime.NewSessions(runtime.SessionOptions{
+		Driver: driver, Connect: agentclient.Connect, Logger: lg,
+		InitTimeout: cfg.InitTimeout, PingInterval: cfg.PingInterval,
+		DefaultIdle: cfg.IdleTimeout, DefaultMaxLifetime: cfg.MaxLifetime,
+		Tracer: s.tel.Tracer(), Observer: s.tel.Metrics,
+	})
+	s.tel.Metrics.SetSessionCounts(sessions.Counts)
+	s.tel.Metrics.SetUsage(func() []telemetry.UsageSample {
+		var out []telemetry.UsageSample
+		for _, u := range sessions.Usage() {
+			out = append(out, telemetry.UsageSample{Runtime: u.RuntimeID, MemoryBytes: float64(u.MemoryBytes), CPUSeconds: u.CPUTime.Seconds()})
+		}
+		return out
+	})
+	var agentLogs func(acct, runtimeARN, sessionID, stream string) io.WriteCloser
+	sessionAPI, sessionOTLPHandler := false, cfg.SessionOTLP
+	if s.obs != nil {
+		agentLogs = s.obs.AgentLogWriter
+		if sessionOTLPHandler == nil {
+			sessionOTLPHandler = func(acct, arn, sid string) http.Handler {
+				return s.sessionAPIHandler(otlphttp.NewReceiver(s.obs, observability.Tag{Account: acct, RuntimeARN: arn, SessionID: sid}, lg))
+			}
+			sessionAPI = true // identity.go
+		}
+	}
+	idp := s.idp
+	rt := runtime.New(runtime.Options{
+		DataDir: cfg.DataDir, KV: s.kv, Artifacts: artifacts, Images: image.ForRuntime{Store: images}, Sessions: sessions, Logger: lg,
+		AgentEnv: map[string]string{
+			"AWS_ENDPOINT_URL_BEDROCK_AGENTCORE":         s.url,
+			"AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL": s.url,
+			"AGENTCORE_ENDPOINT":                         s.url,
+		},
+		AgentPath:  cfg.AgentPath,
+		Limits:     cfg.Limits,
+		WarmPool:   cfg.WarmPool,
+		OnDelete:   func(ctx context.Context, arn string) { tags.Forget(ctx, arn); idp.forgetRuntime(ctx, arn) },
+		OTLP:       sessionOTLP(sessionOTLPHandler, lg),
+		AgentLogs:  agentLogs,
+		AccountEnv: idp.agentEnv, CheckAuthorizer: jwtauth.CheckRaw, SessionAPI: sessionAPI,
+	})
+	s.closers.push("runtime", rt.Close) // ends every session
+	tags.AddChecker(rt.Exists)
+	if err := rt.Open(ctx); err != nil {
+		return nil, nil, err
+	}
+	return sessions, rt, nil
+}
+
+// serveHTTP serves the API on ln; its closer flushes the platform's spans
+// (while the receiver still listens) and shuts the server down.
+func (s *Server) serveHTTP(ln net.Listener, cfg httpapi.Config) {
+	lg := s.cfg.Logger
+	s.http = &http.Server{Handler: httpapi.New(cfg), ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(lg.Handler(), slog.LevelDebug)}
+	go func() {
+		err := s.http.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		s.done <- err
+	}()
+	s.closers.push("http", func(ctx context.Context) error {
+		s.tel.ForceFlush(ctx) //nolint:errcheck // best effort
+		err := s.http.Shutdown(ctx)
+		if err != nil {
+			s.http.Close()
+		}
+		return err
+	})
+	lg.Info("agentcore server listening", "url", s.url, "dataDir", s.cfg.DataDir, "region", s.cfg.Region, "account", s.cfg.Account)
+}

@@ -1,0 +1,102 @@
+package server_test
+
+import (
+	"context"
+	"encoding/base64"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/agentcore-dev/agentcore/internal/config"
+	"github.com/agentcore-dev/agentcore/internal/server"
+)
+
+var bg = context.Background()
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestStartValidates: a bad setting is a field error before anything opens.
+func TestStartValidates(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	_, err := server.Start(bg, server.Config{Config: config.Config{Listen: "nope", DataDir: dir, Database: "mysql://x"}})
+	if err == nil || !strings.Contains(err.Error(), "config: --listen: ") || !strings.Contains(err.Error(), "config: --database: ") {
+		t.Fatalf("want field errors for --listen and --database, got %v", err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Fatalf("a rejected config created the data dir: %v", err)
+	}
+}
+
+// TestFailedStartClosesWhatItOpened: a step failing after the listener and
+// the store opened (the OTLP/gRPC address is taken) closes them: the API
+// address is free again and a server starts on the same data dir.
+func TestFailedStartClosesWhatItOpened(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	cfg := server.Config{Config: config.Config{Listen: freeAddr(t), DataDir: t.TempDir(), Sandbox: "process", OTLPGRPCListen: busy.Addr().String()}}
+	if _, err := server.Start(bg, cfg); err == nil || !strings.Contains(err.Error(), "OTLP/gRPC listener") {
+		t.Fatalf("want the OTLP/gRPC listener error, got %v", err)
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		t.Fatalf("the failed start left %s open: %v", cfg.Listen, err)
+	}
+	ln.Close()
+	cfg.OTLPGRPCListen = ""
+	srv, err := server.Start(bg, cfg)
+	if err != nil {
+		t.Fatalf("start after a failed start: %v", err)
+	}
+	if err := srv.Close(bg); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	if err := srv.Close(bg); err != nil {
+		t.Fatalf("second close: %v", err)
+	}
+	if ln, err := net.Listen("tcp", cfg.Listen); err != nil {
+		t.Fatalf("close left %s open: %v", cfg.Listen, err)
+	} else {
+		ln.Close()
+	}
+}
+
+// TestInjectedKeys: the vault and Memory master keys come from the
+// configuration (AGENTCORE_VAULT_KEY, AGENTCORE_MEMORY_MASTER_KEY), so no
+// key file is created in the data dir; without them both files are.
+func TestInjectedKeys(t *testing.T) {
+	files := func(c config.Config) []string {
+		c.Listen, c.DataDir, c.Sandbox = "127.0.0.1:0", t.TempDir(), "process"
+		srv, err := server.Start(bg, server.Config{Config: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv.Close(bg)
+		var out []string
+		for _, f := range []string{"vault.key", "memory-master.key"} {
+			if _, err := os.Stat(filepath.Join(c.DataDir, f)); err == nil {
+				out = append(out, f)
+			}
+		}
+		return out
+	}
+	if got := files(config.Config{}); len(got) != 2 {
+		t.Fatalf("without keys: key files %v, want vault.key and memory-master.key", got)
+	}
+	key := base64.StdEncoding.EncodeToString(make([]byte, 32))
+	if got := files(config.Config{VaultKey: key, MemoryMasterKey: strings.Repeat("0f", 32)}); len(got) != 0 {
+		t.Fatalf("with injected keys: key files %v were created", got)
+	}
+}
