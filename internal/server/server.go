@@ -351,7 +351,7 @@ func (s *Server) build(ctx context.Context) error {
 		},
 		Limits:     cfg.Limits,
 		WarmPool:   cfg.WarmPool,
-		OnDelete:   func(ctx context.Context, arn string) { tags.Forget(ctx, arn); idp.forgetRuntime(ctx, arn) },
+		OnDelete:   idp.forgetRuntime,
 		OTLP:       sessionOTLP(cfg.SessionOTLP, lg),
 		AgentLogs:  agentLogs,
 		AccountEnv: idp.agentEnv, CheckAuthorizer: jwtauth.CheckRaw, SessionAPI: sessionAPI,

@@ -21,7 +21,7 @@ var ErrConcurrent = errors.New("concurrent write")
 func Concurrent(err error) bool { return errors.Is(err, ErrConcurrent) }
 
 // RetryAttempts bounds how often Retry runs a read-modify-write.
-const RetryAttempts = 10
+const RetryAttempts = 16
 
 // Retry runs fn, a read-modify-write whose Txn uses revision-checked ops
 // (OpUpdate with the revision read, OpCreate), again while it loses a race
