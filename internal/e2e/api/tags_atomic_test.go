@@ -109,12 +109,18 @@ func TestTagsStoredWithResource(t *testing.T) {
 			_, err := c.DeleteAgentRuntime(bg, &ctl.DeleteAgentRuntimeInput{AgentRuntimeId: rt.AgentRuntimeId})
 			return err
 		},
-		func() error { _, err := c.DeleteGateway(bg, &ctl.DeleteGatewayInput{GatewayIdentifier: gw.GatewayId}); return err },
+		func() error {
+			_, err := c.DeleteGateway(bg, &ctl.DeleteGatewayInput{GatewayIdentifier: gw.GatewayId})
+			return err
+		},
 		func() error {
 			_, err := c.DeletePolicyEngine(bg, &ctl.DeletePolicyEngineInput{PolicyEngineId: eng.PolicyEngineId})
 			return err
 		},
-		func() error { _, err := c.DeleteMemory(bg, &ctl.DeleteMemoryInput{MemoryId: mem.Memory.Id}); return err },
+		func() error {
+			_, err := c.DeleteMemory(bg, &ctl.DeleteMemoryInput{MemoryId: mem.Memory.Id})
+			return err
+		},
 		func() error {
 			_, err := c.DeleteWorkloadIdentity(bg, &ctl.DeleteWorkloadIdentityInput{Name: aws.String("tagged-wl")})
 			return err
