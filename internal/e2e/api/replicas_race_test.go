@@ -234,6 +234,30 @@ func raceGateway(t *testing.T, servers []*testenv.Env) {
 		AuthorizerType: ctltypes.AuthorizerTypeNone, ProtocolType: ctltypes.GatewayProtocolTypeMcp}); !isConflict(err) {
 		t.Fatalf("the final name %s must stay taken: %v", final, err)
 	}
+
+	// One clientToken sent to both servers at once creates one gateway, and
+	// both answers name it (the second waits for the first's answer).
+	for round := 0; round < 3; round++ {
+		token := fmt.Sprintf("race-token-%d-0123456789abcdef0123456789", round)
+		ids := make([]string, len(servers))
+		for i, e := range servers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				out, err := e.Control.CreateGateway(bg, &ctl.CreateGatewayInput{Name: aws.String(fmt.Sprint("idem-gw-", round)), ClientToken: aws.String(token),
+					RoleArn: aws.String(testenv.RoleArn), AuthorizerType: ctltypes.AuthorizerTypeNone, ProtocolType: ctltypes.GatewayProtocolTypeMcp})
+				if err != nil {
+					t.Errorf("CreateGateway with a shared clientToken through server %d: %v", i, err)
+					return
+				}
+				ids[i] = *out.GatewayId
+			}()
+		}
+		wg.Wait()
+		if t.Failed() || ids[0] != ids[1] {
+			t.Fatalf("round %d: one clientToken made gateways %v", round, ids)
+		}
+	}
 }
 
 // racePolicy: concurrent UpdatePolicyEngine and CreatePolicy through both
