@@ -58,6 +58,9 @@ func (s *Store) Watch(ctx context.Context, table string, fn func(key string)) {
 		go s.listen(lctx)
 	}
 	s.w.mu.Unlock()
+	if ctx.Done() == nil {
+		return // watches for the store's lifetime
+	}
 	go func() {
 		<-ctx.Done()
 		s.w.mu.Lock()
