@@ -202,6 +202,13 @@ func (s *Service) Update(ctx context.Context, id string, cfg Config) (*RuntimeVi
 	// The code is unpacked once into a staging directory and moved to the
 	// version's directory after the write: the version number is only known
 	// when the write wins.
+	// Checked before the (slow) unpack too, so errors keep their order: a
+	// missing or busy runtime before a bad artifact.
+	if rt, err := s.repo.runtime(ctx, t.Account, id); err != nil {
+		return nil, err
+	} else if err := updatable(rt); err != nil {
+		return nil, err
+	}
 	stage := filepath.Join(s.dataDir, "bundles", t.Account, id, ".staging-"+randomSuffix(10))
 	staged := cfg.Artifact.Code != nil
 	if staged {
@@ -223,8 +230,8 @@ func (s *Service) Update(ctx context.Context, id string, cfg Config) (*RuntimeVi
 		if err != nil {
 			return err
 		}
-		if rt.Status == StatusCreating || rt.Status == StatusUpdating || rt.Status == StatusDeleting {
-			return errs.E(errs.Conflict, "agent runtime %s is %s; wait until it is READY before updating it", id, rt.Status)
+		if err := updatable(rt); err != nil {
+			return err
 		}
 		def, defRev, err := s.repo.endpointRev(ctx, t.Account, id, DefaultEndpoint)
 		if err != nil {
@@ -254,6 +261,14 @@ func (s *Service) Update(ctx context.Context, id string, cfg Config) (*RuntimeVi
 	s.log.Info("runtime updated", "runtime", id, "version", n)
 	s.startPrepare(t.Account, id, n)
 	return &RuntimeView{Runtime: *rt, Version: *v}, nil
+}
+
+// updatable refuses an update while the runtime is busy with another change.
+func updatable(rt *Runtime) error {
+	if rt.Status == StatusCreating || rt.Status == StatusUpdating || rt.Status == StatusDeleting {
+		return errs.E(errs.Conflict, "agent runtime %s is %s; wait until it is READY before updating it", rt.ID, rt.Status)
+	}
+	return nil
 }
 
 // checkConfig validates cfg and rejects artifacts this server cannot run.
