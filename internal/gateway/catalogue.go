@@ -118,6 +118,20 @@ func (s *Service) fingerprint(ctx context.Context, acct, id string) (string, err
 	return b.String(), nil
 }
 
+// invalidateKey drops the catalogue of a gateway or target store key
+// (acct/gateway[/target]) from a change notification; "" drops all.
+func (cs *catalogues) invalidateKey(key string) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if key == "" {
+		clear(cs.m)
+		return
+	}
+	if parts := strings.SplitN(key, "/", 3); len(parts) >= 2 {
+		delete(cs.m, parts[0]+"/"+parts[1])
+	}
+}
+
 func (cs *catalogues) invalidate(acct, id string) {
 	cs.mu.Lock()
 	delete(cs.m, acct+"/"+id)

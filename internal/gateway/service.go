@@ -5,12 +5,12 @@ import (
 	"crypto/rand"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/store"
+	"github.com/agentcore-dev/agentcore/internal/tagging"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
 
@@ -46,7 +46,6 @@ type Service struct {
 	repo repo
 	log  *slog.Logger
 	now  func() time.Time
-	mu   sync.Mutex // serialises control-plane writes
 	cat  catalogues
 	rec  *recorder
 }
@@ -65,6 +64,13 @@ func New(o Options) *Service {
 	s := &Service{o: o, repo: repo{o.KV}, log: o.Logger.With("component", "gateway"), now: time.Now, rec: newRecorder(1000)}
 	s.o.Backends[KindLambda] = lambdaBackend{s}
 	s.cat.m = map[string]*catalogue{}
+	if n, ok := o.KV.(store.Notifier); ok {
+		// Writes by any server (replicas on one database) drop cached
+		// catalogues at once; the periodic fingerprint check stays as the
+		// backstop.
+		n.Watch(context.Background(), tblGateway, s.cat.invalidateKey)
+		n.Watch(context.Background(), tblTarget, s.cat.invalidateKey)
+	}
 	return s
 }
 
@@ -98,8 +104,8 @@ func ARN(t tenant.Tenant, id string) string {
 	return "arn:aws:bedrock-agentcore:" + t.Region + ":" + t.Account + ":gateway/" + id
 }
 
-// Create stores a new gateway (READY at once).
-func (s *Service) Create(ctx context.Context, c Config) (*Gateway, error) {
+// Create stores a new gateway (READY at once) with its tags.
+func (s *Service) Create(ctx context.Context, c Config, tags map[string]string) (*Gateway, error) {
 	t, err := tenant.From(ctx)
 	if err != nil {
 		return nil, err
@@ -112,9 +118,8 @@ func (s *Service) Create(ctx context.Context, c Config) (*Gateway, error) {
 	g := &Gateway{ID: id, ARN: ARN(t, id), Status: StatusReady, CreatedAt: now, UpdatedAt: now,
 		WorkloadIdentityArn: "arn:aws:bedrock-agentcore:" + t.Region + ":" + t.Account + ":workload-identity-directory/default/workload-identity/" + id}
 	apply(g, &c)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	err = s.repo.kv.Txn(ctx, createOp(tblGateway, gwKey(t.Account, id), g), createOp(tblGatewayName, gwKey(t.Account, strings.ToLower(c.Name)), id))
+	err = s.repo.kv.Txn(ctx, append([]store.Op{createOp(tblGateway, gwKey(t.Account, id), g),
+		createOp(tblGatewayName, gwKey(t.Account, strings.ToLower(c.Name)), id)}, tagging.PutOps(g.ARN, tags)...)...)
 	if errs.KindOf(err) == errs.Conflict {
 		return nil, errs.E(errs.Conflict, "a gateway named %s already exists", c.Name)
 	}
@@ -168,23 +173,27 @@ func (s *Service) Update(ctx context.Context, id string, c Config) (*Gateway, er
 	if err := s.validate(ctx, &c); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g, err := s.repo.gateway(ctx, t.Account, id)
-	if err != nil {
-		return nil, err
-	}
-	ops := []store.Op{}
-	if !strings.EqualFold(g.Name, c.Name) {
-		ops = append(ops, createOp(tblGatewayName, gwKey(t.Account, strings.ToLower(c.Name)), id), deleteOp(tblGatewayName, gwKey(t.Account, strings.ToLower(g.Name))))
-	}
-	apply(g, &c)
-	g.UpdatedAt = s.now().UTC()
-	ops = append(ops, putOp(tblGateway, gwKey(t.Account, id), g))
-	err = s.repo.kv.Txn(ctx, ops...)
-	if errs.KindOf(err) == errs.Conflict {
-		return nil, errs.E(errs.Conflict, "a gateway named %s already exists", c.Name)
-	}
+	var g *Gateway
+	err = store.Retry(ctx, func() error {
+		var rev int64
+		var err error
+		g, rev, err = s.repo.gatewayRev(ctx, t.Account, id)
+		if err != nil {
+			return err
+		}
+		ops := []store.Op{}
+		if !strings.EqualFold(g.Name, c.Name) {
+			ops = append(ops, createOp(tblGatewayName, gwKey(t.Account, strings.ToLower(c.Name)), id), deleteOp(tblGatewayName, gwKey(t.Account, strings.ToLower(g.Name))))
+		}
+		apply(g, &c)
+		g.UpdatedAt = s.now().UTC()
+		ops = append(ops, updateOp(tblGateway, gwKey(t.Account, id), rev, g))
+		err = s.repo.kv.Txn(ctx, ops...)
+		if errs.KindOf(err) == errs.Conflict && s.repo.nameTaken(ctx, tblGatewayName, gwKey(t.Account, strings.ToLower(c.Name)), id) {
+			return errs.E(errs.Conflict, "a gateway named %s already exists", c.Name)
+		}
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -201,20 +210,31 @@ func (s *Service) Delete(ctx context.Context, id string) (*Gateway, error) {
 	if err := ValidateGatewayID(id); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	g, err := s.repo.gateway(ctx, t.Account, id)
+	var g *Gateway
+	err = store.Retry(ctx, func() error {
+		var rev int64
+		var err error
+		g, rev, err = s.repo.gatewayRev(ctx, t.Account, id)
+		if err != nil {
+			return err
+		}
+		ts, err := s.repo.kv.List(ctx, tblTarget, gwKey(t.Account, id)+"/", "", 1)
+		if err != nil {
+			return err
+		}
+		if len(ts) > 0 {
+			return errs.E(errs.Conflict, "gateway %s still has targets; delete them first", id)
+		}
+		// At the revision read: target writes fence on the gateway, so a
+		// target created meanwhile fails this delete (and the retry sees it).
+		err = s.repo.kv.Txn(ctx, store.DeleteAt(tblGateway, gwKey(t.Account, id), rev),
+			deleteOp(tblGatewayName, gwKey(t.Account, strings.ToLower(g.Name))), tagging.DeleteOp(g.ARN))
+		if errs.KindOf(err) == errs.NotFound {
+			return errs.E(errs.NotFound, "gateway %s not found", id)
+		}
+		return err
+	})
 	if err != nil {
-		return nil, err
-	}
-	ts, err := s.repo.kv.List(ctx, tblTarget, gwKey(t.Account, id)+"/", "", 1)
-	if err != nil {
-		return nil, err
-	}
-	if len(ts) > 0 {
-		return nil, errs.E(errs.Conflict, "gateway %s still has targets; delete them first", id)
-	}
-	if err := s.repo.kv.Txn(ctx, deleteOp(tblGateway, gwKey(t.Account, id)), deleteOp(tblGatewayName, gwKey(t.Account, strings.ToLower(g.Name)))); err != nil {
 		return nil, err
 	}
 	s.cat.invalidate(t.Account, id)

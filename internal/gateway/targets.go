@@ -33,23 +33,34 @@ func (s *Service) CreateTarget(ctx context.Context, gwID string, in TargetInput)
 	if err := validateTargetInput(&in); err != nil {
 		return nil, nil, err
 	}
-	g, err := s.repo.gateway(ctx, t.Account, gwID)
-	if err != nil {
-		return nil, nil, err
-	}
-	now := s.now().UTC()
-	tg := &Target{ID: randID(10, upperIDChars), GatewayID: gwID, CreatedAt: now}
-	applyTarget(tg, &in)
-	if err := s.derive(ctx, g, tg); err != nil {
-		return nil, nil, err
-	}
-	tg.UpdatedAt = now
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	err = s.repo.kv.Txn(ctx, createOp(tblTarget, targetKey(t.Account, gwID, tg.ID), tg), createOp(tblTargetName, targetNameKey(t.Account, gwID, tg.Name), tg.ID))
-	if errs.KindOf(err) == errs.Conflict {
-		return nil, nil, errs.E(errs.Conflict, "gateway %s already has a target named %s", gwID, tg.Name)
-	}
+	var g *Gateway
+	var tg *Target
+	err = store.Retry(ctx, func() error {
+		var rev int64
+		var err error
+		g, rev, err = s.repo.gatewayRev(ctx, t.Account, gwID)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		tg = &Target{ID: randID(10, upperIDChars), GatewayID: gwID, CreatedAt: now}
+		applyTarget(tg, &in)
+		if err := s.derive(ctx, g, tg); err != nil {
+			return err
+		}
+		tg.UpdatedAt = now
+		// The gateway, rewritten unchanged at the revision read, fences the
+		// target against a concurrent gateway delete.
+		err = s.repo.kv.Txn(ctx, updateOp(tblGateway, gwKey(t.Account, gwID), rev, g),
+			createOp(tblTarget, targetKey(t.Account, gwID, tg.ID), tg), createOp(tblTargetName, targetNameKey(t.Account, gwID, tg.Name), tg.ID))
+		if errs.KindOf(err) == errs.Conflict && s.repo.nameTaken(ctx, tblTargetName, targetNameKey(t.Account, gwID, tg.Name), tg.ID) {
+			return errs.E(errs.Conflict, "gateway %s already has a target named %s", gwID, tg.Name)
+		}
+		if errs.KindOf(err) == errs.NotFound {
+			return errs.E(errs.NotFound, "gateway %s not found", gwID)
+		}
+		return err
+	})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -183,32 +194,41 @@ func (s *Service) UpdateTarget(ctx context.Context, gwID, id string, in TargetIn
 	if err != nil {
 		return nil, nil, err
 	}
-	g, old, err := s.GetTarget(ctx, gwID, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	if in.Name == "" {
-		in.Name = old.Name
-	}
-	if err := validateTargetInput(&in); err != nil {
-		return nil, nil, err
-	}
-	tg := *old
-	applyTarget(&tg, &in)
-	if err := s.derive(ctx, g, &tg); err != nil {
-		return nil, nil, err
-	}
-	tg.UpdatedAt = s.now().UTC()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ops := []store.Op{putOp(tblTarget, targetKey(t.Account, gwID, id), &tg)}
-	if !strings.EqualFold(old.Name, tg.Name) {
-		ops = append(ops, createOp(tblTargetName, targetNameKey(t.Account, gwID, tg.Name), id), deleteOp(tblTargetName, targetNameKey(t.Account, gwID, old.Name)))
-	}
-	err = s.repo.kv.Txn(ctx, ops...)
-	if errs.KindOf(err) == errs.Conflict {
-		return nil, nil, errs.E(errs.Conflict, "gateway %s already has a target named %s", gwID, tg.Name)
-	}
+	var g *Gateway
+	var tg Target
+	err = store.Retry(ctx, func() error {
+		var err error
+		g, _, err = s.GetTarget(ctx, gwID, id)
+		if err != nil {
+			return err
+		}
+		old, rev, err := s.repo.targetRev(ctx, t.Account, gwID, id)
+		if err != nil {
+			return err
+		}
+		in := in
+		if in.Name == "" {
+			in.Name = old.Name
+		}
+		if err := validateTargetInput(&in); err != nil {
+			return err
+		}
+		tg = *old
+		applyTarget(&tg, &in)
+		if err := s.derive(ctx, g, &tg); err != nil {
+			return err
+		}
+		tg.UpdatedAt = s.now().UTC()
+		ops := []store.Op{updateOp(tblTarget, targetKey(t.Account, gwID, id), rev, &tg)}
+		if !strings.EqualFold(old.Name, tg.Name) {
+			ops = append(ops, createOp(tblTargetName, targetNameKey(t.Account, gwID, tg.Name), id), deleteOp(tblTargetName, targetNameKey(t.Account, gwID, old.Name)))
+		}
+		err = s.repo.kv.Txn(ctx, ops...)
+		if errs.KindOf(err) == errs.Conflict && s.repo.nameTaken(ctx, tblTargetName, targetNameKey(t.Account, gwID, tg.Name), id) {
+			return errs.E(errs.Conflict, "gateway %s already has a target named %s", gwID, tg.Name)
+		}
+		return err
+	})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -226,8 +246,6 @@ func (s *Service) DeleteTarget(ctx context.Context, gwID, id string) (*Gateway, 
 	if err != nil {
 		return nil, nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if err := s.repo.kv.Txn(ctx, deleteOp(tblTarget, targetKey(t.Account, gwID, id)), deleteOp(tblTargetName, targetNameKey(t.Account, gwID, tg.Name))); err != nil {
 		return nil, nil, err
 	}
@@ -263,17 +281,22 @@ func (s *Service) Synchronize(ctx context.Context, gwID string, ids []string) ([
 	}
 	var out []*Target
 	for _, id := range ids {
-		g, tg, err := s.GetTarget(ctx, gwID, id)
-		if err != nil {
-			return nil, err
-		}
-		if err := s.derive(ctx, g, tg); err != nil {
-			return nil, err
-		}
-		tg.UpdatedAt = s.now().UTC()
-		s.mu.Lock()
-		err = s.repo.kv.Txn(ctx, putOp(tblTarget, targetKey(t.Account, gwID, id), tg))
-		s.mu.Unlock()
+		var tg *Target
+		err := store.Retry(ctx, func() error {
+			g, _, err := s.GetTarget(ctx, gwID, id)
+			if err != nil {
+				return err
+			}
+			var rev int64
+			if tg, rev, err = s.repo.targetRev(ctx, t.Account, gwID, id); err != nil {
+				return err
+			}
+			if err := s.derive(ctx, g, tg); err != nil {
+				return err
+			}
+			tg.UpdatedAt = s.now().UTC()
+			return s.repo.kv.Txn(ctx, updateOp(tblTarget, targetKey(t.Account, gwID, id), rev, tg))
+		})
 		if err != nil {
 			return nil, err
 		}

@@ -56,14 +56,9 @@ func (s *Server) createGateway(ctx context.Context, w http.ResponseWriter, r *ht
 	if err := tagging.Validate(in.Tags); err != nil {
 		return err
 	}
-	g, err := svc.Create(ctx, in.Config)
+	g, err := svc.Create(ctx, in.Config, in.Tags)
 	if err != nil {
 		return err
-	}
-	if len(in.Tags) > 0 {
-		if err := s.cfg.Tags.Set(ctx, g.ARN, in.Tags); err != nil {
-			return err
-		}
 	}
 	return writeJSON(w, http.StatusAccepted, s.gatewayDoc(g))
 }

@@ -59,15 +59,18 @@ func (s *Server) idem(op string, h handler) handler {
 			return err
 		}
 		cw := &captureWriter{ResponseWriter: w}
-		if err := h(ctx, cw, r, p); err != nil {
-			return err
-		}
-		if cw.status >= 200 && cw.status < 300 {
-			if err := s.cfg.Idempotency.Save(ctx, op, token, idempotency.Record{Fingerprint: fp, Status: cw.status, Body: cw.buf.Bytes()}); err != nil {
+		err = h(ctx, cw, r, p)
+		if err == nil && cw.status >= 200 && cw.status < 300 {
+			err = s.cfg.Idempotency.Save(ctx, op, token, idempotency.Record{Fingerprint: fp, Status: cw.status, Body: cw.buf.Bytes()})
+			if err != nil {
 				s.log.Warn("saving idempotency record", "op", op, "err", err)
 			}
+			return nil
 		}
-		return nil
+		if rerr := s.cfg.Idempotency.Release(ctx, op, token); rerr != nil { // a retry runs the operation again
+			s.log.Warn("releasing idempotency claim", "op", op, "err", rerr)
+		}
+		return err
 	}
 }
 

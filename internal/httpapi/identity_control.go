@@ -80,14 +80,9 @@ func (s *Server) createWorkloadIdentity(ctx context.Context, w http.ResponseWrit
 	if err := tagging.Validate(in.Tags); err != nil {
 		return err
 	}
-	wl, err := svc.CreateWorkload(ctx, in.Name, in.ReturnURLs)
+	wl, err := svc.CreateWorkload(ctx, in.Name, in.ReturnURLs, in.Tags)
 	if err != nil {
 		return err
-	}
-	if len(in.Tags) > 0 && s.cfg.Tags != nil {
-		if err := s.cfg.Tags.Set(ctx, wl.ARN, in.Tags); err != nil {
-			return err
-		}
 	}
 	return writeJSON(w, http.StatusCreated, workloadJSON(wl, false))
 }
@@ -124,15 +119,8 @@ func (s *Server) deleteWorkloadIdentity(ctx context.Context, w http.ResponseWrit
 	if err := decodeInto(r, &in); err != nil {
 		return err
 	}
-	wl, err := svc.GetWorkload(ctx, in.Name)
-	if err != nil {
-		return err
-	}
 	if err := svc.DeleteWorkload(ctx, in.Name); err != nil {
 		return err
-	}
-	if s.cfg.Tags != nil {
-		s.cfg.Tags.Forget(ctx, wl.ARN)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -240,7 +228,7 @@ func (s *Server) putOauth2(ctx context.Context, w http.ResponseWriter, r *http.R
 	if err := tagging.Validate(in.Tags); err != nil {
 		return err
 	}
-	inp := identity.OAuth2Input{Name: in.Name, Vendor: in.Vendor, Config: in.Config}
+	inp := identity.OAuth2Input{Name: in.Name, Vendor: in.Vendor, Config: in.Config, Tags: in.Tags}
 	if create {
 		p, err := svc.CreateOAuth2Provider(ctx, inp)
 		if err != nil {
@@ -333,7 +321,7 @@ func (s *Server) putAPIKey(ctx context.Context, w http.ResponseWriter, r *http.R
 		return err
 	}
 	if create {
-		p, err := svc.CreateAPIKeyProvider(ctx, in.Name, in.APIKey)
+		p, err := svc.CreateAPIKeyProvider(ctx, in.Name, in.APIKey, in.Tags)
 		if err != nil {
 			return err
 		}

@@ -38,11 +38,6 @@ func (s *Server) createMemory(ctx context.Context, w http.ResponseWriter, r *htt
 	if err != nil {
 		return err
 	}
-	if len(in.Tags) > 0 && s.cfg.Tags != nil {
-		if err := s.cfg.Tags.Set(ctx, m.ARN, in.Tags); err != nil {
-			return err
-		}
-	}
 	return writeJSON(w, http.StatusAccepted, map[string]any{"memory": m})
 }
 
@@ -70,9 +65,6 @@ func (s *Server) deleteMemory(ctx context.Context, w http.ResponseWriter, r *htt
 	m, err := svc.DeleteMemory(ctx, p["memoryId"])
 	if err != nil {
 		return err
-	}
-	if s.cfg.Tags != nil {
-		s.cfg.Tags.Forget(ctx, m.ARN)
 	}
 	return writeJSON(w, http.StatusAccepted, map[string]any{"memoryId": m.ID, "status": m.Status})
 }

@@ -68,14 +68,9 @@ func (s *Server) createPolicyEngine(ctx context.Context, w http.ResponseWriter, 
 	if err := tagging.Validate(in.Tags); err != nil {
 		return err
 	}
-	e, err := svc.CreateEngine(ctx, in.Name, in.Description, in.EncryptionKeyArn)
+	e, err := svc.CreateEngine(ctx, in.Name, in.Description, in.EncryptionKeyArn, in.Tags)
 	if err != nil {
 		return err
-	}
-	if len(in.Tags) > 0 {
-		if err := s.cfg.Tags.Set(ctx, e.ARN, in.Tags); err != nil {
-			return err
-		}
 	}
 	return writeJSON(w, http.StatusAccepted, engineDoc(e))
 }

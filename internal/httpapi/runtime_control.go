@@ -42,16 +42,11 @@ func (s *Server) createAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 	if err != nil {
 		return err
 	}
-	v, err := s.cfg.Runtime.Create(ctx, *in.AgentRuntimeName, in.Config)
+	v, err := s.cfg.Runtime.Create(ctx, *in.AgentRuntimeName, in.Config, in.Tags)
 	if err != nil {
 		return err
 	}
 	s.ensureWorkload(ctx, v.Name) // identity_control.go
-	if len(in.Tags) > 0 {
-		if err := s.cfg.Tags.Set(ctx, v.ARN, in.Tags); err != nil {
-			return err
-		}
-	}
 	return writeJSON(w, http.StatusAccepted, map[string]any{
 		"agentRuntimeArn": v.ARN, "agentRuntimeId": v.ID, "agentRuntimeVersion": itoa(v.Version.Version),
 		"createdAt": dateTime(v.CreatedAt), "status": v.Status, "workloadIdentityDetails": workload(v.WorkloadIdentityARN),

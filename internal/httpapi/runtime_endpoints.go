@@ -34,7 +34,7 @@ func (s *Server) decodeEndpointRequest(r *http.Request, p params) (*endpointRequ
 	if p["endpointName"] != "" {
 		name = p["endpointName"]
 	}
-	return &in, runtime.EndpointInput{RuntimeID: p["agentRuntimeId"], Name: name, Version: n, Description: in.Description}, tagging.Validate(in.Tags)
+	return &in, runtime.EndpointInput{RuntimeID: p["agentRuntimeId"], Name: name, Version: n, Description: in.Description, Tags: in.Tags}, tagging.Validate(in.Tags)
 }
 
 func itoa(n int) string {
@@ -70,18 +70,13 @@ func runtimeARNOf(ep *runtime.Endpoint) string {
 }
 
 func (s *Server) createAgentRuntimeEndpoint(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	in, ei, err := s.decodeEndpointRequest(r, p)
+	_, ei, err := s.decodeEndpointRequest(r, p)
 	if err != nil {
 		return err
 	}
 	ep, err := s.cfg.Runtime.CreateEndpoint(ctx, ei)
 	if err != nil {
 		return err
-	}
-	if len(in.Tags) > 0 {
-		if err := s.cfg.Tags.Set(ctx, ep.ARN, in.Tags); err != nil {
-			return err
-		}
 	}
 	return writeJSON(w, http.StatusAccepted, map[string]any{
 		"agentRuntimeArn": runtimeARNOf(ep), "agentRuntimeEndpointArn": ep.ARN, "agentRuntimeId": ep.RuntimeID,

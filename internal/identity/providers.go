@@ -10,6 +10,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/store"
+	"github.com/agentcore-dev/agentcore/internal/tagging"
 )
 
 // OAuth2Provider is a stored OAuth2 credential provider. The client secret
@@ -80,6 +81,7 @@ type OAuth2Input struct {
 	Name   string
 	Vendor string
 	Config map[string]json.RawMessage // the Oauth2ProviderConfigInput union
+	Tags   map[string]string          // create: stored with the provider
 }
 
 func absURL(field, u string) error {
@@ -196,7 +198,7 @@ func (s *Service) CreateOAuth2Provider(ctx context.Context, in OAuth2Input) (*OA
 	if err := s.buildOAuth2(ctx, in, p); err != nil {
 		return nil, err
 	}
-	if err := s.kv.Txn(ctx, createOp(tblOAuth2, t.Account+"/"+in.Name, p)); err != nil {
+	if err := s.kv.Txn(ctx, append([]store.Op{createOp(tblOAuth2, t.Account+"/"+in.Name, p)}, tagging.PutOps(p.ARN, in.Tags)...)...); err != nil {
 		if errs.KindOf(err) == errs.Conflict {
 			return nil, errs.E(errs.Conflict, "credential provider %s already exists", in.Name)
 		}
@@ -212,20 +214,31 @@ func (s *Service) UpdateOAuth2Provider(ctx context.Context, in OAuth2Input) (*OA
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.GetOAuth2Provider(ctx, in.Name)
+	if err := checkProviderName("name", in.Name); err != nil {
+		return nil, err
+	}
+	var p *OAuth2Provider
+	err = store.Retry(ctx, func() error {
+		var rev int64
+		var err error
+		if p, rev, err = getJSON[OAuth2Provider](ctx, s.kv, tblOAuth2, t.Account+"/"+in.Name, notFound("credential provider", in.Name)); err != nil {
+			return err
+		}
+		old := p.SecretCT
+		p.SecretCT = ""
+		if err := s.buildOAuth2(ctx, in, p); err != nil {
+			return err
+		}
+		if p.SecretCT == "" {
+			p.SecretCT = old // secret kept unless a new one is given
+		}
+		p.Updated = s.now().UTC()
+		return s.kv.Txn(ctx, updateOp(tblOAuth2, t.Account+"/"+in.Name, rev, p))
+	})
 	if err != nil {
 		return nil, err
 	}
-	old := p.SecretCT
-	p.SecretCT = ""
-	if err := s.buildOAuth2(ctx, in, p); err != nil {
-		return nil, err
-	}
-	if p.SecretCT == "" {
-		p.SecretCT = old // secret kept unless a new one is given
-	}
-	p.Updated = s.now().UTC()
-	return p, s.kv.Txn(ctx, putOp(tblOAuth2, t.Account+"/"+in.Name, p))
+	return p, nil
 }
 
 // GetOAuth2Provider reads a provider.
@@ -247,10 +260,11 @@ func (s *Service) DeleteOAuth2Provider(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.GetOAuth2Provider(ctx, name); err != nil {
+	p, err := s.GetOAuth2Provider(ctx, name)
+	if err != nil {
 		return err
 	}
-	ops := []store.Op{deleteOp(tblOAuth2, t.Account+"/"+name)}
+	ops := []store.Op{deleteOp(tblOAuth2, t.Account+"/"+name), tagging.DeleteOp(p.ARN)}
 	toks, err := s.kv.List(ctx, tblToken, t.Account+"/", "", 100000)
 	if err != nil {
 		return err
@@ -274,7 +288,7 @@ func (s *Service) ListOAuth2Providers(ctx context.Context, p Page) ([]*OAuth2Pro
 }
 
 // CreateAPIKeyProvider creates an API-key credential provider.
-func (s *Service) CreateAPIKeyProvider(ctx context.Context, name, apiKey string) (*APIKeyProvider, error) {
+func (s *Service) CreateAPIKeyProvider(ctx context.Context, name, apiKey string, tags map[string]string) (*APIKeyProvider, error) {
 	t, err := tenantOf(ctx)
 	if err != nil {
 		return nil, err
@@ -290,7 +304,7 @@ func (s *Service) CreateAPIKeyProvider(ctx context.Context, name, apiKey string)
 	if p.KeyCT, err = s.vault.Seal([]byte(apiKey), aadAPIKey(p.ARN)); err != nil {
 		return nil, err
 	}
-	if err := s.kv.Txn(ctx, createOp(tblAPIKey, t.Account+"/"+name, p)); err != nil {
+	if err := s.kv.Txn(ctx, append([]store.Op{createOp(tblAPIKey, t.Account+"/"+name, p)}, tagging.PutOps(p.ARN, tags)...)...); err != nil {
 		if errs.KindOf(err) == errs.Conflict {
 			return nil, errs.E(errs.Conflict, "credential provider %s already exists", name)
 		}
@@ -308,15 +322,26 @@ func (s *Service) UpdateAPIKeyProvider(ctx context.Context, name, apiKey string)
 	if apiKey == "" || len(apiKey) > 65536 {
 		return nil, errs.Field("apiKey", "apiKey is required (1-65536 characters)")
 	}
-	p, err := s.GetAPIKeyProvider(ctx, name)
+	if err := checkProviderName("name", name); err != nil {
+		return nil, err
+	}
+	var p *APIKeyProvider
+	err = store.Retry(ctx, func() error {
+		var rev int64
+		var err error
+		if p, rev, err = getJSON[APIKeyProvider](ctx, s.kv, tblAPIKey, t.Account+"/"+name, notFound("credential provider", name)); err != nil {
+			return err
+		}
+		if p.KeyCT, err = s.vault.Seal([]byte(apiKey), aadAPIKey(p.ARN)); err != nil {
+			return err
+		}
+		p.Updated = s.now().UTC()
+		return s.kv.Txn(ctx, updateOp(tblAPIKey, t.Account+"/"+name, rev, p))
+	})
 	if err != nil {
 		return nil, err
 	}
-	if p.KeyCT, err = s.vault.Seal([]byte(apiKey), aadAPIKey(p.ARN)); err != nil {
-		return nil, err
-	}
-	p.Updated = s.now().UTC()
-	return p, s.kv.Txn(ctx, putOp(tblAPIKey, t.Account+"/"+name, p))
+	return p, nil
 }
 
 // GetAPIKeyProvider reads a provider.
@@ -338,10 +363,11 @@ func (s *Service) DeleteAPIKeyProvider(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.GetAPIKeyProvider(ctx, name); err != nil {
+	p, err := s.GetAPIKeyProvider(ctx, name)
+	if err != nil {
 		return err
 	}
-	return s.kv.Txn(ctx, deleteOp(tblAPIKey, t.Account+"/"+name))
+	return s.kv.Txn(ctx, deleteOp(tblAPIKey, t.Account+"/"+name), tagging.DeleteOp(p.ARN))
 }
 
 // ListAPIKeyProviders pages through providers.

@@ -24,7 +24,10 @@ func mustJSON(v any) []byte { b, _ := json.Marshal(v); return b }
 
 func createOp(tbl, key string, v any) store.Op { return store.CreateJSON(tbl, key, v) }
 func putOp(tbl, key string, v any) store.Op    { return store.PutJSON(tbl, key, v) }
-func deleteOp(tbl, key string) store.Op        { return store.DeleteAny(tbl, key) }
+
+// updateOp is a revision-checked write of a record read at rev.
+func updateOp(tbl, key string, rev int64, v any) store.Op { return store.UpdateJSON(tbl, key, rev, v) }
+func deleteOp(tbl, key string) store.Op                   { return store.DeleteAny(tbl, key) }
 
 func getJSON[T any](ctx context.Context, kv store.KV, tbl, key string, nf error) (*T, int64, error) {
 	v, rev, err := store.GetJSON[T](ctx, kv, tbl, key)

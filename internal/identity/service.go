@@ -105,9 +105,21 @@ func New(o Options) *Service {
 	if o.WATLifetime == 0 {
 		o.WATLifetime = time.Hour
 	}
-	return &Service{kv: o.KV, vault: o.Vault, oauth: o.OAuth, users: o.UserTokens, cb: o.CallbackURL,
+	s := &Service{kv: o.KV, vault: o.Vault, oauth: o.OAuth, users: o.UserTokens, cb: o.CallbackURL,
 		watTTL: o.WATLifetime, watKey: o.Vault.Derive("agentcore workload access token v1"),
 		log: o.Logger.With("component", "identity"), now: o.Now}
+	if n, ok := o.KV.(store.Notifier); ok {
+		// A workload identity deleted through another server (replicas on
+		// one database) is no longer taken as ensured here.
+		n.Watch(context.Background(), tblWorkload, func(k string) {
+			if k == "" {
+				s.ensured.Clear()
+				return
+			}
+			s.ensured.Delete(k)
+		})
+	}
+	return s
 }
 
 // SetClock replaces the clock (tests).

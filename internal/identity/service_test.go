@@ -36,13 +36,13 @@ func TestWorkloadAccessTokens(t *testing.T) {
 	if _, err := s.WorkloadToken(a, "missing"); errs.KindOf(err) != errs.NotFound {
 		t.Fatalf("WAT for a missing workload: %v", err)
 	}
-	if _, err := s.CreateWorkload(a, "wl-one", []string{"ftp://x"}); errs.KindOf(err) != errs.Invalid {
+	if _, err := s.CreateWorkload(a, "wl-one", []string{"ftp://x"}, nil); errs.KindOf(err) != errs.Invalid {
 		t.Fatalf("bad return URL: %v", err)
 	}
-	if _, err := s.CreateWorkload(a, "w", nil); errs.KindOf(err) != errs.Invalid {
+	if _, err := s.CreateWorkload(a, "w", nil, nil); errs.KindOf(err) != errs.Invalid {
 		t.Fatalf("short name: %v", err)
 	}
-	if _, err := s.CreateWorkload(a, "wl-one", nil); err != nil {
+	if _, err := s.CreateWorkload(a, "wl-one", nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	wat, err := s.WorkloadTokenForUserID(a, "wl-one", "alice")
@@ -84,23 +84,23 @@ func TestWorkloadAccessTokens(t *testing.T) {
 
 func TestAPIKeyProvidersIsolatedPerAccount(t *testing.T) {
 	s, a, b := newService(t)
-	if _, err := s.CreateAPIKeyProvider(a, "bad name!", "k"); errs.KindOf(err) != errs.Invalid {
+	if _, err := s.CreateAPIKeyProvider(a, "bad name!", "k", nil); errs.KindOf(err) != errs.Invalid {
 		t.Fatalf("bad name: %v", err)
 	}
-	if _, err := s.CreateAPIKeyProvider(a, "k", ""); errs.KindOf(err) != errs.Invalid {
+	if _, err := s.CreateAPIKeyProvider(a, "k", "", nil); errs.KindOf(err) != errs.Invalid {
 		t.Fatalf("empty key: %v", err)
 	}
-	p, err := s.CreateAPIKeyProvider(a, "k", "sk-123")
+	p, err := s.CreateAPIKeyProvider(a, "k", "sk-123", nil)
 	if err != nil || strings.Contains(p.KeyCT, "sk-123") {
 		t.Fatalf("create: %+v %v", p, err)
 	}
-	if _, err := s.CreateAPIKeyProvider(a, "k", "sk-456"); errs.KindOf(err) != errs.Conflict {
+	if _, err := s.CreateAPIKeyProvider(a, "k", "sk-456", nil); errs.KindOf(err) != errs.Conflict {
 		t.Fatalf("duplicate: %v", err)
 	}
 	if _, err := s.GetAPIKeyProvider(b, "k"); errs.KindOf(err) != errs.NotFound {
 		t.Fatalf("other account: %v", err)
 	}
-	s.CreateWorkload(a, "wl-one", nil)
+	s.CreateWorkload(a, "wl-one", nil, nil)
 	wat, _ := s.WorkloadToken(a, "wl-one")
 	if k, err := s.ResourceAPIKey(a, "k", wat); err != nil || k != "sk-123" {
 		t.Fatalf("ResourceAPIKey: %q %v", k, err)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/store"
+	"github.com/agentcore-dev/agentcore/internal/tagging"
 )
 
 // Workload is a workload identity.
@@ -46,15 +48,15 @@ func checkReturnURLs(urls []string) error {
 	return nil
 }
 
-// CreateWorkload creates a workload identity.
-func (s *Service) CreateWorkload(ctx context.Context, name string, returnURLs []string) (*Workload, error) {
+// CreateWorkload creates a workload identity with its tags.
+func (s *Service) CreateWorkload(ctx context.Context, name string, returnURLs []string, tags map[string]string) (*Workload, error) {
 	if err := checkWorkloadName("name", name); err != nil {
 		return nil, err
 	}
-	return s.createWorkload(ctx, name, returnURLs)
+	return s.createWorkload(ctx, name, returnURLs, tags)
 }
 
-func (s *Service) createWorkload(ctx context.Context, name string, returnURLs []string) (*Workload, error) {
+func (s *Service) createWorkload(ctx context.Context, name string, returnURLs []string, tags map[string]string) (*Workload, error) {
 	t, err := tenantOf(ctx)
 	if err != nil {
 		return nil, err
@@ -64,7 +66,7 @@ func (s *Service) createWorkload(ctx context.Context, name string, returnURLs []
 	}
 	now := s.now().UTC()
 	w := &Workload{Name: name, ARN: WorkloadARN(t.Region, t.Account, name), ReturnURLs: returnURLs, Created: now, Updated: now}
-	if err := s.kv.Txn(ctx, createOp(tblWorkload, t.Account+"/"+name, w)); err != nil {
+	if err := s.kv.Txn(ctx, append([]store.Op{createOp(tblWorkload, t.Account+"/"+name, w)}, tagging.PutOps(w.ARN, tags)...)...); err != nil {
 		if errs.KindOf(err) == errs.Conflict {
 			return nil, errs.E(errs.Conflict, "workload identity %s already exists", name)
 		}
@@ -84,7 +86,7 @@ func (s *Service) EnsureWorkload(ctx context.Context, name string) (*Workload, e
 	if w, _, err := getJSON[Workload](ctx, s.kv, tblWorkload, t.Account+"/"+name, errs.ErrNotFound); err == nil {
 		return w, nil
 	}
-	w, err := s.createWorkload(ctx, name, nil)
+	w, err := s.createWorkload(ctx, name, nil, nil)
 	if errs.KindOf(err) == errs.Conflict {
 		w, _, err = getJSON[Workload](ctx, s.kv, tblWorkload, t.Account+"/"+name, errs.ErrNotFound)
 	}
@@ -113,12 +115,23 @@ func (s *Service) UpdateWorkload(ctx context.Context, name string, returnURLs []
 	if err := checkReturnURLs(returnURLs); err != nil {
 		return nil, err
 	}
-	w, err := s.GetWorkload(ctx, name)
+	if err := checkWorkloadName("name", name); err != nil {
+		return nil, err
+	}
+	var w *Workload
+	err = store.Retry(ctx, func() error {
+		var rev int64
+		var err error
+		if w, rev, err = getJSON[Workload](ctx, s.kv, tblWorkload, t.Account+"/"+name, notFound("workload identity", name)); err != nil {
+			return err
+		}
+		w.ReturnURLs, w.Updated = returnURLs, s.now().UTC()
+		return s.kv.Txn(ctx, updateOp(tblWorkload, t.Account+"/"+name, rev, w))
+	})
 	if err != nil {
 		return nil, err
 	}
-	w.ReturnURLs, w.Updated = returnURLs, s.now().UTC()
-	return w, s.kv.Txn(ctx, putOp(tblWorkload, t.Account+"/"+name, w))
+	return w, nil
 }
 
 // DeleteWorkload deletes a workload identity.
@@ -127,11 +140,12 @@ func (s *Service) DeleteWorkload(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.GetWorkload(ctx, name); err != nil {
+	w, err := s.GetWorkload(ctx, name)
+	if err != nil {
 		return err
 	}
 	s.ensured.Delete(t.Account + "/" + name)
-	return s.kv.Txn(ctx, deleteOp(tblWorkload, t.Account+"/"+name))
+	return s.kv.Txn(ctx, deleteOp(tblWorkload, t.Account+"/"+name), tagging.DeleteOp(w.ARN))
 }
 
 // ListWorkloads pages through the account's workload identities.
@@ -143,17 +157,28 @@ func (s *Service) ListWorkloads(ctx context.Context, p Page) ([]*Workload, strin
 	return list[Workload](ctx, s.kv, tblWorkload, t.Account+"/", p)
 }
 
-// Exists reports whether a workload identity ARN names a live workload
-// identity (for tagging).
+// Exists reports whether an ARN names a live workload identity or OAuth2 or
+// API-key credential provider (for tagging).
 func (s *Service) Exists(ctx context.Context, arn string) bool {
 	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[2] != "bedrock-agentcore" {
+	if len(parts) != 6 {
 		return false
 	}
-	name, ok := strings.CutPrefix(parts[5], "workload-identity-directory/default/workload-identity/")
-	if !ok || name == "" {
+	tbl, name := "", ""
+	switch parts[2] {
+	case "bedrock-agentcore":
+		tbl = tblWorkload
+		name, _ = strings.CutPrefix(parts[5], "workload-identity-directory/default/workload-identity/")
+	case "acps": // ProviderARN
+		if n, ok := strings.CutPrefix(parts[5], "token-vault/default/oauth2credentialprovider/"); ok {
+			tbl, name = tblOAuth2, n
+		} else if n, ok := strings.CutPrefix(parts[5], "token-vault/default/apikeycredentialprovider/"); ok {
+			tbl, name = tblAPIKey, n
+		}
+	}
+	if tbl == "" || name == "" || name == parts[5] || strings.Contains(name, "/") {
 		return false
 	}
-	_, err := s.kv.Get(ctx, tblWorkload, parts[4]+"/"+name)
+	_, err := s.kv.Get(ctx, tbl, parts[4]+"/"+name)
 	return err == nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/store"
+	"github.com/agentcore-dev/agentcore/internal/tagging"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
 
@@ -92,9 +93,10 @@ func (s *Service) CreateMemory(ctx context.Context, in CreateMemoryInput) (*Memo
 			return nil, err
 		}
 	}
-	err = s.kv.Txn(ctx,
-		store.Op{Kind: store.OpCreate, Table: tblName, Key: key(t.Account, in.Name), Value: []byte(id)},
-		store.Op{Kind: store.OpCreate, Table: tblMemory, Key: key(t.Account, id), Value: mustJSON(m)})
+	err = s.kv.Txn(ctx, append([]store.Op{
+		{Kind: store.OpCreate, Table: tblName, Key: key(t.Account, in.Name), Value: []byte(id)},
+		{Kind: store.OpCreate, Table: tblMemory, Key: key(t.Account, id), Value: mustJSON(m)}},
+		tagging.PutOps(m.ARN, in.Tags)...)...)
 	if errs.KindOf(err) == errs.Conflict {
 		return nil, errs.E(errs.Conflict, "a memory named %s already exists", in.Name)
 	}
@@ -503,7 +505,8 @@ func (s *Service) DeleteMemory(ctx context.Context, id string) (*Memory, error) 
 	}
 	if err := s.kv.Txn(ctx,
 		store.Op{Kind: store.OpDelete, Table: tblMemory, Key: key(t.Account, id), Revision: -1},
-		store.Op{Kind: store.OpDelete, Table: tblName, Key: key(t.Account, m.Name), Revision: -1}); err != nil {
+		store.Op{Kind: store.OpDelete, Table: tblName, Key: key(t.Account, m.Name), Revision: -1},
+		tagging.DeleteOp(m.ARN)); err != nil {
 		return nil, err
 	}
 	s.dropIndex(t.Account, id)

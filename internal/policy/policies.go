@@ -10,6 +10,7 @@ import (
 	cedar "github.com/cedar-policy/cedar-go"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
 
@@ -95,6 +96,9 @@ func (s *Service) CreatePolicy(ctx context.Context, engineID string, in PolicyIn
 	if err != nil {
 		return nil, err
 	}
+	if err := checkEngineID(engineID); err != nil {
+		return nil, err
+	}
 	e, err := s.GetEngine(ctx, engineID)
 	if err != nil {
 		return nil, err
@@ -116,13 +120,24 @@ func (s *Service) CreatePolicy(ctx context.Context, engineID string, in PolicyIn
 	if in.Description != nil {
 		p.Description = *in.Description
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	err = s.kv.Txn(ctx, createOp(tblPolicy, policyKey(t.Account, engineID, id), p),
-		createOp(tblPolicyName, policyKey(t.Account, engineID, strings.ToLower(in.Name)), id))
-	if errs.KindOf(err) == errs.Conflict {
-		return nil, errs.E(errs.Conflict, "policy engine %s already has a policy named %s", engineID, in.Name)
-	}
+	err = store.Retry(ctx, func() error {
+		// The engine, rewritten unchanged at the revision read, fences the
+		// policy against a concurrent engine delete.
+		e, rev, err := getRev[Engine](ctx, s.kv, tblEngine, key(t.Account, engineID), "policy engine "+engineID)
+		if err != nil {
+			return err
+		}
+		err = s.kv.Txn(ctx, updateOp(tblEngine, key(t.Account, engineID), rev, e),
+			createOp(tblPolicy, policyKey(t.Account, engineID, id), p),
+			createOp(tblPolicyName, policyKey(t.Account, engineID, strings.ToLower(in.Name)), id))
+		if errs.KindOf(err) == errs.Conflict && nameTaken(ctx, s.kv, tblPolicyName, policyKey(t.Account, engineID, strings.ToLower(in.Name)), id) {
+			return errs.E(errs.Conflict, "policy engine %s already has a policy named %s", engineID, in.Name)
+		}
+		if errs.KindOf(err) == errs.NotFound {
+			return errs.E(errs.NotFound, "policy engine %s not found", engineID)
+		}
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -155,9 +170,8 @@ func (s *Service) UpdatePolicy(ctx context.Context, engineID, id string, in Poli
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.GetPolicy(ctx, engineID, id)
-	if err != nil {
-		return nil, err
+	if _, err := s.GetPolicy(ctx, engineID, id); err != nil {
+		return nil, err // validates the ids
 	}
 	e, err := s.GetEngine(ctx, engineID)
 	if err != nil {
@@ -167,20 +181,33 @@ func (s *Service) UpdatePolicy(ctx context.Context, engineID, id string, in Poli
 		if err := s.check(ctx, e, in.Definition, in.ValidationMode); err != nil {
 			return nil, err
 		}
-		p.Definition = *in.Definition
 	}
+	mode := ""
 	if in.EnforcementMode != "" {
-		if p.EnforcementMode, err = checkEnforcement(in.EnforcementMode); err != nil {
+		if mode, err = checkEnforcement(in.EnforcementMode); err != nil {
 			return nil, err
 		}
 	}
-	if in.Description != nil {
-		p.Description = *in.Description
-	}
-	p.UpdatedAt = s.now().UTC()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.kv.Txn(ctx, putOp(tblPolicy, policyKey(t.Account, engineID, id), p)); err != nil {
+	var p *Policy
+	err = store.Retry(ctx, func() error {
+		var rev int64
+		var err error
+		if p, rev, err = getRev[Policy](ctx, s.kv, tblPolicy, policyKey(t.Account, engineID, id), "policy "+id); err != nil {
+			return err
+		}
+		if in.Definition != nil {
+			p.Definition = *in.Definition
+		}
+		if mode != "" {
+			p.EnforcementMode = mode
+		}
+		if in.Description != nil {
+			p.Description = *in.Description
+		}
+		p.UpdatedAt = s.now().UTC()
+		return s.kv.Txn(ctx, updateOp(tblPolicy, policyKey(t.Account, engineID, id), rev, p))
+	})
+	if err != nil {
 		return nil, err
 	}
 	s.invalidate(t.Account, engineID)
@@ -197,8 +224,6 @@ func (s *Service) DeletePolicy(ctx context.Context, engineID, id string) (*Polic
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if err := s.kv.Txn(ctx, deleteOp(tblPolicy, policyKey(t.Account, engineID, id)),
 		deleteOp(tblPolicyName, policyKey(t.Account, engineID, strings.ToLower(p.Name)))); err != nil {
 		return nil, err

@@ -20,11 +20,27 @@ func putOp(tbl, key string, v any) store.Op    { return store.PutJSON(tbl, key, 
 func deleteOp(tbl, key string) store.Op        { return store.DeleteAny(tbl, key) }
 
 func getJSON[T any](ctx context.Context, kv store.KV, tbl, key, what string) (*T, error) {
-	v, _, err := store.GetJSON[T](ctx, kv, tbl, key)
-	if errs.KindOf(err) == errs.NotFound {
-		return nil, errs.E(errs.NotFound, "%s not found", what)
-	}
+	v, _, err := getRev[T](ctx, kv, tbl, key, what)
 	return v, err
+}
+
+// getRev is getJSON with the record's revision, for a revision-checked write.
+func getRev[T any](ctx context.Context, kv store.KV, tbl, key, what string) (*T, int64, error) {
+	v, rev, err := store.GetJSON[T](ctx, kv, tbl, key)
+	if errs.KindOf(err) == errs.NotFound {
+		return nil, 0, errs.E(errs.NotFound, "%s not found", what)
+	}
+	return v, rev, err
+}
+
+// updateOp is a revision-checked write of a record read at rev.
+func updateOp(tbl, key string, rev int64, v any) store.Op { return store.UpdateJSON(tbl, key, rev, v) }
+
+// nameTaken reports whether a name record exists for another owner: a write
+// conflict on it is a duplicate name, not a lost race.
+func nameTaken(ctx context.Context, kv store.KV, tbl, key, owner string) bool {
+	id, _, err := store.GetJSON[string](ctx, kv, tbl, key)
+	return err == nil && *id != owner
 }
 
 // list pages through table items under prefix (100 a page by default).

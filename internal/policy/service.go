@@ -11,6 +11,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/store"
+	"github.com/agentcore-dev/agentcore/internal/tagging"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
 
@@ -31,7 +32,6 @@ type Service struct {
 	kv  store.KV
 	log *slog.Logger
 	now func() time.Time
-	mu  sync.Mutex // serialises writes
 
 	cmu   sync.RWMutex
 	cache map[string]*compiled // acct/engineID → compiled policies
@@ -44,7 +44,15 @@ func New(o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{o: o, kv: o.KV, log: o.Logger.With("component", "policy"), now: time.Now, cache: map[string]*compiled{}, nodes: map[string]*node{}}
+	s := &Service{o: o, kv: o.KV, log: o.Logger.With("component", "policy"), now: time.Now, cache: map[string]*compiled{}, nodes: map[string]*node{}}
+	if n, ok := o.KV.(store.Notifier); ok {
+		// Writes by any server (replicas on one database) drop compiled
+		// policies at once; the periodic fingerprint check stays as the
+		// backstop.
+		n.Watch(context.Background(), tblEngine, s.invalidateKey)
+		n.Watch(context.Background(), tblPolicy, s.invalidateKey)
+	}
+	return s
 }
 
 // SetTools wires the gateway tool source after construction.
@@ -86,8 +94,8 @@ func checkPolicyID(id string) error {
 	return nil
 }
 
-// CreateEngine stores a new policy engine (ACTIVE at once).
-func (s *Service) CreateEngine(ctx context.Context, name, description, kmsKey string) (*Engine, error) {
+// CreateEngine stores a new policy engine (ACTIVE at once) with its tags.
+func (s *Service) CreateEngine(ctx context.Context, name, description, kmsKey string, tags map[string]string) (*Engine, error) {
 	t, err := tenant.From(ctx)
 	if err != nil {
 		return nil, err
@@ -102,9 +110,8 @@ func (s *Service) CreateEngine(ctx context.Context, name, description, kmsKey st
 	id := name + "-" + randID(10)
 	e := &Engine{ID: id, ARN: engineARN(t, id), Name: name, Description: description, EncryptionKeyArn: kmsKey,
 		Status: StatusActive, StatusReasons: []string{}, CreatedAt: now, UpdatedAt: now}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	err = s.kv.Txn(ctx, createOp(tblEngine, key(t.Account, id), e), createOp(tblEngineName, key(t.Account, strings.ToLower(name)), id))
+	err = s.kv.Txn(ctx, append([]store.Op{createOp(tblEngine, key(t.Account, id), e),
+		createOp(tblEngineName, key(t.Account, strings.ToLower(name)), id)}, tagging.PutOps(e.ARN, tags)...)...)
 	if errs.KindOf(err) == errs.Conflict {
 		return nil, errs.E(errs.Conflict, "a policy engine named %s already exists", name)
 	}
@@ -129,20 +136,29 @@ func (s *Service) UpdateEngine(ctx context.Context, id string, description *stri
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, err := s.GetEngine(ctx, id)
+	if err := checkEngineID(id); err != nil {
+		return nil, err
+	}
+	if description != nil && len(*description) > 4096 {
+		return nil, errs.Field("description", "description is longer than 4096 characters")
+	}
+	var e *Engine
+	err = store.Retry(ctx, func() error {
+		var rev int64
+		var err error
+		if e, rev, err = getRev[Engine](ctx, s.kv, tblEngine, key(t.Account, id), "policy engine "+id); err != nil {
+			return err
+		}
+		if description != nil {
+			e.Description = *description
+		}
+		e.UpdatedAt = s.now().UTC()
+		return s.kv.Txn(ctx, updateOp(tblEngine, key(t.Account, id), rev, e))
+	})
 	if err != nil {
 		return nil, err
 	}
-	if description != nil {
-		if len(*description) > 4096 {
-			return nil, errs.Field("description", "description is longer than 4096 characters")
-		}
-		e.Description = *description
-	}
-	e.UpdatedAt = s.now().UTC()
-	return e, s.kv.Txn(ctx, putOp(tblEngine, key(t.Account, id), e))
+	return e, nil
 }
 
 // DeleteEngine removes an engine that has no policies.
@@ -151,20 +167,33 @@ func (s *Service) DeleteEngine(ctx context.Context, id string) (*Engine, error) 
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	e, err := s.GetEngine(ctx, id)
-	if err != nil {
+	if err := checkEngineID(id); err != nil {
 		return nil, err
 	}
-	ps, err := s.kv.List(ctx, tblPolicy, key(t.Account, id)+"/", "", 1)
+	var e *Engine
+	err = store.Retry(ctx, func() error {
+		var rev int64
+		var err error
+		if e, rev, err = getRev[Engine](ctx, s.kv, tblEngine, key(t.Account, id), "policy engine "+id); err != nil {
+			return err
+		}
+		ps, err := s.kv.List(ctx, tblPolicy, key(t.Account, id)+"/", "", 1)
+		if err != nil {
+			return err
+		}
+		if len(ps) > 0 {
+			return errs.E(errs.Conflict, "policy engine %s still has policies; delete them first", id)
+		}
+		// At the revision read: policy creates fence on the engine, so a
+		// policy created meanwhile fails this delete (and the retry sees it).
+		err = s.kv.Txn(ctx, store.DeleteAt(tblEngine, key(t.Account, id), rev),
+			deleteOp(tblEngineName, key(t.Account, strings.ToLower(e.Name))), tagging.DeleteOp(e.ARN))
+		if errs.KindOf(err) == errs.NotFound {
+			return errs.E(errs.NotFound, "policy engine %s not found", id)
+		}
+		return err
+	})
 	if err != nil {
-		return nil, err
-	}
-	if len(ps) > 0 {
-		return nil, errs.E(errs.Conflict, "policy engine %s still has policies; delete them first", id)
-	}
-	if err := s.kv.Txn(ctx, deleteOp(tblEngine, key(t.Account, id)), deleteOp(tblEngineName, key(t.Account, strings.ToLower(e.Name)))); err != nil {
 		return nil, err
 	}
 	s.invalidate(t.Account, id)
@@ -205,6 +234,20 @@ func EngineIDFromARN(t tenant.Tenant, arn string) (string, bool) {
 		return "", false
 	}
 	return strings.TrimPrefix(arn, prefix), true
+}
+
+// invalidateKey drops the compiled policies of an engine or policy store key
+// (acct/engine[/policy]) from a change notification; "" drops all.
+func (s *Service) invalidateKey(k string) {
+	s.cmu.Lock()
+	defer s.cmu.Unlock()
+	if k == "" {
+		clear(s.cache)
+		return
+	}
+	if parts := strings.SplitN(k, "/", 3); len(parts) >= 2 {
+		delete(s.cache, key(parts[0], parts[1]))
+	}
 }
 
 func (s *Service) invalidate(acct, engineID string) {

@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/store"
+	"github.com/agentcore-dev/agentcore/internal/tagging"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
 
@@ -14,6 +16,7 @@ type EndpointInput struct {
 	Name        string
 	Version     int // 0 = latest (create) / unchanged (update)
 	Description *string
+	Tags        map[string]string // create: stored with the endpoint
 }
 
 func (s *Service) checkEndpointInput(in EndpointInput) error {
@@ -60,31 +63,43 @@ func (s *Service) CreateEndpoint(ctx context.Context, in EndpointInput) (*Endpoi
 	if err := s.checkEndpointInput(in); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rt, err := s.repo.runtime(ctx, t.Account, in.RuntimeID)
+	var ep *Endpoint
+	err = store.Retry(ctx, func() error {
+		rt, rev, err := s.repo.runtimeRev(ctx, t.Account, in.RuntimeID)
+		if err != nil {
+			return err
+		}
+		n := in.Version
+		if n == 0 {
+			n = rt.LatestVersion
+		}
+		now := s.now().UTC()
+		ep = &Endpoint{RuntimeID: rt.ID, Name: in.Name, ID: in.Name + "-" + randomSuffix(10),
+			ARN: EndpointARN(t.Region, t.Account, rt.ID, in.Name), CreatedAt: now, UpdatedAt: now}
+		if in.Description != nil {
+			ep.Description = *in.Description
+		}
+		if err := s.applyVersion(ctx, t.Account, ep, n); err != nil {
+			return err
+		}
+		// The runtime, rewritten unchanged at the revision read, fences the
+		// endpoint against a concurrent delete of its runtime.
+		err = s.repo.kv.Txn(ctx, append([]store.Op{updateOp(tblRuntime, runtimeKey(t.Account, rt.ID), rev, rt),
+			createOp(tblEndpoint, endpointKey(t.Account, rt.ID, in.Name), ep)}, tagging.PutOps(ep.ARN, in.Tags)...)...)
+		if errs.KindOf(err) == errs.Conflict && s.endpointExists(ctx, t.Account, rt.ID, in.Name) {
+			return errs.E(errs.Conflict, "endpoint %s of agent runtime %s already exists", in.Name, rt.ID)
+		}
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	if in.Version == 0 {
-		in.Version = rt.LatestVersion
-	}
-	now := s.now().UTC()
-	ep := &Endpoint{RuntimeID: rt.ID, Name: in.Name, ID: in.Name + "-" + randomSuffix(10),
-		ARN: EndpointARN(t.Region, t.Account, rt.ID, in.Name), CreatedAt: now, UpdatedAt: now}
-	if in.Description != nil {
-		ep.Description = *in.Description
-	}
-	if err := s.applyVersion(ctx, t.Account, ep, in.Version); err != nil {
-		return nil, err
-	}
-	if err := s.repo.kv.Txn(ctx, createOp(tblEndpoint, endpointKey(t.Account, rt.ID, in.Name), ep)); err != nil {
-		if errs.KindOf(err) == errs.Conflict {
-			return nil, errs.E(errs.Conflict, "endpoint %s of agent runtime %s already exists", in.Name, rt.ID)
-		}
-		return nil, err
-	}
 	return ep, nil
+}
+
+func (s *Service) endpointExists(ctx context.Context, acct, id, name string) bool {
+	_, err := s.repo.endpoint(ctx, acct, id, name)
+	return err == nil
 }
 
 // UpdateEndpoint repoints an endpoint (the DEFAULT endpoint always follows
@@ -97,26 +112,30 @@ func (s *Service) UpdateEndpoint(ctx context.Context, in EndpointInput) (*Endpoi
 	if err := s.checkEndpointInput(in); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	defer s.live.forget(t.Account, in.RuntimeID)
-	ep, err := s.repo.endpoint(ctx, t.Account, in.RuntimeID, in.Name)
+	var ep *Endpoint
+	err = store.Retry(ctx, func() error {
+		var rev int64
+		var err error
+		ep, rev, err = s.repo.endpointRev(ctx, t.Account, in.RuntimeID, in.Name)
+		if err != nil {
+			return err
+		}
+		if in.Version != 0 && in.Version != ep.TargetVersion {
+			if ep.Name == DefaultEndpoint {
+				return errs.Field("agentRuntimeVersion", "the DEFAULT endpoint always serves the latest version; create a named endpoint to pin a version")
+			}
+			if err := s.applyVersion(ctx, t.Account, ep, in.Version); err != nil {
+				return err
+			}
+		}
+		if in.Description != nil {
+			ep.Description = *in.Description
+		}
+		ep.UpdatedAt = s.now().UTC()
+		return s.repo.kv.Txn(ctx, updateOp(tblEndpoint, endpointKey(t.Account, in.RuntimeID, in.Name), rev, ep))
+	})
 	if err != nil {
-		return nil, err
-	}
-	if in.Version != 0 && in.Version != ep.TargetVersion {
-		if ep.Name == DefaultEndpoint {
-			return nil, errs.Field("agentRuntimeVersion", "the DEFAULT endpoint always serves the latest version; create a named endpoint to pin a version")
-		}
-		if err := s.applyVersion(ctx, t.Account, ep, in.Version); err != nil {
-			return nil, err
-		}
-	}
-	if in.Description != nil {
-		ep.Description = *in.Description
-	}
-	ep.UpdatedAt = s.now().UTC()
-	if err := s.repo.kv.Txn(ctx, putOp(tblEndpoint, endpointKey(t.Account, in.RuntimeID, in.Name), ep)); err != nil {
 		return nil, err
 	}
 	return ep, nil
@@ -166,18 +185,13 @@ func (s *Service) DeleteEndpoint(ctx context.Context, runtimeID, name string) (*
 	if name == DefaultEndpoint {
 		return nil, errs.Field("endpointName", "the DEFAULT endpoint is deleted with its runtime and cannot be deleted on its own")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	defer s.live.forget(t.Account, runtimeID)
 	ep, err := s.repo.endpoint(ctx, t.Account, runtimeID, name)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.repo.kv.Txn(ctx, deleteOp(tblEndpoint, endpointKey(t.Account, runtimeID, name))); err != nil {
+	if err := s.repo.kv.Txn(ctx, deleteOp(tblEndpoint, endpointKey(t.Account, runtimeID, name)), tagging.DeleteOp(ep.ARN)); err != nil {
 		return nil, err
-	}
-	if s.onDelete != nil {
-		s.onDelete(ctx, ep.ARN)
 	}
 	ep.Status = StatusDeleting
 	return ep, nil

@@ -55,7 +55,7 @@ func (s *Service) InboundByName(ctx context.Context, name string) (*Inbound, err
 	if err != nil {
 		return nil, err
 	}
-	id, err := getJSON[string](ctx, s.repo.kv, tblName, nameKey(t.Account, name), "agent runtime "+name)
+	id, _, err := getJSON[string](ctx, s.repo.kv, tblName, nameKey(t.Account, name), "agent runtime "+name)
 	if err != nil {
 		return nil, err
 	}

@@ -65,14 +65,17 @@ func (s *Service) startPrepare(acct, id string, n int) {
 }
 
 func (s *Service) finishPrepare(ctx context.Context, acct, id string, n int, failure string, pinned *VersionImage) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	defer s.live.forget(acct, id)
-	rt, err := s.repo.runtime(ctx, acct, id)
+	return store.Retry(ctx, func() error { return s.recordPrepare(ctx, acct, id, n, failure, pinned) })
+}
+
+// recordPrepare is one revision-checked attempt of finishPrepare.
+func (s *Service) recordPrepare(ctx context.Context, acct, id string, n int, failure string, pinned *VersionImage) error {
+	rt, rtRev, err := s.repo.runtimeRev(ctx, acct, id)
 	if err != nil {
 		return err // deleted meanwhile
 	}
-	v, err := s.repo.version(ctx, acct, id, n)
+	v, vRev, err := s.repo.versionRev(ctx, acct, id, n)
 	if err != nil {
 		return err
 	}
@@ -94,12 +97,19 @@ func (s *Service) finishPrepare(ctx context.Context, acct, id string, n int, fai
 			rt.Status, rt.FailureReason = StatusUpdateFailed, failure
 		}
 	}
-	eps, _, err := list[Endpoint](ctx, s.repo.kv, tblEndpoint, runtimeKey(acct, id)+"/", Page{MaxResults: 1000})
+	prefix := runtimeKey(acct, id) + "/"
+	items, err := s.repo.kv.List(ctx, tblEndpoint, prefix, "", 0)
 	if err != nil {
 		return err
 	}
-	ops := []store.Op{putOp(tblVersion, versionKey(acct, id, n), v), putOp(tblRuntime, runtimeKey(acct, id), rt)}
-	for _, ep := range eps {
+	// The runtime is written at the revision read even when unchanged: it
+	// fences this write against a concurrent update or delete.
+	ops := []store.Op{updateOp(tblVersion, versionKey(acct, id, n), vRev, v), updateOp(tblRuntime, runtimeKey(acct, id), rtRev, rt)}
+	for _, it := range items {
+		ep, err := decode[Endpoint](it.Value)
+		if err != nil {
+			return err
+		}
 		if ep.TargetVersion != n || (ep.Status != StatusCreating && ep.Status != StatusUpdating) {
 			continue
 		}
@@ -112,7 +122,7 @@ func (s *Service) finishPrepare(ctx context.Context, acct, id string, n int, fai
 		default:
 			ep.Status, ep.FailureReason = StatusUpdateFailed, failure
 		}
-		ops = append(ops, putOp(tblEndpoint, endpointKey(acct, id, ep.Name), ep))
+		ops = append(ops, updateOp(tblEndpoint, it.Key, it.Revision, ep))
 	}
 	return s.repo.kv.Txn(ctx, ops...)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/store"
+	"github.com/agentcore-dev/agentcore/internal/tagging"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
 
@@ -81,30 +82,45 @@ func (s *Service) Delete(ctx context.Context, id string, version int) (*Runtime,
 	if err := ValidateID(id); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	defer s.live.forget(t.Account, id)
-	rt, err := s.repo.runtime(ctx, t.Account, id)
-	if err != nil {
-		return nil, err
-	}
-	if version != 0 {
-		if _, err := s.repo.version(ctx, t.Account, id, version); err != nil {
-			return nil, err
-		}
-	}
-	prefix := runtimeKey(t.Account, id) + "/"
-	ops := []store.Op{deleteOp(tblRuntime, runtimeKey(t.Account, id)), deleteOp(tblName, nameKey(t.Account, rt.Name))}
-	for _, tbl := range []string{tblVersion, tblEndpoint} {
-		items, err := s.repo.kv.List(ctx, tbl, prefix, "", 0)
+	var rt *Runtime
+	err = store.Retry(ctx, func() error {
+		var rev int64
+		var err error
+		rt, rev, err = s.repo.runtimeRev(ctx, t.Account, id)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		for _, it := range items {
-			ops = append(ops, deleteOp(tbl, it.Key))
+		if version != 0 {
+			if _, err := s.repo.version(ctx, t.Account, id, version); err != nil {
+				return err
+			}
 		}
-	}
-	if err := s.repo.kv.Txn(ctx, ops...); err != nil {
+		// Deleting the runtime at the revision read fails if a concurrent
+		// update added a version or endpoint after the lists below.
+		prefix := runtimeKey(t.Account, id) + "/"
+		ops := []store.Op{store.DeleteAt(tblRuntime, runtimeKey(t.Account, id), rev), deleteOp(tblName, nameKey(t.Account, rt.Name)), tagging.DeleteOp(rt.ARN)}
+		for _, tbl := range []string{tblVersion, tblEndpoint} {
+			items, err := s.repo.kv.List(ctx, tbl, prefix, "", 0)
+			if err != nil {
+				return err
+			}
+			for _, it := range items {
+				ops = append(ops, deleteOp(tbl, it.Key))
+				if tbl == tblEndpoint {
+					if ep, err := decode[Endpoint](it.Value); err == nil {
+						ops = append(ops, tagging.DeleteOp(ep.ARN))
+					}
+				}
+			}
+		}
+		err = s.repo.kv.Txn(ctx, ops...)
+		if errs.KindOf(err) == errs.NotFound {
+			return errs.E(errs.NotFound, "agent runtime %s not found", id)
+		}
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	if s.sessions != nil {

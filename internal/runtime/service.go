@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/store"
+	"github.com/agentcore-dev/agentcore/internal/tagging"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
 
@@ -82,7 +84,6 @@ type Service struct {
 	poolSizes   sync.Map  // poolKey → warm pool size (versions are immutable)
 	poolDefault int
 
-	mu     sync.Mutex // serialises control-plane writes on this server
 	wg     sync.WaitGroup
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -95,8 +96,14 @@ func New(o Options) *Service {
 	if lg == nil {
 		lg = slog.New(slog.DiscardHandler)
 	}
-	return &Service{repo: repo{o.KV}, dataDir: o.DataDir, artifacts: o.Artifacts, images: o.Images, sessions: o.Sessions,
+	s := &Service{repo: repo{o.KV}, dataDir: o.DataDir, artifacts: o.Artifacts, images: o.Images, sessions: o.Sessions,
 		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, agentPath: o.AgentPath, limits: o.Limits, poolDefault: o.WarmPool, otlp: o.OTLP, agentLogs: o.AgentLogs, accountEnv: o.AccountEnv, checkAuthz: o.CheckAuthorizer, sessionAPI: o.SessionAPI, now: time.Now, ctx: ctx, cancel: cancel}
+	if n, ok := o.KV.(store.Notifier); ok {
+		// Endpoint writes by any server (replicas on one PostgreSQL)
+		// invalidate the invocation path's live-version cache.
+		n.Watch(ctx, tblEndpoint, s.live.invalidate)
+	}
+	return s
 }
 
 // Open resumes preparation of versions left CREATING by a previous run.
@@ -141,8 +148,9 @@ func (s *Service) Exists(ctx context.Context, arn string) bool {
 	return err == nil
 }
 
-// Create creates a runtime, its version 1 and its DEFAULT endpoint.
-func (s *Service) Create(ctx context.Context, name string, cfg Config) (*RuntimeView, error) {
+// Create creates a runtime, its version 1 and its DEFAULT endpoint, with
+// its tags in the same transaction.
+func (s *Service) Create(ctx context.Context, name string, cfg Config, tags map[string]string) (*RuntimeView, error) {
 	t, err := tenant.From(ctx)
 	if err != nil {
 		return nil, err
@@ -163,13 +171,12 @@ func (s *Service) Create(ctx context.Context, name string, cfg Config) (*Runtime
 	if err := s.materialize(ctx, t.Account, v); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	err = s.repo.kv.Txn(ctx,
+	err = s.repo.kv.Txn(ctx, append([]store.Op{
 		createOp(tblName, nameKey(t.Account, name), id),
 		createOp(tblRuntime, runtimeKey(t.Account, id), rt),
 		createOp(tblVersion, versionKey(t.Account, id, 1), v),
-		createOp(tblEndpoint, endpointKey(t.Account, id, DefaultEndpoint), ep))
-	s.mu.Unlock()
+		createOp(tblEndpoint, endpointKey(t.Account, id, DefaultEndpoint), ep)},
+		tagging.PutOps(rt.ARN, tags)...)...)
 	if err != nil {
 		os.RemoveAll(s.bundleDir(t.Account, id, 1))
 		if errs.KindOf(err) == errs.Conflict {
@@ -195,39 +202,77 @@ func (s *Service) Update(ctx context.Context, id string, cfg Config) (*RuntimeVi
 	if err := s.checkConfig(&cfg); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	defer s.live.forget(t.Account, id)
-	rt, err := s.repo.runtime(ctx, t.Account, id)
+	// The code is unpacked once into a staging directory and moved to the
+	// version's directory after the write: the version number is only known
+	// when the write wins.
+	// Checked before the (slow) unpack too, so errors keep their order: a
+	// missing or busy runtime before a bad artifact.
+	if rt, err := s.repo.runtime(ctx, t.Account, id); err != nil {
+		return nil, err
+	} else if err := updatable(rt); err != nil {
+		return nil, err
+	}
+	stage := filepath.Join(s.dataDir, "bundles", t.Account, id, ".staging-"+randomSuffix(10))
+	staged := cfg.Artifact.Code != nil
+	if staged {
+		if err := s.unpack(ctx, cfg.Artifact.Code, stage); err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(stage) // no-op once moved
+	}
+	var rt *Runtime
+	var v *Version
+	// Revision-checked against concurrent writers (other replicas): the
+	// version number comes from the runtime read, and the write applies only
+	// if the runtime is still at that revision, so two updates never both
+	// make version N+1.
+	err = store.Retry(ctx, func() error {
+		var rev int64
+		var err error
+		rt, rev, err = s.repo.runtimeRev(ctx, t.Account, id)
+		if err != nil {
+			return err
+		}
+		if err := updatable(rt); err != nil {
+			return err
+		}
+		def, defRev, err := s.repo.endpointRev(ctx, t.Account, id, DefaultEndpoint)
+		if err != nil {
+			return err
+		}
+		now := s.now().UTC()
+		n := rt.LatestVersion + 1
+		v = &Version{RuntimeID: id, Version: n, Config: cfg, Status: StatusCreating, CreatedAt: now, UpdatedAt: now}
+		rt.LatestVersion, rt.Status, rt.UpdatedAt, rt.FailureReason = n, StatusUpdating, now, ""
+		def.TargetVersion, def.Status, def.UpdatedAt = n, StatusUpdating, now
+		return s.repo.kv.Txn(ctx,
+			updateOp(tblRuntime, runtimeKey(t.Account, id), rev, rt),
+			createOp(tblVersion, versionKey(t.Account, id, n), v),
+			updateOp(tblEndpoint, endpointKey(t.Account, id, DefaultEndpoint), defRev, def))
+	})
 	if err != nil {
 		return nil, err
 	}
-	if rt.Status == StatusCreating || rt.Status == StatusUpdating || rt.Status == StatusDeleting {
-		return nil, errs.E(errs.Conflict, "agent runtime %s is %s; wait until it is READY before updating it", id, rt.Status)
-	}
-	now := s.now().UTC()
-	n := rt.LatestVersion + 1
-	v := &Version{RuntimeID: id, Version: n, Config: cfg, Status: StatusCreating, CreatedAt: now, UpdatedAt: now}
-	if err := s.materialize(ctx, t.Account, v); err != nil {
-		return nil, err
-	}
-	rt.LatestVersion, rt.Status, rt.UpdatedAt, rt.FailureReason = n, StatusUpdating, now, ""
-	def, err := s.repo.endpoint(ctx, t.Account, id, DefaultEndpoint)
-	if err != nil {
-		return nil, err
-	}
-	def.TargetVersion, def.Status, def.UpdatedAt = n, StatusUpdating, now
-	err = s.repo.kv.Txn(ctx,
-		putOp(tblRuntime, runtimeKey(t.Account, id), rt),
-		createOp(tblVersion, versionKey(t.Account, id, n), v),
-		putOp(tblEndpoint, endpointKey(t.Account, id, DefaultEndpoint), def))
-	if err != nil {
-		os.RemoveAll(s.bundleDir(t.Account, id, n))
-		return nil, err
+	n := v.Version
+	if staged {
+		dir := s.bundleDir(t.Account, id, n)
+		os.RemoveAll(dir) // a leftover of an earlier server's failed attempt
+		if err := os.Rename(stage, dir); err != nil {
+			s.log.Error("runtime update: move bundle", "runtime", id, "version", n, "err", err) // prepare marks the version failed
+		}
 	}
 	s.log.Info("runtime updated", "runtime", id, "version", n)
 	s.startPrepare(t.Account, id, n)
 	return &RuntimeView{Runtime: *rt, Version: *v}, nil
+}
+
+// updatable refuses an update while the runtime is busy with another change.
+func updatable(rt *Runtime) error {
+	if rt.Status == StatusCreating || rt.Status == StatusUpdating || rt.Status == StatusDeleting {
+		return errs.E(errs.Conflict, "agent runtime %s is %s; wait until it is READY before updating it", rt.ID, rt.Status)
+	}
+	return nil
 }
 
 // checkConfig validates cfg and rejects artifacts this server cannot run.

@@ -230,7 +230,7 @@ func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifa
 		AgentPath:  cfg.AgentPath,
 		Limits:     cfg.Limits,
 		WarmPool:   cfg.WarmPool,
-		OnDelete:   func(ctx context.Context, arn string) { tags.Forget(ctx, arn); idp.forgetRuntime(ctx, arn) },
+		OnDelete:   idp.forgetRuntime,
 		OTLP:       sessionOTLP(sessionOTLPHandler, lg),
 		AgentLogs:  agentLogs,
 		AccountEnv: idp.agentEnv, CheckAuthorizer: jwtauth.CheckRaw, SessionAPI: sessionAPI,

@@ -26,7 +26,7 @@ import (
 // buildGateway wires the gateway and policy services.
 func (s *Server) buildGateway(kv store.KV, artifacts artifact.Store, tags *tagging.Service) (*gateway.Service, *policy.Service) {
 	cfg := s.cfg
-	pol := policy.New(policy.Options{KV: kv, Logger: cfg.Logger, OnDelete: tags.Forget, Generator: cfg.PolicyGenerator})
+	pol := policy.New(policy.Options{KV: kv, Logger: cfg.Logger, Generator: cfg.PolicyGenerator})
 	creds := cfg.GatewayCredentials
 	switch {
 	case creds != nil:
@@ -54,7 +54,7 @@ func (s *Server) buildGateway(kv store.KV, artifacts artifact.Store, tags *taggi
 	mcpb := mcpclient.New()
 	s.closers.push("gateway MCP clients", func(context.Context) error { mcpb.Close(); return nil })
 	gw := gateway.New(gateway.Options{
-		KV: kv, Artifacts: artifacts, Logger: cfg.Logger, OnDelete: tags.Forget,
+		KV: kv, Artifacts: artifacts, Logger: cfg.Logger,
 		Backends: map[string]gateway.Backend{gateway.KindOpenAPI: openapi.New(), gateway.KindMCPServer: mcpb,
 			gateway.KindSmithy: smithy.New(cfg.SmithyEndpoint, cfg.Region, lambdaCreds)},
 		Invoker:      lambda.New(strings.TrimRight(endpoint, "/"), cfg.Region, lambdaCreds),

@@ -22,6 +22,19 @@ func PutJSON(tbl, key string, v any) Op {
 	return Op{Kind: OpPut, Table: tbl, Key: key, Value: mustJSON(v)}
 }
 
+// UpdateJSON is an OpUpdate of v that applies only while the item is still
+// at revision rev (the one read): a read-modify-write that lost a race fails
+// with a Concurrent errs.Conflict.
+func UpdateJSON(tbl, key string, rev int64, v any) Op {
+	return Op{Kind: OpUpdate, Table: tbl, Key: key, Value: mustJSON(v), Revision: rev}
+}
+
+// DeleteAt is an OpDelete that applies only while the item is still at
+// revision rev.
+func DeleteAt(tbl, key string, rev int64) Op {
+	return Op{Kind: OpDelete, Table: tbl, Key: key, Revision: rev}
+}
+
 // DeleteAny is an OpDelete that ignores an absent key.
 func DeleteAny(tbl, key string) Op {
 	return Op{Kind: OpDelete, Table: tbl, Key: key, Revision: -1}

@@ -64,3 +64,18 @@ func PrefixEnd(p string) string {
 	}
 	return "\xff\xff\xff\xff"
 }
+
+// Notifier is implemented by stores that report committed writes, including
+// those of other servers sharing the database (PostgreSQL: LISTEN/NOTIFY;
+// SQLite, which one process owns: in-process). Services use it to keep
+// caches that another replica can invalidate.
+type Notifier interface {
+	// Watch calls fn with the key of each write committed to table (through
+	// any handle on the database) until ctx ends. fn("") means writes may
+	// have been missed (the notification link was re-established): drop
+	// everything cached from the table. Writes are announced once a Watch on
+	// the writing handle covers their table, so a service watches the tables
+	// it writes (every replica runs the same services). fn runs on the
+	// store's notification goroutine and must not block.
+	Watch(ctx context.Context, table string, fn func(key string))
+}

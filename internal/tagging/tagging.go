@@ -15,7 +15,10 @@ import (
 
 const table = "tags"
 
-var arnRE = regexp.MustCompile(`^arn:(?:[^:]+)?:bedrock-agentcore:[a-z0-9-]+:[0-9]{12}:([a-z-]+/[^/]+)(?:/[a-z-]+/[^/]+)*$`)
+// arnRE matches taggable ARNs: bedrock-agentcore resources and the token
+// vault's credential providers (arn:aws:acps:...:token-vault/default/
+// oauth2credentialprovider/name, as identity.ProviderARN spells them).
+var arnRE = regexp.MustCompile(`^arn:(?:[^:]+)?:(?:bedrock-agentcore|acps):[a-z0-9-]+:[0-9]{12}:([a-z-]+/[^/]+)(?:/[a-z0-9-]+/[^/]+)*$`)
 
 // Exists reports whether a resource ARN names a live resource.
 type Exists func(ctx context.Context, arn string) bool
@@ -73,15 +76,21 @@ func (s *Service) List(ctx context.Context, arn string) (map[string]string, erro
 }
 
 func (s *Service) get(ctx context.Context, arn string) (map[string]string, error) {
+	m, _, err := s.read(ctx, arn)
+	return m, err
+}
+
+// read returns an ARN's tags and their revision (0: none stored).
+func (s *Service) read(ctx context.Context, arn string) (map[string]string, int64, error) {
 	it, err := s.kv.Get(ctx, table, arn)
 	if errs.KindOf(err) == errs.NotFound {
-		return map[string]string{}, nil
+		return map[string]string{}, 0, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	m := map[string]string{}
-	return m, json.Unmarshal(it.Value, &m)
+	return m, it.Revision, json.Unmarshal(it.Value, &m)
 }
 
 // Tag adds or replaces tags.
@@ -89,27 +98,34 @@ func (s *Service) Tag(ctx context.Context, arn string, tags map[string]string) e
 	if err := s.check(ctx, arn); err != nil {
 		return err
 	}
-	return s.Set(ctx, arn, tags)
-}
-
-// Set merges tags on an ARN without an existence check (used right after a
-// resource is created).
-func (s *Service) Set(ctx context.Context, arn string, tags map[string]string) error {
 	if err := Validate(tags); err != nil {
 		return err
 	}
-	cur, err := s.get(ctx, arn)
-	if err != nil {
-		return err
-	}
-	for k, v := range tags {
-		cur[k] = v
-	}
-	if err := Validate(cur); err != nil {
-		return err
-	}
-	b, _ := json.Marshal(cur)
-	return s.kv.Txn(ctx, store.Op{Kind: store.OpPut, Table: table, Key: arn, Value: b})
+	return s.change(ctx, arn, func(cur map[string]string) error {
+		for k, v := range tags {
+			cur[k] = v
+		}
+		return Validate(cur)
+	})
+}
+
+// change is a revision-checked read-modify-write of an ARN's tags, retried
+// when another writer changed them in between.
+func (s *Service) change(ctx context.Context, arn string, apply func(cur map[string]string) error) error {
+	return store.Retry(ctx, func() error {
+		cur, rev, err := s.read(ctx, arn)
+		if err != nil {
+			return err
+		}
+		if err := apply(cur); err != nil {
+			return err
+		}
+		b, _ := json.Marshal(cur)
+		if rev == 0 {
+			return s.kv.Txn(ctx, store.Op{Kind: store.OpCreate, Table: table, Key: arn, Value: b})
+		}
+		return s.kv.Txn(ctx, store.Op{Kind: store.OpUpdate, Table: table, Key: arn, Value: b, Revision: rev})
+	})
 }
 
 // Untag removes tag keys.
@@ -120,18 +136,26 @@ func (s *Service) Untag(ctx context.Context, arn string, keys []string) error {
 	if len(keys) > 200 {
 		return errs.Field("tagKeys", "at most 200 tag keys are allowed")
 	}
-	cur, err := s.get(ctx, arn)
-	if err != nil {
-		return err
-	}
-	for _, k := range keys {
-		delete(cur, k)
-	}
-	b, _ := json.Marshal(cur)
-	return s.kv.Txn(ctx, store.Op{Kind: store.OpPut, Table: table, Key: arn, Value: b})
+	return s.change(ctx, arn, func(cur map[string]string) error {
+		for _, k := range keys {
+			delete(cur, k)
+		}
+		return nil
+	})
 }
 
-// Forget drops all tags of a deleted resource.
-func (s *Service) Forget(ctx context.Context, arn string) {
-	s.kv.Txn(ctx, store.Op{Kind: store.OpDelete, Table: table, Key: arn, Revision: -1}) //nolint:errcheck // best effort
+// PutOps returns the write that stores the tags of a resource being
+// created, for the resource's own create transaction (nil without tags), so
+// the resource and its tags are stored together or not at all. Callers
+// validate tags (Validate) before.
+func PutOps(arn string, tags map[string]string) []store.Op {
+	if len(tags) == 0 {
+		return nil
+	}
+	b, _ := json.Marshal(tags)
+	return []store.Op{{Kind: store.OpPut, Table: table, Key: arn, Value: b}}
 }
+
+// DeleteOp drops the tags of a resource, for the resource's own delete
+// transaction (no-op when it has none).
+func DeleteOp(arn string) store.Op { return store.DeleteAny(table, arn) }

@@ -11,7 +11,9 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/store/postgres"
+	"github.com/agentcore-dev/agentcore/internal/store/sqlstore"
 	"github.com/agentcore-dev/agentcore/internal/store/storetest"
+	"github.com/agentcore-dev/agentcore/internal/testenv"
 )
 
 var schemaSeq atomic.Int64
@@ -54,6 +56,23 @@ func TestConformance(t *testing.T) {
 			return kv2
 		}
 	})
+}
+
+// TestTwoHandles runs the two-writer and notification cases through two
+// separate handles on one database, as two server replicas would.
+func TestTwoHandles(t *testing.T) {
+	pg := testenv.Postgres(t, "twohandles")
+	open := func() *sqlstore.Store {
+		kv, err := postgres.Open(context.Background(), pg.DSN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { kv.Close() })
+		return kv
+	}
+	a, b := open(), open()
+	t.Run("TwoWritersSameKey", func(t *testing.T) { storetest.TwoWriters(t, a, b) })
+	t.Run("WatchAcrossHandles", func(t *testing.T) { storetest.WatchAcross(t, a, b) })
 }
 
 func withSearchPath(dsn, schema string) string {

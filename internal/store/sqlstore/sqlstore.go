@@ -23,6 +23,13 @@ type Dialect struct {
 	Rebind func(q string) string
 	// IsUniqueViolation reports a primary-key conflict error.
 	IsUniqueViolation func(err error) bool
+	// IsTxnConflict reports an error the engine raises when it aborts a
+	// transaction because of a concurrent one (serialization failure,
+	// deadlock); Txn reports it as a Concurrent errs.Conflict. Optional.
+	IsTxnConflict func(err error) bool
+	// Listener, when set, carries change notifications between handles on
+	// the database (Watch); nil = in-process only.
+	Listener *Listener
 	// BeginTx starts a write transaction (engines differ in locking).
 	BeginTx func(ctx context.Context, db *sql.DB) (*sql.Tx, error)
 }
@@ -32,6 +39,7 @@ type Store struct {
 	db  *sql.DB
 	d   Dialect
 	get *sql.Stmt // prepared once: Get is on every invocation's path
+	w   watchers
 }
 
 var _ store.KV = (*Store)(nil)
@@ -61,6 +69,7 @@ func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.stopListening()
 	s.get.Close()
 	return s.db.Close()
 }
@@ -119,13 +128,30 @@ func (s *Store) Txn(ctx context.Context, ops ...store.Op) error {
 	defer tx.Rollback() //nolint:errcheck // no-op after commit
 	for _, op := range ops {
 		if err := s.apply(ctx, tx, op); err != nil {
-			return err
+			return s.txnConflict(err)
+		}
+	}
+	changes := s.watched(ops)
+	if len(changes) > 0 && s.d.Listener != nil {
+		if _, err := tx.ExecContext(ctx, s.d.Rebind(s.d.Listener.NotifySQL), notifyPayload(changes)); err != nil {
+			return s.txnConflict(fmt.Errorf("notify: %w", err))
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return s.txnConflict(fmt.Errorf("commit: %w", err))
+	}
+	if len(changes) > 0 && s.d.Listener == nil {
+		s.dispatch(changes)
 	}
 	return nil
+}
+
+// txnConflict classifies an engine-aborted transaction as a lost race.
+func (s *Store) txnConflict(err error) error {
+	if s.d.IsTxnConflict != nil && errs.KindOf(err) == errs.Internal && s.d.IsTxnConflict(err) {
+		return errs.Wrap(errs.Conflict, store.ErrConcurrent, "the write was aborted by a concurrent one")
+	}
+	return err
 }
 
 func (s *Store) apply(ctx context.Context, tx *sql.Tx, op store.Op) error {
@@ -134,7 +160,7 @@ func (s *Store) apply(ctx context.Context, tx *sql.Tx, op store.Op) error {
 	case store.OpCreate:
 		_, err := tx.ExecContext(ctx, s.d.Rebind(`INSERT INTO kv (tbl, k, value, rev) VALUES (?, ?, ?, 1)`), op.Table, op.Key, nonNil(op.Value))
 		if err != nil && s.d.IsUniqueViolation(err) {
-			return errs.E(errs.Conflict, "%s already exists", where)
+			return errs.Wrap(errs.Conflict, store.ErrConcurrent, "%s already exists", where)
 		}
 		return wrap(where, err)
 	case store.OpPut:
@@ -185,7 +211,7 @@ func (s *Store) change(ctx context.Context, tx *sql.Tx, op store.Op, where strin
 	if err != nil {
 		return wrap(where, err)
 	}
-	return errs.E(errs.Conflict, "%s was modified concurrently (revision %d, expected %d)", where, rev, op.Revision)
+	return errs.Wrap(errs.Conflict, store.ErrConcurrent, "%s was modified concurrently (revision %d, expected %d)", where, rev, op.Revision)
 }
 
 func wrap(where string, err error) error {

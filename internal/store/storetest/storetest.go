@@ -33,6 +33,9 @@ func Run(t *testing.T, f Factory) {
 		{"BinaryValues", testBinary},
 		{"ConcurrentCreate", testConcurrentCreate},
 		{"Durable", testDurable},
+		{"TwoWritersSameKey", testTwoWriters},
+		{"StaleUpdateAppliesNothing", testStaleUpdate},
+		{"Watch", testWatch},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, f) })
