@@ -86,3 +86,20 @@ func decodeInto(r *http.Request, v any) error {
 	}
 	return decodeJSON(body, v)
 }
+
+// writePage sends one page of a list: the items rendered by doc under
+// member, and nextToken when there is more.
+func writePage[T any](w http.ResponseWriter, member string, items []T, next string, doc func(T) map[string]any) error {
+	out := make([]map[string]any, 0, len(items))
+	for _, it := range items {
+		out = append(out, doc(it))
+	}
+	return writeJSON(w, http.StatusOK, withNext(map[string]any{member: out}, next))
+}
+
+func withNext(m map[string]any, next string) map[string]any {
+	if next != "" {
+		m["nextToken"] = next
+	}
+	return m
+}
