@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
-	"github.com/agentcore-dev/agentcore/internal/runtime"
 )
 
 const maxJSONBody = 10 << 20
@@ -58,48 +57,5 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	return err
 }
 
-// page reads maxResults/nextToken query parameters.
-func page(r *http.Request) (runtime.Page, error) {
-	q := r.URL.Query()
-	p := runtime.Page{NextToken: q.Get("nextToken")}
-	if s := q.Get("maxResults"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 100 {
-			return p, errs.Field("maxResults", "maxResults must be an integer from 1 to 100")
-		}
-		p.MaxResults = n
-	}
-	if len(p.NextToken) > 2048 {
-		return p, errs.Field("nextToken", "nextToken is longer than 2048 characters")
-	}
-	return p, nil
-}
-
 // dateTime formats a date-time member (RFC 3339).
 func dateTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
-
-// decodeInto reads the JSON body into v.
-func decodeInto(r *http.Request, v any) error {
-	body, err := readBody(r)
-	if err != nil {
-		return err
-	}
-	return decodeJSON(body, v)
-}
-
-// writePage sends one page of a list: the items rendered by doc under
-// member, and nextToken when there is more.
-func writePage[T any](w http.ResponseWriter, member string, items []T, next string, doc func(T) map[string]any) error {
-	out := make([]map[string]any, 0, len(items))
-	for _, it := range items {
-		out = append(out, doc(it))
-	}
-	return writeJSON(w, http.StatusOK, withNext(map[string]any{member: out}, next))
-}
-
-func withNext(m map[string]any, next string) map[string]any {
-	if next != "" {
-		m["nextToken"] = next
-	}
-	return m
-}

@@ -2,14 +2,11 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 )
 
 // Tagging: TagResource, UntagResource, ListTagsForResource. Wire shapes in
 // wire_endpoints.go.
-
-func rawJSON(b []byte) json.RawMessage { return json.RawMessage(b) }
 
 // setTags writes the tags a create request carried: the one place each
 // create handler hands its tags to the store.
