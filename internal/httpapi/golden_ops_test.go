@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"errors"
+	"io"
 	"testing"
 	"time"
 
@@ -110,6 +111,42 @@ func goldenRuntime(t *testing.T, g *golden) {
 		wantCode(t, err, "ValidationException")
 		return nil
 	})
+	arn := *created.AgentRuntimeArn
+	session := "golden-session-0123456789-0123456789-0123456789"
+	invoke := func(payload string) (*dp.InvokeAgentRuntimeOutput, error) {
+		out, err := g.Data.InvokeAgentRuntime(bg, &dp.InvokeAgentRuntimeInput{AgentRuntimeArn: &arn, RuntimeSessionId: &session,
+			Payload: []byte(payload), ContentType: aws.String("application/json")})
+		if err == nil {
+			_, err = io.ReadAll(out.Response)
+			out.Response.Close()
+		}
+		return out, err
+	}
+	// Streaming and plain answers of the data plane (served by the runtime
+	// side, pinned here so the edge keeps them).
+	g.check("Runtime", "InvokeAgentRuntime", "json", func() error {
+		_, err := invoke(`{"action":"sleep","ms":1}`)
+		must(t, "InvokeAgentRuntime", err)
+		return nil
+	})
+	g.scrubbing(`\\?"t\\?":\d+`, `"t":"<nanos>"`)
+	g.check("Runtime", "InvokeAgentRuntime", "stream", func() error {
+		_, err := invoke(`{"action":"stream","n":3,"delayMs":0}`)
+		must(t, "InvokeAgentRuntime stream", err)
+		return nil
+	})
+	g.check("Runtime", "InvokeAgentRuntime", "agent_error", func() error {
+		_, err := invoke(`{"action":"error","status":400}`)
+		if err == nil {
+			t.Fatal("agent error answered as success")
+		}
+		return nil
+	})
+	g.check("Runtime", "StopRuntimeSession", "ok", func() error {
+		_, err := g.Data.StopRuntimeSession(bg, &dp.StopRuntimeSessionInput{AgentRuntimeArn: &arn, RuntimeSessionId: &session})
+		must(t, "StopRuntimeSession", err)
+		return nil
+	})
 	g.check("Runtime", "CreateAgentRuntimeEndpoint", "ok", func() error {
 		out, err := c.CreateAgentRuntimeEndpoint(bg, &ctl.CreateAgentRuntimeEndpointInput{AgentRuntimeId: &id, Name: aws.String("prod"),
 			AgentRuntimeVersion: aws.String("1"), Description: aws.String("pinned"), Tags: map[string]string{"env": "prod"}})
@@ -134,7 +171,6 @@ func goldenRuntime(t *testing.T, g *golden) {
 		must(t, "ListAgentRuntimeEndpoints", err)
 		return nil
 	})
-	arn := *created.AgentRuntimeArn
 	g.check("Tagging", "TagResource", "ok", func() error {
 		_, err := c.TagResource(bg, &ctl.TagResourceInput{ResourceArn: &arn, Tags: map[string]string{"owner": "me"}})
 		must(t, "TagResource", err)

@@ -109,6 +109,12 @@ type golden struct {
 	Control *ctl.Client
 	Data    *dp.Client
 	names   []replacement // dynamic values -> placeholders
+	scrub   []scrubber    // extra rewrites for the next check only
+}
+
+type scrubber struct {
+	re   *regexp.Regexp
+	repl string
 }
 
 type replacement struct{ value, name string }
@@ -141,11 +147,18 @@ func (g *golden) name(value, placeholder string) {
 	sort.SliceStable(g.names, func(i, j int) bool { return len(g.names[i].value) > len(g.names[j].value) })
 }
 
+// scrubbing rewrites matches of re to repl in the next check (values the
+// operation makes up each run, such as an agent's clock readings).
+func (g *golden) scrubbing(re, repl string) {
+	g.scrub = append(g.scrub, scrubber{regexp.MustCompile(re), repl})
+}
+
 // check runs call (which must make exactly one SDK request) and compares its
 // exchange with testdata/golden/<service>/<operation>/<kase>.json. It
 // returns call's error for the caller to assert on.
 func (g *golden) check(service, operation, kase string, call func() error) error {
 	g.t.Helper()
+	defer func() { g.scrub = nil }()
 	g.rec.take()
 	err := call()
 	seen := g.rec.take()
@@ -172,6 +185,9 @@ func (g *golden) normalise(s string) string {
 			s = strings.ReplaceAll(s, esc, r.name)
 		}
 	}
+	for _, sc := range g.scrub {
+		s = sc.re.ReplaceAllString(s, sc.repl)
+	}
 	s = timeRE.ReplaceAllString(s, "<time>")
 	return uuidRE.ReplaceAllString(s, "<uuid>")
 }
@@ -184,15 +200,19 @@ func (g *golden) body(b []byte) json.RawMessage {
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
-	if err := dec.Decode(&v); err != nil {
-		s, _ := json.Marshal(g.normalise(string(b))) // not JSON: kept as a string
-		return s
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		return json.RawMessage(marshal(g.normalise(string(b)))) // not one JSON value (e.g. an event stream): a string
 	}
-	var canon bytes.Buffer
-	enc := json.NewEncoder(&canon)
+	return json.RawMessage(g.normalise(marshal(epochTimes(v, ""))))
+}
+
+// marshal encodes v as compact JSON without HTML escapes.
+func marshal(v any) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
-	enc.Encode(epochTimes(v, "")) //nolint:errcheck // decoded JSON re-encodes
-	return json.RawMessage(g.normalise(strings.TrimSpace(canon.String())))
+	enc.Encode(v) //nolint:errcheck // strings and decoded JSON always encode
+	return strings.TrimSpace(b.String())
 }
 
 // epochTimes replaces epoch-seconds date-time members (named *At or
