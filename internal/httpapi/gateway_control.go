@@ -18,12 +18,20 @@ func (s *Server) gatewaySvc() (*gateway.Service, error) {
 	return s.cfg.Gateway, nil
 }
 
-func (s *Server) createGateway(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return op(http.StatusAccepted, func(ctx context.Context, in *createGatewayInput) (*gatewayDoc, error) {
+// gatewayOp adapts a Gateway operation: the service is resolved (or the
+// operation refused) before fn runs.
+func gatewayOp[In, Out any](s *Server, status int, fn func(ctx context.Context, svc *gateway.Service, in *In) (*Out, error)) handler {
+	return op(status, func(ctx context.Context, in *In) (*Out, error) {
 		svc, err := s.gatewaySvc()
 		if err != nil {
 			return nil, err
 		}
+		return fn(ctx, svc, in)
+	})
+}
+
+func (s *Server) createGateway(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	return gatewayOp(s, http.StatusAccepted, func(ctx context.Context, svc *gateway.Service, in *createGatewayInput) (*gatewayDoc, error) {
 		g, err := svc.Create(ctx, in.Config)
 		if err != nil {
 			return nil, err
@@ -36,11 +44,7 @@ func (s *Server) createGateway(ctx context.Context, w http.ResponseWriter, r *ht
 }
 
 func (s *Server) getGateway(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return op(http.StatusOK, func(ctx context.Context, in *gatewayPathInput) (*gatewayDoc, error) {
-		svc, err := s.gatewaySvc()
-		if err != nil {
-			return nil, err
-		}
+	return gatewayOp(s, http.StatusOK, func(ctx context.Context, svc *gateway.Service, in *gatewayPathInput) (*gatewayDoc, error) {
 		g, err := svc.Get(ctx, in.GatewayIdentifier)
 		if err != nil {
 			return nil, err
@@ -50,11 +54,7 @@ func (s *Server) getGateway(ctx context.Context, w http.ResponseWriter, r *http.
 }
 
 func (s *Server) updateGateway(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return op(http.StatusAccepted, func(ctx context.Context, in *updateGatewayInput) (*gatewayDoc, error) {
-		svc, err := s.gatewaySvc()
-		if err != nil {
-			return nil, err
-		}
+	return gatewayOp(s, http.StatusAccepted, func(ctx context.Context, svc *gateway.Service, in *updateGatewayInput) (*gatewayDoc, error) {
 		g, err := svc.Update(ctx, in.GatewayIdentifier, in.Config)
 		if err != nil {
 			return nil, err
@@ -64,11 +64,7 @@ func (s *Server) updateGateway(ctx context.Context, w http.ResponseWriter, r *ht
 }
 
 func (s *Server) deleteGateway(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return op(http.StatusAccepted, func(ctx context.Context, in *gatewayPathInput) (*deleteGatewayOutput, error) {
-		svc, err := s.gatewaySvc()
-		if err != nil {
-			return nil, err
-		}
+	return gatewayOp(s, http.StatusAccepted, func(ctx context.Context, svc *gateway.Service, in *gatewayPathInput) (*deleteGatewayOutput, error) {
 		g, err := svc.Delete(ctx, in.GatewayIdentifier)
 		if err != nil {
 			return nil, err
@@ -78,11 +74,7 @@ func (s *Server) deleteGateway(ctx context.Context, w http.ResponseWriter, r *ht
 }
 
 func (s *Server) listGateways(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return op(http.StatusOK, func(ctx context.Context, in *listGatewaysInput) (*listGatewaysOutput, error) {
-		svc, err := s.gatewaySvc()
-		if err != nil {
-			return nil, err
-		}
+	return gatewayOp(s, http.StatusOK, func(ctx context.Context, svc *gateway.Service, in *listGatewaysInput) (*listGatewaysOutput, error) {
 		gs, next, err := svc.List(ctx, in.page())
 		if err != nil {
 			return nil, err
@@ -92,11 +84,7 @@ func (s *Server) listGateways(ctx context.Context, w http.ResponseWriter, r *htt
 }
 
 func (s *Server) createGatewayTarget(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return op(http.StatusAccepted, func(ctx context.Context, in *targetInput) (*targetDoc, error) {
-		svc, err := s.gatewaySvc()
-		if err != nil {
-			return nil, err
-		}
+	return gatewayOp(s, http.StatusAccepted, func(ctx context.Context, svc *gateway.Service, in *targetInput) (*targetDoc, error) {
 		g, t, err := svc.CreateTarget(ctx, in.GatewayIdentifier, in.TargetInput)
 		if err != nil {
 			return nil, err
@@ -106,11 +94,7 @@ func (s *Server) createGatewayTarget(ctx context.Context, w http.ResponseWriter,
 }
 
 func (s *Server) getGatewayTarget(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return op(http.StatusOK, func(ctx context.Context, in *gatewayPathInput) (*targetDoc, error) {
-		svc, err := s.gatewaySvc()
-		if err != nil {
-			return nil, err
-		}
+	return gatewayOp(s, http.StatusOK, func(ctx context.Context, svc *gateway.Service, in *gatewayPathInput) (*targetDoc, error) {
 		g, t, err := svc.GetTarget(ctx, in.GatewayIdentifier, in.TargetID)
 		if err != nil {
 			return nil, err
@@ -120,11 +104,7 @@ func (s *Server) getGatewayTarget(ctx context.Context, w http.ResponseWriter, r 
 }
 
 func (s *Server) updateGatewayTarget(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return op(http.StatusAccepted, func(ctx context.Context, in *targetInput) (*targetDoc, error) {
-		svc, err := s.gatewaySvc()
-		if err != nil {
-			return nil, err
-		}
+	return gatewayOp(s, http.StatusAccepted, func(ctx context.Context, svc *gateway.Service, in *targetInput) (*targetDoc, error) {
 		g, t, err := svc.UpdateTarget(ctx, in.GatewayIdentifier, in.TargetID, in.TargetInput)
 		if err != nil {
 			return nil, err
@@ -134,11 +114,7 @@ func (s *Server) updateGatewayTarget(ctx context.Context, w http.ResponseWriter,
 }
 
 func (s *Server) deleteGatewayTarget(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return op(http.StatusAccepted, func(ctx context.Context, in *gatewayPathInput) (*deleteTargetOutput, error) {
-		svc, err := s.gatewaySvc()
-		if err != nil {
-			return nil, err
-		}
+	return gatewayOp(s, http.StatusAccepted, func(ctx context.Context, svc *gateway.Service, in *gatewayPathInput) (*deleteTargetOutput, error) {
 		g, t, err := svc.DeleteTarget(ctx, in.GatewayIdentifier, in.TargetID)
 		if err != nil {
 			return nil, err
@@ -148,11 +124,7 @@ func (s *Server) deleteGatewayTarget(ctx context.Context, w http.ResponseWriter,
 }
 
 func (s *Server) listGatewayTargets(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return op(http.StatusOK, func(ctx context.Context, in *listGatewaysInput) (*listTargetsOutput, error) {
-		svc, err := s.gatewaySvc()
-		if err != nil {
-			return nil, err
-		}
+	return gatewayOp(s, http.StatusOK, func(ctx context.Context, svc *gateway.Service, in *listGatewaysInput) (*listTargetsOutput, error) {
 		ts, next, err := svc.ListTargets(ctx, in.GatewayIdentifier, in.page())
 		if err != nil {
 			return nil, err
@@ -162,11 +134,7 @@ func (s *Server) listGatewayTargets(ctx context.Context, w http.ResponseWriter, 
 }
 
 func (s *Server) synchronizeGatewayTargets(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return op(http.StatusAccepted, func(ctx context.Context, in *synchronizeTargetsInput) (*synchronizeTargetsOutput, error) {
-		svc, err := s.gatewaySvc()
-		if err != nil {
-			return nil, err
-		}
+	return gatewayOp(s, http.StatusAccepted, func(ctx context.Context, svc *gateway.Service, in *synchronizeTargetsInput) (*synchronizeTargetsOutput, error) {
 		g, err := svc.Get(ctx, in.GatewayIdentifier)
 		if err != nil {
 			return nil, err
