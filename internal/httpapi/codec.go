@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
-	"github.com/agentcore-dev/agentcore/internal/runtime"
 )
 
 const maxJSONBody = 10 << 20
@@ -58,31 +57,5 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	return err
 }
 
-// page reads maxResults/nextToken query parameters.
-func page(r *http.Request) (runtime.Page, error) {
-	q := r.URL.Query()
-	p := runtime.Page{NextToken: q.Get("nextToken")}
-	if s := q.Get("maxResults"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 100 {
-			return p, errs.Field("maxResults", "maxResults must be an integer from 1 to 100")
-		}
-		p.MaxResults = n
-	}
-	if len(p.NextToken) > 2048 {
-		return p, errs.Field("nextToken", "nextToken is longer than 2048 characters")
-	}
-	return p, nil
-}
-
 // dateTime formats a date-time member (RFC 3339).
 func dateTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
-
-// decodeInto reads the JSON body into v.
-func decodeInto(r *http.Request, v any) error {
-	body, err := readBody(r)
-	if err != nil {
-		return err
-	}
-	return decodeJSON(body, v)
-}

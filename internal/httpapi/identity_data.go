@@ -12,132 +12,71 @@ import (
 // Identity data plane: workload access tokens and resource credentials,
 // plus the OAuth2 callback endpoint (GET /identities/oauth2/callback).
 
-func (s *Server) getWorkloadAccessToken(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc := s.cfg.Identity
-	var in struct {
-		WorkloadName string `json:"workloadName"`
-	}
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	tok, err := svc.WorkloadToken(ctx, in.WorkloadName)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"workloadAccessToken": tok})
-}
-
-func (s *Server) getWorkloadAccessTokenForJWT(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc := s.cfg.Identity
-	var in struct {
-		WorkloadName string `json:"workloadName"`
-		UserToken    string `json:"userToken"`
-	}
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	tok, err := svc.WorkloadTokenForJWT(ctx, in.WorkloadName, in.UserToken)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"workloadAccessToken": tok})
-}
-
-func (s *Server) getWorkloadAccessTokenForUserId(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc := s.cfg.Identity
-	var in struct {
-		WorkloadName string `json:"workloadName"`
-		UserID       string `json:"userId"`
-	}
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	tok, err := svc.WorkloadTokenForUserID(ctx, in.WorkloadName, in.UserID)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"workloadAccessToken": tok})
-}
-
-func (s *Server) getResourceOauth2Token(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc := s.cfg.Identity
-	var in struct {
-		Provider         string            `json:"resourceCredentialProviderName"`
-		Scopes           []string          `json:"scopes"`
-		Flow             string            `json:"oauth2Flow"`
-		WAT              string            `json:"workloadIdentityToken"`
-		ReturnURL        string            `json:"resourceOauth2ReturnUrl"`
-		SessionURI       string            `json:"sessionUri"`
-		Force            bool              `json:"forceAuthentication"`
-		CustomState      string            `json:"customState"`
-		CustomParameters map[string]string `json:"customParameters"`
-		Audiences        []string          `json:"audiences"`
-		Resources        []string          `json:"resources"`
-	}
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	res, err := svc.ResourceToken(ctx, identity.TokenRequest{Provider: in.Provider, Scopes: in.Scopes, Flow: in.Flow, WAT: in.WAT,
-		ReturnURL: in.ReturnURL, SessionURI: in.SessionURI, Force: in.Force, CustomState: in.CustomState,
-		CustomParameters: in.CustomParameters, Audiences: in.Audiences, Resources: in.Resources})
-	if err != nil {
-		return err
-	}
-	out := map[string]any{}
-	for k, v := range map[string]string{"accessToken": res.AccessToken, "authorizationUrl": res.AuthorizationURL,
-		"sessionUri": res.SessionURI, "sessionStatus": res.SessionStatus} {
-		if v != "" {
-			out[k] = v
+func (s *Server) getWorkloadAccessToken(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	return identityOp(s, http.StatusOK, func(ctx context.Context, svc *identity.Service, in *workloadTokenInput) (*workloadTokenOutput, error) {
+		tok, err := svc.WorkloadToken(ctx, in.WorkloadName)
+		if err != nil {
+			return nil, err
 		}
-	}
-	return writeJSON(w, http.StatusOK, out)
+		return &workloadTokenOutput{WorkloadAccessToken: tok}, nil
+	})(ctx, w, r, p)
 }
 
-func (s *Server) getResourceApiKey(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc := s.cfg.Identity
-	var in struct {
-		Provider string `json:"resourceCredentialProviderName"`
-		WAT      string `json:"workloadIdentityToken"`
-	}
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	key, err := svc.ResourceAPIKey(ctx, in.Provider, in.WAT)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"apiKey": key})
+func (s *Server) getWorkloadAccessTokenForJWT(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	return identityOp(s, http.StatusOK, func(ctx context.Context, svc *identity.Service, in *workloadTokenForJWTInput) (*workloadTokenOutput, error) {
+		tok, err := svc.WorkloadTokenForJWT(ctx, in.WorkloadName, in.UserToken)
+		if err != nil {
+			return nil, err
+		}
+		return &workloadTokenOutput{WorkloadAccessToken: tok}, nil
+	})(ctx, w, r, p)
 }
 
-func (s *Server) completeResourceTokenAuth(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc := s.cfg.Identity
-	var in struct {
-		SessionURI string `json:"sessionUri"`
-		User       *struct {
-			UserID    string `json:"userId"`
-			UserToken string `json:"userToken"`
-		} `json:"userIdentifier"`
-	}
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	if in.SessionURI == "" {
-		return errs.Field("sessionUri", "sessionUri is required")
-	}
-	if in.User == nil {
-		return errs.Field("userIdentifier", "userIdentifier is required")
-	}
-	if err := svc.CompleteAuth(ctx, in.SessionURI, in.User.UserID, in.User.UserToken); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{})
+func (s *Server) getWorkloadAccessTokenForUserId(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	return identityOp(s, http.StatusOK, func(ctx context.Context, svc *identity.Service, in *workloadTokenForUserIDInput) (*workloadTokenOutput, error) {
+		tok, err := svc.WorkloadTokenForUserID(ctx, in.WorkloadName, in.UserID)
+		if err != nil {
+			return nil, err
+		}
+		return &workloadTokenOutput{WorkloadAccessToken: tok}, nil
+	})(ctx, w, r, p)
+}
+
+func (s *Server) getResourceOauth2Token(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	return identityOp(s, http.StatusOK, func(ctx context.Context, svc *identity.Service, in *resourceOauth2TokenInput) (*resourceOauth2TokenOutput, error) {
+		res, err := svc.ResourceToken(ctx, in.request())
+		if err != nil {
+			return nil, err
+		}
+		return &resourceOauth2TokenOutput{AccessToken: res.AccessToken, AuthorizationURL: res.AuthorizationURL,
+			SessionURI: res.SessionURI, SessionStatus: res.SessionStatus}, nil
+	})(ctx, w, r, p)
+}
+
+func (s *Server) getResourceApiKey(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	return identityOp(s, http.StatusOK, func(ctx context.Context, svc *identity.Service, in *resourceAPIKeyInput) (*resourceAPIKeyOutput, error) {
+		key, err := svc.ResourceAPIKey(ctx, in.Provider, in.WAT)
+		if err != nil {
+			return nil, err
+		}
+		return &resourceAPIKeyOutput{APIKey: key}, nil
+	})(ctx, w, r, p)
+}
+
+func (s *Server) completeResourceTokenAuth(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	return identityOp(s, http.StatusOK, func(ctx context.Context, svc *identity.Service, in *completeAuthInput) (*emptyOutput, error) {
+		return &emptyOutput{}, svc.CompleteAuth(ctx, in.SessionURI, in.User.UserID, in.User.UserToken)
+	})(ctx, w, r, p)
 }
 
 // oauth2Callback receives the user's browser from the authorization server.
 // It answers with a redirect to the workload's return URL or a short page;
 // a forged state gets an error page and changes nothing.
 func (s *Server) oauth2Callback(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc := s.cfg.Identity
+	svc, err := s.idsvc()
+	if err != nil {
+		return err
+	}
 	q := r.URL.Query()
 	oerr := q.Get("error")
 	if d := q.Get("error_description"); d != "" {

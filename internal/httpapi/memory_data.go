@@ -7,132 +7,103 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/memory"
 )
 
+// Memory data plane: events, sessions, actors, extraction jobs and
+// ingestion. Wire shapes in wire_memory.go.
+
 func (s *Server) createEvent(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return memoryCall(s, w, r, http.StatusCreated, func(svc *memory.Service, in memory.CreateEventInput) (any, error) {
-		ev, err := svc.CreateEvent(ctx, p["memoryId"], in)
-		return map[string]any{"event": ev}, err
-	})
+	return memoryOp(s, http.StatusCreated, func(ctx context.Context, svc *memory.Service, in *createEventInput) (*eventOutput, error) {
+		ev, err := svc.CreateEvent(ctx, in.MemoryID, in.CreateEventInput)
+		if err != nil {
+			return nil, err
+		}
+		return &eventOutput{Event: ev}, nil
+	})(ctx, w, r, p)
 }
 
 func (s *Server) getEvent(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc := s.cfg.Memory
-	ev, err := svc.GetEvent(ctx, p["memoryId"], p["actorId"], p["sessionId"], p["eventId"])
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"event": ev})
+	return memoryOp(s, http.StatusOK, func(ctx context.Context, svc *memory.Service, in *memoryPath) (*eventOutput, error) {
+		ev, err := svc.GetEvent(ctx, in.MemoryID, in.ActorID, in.SessionID, in.EventID)
+		if err != nil {
+			return nil, err
+		}
+		return &eventOutput{Event: ev}, nil
+	})(ctx, w, r, p)
 }
 
 func (s *Server) deleteEvent(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc := s.cfg.Memory
-	if err := svc.DeleteEvent(ctx, p["memoryId"], p["actorId"], p["sessionId"], p["eventId"]); err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"eventId": p["eventId"]})
+	return memoryOp(s, http.StatusOK, func(ctx context.Context, svc *memory.Service, in *memoryPath) (*deleteEventOutput, error) {
+		if err := svc.DeleteEvent(ctx, in.MemoryID, in.ActorID, in.SessionID, in.EventID); err != nil {
+			return nil, err
+		}
+		return &deleteEventOutput{EventID: in.EventID}, nil
+	})(ctx, w, r, p)
 }
 
 func (s *Server) listEvents(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc := s.cfg.Memory
-	var in memory.ListEventsInput
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	in.ActorID, in.SessionID = p["actorId"], p["sessionId"]
-	evs, next, err := svc.ListEvents(ctx, p["memoryId"], in)
-	if err != nil {
-		return err
-	}
-	if evs == nil {
-		evs = []*memory.Event{}
-	}
-	return writeJSON(w, http.StatusOK, withNext(map[string]any{"events": evs}, next))
+	return memoryOp(s, http.StatusOK, func(ctx context.Context, svc *memory.Service, in *listEventsInput) (*listEventsOutput, error) {
+		q := in.ListEventsInput
+		q.ActorID, q.SessionID = in.memoryPath.ActorID, in.memoryPath.SessionID
+		evs, next, err := svc.ListEvents(ctx, in.MemoryID, q)
+		if err != nil {
+			return nil, err
+		}
+		if evs == nil {
+			evs = []*memory.Event{}
+		}
+		return &listEventsOutput{Events: evs, NextToken: next}, nil
+	})(ctx, w, r, p)
 }
 
 func (s *Server) listSessions(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc := s.cfg.Memory
-	var in pageBody
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	ss, next, err := svc.ListSessions(ctx, p["memoryId"], p["actorId"], in.MaxResults, in.NextToken)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, withNext(map[string]any{"sessionSummaries": ss}, next))
+	return memoryOp(s, http.StatusOK, func(ctx context.Context, svc *memory.Service, in *memoryPageInput) (*listSessionsOutput, error) {
+		ss, next, err := svc.ListSessions(ctx, in.MemoryID, in.ActorID, in.MaxResults, in.NextToken)
+		if err != nil {
+			return nil, err
+		}
+		return &listSessionsOutput{SessionSummaries: ss, NextToken: next}, nil
+	})(ctx, w, r, p)
 }
 
 func (s *Server) listActors(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc := s.cfg.Memory
-	var in pageBody
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	as, next, err := svc.ListActors(ctx, p["memoryId"], in.MaxResults, in.NextToken)
-	if err != nil {
-		return err
-	}
-	out := make([]map[string]string, 0, len(as))
-	for _, a := range as {
-		out = append(out, map[string]string{"actorId": a})
-	}
-	return writeJSON(w, http.StatusOK, withNext(map[string]any{"actorSummaries": out}, next))
+	return memoryOp(s, http.StatusOK, func(ctx context.Context, svc *memory.Service, in *memoryPageInput) (*listActorsOutput, error) {
+		as, next, err := svc.ListActors(ctx, in.MemoryID, in.MaxResults, in.NextToken)
+		if err != nil {
+			return nil, err
+		}
+		return &listActorsOutput{ActorSummaries: mapItems(as, func(a string) actorSummary { return actorSummary{a} }), NextToken: next}, nil
+	})(ctx, w, r, p)
 }
 
 func (s *Server) listMemoryExtractionJobs(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc := s.cfg.Memory
-	var in struct {
-		pageBody
-		Filter memory.JobFilter `json:"filter"`
-	}
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	jobs, next, err := svc.ListMemoryExtractionJobs(ctx, p["memoryId"], in.Filter, in.MaxResults, in.NextToken)
-	if err != nil {
-		return err
-	}
-	out := make([]map[string]any, 0, len(jobs))
-	for _, j := range jobs {
-		d := map[string]any{"jobID": j.JobID, "status": j.Status, "strategyId": j.StrategyID, "actorId": j.ActorID,
-			"sessionId": j.SessionID, "messages": map[string]any{"messagesList": j.Messages}}
-		if j.FailureReason != "" {
-			d["failureReason"] = j.FailureReason
+	return memoryOp(s, http.StatusOK, func(ctx context.Context, svc *memory.Service, in *listExtractionJobsInput) (*listExtractionJobsOutput, error) {
+		jobs, next, err := svc.ListMemoryExtractionJobs(ctx, in.MemoryID, in.Filter, in.MaxResults, in.NextToken)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, d)
-	}
-	return writeJSON(w, http.StatusOK, withNext(map[string]any{"jobs": out}, next))
+		return &listExtractionJobsOutput{Jobs: mapItems(jobs, extractionJobOf), NextToken: next}, nil
+	})(ctx, w, r, p)
 }
 
 func (s *Server) startMemoryExtractionJob(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc := s.cfg.Memory
-	var in struct {
-		ExtractionJob *struct {
-			JobID string `json:"jobId"`
-		} `json:"extractionJob"`
-	}
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	id := ""
-	if in.ExtractionJob != nil {
-		id = in.ExtractionJob.JobID
-	}
-	jobID, err := svc.StartMemoryExtractionJob(ctx, p["memoryId"], id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"jobId": jobID})
+	return memoryOp(s, http.StatusOK, func(ctx context.Context, svc *memory.Service, in *startExtractionJobInput) (*startExtractionJobOutput, error) {
+		id := ""
+		if in.ExtractionJob != nil {
+			id = in.ExtractionJob.JobID
+		}
+		jobID, err := svc.StartMemoryExtractionJob(ctx, in.MemoryID, id)
+		if err != nil {
+			return nil, err
+		}
+		return &startExtractionJobOutput{JobID: jobID}, nil
+	})(ctx, w, r, p)
 }
 
 func (s *Server) ingestData(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc := s.cfg.Memory
-	var in memory.IngestDataInput
-	if err := decodeInto(r, &in); err != nil {
-		return err
-	}
-	sid, err := svc.IngestData(ctx, p["memoryId"], in)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusAccepted, map[string]any{"sessionId": sid})
+	return memoryOp(s, http.StatusAccepted, func(ctx context.Context, svc *memory.Service, in *ingestDataInput) (*ingestDataOutput, error) {
+		sid, err := svc.IngestData(ctx, in.MemoryID, in.IngestDataInput)
+		if err != nil {
+			return nil, err
+		}
+		return &ingestDataOutput{SessionID: sid}, nil
+	})(ctx, w, r, p)
 }

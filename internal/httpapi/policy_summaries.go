@@ -9,68 +9,62 @@ import (
 
 // Summary operations: the same records without the heavy members.
 
-func engineSummary(e *policy.Engine) map[string]any {
-	d := engineDoc(e)
-	delete(d, "description")
-	delete(d, "statusReasons")
-	return d
-}
-
-func policySummary(p *policy.Policy) map[string]any {
-	d := policyDoc(p)
-	for _, k := range []string{"definition", "description", "statusReasons"} {
-		delete(d, k)
-	}
-	return d
-}
-
-func generationSummary(g *policy.Generation) map[string]any {
-	d := generationDoc(g)
-	delete(d, "statusReasons")
-	return d
-}
-
 func (s *Server) getPolicyEngineSummary(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc := s.cfg.Policy
-	e, err := svc.GetEngine(ctx, p["policyEngineId"])
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, engineSummary(e))
+	return policyOp(s, http.StatusOK, func(ctx context.Context, svc *policy.Service, in *policyPathInput) (*policyEngineSummary, error) {
+		e, err := svc.GetEngine(ctx, in.PolicyEngineID)
+		if err != nil {
+			return nil, err
+		}
+		return engineSummary(e), nil
+	})(ctx, w, r, p)
 }
 
 func (s *Server) listPolicyEngineSummaries(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return servePolicyList(s, ctx, w, r, "policyEngines", func(svc *policy.Service, pg policy.Page) ([]*policy.Engine, string, error) {
-		return svc.ListEngines(ctx, pg)
-	}, engineSummary)
+	return policyOp(s, http.StatusOK, func(ctx context.Context, svc *policy.Service, in *policyListInput) (*listPolicyEnginesOutput[*policyEngineSummary], error) {
+		es, next, err := svc.ListEngines(ctx, in.policyPage())
+		if err != nil {
+			return nil, err
+		}
+		return &listPolicyEnginesOutput[*policyEngineSummary]{PolicyEngines: mapItems(es, engineSummary), NextToken: next}, nil
+	})(ctx, w, r, p)
 }
 
 func (s *Server) getPolicySummary(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc := s.cfg.Policy
-	pol, err := svc.GetPolicy(ctx, p["policyEngineId"], p["policyId"])
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, policySummary(pol))
+	return policyOp(s, http.StatusOK, func(ctx context.Context, svc *policy.Service, in *policyPathInput) (*policySummary, error) {
+		pol, err := svc.GetPolicy(ctx, in.PolicyEngineID, in.PolicyID)
+		if err != nil {
+			return nil, err
+		}
+		return policySummaryOf(pol), nil
+	})(ctx, w, r, p)
 }
 
 func (s *Server) listPolicySummaries(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return servePolicyList(s, ctx, w, r, "policies", func(svc *policy.Service, pg policy.Page) ([]*policy.Policy, string, error) {
-		return svc.ListPolicies(ctx, p["policyEngineId"], pg)
-	}, policySummary)
+	return policyOp(s, http.StatusOK, func(ctx context.Context, svc *policy.Service, in *policyListInput) (*listPoliciesOutput[*policySummary], error) {
+		ps, next, err := svc.ListPolicies(ctx, in.PolicyEngineID, in.policyPage())
+		if err != nil {
+			return nil, err
+		}
+		return &listPoliciesOutput[*policySummary]{Policies: mapItems(ps, policySummaryOf), NextToken: next}, nil
+	})(ctx, w, r, p)
 }
 
 func (s *Server) getPolicyGenerationSummary(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	svc := s.cfg.Policy
-	g, err := svc.GetGeneration(ctx, p["policyEngineId"], p["policyGenerationId"])
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, generationSummary(g))
+	return policyOp(s, http.StatusOK, func(ctx context.Context, svc *policy.Service, in *policyPathInput) (*generationSummary, error) {
+		g, err := svc.GetGeneration(ctx, in.PolicyEngineID, in.PolicyGenerationID)
+		if err != nil {
+			return nil, err
+		}
+		return generationSummaryOf(g), nil
+	})(ctx, w, r, p)
 }
 
 func (s *Server) listPolicyGenerationSummaries(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return servePolicyList(s, ctx, w, r, "policyGenerations", func(svc *policy.Service, pg policy.Page) ([]*policy.Generation, string, error) {
-		return svc.ListGenerations(ctx, p["policyEngineId"], pg)
-	}, generationSummary)
+	return policyOp(s, http.StatusOK, func(ctx context.Context, svc *policy.Service, in *policyListInput) (*listGenerationsOutput[*generationSummary], error) {
+		gs, next, err := svc.ListGenerations(ctx, in.PolicyEngineID, in.policyPage())
+		if err != nil {
+			return nil, err
+		}
+		return &listGenerationsOutput[*generationSummary]{PolicyGenerations: mapItems(gs, generationSummaryOf), NextToken: next}, nil
+	})(ctx, w, r, p)
 }

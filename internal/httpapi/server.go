@@ -104,8 +104,19 @@ func New(cfg Config) *Server {
 	return s
 }
 
-// Ops lists the routed operations.
+// Ops lists the routed operations (those of the enabled services).
 func (s *Server) Ops() []string { return s.router.Ops() }
+
+// AllOps lists every operation of every service, enabled or not (for tests
+// and docs).
+func AllOps() []string {
+	s := &Server{}
+	var all []route
+	for _, svc := range s.services() {
+		all = append(all, svc.routes...)
+	}
+	return newRouter(all).Ops()
+}
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {

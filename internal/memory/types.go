@@ -92,11 +92,6 @@ type IndexedKey struct {
 	Type string `json:"type"`
 }
 
-// Summary is the ListMemories element.
-func (m *Memory) Summary() map[string]any {
-	return map[string]any{"arn": m.ARN, "id": m.ID, "status": m.Status, "createdAt": m.CreatedAt, "updatedAt": m.UpdatedAt}
-}
-
 // Strategy is one long-term memory strategy (the MemoryStrategy shape).
 type Strategy struct {
 	StrategyID         string          `json:"strategyId"`

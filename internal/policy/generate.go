@@ -128,7 +128,7 @@ func (s *Service) generate(ctx context.Context, acct string, g *Generation, tool
 		finish(GenFailed, "the model failed: "+err.Error())
 		return
 	}
-	ps, err := cedar.NewPolicySetFromBytes("generated.cedar", []byte(stripFences(out)))
+	ps, err := cedar.NewPolicyListFromBytes("generated.cedar", []byte(stripFences(out))) // in the model's order
 	if err != nil {
 		g.Findings = "the model's answer is not Cedar: " + err.Error()
 		finish(GenFailed, g.Findings)
@@ -136,7 +136,7 @@ func (s *Service) generate(ctx context.Context, acct string, g *Generation, tool
 	}
 	valid := 0
 	n := 0
-	for _, p := range ps.All() {
+	for _, p := range ps {
 		n++
 		a := Asset{ID: fmt.Sprintf("%s-asset%d", g.ID, n), Statement: string(p.MarshalCedar()), Fragment: g.Text}
 		if err := validatePolicy(rs, p); err != nil {
