@@ -62,7 +62,7 @@ func (s *Server) routes() []route {
 		{Method: "GET", Path: "/policy-engines/{policyEngineId}/policy-generation-summaries", Op: "ListPolicyGenerationSummaries", H: s.listPolicyGenerationSummaries},
 
 		// bedrock-agentcore: Runtime
-		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.jsonrpcErrors(s.invokeAgentRuntime)},
+		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime},
 		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/stopruntimesession", Op: "StopRuntimeSession", H: s.idem("StopRuntimeSession", s.stopRuntimeSession)},
 
 		// bedrock-agentcore: Runtime commands and WebSocket (runtime_command.go, runtime_ws.go)
@@ -119,8 +119,8 @@ func (s *Server) routes() []route {
 		{Method: "GET", Path: "/identities/oauth2/callback", Op: "OAuth2Callback", H: s.oauth2Callback},
 		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations/.well-known/oauth-protected-resource", Op: "GetRuntimeProtectedResourceMetadata", H: s.protectedResourceMetadata},
 		// bedrock-agentcore: MCP streamable HTTP (GET listen stream, DELETE session) and A2A (runtime_mcp.go, runtime_a2a.go)
-		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.jsonrpcErrors(s.invokeAgentRuntime)},
-		{Method: "DELETE", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.jsonrpcErrors(s.invokeAgentRuntime)},
+		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime},
+		{Method: "DELETE", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime},
 		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations/.well-known/agent-card.json", Op: "GetAgentCard", H: s.getAgentCard},
 	}
 }

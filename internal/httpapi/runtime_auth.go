@@ -9,30 +9,21 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/runtime/invokehttp"
 	"github.com/agentcore-dev/agentcore/internal/sigv4"
 )
 
 // Headers of the inbound-identity contract (agent-contract.md §4).
 const (
-	hUserID   = "X-Amzn-Bedrock-Agentcore-Runtime-User-Id"
-	hWAT      = "X-Amz-Bedrock-Agentcore-Identity-Wat"
-	hWATOld   = "Workloadaccesstoken"
-	hAuthz    = "Authorization"
+	hUserID   = invokehttp.HeaderUserID
 	mismatch  = "Authorization method mismatch. The agent is configured for a different authorization method than what was used in your request."
 	jwtPrefix = "Bearer"
 )
 
-// invokeIdentity is who an invocation runs for.
-type invokeIdentity struct {
-	Workload string // the runtime's workload identity (its name)
-	UserID   string // JWT sub or runtimeUserId; "" = none
-	Bearer   bool   // authenticated by a JWT (Authorization may go to the agent)
-}
-
 // invokeAuth applies the runtime's inbound authorizer: customJWTAuthorizer
 // runtimes take a bearer JWT (missing/invalid → 401 with WWW-Authenticate),
 // the others SigV4 (verified at the edge).
-func (s *Server) invokeAuth(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (*invokeIdentity, error) {
+func (s *Server) invokeAuth(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (*invokehttp.Identity, error) {
 	c := callerOf(ctx)
 	in, err := s.cfg.Runtime.Inbound(ctx, tg)
 	if err != nil {
@@ -45,7 +36,7 @@ func (s *Server) invokeAuth(ctx context.Context, w http.ResponseWriter, r *http.
 	if err != nil {
 		return nil, errs.Wrap(errs.Internal, err, "runtime %s", in.RuntimeName)
 	}
-	id := &invokeIdentity{Workload: in.RuntimeName}
+	id := &invokehttp.Identity{Workload: in.RuntimeName}
 	if az == nil {
 		switch {
 		case c.Bearer != "":
@@ -98,26 +89,6 @@ func (s *Server) resourceMetadataURL(r *http.Request, arn, qualifier string) str
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host + "/runtimes/" + strings.ReplaceAll(url.QueryEscape(arn), "+", "%20") + "/invocations/.well-known/oauth-protected-resource?qualifier=" + url.QueryEscape(qualifier)
-}
-
-// identityHeaders sets what the agent learns about the caller: a workload
-// access token bound to the runtime's workload identity and the user, and
-// Authorization only for JWT-authenticated calls whose runtime allow-lists it.
-func (s *Server) identityHeaders(ctx context.Context, out http.Header, id *invokeIdentity) error {
-	if !id.Bearer {
-		out.Del(hAuthz)
-	}
-	out.Del(hUserID)
-	if s.cfg.Identity == nil || id.Workload == "" {
-		return nil
-	}
-	wat, err := s.cfg.Identity.InvocationWAT(ctx, id.Workload, id.UserID)
-	if err != nil {
-		return err
-	}
-	out.Set(hWAT, wat)
-	out.Set(hWATOld, wat)
-	return nil
 }
 
 // protectedResourceSuffix ends the OAuth protected resource metadata path
