@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
 	"github.com/agentcore-dev/agentcore/internal/openaicompat"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/runtime/invokehttp"
@@ -35,7 +34,7 @@ func (s *Server) newOpenAIHandler() *openaicompat.Handler {
 		Agent:      s.invoke,
 		MaxPayload: s.cfg.MaxPayload,
 		Timeout:    time.Duration(s.cfg.InvokeTimeout),
-		Authorize:  s.chatAuth,
+		Caller:     invokeCaller,
 		Observe: func(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (context.Context, invokehttp.Observation) {
 			return s.startInvoke(ctx, w, r, tg) // tracing.go
 		},
@@ -52,8 +51,8 @@ func (s *Server) newOpenAIHandler() *openaicompat.Handler {
 //   - otherwise only a bearer token is accepted, and only for runtimes with
 //     a customJWTAuthorizer: the API key is the caller's JWT.
 //
-// Whatever the edge decided, chatCompletions applies the runtime's inbound
-// authorizer (invokeAuth): a JWT runtime always needs a valid JWT as API key.
+// Whatever the edge decided, the front door applies the runtime's inbound
+// authorizer: a JWT runtime always needs a valid JWT as API key.
 func (s *Server) authenticateOpenAI(ctx context.Context, r *http.Request, t tenant.Tenant, bearer string) (context.Context, error) {
 	if bearer == "" && sigv4.Signed(r) && s.cfg.SigV4 != nil {
 		res, err := s.cfg.SigV4.Verify(ctx, r)
@@ -70,20 +69,4 @@ func (s *Server) authenticateOpenAI(ctx context.Context, r *http.Request, t tena
 		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{Bearer: bearer}), nil
 	}
 	return nil, &sigv4.Error{Type: sigv4.TypeMissing, Message: "Missing Authentication Token"}
-}
-
-// chatAuth applies the runtime's authorizer to a front-door request: the
-// bearer token (OpenAI API key) counts only for JWT runtimes.
-func (s *Server) chatAuth(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (*invokehttp.Identity, error) {
-	c := callerOf(ctx)
-	in, err := s.cfg.Runtime.Inbound(ctx, tg)
-	if err != nil {
-		return nil, err
-	}
-	if az, _ := jwtauth.ParseAuthorizer(in.Authorizer); az != nil {
-		c = caller{Bearer: c.Bearer}
-	} else {
-		c.Bearer = ""
-	}
-	return s.invokeAuth(context.WithValue(ctx, callerKey{}, c), w, r, tg)
 }

@@ -27,11 +27,13 @@ func init() {
 // authorizer, identity service, instrumentation and error table.
 func (s *Server) newInvokeHandler() *invokehttp.Handler {
 	cfg := invokehttp.Config{
-		Runtime:    s.cfg.Runtime,
-		Logger:     s.cfg.Logger.With("component", "invokehttp"),
-		MaxPayload: s.cfg.MaxPayload,
-		Timeout:    time.Duration(s.cfg.InvokeTimeout),
-		Authorize:  s.invokeAuth, // runtime_auth.go
+		Runtime:       s.cfg.Runtime,
+		Logger:        s.cfg.Logger.With("component", "invokehttp"),
+		MaxPayload:    s.cfg.MaxPayload,
+		Timeout:       time.Duration(s.cfg.InvokeTimeout),
+		Caller:        invokeCaller, // runtime_auth.go
+		SigV4Required: s.cfg.SigV4 != nil,
+		JWT:           s.cfg.JWT,
 		Observe: func(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (context.Context, invokehttp.Observation) {
 			return s.startInvoke(ctx, w, r, tg) // tracing.go
 		},

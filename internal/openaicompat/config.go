@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/runtime/invokehttp"
 )
@@ -29,9 +30,8 @@ type Config struct {
 	// 15 minutes).
 	MaxPayload int64
 	Timeout    time.Duration
-	// Authorize applies the runtime's inbound authorizer to a request
-	// (the API key counts as a bearer JWT only for JWT runtimes).
-	Authorize func(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (*invokehttp.Identity, error)
+	// Caller is how the edge authenticated the request of ctx.
+	Caller func(ctx context.Context) invokehttp.Caller
 	// Observe starts an invocation's instrumentation (nil: none).
 	Observe func(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (context.Context, invokehttp.Observation)
 	// Shape is the edge's error table (it logs and masks internal errors).
@@ -66,4 +66,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	w.WriteHeader(status)
 	_, err = w.Write(b)
 	return err
+}
+
+// authorize applies the runtime's authorizer to a front-door request: the
+// bearer token (OpenAI API key) counts only for JWT runtimes.
+func (s *Handler) authorize(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (*invokehttp.Identity, error) {
+	c := s.cfg.Caller(ctx)
+	in, err := s.cfg.Runtime.Inbound(ctx, tg)
+	if err != nil {
+		return nil, err
+	}
+	if az, _ := jwtauth.ParseAuthorizer(in.Authorizer); az != nil {
+		c = invokehttp.Caller{Bearer: c.Bearer}
+	} else {
+		c.Bearer = ""
+	}
+	return s.cfg.Agent.Authorize(ctx, w, r, tg, c)
 }

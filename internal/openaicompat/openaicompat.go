@@ -247,7 +247,7 @@ func (s *Handler) chatCompletions(ctx context.Context, w http.ResponseWriter, r 
 
 	ctx, ob := s.cfg.Observe(ctx, w, r, tg)
 	defer func() { ob.End(err, recover()) }()
-	who, err := s.cfg.Authorize(ctx, w, r, tg) // the runtime's authorizer, as the edge applies it to API keys
+	who, err := s.authorize(ctx, w, r, tg)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 )
 
@@ -31,6 +32,8 @@ const (
 // Invoker resolves and leases invocation targets (runtime.Service).
 type Invoker interface {
 	Invoke(ctx context.Context, tg runtime.Target) (*runtime.Invocation, error)
+	// Inbound is the runtime's inbound authorizer configuration.
+	Inbound(ctx context.Context, tg runtime.Target) (*runtime.Inbound, error)
 }
 
 // Identity is who an invocation runs for.
@@ -74,10 +77,15 @@ type Config struct {
 	MaxPayload int64
 	// Timeout bounds the wait for the agent's answer (0: 15 minutes).
 	Timeout time.Duration
-	// Authorize applies the runtime's inbound authorizer to a request
-	// (SigV4 or JWT, as the edge authenticated it). It may set response
-	// headers (WWW-Authenticate) on w.
-	Authorize func(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (*Identity, error)
+	// Caller is how the edge authenticated the request of ctx (nil: a
+	// verified SigV4 caller).
+	Caller func(ctx context.Context) Caller
+	// SigV4Required: the edge verifies signatures (false: local mode,
+	// where unsigned requests are trusted).
+	SigV4Required bool
+	// JWT validates the bearer tokens of runtimes with a
+	// customJWTAuthorizer (nil: calls to them fail as unavailable).
+	JWT *jwtauth.Validator
 	// WAT issues the workload access token an agent receives for workload
 	// and user (nil: none is sent).
 	WAT func(ctx context.Context, workload, userID string) (string, error)
@@ -108,10 +116,8 @@ func New(cfg Config) *Handler {
 	if cfg.Observe == nil {
 		cfg.Observe = NoObservation
 	}
-	if cfg.Authorize == nil {
-		cfg.Authorize = func(context.Context, http.ResponseWriter, *http.Request, runtime.Target) (*Identity, error) {
-			return &Identity{}, nil
-		}
+	if cfg.Caller == nil {
+		cfg.Caller = func(context.Context) Caller { return Caller{SigV4: true} }
 	}
 	return &Handler{cfg: cfg, log: cfg.Logger}
 }

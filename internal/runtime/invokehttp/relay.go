@@ -66,7 +66,7 @@ func (h *Handler) invoke(ctx context.Context, w http.ResponseWriter, r *http.Req
 		}
 		body, payload, length = bytes.NewReader(b), b, int64(len(b))
 	}
-	who, err := h.cfg.Authorize(ctx, w, r, tg)
+	who, err := h.Authorize(ctx, w, r, tg, h.cfg.Caller(ctx))
 	if err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func (h *Handler) WebSocket(ctx context.Context, w http.ResponseWriter, r *http.
 	if tg.SessionID == "" {
 		tg.SessionID = uuid.NewString()
 	}
-	who, err := h.cfg.Authorize(ctx, w, r, tg) // the runtime's inbound authorizer
+	who, err := h.Authorize(ctx, w, r, tg, h.cfg.Caller(ctx)) // the runtime's inbound authorizer
 	if err != nil {
 		return err
 	}
