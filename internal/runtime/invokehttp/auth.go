@@ -14,7 +14,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/sigv4"
 )
 
-// Headers of the inbound-identity contract (agent-contract.md §4).
+// Answers of the inbound authorizer (as AgentCore words them).
 const (
 	mismatch  = "Authorization method mismatch. The agent is configured for a different authorization method than what was used in your request."
 	jwtPrefix = "Bearer"

@@ -29,7 +29,9 @@ const (
 	hAuthz         = "Authorization"
 )
 
-// Invoker resolves and leases invocation targets (runtime.Service).
+// Invoker is what the handlers use of the runtime service
+// (runtime.Service): target resolution with a session lease, and the
+// inbound authorizer of a runtime.
 type Invoker interface {
 	Invoke(ctx context.Context, tg runtime.Target) (*runtime.Invocation, error)
 	// Inbound is the runtime's inbound authorizer configuration.
