@@ -24,8 +24,9 @@ var capabilityInterfaces = map[string]bool{"sandbox.Availability": true, "sandbo
 // TestNoAssertionsOnRuntimeInternals: outside the runtime, the agent client
 // and the sandbox packages, no code type-asserts (or type-switches) to a
 // type of those packages, e.g. inv.Conn.(*agentclient.Conn) or
-// inst.(sandbox.Execer). Others use the operations runtime offers
-// (AgentConn.RoundTrip, DialWebSocket, Session.Exec).
+// inst.(sandbox.Execer), and only the server imports the agent client.
+// Others use the operations runtime offers (AgentConn.RoundTrip,
+// DialWebSocket, Session.Exec).
 func TestNoAssertionsOnRuntimeInternals(t *testing.T) {
 	root := filepath.Join("..", "..")
 	checked := 0
@@ -45,6 +46,9 @@ func TestNoAssertionsOnRuntimeInternals(t *testing.T) {
 			return nil
 		}
 		checked++
+		if importsAgentClient(t, p) && !strings.HasPrefix(rel, "internal/server/") {
+			t.Errorf("%s imports internal/agentclient; only the server wires it in (as the runtime's Connector)", rel)
+		}
 		for _, bad := range internalsAssertions(t, p) {
 			t.Errorf("%s: type assertion to %s; use the operations internal/runtime offers instead", rel, bad)
 		}
@@ -56,6 +60,19 @@ func TestNoAssertionsOnRuntimeInternals(t *testing.T) {
 	if checked < 100 {
 		t.Fatalf("only %d files checked; is the walk rooted at the module?", checked)
 	}
+}
+
+func importsAgentClient(t *testing.T, p string) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), p, nil, parser.ImportsOnly)
+	if err != nil {
+		t.Fatalf("%s: %v", p, err)
+	}
+	for _, im := range f.Imports {
+		if path, _ := strconv.Unquote(im.Path.Value); path == module+"internal/agentclient" {
+			return true
+		}
+	}
+	return false
 }
 
 func owner(rel string) bool {
