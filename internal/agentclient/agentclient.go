@@ -21,8 +21,10 @@ type Conn struct {
 	inst     sandbox.Instance
 	port     int
 	protocol string
+	host     string // Host header of requests (loopback name and contract port)
 	tr       *http.Transport
 	client   *http.Client
+	ws       *http.Client // WebSocket handshakes (no pooling: the connection is hijacked)
 }
 
 var _ runtime.AgentConn = (*Conn)(nil)
@@ -48,20 +50,16 @@ func Connect(inst sandbox.Instance, port int, protocol string) runtime.AgentConn
 		DisableKeepAlives:  true,
 		DisableCompression: true,
 	}
-	return &Conn{inst: inst, port: port, protocol: protocol, tr: tr, client: &http.Client{Transport: probe}}
+	ws := &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+		return inst.Dial(ctx, port)
+	}}
+	return &Conn{inst: inst, port: port, protocol: protocol, host: hostFor(port), tr: tr,
+		client: &http.Client{Transport: probe}, ws: &http.Client{Transport: ws}}
 }
 
-// BaseURL is the URL prefix requests to this agent use; the host part is
+// baseURL is the URL prefix requests to this agent use; the host part is
 // ignored by the dialer.
-const BaseURL = "http://agent"
-
-// Do sends req to the agent. req.URL must be relative to BaseURL.
-func (c *Conn) Do(req *http.Request) (*http.Response, error) {
-	return c.tr.RoundTrip(req)
-}
-
-// Dial opens a raw connection to the agent's port (WebSocket relays).
-func (c *Conn) Dial(ctx context.Context) (net.Conn, error) { return c.inst.Dial(ctx, c.port) }
+const baseURL = "http://agent"
 
 // Ping implements runtime.AgentConn. HTTP and AGUI agents answer GET /ping;
 // MCP and A2A servers only need to accept connections.
@@ -74,7 +72,7 @@ func (c *Conn) Ping(ctx context.Context) (runtime.PingResult, error) {
 		conn.Close()
 		return runtime.PingResult{Status: runtime.PingHealthy}, nil
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, BaseURL+"/ping", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/ping", nil)
 	if err != nil {
 		return runtime.PingResult{}, err
 	}

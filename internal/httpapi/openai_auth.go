@@ -3,12 +3,44 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"time"
 
-	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
+	"github.com/agentcore-dev/agentcore/internal/openaicompat"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/runtime/invokehttp"
 	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
+
+// The OpenAI-compatible front door (models and chat completions) is
+// served by internal/openaicompat; the edge authenticates its requests and
+// hands them over.
+
+// isOpenAIPath reports whether the front door serves path.
+func isOpenAIPath(p string) bool { return openaicompat.IsPath(p) }
+
+// openAIOp names a front-door request for spans and metrics.
+func openAIOp(path string) string { return openaicompat.OpName(path) }
+
+// serveOpenAI answers a front-door request of an authenticated caller.
+func (s *Server) serveOpenAI(ctx context.Context, w http.ResponseWriter, r *http.Request) {
+	s.openai.Serve(ctx, w, r)
+}
+
+// newOpenAIHandler wires the front door to this edge.
+func (s *Server) newOpenAIHandler() *openaicompat.Handler {
+	return openaicompat.New(openaicompat.Config{
+		Runtime:    s.cfg.Runtime,
+		Agent:      s.invoke,
+		MaxPayload: s.cfg.MaxPayload,
+		Timeout:    time.Duration(s.cfg.InvokeTimeout),
+		Caller:     invokeCaller,
+		Observe: func(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (context.Context, invokehttp.Observation) {
+			return s.startInvoke(ctx, w, r, tg) // tracing.go
+		},
+		Shape: s.errorShape("ChatCompletions"),
+	})
+}
 
 // Authentication of the OpenAI-compatible front door. OpenAI clients send
 // their API key as a bearer token and cannot sign, so:
@@ -19,8 +51,8 @@ import (
 //   - otherwise only a bearer token is accepted, and only for runtimes with
 //     a customJWTAuthorizer: the API key is the caller's JWT.
 //
-// Whatever the edge decided, chatCompletions applies the runtime's inbound
-// authorizer (invokeAuth): a JWT runtime always needs a valid JWT as API key.
+// Whatever the edge decided, the front door applies the runtime's inbound
+// authorizer: a JWT runtime always needs a valid JWT as API key.
 func (s *Server) authenticateOpenAI(ctx context.Context, r *http.Request, t tenant.Tenant, bearer string) (context.Context, error) {
 	if bearer == "" && sigv4.Signed(r) && s.cfg.SigV4 != nil {
 		res, err := s.cfg.SigV4.Verify(ctx, r)
@@ -37,20 +69,4 @@ func (s *Server) authenticateOpenAI(ctx context.Context, r *http.Request, t tena
 		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{Bearer: bearer}), nil
 	}
 	return nil, &sigv4.Error{Type: sigv4.TypeMissing, Message: "Missing Authentication Token"}
-}
-
-// chatAuth applies the runtime's authorizer to a front-door request: the
-// bearer token (OpenAI API key) counts only for JWT runtimes.
-func (s *Server) chatAuth(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (*invokeIdentity, error) {
-	c := callerOf(ctx)
-	in, err := s.cfg.Runtime.Inbound(ctx, tg)
-	if err != nil {
-		return nil, err
-	}
-	if az, _ := jwtauth.ParseAuthorizer(in.Authorizer); az != nil {
-		c = caller{Bearer: c.Bearer}
-	} else {
-		c.Bearer = ""
-	}
-	return s.invokeAuth(context.WithValue(ctx, callerKey{}, c), w, r, tg)
 }

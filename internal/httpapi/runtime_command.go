@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
-	"github.com/agentcore-dev/agentcore/internal/sandbox"
+	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/aws/smithy-go/eventstream"
 	"github.com/google/uuid"
 )
@@ -68,10 +69,6 @@ func (s *Server) invokeAgentRuntimeCommand(ctx context.Context, w http.ResponseW
 		return err
 	}
 	defer inv.Release()
-	ex, ok := inv.Instance().(sandbox.Execer)
-	if !ok {
-		return errs.E(errs.Invalid, "this server's sandbox driver cannot run commands in a session")
-	}
 	// Output is held back until the stream has begun: the command may write
 	// at once, and its chunks must follow the headers and contentStart.
 	es := newEventWriter(w)
@@ -79,7 +76,10 @@ func (s *Server) invokeAgentRuntimeCommand(ctx context.Context, w http.ResponseW
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	out, errOut := &deltaWriter{es: es, field: "stdout"}, &deltaWriter{es: es, field: "stderr"}
-	proc, err := ex.Exec(cctx, sandbox.ExecSpec{Argv: []string{"/bin/sh", "-c", *body.Command}, Stdout: out, Stderr: errOut})
+	proc, err := inv.Exec(cctx, runtime.ExecRequest{Argv: []string{"/bin/sh", "-c", *body.Command}}, out, errOut)
+	if errors.Is(err, runtime.ErrExecUnsupported) {
+		return err
+	}
 	if err != nil {
 		s.log.Warn("command failed to start", "runtime", inv.RuntimeID, "session", inv.ID, "err", err)
 		return errs.Wrap(errs.RuntimeClient, err, "the command could not be started in the session")

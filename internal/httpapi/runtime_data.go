@@ -1,38 +1,72 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
-	"sync"
 	"time"
 
-	"github.com/agentcore-dev/agentcore/internal/agentclient"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
-	"github.com/google/uuid"
+	"github.com/agentcore-dev/agentcore/internal/runtime/invokehttp"
+	"github.com/agentcore-dev/agentcore/internal/sigv4"
 )
 
-const (
-	hSession  = "X-Amzn-Bedrock-Agentcore-Runtime-Session-Id"
-	hRequest  = "X-Amzn-Bedrock-Agentcore-Runtime-Request-Id"
-	hEndpoint = "X-Amzn-Bedrock-Agentcore-Runtime-Session-Endpoint-Url"
-	hCustom   = "x-amzn-bedrock-agentcore-runtime-custom-"
-)
+// The runtime data plane is served by internal/runtime/invokehttp; the
+// edge matches the route, authenticates, binds the target and encodes the
+// errors the handlers return.
 
-// passHeaders go to the agent as they are (tracing and MCP routing).
-var passHeaders = []string{"Content-Type", "Accept", "X-Amzn-Trace-Id", "Traceparent", "Tracestate", "Baggage",
-	"Mcp-Session-Id", "Mcp-Protocol-Version", "Mcp-Method", "Mcp-Name", "Last-Event-Id",
-	"A2a-Version", "A2a-Extensions"} // A2A service parameters (v1.0 clients must send A2A-Version)
+const hSession = invokehttp.HeaderSession
 
-// echoHeaders come back from the agent to the caller.
-var echoHeaders = []string{"Content-Type", "Mcp-Session-Id", "Mcp-Protocol-Version", "X-Amzn-Trace-Id", "Traceparent", "Tracestate", "Baggage"}
+func init() {
+	dataPlaneOps["InvokeAgentRuntimeCommand"] = true
+	dataPlaneOps["InvokeAgentRuntimeWithWebSocketStream"] = true
+}
+
+// newInvokeHandler wires the data plane's handlers to this edge: its
+// authorizer, identity service, instrumentation and error table.
+func (s *Server) newInvokeHandler() *invokehttp.Handler {
+	cfg := invokehttp.Config{
+		Runtime:       s.cfg.Runtime,
+		Logger:        s.cfg.Logger.With("component", "invokehttp"),
+		MaxPayload:    s.cfg.MaxPayload,
+		Timeout:       time.Duration(s.cfg.InvokeTimeout),
+		Caller:        invokeCaller, // runtime_auth.go
+		SigV4Required: s.cfg.SigV4 != nil,
+		JWT:           s.cfg.JWT,
+		Observe: func(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (context.Context, invokehttp.Observation) {
+			return s.startInvoke(ctx, w, r, tg) // tracing.go
+		},
+		Shape: s.errorShape("InvokeAgentRuntime"),
+	}
+	if s.cfg.Identity != nil {
+		cfg.WAT = s.cfg.Identity.InvocationWAT
+	}
+	return invokehttp.New(cfg)
+}
+
+// errorShape is the error table's answer for errors of operation op, for
+// handlers that write errors in their own envelope (JSON-RPC, OpenAI).
+// Internal errors are logged here and masked.
+func (s *Server) errorShape(op string) func(error) invokehttp.ErrorShape {
+	return func(err error) invokehttp.ErrorShape {
+		var authErr *sigv4.Error
+		if errors.As(err, &authErr) {
+			return invokehttp.ErrorShape{Kind: errs.AccessDenied, Type: authErr.Type, Status: http.StatusForbidden, Message: authErr.Message, Auth: true}
+		}
+		e := classify(err)
+		row, ok := errorTable[e.Kind]
+		if !ok {
+			row = errorTable[errs.Internal]
+		}
+		msg := e.Error()
+		if e.Kind == errs.Internal {
+			s.log.Error("internal error", "op", op, "err", err)
+			msg = "An internal error occurred. Check the server log for details."
+		}
+		return invokehttp.ErrorShape{Kind: e.Kind, Type: row.Type, Status: row.Status, Message: msg}
+	}
+}
 
 func target(r *http.Request, p params) runtime.Target {
 	q := r.URL.Query()
@@ -40,172 +74,19 @@ func target(r *http.Request, p params) runtime.Target {
 		SessionID: r.Header.Get(hSession)}
 }
 
-// invokeAgentRuntime relays the raw payload to the session's agent and
-// streams its answer back as it is produced.
-func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) (err error) {
-	tg := target(r, p)
-	if tg.SessionID == "" {
-		tg.SessionID = s.protoSession(ctx, r) // an MCP session's runtime session, else new (runtime_mcp.go)
-	}
-	ctx, ob := s.startInvoke(ctx, w, r, tg) // span + metrics (tracing.go)
-	defer func() { ob.end(err, recover()) }()
-	if r.ContentLength > s.cfg.MaxPayload {
-		return errs.Field("payload", "payload is %d bytes; the limit is %d bytes", r.ContentLength, s.cfg.MaxPayload)
-	}
-	body := io.Reader(r.Body)
-	var payload []byte
-	// Chunked bodies are measured first; small bodies are read first too, so
-	// the agent request never reads the caller's body while the answer is
-	// being written back (the server may close an unread request body then).
-	if r.ContentLength < 0 || r.ContentLength <= 1<<20 {
-		b, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxPayload+1))
-		if err != nil {
-			return errs.Wrap(errs.Invalid, err, "reading payload")
-		}
-		if int64(len(b)) > s.cfg.MaxPayload {
-			return errs.Field("payload", "payload exceeds the limit of %d bytes", s.cfg.MaxPayload)
-		}
-		body, payload = bytes.NewReader(b), b
-	}
-	who, err := s.invokeAuth(ctx, w, r, tg) // runtime_auth.go (Identity)
-	if err != nil {
-		return err
-	}
-	inv, err := s.cfg.Runtime.Invoke(ctx, tg)
-	if err != nil {
-		return err
-	}
-	defer inv.Release()
-	ob.resolved(inv)
-	if err := protocolMismatch(r, payload, inv.Protocol, inv.RuntimeARN); err != nil {
-		return err
-	}
-	conn, ok := inv.Conn.(*agentclient.Conn)
-	if !ok {
-		return errs.E(errs.Internal, "session has no HTTP connection")
-	}
-	timeout := time.Duration(s.cfg.InvokeTimeout)
-	if timeout == 0 {
-		timeout = 15 * time.Minute
-	}
-	actx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(actx, r.Method, agentclient.BaseURL+inv.Path, body)
-	if err != nil {
-		return err
-	}
-	req.Host = agentHost(inv.Port)
-	if body == io.Reader(r.Body) {
-		req.ContentLength = r.ContentLength // streamed through; NewRequest set it for buffered bodies
-	}
-	s.agentHeaders(req.Header, r.Header, tg.SessionID, inv.Allow)
-	if err := s.identityHeaders(ctx, req.Header, who); err != nil {
-		return err
-	}
-	ob.inject(actx, req.Header, tg.SessionID)
-	resp, err := conn.Do(req)
-	if err != nil {
-		return s.agentFailure(ctx, inv, err, timeout)
-	}
-	defer resp.Body.Close()
-	ob.agentStatus(resp.StatusCode)
-	status := http.StatusOK
-	if passesAgentStatus(inv.Protocol) {
-		status = resp.StatusCode // JSON-RPC protocols: the agent's status and error body go through
-	} else if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) //nolint:errcheck // body is dropped, as AWS does
-		return errs.E(errs.RuntimeClient, "Received error (%d) from runtime. Please check your CloudWatch logs for more information", resp.StatusCode)
-	}
-	h := w.Header()
-	for _, k := range echoHeaders {
-		if v := resp.Header.Get(k); v != "" {
-			h.Set(k, v)
-		}
-	}
-	if h.Get("Content-Type") == "" {
-		h.Set("Content-Type", "application/octet-stream")
-	}
-	h.Set(hSession, tg.SessionID)
-	s.mcpResponse(ctx, h, r, inv.Protocol, tg.SessionID, status)
-	h.Set(hEndpoint, "/runtimes/"+url.PathEscape(inv.RuntimeARN)+"/invocations")
-	if resp.ContentLength >= 0 {
-		h.Set("Content-Length", strconv.FormatInt(resp.ContentLength, 10))
-	}
-	w.WriteHeader(status)
-	if resp.ContentLength < 0 {
-		// A stream may stay quiet for long (an MCP listen stream): the caller gets the headers now.
-		http.NewResponseController(w).Flush() //nolint:errcheck // best effort
-	}
-	return relay(actx, w, resp.Body, inv, s.log)
+// invokeAgentRuntime is InvokeAgentRuntime (POST; GET and DELETE for MCP).
+func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	return s.invoke.Invoke(ctx, w, r, target(r, p))
 }
 
-// relayBufs recycles relay buffers (one per in-flight invocation).
-var relayBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
-
-// relay copies the agent's body to the caller, flushing every chunk so
-// streamed events reach the caller as they are produced.
-func relay(ctx context.Context, w http.ResponseWriter, body io.Reader, inv *runtime.Invocation, lg *slog.Logger) error {
-	rc := http.NewResponseController(w)
-	bp := relayBufs.Get().(*[]byte)
-	defer relayBufs.Put(bp)
-	buf := *bp
-	for {
-		n, err := body.Read(buf)
-		if n > 0 {
-			if _, werr := w.Write(buf[:n]); werr != nil {
-				return nil // caller went away; nothing more to say
-			}
-			rc.Flush() //nolint:errcheck // best effort
-		}
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil && errors.Is(context.Cause(ctx), context.Canceled) {
-			return nil // the caller hung up (an MCP client closing its listen stream): the session is fine
-		}
-		if err != nil {
-			// The status is already sent: end the stream; a broken agent
-			// connection means the session is gone.
-			lg.Warn("agent response stream broke; aborting the invocation", "runtime", inv.RuntimeID, "session", inv.ID, "err", err,
-				"ctxErr", ctx.Err(), "cause", context.Cause(ctx))
-			inv.Fail("response stream broke: " + err.Error())
-			panic(http.ErrAbortHandler)
-		}
-	}
+// invokeAgentRuntimeWebSocket is InvokeAgentRuntimeWithWebSocketStream.
+func (s *Server) invokeAgentRuntimeWebSocket(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	return s.invoke.WebSocket(ctx, w, r, target(r, p))
 }
 
-// agentFailure maps a failed round trip to the AgentCore error and ends the
-// session so the next request starts a fresh environment.
-func (s *Server) agentFailure(ctx context.Context, inv *runtime.Invocation, err error, timeout time.Duration) error {
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return errs.E(errs.Timeout, "The runtime did not respond within %s", timeout)
-	}
-	inv.Fail("request failed: " + err.Error())
-	return errs.E(errs.RuntimeClient, "Received error (connection failed) from runtime: the agent closed the connection or exited. Please check the session logs for more information")
-}
-
-// agentHeaders builds the headers the agent receives (agent contract §4.1).
-func (s *Server) agentHeaders(out, in http.Header, sessionID string, allow []string) {
-	for _, k := range passHeaders {
-		if v := in.Values(k); len(v) > 0 {
-			out[k] = v
-		}
-	}
-	for k, v := range in {
-		if strings.HasPrefix(strings.ToLower(k), hCustom) {
-			out[k] = v
-		}
-	}
-	for _, name := range allow {
-		if v := in.Values(name); len(v) > 0 {
-			out[http.CanonicalHeaderKey(name)] = v
-		}
-	}
-	out.Set(hSession, sessionID)
-	out.Set(hRequest, uuid.NewString())
+// getAgentCard is GetAgentCard (A2A runtimes).
+func (s *Server) getAgentCard(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	return s.invoke.AgentCard(ctx, w, r, target(r, p))
 }
 
 func (s *Server) stopRuntimeSession(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {

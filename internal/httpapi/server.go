@@ -19,8 +19,10 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
 	"github.com/agentcore-dev/agentcore/internal/memory"
 	"github.com/agentcore-dev/agentcore/internal/observability"
+	"github.com/agentcore-dev/agentcore/internal/openaicompat"
 	"github.com/agentcore-dev/agentcore/internal/policy"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/runtime/invokehttp"
 	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/agentcore-dev/agentcore/internal/tagging"
 	"github.com/agentcore-dev/agentcore/internal/telemetry"
@@ -82,8 +84,8 @@ type Server struct {
 
 	otlpPaths map[string]bool // the OTLP receiver's paths (metrics.go)
 
-	// protocol front doors (runtime_mcp.go, runtime_a2a.go, openai_*.go)
-	mcpSessions mcpSessions
+	invoke *invokehttp.Handler   // the runtime data plane (runtime_data.go)
+	openai *openaicompat.Handler // the OpenAI-compatible front door (openai_auth.go)
 }
 
 // New builds the server.
@@ -95,6 +97,8 @@ func New(cfg Config) *Server {
 		cfg.MaxPayload = 100_000_000
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger.With("component", "httpapi")}
+	s.invoke = s.newInvokeHandler()
+	s.openai = s.newOpenAIHandler()
 	on, off := s.routes()
 	s.router, s.off = newRouter(on), newRouter(off)
 	s.otlpPaths = map[string]bool{}

@@ -244,33 +244,33 @@ func (s *Server) startInvoke(ctx context.Context, w http.ResponseWriter, r *http
 	return ctx, o
 }
 
-// resolved records what the target resolved to (runtime, version).
-func (o *invokeObs) resolved(inv *runtime.Invocation) {
+// Resolved records what the target resolved to (runtime, version).
+func (o *invokeObs) Resolved(inv *runtime.Invocation) {
 	if o != nil {
 		o.runtimeID, o.arn, o.version = inv.RuntimeID, inv.RuntimeARN, inv.Version
 	}
 }
 
-// inject puts the invocation span's context (traceparent, tracestate,
+// Inject puts the invocation span's context (traceparent, tracestate,
 // baggage with session.id, X-Amzn-Trace-Id) into the request to the agent,
 // so the agent's spans are its children. With tracing off the caller's
 // headers pass through unchanged.
-func (o *invokeObs) inject(ctx context.Context, h http.Header, sessionID string) {
+func (o *invokeObs) Inject(ctx context.Context, h http.Header, sessionID string) {
 	if o != nil && o.rec != nil {
 		o.tel.Inject(ctx, h, sessionID)
 	}
 }
 
-// agentStatus records the agent's HTTP status.
-func (o *invokeObs) agentStatus(code int) {
+// AgentStatus records the agent's HTTP status.
+func (o *invokeObs) AgentStatus(code int) {
 	if o != nil {
 		o.agentCode = code
 	}
 }
 
-// end records the invocation (deferred with the handler's error and
+// End records the invocation (deferred with the handler's error and
 // recover()'s value, which it re-raises).
-func (o *invokeObs) end(err error, v any) {
+func (o *invokeObs) End(err error, v any) {
 	if o == nil {
 		if v != nil {
 			panic(v)

@@ -40,8 +40,8 @@ func simulate(s *Server, w http.ResponseWriter, r *http.Request, err error) http
 	ctx, ob := s.startInvoke(r.Context(), w, r, tg)
 	out := http.Header{}
 	func() {
-		defer func() { ob.end(err, recover()) }()
-		ob.inject(ctx, out, tg.SessionID)
+		defer func() { ob.End(err, recover()) }()
+		ob.Inject(ctx, out, tg.SessionID)
 		if err != nil {
 			writeError(w, s.log, op, err)
 			return

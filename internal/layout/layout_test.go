@@ -61,37 +61,11 @@ func TestFileSizes(t *testing.T) {
 
 const httpapiPkg = "github.com/agentcore-dev/agentcore/internal/httpapi"
 
-// pendingRuntimeProto are today's httpapi files that hold the runtime's
-// protocol code (agent relay, MCP/A2A session mapping, OpenAI front door);
-// the runtime-proto change of issue 12 moves them out. A finding only in
-// these files skips (naming them) instead of failing; once they are gone the
-// tests below are strict. Delete this list after that change merges.
-var pendingRuntimeProto = map[string]bool{"runtime_data.go": true, "runtime_mcp.go": true, "runtime_a2a.go": true,
-	"runtime_ws.go": true, "runtime_command.go": true, "openai_front.go": true, "openai_convert.go": true,
-	"openai_auth.go": true, "openai_convert_test.go": true}
-
-// skipIfPending skips when every offending file is a pendingRuntimeProto
-// file that still exists, and fails otherwise.
-func skipIfPending(t *testing.T, offenders map[string][]string) {
+// reportOffenders fails the test with every offending file of internal/httpapi.
+func reportOffenders(t *testing.T, offenders map[string][]string) {
 	t.Helper()
-	if len(offenders) == 0 {
-		return
-	}
-	pending := true
-	for f := range offenders {
-		if !pendingRuntimeProto[f] {
-			pending = false
-		}
-	}
 	for f, what := range offenders {
-		if pending {
-			t.Logf("%s: %s", f, strings.Join(what, ", "))
-		} else {
-			t.Errorf("internal/httpapi/%s: %s", f, strings.Join(what, ", "))
-		}
-	}
-	if pending {
-		t.Skipf("pending the runtime-proto change of issue 12: %d runtime/OpenAI files of internal/httpapi still speak these protocols", len(offenders))
+		t.Errorf("internal/httpapi/%s: %s", f, strings.Join(what, ", "))
 	}
 }
 
@@ -140,7 +114,7 @@ func TestHTTPAPIHasNoProtocolDeps(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatal("no internal/httpapi files found")
 	}
-	skipIfPending(t, offenders)
+	reportOffenders(t, offenders)
 }
 
 // importsOf lists the import paths of a Go source file.
@@ -210,7 +184,7 @@ func TestHTTPAPISpeaksNoProtocolWire(t *testing.T) {
 					}
 				}
 			}
-			skipIfPending(t, offenders)
+			reportOffenders(t, offenders)
 		})
 	}
 }

@@ -30,13 +30,6 @@ type PingResult struct {
 	LastUpdate time.Time // zero when the agent does not report time_of_last_update
 }
 
-// AgentConn talks to one session's agent. The HTTP implementation lives in
-// internal/agentclient; it also offers a request relay the edge uses.
-type AgentConn interface {
-	Ping(ctx context.Context) (PingResult, error)
-	Close()
-}
-
 // Connector builds the AgentConn for a started instance.
 type Connector func(inst sandbox.Instance, port int, protocol string) AgentConn
 
@@ -126,9 +119,6 @@ type Session struct {
 
 	lastUsage atomic.Pointer[sandbox.Usage] // last resource-use reading (usage.go)
 }
-
-// Instance returns the sandbox instance (for dialing extra ports).
-func (s *Session) Instance() sandbox.Instance { return s.inst }
 
 // Sessions owns every running session on this server.
 type Sessions struct {

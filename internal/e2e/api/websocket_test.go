@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/agentcore-dev/agentcore/internal/httpapi"
+	"github.com/agentcore-dev/agentcore/internal/runtime/invokehttp"
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
@@ -197,7 +197,7 @@ func TestWebSocketProxy(t *testing.T) {
 		defer c.CloseNow()
 		c.SetReadLimit(1 << 20)
 		hello(ctx, t, c)
-		max := bytes.Repeat([]byte{7}, httpapi.MaxWebSocketMessage)
+		max := bytes.Repeat([]byte{7}, invokehttp.MaxWebSocketMessage)
 		if got := roundTrip(ctx, t, c, websocket.MessageBinary, max); !bytes.Equal(got, max) {
 			t.Fatalf("a message of exactly the limit came back as %d bytes", len(got))
 		}
@@ -217,7 +217,7 @@ func TestWebSocketProxy(t *testing.T) {
 		if got := roundTrip(ctx, t, c2, websocket.MessageText, []byte("lastclose")); !strings.HasPrefix(string(got), "lastclose 1009 ") {
 			t.Fatalf("agent saw %q", got)
 		}
-		c2.Write(ctx, websocket.MessageText, []byte("big "+strconv.Itoa(httpapi.MaxWebSocketMessage+1)))
+		c2.Write(ctx, websocket.MessageText, []byte("big "+strconv.Itoa(invokehttp.MaxWebSocketMessage+1)))
 		_, _, err = c2.Read(ctx)
 		if code, reason := closeErr(err); code != websocket.StatusMessageTooBig || !strings.Contains(reason, "agent message") {
 			t.Fatalf("oversize agent message: %v", err)
@@ -337,7 +337,7 @@ func TestWebSocketProxy(t *testing.T) {
 		waitFor(t, 10*time.Second, func() bool {
 			buf := make([]byte, 4<<20)
 			stacks := string(buf[:goruntime.Stack(buf, true)])
-			return !strings.Contains(stacks, "httpapi.relayWebSocket") && !strings.Contains(stacks, "httpapi.pump")
+			return !strings.Contains(stacks, "invokehttp.relayWebSocket") && !strings.Contains(stacks, "invokehttp.pump")
 		})
 		resp, err := http.Get(e.URL + "/_agentcore/sessions")
 		if err != nil {

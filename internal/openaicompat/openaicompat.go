@@ -1,4 +1,10 @@
-package httpapi
+// Package openaicompat is the OpenAI-compatible front door of the runtime:
+// GET /v1/models lists the account's agent runtimes (and their named
+// endpoints, as "name:endpoint") as models, and POST /v1/chat/completions
+// invokes the runtime a model names and turns the agent's JSON or SSE
+// answer into chat.completion / chat.completion.chunk objects. The AWS edge
+// (internal/httpapi) authenticates and hands the requests here.
+package openaicompat
 
 import (
 	"bytes"
@@ -11,12 +17,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/agentcore-dev/agentcore/internal/agentclient"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
-	"github.com/agentcore-dev/agentcore/internal/sigv4"
+	"github.com/agentcore-dev/agentcore/internal/runtime/invokehttp"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 	"github.com/google/uuid"
 )
@@ -33,21 +37,21 @@ import (
 
 const hConversation = "X-Conversation-Id"
 
-// isOpenAIPath reports whether the front door serves path.
-func isOpenAIPath(p string) bool {
+// IsPath reports whether the front door serves path.
+func IsPath(p string) bool {
 	return p == "/v1/models" || strings.HasPrefix(p, "/v1/models/") || p == "/v1/chat/completions"
 }
 
-// openAIOp names a front-door request for spans and metrics.
-func openAIOp(path string) string {
+// OpName names a front-door request for spans and metrics.
+func OpName(path string) string {
 	if path == "/v1/chat/completions" {
 		return "ChatCompletions"
 	}
 	return "ListModels"
 }
 
-// serveOpenAI dispatches the front door's requests.
-func (s *Server) serveOpenAI(ctx context.Context, w http.ResponseWriter, r *http.Request) {
+// Serve answers a front-door request (IsPath) of an authenticated caller.
+func (s *Handler) Serve(ctx context.Context, w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	var err error
 	switch {
@@ -62,7 +66,7 @@ func (s *Server) serveOpenAI(ctx context.Context, w http.ResponseWriter, r *http
 			msg: r.Method + " is not supported on " + path}
 	}
 	if err != nil {
-		writeOpenAIError(w, s, err)
+		s.writeError(w, err)
 	}
 }
 
@@ -78,7 +82,7 @@ type oaiModel struct {
 }
 
 // models lists every runtime of the account and its named endpoints.
-func (s *Server) models(ctx context.Context) ([]oaiModel, error) {
+func (s *Handler) models(ctx context.Context) ([]oaiModel, error) {
 	t, _ := tenant.From(ctx)
 	var out []oaiModel
 	page := runtime.Page{MaxResults: 100}
@@ -109,7 +113,7 @@ func (s *Server) models(ctx context.Context) ([]oaiModel, error) {
 	}
 }
 
-func (s *Server) listModels(ctx context.Context, w http.ResponseWriter) error {
+func (s *Handler) listModels(ctx context.Context, w http.ResponseWriter) error {
 	ms, err := s.models(ctx)
 	if err != nil {
 		return err
@@ -120,7 +124,7 @@ func (s *Server) listModels(ctx context.Context, w http.ResponseWriter) error {
 	return writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": ms})
 }
 
-func (s *Server) getModel(ctx context.Context, w http.ResponseWriter, id string) error {
+func (s *Handler) getModel(ctx context.Context, w http.ResponseWriter, id string) error {
 	m, err := s.resolveModel(ctx, id)
 	if err != nil {
 		return err
@@ -130,7 +134,7 @@ func (s *Server) getModel(ctx context.Context, w http.ResponseWriter, id string)
 
 // resolveModel maps a model name to its runtime: a runtime name, a
 // "name:endpoint", or a runtime (endpoint) ARN, optionally ":endpoint".
-func (s *Server) resolveModel(ctx context.Context, model string) (oaiModel, error) {
+func (s *Handler) resolveModel(ctx context.Context, model string) (oaiModel, error) {
 	notFound := &oaiError{status: http.StatusNotFound, typ: "invalid_request_error", param: "model", code: "model_not_found",
 		msg: "The model `" + model + "` does not exist or you do not have access to it."}
 	if model == "" {
@@ -192,7 +196,7 @@ type chatRequest struct {
 
 // chatSession derives the runtime session of a conversation.
 func chatSession(r *http.Request, req *chatRequest, arn string) string {
-	if v := r.Header.Get(hSession); v != "" {
+	if v := r.Header.Get(invokehttp.HeaderSession); v != "" {
 		return v
 	}
 	conv := r.Header.Get(hConversation)
@@ -207,7 +211,7 @@ func chatSession(r *http.Request, req *chatRequest, arn string) string {
 	return "chat-" + hex.EncodeToString(h[:20])
 }
 
-func (s *Server) chatCompletions(ctx context.Context, w http.ResponseWriter, r *http.Request) (err error) {
+func (s *Handler) chatCompletions(ctx context.Context, w http.ResponseWriter, r *http.Request) (err error) {
 	raw, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxPayload+1))
 	if err != nil {
 		return errs.Wrap(errs.Invalid, err, "reading the request body")
@@ -241,9 +245,9 @@ func (s *Server) chatCompletions(ctx context.Context, w http.ResponseWriter, r *
 	tg := m.target
 	tg.SessionID = chatSession(r, &req, m.arn)
 
-	ctx, ob := s.startInvoke(ctx, w, r, tg)
-	defer func() { ob.end(err, recover()) }()
-	who, err := s.chatAuth(ctx, w, r, tg) // openai_auth.go
+	ctx, ob := s.cfg.Observe(ctx, w, r, tg)
+	defer func() { ob.End(err, recover()) }()
+	who, err := s.authorize(ctx, w, r, tg)
 	if err != nil {
 		return err
 	}
@@ -252,26 +256,14 @@ func (s *Server) chatCompletions(ctx context.Context, w http.ResponseWriter, r *
 		return err
 	}
 	defer inv.Release()
-	ob.resolved(inv)
+	ob.Resolved(inv)
 	if inv.Protocol == "MCP" || inv.Protocol == "A2A" {
 		return &oaiError{status: http.StatusBadRequest, typ: "invalid_request_error", param: "model", code: "unsupported_model",
 			msg: "model `" + req.Model + "` is a runtime serving protocol " + inv.Protocol + "; chat completions need an HTTP runtime"}
 	}
-	conn, ok := inv.Conn.(*agentclient.Conn)
-	if !ok {
-		return errs.E(errs.Internal, "session has no HTTP connection")
-	}
-	timeout := time.Duration(s.cfg.InvokeTimeout)
-	if timeout == 0 {
-		timeout = 15 * time.Minute
-	}
+	timeout := s.cfg.Timeout
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	areq, err := http.NewRequestWithContext(actx, http.MethodPost, agentclient.BaseURL+inv.Path, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	areq.Host = agentHost(inv.Port)
 	in := http.Header{"Content-Type": {"application/json"}, "Accept": {"application/json"}}
 	if req.Stream {
 		in.Set("Accept", "text/event-stream, application/json")
@@ -281,24 +273,25 @@ func (s *Server) chatCompletions(ctx context.Context, w http.ResponseWriter, r *
 			in.Set(k, v)
 		}
 	}
-	s.agentHeaders(areq.Header, in, tg.SessionID, nil)
-	if err := s.identityHeaders(ctx, areq.Header, who); err != nil {
+	hdr := http.Header{}
+	invokehttp.AgentHeaders(hdr, in, tg.SessionID, nil)
+	if err := s.cfg.Agent.IdentityHeaders(ctx, hdr, who); err != nil {
 		return err
 	}
-	ob.inject(actx, areq.Header, tg.SessionID)
-	resp, err := conn.Do(areq)
+	ob.Inject(actx, hdr, tg.SessionID)
+	resp, err := inv.Conn.RoundTrip(actx, &runtime.AgentRequest{Method: http.MethodPost, Path: inv.Path, Header: hdr, Body: bytes.NewReader(body)})
 	if err != nil {
-		return s.agentFailure(ctx, inv, err, timeout)
+		return invokehttp.AgentFailure(ctx, inv, err, timeout)
 	}
 	defer resp.Body.Close()
-	ob.agentStatus(resp.StatusCode)
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+	ob.AgentStatus(resp.Status)
+	if resp.Status < 200 || resp.Status > 299 {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) //nolint:errcheck // dropped, as InvokeAgentRuntime does
-		return errs.E(errs.RuntimeClient, "Received error (%d) from runtime. Please check the session logs for more information", resp.StatusCode)
+		return errs.E(errs.RuntimeClient, "Received error (%d) from runtime. Please check the session logs for more information", resp.Status)
 	}
-	w.Header().Set(hSession, tg.SessionID)
+	w.Header().Set(invokehttp.HeaderSession, tg.SessionID)
 	cc := newCompletion(req.Model)
-	sse := strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream")
+	sse := strings.HasPrefix(http.Header(resp.Header).Get("Content-Type"), "text/event-stream")
 	if req.Stream {
 		includeUsage := req.StreamOptions != nil && req.StreamOptions.IncludeUsage
 		return cc.stream(actx, w, resp.Body, sse, includeUsage)
@@ -355,32 +348,25 @@ type oaiError struct {
 
 func (e *oaiError) Error() string { return e.msg }
 
-// writeOpenAIError writes {"error":{"message","type","param","code"}}.
-func writeOpenAIError(w http.ResponseWriter, s *Server, err error) {
+// writeError writes {"error":{"message","type","param","code"}}.
+func (s *Handler) writeError(w http.ResponseWriter, err error) {
 	var oe *oaiError
-	var authErr *sigv4.Error
-	if errors.As(err, &authErr) {
-		oe = &oaiError{status: http.StatusForbidden, typ: "authentication_error", code: codeOf(authErr.Type), msg: authErr.Message}
-	}
-	if oe == nil && !errors.As(err, &oe) {
-		e := classify(err)
-		row, ok := errorTable[e.Kind]
-		if !ok {
-			row = errorTable[errs.Internal]
-		}
-		oe = &oaiError{status: row.Status, msg: e.Error(), code: codeOf(row.Type)}
-		switch e.Kind {
-		case errs.Invalid:
+	if !errors.As(err, &oe) {
+		e := s.cfg.Shape(err)
+		oe = &oaiError{status: e.Status, msg: e.Message, code: codeOf(e.Type)}
+		switch {
+		case e.Auth: // SigV4 failures
+			oe.status, oe.typ = http.StatusForbidden, "authentication_error"
+		case e.Kind == errs.Invalid:
 			oe.typ = "invalid_request_error"
-		case errs.NotFound:
+		case e.Kind == errs.NotFound:
 			oe.typ, oe.code = "invalid_request_error", "model_not_found"
-		case errs.Throttled:
+		case e.Kind == errs.Throttled:
 			oe.typ, oe.code = "rate_limit_error", "rate_limit_exceeded"
-		case errs.AccessDenied, errs.Unauthorized:
+		case e.Kind == errs.AccessDenied, e.Kind == errs.Unauthorized:
 			oe.typ = "authentication_error"
-		case errs.Internal:
-			s.log.Error("internal error", "op", "ChatCompletions", "err", err)
-			oe.typ, oe.msg = "server_error", "An internal error occurred. Check the server log for details."
+		case e.Kind == errs.Internal:
+			oe.typ = "server_error" // the edge logged it and masked the message
 		default:
 			oe.typ = "api_error"
 		}

@@ -1,21 +1,18 @@
-package httpapi
+package invokehttp
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
-	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 	"github.com/google/uuid"
 )
@@ -42,10 +39,6 @@ const (
 // caller as it is (JSON-RPC protocols) instead of RuntimeClientError.
 func passesAgentStatus(protocol string) bool { return protocol == "MCP" || protocol == "A2A" }
 
-// agentHost is the Host header agents see: a loopback name with the
-// contract port, which the MCP SDKs' DNS-rebinding guards accept.
-func agentHost(port int) string { return "127.0.0.1:" + strconv.Itoa(port) }
-
 // mcpSessions maps agent-issued Mcp-Session-Ids to runtime sessions.
 type mcpSessions struct {
 	mu sync.Mutex
@@ -63,8 +56,6 @@ const mcpSessionTTL = 8 * time.Hour
 
 // mcpSessionsMax bounds the mappings kept (one per stateful MCP session).
 const mcpSessionsMax = 100_000
-
-func (s *Server) mcpMap() *mcpSessions { return &s.mcpSessions }
 
 func mcpKey(ctx context.Context, id string) string {
 	t, _ := tenant.From(ctx)
@@ -121,9 +112,9 @@ func (m *mcpSessions) drop(key string) {
 
 // protoSession picks the runtime session of a request that names none: the
 // one an MCP session id belongs to, else a new one.
-func (s *Server) protoSession(ctx context.Context, r *http.Request) string {
+func (h *Handler) protoSession(ctx context.Context, r *http.Request) string {
 	if id := r.Header.Get(hMcpSession); id != "" {
-		if sess, ok := s.mcpMap().get(mcpKey(ctx, id)); ok {
+		if sess, ok := h.mcp.get(mcpKey(ctx, id)); ok {
 			return sess
 		}
 		if runtime.ValidateSessionID(id) == nil {
@@ -168,124 +159,23 @@ func isMCPInitialize(r *http.Request, payload []byte) bool {
 // mcpResponse completes the response headers of an MCP runtime: the
 // platform-issued session id for stateless servers, or the mapping of a
 // stateful server's own id to this runtime session.
-func (s *Server) mcpResponse(ctx context.Context, h http.Header, r *http.Request, protocol, session string, status int) {
+func (h *Handler) mcpResponse(ctx context.Context, out http.Header, r *http.Request, protocol, session string, status int) {
 	if protocol != "MCP" {
 		return
 	}
-	agentID := h.Get(hMcpSession)
+	agentID := out.Get(hMcpSession)
 	switch {
 	case r.Method == http.MethodDelete && status >= 200 && status < 300:
 		if id := r.Header.Get(hMcpSession); id != "" {
-			s.mcpMap().drop(mcpKey(ctx, id))
+			h.mcp.drop(mcpKey(ctx, id))
 		}
 	case agentID == "":
 		if id := r.Header.Get(hMcpSession); id != "" {
-			h.Set(hMcpSession, id) // echo what the client routes by
+			out.Set(hMcpSession, id) // echo what the client routes by
 		} else if status < 300 {
-			h.Set(hMcpSession, session)
+			out.Set(hMcpSession, session)
 		}
 	case agentID != session:
-		s.mcpMap().put(mcpKey(ctx, agentID), session)
+		h.mcp.put(mcpKey(ctx, agentID), session)
 	}
-}
-
-// captureBody remembers the start of a request body so a failed JSON-RPC
-// request can be answered with its id.
-type captureBody struct {
-	io.ReadCloser
-	buf []byte
-}
-
-const captureLimit = 64 << 10
-
-func (c *captureBody) Read(p []byte) (int, error) {
-	n, err := c.ReadCloser.Read(p)
-	if room := captureLimit - len(c.buf); room > 0 && n > 0 {
-		c.buf = append(c.buf, p[:min(n, room)]...)
-	}
-	return n, err
-}
-
-// jsonrpcErrors wraps the invocation handler: platform errors for JSON-RPC
-// requests (MCP, A2A) carry both the AWS error members (__type, message,
-// X-Amzn-ErrorType) and a JSON-RPC error object with the request's id, so
-// AWS SDKs and JSON-RPC clients each read their own shape.
-func (s *Server) jsonrpcErrors(h handler) handler {
-	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-		cb := &captureBody{ReadCloser: r.Body}
-		r.Body = cb
-		// The handler returns an error only before it writes anything (once
-		// the answer has started it ends the stream instead), and it gets
-		// w itself: startInvoke looks for the edge's writer.
-		err := h(ctx, w, r, p)
-		var authErr *sigv4.Error
-		if err == nil || errors.As(err, &authErr) {
-			return err // authentication failures keep AWS's 403 shape (auth.go)
-		}
-		id, ok := jsonrpcID(r, cb.buf)
-		if !ok {
-			return err
-		}
-		writeJSONRPCError(w, s, r, id, err)
-		return nil
-	}
-}
-
-// jsonrpcID reports whether a request is JSON-RPC and returns its id.
-func jsonrpcID(r *http.Request, body []byte) (json.RawMessage, bool) {
-	var m struct {
-		JSONRPC string          `json:"jsonrpc"`
-		ID      json.RawMessage `json:"id"`
-	}
-	if json.Unmarshal(body, &m) == nil && m.JSONRPC == "2.0" {
-		if len(m.ID) == 0 {
-			m.ID = json.RawMessage("null")
-		}
-		return m.ID, true
-	}
-	if r.Header.Get(hMcpSession) != "" || r.Header.Get(hMcpProtocol) != "" || r.Method != http.MethodPost {
-		return json.RawMessage("null"), true
-	}
-	return nil, false
-}
-
-// jsonrpcCode picks the JSON-RPC error code of a platform error. -32010 is
-// what AgentCore is reported to send for agent failures.
-func jsonrpcCode(k errs.Kind) int {
-	switch k {
-	case errs.Invalid:
-		return -32600
-	case errs.RuntimeClient, errs.Timeout:
-		return -32010
-	case errs.Internal:
-		return -32603
-	}
-	return -32000
-}
-
-func writeJSONRPCError(w http.ResponseWriter, s *Server, r *http.Request, id json.RawMessage, err error) {
-	e := classify(err)
-	row, ok := errorTable[e.Kind]
-	if !ok {
-		row = errorTable[errs.Internal]
-	}
-	msg := e.Error()
-	if e.Kind == errs.Internal {
-		s.log.Error("internal error", "op", "InvokeAgentRuntime", "err", err)
-		msg = "An internal error occurred. Check the server log for details."
-	}
-	body := map[string]any{
-		"jsonrpc": "2.0", "id": id,
-		"error":  map[string]any{"code": jsonrpcCode(e.Kind), "message": msg},
-		"__type": row.Type, "message": msg,
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Amzn-Errortype", row.Type)
-	if errors.Is(err, errMethodNotAllowed) {
-		h.Set("Allow", "POST")
-		row.Status = http.StatusMethodNotAllowed // what MCP clients expect for an unsupported GET/DELETE
-	}
-	w.WriteHeader(row.Status)
-	json.NewEncoder(w).Encode(body) //nolint:errcheck // client gone
 }

@@ -1,7 +1,6 @@
-package httpapi
+package openaicompat
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -63,18 +62,5 @@ func TestCodeOf(t *testing.T) {
 		if got := codeOf(in); got != want {
 			t.Errorf("codeOf(%s) = %s, want %s", in, got, want)
 		}
-	}
-}
-
-func TestMCPSessionsBounded(t *testing.T) {
-	var m mcpSessions
-	for i := range mcpSessionsMax + 10 {
-		m.put(strconv.Itoa(i), "s")
-	}
-	if n := len(m.m); n > mcpSessionsMax || n < mcpSessionsMax*3/4 {
-		t.Fatalf("%d mappings kept", n)
-	}
-	if _, ok := m.get(strconv.Itoa(mcpSessionsMax + 9)); !ok {
-		t.Fatal("the newest mapping was evicted")
 	}
 }

@@ -1,4 +1,4 @@
-package httpapi
+package invokehttp
 
 import (
 	"context"
@@ -6,11 +6,12 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/agentcore-dev/agentcore/internal/agentclient"
 	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/google/uuid"
 )
 
@@ -23,15 +24,14 @@ const (
 // maxAgentCard bounds the card document read from the agent.
 const maxAgentCard = 1 << 20
 
-// getAgentCard is GetAgentCard: the A2A agent's card, fetched from the
+// AgentCard serves GetAgentCard: the A2A agent's card, fetched from the
 // session's agent on its contract port, with its endpoint URLs rewritten to
 // this platform's invocation URL so A2A clients send their messages here.
-func (s *Server) getAgentCard(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	tg := target(r, p)
+func (h *Handler) AgentCard(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) error {
 	if tg.SessionID == "" {
 		tg.SessionID = uuid.NewString() // plain A2A card resolvers send none
 	}
-	inv, err := s.cfg.Runtime.Invoke(ctx, tg)
+	inv, err := h.cfg.Runtime.Invoke(ctx, tg)
 	if err != nil {
 		return err
 	}
@@ -39,19 +39,16 @@ func (s *Server) getAgentCard(ctx context.Context, w http.ResponseWriter, r *htt
 	if inv.Protocol != "A2A" {
 		return errs.E(errs.Invalid, "agent runtime %s serves protocol %s; only A2A runtimes have an agent card", inv.RuntimeARN, inv.Protocol)
 	}
-	conn, ok := inv.Conn.(*agentclient.Conn)
-	if !ok {
-		return errs.E(errs.Internal, "session has no HTTP connection")
-	}
 	actx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	status, raw, err := fetchCard(actx, conn, inv.Port, agentCardPath, tg.SessionID, r.Header.Get("A2A-Version"))
+	version := r.Header.Get("A2A-Version")
+	status, raw, err := fetchCard(actx, inv.Conn, agentCardPath, tg.SessionID, version)
 	if err == nil && status == http.StatusNotFound {
 		// A2A before 0.3 served the card at /.well-known/agent.json.
-		status, raw, err = fetchCard(actx, conn, inv.Port, legacyAgentCardPath, tg.SessionID, r.Header.Get("A2A-Version"))
+		status, raw, err = fetchCard(actx, inv.Conn, legacyAgentCardPath, tg.SessionID, version)
 	}
 	if err != nil {
-		return s.agentFailure(ctx, inv, err, 30*time.Second)
+		return AgentFailure(ctx, inv, err, 30*time.Second)
 	}
 	if status != http.StatusOK {
 		return errs.E(errs.RuntimeClient, "Received error (%d) from runtime for %s. Please check your CloudWatch logs for more information", status, agentCardPath)
@@ -64,29 +61,32 @@ func (s *Server) getAgentCard(ctx context.Context, w http.ResponseWriter, r *htt
 		return errs.E(errs.RuntimeClient, "the agent's %s is not a JSON object: %v", agentCardPath, err)
 	}
 	rewriteCardURLs(card, invocationURL(r, inv.RuntimeARN, tg.Qualifier))
-	w.Header().Set(hSession, tg.SessionID)
-	return writeJSON(w, http.StatusOK, card)
+	b, err := json.Marshal(card)
+	if err != nil {
+		return err
+	}
+	out := w.Header()
+	out.Set(HeaderSession, tg.SessionID)
+	out.Set("Content-Type", "application/json")
+	out.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(http.StatusOK)
+	_, err = w.Write(b)
+	return err
 }
 
 // fetchCard GETs a card path from the agent.
-func fetchCard(ctx context.Context, conn *agentclient.Conn, port int, path, session, version string) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, agentclient.BaseURL+path, nil)
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Host = agentHost(port)
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set(hSession, session)
+func fetchCard(ctx context.Context, conn runtime.AgentConn, path, session, version string) (int, []byte, error) {
+	hdr := http.Header{"Accept": {"application/json"}, HeaderSession: {session}}
 	if version != "" {
-		req.Header.Set("A2A-Version", version)
+		hdr.Set("A2A-Version", version)
 	}
-	resp, err := conn.Do(req)
+	resp, err := conn.RoundTrip(ctx, &runtime.AgentRequest{Method: http.MethodGet, Path: path, Header: hdr})
 	if err != nil {
 		return 0, nil, err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAgentCard+1))
-	return resp.StatusCode, raw, err
+	return resp.Status, raw, err
 }
 
 // invocationURL is the public InvokeAgentRuntime URL of a runtime as seen by

@@ -1,18 +1,16 @@
-package httpapi
+package invokehttp
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/agentcore-dev/agentcore/internal/agentclient"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/coder/websocket"
@@ -36,18 +34,14 @@ const wsSessionParam = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
 // token; they are the platform's, never the agent's.
 const wsBearerProtocol = "base64UrlBearerAuthorization"
 
-func init() {
-	dataPlaneOps["InvokeAgentRuntimeCommand"] = true
-	dataPlaneOps["InvokeAgentRuntimeWithWebSocketStream"] = true
-}
-
-// invokeAgentRuntimeWebSocket serves GET /runtimes/{arn}/ws: it leases the
-// session (as InvokeAgentRuntime does, holding the lease while the socket is
-// open), opens a WebSocket to the agent's /ws on the contract port, and only
-// then accepts the caller's upgrade, so refusals are typed HTTP errors. Then
-// it relays text and binary messages both ways and passes close codes and
-// reasons through. Pings are answered by each hop.
-func (s *Server) invokeAgentRuntimeWebSocket(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+// WebSocket serves InvokeAgentRuntimeWithWebSocketStream (GET
+// /runtimes/{arn}/ws): it leases the session (as InvokeAgentRuntime does,
+// holding the lease while the socket is open), opens a WebSocket to the
+// agent's /ws on the contract port, and only then accepts the caller's
+// upgrade, so refusals are typed HTTP errors. Then it relays text and
+// binary messages both ways and passes close codes and reasons through.
+// Pings are answered by each hop.
+func (h *Handler) WebSocket(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) error {
 	if !isWebSocketUpgrade(r) {
 		return errs.E(errs.Invalid, "/ws expects a WebSocket upgrade request (GET with Upgrade: websocket)")
 	}
@@ -56,18 +50,17 @@ func (s *Server) invokeAgentRuntimeWebSocket(ctx context.Context, w http.Respons
 			return errs.E(errs.AccessDenied, "X-Amz-Expires is %q: presigned WebSocket URLs are valid for 1 to %d seconds", v, MaxPresignedExpiry)
 		}
 	}
-	tg := target(r, p)
 	if tg.SessionID == "" {
 		tg.SessionID = r.URL.Query().Get(wsSessionParam)
 	}
 	if tg.SessionID == "" {
 		tg.SessionID = uuid.NewString()
 	}
-	who, err := s.invokeAuth(ctx, w, r, tg) // the runtime's inbound authorizer (runtime_auth.go)
+	who, err := h.Authorize(ctx, w, r, tg, h.cfg.Caller(ctx)) // the runtime's inbound authorizer
 	if err != nil {
 		return err
 	}
-	inv, err := s.cfg.Runtime.Invoke(ctx, tg)
+	inv, err := h.cfg.Runtime.Invoke(ctx, tg)
 	if err != nil {
 		return err
 	}
@@ -75,15 +68,11 @@ func (s *Server) invokeAgentRuntimeWebSocket(ctx context.Context, w http.Respons
 	if inv.Protocol != "HTTP" && inv.Protocol != "AGUI" {
 		return errs.E(errs.Invalid, "agent runtime %s serves the %s protocol; WebSocket connections need an HTTP or AGUI runtime", inv.RuntimeID, inv.Protocol)
 	}
-	ac, ok := inv.Conn.(*agentclient.Conn)
-	if !ok {
-		return errs.E(errs.Internal, "session has no HTTP connection")
-	}
-	agent, err := s.dialAgentWS(ctx, ac, r, tg.SessionID, inv, who)
+	agent, err := h.dialAgentWS(ctx, r, tg.SessionID, inv, who)
 	if err != nil {
 		return err
 	}
-	w.Header().Set(hSession, tg.SessionID)
+	w.Header().Set(HeaderSession, tg.SessionID)
 	proto := agent.Subprotocol()
 	if proto == "" && offered(r, wsBearerProtocol) {
 		// Browsers that sent their token as a subprotocol fail the
@@ -96,27 +85,27 @@ func (s *Server) invokeAgentRuntimeWebSocket(ctx context.Context, w http.Respons
 		CompressionMode:    websocket.CompressionDisabled,
 	})
 	if err != nil {
-		agent.Close(websocket.StatusGoingAway, "client handshake failed")
-		s.log.Debug("websocket accept failed", "err", err)
+		agent.Close(runtime.CloseGoingAway, "client handshake failed") //nolint:errcheck // best effort
+		h.log.Debug("websocket accept failed", "err", err)
 		return nil // Accept has answered the request
 	}
-	relayWebSocket(ctx, client, agent)
+	relayWebSocket(ctx, callerConn{client}, agent)
 	return nil
 }
 
-// dialAgentWS opens the agent side: ws://agent/ws over the session's
-// sandbox connection, with the headers an invocation would carry.
-func (s *Server) dialAgentWS(ctx context.Context, ac *agentclient.Conn, r *http.Request, sessionID string, inv *runtime.Invocation, who *invokeIdentity) (*websocket.Conn, error) {
+// dialAgentWS opens the agent side: /ws on the session's agent, with the
+// headers an invocation would carry.
+func (h *Handler) dialAgentWS(ctx context.Context, r *http.Request, sessionID string, inv *runtime.Invocation, who *Identity) (runtime.WebSocketConn, error) {
 	hdr := http.Header{}
-	s.agentHeaders(hdr, r.Header, sessionID, inv.Allow)
-	if err := s.identityHeaders(ctx, hdr, who); err != nil {
+	AgentHeaders(hdr, r.Header, sessionID, inv.Allow)
+	if err := h.IdentityHeaders(ctx, hdr, who); err != nil {
 		return nil, err
 	}
 	hdr.Del("Content-Type")
 	hdr.Del("Accept")
 	// Presigned URLs carry custom headers as query parameters.
 	for k, v := range r.URL.Query() {
-		if strings.HasPrefix(strings.ToLower(k), hCustom) {
+		if strings.HasPrefix(strings.ToLower(k), customPrefix) {
 			hdr[http.CanonicalHeaderKey(k)] = v
 		}
 	}
@@ -128,19 +117,14 @@ func (s *Server) dialAgentWS(ctx context.Context, ac *agentclient.Conn, r *http.
 	}
 	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	tr := &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) { return ac.Dial(ctx) }}
-	conn, resp, err := websocket.Dial(dctx, "ws://agent/ws", &websocket.DialOptions{
-		HTTPClient:      &http.Client{Transport: tr},
-		HTTPHeader:      hdr,
-		Subprotocols:    protos,
-		CompressionMode: websocket.CompressionDisabled,
-	})
+	conn, err := inv.Conn.DialWebSocket(dctx, "/ws", hdr, protos)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if resp != nil {
-			return nil, errs.E(errs.RuntimeClient, "Received error (%d) from runtime on the WebSocket handshake: the agent has no /ws handler or refused it. Please check the session logs for more information", resp.StatusCode)
+		var refused *runtime.WebSocketRefusedError
+		if errors.As(err, &refused) {
+			return nil, errs.E(errs.RuntimeClient, "Received error (%d) from runtime on the WebSocket handshake: the agent has no /ws handler or refused it. Please check the session logs for more information", refused.Status)
 		}
 		return nil, errs.E(errs.RuntimeClient, "Received error (connection failed) from runtime: could not open the agent's /ws: %v", err)
 	}
@@ -150,7 +134,7 @@ func (s *Server) dialAgentWS(ctx context.Context, ac *agentclient.Conn, r *http.
 // relayWebSocket copies messages both ways until either side closes, then
 // closes the other with the same code and reason. It returns when both
 // directions have ended.
-func relayWebSocket(ctx context.Context, client, agent *websocket.Conn) {
+func relayWebSocket(ctx context.Context, client, agent runtime.WebSocketConn) {
 	client.SetReadLimit(MaxWebSocketMessage)
 	agent.SetReadLimit(MaxWebSocketMessage)
 	ctx, cancel := context.WithCancel(ctx)
@@ -163,7 +147,7 @@ func relayWebSocket(ctx context.Context, client, agent *websocket.Conn) {
 }
 
 // pump relays from src to dst; when src ends it closes dst accordingly.
-func pump(ctx context.Context, src, dst *websocket.Conn, from string) {
+func pump(ctx context.Context, src, dst runtime.WebSocketConn, from string) {
 	for {
 		typ, data, err := src.Read(ctx)
 		if err != nil {
@@ -173,7 +157,7 @@ func pump(ctx context.Context, src, dst *websocket.Conn, from string) {
 			return
 		}
 		if err := dst.Write(ctx, typ, data); err != nil {
-			src.Close(websocket.StatusGoingAway, "peer connection closed") //nolint:errcheck // best effort
+			src.Close(runtime.CloseGoingAway, "peer connection closed") //nolint:errcheck // best effort
 			return
 		}
 	}
@@ -181,22 +165,22 @@ func pump(ctx context.Context, src, dst *websocket.Conn, from string) {
 
 // closeFor is the close code and reason to send on after src's read ended
 // with err.
-func closeFor(err error, from string) (websocket.StatusCode, string) {
-	var ce websocket.CloseError
+func closeFor(err error, from string) (int, string) {
+	var ce *runtime.WebSocketCloseError
 	switch {
-	case errors.As(err, &ce) && ce.Code == websocket.StatusNoStatusRcvd:
-		return websocket.StatusNormalClosure, ""
+	case errors.As(err, &ce) && ce.Code == runtime.CloseNoStatus:
+		return runtime.CloseNormal, ""
 	case errors.As(err, &ce):
 		return ce.Code, ce.Reason
-	case errors.Is(err, websocket.ErrMessageTooBig):
-		return websocket.StatusMessageTooBig, fmt.Sprintf("%s message exceeds %d bytes", from, MaxWebSocketMessage)
+	case errors.Is(err, runtime.ErrMessageTooBig):
+		return runtime.CloseMessageTooBig, fmt.Sprintf("%s message exceeds %d bytes", from, MaxWebSocketMessage)
 	case errors.Is(err, io.EOF), errors.Is(err, context.Canceled):
-		return websocket.StatusGoingAway, from + " connection closed"
+		return runtime.CloseGoingAway, from + " connection closed"
 	}
 	if from == "agent" {
-		return websocket.StatusInternalError, "agent connection lost"
+		return runtime.CloseInternal, "agent connection lost"
 	}
-	return websocket.StatusGoingAway, "client connection lost"
+	return runtime.CloseGoingAway, "client connection lost"
 }
 
 func isWebSocketUpgrade(r *http.Request) bool {
@@ -241,4 +225,35 @@ func nonEmpty(s string) []string {
 		return nil
 	}
 	return []string{s}
+}
+
+// callerConn adapts the caller's side to runtime.WebSocketConn, so both
+// directions of the relay read and close alike.
+type callerConn struct{ c *websocket.Conn }
+
+func (w callerConn) Subprotocol() string  { return w.c.Subprotocol() }
+func (w callerConn) SetReadLimit(n int64) { w.c.SetReadLimit(n) }
+func (w callerConn) CloseNow() error      { return w.c.CloseNow() }
+
+func (w callerConn) Close(code int, reason string) error {
+	return w.c.Close(websocket.StatusCode(code), reason)
+}
+
+func (w callerConn) Read(ctx context.Context) (runtime.MessageType, []byte, error) {
+	typ, data, err := w.c.Read(ctx)
+	if err != nil {
+		var ce websocket.CloseError
+		switch {
+		case errors.As(err, &ce):
+			return 0, nil, &runtime.WebSocketCloseError{Code: int(ce.Code), Reason: ce.Reason}
+		case errors.Is(err, websocket.ErrMessageTooBig):
+			return 0, nil, errors.Join(runtime.ErrMessageTooBig, err)
+		}
+		return 0, nil, err
+	}
+	return runtime.MessageType(typ), data, nil
+}
+
+func (w callerConn) Write(ctx context.Context, typ runtime.MessageType, data []byte) error {
+	return w.c.Write(ctx, websocket.MessageType(typ), data)
 }
