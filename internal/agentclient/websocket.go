@@ -2,9 +2,9 @@ package agentclient
 
 import (
 	"context"
-	"errors"
 
 	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/runtime/wsconn"
 	"github.com/coder/websocket"
 )
 
@@ -23,37 +23,5 @@ func (c *Conn) DialWebSocket(ctx context.Context, path string, header map[string
 		}
 		return nil, err
 	}
-	return wsConn{conn}, nil
-}
-
-// wsConn adapts a coder/websocket connection to runtime.WebSocketConn
-// (close frames become *runtime.WebSocketCloseError, oversized messages
-// runtime.ErrMessageTooBig).
-type wsConn struct{ c *websocket.Conn }
-
-func (w wsConn) Subprotocol() string  { return w.c.Subprotocol() }
-func (w wsConn) SetReadLimit(n int64) { w.c.SetReadLimit(n) }
-func (w wsConn) CloseNow() error      { return w.c.CloseNow() }
-
-func (w wsConn) Close(code int, reason string) error {
-	return w.c.Close(websocket.StatusCode(code), reason)
-}
-
-func (w wsConn) Read(ctx context.Context) (runtime.MessageType, []byte, error) {
-	typ, data, err := w.c.Read(ctx)
-	if err != nil {
-		var ce websocket.CloseError
-		switch {
-		case errors.As(err, &ce):
-			return 0, nil, &runtime.WebSocketCloseError{Code: int(ce.Code), Reason: ce.Reason}
-		case errors.Is(err, websocket.ErrMessageTooBig):
-			return 0, nil, errors.Join(runtime.ErrMessageTooBig, err)
-		}
-		return 0, nil, err
-	}
-	return runtime.MessageType(typ), data, nil
-}
-
-func (w wsConn) Write(ctx context.Context, typ runtime.MessageType, data []byte) error {
-	return w.c.Write(ctx, websocket.MessageType(typ), data)
+	return wsconn.Wrap(conn), nil
 }

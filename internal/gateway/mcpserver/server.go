@@ -17,11 +17,11 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
+	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -252,21 +252,11 @@ func (s *Server) ServeProtectedResource(ctx context.Context, w http.ResponseWrit
 	if err != nil {
 		return err
 	}
-	doc := map[string]any{"resource": svc.URL(g.ID), "bearer_methods_supported": []string{"header"}}
+	md := jwtauth.ResourceMetadata{Resource: svc.URL(g.ID)}
 	if g.AuthorizerConfiguration != nil && g.AuthorizerConfiguration.CustomJWTAuthorizer != nil {
 		j := g.AuthorizerConfiguration.CustomJWTAuthorizer
-		doc["authorization_servers"] = []string{strings.TrimSuffix(j.DiscoveryURL, "/.well-known/openid-configuration")}
-		if len(j.AllowedScopes) > 0 {
-			doc["scopes_supported"] = j.AllowedScopes
-		}
+		md.AuthorizationServers = []string{strings.TrimSuffix(j.DiscoveryURL, "/.well-known/openid-configuration")}
+		md.ScopesSupported = j.AllowedScopes
 	}
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(http.StatusOK)
-	_, err = w.Write(b)
-	return err
+	return jwtauth.WriteResourceMetadata(w, md)
 }

@@ -2,10 +2,8 @@ package invokehttp
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
@@ -116,21 +114,9 @@ func (h *Handler) ProtectedResourceMetadata(ctx context.Context, w http.Response
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	md := map[string]any{
-		"resource":                 scheme + "://" + r.Host + "/runtimes/" + strings.ReplaceAll(url.QueryEscape(in.RuntimeARN), "+", "%20") + "/invocations",
-		"authorization_servers":    []string{iss},
-		"bearer_methods_supported": []string{"header"},
-	}
-	if len(az.AllowedScopes) > 0 {
-		md["scopes_supported"] = az.AllowedScopes
-	}
-	b, err := json.Marshal(md)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
-	w.WriteHeader(http.StatusOK)
-	_, err = w.Write(b)
-	return err
+	return jwtauth.WriteResourceMetadata(w, jwtauth.ResourceMetadata{
+		Resource:             scheme + "://" + r.Host + "/runtimes/" + strings.ReplaceAll(url.QueryEscape(in.RuntimeARN), "+", "%20") + "/invocations",
+		AuthorizationServers: []string{iss},
+		ScopesSupported:      az.AllowedScopes,
+	})
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/runtime/wsconn"
 	"github.com/coder/websocket"
 	"github.com/google/uuid"
 )
@@ -89,7 +90,7 @@ func (h *Handler) WebSocket(ctx context.Context, w http.ResponseWriter, r *http.
 		h.log.Debug("websocket accept failed", "err", err)
 		return nil // Accept has answered the request
 	}
-	relayWebSocket(ctx, callerConn{client}, agent)
+	relayWebSocket(ctx, wsconn.Wrap(client), agent) // both sides read and close alike
 	return nil
 }
 
@@ -225,35 +226,4 @@ func nonEmpty(s string) []string {
 		return nil
 	}
 	return []string{s}
-}
-
-// callerConn adapts the caller's side to runtime.WebSocketConn, so both
-// directions of the relay read and close alike.
-type callerConn struct{ c *websocket.Conn }
-
-func (w callerConn) Subprotocol() string  { return w.c.Subprotocol() }
-func (w callerConn) SetReadLimit(n int64) { w.c.SetReadLimit(n) }
-func (w callerConn) CloseNow() error      { return w.c.CloseNow() }
-
-func (w callerConn) Close(code int, reason string) error {
-	return w.c.Close(websocket.StatusCode(code), reason)
-}
-
-func (w callerConn) Read(ctx context.Context) (runtime.MessageType, []byte, error) {
-	typ, data, err := w.c.Read(ctx)
-	if err != nil {
-		var ce websocket.CloseError
-		switch {
-		case errors.As(err, &ce):
-			return 0, nil, &runtime.WebSocketCloseError{Code: int(ce.Code), Reason: ce.Reason}
-		case errors.Is(err, websocket.ErrMessageTooBig):
-			return 0, nil, errors.Join(runtime.ErrMessageTooBig, err)
-		}
-		return 0, nil, err
-	}
-	return runtime.MessageType(typ), data, nil
-}
-
-func (w callerConn) Write(ctx context.Context, typ runtime.MessageType, data []byte) error {
-	return w.c.Write(ctx, websocket.MessageType(typ), data)
 }
