@@ -38,8 +38,8 @@ var extensionOps = map[string]bool{"GetHealth": true, "ListRunningSessions": tru
 
 // getHealth reports liveness and the sandbox driver.
 func (s *Server) getHealth(_ context.Context, w http.ResponseWriter, _ *http.Request, _ params) error {
-	return writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "sandbox": s.cfg.Sessions.Capabilities(),
-		"driver": s.cfg.Sessions.DriverName(), "sessions": s.cfg.Sessions.Count(), "warmPoolReady": s.cfg.Sessions.PooledReady()})
+	return writeJSON(w, http.StatusOK, healthOutput{Status: "ok", Sandbox: s.cfg.Sessions.Capabilities(),
+		Driver: s.cfg.Sessions.DriverName(), Sessions: s.cfg.Sessions.Count(), WarmPoolReady: s.cfg.Sessions.PooledReady()})
 }
 
 // listRunningSessions lists the running sessions of the caller's account.
@@ -52,7 +52,7 @@ func (s *Server) listRunningSessions(ctx context.Context, w http.ResponseWriter,
 	if sessions == nil {
 		sessions = []runtime.SessionInfo{}
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"sessions": sessions})
+	return writeJSON(w, http.StatusOK, runningSessionsOutput{Sessions: sessions})
 }
 
 func (s *Server) putArtifact(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
@@ -60,7 +60,7 @@ func (s *Server) putArtifact(ctx context.Context, w http.ResponseWriter, r *http
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"bucket": p["bucket"], "key": p["key"], "size": n})
+	return writeJSON(w, http.StatusOK, artifactOutput{Bucket: p["bucket"], Key: p["key"], Size: n})
 }
 
 func (s *Server) getArtifact(ctx context.Context, w http.ResponseWriter, _ *http.Request, p params) error {

@@ -43,7 +43,7 @@ func (s *Server) listGatewayCalls(ctx context.Context, w http.ResponseWriter, _ 
 	if calls == nil {
 		calls = []gateway.CallRecord{}
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"calls": calls})
+	return writeJSON(w, http.StatusOK, gatewayCallsOutput{Calls: calls})
 }
 
 // gatewayCallAttrs adds the attributes of the request's tool call, if it

@@ -26,6 +26,33 @@ const (
 	MaxCommandTimeout     = 3600
 )
 
+// commandChunk is the chunk event of InvokeAgentRuntimeCommandStreamOutput
+// (exactly one member set).
+type commandChunk struct {
+	ContentStart *struct{}     `json:"contentStart,omitempty"`
+	ContentDelta *commandDelta `json:"contentDelta,omitempty"`
+	ContentStop  *commandStop  `json:"contentStop,omitempty"`
+}
+
+type commandDelta struct {
+	Stdout *string `json:"stdout,omitempty"`
+	Stderr *string `json:"stderr,omitempty"`
+}
+
+type commandStop struct {
+	ExitCode int    `json:"exitCode"`
+	Status   string `json:"status"`
+}
+
+// deltaChunk is a contentDelta chunk of one output stream.
+func deltaChunk(stream, text string) commandChunk {
+	d := &commandDelta{Stdout: &text}
+	if stream == "stderr" {
+		d = &commandDelta{Stderr: &text}
+	}
+	return commandChunk{ContentDelta: d}
+}
+
 // commandBody is InvokeAgentRuntimeCommandRequestBody.
 type commandBody struct {
 	Command *string `json:"command"`
@@ -104,7 +131,7 @@ func (s *Server) invokeAgentRuntimeCommand(ctx context.Context, w http.ResponseW
 		}
 		status = "TIMED_OUT"
 	}
-	es.event("chunk", map[string]any{"contentStop": map[string]any{"exitCode": code, "status": status}})
+	es.event("chunk", commandChunk{ContentStop: &commandStop{ExitCode: code, Status: status}})
 	return nil
 }
 
@@ -131,7 +158,7 @@ func newEventWriter(w http.ResponseWriter) *eventWriter {
 // the other writers through.
 func (e *eventWriter) begin() {
 	e.begun = true
-	e.writeLocked(commandEvent("chunk"), map[string]any{"contentStart": map[string]any{}})
+	e.writeLocked(commandEvent("chunk"), commandChunk{ContentStart: &struct{}{}})
 	e.mu.Unlock()
 }
 
@@ -230,7 +257,7 @@ func (d *deltaWriter) Write(p []byte) (int, error) {
 		}
 	}
 	if len(b) > 0 {
-		d.es.event("chunk", map[string]any{"contentDelta": map[string]string{d.field: string(b)}})
+		d.es.event("chunk", deltaChunk(d.field, string(b)))
 	}
 	return n, nil
 }
@@ -240,6 +267,6 @@ func (d *deltaWriter) flush() {
 	if len(d.carry) > 0 {
 		b := d.carry
 		d.carry = nil
-		d.es.event("chunk", map[string]any{"contentDelta": map[string]string{d.field: string(b)}})
+		d.es.event("chunk", deltaChunk(d.field, string(b)))
 	}
 }

@@ -98,5 +98,5 @@ func (s *Server) stopRuntimeSession(ctx context.Context, w http.ResponseWriter, 
 		return err
 	}
 	w.Header().Set(hSession, tg.SessionID)
-	return writeJSON(w, http.StatusOK, map[string]any{})
+	return writeJSON(w, http.StatusOK, emptyOutput{})
 }
