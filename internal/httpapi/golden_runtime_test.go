@@ -8,6 +8,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	dp "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
+	dptypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 )
@@ -105,6 +106,28 @@ func goldenRuntime(t *testing.T, g *golden) {
 		if err == nil {
 			t.Fatal("agent error answered as success")
 		}
+		return nil
+	})
+	// InvokeAgentRuntimeCommand: the AWS event stream (chunk events:
+	// contentStart, contentDelta, contentStop with the exit code).
+	cmdSession := "golden-command-0123456789-0123456789-0123456789"
+	command := func(cmd string) error {
+		out, err := g.Data.InvokeAgentRuntimeCommand(bg, &dp.InvokeAgentRuntimeCommandInput{AgentRuntimeArn: &arn,
+			RuntimeSessionId: &cmdSession, Body: &dptypes.InvokeAgentRuntimeCommandRequestBody{Command: aws.String(cmd), Timeout: aws.Int32(30)}})
+		if err != nil {
+			return err
+		}
+		defer out.GetStream().Close()
+		for range out.GetStream().Events() {
+		}
+		return out.GetStream().Err()
+	}
+	g.check("Runtime", "InvokeAgentRuntimeCommand", "stream", func() error {
+		must(t, "InvokeAgentRuntimeCommand", command(`printf 'hello\n'; exit 3`))
+		return nil
+	})
+	g.check("Runtime", "InvokeAgentRuntimeCommand", "empty_command", func() error {
+		wantCode(t, command(""), "ValidationException")
 		return nil
 	})
 	g.check("Runtime", "StopRuntimeSession", "ok", func() error {

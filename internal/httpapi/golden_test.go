@@ -18,6 +18,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/smithy-go/eventstream"
 	dp "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 )
@@ -206,6 +207,31 @@ func (g *golden) body(b []byte) json.RawMessage {
 	return json.RawMessage(g.normalise(marshal(epochTimes(v, ""))))
 }
 
+// eventStream renders an AWS event stream (application/vnd.amazon.eventstream)
+// as its messages in order: each message's headers and its JSON payload.
+// The frames' prelude and CRCs are checked by the decoder.
+func (g *golden) eventStream(b []byte) json.RawMessage {
+	type message struct {
+		Headers map[string]string `json:"headers"`
+		Payload json.RawMessage   `json:"payload"`
+	}
+	var msgs []message
+	dec := eventstream.NewDecoder()
+	r := bytes.NewReader(b)
+	for r.Len() > 0 {
+		m, err := dec.Decode(r, nil)
+		if err != nil {
+			g.t.Fatalf("event stream frame %d: %v", len(msgs), err)
+		}
+		h := map[string]string{}
+		for _, hv := range m.Headers {
+			h[hv.Name] = hv.Value.String()
+		}
+		msgs = append(msgs, message{Headers: h, Payload: g.body(m.Payload)})
+	}
+	return json.RawMessage(marshal(msgs))
+}
+
 // marshal encodes v as compact JSON without HTML escapes.
 func marshal(v any) string {
 	var b bytes.Buffer
@@ -255,6 +281,9 @@ func (g *golden) render(x rawExchange) []byte {
 	ex := exchange{
 		Request:  wireRequest{Method: x.method, Path: g.normalise(x.path), Query: g.normalise(q.Encode()), Body: g.body(x.reqBody)},
 		Response: wireResponse{Status: x.status, Headers: wireHeaders(x.header), Body: g.body(x.respBody)},
+	}
+	if x.header.Get("Content-Type") == "application/vnd.amazon.eventstream" {
+		ex.Response.Body = g.eventStream(x.respBody)
 	}
 	for k, v := range ex.Response.Headers {
 		ex.Response.Headers[k] = g.normalise(v)
