@@ -5,20 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/agentclient"
 	"github.com/agentcore-dev/agentcore/internal/artifact/localdir"
 	"github.com/agentcore-dev/agentcore/internal/builtins"
-	"github.com/agentcore-dev/agentcore/internal/gateway/mcpserver"
-	"github.com/agentcore-dev/agentcore/internal/httpapi"
-	"github.com/agentcore-dev/agentcore/internal/idempotency"
 	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
 	"github.com/agentcore-dev/agentcore/internal/image"
 	"github.com/agentcore-dev/agentcore/internal/observability"
@@ -30,7 +25,6 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/store/sqlite"
 	"github.com/agentcore-dev/agentcore/internal/tagging"
 	"github.com/agentcore-dev/agentcore/internal/telemetry"
-	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
 
 // build assembles the server in small steps; each returns its part and
@@ -83,28 +77,7 @@ func (s *Server) build(ctx context.Context) (err error) {
 	s.closers.push("memory", func(context.Context) error { s.memory.Close(); return nil })
 	tags.AddChecker(s.memory.Exists)
 	gw, pol := s.buildGateway(s.kv, artifacts, tags) // gateway.go
-	gatewayIAM := s.cfg.GatewayIAM
-	if gatewayIAM == nil {
-		gatewayIAM = s.idp.gatewayIAM(s.cfg.Account)
-	}
-	var gwMCP httpapi.GatewayMCP
-	if gw != nil {
-		gwMCP = mcpserver.New(mcpserver.Options{Gateway: gw, IAM: gatewayIAM, DisableFastPath: s.cfg.DisableGatewayFastPath, Logger: s.cfg.Logger})
-	}
-	var otlpRecv http.Handler
-	if s.obs != nil {
-		otlpRecv = otlphttp.NewReceiver(s.obs, observability.Tag{Account: s.cfg.Account}, s.cfg.Logger)
-	}
-	s.serveHTTP(ln, httpapi.Config{
-		Memory:  s.memory,
-		Gateway: gw, Policy: pol, GatewayMCP: gwMCP,
-		Runtime: s.runtime, Sessions: s.sessions, Tags: tags, Idempotency: idempotency.New(s.kv),
-		Artifacts: artifacts, Logger: s.cfg.Logger, Tenant: tenant.Tenant{Account: s.cfg.Account, Region: s.cfg.Region},
-		InvokeTimeout: int64(s.cfg.InvokeTimeout),
-		Observability: s.obs, OTLP: otlpRecv,
-		Telemetry: s.tel,
-		SigV4:     s.idp.verifier, JWT: s.idp.jwt, Identity: s.idp.svc,
-	})
+	s.serveHTTP(ln, s.edgeConfig(gw, pol, tags, artifacts))
 	return nil
 }
 
@@ -245,23 +218,3 @@ func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifa
 
 // serveHTTP serves the API on ln; its closer flushes the platform's spans
 // (while the receiver still listens) and shuts the server down.
-func (s *Server) serveHTTP(ln net.Listener, cfg httpapi.Config) {
-	lg := s.cfg.Logger
-	s.http = &http.Server{Handler: httpapi.New(cfg), ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(lg.Handler(), slog.LevelDebug)}
-	go func() {
-		err := s.http.Serve(ln)
-		if errors.Is(err, http.ErrServerClosed) {
-			err = nil
-		}
-		s.done <- err
-	}()
-	s.closers.push("http", func(ctx context.Context) error {
-		s.tel.ForceFlush(ctx) //nolint:errcheck // best effort
-		err := s.http.Shutdown(ctx)
-		if err != nil {
-			s.http.Close()
-		}
-		return err
-	})
-	lg.Info("agentcore server listening", "url", s.url, "dataDir", s.cfg.DataDir, "region", s.cfg.Region, "account", s.cfg.Account)
-}
