@@ -4,29 +4,17 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
 )
 
 // Gateway control plane: gateways and targets. Wire shapes in
 // wire_gateway.go.
 
-func (s *Server) gatewaySvc() (*gateway.Service, error) {
-	if s.cfg.Gateway == nil {
-		return nil, errs.E(errs.UnknownOperation, "the gateway service is not enabled on this server")
-	}
-	return s.cfg.Gateway, nil
-}
-
-// gatewayOp adapts a Gateway operation: the service is resolved (or the
-// operation refused) before fn runs.
+// gatewayOp adapts a Gateway operation: fn gets the service (its routes
+// exist only when it is enabled, see routes.go).
 func gatewayOp[In, Out any](s *Server, status int, fn func(ctx context.Context, svc *gateway.Service, in *In) (*Out, error)) handler {
 	return op(status, func(ctx context.Context, in *In) (*Out, error) {
-		svc, err := s.gatewaySvc()
-		if err != nil {
-			return nil, err
-		}
-		return fn(ctx, svc, in)
+		return fn(ctx, s.cfg.Gateway, in)
 	})
 }
 

@@ -18,9 +18,9 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/smithy-go/eventstream"
 	dp "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
+	"github.com/aws/smithy-go/eventstream"
 )
 
 // Golden wire tests: operations are sent by the AWS SDK for Go v2 to a real

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/identity"
 )
 
@@ -13,22 +12,11 @@ import (
 // wire_identity.go. Secrets (clientSecret, apiKey) are accepted, never
 // returned.
 
-func (s *Server) idsvc() (*identity.Service, error) {
-	if s.cfg.Identity == nil {
-		return nil, errs.E(errs.Unavailable, "the Identity service is not enabled on this server")
-	}
-	return s.cfg.Identity, nil
-}
-
-// identityOp adapts an Identity operation: the service is resolved (or the
-// operation refused) before fn runs.
+// identityOp adapts an Identity operation: fn gets the service (its routes
+// exist only when it is enabled, see routes.go).
 func identityOp[In, Out any](s *Server, status int, fn func(ctx context.Context, svc *identity.Service, in *In) (*Out, error)) handler {
 	return op(status, func(ctx context.Context, in *In) (*Out, error) {
-		svc, err := s.idsvc()
-		if err != nil {
-			return nil, err
-		}
-		return fn(ctx, svc, in)
+		return fn(ctx, s.cfg.Identity, in)
 	})
 }
 

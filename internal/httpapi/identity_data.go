@@ -73,10 +73,7 @@ func (s *Server) completeResourceTokenAuth(ctx context.Context, w http.ResponseW
 // It answers with a redirect to the workload's return URL or a short page;
 // a forged state gets an error page and changes nothing.
 func (s *Server) oauth2Callback(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	svc, err := s.idsvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Identity
 	q := r.URL.Query()
 	oerr := q.Get("error")
 	if d := q.Get("error_description"); d != "" {

@@ -4,29 +4,16 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/memory"
 )
 
 // Memory control plane. Wire shapes in wire_memory.go.
 
-// memorySvc returns the Memory service or an error when it is not wired.
-func (s *Server) memorySvc() (*memory.Service, error) {
-	if s.cfg.Memory == nil {
-		return nil, errs.E(errs.UnknownOperation, "the Memory service is not enabled on this server")
-	}
-	return s.cfg.Memory, nil
-}
-
-// memoryOp adapts a Memory operation: the service is resolved (or the
-// operation refused) before fn runs.
+// memoryOp adapts a Memory operation: fn gets the service (its routes
+// exist only when it is enabled, see routes.go).
 func memoryOp[In, Out any](s *Server, status int, fn func(ctx context.Context, svc *memory.Service, in *In) (*Out, error)) handler {
 	return op(status, func(ctx context.Context, in *In) (*Out, error) {
-		svc, err := s.memorySvc()
-		if err != nil {
-			return nil, err
-		}
-		return fn(ctx, svc, in)
+		return fn(ctx, s.cfg.Memory, in)
 	})
 }
 

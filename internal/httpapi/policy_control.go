@@ -4,28 +4,16 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/policy"
 )
 
 // Policy: engines and policies. Wire shapes in wire_policy.go.
 
-func (s *Server) policySvc() (*policy.Service, error) {
-	if s.cfg.Policy == nil {
-		return nil, errs.E(errs.UnknownOperation, "the policy service is not enabled on this server")
-	}
-	return s.cfg.Policy, nil
-}
-
-// policyOp adapts a policy operation: the service is resolved (or the
-// operation refused) before fn runs.
+// policyOp adapts a policy operation: fn gets the service (its routes
+// exist only when it is enabled, see routes.go).
 func policyOp[In, Out any](s *Server, status int, fn func(ctx context.Context, svc *policy.Service, in *In) (*Out, error)) handler {
 	return op(status, func(ctx context.Context, in *In) (*Out, error) {
-		svc, err := s.policySvc()
-		if err != nil {
-			return nil, err
-		}
-		return fn(ctx, svc, in)
+		return fn(ctx, s.cfg.Policy, in)
 	})
 }
 
