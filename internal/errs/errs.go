@@ -110,3 +110,16 @@ func As(err error) (*Error, bool) {
 	ok := errors.As(err, &e)
 	return e, ok
 }
+
+// Shape is how the AWS edge answers an error: its kind, AWS error type,
+// HTTP status and the message the caller may see. Protocol handlers that
+// write errors in their own envelope (JSON-RPC, OpenAI) ask the edge for it.
+type Shape struct {
+	Kind    Kind
+	Type    string
+	Status  int
+	Message string
+	// Auth marks an authentication failure (SigV4), which the edge answers
+	// in AWS's shape whatever protocol the request speaks.
+	Auth bool
+}

@@ -63,7 +63,7 @@ func (s *Server) authenticate(r *http.Request, path string) (context.Context, er
 		}
 		return tenant.With(ctx, t), nil
 	}
-	if isOpenAIPath(path) { // OpenAI-compatible front door (openai_front.go)
+	if s.isOpenAIPath(path) { // OpenAI-compatible front door (openai_front.go)
 		return s.authenticateOpenAI(ctx, r, t, bearer)
 	}
 	if gatewayDataPath(path) {

@@ -3,11 +3,8 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"time"
+	"strings"
 
-	"github.com/agentcore-dev/agentcore/internal/openaicompat"
-	"github.com/agentcore-dev/agentcore/internal/runtime"
-	"github.com/agentcore-dev/agentcore/internal/runtime/invokehttp"
 	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
@@ -16,30 +13,21 @@ import (
 // served by internal/openaicompat; the edge authenticates its requests and
 // hands them over.
 
-// isOpenAIPath reports whether the front door serves path.
-func isOpenAIPath(p string) bool { return openaicompat.IsPath(p) }
-
-// openAIOp names a front-door request for spans and metrics.
-func openAIOp(path string) string { return openaicompat.OpName(path) }
-
-// serveOpenAI answers a front-door request of an authenticated caller.
-func (s *Server) serveOpenAI(ctx context.Context, w http.ResponseWriter, r *http.Request) {
-	s.openai.Serve(ctx, w, r)
+// OpenAI serves the OpenAI-compatible front door (internal/openaicompat)
+// to callers the edge authenticated; it answers in its own error format.
+type OpenAI interface {
+	Serve(ctx context.Context, w http.ResponseWriter, r *http.Request)
 }
 
-// newOpenAIHandler wires the front door to this edge.
-func (s *Server) newOpenAIHandler() *openaicompat.Handler {
-	return openaicompat.New(openaicompat.Config{
-		Runtime:    s.cfg.Runtime,
-		Agent:      s.invoke,
-		MaxPayload: s.cfg.MaxPayload,
-		Timeout:    time.Duration(s.cfg.InvokeTimeout),
-		Caller:     invokeCaller,
-		Observe: func(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (context.Context, invokehttp.Observation) {
-			return s.startInvoke(ctx, w, r, tg) // tracing.go
-		},
-		Shape: s.errorShape("ChatCompletions"),
-	})
+// isOpenAIPath reports whether one of the front door's routes serves path
+// (authentication runs before routing: auth.go).
+func (s *Server) isOpenAIPath(p string) bool {
+	for _, r := range s.openAIRoutes() {
+		if prefix, greedy := strings.CutSuffix(r.Path, "{model+}"); greedy && strings.HasPrefix(p, prefix) || p == r.Path {
+			return true
+		}
+	}
+	return false
 }
 
 // Authentication of the OpenAI-compatible front door. OpenAI clients send

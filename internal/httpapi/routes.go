@@ -29,6 +29,7 @@ func (s *Server) services() []serviceRoutes {
 	return []serviceRoutes{
 		{on: c.Runtime != nil, off: notEnabled("Runtime service"), routes: s.runtimeRoutes()},
 		{on: c.Runtime != nil && c.Sessions != nil, off: notEnabled("Runtime service"), routes: s.runtimeDataRoutes()},
+		{on: c.Runtime != nil && c.RuntimeData != nil, off: notEnabled("Runtime service"), routes: s.runtimeRelayRoutes()},
 		{on: c.Tags != nil, off: notEnabled("tagging service"), routes: s.tagRoutes()},
 		{on: c.Gateway != nil, off: notEnabled("gateway service"), routes: s.gatewayRoutes()},
 		{on: c.Gateway != nil && c.GatewayMCP != nil, off: notEnabled("gateway service"), routes: s.gatewayDataRoutes()},
@@ -40,7 +41,7 @@ func (s *Server) services() []serviceRoutes {
 		{on: c.Observability != nil, off: errs.E(errs.UnknownOperation, "observability is not enabled on this server"), routes: s.observabilityRoutes()},
 		{on: c.OTLP != nil, routes: s.otlpRoutes()},
 		{on: c.Telemetry != nil, routes: s.metricsRoutes()},
-		{on: c.Runtime != nil && c.Sessions != nil, routes: s.openAIRoutes()},
+		{on: c.Runtime != nil && c.OpenAI != nil, routes: s.openAIRoutes()},
 	}
 }
 
@@ -83,9 +84,16 @@ func (s *Server) runtimeRoutes() []route {
 // MCP/A2A on the invocation path: runtime_*.go)
 func (s *Server) runtimeDataRoutes() []route {
 	return []route{
-		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime},
 		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/stopruntimesession", Op: "StopRuntimeSession", H: s.idem("StopRuntimeSession", s.stopRuntimeSession)},
 		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/commands", Op: "InvokeAgentRuntimeCommand", H: s.invokeAgentRuntimeCommand},
+	}
+}
+
+// bedrock-agentcore: Runtime data plane served by RuntimeData (the invoke
+// relay with MCP and A2A, the WebSocket proxy).
+func (s *Server) runtimeRelayRoutes() []route {
+	return []route{
+		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime},
 		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/ws", Op: "InvokeAgentRuntimeWithWebSocketStream", H: s.invokeAgentRuntimeWebSocket},
 		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations/.well-known/oauth-protected-resource", Op: "GetRuntimeProtectedResourceMetadata", H: s.protectedResourceMetadata},
 		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime},
@@ -220,7 +228,7 @@ func (s *Server) identityRoutes() []route {
 // methods it does not serve in the OpenAI error format.
 func (s *Server) openAIRoutes() []route {
 	h := func(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-		s.serveOpenAI(ctx, w, r)
+		s.cfg.OpenAI.Serve(ctx, w, r)
 		return nil
 	}
 	return []route{

@@ -5,16 +5,16 @@ import (
 	"net/http"
 
 	"github.com/agentcore-dev/agentcore/internal/runtime"
-	"github.com/agentcore-dev/agentcore/internal/runtime/invokehttp"
 )
 
 // The runtime's inbound authorizer (SigV4 or customJWTAuthorizer) is
 // applied by internal/runtime/invokehttp to what the edge authenticated.
 
-// invokeCaller is how the edge authenticated the request of ctx (auth.go).
-func invokeCaller(ctx context.Context) invokehttp.Caller {
+// CallerOf is how the edge authenticated the request of ctx (auth.go), for
+// the runtime's inbound authorizer.
+func CallerOf(ctx context.Context) runtime.Caller {
 	c := callerOf(ctx)
-	return invokehttp.Caller{SigV4: c.SigV4, Bearer: c.Bearer}
+	return runtime.Caller{SigV4: c.SigV4, Bearer: c.Bearer}
 }
 
 // protectedResourceSuffix ends the OAuth protected resource metadata path
@@ -25,5 +25,5 @@ const protectedResourceSuffix = "/invocations/.well-known/oauth-protected-resour
 // 9728 metadata of a JWT runtime). Unauthenticated, like the challenge.
 func (s *Server) protectedResourceMetadata(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
 	tg := runtime.Target{ARN: p["agentRuntimeArn"], Qualifier: r.URL.Query().Get("qualifier")}
-	return s.invoke.ProtectedResourceMetadata(ctx, w, r, tg)
+	return s.cfg.RuntimeData.ProtectedResourceMetadata(ctx, w, r, tg)
 }

@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
-	"github.com/agentcore-dev/agentcore/internal/runtime/invokehttp"
 	"github.com/agentcore-dev/agentcore/internal/sigv4"
 )
 
@@ -16,56 +14,45 @@ import (
 // edge matches the route, authenticates, binds the target and encodes the
 // errors the handlers return.
 
-const hSession = invokehttp.HeaderSession
+// hSession is the runtime session header of the data plane's operations.
+const hSession = "X-Amzn-Bedrock-Agentcore-Runtime-Session-Id"
 
 func init() {
 	dataPlaneOps["InvokeAgentRuntimeCommand"] = true
 	dataPlaneOps["InvokeAgentRuntimeWithWebSocketStream"] = true
 }
 
-// newInvokeHandler wires the data plane's handlers to this edge: its
-// authorizer, identity service, instrumentation and error table.
-func (s *Server) newInvokeHandler() *invokehttp.Handler {
-	cfg := invokehttp.Config{
-		Runtime:       s.cfg.Runtime,
-		Logger:        s.cfg.Logger.With("component", "invokehttp"),
-		MaxPayload:    s.cfg.MaxPayload,
-		Timeout:       time.Duration(s.cfg.InvokeTimeout),
-		Caller:        invokeCaller, // runtime_auth.go
-		SigV4Required: s.cfg.SigV4 != nil,
-		JWT:           s.cfg.JWT,
-		Observe: func(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (context.Context, invokehttp.Observation) {
-			return s.startInvoke(ctx, w, r, tg) // tracing.go
-		},
-		Shape: s.errorShape("InvokeAgentRuntime"),
-	}
-	if s.cfg.Identity != nil {
-		cfg.WAT = s.cfg.Identity.InvocationWAT
-	}
-	return invokehttp.New(cfg)
+// RuntimeData serves the runtime's data plane over HTTP
+// (internal/runtime/invokehttp: the invoke relay with MCP and A2A, the
+// WebSocket proxy, the runtime's inbound authorizer). The server builds it
+// with this edge's hooks (CallerOf, StartInvoke, ErrorShape); the edge
+// matches the route, authenticates the caller and binds the target.
+type RuntimeData interface {
+	Invoke(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) error
+	WebSocket(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) error
+	AgentCard(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) error
+	ProtectedResourceMetadata(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) error
 }
 
-// errorShape is the error table's answer for errors of operation op, for
+// ErrorShape is the error table's answer to err for operation op, for
 // handlers that write errors in their own envelope (JSON-RPC, OpenAI).
 // Internal errors are logged here and masked.
-func (s *Server) errorShape(op string) func(error) invokehttp.ErrorShape {
-	return func(err error) invokehttp.ErrorShape {
-		var authErr *sigv4.Error
-		if errors.As(err, &authErr) {
-			return invokehttp.ErrorShape{Kind: errs.AccessDenied, Type: authErr.Type, Status: http.StatusForbidden, Message: authErr.Message, Auth: true}
-		}
-		e := classify(err)
-		row, ok := errorTable[e.Kind]
-		if !ok {
-			row = errorTable[errs.Internal]
-		}
-		msg := e.Error()
-		if e.Kind == errs.Internal {
-			s.log.Error("internal error", "op", op, "err", err)
-			msg = "An internal error occurred. Check the server log for details."
-		}
-		return invokehttp.ErrorShape{Kind: e.Kind, Type: row.Type, Status: row.Status, Message: msg}
+func (s *Server) ErrorShape(op string, err error) errs.Shape {
+	var authErr *sigv4.Error
+	if errors.As(err, &authErr) {
+		return errs.Shape{Kind: errs.AccessDenied, Type: authErr.Type, Status: http.StatusForbidden, Message: authErr.Message, Auth: true}
 	}
+	e := classify(err)
+	row, ok := errorTable[e.Kind]
+	if !ok {
+		row = errorTable[errs.Internal]
+	}
+	msg := e.Error()
+	if e.Kind == errs.Internal {
+		s.log.Error("internal error", "op", op, "err", err)
+		msg = "An internal error occurred. Check the server log for details."
+	}
+	return errs.Shape{Kind: e.Kind, Type: row.Type, Status: row.Status, Message: msg}
 }
 
 func target(r *http.Request, p params) runtime.Target {
@@ -76,17 +63,17 @@ func target(r *http.Request, p params) runtime.Target {
 
 // invokeAgentRuntime is InvokeAgentRuntime (POST; GET and DELETE for MCP).
 func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return s.invoke.Invoke(ctx, w, r, target(r, p))
+	return s.cfg.RuntimeData.Invoke(ctx, w, r, target(r, p))
 }
 
 // invokeAgentRuntimeWebSocket is InvokeAgentRuntimeWithWebSocketStream.
 func (s *Server) invokeAgentRuntimeWebSocket(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return s.invoke.WebSocket(ctx, w, r, target(r, p))
+	return s.cfg.RuntimeData.WebSocket(ctx, w, r, target(r, p))
 }
 
 // getAgentCard is GetAgentCard (A2A runtimes).
 func (s *Server) getAgentCard(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return s.invoke.AgentCard(ctx, w, r, target(r, p))
+	return s.cfg.RuntimeData.AgentCard(ctx, w, r, target(r, p))
 }
 
 func (s *Server) stopRuntimeSession(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {

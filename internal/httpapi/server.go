@@ -19,10 +19,8 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
 	"github.com/agentcore-dev/agentcore/internal/memory"
 	"github.com/agentcore-dev/agentcore/internal/observability"
-	"github.com/agentcore-dev/agentcore/internal/openaicompat"
 	"github.com/agentcore-dev/agentcore/internal/policy"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
-	"github.com/agentcore-dev/agentcore/internal/runtime/invokehttp"
 	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/agentcore-dev/agentcore/internal/tagging"
 	"github.com/agentcore-dev/agentcore/internal/telemetry"
@@ -73,6 +71,13 @@ type Config struct {
 	GatewayMCP GatewayMCP
 	// Policy serves policy engines and policies.
 	Policy *policy.Service
+
+	// RuntimeData serves InvokeAgentRuntime, its WebSocket stream, agent
+	// cards and RFC 9728 metadata (internal/runtime/invokehttp); nil = not
+	// served. OpenAI serves the OpenAI-compatible front door
+	// (internal/openaicompat); nil = not served.
+	RuntimeData RuntimeData
+	OpenAI      OpenAI
 }
 
 // Server is the http.Handler for the whole API.
@@ -84,8 +89,6 @@ type Server struct {
 
 	otlpPaths map[string]bool // the OTLP receiver's paths (metrics.go)
 
-	invoke *invokehttp.Handler   // the runtime data plane (runtime_data.go)
-	openai *openaicompat.Handler // the OpenAI-compatible front door (openai_auth.go)
 }
 
 // New builds the server.
@@ -97,8 +100,6 @@ func New(cfg Config) *Server {
 		cfg.MaxPayload = 100_000_000
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger.With("component", "httpapi")}
-	s.invoke = s.newInvokeHandler()
-	s.openai = s.newOpenAIHandler()
 	on, off := s.routes()
 	s.router, s.off = newRouter(on), newRouter(off)
 	s.otlpPaths = map[string]bool{}

@@ -47,7 +47,7 @@ type obsWriter struct {
 	status int
 	bytes  int64
 	rec    *telemetry.SpanRecord // the request's span (nil when tracing is off), recorded when it ends
-	inv    *invokeObs            // the invocation's details, when the request is one
+	inv    *InvokeObservation    // the invocation's details, when the request is one
 	gwCall *gateway.CallObserver // Gateway: the tool call's record, when the request made one
 }
 
@@ -203,12 +203,13 @@ func extensionName(path string) string {
 	return "/_agentcore/" + rest
 }
 
-// invokeObs instruments one InvokeAgentRuntime: the invocation attributes
+// InvokeObservation instruments one InvokeAgentRuntime (it is the
+// invokehttp.Observation the server hands the runtime data plane): the invocation attributes
 // (session, runtime, GenAI conventions, bytes, time to first byte) on the
 // operation's server span, whose context the agent receives, and the
 // invocation metrics. One span per invocation keeps tracing cheap (the span
 // is built, exported and stored once).
-type invokeObs struct {
+type InvokeObservation struct {
 	tel       *telemetry.Telemetry
 	w         *obsWriter
 	rec       *telemetry.SpanRecord // the operation's span; nil when tracing is off
@@ -227,12 +228,12 @@ type invokeObs struct {
 
 // startInvoke begins the invocation's instrumentation; nil without telemetry
 // (every method is nil-safe).
-func (s *Server) startInvoke(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (context.Context, *invokeObs) {
+func (s *Server) StartInvoke(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (context.Context, *InvokeObservation) {
 	tel := s.cfg.Telemetry
 	if tel == nil {
 		return ctx, nil
 	}
-	o := &invokeObs{tel: tel, session: tg.SessionID, arn: tg.ARN, reqBytes: r.ContentLength}
+	o := &InvokeObservation{tel: tel, session: tg.SessionID, arn: tg.ARN, reqBytes: r.ContentLength}
 	if o.w, _ = w.(*obsWriter); o.w == nil {
 		o.w = &obsWriter{start: time.Now()}
 	}
@@ -245,7 +246,7 @@ func (s *Server) startInvoke(ctx context.Context, w http.ResponseWriter, r *http
 }
 
 // Resolved records what the target resolved to (runtime, version).
-func (o *invokeObs) Resolved(inv *runtime.Invocation) {
+func (o *InvokeObservation) Resolved(inv *runtime.Invocation) {
 	if o != nil {
 		o.runtimeID, o.arn, o.version = inv.RuntimeID, inv.RuntimeARN, inv.Version
 	}
@@ -255,14 +256,14 @@ func (o *invokeObs) Resolved(inv *runtime.Invocation) {
 // baggage with session.id, X-Amzn-Trace-Id) into the request to the agent,
 // so the agent's spans are its children. With tracing off the caller's
 // headers pass through unchanged.
-func (o *invokeObs) Inject(ctx context.Context, h http.Header, sessionID string) {
+func (o *InvokeObservation) Inject(ctx context.Context, h http.Header, sessionID string) {
 	if o != nil && o.rec != nil {
 		o.tel.Inject(ctx, h, sessionID)
 	}
 }
 
 // AgentStatus records the agent's HTTP status.
-func (o *invokeObs) AgentStatus(code int) {
+func (o *InvokeObservation) AgentStatus(code int) {
 	if o != nil {
 		o.agentCode = code
 	}
@@ -270,7 +271,7 @@ func (o *invokeObs) AgentStatus(code int) {
 
 // End records the invocation (deferred with the handler's error and
 // recover()'s value, which it re-raises).
-func (o *invokeObs) End(err error, v any) {
+func (o *InvokeObservation) End(err error, v any) {
 	if o == nil {
 		if v != nil {
 			panic(v)

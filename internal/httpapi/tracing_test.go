@@ -37,7 +37,7 @@ func simulate(s *Server, w http.ResponseWriter, r *http.Request, err error) http
 	w, r, done := s.startOp(w, r, "req-1", &op)
 	defer done()
 	tg := runtime.Target{ARN: testARN, SessionID: "session-0123456789-0123456789-0123456789"}
-	ctx, ob := s.startInvoke(r.Context(), w, r, tg)
+	ctx, ob := s.StartInvoke(r.Context(), w, r, tg)
 	out := http.Header{}
 	func() {
 		defer func() { ob.End(err, recover()) }()

@@ -73,8 +73,9 @@ func reportOffenders(t *testing.T, offenders map[string][]string) {
 // package it depends on, directly or not, is an MCP, A2A, CDP or OpenAI
 // library; and no package under it imports OTLP protobuf or collector
 // packages or agentcore's protocol servers (the OTLP/HTTP receiver, the
-// gateway MCP server: the server mounts them on the route table as
-// handlers). OTLP protobuf types are reachable through the telemetry and
+// gateway MCP server, the runtime data plane, the OpenAI front door: the
+// server builds them and the edge mounts them on its route table through
+// small interfaces). OTLP protobuf types are reachable through the telemetry and
 // observability services, which store and export them, so that check is
 // on httpapi's own imports.
 func TestHTTPAPIHasNoProtocolDeps(t *testing.T) {
@@ -82,7 +83,9 @@ func TestHTTPAPIHasNoProtocolDeps(t *testing.T) {
 		"github.com/chromedp/", "github.com/mafredri/cdp"}
 	direct := append([]string{"go.opentelemetry.io/proto/otlp/", "google.golang.org/genproto/googleapis/rpc/status",
 		"github.com/agentcore-dev/agentcore/internal/observability/otlphttp", "github.com/agentcore-dev/agentcore/internal/otlpgrpc",
-		"github.com/agentcore-dev/agentcore/internal/gateway/mcpserver"}, transitive...)
+		"github.com/agentcore-dev/agentcore/internal/gateway/mcpserver",
+		"github.com/agentcore-dev/agentcore/internal/runtime/invokehttp", "github.com/agentcore-dev/agentcore/internal/openaicompat",
+		"github.com/agentcore-dev/agentcore/internal/agentclient"}, transitive...)
 	out, err := exec.Command("go", "list", "-deps", httpapiPkg).Output()
 	if err != nil {
 		t.Fatalf("go list -deps: %v", err)

@@ -61,3 +61,10 @@ func (s *Service) InboundByName(ctx context.Context, name string) (*Inbound, err
 	}
 	return s.Inbound(ctx, Target{ARN: *id})
 }
+
+// Caller is how the edge authenticated an invocation's request, for the
+// runtime's inbound authorizer to decide on.
+type Caller struct {
+	SigV4  bool   // verified SigV4 (or trusted: local mode, loopback)
+	Bearer string // the raw bearer token, if one was sent
+}

@@ -77,7 +77,7 @@ func (s *Server) build(ctx context.Context) (err error) {
 	s.closers.push("memory", func(context.Context) error { s.memory.Close(); return nil })
 	tags.AddChecker(s.memory.Exists)
 	gw, pol := s.buildGateway(s.kv, artifacts, tags) // gateway.go
-	s.serveHTTP(ln, s.edgeConfig(gw, pol, tags, artifacts))
+	s.serveHTTP(ln, s.newEdge(gw, pol, tags, artifacts))
 	return nil
 }
 

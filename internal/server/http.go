@@ -9,21 +9,27 @@ import (
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/artifact"
+	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
 	"github.com/agentcore-dev/agentcore/internal/gateway/mcpserver"
 	"github.com/agentcore-dev/agentcore/internal/httpapi"
 	"github.com/agentcore-dev/agentcore/internal/idempotency"
 	"github.com/agentcore-dev/agentcore/internal/observability"
 	"github.com/agentcore-dev/agentcore/internal/observability/otlphttp"
+	"github.com/agentcore-dev/agentcore/internal/openaicompat"
 	"github.com/agentcore-dev/agentcore/internal/policy"
+	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/runtime/invokehttp"
 	"github.com/agentcore-dev/agentcore/internal/tagging"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
 
-// edgeConfig hands the services to the AWS edge, with the protocol servers
-// it mounts on its route table: the gateways' MCP server and the OTLP/HTTP
-// receiver (nil when their service is off, so their routes are absent).
-func (s *Server) edgeConfig(gw *gateway.Service, pol *policy.Service, tags *tagging.Service, artifacts artifact.Store) httpapi.Config {
+// newEdge builds the AWS edge over the services, with the protocol servers
+// it mounts on its route table: the runtime data plane and the OpenAI front
+// door (which use the edge's caller, span and error-table hooks), the
+// gateways' MCP server and the OTLP/HTTP receiver (nil when their service
+// is off, so their routes are absent).
+func (s *Server) newEdge(gw *gateway.Service, pol *policy.Service, tags *tagging.Service, artifacts artifact.Store) *httpapi.Server {
 	lg := s.cfg.Logger
 	cfg := httpapi.Config{
 		Memory:  s.memory,
@@ -45,13 +51,32 @@ func (s *Server) edgeConfig(gw *gateway.Service, pol *policy.Service, tags *tagg
 	if s.obs != nil {
 		cfg.OTLP = otlphttp.NewReceiver(s.obs, observability.Tag{Account: s.cfg.Account}, lg)
 	}
-	return cfg
+	var edge *httpapi.Server // the hooks run per request, once New has returned
+	observe := func(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) (context.Context, invokehttp.Observation) {
+		return edge.StartInvoke(ctx, w, r, tg)
+	}
+	data := invokehttp.Config{
+		Runtime: s.runtime, Logger: lg.With("component", "invokehttp"), Timeout: s.cfg.InvokeTimeout,
+		Caller: httpapi.CallerOf, SigV4Required: s.idp.verifier != nil, JWT: s.idp.jwt, Observe: observe,
+		Shape: func(err error) errs.Shape { return edge.ErrorShape("InvokeAgentRuntime", err) },
+	}
+	if s.idp.svc != nil {
+		data.WAT = s.idp.svc.InvocationWAT
+	}
+	relay := invokehttp.New(data)
+	cfg.RuntimeData = relay
+	cfg.OpenAI = openaicompat.New(openaicompat.Config{
+		Runtime: s.runtime, Agent: relay, Timeout: s.cfg.InvokeTimeout, Caller: httpapi.CallerOf, Observe: observe,
+		Shape: func(err error) errs.Shape { return edge.ErrorShape("ChatCompletions", err) },
+	})
+	edge = httpapi.New(cfg)
+	return edge
 }
 
 // serveHTTP starts serving the edge on ln; its closer drains requests.
-func (s *Server) serveHTTP(ln net.Listener, cfg httpapi.Config) {
+func (s *Server) serveHTTP(ln net.Listener, edge http.Handler) {
 	lg := s.cfg.Logger
-	s.http = &http.Server{Handler: httpapi.New(cfg), ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(lg.Handler(), slog.LevelDebug)}
+	s.http = &http.Server{Handler: edge, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(lg.Handler(), slog.LevelDebug)}
 	go func() {
 		err := s.http.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {

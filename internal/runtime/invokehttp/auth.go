@@ -18,11 +18,8 @@ const (
 	jwtPrefix = "Bearer"
 )
 
-// Caller is how the edge authenticated a request.
-type Caller struct {
-	SigV4  bool   // verified SigV4 (or trusted: local mode, loopback)
-	Bearer string // the raw bearer token, if one was sent
-}
+// Caller is how the edge authenticated a request (runtime.Caller).
+type Caller = runtime.Caller
 
 // Authorize applies the runtime's inbound authorizer to a request the edge
 // authenticated as c: customJWTAuthorizer runtimes take a bearer JWT

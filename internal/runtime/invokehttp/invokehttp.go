@@ -59,17 +59,8 @@ type Observation interface {
 	End(err error, recovered any)
 }
 
-// ErrorShape is how the edge answers an error: its kind, AWS error type,
-// HTTP status and the message the caller may see.
-type ErrorShape struct {
-	Kind    errs.Kind
-	Type    string
-	Status  int
-	Message string
-	// Auth marks an authentication failure (SigV4), which the edge answers
-	// in AWS's shape whatever protocol the request speaks.
-	Auth bool
-}
+// ErrorShape is how the edge answers an error (errs.Shape).
+type ErrorShape = errs.Shape
 
 // Config is what the handlers need from the server around them.
 type Config struct {
