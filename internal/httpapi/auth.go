@@ -44,29 +44,68 @@ func callerOf(ctx context.Context) caller {
 	return c
 }
 
-// authenticate verifies r and returns the context the request runs in.
-func (s *Server) authenticate(r *http.Request, path string) (context.Context, error) {
+// authKind says how the callers of a route authenticate; each route
+// declares its kind (routes.go), so authentication follows the route table.
+type authKind int
+
+const (
+	authSigV4    authKind = iota // AWS operations: SigV4 (local mode: any or no signature)
+	authInvoke                   // InvokeAgentRuntime and its WebSocket: SigV4, a bearer token or nothing; the runtime's authorizer decides
+	authMetadata                 // RFC 9728 protected resource metadata of a runtime: public
+	authUnsigned                 // health and the OAuth2 callback: unsigned requests too
+	authLoopback                 // agentcore's extensions, OTLP ingest, /metrics: unsigned requests from loopback peers too
+	authOpenAI                   // the OpenAI-compatible front door (openai_auth.go)
+	authGateway                  // a gateway's MCP endpoint and metadata: the gateway authenticates its own callers
+)
+
+// authOf is the auth kind of a request: its route's, that of a route of the
+// same path (another method), that of a disabled service's route, or, for
+// paths no route serves, SigV4 (loopback for the /_agentcore/ namespace).
+func (s *Server) authOf(method, path string, rt, other *route) authKind {
+	switch {
+	case rt != nil:
+		return rt.Auth
+	case other != nil:
+		return other.Auth
+	}
+	if off, _, offOther := s.off.lookup(method, path); off != nil {
+		return off.Auth
+	} else if offOther != nil {
+		return offOther.Auth
+	}
+	if strings.HasPrefix(path, "/_agentcore/") {
+		return authLoopback
+	}
+	return authSigV4
+}
+
+// authenticate verifies r as kind says and returns the context the request
+// runs in.
+func (s *Server) authenticate(r *http.Request, path string, kind authKind) (context.Context, error) {
 	ctx := r.Context()
 	t := s.cfg.Tenant
 	authz := r.Header.Get("Authorization")
 	bearer, isBearer := cutBearer(authz)
-	invoke, arnAcct := invocationPath(path)
-	if invoke && arnAcct == "" && accountRE.MatchString(r.URL.Query().Get("accountId")) {
-		arnAcct = r.URL.Query().Get("accountId") // a bare runtime id names its account this way
+	invoke := kind == authInvoke
+	var arnAcct string
+	if invoke {
+		arnAcct = runtimeAccount(path)
+		if arnAcct == "" && accountRE.MatchString(r.URL.Query().Get("accountId")) {
+			arnAcct = r.URL.Query().Get("accountId") // a bare runtime id names its account this way
+		}
 	}
 	if !isBearer && invoke && strings.HasSuffix(path, "/ws") {
 		bearer, isBearer = wsBearer(r.Header.Values("Sec-Websocket-Protocol"))
 	}
-	if strings.HasSuffix(path, protectedResourceSuffix) && r.Method == http.MethodGet { // RFC 9728 metadata is public
-		if _, acct := invocationPath(strings.TrimSuffix(path, protectedResourceSuffix) + "/invocations"); acct != "" {
+	switch kind {
+	case authMetadata: // RFC 9728 metadata is public
+		if acct := runtimeAccount(path); acct != "" {
 			t.Account = acct
 		}
 		return tenant.With(ctx, t), nil
-	}
-	if s.isOpenAIPath(path) { // OpenAI-compatible front door (openai_front.go)
+	case authOpenAI:
 		return s.authenticateOpenAI(ctx, r, t, bearer)
-	}
-	if gatewayDataPath(path) {
+	case authGateway:
 		// A gateway's MCP endpoint authenticates its own callers (its
 		// CUSTOM_JWT, AWS_IAM or NONE authorizer: the gateway MCP server
 		// verifies SigV4); its account is the server's unless named by
@@ -103,18 +142,13 @@ func (s *Server) authenticate(r *http.Request, path string) (context.Context, er
 			t.Account = arnAcct
 		}
 		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{}), nil
-	case path == "/_agentcore/health" || strings.HasPrefix(path, oauthCallbackPath):
-		return tenant.With(ctx, t), nil
-	case loopbackPeer(r) && (strings.HasPrefix(path, "/_agentcore/") || s.isOTLPPath(path) || path == "/metrics"):
+	case kind == authUnsigned, kind == authLoopback && loopbackPeer(r):
 		return tenant.With(ctx, t), nil
 	}
 	return nil, &sigv4.Error{Type: sigv4.TypeMissing, Message: "Missing Authentication Token"}
 }
 
 var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
-
-// oauthCallbackPath is where OAuth2 authorization servers send users back.
-const oauthCallbackPath = "/identities/oauth2/callback"
 
 // wsBearer reads a bearer token offered as a WebSocket subprotocol
 // "base64UrlBearerAuthorization.<base64url(token)>" (browsers cannot set
@@ -141,25 +175,22 @@ func cutBearer(h string) (string, bool) {
 	return "", false
 }
 
-// invocationPath reports whether path is a runtime invocation (HTTP or
-// WebSocket) and the account of the ARN in it, if it is a full ARN.
-func invocationPath(path string) (bool, string) {
+// runtimeAccount is the account of the runtime ARN in a /runtimes/{arn}/...
+// path ("" for a bare runtime id or another path).
+func runtimeAccount(path string) string {
 	rest, ok := strings.CutPrefix(path, "/runtimes/")
 	if !ok {
-		return false, ""
+		return ""
 	}
-	label, tail, ok := strings.Cut(rest, "/")
-	if !ok || (tail != "invocations" && tail != "ws") {
-		return false, ""
-	}
+	label, _, _ := strings.Cut(rest, "/")
 	arn, err := url.PathUnescape(label)
 	if err != nil {
-		return true, ""
+		return ""
 	}
 	if p, err := runtime.ParseRuntimeARN(arn); err == nil {
-		return true, p.Account
+		return p.Account
 	}
-	return true, ""
+	return ""
 }
 
 func loopbackPeer(r *http.Request) bool {
@@ -183,14 +214,4 @@ func writeAuthError(w http.ResponseWriter, err error) bool {
 	w.WriteHeader(http.StatusForbidden)
 	json.NewEncoder(w).Encode(errorBody{Type: e.Type, Message: e.Message}) //nolint:errcheck // client gone
 	return true
-}
-
-// gatewayDataPath reports a gateway's MCP endpoint or its RFC 9728 metadata.
-func gatewayDataPath(path string) bool {
-	rest, ok := strings.CutPrefix(path, "/gateways/")
-	if !ok {
-		return false
-	}
-	_, tail, _ := strings.Cut(rest, "/")
-	return tail == "mcp" || tail == ".well-known/oauth-protected-resource"
 }

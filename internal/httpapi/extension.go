@@ -17,8 +17,8 @@ import (
 // Health and running sessions (Config.Sessions)
 func (s *Server) sessionRoutes() []route {
 	return []route{
-		{Method: "GET", Path: "/_agentcore/health", Op: "GetHealth", H: s.getHealth},
-		{Method: "GET", Path: "/_agentcore/sessions", Op: "ListRunningSessions", H: s.listRunningSessions},
+		{Method: "GET", Path: "/_agentcore/health", Op: "GetHealth", H: s.getHealth, Auth: authUnsigned},
+		{Method: "GET", Path: "/_agentcore/sessions", Op: "ListRunningSessions", H: s.listRunningSessions, Auth: authLoopback},
 	}
 }
 
@@ -26,8 +26,8 @@ func (s *Server) sessionRoutes() []route {
 // back as application/zip.
 func (s *Server) artifactRoutes() []route {
 	return []route{
-		{Method: "PUT", Path: "/_agentcore/artifacts/{bucket}/{key+}", Op: "PutArtifact", H: s.putArtifact},
-		{Method: "GET", Path: "/_agentcore/artifacts/{bucket}/{key+}", Op: "GetArtifact", H: s.getArtifact},
+		{Method: "PUT", Path: "/_agentcore/artifacts/{bucket}/{key+}", Op: "PutArtifact", H: s.putArtifact, Auth: authLoopback},
+		{Method: "GET", Path: "/_agentcore/artifacts/{bucket}/{key+}", Op: "GetArtifact", H: s.getArtifact, Auth: authLoopback},
 	}
 }
 

@@ -13,8 +13,8 @@ import (
 // format unless the scraper negotiates protobuf; Config.Telemetry).
 func (s *Server) metricsRoutes() []route {
 	return []route{
-		{Method: "GET", Path: "/metrics", Op: "GetMetrics", H: s.getMetrics},
-		{Method: "HEAD", Path: "/metrics", Op: "GetMetrics", H: s.getMetrics},
+		{Method: "GET", Path: "/metrics", Op: "GetMetrics", H: s.getMetrics, Auth: authLoopback},
+		{Method: "HEAD", Path: "/metrics", Op: "GetMetrics", H: s.getMetrics, Auth: authLoopback},
 	}
 }
 
@@ -31,15 +31,11 @@ func (s *Server) otlpRoutes() []route {
 		return nil
 	}
 	return []route{
-		{Method: anyMethod, Path: "/v1/traces", Op: "ExportTraces", H: h},
-		{Method: anyMethod, Path: "/v1/logs", Op: "ExportLogs", H: h},
-		{Method: anyMethod, Path: "/v1/metrics", Op: "ExportMetrics", H: h},
+		{Method: anyMethod, Path: "/v1/traces", Op: "ExportTraces", H: h, Auth: authLoopback},
+		{Method: anyMethod, Path: "/v1/logs", Op: "ExportLogs", H: h, Auth: authLoopback},
+		{Method: anyMethod, Path: "/v1/metrics", Op: "ExportMetrics", H: h, Auth: authLoopback},
 	}
 }
-
-// isOTLPPath reports the OTLP/HTTP receiver paths (loopback peers send
-// telemetry there unauthenticated: auth.go).
-func (s *Server) isOTLPPath(p string) bool { return s.otlpPaths[p] }
 
 // errorType is the AWS error type err is sent as.
 func errorType(err error) string {

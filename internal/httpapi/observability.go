@@ -16,12 +16,12 @@ import (
 // The read API over stored telemetry (docs/observability.md; Config.Observability).
 func (s *Server) observabilityRoutes() []route {
 	return []route{
-		{Method: "GET", Path: "/_agentcore/observability/sessions", Op: "ListObservedSessions", H: s.listObservedSessions},
-		{Method: "GET", Path: "/_agentcore/observability/sessions/{sessionId}", Op: "GetObservedSession", H: s.getObservedSession},
-		{Method: "GET", Path: "/_agentcore/observability/traces/{traceId}", Op: "GetTrace", H: s.getTrace},
-		{Method: "GET", Path: "/_agentcore/observability/spans", Op: "ListSpans", H: s.listSpans},
-		{Method: "GET", Path: "/_agentcore/observability/logs", Op: "ListLogs", H: s.listLogs},
-		{Method: "GET", Path: "/_agentcore/observability/stats", Op: "GetObservabilityStats", H: s.getObservabilityStats},
+		{Method: "GET", Path: "/_agentcore/observability/sessions", Op: "ListObservedSessions", H: s.listObservedSessions, Auth: authLoopback},
+		{Method: "GET", Path: "/_agentcore/observability/sessions/{sessionId}", Op: "GetObservedSession", H: s.getObservedSession, Auth: authLoopback},
+		{Method: "GET", Path: "/_agentcore/observability/traces/{traceId}", Op: "GetTrace", H: s.getTrace, Auth: authLoopback},
+		{Method: "GET", Path: "/_agentcore/observability/spans", Op: "ListSpans", H: s.listSpans, Auth: authLoopback},
+		{Method: "GET", Path: "/_agentcore/observability/logs", Op: "ListLogs", H: s.listLogs, Auth: authLoopback},
+		{Method: "GET", Path: "/_agentcore/observability/stats", Op: "GetObservabilityStats", H: s.getObservabilityStats, Auth: authLoopback},
 	}
 }
 

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
@@ -17,17 +16,6 @@ import (
 // to callers the edge authenticated; it answers in its own error format.
 type OpenAI interface {
 	Serve(ctx context.Context, w http.ResponseWriter, r *http.Request)
-}
-
-// isOpenAIPath reports whether one of the front door's routes serves path
-// (authentication runs before routing: auth.go).
-func (s *Server) isOpenAIPath(p string) bool {
-	for _, r := range s.openAIRoutes() {
-		if prefix, greedy := strings.CutSuffix(r.Path, "{model+}"); greedy && strings.HasPrefix(p, prefix) || p == r.Path {
-			return true
-		}
-	}
-	return false
 }
 
 // Authentication of the OpenAI-compatible front door. OpenAI clients send

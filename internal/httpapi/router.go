@@ -26,6 +26,7 @@ type route struct {
 	Path   string // escaped template, e.g. /runtimes/{agentRuntimeArn}/invocations
 	Op     string // AWS operation name
 	H      handler
+	Auth   authKind // how its callers authenticate (auth.go); zero: SigV4
 	segs   []string
 }
 
@@ -97,8 +98,15 @@ func shapeOf(segs []string) string {
 // match returns the route and labels for r, or nil. pathOnly reports a path
 // that exists with another method.
 func (rt *router) match(method, escapedPath string) (*route, params, bool) {
+	r, p, other := rt.lookup(method, escapedPath)
+	return r, p, other != nil
+}
+
+// lookup is match that also returns, when only the method differs, a route
+// of the path (whose Auth still says how the path's callers authenticate).
+func (rt *router) lookup(method, escapedPath string) (*route, params, *route) {
 	segs := strings.Split(escapedPath, "/")
-	pathOnly := false
+	var other *route
 	for _, r := range rt.routes {
 		if len(r.segs) != len(segs) && !(r.greedy() && len(segs) >= len(r.segs)) {
 			continue
@@ -108,12 +116,14 @@ func (rt *router) match(method, escapedPath string) (*route, params, bool) {
 			continue
 		}
 		if r.Method != method && r.Method != anyMethod {
-			pathOnly = true
+			if other == nil {
+				other = r
+			}
 			continue
 		}
-		return r, p, false
+		return r, p, nil
 	}
-	return nil, nil, pathOnly
+	return nil, nil, other
 }
 
 // greedy reports a route whose last label takes the rest of the path.

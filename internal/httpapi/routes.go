@@ -93,11 +93,11 @@ func (s *Server) runtimeDataRoutes() []route {
 // relay with MCP and A2A, the WebSocket proxy).
 func (s *Server) runtimeRelayRoutes() []route {
 	return []route{
-		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime},
-		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/ws", Op: "InvokeAgentRuntimeWithWebSocketStream", H: s.invokeAgentRuntimeWebSocket},
-		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations/.well-known/oauth-protected-resource", Op: "GetRuntimeProtectedResourceMetadata", H: s.protectedResourceMetadata},
-		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime},
-		{Method: "DELETE", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime},
+		{Method: "POST", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime, Auth: authInvoke},
+		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/ws", Op: "InvokeAgentRuntimeWithWebSocketStream", H: s.invokeAgentRuntimeWebSocket, Auth: authInvoke},
+		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations/.well-known/oauth-protected-resource", Op: "GetRuntimeProtectedResourceMetadata", H: s.protectedResourceMetadata, Auth: authMetadata},
+		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime, Auth: authInvoke},
+		{Method: "DELETE", Path: "/runtimes/{agentRuntimeArn}/invocations", Op: "InvokeAgentRuntime", H: s.invokeAgentRuntime, Auth: authInvoke},
 		{Method: "GET", Path: "/runtimes/{agentRuntimeArn}/invocations/.well-known/agent-card.json", Op: "GetAgentCard", H: s.getAgentCard},
 	}
 }
@@ -125,7 +125,7 @@ func (s *Server) gatewayRoutes() []route {
 		{Method: "DELETE", Path: "/gateways/{gatewayIdentifier}/targets/{targetId}/", Op: "DeleteGatewayTarget", H: s.deleteGatewayTarget},
 		{Method: "GET", Path: "/gateways/{gatewayIdentifier}/targets/", Op: "ListGatewayTargets", H: s.listGatewayTargets},
 		{Method: "PUT", Path: "/gateways/{gatewayIdentifier}/synchronizeTargets", Op: "SynchronizeGatewayTargets", H: s.synchronizeGatewayTargets},
-		{Method: "GET", Path: "/_agentcore/gateways/{gatewayId}/calls", Op: "ListGatewayCalls", H: s.listGatewayCalls},
+		{Method: "GET", Path: "/_agentcore/gateways/{gatewayId}/calls", Op: "ListGatewayCalls", H: s.listGatewayCalls, Auth: authLoopback},
 	}
 }
 
@@ -133,10 +133,10 @@ func (s *Server) gatewayRoutes() []route {
 // AWS API operation) and its RFC 9728 protected resource metadata.
 func (s *Server) gatewayDataRoutes() []route {
 	return []route{
-		{Method: "POST", Path: "/gateways/{gatewayIdentifier}/mcp", Op: "GatewayMCP", H: s.gatewayMCP},
-		{Method: "GET", Path: "/gateways/{gatewayIdentifier}/mcp", Op: "GatewayMCP", H: s.gatewayMCP},
-		{Method: "DELETE", Path: "/gateways/{gatewayIdentifier}/mcp", Op: "GatewayMCP", H: s.gatewayMCP},
-		{Method: "GET", Path: "/gateways/{gatewayIdentifier}/.well-known/oauth-protected-resource", Op: "GatewayProtectedResource", H: s.gatewayProtectedResource},
+		{Method: "POST", Path: "/gateways/{gatewayIdentifier}/mcp", Op: "GatewayMCP", H: s.gatewayMCP, Auth: authGateway},
+		{Method: "GET", Path: "/gateways/{gatewayIdentifier}/mcp", Op: "GatewayMCP", H: s.gatewayMCP, Auth: authGateway},
+		{Method: "DELETE", Path: "/gateways/{gatewayIdentifier}/mcp", Op: "GatewayMCP", H: s.gatewayMCP, Auth: authGateway},
+		{Method: "GET", Path: "/gateways/{gatewayIdentifier}/.well-known/oauth-protected-resource", Op: "GatewayProtectedResource", H: s.gatewayProtectedResource, Auth: authGateway},
 	}
 }
 
@@ -220,7 +220,7 @@ func (s *Server) identityRoutes() []route {
 		{Method: "POST", Path: "/identities/oauth2/token", Op: "GetResourceOauth2Token", H: s.getResourceOauth2Token},
 		{Method: "POST", Path: "/identities/api-key", Op: "GetResourceApiKey", H: s.getResourceApiKey},
 		{Method: "POST", Path: "/identities/CompleteResourceTokenAuth", Op: "CompleteResourceTokenAuth", H: s.completeResourceTokenAuth},
-		{Method: "GET", Path: "/identities/oauth2/callback", Op: "OAuth2Callback", H: s.oauth2Callback},
+		{Method: "GET", Path: "/identities/oauth2/callback", Op: "OAuth2Callback", H: s.oauth2Callback, Auth: authUnsigned},
 	}
 }
 
@@ -232,8 +232,8 @@ func (s *Server) openAIRoutes() []route {
 		return nil
 	}
 	return []route{
-		{Method: anyMethod, Path: "/v1/models", Op: "ListModels", H: h},
-		{Method: anyMethod, Path: "/v1/models/{model+}", Op: "GetModel", H: h},
-		{Method: anyMethod, Path: "/v1/chat/completions", Op: "ChatCompletions", H: h},
+		{Method: anyMethod, Path: "/v1/models", Op: "ListModels", H: h, Auth: authOpenAI},
+		{Method: anyMethod, Path: "/v1/models/{model+}", Op: "GetModel", H: h, Auth: authOpenAI},
+		{Method: anyMethod, Path: "/v1/chat/completions", Op: "ChatCompletions", H: h, Auth: authOpenAI},
 	}
 }

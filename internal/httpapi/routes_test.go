@@ -209,3 +209,31 @@ func TestRouterGreedyAndAnyMethod(t *testing.T) {
 		}()
 	}
 }
+
+// TestRouteAuthKinds: every route declares how its callers authenticate;
+// only the documented exceptions are not SigV4 (auth.go).
+func TestRouteAuthKinds(t *testing.T) {
+	want := map[string]authKind{
+		"InvokeAgentRuntime": authInvoke, "InvokeAgentRuntimeWithWebSocketStream": authInvoke,
+		"GetRuntimeProtectedResourceMetadata": authMetadata,
+		"GatewayMCP":                          authGateway, "GatewayProtectedResource": authGateway,
+		"OAuth2Callback": authUnsigned, "GetHealth": authUnsigned,
+		"ListModels": authOpenAI, "GetModel": authOpenAI, "ChatCompletions": authOpenAI,
+	}
+	s := &Server{}
+	for _, svc := range s.services() {
+		for _, r := range svc.routes {
+			k, ok := want[r.Op]
+			switch {
+			case ok:
+			case strings.HasPrefix(r.Path, "/_agentcore/"), strings.HasPrefix(r.Path, "/v1/"), r.Path == "/metrics":
+				k = authLoopback // agentcore's own endpoints: unsigned from loopback peers
+			default:
+				k = authSigV4
+			}
+			if r.Auth != k {
+				t.Errorf("%s %s (%s): auth kind %d, want %d", r.Method, r.Path, r.Op, r.Auth, k)
+			}
+		}
+	}
+}

@@ -17,10 +17,6 @@ func CallerOf(ctx context.Context) runtime.Caller {
 	return runtime.Caller{SigV4: c.SigV4, Bearer: c.Bearer}
 }
 
-// protectedResourceSuffix ends the OAuth protected resource metadata path
-// (RFC 9728) that WWW-Authenticate challenges point to.
-const protectedResourceSuffix = "/invocations/.well-known/oauth-protected-resource"
-
 // protectedResourceMetadata is GetRuntimeProtectedResourceMetadata (RFC
 // 9728 metadata of a JWT runtime). Unauthenticated, like the challenge.
 func (s *Server) protectedResourceMetadata(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {

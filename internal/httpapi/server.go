@@ -87,8 +87,6 @@ type Server struct {
 	router *router
 	off    *router // the paths of services that are not enabled (routes.go)
 
-	otlpPaths map[string]bool // the OTLP receiver's paths (metrics.go)
-
 }
 
 // New builds the server.
@@ -102,10 +100,6 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, log: cfg.Logger.With("component", "httpapi")}
 	on, off := s.routes()
 	s.router, s.off = newRouter(on), newRouter(off)
-	s.otlpPaths = map[string]bool{}
-	for _, r := range s.otlpRoutes() {
-		s.otlpPaths[r.Path] = true
-	}
 	return s
 }
 
@@ -140,7 +134,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	path := r.URL.EscapedPath()
-	ctx, aerr := s.authenticate(r, path) // auth.go (Identity)
+	rt, p, other := s.router.lookup(r.Method, path)
+	ctx, aerr := s.authenticate(r, path, s.authOf(r.Method, path, rt, other)) // auth.go (Identity)
 	if aerr != nil {
 		op = "authenticate"
 		if !writeAuthError(w, aerr) {
@@ -149,9 +144,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx = context.WithValue(ctx, requestIDKey{}, reqID)
-	rt, p, pathOnly := s.router.match(r.Method, path)
 	if rt == nil {
-		writeError(w, s.log, op, s.unknown(ctx, r, path, pathOnly))
+		writeError(w, s.log, op, s.unknown(ctx, r, path, other != nil))
 		return
 	}
 	op = rt.Op
