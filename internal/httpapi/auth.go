@@ -58,20 +58,15 @@ const (
 	authGateway                  // a gateway's MCP endpoint and metadata: the gateway authenticates its own callers
 )
 
-// authOf is the auth kind of a request: its route's, that of a route of the
-// same path (another method), that of a disabled service's route, or, for
-// paths no route serves, SigV4 (loopback for the /_agentcore/ namespace).
-func (s *Server) authOf(method, path string, rt, other *route) authKind {
-	switch {
-	case rt != nil:
-		return rt.Auth
-	case other != nil:
-		return other.Auth
-	}
-	if off, _, offOther := s.off.lookup(method, path); off != nil {
-		return off.Auth
-	} else if offOther != nil {
-		return offOther.Auth
+// authOf is the auth kind of a request: that of the first route given
+// (its route, a route of the same path with another method, a disabled
+// service's route of the path), or, for paths no route serves, SigV4
+// (loopback for the /_agentcore/ namespace).
+func authOf(path string, routes ...*route) authKind {
+	for _, r := range routes {
+		if r != nil {
+			return r.Auth
+		}
 	}
 	if strings.HasPrefix(path, "/_agentcore/") {
 		return authLoopback

@@ -17,11 +17,6 @@ import (
 // hSession is the runtime session header of the data plane's operations.
 const hSession = "X-Amzn-Bedrock-Agentcore-Runtime-Session-Id"
 
-func init() {
-	dataPlaneOps["InvokeAgentRuntimeCommand"] = true
-	dataPlaneOps["InvokeAgentRuntimeWithWebSocketStream"] = true
-}
-
 // RuntimeData serves the runtime's data plane over HTTP
 // (internal/runtime/invokehttp: the invoke relay with MCP and A2A, the
 // WebSocket proxy, the runtime's inbound authorizer). The server builds it

@@ -135,7 +135,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	path := r.URL.EscapedPath()
 	rt, p, other := s.router.lookup(r.Method, path)
-	ctx, aerr := s.authenticate(r, path, s.authOf(r.Method, path, rt, other)) // auth.go (Identity)
+	var off, offOther *route // a disabled service's route of the path
+	if rt == nil && other == nil {
+		off, _, offOther = s.off.lookup(r.Method, path)
+	}
+	ctx, aerr := s.authenticate(r, path, authOf(path, rt, other, off, offOther)) // auth.go (Identity)
 	if aerr != nil {
 		op = "authenticate"
 		if !writeAuthError(w, aerr) {
@@ -145,7 +149,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx = context.WithValue(ctx, requestIDKey{}, reqID)
 	if rt == nil {
-		writeError(w, s.log, op, s.unknown(ctx, r, path, other != nil))
+		writeError(w, s.log, op, unknown(ctx, r, path, other != nil || offOther != nil, off))
 		return
 	}
 	op = rt.Op
@@ -156,10 +160,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // unknown is the answer to a request no enabled route takes: the off error
 // of a service that is not enabled, else UnknownOperationException.
-func (s *Server) unknown(ctx context.Context, r *http.Request, path string, pathOnly bool) error {
-	off, _, offPathOnly := s.off.match(r.Method, path)
+func unknown(ctx context.Context, r *http.Request, path string, otherMethod bool, off *route) error {
 	switch {
-	case pathOnly || offPathOnly:
+	case otherMethod:
 		return errs.E(errs.UnknownOperation, "method %s is not supported on %s", r.Method, path)
 	case off != nil:
 		return off.H(ctx, nil, r, nil)

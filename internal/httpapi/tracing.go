@@ -29,7 +29,8 @@ const (
 
 // dataPlaneOps are the operations of the bedrock-agentcore service; the
 // rest of the route table is bedrock-agentcore-control.
-var dataPlaneOps = map[string]bool{"InvokeAgentRuntime": true, "StopRuntimeSession": true}
+var dataPlaneOps = map[string]bool{"InvokeAgentRuntime": true, "StopRuntimeSession": true,
+	"InvokeAgentRuntimeCommand": true, "InvokeAgentRuntimeWithWebSocketStream": true}
 
 // untraced reports paths that get neither spans nor metrics: the telemetry
 // plumbing itself (an exported span must not make another span).
