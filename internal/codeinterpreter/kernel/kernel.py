@@ -27,6 +27,7 @@ from kernel_files import Files
 from kernel_io import run_result
 
 MAX_BODY = 64 << 20  # bytes of one request
+DRAIN_MAX = 256 << 20  # a longer body is not read before the 402 answer
 DEFAULT_TIMEOUT = 300.0  # seconds, when the request has no timeoutSeconds
 MAX_TIMEOUT = 28800.0
 
@@ -112,7 +113,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
     def _reply(self, status, obj, close=False):
-        body = json.dumps(obj).encode()
+        body = json.dumps(obj, separators=(",", ":")).encode()
         head = "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n" % (
             status, self.responses.get(status, ("",))[0], len(body))
         if close:
@@ -139,6 +140,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.rfile.readline()
         n = int(self.headers.get("Content-Length") or 0)
         if n > MAX_BODY:
+            if n <= DRAIN_MAX:  # read it, so that the client sees the answer
+                left = n
+                while left > 0:
+                    got = self.rfile.read(min(left, 1 << 20))
+                    if not got:
+                        break
+                    left -= len(got)
             raise Quota("the request body is %d bytes; the limit is %d" % (n, MAX_BODY))
         return self.rfile.read(n)
 

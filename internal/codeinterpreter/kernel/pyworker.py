@@ -40,7 +40,7 @@ sys.argv = [""]
 for _fd in (REQ_FD, RES_FD):
     os.set_inheritable(_fd, False)
 for _s in (sys.stdout, sys.stderr):
-    _s.reconfigure(encoding="utf-8", errors="backslashreplace")
+    _s.reconfigure(encoding="utf-8", errors="backslashreplace", line_buffering=True)
 
 running = False  # a cell is executing: SIGINT raises KeyboardInterrupt
 
