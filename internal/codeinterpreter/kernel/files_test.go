@@ -47,8 +47,10 @@ func TestFilesRoundTrip(t *testing.T) {
 		t.Fatalf("made.txt %+v", r.Content[2].Resource)
 	}
 
-	r = k.ok("readFiles", map[string]any{"paths": []string{"notes/a.txt", "missing.txt"}}, 0)
-	if !r.IsError || !strings.Contains(r.Content[len(r.Content)-1].Text, "missing.txt") {
+	wantOut(t, k.sh("mkfifo fifo"), "")
+	r = k.ok("readFiles", map[string]any{"paths": []string{"notes/a.txt", "missing.txt", "notes", "fifo"}}, 0)
+	if msg := r.Content[len(r.Content)-1].Text; !r.IsError || len(r.Content) != 2 || !strings.Contains(msg, "missing.txt: no such file") ||
+		!strings.Contains(msg, "notes: is a directory") || !strings.Contains(msg, "fifo: not a regular file") {
 		t.Fatalf("missing file: %+v", r)
 	}
 

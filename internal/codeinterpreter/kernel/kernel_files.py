@@ -111,6 +111,9 @@ class Files:
             if os.path.isdir(real):
                 failed.append("%s: is a directory" % p)
                 continue
+            if os.path.exists(real) and not os.path.isfile(real):
+                failed.append("%s: not a regular file" % p)  # a FIFO would block the read
+                continue
             try:
                 with open(real, "rb") as f:
                     data = f.read()
