@@ -92,34 +92,6 @@ func hostPaths(bin string) []string {
 	return []string{prefix}
 }
 
-// ResolvePython finds a python3 executable (the interpreter a name such as
-// a pyenv shim runs), "" when there is none.
-func ResolvePython(name string) string {
-	if name == "" {
-		name = "python3"
-	}
-	out, err := exec.Command(name, "-c", "import sys; print(sys.executable)").Output()
-	if p := strings.TrimSpace(string(out)); err == nil && filepath.IsAbs(p) {
-		return p
-	}
-	return ""
-}
-
-// ResolveNode finds node, "" when there is none.
-func ResolveNode(name string) string {
-	if name == "" {
-		name = "node"
-	}
-	p, err := exec.LookPath(name)
-	if err != nil {
-		return ""
-	}
-	if rp, err := filepath.EvalSymlinks(p); err == nil {
-		return rp
-	}
-	return p
-}
-
 // uniq drops repeated entries, keeping the first of each.
 func uniq(xs []string) []string {
 	seen := map[string]bool{}

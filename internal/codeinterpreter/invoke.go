@@ -31,6 +31,7 @@ type Call struct {
 	sess      *Session
 	lease     *runtime.Lease
 	req       ToolRequest
+	lang      string // executeCode's language as the caller gave it
 	transpile string // the esbuild error of a TypeScript call ("" = none)
 	started   time.Time
 
@@ -46,10 +47,7 @@ func (c *Call) Tool() string { return c.req.Name }
 
 // Language is executeCode's language as the caller gave it ("" for other tools).
 func (c *Call) Language() string {
-	if c.req.Name != ToolExecuteCode {
-		return ""
-	}
-	return *c.req.Arguments.Language
+	return c.lang
 }
 
 // Begin checks a tool call and leases its session. Errors here are
@@ -85,7 +83,7 @@ func (s *Service) Begin(ctx context.Context, interpreterID, sessionID string, re
 		s.terminated(ctx, acct, it.ID, sess.ID)
 		return nil, errs.E(errs.NotFound, "session %s is TERMINATED", sessionID)
 	}
-	c := &Call{s: s, acct: acct, it: it, sess: sess, lease: lease, req: req, started: time.Now()}
+	c := &Call{s: s, acct: acct, it: it, sess: sess, lease: lease, req: req, lang: lang, started: time.Now()}
 	if lang == LangTypeScript {
 		js, msg := s.o.Transpile(*req.Arguments.Code)
 		c.transpile = msg
