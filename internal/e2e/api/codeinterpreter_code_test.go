@@ -47,6 +47,7 @@ func TestCodeInterpreterExecuteCode(t *testing.T) {
 	if res, _ := ciRun(t, d, builtinCI, sid, py, "x", true); !aws.ToBool(res.IsError) || !strings.Contains(aws.ToString(res.StructuredContent.Stderr), "NameError") {
 		t.Fatalf("clearContext kept x: %s", ciText(res))
 	}
+	run(py, "y = 21")
 
 	// JavaScript: top-level declarations stay; console output; the completion value; promises.
 	if out := run(js, "console.log('hi from js')"); out != "hi from js\n" {
@@ -97,7 +98,7 @@ func TestCodeInterpreterExecuteCode(t *testing.T) {
 	}
 
 	// The session still works after all of that.
-	if out := run(py, "double(21)"); out != "42\n" {
+	if out := run(py, "y * 2"); out != "42\n" {
 		t.Fatalf("after errors: %q", out)
 	}
 }
