@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/server"
 	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -28,14 +29,21 @@ const (
 // short per-call timeout when callTimeout is set) that accepts the test
 // key (account 123456789012) and otherKeyID (account 210987654321).
 func ciServer(t *testing.T, callTimeout time.Duration) *testenv.Env {
+	return startCI(t, ciConfig(callTimeout))
+}
+
+// ciConfig is ciServer's configuration, to adjust before startCI.
+func ciConfig(callTimeout time.Duration) server.Config {
 	cfg := testenv.Fast()
 	cfg.CodeInterpreterTimeout = callTimeout
 	cfg.Credentials = []sigv4.Credential{
 		{AccessKeyID: testenv.AccessKeyID, SecretAccessKey: testenv.SecretAccessKey, Account: "123456789012"},
 		{AccessKeyID: otherKeyID, SecretAccessKey: otherSecret, Account: "210987654321"},
 	}
-	return testenv.Start(t, cfg)
+	return cfg
 }
+
+func startCI(t *testing.T, cfg server.Config) *testenv.Env { return testenv.Start(t, cfg) }
 
 // ciStartSession starts a session and stops it when the test ends.
 func ciStartSession(t *testing.T, d *bedrockagentcore.Client, interp string, timeout int32) string {
