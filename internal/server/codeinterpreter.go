@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/agentcore-dev/agentcore/internal/agentclient"
 	"github.com/agentcore-dev/agentcore/internal/codeinterpreter"
@@ -77,16 +78,24 @@ func codeInterpreterEnv(python, node, envDir, dataDir string) codeinterpreter.En
 
 // resolvePython is the executable a python name (possibly a pyenv shim)
 // runs, so the sandbox can expose its installation; "" when none runs.
+// Answers are kept for the process (it costs a python start).
 func resolvePython(name string) string {
 	if name == "" {
 		name = "python3"
 	}
-	out, err := exec.Command(name, "-c", "import sys; print(sys.executable)").Output()
-	if p := strings.TrimSpace(string(out)); err == nil && filepath.IsAbs(p) {
-		return p
+	if p, ok := pythons.Load(name); ok {
+		return p.(string)
 	}
-	return ""
+	p := ""
+	out, err := exec.Command(name, "-c", "import sys; print(sys.executable)").Output()
+	if s := strings.TrimSpace(string(out)); err == nil && filepath.IsAbs(s) {
+		p = s
+	}
+	pythons.Store(name, p)
+	return p
 }
+
+var pythons sync.Map // name -> resolved executable
 
 // resolveNode finds node ("" when there is none).
 func resolveNode(name string) string {
