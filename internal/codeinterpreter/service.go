@@ -18,8 +18,10 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
 
-// DefaultCallTimeout bounds one tool call when Options.CallTimeout is 0.
-const DefaultCallTimeout = 300 * time.Second
+// DefaultCallTimeout bounds one tool call when Options.CallTimeout is 0:
+// the answer, interruption included, comes within the 300 s read timeout
+// of the bedrock-agentcore SDK's client.
+const DefaultCallTimeout = 270 * time.Second
 
 // terminatedKept is how long a TERMINATED session stays gettable and listable.
 const terminatedKept = 24 * time.Hour

@@ -59,7 +59,8 @@ func (s *Service) Start(ctx context.Context, interpreterID string, in StartInput
 		return s.launch(it.NetworkMode, life)
 	})
 	if err != nil {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil { // the caller went away: do not leave the kernel starting for nobody
+			go s.sessions.Stop(context.Background(), "", rid, key) //nolint:errcheck // NotFound when it failed anyway
 			return nil, ctx.Err()
 		}
 		s.log.Error("code interpreter session failed to start", "interpreter", it.ID, "session", sess.ID, "err", err)

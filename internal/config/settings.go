@@ -113,7 +113,7 @@ var settings = []Setting{
 		field: func(c *Config) any { return &c.MemoryMasterKey }},
 	{Key: "code-interpreter", Default: "true", Help: "serve the Code Interpreter (built-in aws.codeinterpreter.v1, custom interpreters, sessions); --code-interpreter=false turns it off",
 		invert: true, field: func(c *Config) any { return &c.DisableCodeInterpreter }},
-	{Key: "code-interpreter-timeout", Default: "5m0s", Help: "how long one Code Interpreter tool call (executeCode, executeCommand, ...) may run; then it is interrupted and the session keeps working",
+	{Key: "code-interpreter-timeout", Default: "4m30s", Help: "how long one Code Interpreter tool call (executeCode, executeCommand, ...) may run; then it is interrupted and the session keeps working (the default answers, interruption included, within the bedrock-agentcore SDK's 300 s read timeout)",
 		field: func(c *Config) any { return &c.CodeInterpreterTimeout }},
 	{Key: "code-interpreter-warm-pool", Default: "0", Help: "ready Code Interpreter kernels kept per network mode, SANDBOX from start and PUBLIC from the first PUBLIC session (0 = off)",
 		field: func(c *Config) any { return &c.CodeInterpreterWarmPool }},
