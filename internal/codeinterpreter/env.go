@@ -19,6 +19,9 @@ type Environment struct {
 	Node    string            // node executable; "" = JavaScript and TypeScript are unavailable
 	LibDirs []string          // PYTHONPATH entries (the data libraries)
 	Env     map[string]string // extra variables for the kernel (override the defaults)
+	// HostPaths are other host directories the kernel reads, exposed
+	// read-only (the isolating drivers show it nothing else of the host).
+	HostPaths []string
 }
 
 // basePath is the PATH tail every kernel gets after python's and node's
@@ -55,7 +58,7 @@ func (e Environment) spec(kernelDir string) sandbox.Spec {
 		"PIP_DISABLE_PIP_VERSION_CHECK": "1",
 	}
 	maps.Copy(env, e.Env)
-	hosts = append(hosts, e.LibDirs...)
+	hosts = append(append(hosts, e.LibDirs...), e.HostPaths...)
 	var kv []string
 	for _, k := range slices.Sorted(maps.Keys(env)) {
 		kv = append(kv, k+"="+env[k])

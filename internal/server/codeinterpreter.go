@@ -70,9 +70,6 @@ func codeInterpreterEnv(python, node, envDir, dataDir string) codeinterpreter.En
 			break
 		}
 	}
-	if st, err := os.Stat(filepath.Join(envDir, "mplconfig")); err == nil && st.IsDir() {
-		env.Env["MPLCONFIGDIR"] = filepath.Join(envDir, "mplconfig")
-	}
 	return env
 }
 
