@@ -36,12 +36,15 @@ func newEventWriter(w http.ResponseWriter, exceptions map[errs.Kind]string) *eve
 	return e
 }
 
-// begin sends the stream's opening event, if any (member "" = none), after
-// the response headers and lets the other writers through.
+// begin sends the response headers with the stream's opening event, if
+// any (member "" = none: the headers alone, so the caller sees the answer
+// start while the work runs), and lets the other writers through.
 func (e *eventWriter) begin(member string, v any) {
 	e.begun = true
 	if member != "" {
 		e.writeLocked(eventHeaders(member), v)
+	} else {
+		e.rc.Flush() //nolint:errcheck // best effort
 	}
 	e.mu.Unlock()
 }
