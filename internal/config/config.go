@@ -77,6 +77,14 @@ type Config struct {
 	MemoryJobLease    time.Duration // --memory-job-lease
 	MemoryMasterKey   string        // AGENTCORE_MEMORY_MASTER_KEY: hex; "" = DataDir/memory-master.key
 
+	// Code Interpreter.
+	DisableCodeInterpreter  bool          // --code-interpreter=false
+	CodeInterpreterTimeout  time.Duration // --code-interpreter-timeout: one tool call
+	CodeInterpreterWarmPool int           // --code-interpreter-warm-pool
+	CodeInterpreterEnv      string        // --code-interpreter-env: "" = DataDir/codeinterpreter/env
+	CodeInterpreterPython   string        // --code-interpreter-python: "" = python3 on PATH
+	CodeInterpreterNode     string        // --code-interpreter-node: "" = node on PATH
+
 	// AgentPath is the PATH agents started from code bundles get after their
 	// bundle's .deps/bin (default: the server's own PATH, captured when the
 	// defaults are applied).

@@ -55,6 +55,7 @@ func (c Config) Validate() error {
 		"session-init-timeout": c.InitTimeout, "ping-interval": c.PingInterval, "session-idle-timeout": c.IdleTimeout,
 		"session-max-lifetime": c.MaxLifetime, "invoke-timeout": c.InvokeTimeout, "otlp-metrics-interval": c.MetricsInterval,
 		"gateway-call-timeout": c.GatewayCallTimeout, "memory-job-lease": c.MemoryJobLease,
+		"code-interpreter-timeout": c.CodeInterpreterTimeout,
 	} {
 		if d <= 0 {
 			bad(key, "%s must be positive", d)
@@ -65,6 +66,12 @@ func (c Config) Validate() error {
 	check("session-pids", inRange(int64(c.Limits.Pids), 8, 1<<20, "8 to 1048576"))
 	if c.WarmPool < 0 || c.WarmPool > 1000 {
 		bad("warm-pool", "%d is out of range (0 to 1000)", c.WarmPool)
+	}
+	if c.CodeInterpreterWarmPool < 0 || c.CodeInterpreterWarmPool > 64 {
+		bad("code-interpreter-warm-pool", "%d is out of range (0 to 64)", c.CodeInterpreterWarmPool)
+	}
+	if c.CodeInterpreterTimeout > 8*time.Hour {
+		bad("code-interpreter-timeout", "%s is longer than the longest session (8h)", c.CodeInterpreterTimeout)
 	}
 	for key, u := range map[string]string{
 		"otlp-export": c.OTLPExport, "lambda-endpoint": c.LambdaEndpoint, "smithy-endpoint": c.SmithyEndpoint,

@@ -31,17 +31,12 @@ import (
 // sent as headers, the rest as the JSON body; status 204 sends no body.
 // Errors go through the one error table (errors.go).
 func op[In, Out any](status int, fn func(ctx context.Context, in *In) (*Out, error)) handler {
-	in := bindingOf(reflect.TypeFor[In]())
+	bindingOf(reflect.TypeFor[In]()) // a mistake in the input's tags panics here, when the route table is built
 	out := bindingOf(reflect.TypeFor[Out]())
 	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-		v := new(In)
-		if err := in.decode(r, p, reflect.ValueOf(v).Elem()); err != nil {
+		v, err := bind[In](r, p)
+		if err != nil {
 			return err
-		}
-		if c, ok := any(v).(interface{ validate() error }); ok {
-			if err := c.validate(); err != nil {
-				return err
-			}
 		}
 		res, err := fn(ctx, v)
 		if err != nil {
@@ -49,6 +44,21 @@ func op[In, Out any](status int, fn func(ctx context.Context, in *In) (*Out, err
 		}
 		return out.encode(w, status, res)
 	}
+}
+
+// bind binds and checks an operation's input as op does, for handlers
+// that answer in another form than JSON (event streams).
+func bind[In any](r *http.Request, p params) (*In, error) {
+	v := new(In)
+	if err := bindingOf(reflect.TypeFor[In]()).decode(r, p, reflect.ValueOf(v).Elem()); err != nil {
+		return nil, err
+	}
+	if c, ok := any(v).(interface{ validate() error }); ok {
+		if err := c.validate(); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
 }
 
 // binding is the cached tag layout of one input or output struct.

@@ -42,7 +42,7 @@ func TestEveryOperationAnswersBadInputTyped(t *testing.T) {
 		n++
 		for _, label := range []string{"{agentRuntimeId}", "{endpointName}", "{resourceArn}", "{gatewayIdentifier}", "{targetId}",
 			"{policyEngineId}", "{policyId}", "{policyGenerationId}", "{memoryId}", "{actorId}", "{sessionId}", "{eventId}",
-			"{memoryRecordId}", "{agentRuntimeArn}"} {
+			"{memoryRecordId}", "{agentRuntimeArn}", "{codeInterpreterId}", "{codeInterpreterIdentifier}"} {
 			path = strings.ReplaceAll(path, label, "nope-0123456789")
 		}
 		if strings.Contains(path, "{") {

@@ -37,4 +37,5 @@ func TestGoldenWire(t *testing.T) {
 	t.Run("Policy", func(t *testing.T) { goldenPolicy(t, g) })
 	t.Run("Memory", func(t *testing.T) { goldenMemory(t, g) })
 	t.Run("Identity", func(t *testing.T) { goldenIdentity(t, g) })
+	t.Run("CodeInterpreter", func(t *testing.T) { goldenCodeInterpreter(t, g) })
 }

@@ -35,6 +35,7 @@ func (s *Server) services() []serviceRoutes {
 		{on: c.Gateway != nil && c.GatewayMCP != nil, off: notEnabled("gateway service"), routes: s.gatewayDataRoutes()},
 		{on: c.Policy != nil, off: notEnabled("policy service"), routes: s.policyRoutes()},
 		{on: c.Memory != nil, off: notEnabled("Memory service"), routes: s.memoryRoutes()},
+		{on: c.CodeInterpreter != nil, off: notEnabled("Code Interpreter service"), routes: s.codeInterpreterRoutes()},
 		{on: c.Identity != nil, off: errs.E(errs.Unavailable, "the Identity service is not enabled on this server"), routes: s.identityRoutes()},
 		{on: c.Sessions != nil, off: notEnabled("Runtime service"), routes: s.sessionRoutes()},
 		{on: c.Artifacts != nil, off: notEnabled("artifact store"), routes: s.artifactRoutes()},
@@ -190,6 +191,22 @@ func (s *Server) memoryRoutes() []route {
 		{Method: "POST", Path: "/memories/{memoryId}/extractionJobs", Op: "ListMemoryExtractionJobs", H: s.listMemoryExtractionJobs},
 		{Method: "POST", Path: "/memories/{memoryId}/ingest", Op: "IngestData", H: s.idem("IngestData", s.ingestData)},
 		{Method: "POST", Path: "/memories/{memoryId}/extractionJobs/start", Op: "StartMemoryExtractionJob", H: s.idem("StartMemoryExtractionJob", s.startMemoryExtractionJob)},
+	}
+}
+
+// Code Interpreter (bedrock-agentcore-control and bedrock-agentcore;
+// codeinterpreter.go, codeinterpreter_invoke.go)
+func (s *Server) codeInterpreterRoutes() []route {
+	return []route{
+		{Method: "PUT", Path: "/code-interpreters", Op: "CreateCodeInterpreter", H: s.idem("CreateCodeInterpreter", s.createCodeInterpreter)},
+		{Method: "GET", Path: "/code-interpreters/{codeInterpreterId}", Op: "GetCodeInterpreter", H: s.getCodeInterpreter},
+		{Method: "DELETE", Path: "/code-interpreters/{codeInterpreterId}", Op: "DeleteCodeInterpreter", H: s.idem("DeleteCodeInterpreter", s.deleteCodeInterpreter)},
+		{Method: "POST", Path: "/code-interpreters", Op: "ListCodeInterpreters", H: s.listCodeInterpreters},
+		{Method: "PUT", Path: "/code-interpreters/{codeInterpreterIdentifier}/sessions/start", Op: "StartCodeInterpreterSession", H: s.idem("StartCodeInterpreterSession", s.startCodeInterpreterSession)},
+		{Method: "GET", Path: "/code-interpreters/{codeInterpreterIdentifier}/sessions/get", Op: "GetCodeInterpreterSession", H: s.getCodeInterpreterSession},
+		{Method: "POST", Path: "/code-interpreters/{codeInterpreterIdentifier}/sessions/list", Op: "ListCodeInterpreterSessions", H: s.listCodeInterpreterSessions},
+		{Method: "PUT", Path: "/code-interpreters/{codeInterpreterIdentifier}/sessions/stop", Op: "StopCodeInterpreterSession", H: s.idem("StopCodeInterpreterSession", s.stopCodeInterpreterSession)},
+		{Method: "POST", Path: "/code-interpreters/{codeInterpreterIdentifier}/tools/invoke", Op: "InvokeCodeInterpreter", H: s.invokeCodeInterpreter},
 	}
 }
 

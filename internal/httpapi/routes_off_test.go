@@ -53,6 +53,12 @@ func TestDisabledServices(t *testing.T) {
 			"ServiceException", "Identity service is not enabled"},
 		{"ListAgentRuntimes", func() error { _, err := c.ListAgentRuntimes(ctx, &ctl.ListAgentRuntimesInput{}); return err },
 			"UnknownOperationException", "Runtime service is not enabled"},
+		{"ListCodeInterpreters", func() error { _, err := c.ListCodeInterpreters(ctx, &ctl.ListCodeInterpretersInput{}); return err },
+			"UnknownOperationException", "Code Interpreter service is not enabled"},
+		{"StartCodeInterpreterSession", func() error {
+			_, err := d.StartCodeInterpreterSession(ctx, &bac.StartCodeInterpreterSessionInput{CodeInterpreterIdentifier: aws.String("aws.codeinterpreter.v1")})
+			return err
+		}, "UnknownOperationException", "Code Interpreter service is not enabled"},
 		{"ListEvents", func() error {
 			_, err := d.ListEvents(ctx, &bac.ListEventsInput{MemoryId: aws.String("m-1234567890"), ActorId: aws.String("a"), SessionId: aws.String("s")})
 			return err

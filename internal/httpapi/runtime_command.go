@@ -3,16 +3,13 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
-	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
-	"github.com/aws/smithy-go/eventstream"
 	"github.com/google/uuid"
 )
 
@@ -98,7 +95,7 @@ func (s *Server) invokeAgentRuntimeCommand(ctx context.Context, w http.ResponseW
 	defer inv.Release()
 	// Output is held back until the stream has begun: the command may write
 	// at once, and its chunks must follow the headers and contentStart.
-	es := newEventWriter(w)
+	es := newEventWriter(w, commandExceptions)
 	defer es.close()
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -115,7 +112,7 @@ func (s *Server) invokeAgentRuntimeCommand(ctx context.Context, w http.ResponseW
 	h.Set("Content-Type", "application/vnd.amazon.eventstream")
 	h.Set(hSession, tg.SessionID)
 	w.WriteHeader(http.StatusOK)
-	es.begin()
+	es.begin("chunk", commandChunk{ContentStart: &struct{}{}})
 	code, werr := proc.Wait()
 	out.flush()
 	errOut.flush()
@@ -133,100 +130,6 @@ func (s *Server) invokeAgentRuntimeCommand(ctx context.Context, w http.ResponseW
 	}
 	es.event("chunk", commandChunk{ContentStop: &commandStop{ExitCode: code, Status: status}})
 	return nil
-}
-
-// eventWriter writes AWS event-stream messages to the response, one
-// writer at a time, flushing each; after close it drops writes. Writes
-// wait until begin (which sends contentStart).
-type eventWriter struct {
-	mu     sync.Mutex // held from creation until begin
-	begun  bool       // owned by the handler goroutine
-	w      http.ResponseWriter
-	rc     *http.ResponseController
-	enc    *eventstream.Encoder
-	closed bool
-	broken bool
-}
-
-func newEventWriter(w http.ResponseWriter) *eventWriter {
-	e := &eventWriter{w: w, rc: http.NewResponseController(w), enc: eventstream.NewEncoder()}
-	e.mu.Lock()
-	return e
-}
-
-// begin sends the contentStart chunk (after the response headers) and lets
-// the other writers through.
-func (e *eventWriter) begin() {
-	e.begun = true
-	e.writeLocked(commandEvent("chunk"), commandChunk{ContentStart: &struct{}{}})
-	e.mu.Unlock()
-}
-
-func (e *eventWriter) write(headers eventstream.Headers, v any) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.writeLocked(headers, v)
-}
-
-func (e *eventWriter) writeLocked(headers eventstream.Headers, v any) {
-	payload, _ := json.Marshal(v)
-	if e.closed || e.broken {
-		return
-	}
-	if err := e.enc.Encode(e.w, eventstream.Message{Headers: headers, Payload: payload}); err != nil {
-		e.broken = true // the caller went away; the context ends the command
-		return
-	}
-	e.rc.Flush() //nolint:errcheck // best effort
-}
-
-// event sends an event of the union member name.
-func (e *eventWriter) event(member string, v any) { e.write(commandEvent(member), v) }
-
-func commandEvent(member string) eventstream.Headers {
-	return eventstream.Headers{
-		{Name: ":message-type", Value: eventstream.StringValue("event")},
-		{Name: ":event-type", Value: eventstream.StringValue(member)},
-		{Name: ":content-type", Value: eventstream.StringValue("application/json")},
-	}
-}
-
-// streamExceptions are the union members of the modelled exceptions.
-var streamExceptions = map[errs.Kind]string{
-	errs.Invalid:       "validationException",
-	errs.NotFound:      "resourceNotFoundException",
-	errs.AccessDenied:  "accessDeniedException",
-	errs.Throttled:     "throttlingException",
-	errs.QuotaExceeded: "serviceQuotaExceededException",
-	errs.RuntimeClient: "runtimeClientError",
-	errs.Timeout:       "runtimeClientError",
-}
-
-// exception sends err as a modelled exception event (the client ends the
-// stream with the typed error).
-func (e *eventWriter) exception(err error) {
-	ce := classify(err)
-	member, ok := streamExceptions[ce.Kind]
-	msg := ce.Error()
-	if !ok {
-		member, msg = "internalServerException", "An internal error occurred. Check the server log for details."
-	}
-	e.write(eventstream.Headers{
-		{Name: ":message-type", Value: eventstream.StringValue("exception")},
-		{Name: ":exception-type", Value: eventstream.StringValue(member)},
-		{Name: ":content-type", Value: eventstream.StringValue("application/json")},
-	}, map[string]string{"message": msg})
-}
-
-func (e *eventWriter) close() {
-	if !e.begun { // still held by the handler: nothing was written
-		e.closed = true
-		e.mu.Unlock()
-		return
-	}
-	e.mu.Lock()
-	e.closed = true
-	e.mu.Unlock()
 }
 
 // deltaWriter turns one output stream of the command into contentDelta

@@ -22,9 +22,9 @@ func TestCommandStreamDecodesInSDK(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/vnd.amazon.eventstream")
 		w.WriteHeader(http.StatusOK)
-		es := newEventWriter(w)
+		es := newEventWriter(w, commandExceptions)
 		defer es.close()
-		es.begin()
+		es.begin("chunk", commandChunk{ContentStart: &struct{}{}})
 		out := &deltaWriter{es: es, field: "stdout"}
 		b := []byte("héllo wörld €")
 		for i := range b { // one byte per write: every multi-byte rune is split

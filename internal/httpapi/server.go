@@ -12,6 +12,7 @@ import (
 	"net/http"
 
 	"github.com/agentcore-dev/agentcore/internal/artifact"
+	"github.com/agentcore-dev/agentcore/internal/codeinterpreter"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
 	"github.com/agentcore-dev/agentcore/internal/idempotency"
@@ -52,6 +53,8 @@ type Config struct {
 	OTLP http.Handler
 	// Memory serves the AgentCore Memory operations; nil = not enabled.
 	Memory *memory.Service
+	// CodeInterpreter serves the Code Interpreter operations; nil = not enabled.
+	CodeInterpreter *codeinterpreter.Service
 
 	// Identity: inbound authentication and the Identity service.
 	// SigV4 verifies signatures against configured keys; nil = local mode

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	ci "github.com/agentcore-dev/agentcore/internal/codeinterpreter"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/telemetry"
@@ -30,7 +31,9 @@ const (
 // dataPlaneOps are the operations of the bedrock-agentcore service; the
 // rest of the route table is bedrock-agentcore-control.
 var dataPlaneOps = map[string]bool{"InvokeAgentRuntime": true, "StopRuntimeSession": true,
-	"InvokeAgentRuntimeCommand": true, "InvokeAgentRuntimeWithWebSocketStream": true}
+	"InvokeAgentRuntimeCommand": true, "InvokeAgentRuntimeWithWebSocketStream": true,
+	"StartCodeInterpreterSession": true, "GetCodeInterpreterSession": true, "ListCodeInterpreterSessions": true,
+	"StopCodeInterpreterSession": true, "InvokeCodeInterpreter": true}
 
 // untraced reports paths that get neither spans nor metrics: the telemetry
 // plumbing itself (an exported span must not make another span).
@@ -50,6 +53,7 @@ type obsWriter struct {
 	rec    *telemetry.SpanRecord // the request's span (nil when tracing is off), recorded when it ends
 	inv    *InvokeObservation    // the invocation's details, when the request is one
 	gwCall *gateway.CallObserver // Gateway: the tool call's record, when the request made one
+	ciCall *ci.Call              // Code Interpreter: the tool call, when the request made one
 }
 
 func (o *obsWriter) WriteHeader(code int) {
@@ -171,7 +175,8 @@ func (t *opTrace) AppendAttrs(a []attribute.KeyValue) []attribute.KeyValue {
 	if t.errType != "" {
 		a = append(a, attrErrorType.String(t.errType))
 	}
-	a = gatewayCallAttrs(t.w.gwCall, a) // Gateway
+	a = gatewayCallAttrs(t.w.gwCall, a)         // Gateway
+	a = codeInterpreterCallAttrs(t.w.ciCall, a) // Code Interpreter
 	if o := t.w.inv; o != nil && o.ended {
 		a = append(a,
 			attribute.String("gen_ai.operation.name", "invoke_agent"), attribute.String("gen_ai.provider.name", "aws.bedrock"),

@@ -76,6 +76,9 @@ func (s *Server) build(ctx context.Context) (err error) {
 	s.memory.Start()
 	s.closers.push("memory", func(context.Context) error { s.memory.Close(); return nil })
 	tags.AddChecker(s.memory.Exists)
+	if s.codeInterp, err = s.startCodeInterpreter(ctx, driver, tags); err != nil { // codeinterpreter.go
+		return err
+	}
 	gw, pol := s.buildGateway(s.kv, artifacts, tags) // gateway.go
 	s.serveHTTP(ln, s.newEdge(gw, pol, tags, artifacts))
 	return nil

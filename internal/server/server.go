@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/codeinterpreter"
 	"github.com/agentcore-dev/agentcore/internal/config"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
 	"github.com/agentcore-dev/agentcore/internal/memory"
@@ -71,8 +72,10 @@ type Server struct {
 	otlpGRPC net.Listener           // nil unless OTLPGRPCListen is set
 	tel      *telemetry.Telemetry
 	memory   *memory.Service
-	idp      *identityParts
-	closers  closers // build.go: every step pushes its closer
+	// codeInterp is the Code Interpreter (nil when turned off).
+	codeInterp *codeinterpreter.Service
+	idp        *identityParts
+	closers    closers // build.go: every step pushes its closer
 }
 
 // Start applies the defaults, validates the configuration, builds every part

@@ -34,6 +34,8 @@ type Metrics struct {
 	sessDuration *prometheus.HistogramVec
 	sessStartDur *prometheus.HistogramVec
 	tokens       *prometheus.CounterVec
+	ciCalls      *prometheus.CounterVec
+	ciDuration   *prometheus.HistogramVec
 	sessions     atomic.Pointer[func() (active, idle int)]
 	usage        *usageCollector
 	drops        *dropsCollector
@@ -64,6 +66,8 @@ func NewMetrics() *Metrics {
 	m.sessDuration = histogram("agentcore_session_duration_seconds", "How long sessions ran, start to teardown.", lifetimeBuckets, "runtime")
 	m.sessStartDur = histogram("agentcore_session_start_duration_seconds", "Session start-up: sandbox start until the agent answers /ping (0 for warm-pool environments).", startBuckets, "runtime")
 	m.tokens = counter("agentcore_gen_ai_token_usage_total", "GenAI tokens reported by agents' spans (gen_ai.usage.*), by runtime and token type (input, output).", "runtime", "type")
+	m.ciCalls = counter("agentcore_code_interpreter_calls_total", "Code Interpreter tool calls by tool, language (executeCode) and outcome (ok, error: an isError result or an exception).", "tool", "language", "outcome")
+	m.ciDuration = histogram("agentcore_code_interpreter_call_duration_seconds", "Code Interpreter tool call latency, session found to result.", latencyBuckets, "tool", "language")
 	gauge := func(name, help string, pick func(active, idle int) int) {
 		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 {
 			if f := m.sessions.Load(); f != nil {
@@ -108,6 +112,17 @@ func (m *Metrics) Invocation(runtimeID, endpoint, errType string, took, ttfb tim
 	if ttfb > 0 {
 		m.invTTFB.WithLabelValues(runtimeID, endpoint).Observe(ttfb.Seconds())
 	}
+}
+
+// CodeInterpreterCall records one Code Interpreter tool call (it
+// implements codeinterpreter.Observer).
+func (m *Metrics) CodeInterpreterCall(tool, language string, isError bool, took time.Duration) {
+	outcome := "ok"
+	if isError {
+		outcome = "error"
+	}
+	m.ciCalls.WithLabelValues(tool, language, outcome).Inc()
+	m.ciDuration.WithLabelValues(tool, language).Observe(took.Seconds())
 }
 
 // SessionStarted implements runtime.Observer.

@@ -1,0 +1,198 @@
+package codeinterpreter
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/codeinterpreter/kernel"
+	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/sandbox"
+	"github.com/agentcore-dev/agentcore/internal/store"
+	"github.com/agentcore-dev/agentcore/internal/tenant"
+)
+
+// DefaultCallTimeout bounds one tool call when Options.CallTimeout is 0:
+// the answer, interruption included, comes within the 300 s read timeout
+// of the bedrock-agentcore SDK's client.
+const DefaultCallTimeout = 270 * time.Second
+
+// terminatedKept is how long a TERMINATED session stays gettable and listable.
+const terminatedKept = 24 * time.Hour
+
+// Options configure the service.
+type Options struct {
+	KV store.KV
+	// Sessions runs the kernels (its own manager on the server's sandbox
+	// driver, so interpreter sessions never share a runtime's pools).
+	Sessions *runtime.Sessions
+	// Env says where python, node and the data libraries are.
+	Env Environment
+	// DataDir holds the installed kernel and the kernels' own output
+	// (DataDir/codeinterpreter).
+	DataDir string
+	Limits  sandbox.Limits
+	// CallTimeout bounds one tool call (default DefaultCallTimeout).
+	CallTimeout time.Duration
+	// WarmPool keeps that many ready kernels per network mode (0 = off):
+	// SANDBOX from Open, PUBLIC from the first PUBLIC session on.
+	WarmPool int
+	// Logs returns the writer of one stream ("stdout", "stderr") of a
+	// session's tool output (observability.Service.AgentLogWriter); nil =
+	// not recorded.
+	Logs     func(acct, arn, sessionID, stream string) io.WriteCloser
+	Observer Observer // tool-call metrics; nil = none
+	// Transpile turns TypeScript into JavaScript, or returns the compiler's
+	// message (internal/codeinterpreter/typescript); nil = no TypeScript.
+	Transpile func(code string) (js, errMsg string)
+	Logger    *slog.Logger
+	Now       func() time.Time
+}
+
+// Observer hears about every finished tool call (metrics).
+type Observer interface {
+	CodeInterpreterCall(tool, language string, isError bool, took time.Duration)
+}
+
+// Service is the code interpreter.
+type Service struct {
+	o         Options
+	kv        store.KV
+	sessions  *runtime.Sessions
+	log       *slog.Logger
+	kernelDir string
+
+	mu     sync.Mutex
+	timers map[string]*time.Timer // session key -> its timeout
+	pooled map[string]bool        // network modes whose warm pool is filling
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// New builds the service; Open starts it.
+func New(o Options) *Service {
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = DefaultCallTimeout
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Service{o: o, kv: o.KV, sessions: o.Sessions, log: o.Logger.With("component", "codeinterpreter"),
+		kernelDir: filepath.Join(o.DataDir, "codeinterpreter", "kernel", kernel.Version),
+		timers:    map[string]*time.Timer{}, pooled: map[string]bool{}, ctx: ctx, cancel: cancel}
+}
+
+// Open installs the kernel, marks the sessions whose environment is gone
+// (all of them after a restart) TERMINATED, starts the retention sweep and
+// the SANDBOX warm pool.
+func (s *Service) Open(ctx context.Context) error {
+	if err := kernel.Install(s.kernelDir); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(s.o.DataDir, "codeinterpreter", "logs"), 0o700); err != nil {
+		return err
+	}
+	if err := s.sweep(ctx); err != nil {
+		return err
+	}
+	s.wg.Add(1)
+	go s.sweeper()
+	s.ensurePool(NetworkSandbox)
+	return nil
+}
+
+// Close stops every session's timer; the sessions themselves end with
+// their runtime.Sessions manager.
+func (s *Service) Close(context.Context) error {
+	s.cancel()
+	s.mu.Lock()
+	for k, t := range s.timers {
+		t.Stop()
+		delete(s.timers, k)
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+	return nil
+}
+
+// CallTimeout is the bound of one tool call.
+func (s *Service) CallTimeout() time.Duration { return s.o.CallTimeout }
+
+// Exists reports whether an ARN names a custom interpreter (tagging).
+func (s *Service) Exists(ctx context.Context, arn string) bool {
+	i := strings.Index(arn, ":code-interpreter-custom/")
+	if i < 0 {
+		return false
+	}
+	t, err := tenant.From(ctx)
+	if err != nil {
+		return false
+	}
+	it, _, err := s.interpreterRev(ctx, t.Account, arn[i+len(":code-interpreter-custom/"):])
+	return err == nil && it.ARN == arn
+}
+
+// sweeper runs the retention sweep every few minutes.
+func (s *Service) sweeper() {
+	defer s.wg.Done()
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+			if err := s.sweep(s.ctx); err != nil && s.ctx.Err() == nil {
+				s.log.Warn("session sweep failed", "err", err)
+			}
+		}
+	}
+}
+
+// sweep marks READY sessions whose environment is not running here
+// TERMINATED and deletes sessions terminated more than terminatedKept ago.
+func (s *Service) sweep(ctx context.Context) error {
+	after := ""
+	for {
+		items, err := s.kv.List(ctx, tblSession, "", after, 500)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			s.sweepOne(ctx, it)
+		}
+		if len(items) < 500 {
+			return nil
+		}
+		after = items[len(items)-1].Key
+	}
+}
+
+func (s *Service) sweepOne(ctx context.Context, it store.Item) {
+	acct, rest, _ := strings.Cut(it.Key, "/")
+	interp, sid, _ := strings.Cut(rest, "/")
+	var sess Session
+	if err := json.Unmarshal(it.Value, &sess); err != nil {
+		return
+	}
+	switch {
+	case sess.Status == SessionReady && !s.running(acct, &sess):
+		s.terminated(ctx, acct, interp, sid)
+	case sess.Status == SessionTerminated && s.o.Now().Sub(sess.UpdatedAt) > terminatedKept:
+		if err := s.kv.Txn(ctx, store.DeleteAt(tblSession, it.Key, it.Revision)); err != nil && !store.Concurrent(err) {
+			s.log.Warn("deleting an expired session", "session", sid, "err", err)
+		}
+	}
+}

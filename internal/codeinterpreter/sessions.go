@@ -1,0 +1,242 @@
+package codeinterpreter
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/store"
+	"github.com/agentcore-dev/agentcore/internal/tenant"
+)
+
+var sessionIDRE = regexp.MustCompile(`^[0-9a-zA-Z]{1,40}$`)
+
+// Kernels run in runtime.Sessions under account "" and a runtime id per
+// network mode, so a warm kernel serves any account's session of that mode;
+// the session id there is acct/interpreterId/sessionId.
+func runtimeID(mode string) string { return "codeinterpreter/" + mode }
+
+const envVersion = 1 // the warm pools' version in runtime.Sessions
+
+// Start starts a session and returns once its kernel answers.
+func (s *Service) Start(ctx context.Context, interpreterID string, in StartInput) (*Session, error) {
+	t, err := tenant.From(ctx)
+	if err != nil {
+		return nil, err
+	}
+	it, err := s.Get(ctx, interpreterID)
+	if err != nil {
+		return nil, err
+	}
+	timeout := DefaultSessionTimeout
+	if in.TimeoutSeconds != nil {
+		timeout = *in.TimeoutSeconds
+	}
+	if timeout < 1 || timeout > MaxSessionTimeout {
+		return nil, errs.Field("sessionTimeoutSeconds", "sessionTimeoutSeconds must be from 1 to %d (got %d)", MaxSessionTimeout, timeout)
+	}
+	if len(in.Name) > 100 {
+		return nil, errs.Field("name", "name is at most 100 characters")
+	}
+	if s.o.Env.Python == "" {
+		return nil, errs.E(errs.Unavailable, "code interpreter sessions are unavailable: no python3 was found on this server")
+	}
+	if it.NetworkMode == NetworkPublic {
+		s.ensurePool(NetworkPublic)
+	}
+	now := s.o.Now().UTC()
+	sess := &Session{ID: newSessionID(), InterpreterID: it.ID, Name: in.Name, Status: SessionReady, TimeoutSeconds: timeout,
+		NetworkMode: it.NetworkMode, Certificates: in.Certificates, FilesystemConfigurations: in.FilesystemConfigurations,
+		CreatedAt: now, UpdatedAt: now}
+	life := time.Duration(timeout) * time.Second
+	rid, key := runtimeID(it.NetworkMode), sessionKey(t.Account, it.ID, sess.ID)
+	lease, err := s.sessions.Acquire(ctx, "", rid, key, envVersion, func() (*runtime.Launch, error) {
+		return s.launch(it.NetworkMode, life)
+	})
+	if err != nil {
+		if ctx.Err() != nil { // the caller went away: do not leave the kernel starting for nobody
+			go s.sessions.Stop(context.Background(), "", rid, key) //nolint:errcheck // NotFound when it failed anyway
+			return nil, ctx.Err()
+		}
+		s.log.Error("code interpreter session failed to start", "interpreter", it.ID, "session", sess.ID, "err", err)
+		return nil, errs.Wrap(errs.Internal, err, "the session's environment failed to start")
+	}
+	lease.Release()
+	if err := s.kv.Txn(ctx, store.CreateJSON(tblSession, key, sess)); err != nil {
+		s.sessions.Stop(context.Background(), "", rid, key) //nolint:errcheck // best effort
+		return nil, err
+	}
+	s.arm(t.Account, sess, life)
+	s.log.Info("code interpreter session started", "interpreter", it.ID, "session", sess.ID, "timeout", timeout)
+	return sess, nil
+}
+
+// launch describes one kernel environment of a network mode living at most life.
+func (s *Service) launch(mode string, life time.Duration) (*runtime.Launch, error) {
+	spec := s.o.Env.spec(s.kernelDir)
+	spec.ID = "ci" + strings.ToLower(randomID(14, alnum))
+	spec.Network = "NONE"
+	if mode == NetworkPublic {
+		spec.Network = "PUBLIC"
+	}
+	spec.Limits = s.o.Limits
+	logf, err := os.OpenFile(filepath.Join(s.o.DataDir, "codeinterpreter", "logs", "kernel-"+strings.ToLower(mode)+".log"),
+		os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	spec.Stdout, spec.Stderr = logf, logf
+	return &runtime.Launch{Spec: spec, Port: kernelPort, Protocol: "HTTP", Path: "/invoke",
+		Idle: life, MaxLife: life, Cleanup: func() { logf.Close() }}, nil
+}
+
+// ensurePool keeps the warm pool of a network mode filled (once asked,
+// runtime.Sessions refills it as kernels are taken).
+func (s *Service) ensurePool(mode string) {
+	if s.o.WarmPool <= 0 || s.o.Env.Python == "" {
+		return
+	}
+	s.mu.Lock()
+	done := s.pooled[mode]
+	s.pooled[mode] = true
+	s.mu.Unlock()
+	if done {
+		return
+	}
+	s.sessions.EnsurePool("", runtimeID(mode), envVersion, s.o.WarmPool, func() (*runtime.Launch, error) {
+		// A pooled kernel's lifetime is set when a session takes it (arm).
+		return s.launch(mode, MaxSessionTimeout*time.Second)
+	})
+}
+
+// arm ends the session when its timeout passes (pooled kernels were
+// started with the longest lifetime, so the timer is what ends them).
+func (s *Service) arm(acct string, sess *Session, life time.Duration) {
+	key := sessionKey(acct, sess.InterpreterID, sess.ID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ctx.Err() != nil {
+		return
+	}
+	s.timers[key] = time.AfterFunc(life, func() {
+		s.mu.Lock()
+		delete(s.timers, key)
+		s.mu.Unlock()
+		s.end(s.ctx, acct, sess, "sessionTimeoutSeconds reached")
+	})
+}
+
+// end stops a session's kernel and marks it TERMINATED.
+func (s *Service) end(ctx context.Context, acct string, sess *Session, reason string) *Session {
+	key := sessionKey(acct, sess.InterpreterID, sess.ID)
+	s.mu.Lock()
+	if t := s.timers[key]; t != nil {
+		t.Stop()
+		delete(s.timers, key)
+	}
+	s.mu.Unlock()
+	if err := s.sessions.Stop(ctx, "", runtimeID(sess.NetworkMode), key); err == nil {
+		s.log.Info("code interpreter session stopped", "interpreter", sess.InterpreterID, "session", sess.ID, "reason", reason)
+	}
+	if out := s.terminated(ctx, acct, sess.InterpreterID, sess.ID); out != nil {
+		return out
+	}
+	return sess
+}
+
+// terminated marks a stored session TERMINATED (nil when it is gone).
+func (s *Service) terminated(ctx context.Context, acct, interp, sid string) *Session {
+	var out *Session
+	err := store.Retry(ctx, func() error {
+		sess, rev, err := s.sessionRev(ctx, acct, interp, sid)
+		if err != nil {
+			return err
+		}
+		out = sess
+		if sess.Status == SessionTerminated {
+			return nil
+		}
+		sess.Status, sess.UpdatedAt = SessionTerminated, s.o.Now().UTC()
+		return s.kv.Txn(ctx, store.UpdateJSON(tblSession, sessionKey(acct, interp, sid), rev, sess))
+	})
+	if err != nil {
+		if errs.KindOf(err) != errs.NotFound && ctx.Err() == nil {
+			s.log.Warn("marking a session TERMINATED", "session", sid, "err", err)
+		}
+		return nil
+	}
+	return out
+}
+
+// running reports whether a stored session's kernel is running here.
+func (s *Service) running(acct string, sess *Session) bool {
+	return s.sessions.Running("", runtimeID(sess.NetworkMode), sessionKey(acct, sess.InterpreterID, sess.ID))
+}
+
+// session reads a session of an interpreter the caller can see; a READY
+// session whose kernel is gone (it crashed, or the server restarted) is
+// marked TERMINATED first.
+func (s *Service) session(ctx context.Context, interpreterID, sid string) (string, *Interpreter, *Session, error) {
+	t, err := tenant.From(ctx)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	if !sessionIDRE.MatchString(sid) {
+		return "", nil, nil, errs.Field("sessionId", "sessionId %q must match [0-9a-zA-Z]{1,40}", sid)
+	}
+	it, err := s.Get(ctx, interpreterID)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	sess, _, err := s.sessionRev(ctx, t.Account, it.ID, sid)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	if sess.Status == SessionReady && !s.running(t.Account, sess) {
+		if out := s.terminated(ctx, t.Account, it.ID, sid); out != nil {
+			sess = out
+		}
+	}
+	return t.Account, it, sess, nil
+}
+
+// GetSession returns a session (READY or TERMINATED).
+func (s *Service) GetSession(ctx context.Context, interpreterID, sid string) (*Session, error) {
+	_, _, sess, err := s.session(ctx, interpreterID, sid)
+	return sess, err
+}
+
+// StopSession ends a session; stopping a TERMINATED one returns it as it is.
+func (s *Service) StopSession(ctx context.Context, interpreterID, sid string) (*Session, error) {
+	acct, _, sess, err := s.session(ctx, interpreterID, sid)
+	if err != nil || sess.Status == SessionTerminated {
+		return sess, err
+	}
+	return s.end(ctx, acct, sess, "StopCodeInterpreterSession"), nil
+}
+
+// stopAll ends every session of an interpreter (it was deleted).
+func (s *Service) stopAll(ctx context.Context, acct, interp string) {
+	token := ""
+	for {
+		items, next, err := store.ListJSON[Session](ctx, s.kv, tblSession, acct+"/"+interp+"/", token, 500)
+		if err != nil {
+			s.log.Warn("ending the sessions of a deleted interpreter", "interpreter", interp, "err", err)
+			return
+		}
+		for _, sess := range items {
+			if sess.Status == SessionReady {
+				s.end(ctx, acct, sess, "code interpreter deleted")
+			}
+		}
+		if next == "" {
+			return
+		}
+		token = next
+	}
+}
