@@ -106,7 +106,7 @@ func build(ctx context.Context, o Options, progress io.Writer, py, version, dir 
 	}
 	defer os.RemoveAll(tmp) // gone after the rename; cleans up a failure
 	args := []string{"-m", "pip", "install", "--no-input", "--disable-pip-version-check", "--no-user",
-		"--progress-bar", "off", "--no-warn-script-location", "--target", filepath.Join(tmp, siteDir)}
+		"--progress-bar", "off", "--no-warn-script-location", "--no-warn-conflicts", "--target", filepath.Join(tmp, siteDir)}
 	args = append(args, o.Packages...)
 	// PIP_ROOT_USER_ACTION: no warning about running as root (an unknown
 	// variable to a pip too old to know it).

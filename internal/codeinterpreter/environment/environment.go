@@ -32,11 +32,22 @@ import (
 )
 
 // Packages are the data libraries every code interpreter session can
-// import, pinned. Changing the list builds a new environment.
+// import, and their dependencies, all pinned so every machine gets the same
+// set. Changing the list builds a new environment.
 var Packages = []string{
 	"numpy==2.4.6",
 	"pandas==3.1.1",
 	"matplotlib==3.11.2",
+	// Their dependencies, as pip resolved them for the three above.
+	"contourpy==1.3.3",
+	"cycler==0.12.1",
+	"fonttools==4.69.1",
+	"kiwisolver==1.5.1",
+	"packaging==26.4",
+	"pillow==13.0.0",
+	"pyparsing==3.3.3",
+	"python-dateutil==4.0.0",
+	"tzdata==2026.6",
 }
 
 // ErrNotBuilt is returned (wrapped) by Lookup when the environment for the
