@@ -18,8 +18,9 @@ func newCISetupCmd() *cobra.Command {
 		Use:   "setup",
 		Short: "Build the code interpreter's Python data libraries (numpy, pandas, matplotlib)",
 		Long: `Installs the pinned Python data libraries that every code interpreter session can
-import into --data-dir (the server's data directory) with pip, for the Python
-the server runs sessions with. It runs pip with your pip configuration
+import into the server's data directory with pip, for the Python the server
+runs sessions with. Give it the same --data-dir, --code-interpreter-env and
+--code-interpreter-python as the server. It runs pip with your pip configuration
 (PIP_INDEX_URL, PIP_FIND_LINKS, ...), shows pip's output on stderr and prints
 the environment's directory on stdout. The result is cached: run it again
 after changing the Python; it does nothing when the environment is there.
@@ -55,8 +56,8 @@ Pinned: ` + strings.Join(environment.Packages, " "),
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&dataDir, "data-dir", config.Default().DataDir, "the server's --data-dir; the environment goes in DATA-DIR/code-interpreter/python")
-	f.StringVar(&envDir, "env-dir", "", "build under this directory instead of the one in --data-dir")
-	f.StringVar(&python, "python", "python3", "the Python sessions run (a pyenv shim is resolved to its interpreter)")
+	f.StringVar(&dataDir, "data-dir", config.Default().DataDir, "the server's --data-dir; the environment goes in DATA-DIR/codeinterpreter/env")
+	f.StringVar(&envDir, "code-interpreter-env", "", "the server's --code-interpreter-env: build under this directory instead of the one in --data-dir")
+	f.StringVar(&python, "code-interpreter-python", "python3", "the server's --code-interpreter-python: the Python sessions run (a pyenv shim is resolved to its interpreter)")
 	return cmd
 }

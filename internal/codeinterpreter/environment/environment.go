@@ -56,7 +56,7 @@ var ErrNotBuilt = errors.New("code interpreter environment not built yet: run `a
 
 // Root is the environment root inside a server data directory.
 func Root(dataDir string) string {
-	return filepath.Join(dataDir, "code-interpreter", "python")
+	return filepath.Join(dataDir, "codeinterpreter", "env")
 }
 
 // Env is a built environment.
