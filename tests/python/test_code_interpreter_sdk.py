@@ -162,13 +162,19 @@ def test_files_upload_download_list_remove():
         r = result(client.invoke("readFiles", {"paths": ["data/b.json"]}))
         assert r["isError"] is True and "data/b.json" in str(r["content"])
 
-        # Nothing outside the session's working directory.
+        # Nothing outside the session's working directory: the kernel
+        # refuses it, which arrives as the stream's validationException
+        # event (botocore raises it as EventStreamError).
         with pytest.raises(ClientError) as e:
             result(client.upload_file("../escape.txt", "x"))
-        assert e.value.response["Error"]["Code"] == "ValidationException"
+        assert e.value.response["Error"]["Code"] == "validationException", e.value.response
         with pytest.raises(ClientError) as e:
             result(client.invoke("readFiles", {"paths": ["/etc/passwd"]}))
-        assert e.value.response["Error"]["Code"] == "ValidationException"
+        assert e.value.response["Error"]["Code"] == "validationException", e.value.response
+        # An unknown tool is refused before the stream: a plain ValidationException.
+        with pytest.raises(ClientError) as e:
+            client.invoke("noSuchTool", {})
+        assert e.value.response["Error"]["Code"] == "ValidationException", e.value.response
 
 
 def test_command_tasks():
