@@ -7,7 +7,10 @@
 // Layout under the root directory (Root(dataDir) for a server):
 //
 //	<root>/<id>/site-packages   pip install --target (PYTHONPATH)
-//	<root>/<id>/mplconfig       matplotlib's font cache, built once
+//	<root>/<id>/mplconfig       matplotlib's font cache, built once: a seed to copy
+//	                            into a session's own MPLCONFIGDIR (matplotlib
+//	                            wants that directory writable and warns on
+//	                            stderr when it is not)
 //	<root>/<id>/ready.json      written last: the build succeeded
 //	<root>/<id>.lock            held while building
 //
@@ -63,7 +66,7 @@ func Root(dataDir string) string {
 type Env struct {
 	Dir           string            `json:"-"`             // <root>/<id>
 	SitePackages  string            `json:"-"`             // Dir/site-packages: the PYTHONPATH entry
-	MPLConfigDir  string            `json:"-"`             // Dir/mplconfig: a warm matplotlib cache ("" if matplotlib is not installed)
+	MPLConfigDir  string            `json:"-"`             // Dir/mplconfig: a warm matplotlib font cache to copy from ("" if matplotlib is not installed)
 	Python        string            `json:"python"`        // the interpreter it was built for (resolved, absolute)
 	PythonVersion string            `json:"pythonVersion"` // e.g. "cpython-311 3.11.7 linux-x86_64"
 	Packages      []string          `json:"packages"`      // as requested
