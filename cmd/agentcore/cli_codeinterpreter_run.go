@@ -145,4 +145,3 @@ func shellJoin(args []string) string {
 	}
 	return strings.Join(q, " ")
 }
-
