@@ -113,7 +113,7 @@ func (o *ciOpts) withSession(cmd *cobra.Command, fn func(ctx context.Context, c 
 
 // invoke calls one tool and prints its result; it returns an exitCodeError
 // for a non-zero exit code.
-func (o *ciOpts) invoke(ctx context.Context, cmd *cobra.Command, c *clients, session string, name types.ToolName, args *types.ToolArguments, p *resultPrinter) error {
+func (o *ciOpts) invoke(ctx context.Context, c *clients, session string, name types.ToolName, args *types.ToolArguments, p *resultPrinter) error {
 	// No retries: running code is not idempotent.
 	out, err := c.data.InvokeCodeInterpreter(ctx, &bedrockagentcore.InvokeCodeInterpreterInput{
 		CodeInterpreterIdentifier: aws.String(o.interpreter), SessionId: aws.String(session), Name: name, Arguments: args,

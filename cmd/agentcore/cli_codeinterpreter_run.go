@@ -55,7 +55,7 @@ into --images DIR.`,
 				if clear {
 					a.ClearContext = aws.Bool(true)
 				}
-				return o.invoke(ctx, cmd, c, session, types.ToolNameExecuteCode, a, p)
+				return o.invoke(ctx, c, session, types.ToolNameExecuteCode, a, p)
 			})
 		},
 	}
@@ -87,7 +87,7 @@ shell as it is (so 'ls | wc -l' works); several are quoted and joined. Without
 			}
 			p := &resultPrinter{stdout: cmd.OutOrStdout(), stderr: cmd.ErrOrStderr()}
 			return o.withSession(cmd, func(ctx context.Context, c *clients, session string) error {
-				return o.invoke(ctx, cmd, c, session, types.ToolNameExecuteCommand, &types.ToolArguments{Command: aws.String(command)}, p)
+				return o.invoke(ctx, c, session, types.ToolNameExecuteCommand, &types.ToolArguments{Command: aws.String(command)}, p)
 			})
 		},
 	}
