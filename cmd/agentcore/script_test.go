@@ -34,6 +34,8 @@ func TestMain(m *testing.M) {
 //	start-server           start an in-process server; sets AGENTCORE_ENDPOINT
 //	free-port VAR          set VAR to a free loopback TCP port
 //	waitfor URL [REGEXP]   poll GET URL until it answers 200 (with a body matching REGEXP)
+//	setvar VAR stdout|stderr REGEXP
+//	                       set VAR to REGEXP's first group in the last command's output
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
@@ -59,6 +61,7 @@ func TestScripts(t *testing.T) {
 			"start-server": cmdStartServer,
 			"free-port":    cmdFreePort,
 			"waitfor":      cmdWaitFor,
+			"setvar":       cmdSetVar,
 		},
 	})
 }
@@ -114,6 +117,17 @@ func cmdFreePort(ts *testscript.TestScript, neg bool, args []string) {
 	port := ln.Addr().(*net.TCPAddr).Port
 	ts.Check(ln.Close())
 	ts.Setenv(args[0], strconv.Itoa(port))
+}
+
+func cmdSetVar(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 || (args[1] != "stdout" && args[1] != "stderr") {
+		ts.Fatalf("usage: setvar VAR stdout|stderr REGEXP")
+	}
+	m := regexp.MustCompile("(?m)" + args[2]).FindStringSubmatch(ts.ReadFile(args[1]))
+	if len(m) < 2 {
+		ts.Fatalf("setvar: no match for %q in %s", args[2], args[1])
+	}
+	ts.Setenv(args[0], m[1])
 }
 
 func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
