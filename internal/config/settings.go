@@ -117,7 +117,7 @@ var settings = []Setting{
 		field: func(c *Config) any { return &c.CodeInterpreterTimeout }},
 	{Key: "code-interpreter-warm-pool", Default: "0", Help: "ready Code Interpreter kernels kept per network mode, SANDBOX from start and PUBLIC from the first PUBLIC session (0 = off)",
 		field: func(c *Config) any { return &c.CodeInterpreterWarmPool }},
-	{Key: "code-interpreter-env", Help: "directory of the Code Interpreter's prebuilt data libraries, put on PYTHONPATH in every session (default: --data-dir/codeinterpreter/env)",
+	{Key: "code-interpreter-env", Help: "root of the Code Interpreter's data-library environment built by `agentcore code-interpreter setup` (numpy, pandas, matplotlib; default: --data-dir/codeinterpreter/env)",
 		field: func(c *Config) any { return &c.CodeInterpreterEnv }},
 	{Key: "code-interpreter-python", Help: "python3 executable Code Interpreter sessions run (default: python3 on the server's PATH)",
 		field: func(c *Config) any { return &c.CodeInterpreterPython }},

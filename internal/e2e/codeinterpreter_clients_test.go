@@ -1,8 +1,3 @@
-//go:build codeinterpreter
-
-// The build tag keeps this file out until the Code Interpreter service
-// (config.Config.CodeInterpreterEnv) is merged; remove it then.
-
 package e2e
 
 import (

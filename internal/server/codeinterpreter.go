@@ -2,14 +2,12 @@ package server
 
 import (
 	"context"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
 
 	"github.com/agentcore-dev/agentcore/internal/agentclient"
 	"github.com/agentcore-dev/agentcore/internal/codeinterpreter"
+	"github.com/agentcore-dev/agentcore/internal/codeinterpreter/environment"
 	"github.com/agentcore-dev/agentcore/internal/codeinterpreter/typescript"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
@@ -56,55 +54,28 @@ func (s *Server) startCodeInterpreter(ctx context.Context, driver sandbox.Driver
 	return svc, nil
 }
 
-// codeInterpreterEnv finds python, node and the data libraries. envDir ""
-// is DataDir/codeinterpreter/env; it is used as PYTHONPATH itself, or its
-// site-packages directory when it has one.
+// codeInterpreterEnv finds python, node and the data libraries built by
+// `agentcore code-interpreter setup` under envDir ("" = the data dir's
+// default root). A missing build leaves LibDirs empty (the caller warns).
 func codeInterpreterEnv(python, node, envDir, dataDir string) codeinterpreter.Environment {
-	env := codeinterpreter.Environment{Python: resolvePython(python), Node: resolveNode(node), Env: map[string]string{}}
-	if envDir == "" {
-		envDir = filepath.Join(dataDir, "codeinterpreter", "env")
+	env := codeinterpreter.Environment{Env: map[string]string{}}
+	if p := environment.ResolvePython(python); filepath.IsAbs(p) {
+		env.Python = p
 	}
-	for _, d := range []string{filepath.Join(envDir, "site-packages"), envDir} {
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
-			env.LibDirs = []string{d}
-			break
+	if node != "" {
+		if p, err := exec.LookPath(node); err == nil {
+			env.Node = p
+		}
+	} else {
+		env.Node = environment.ResolveNode()
+	}
+	if envDir == "" {
+		envDir = environment.Root(dataDir)
+	}
+	if env.Python != "" {
+		if e, err := environment.Lookup(envDir, env.Python); err == nil {
+			env.LibDirs = []string{e.SitePackages}
 		}
 	}
 	return env
-}
-
-// resolvePython is the executable a python name (possibly a pyenv shim)
-// runs, so the sandbox can expose its installation; "" when none runs.
-// Answers are kept for the process (it costs a python start).
-func resolvePython(name string) string {
-	if name == "" {
-		name = "python3"
-	}
-	if p, ok := pythons.Load(name); ok {
-		return p.(string)
-	}
-	p := ""
-	out, err := exec.Command(name, "-c", "import sys; print(sys.executable)").Output()
-	if s := strings.TrimSpace(string(out)); err == nil && filepath.IsAbs(s) {
-		p = s
-	}
-	pythons.Store(name, p)
-	return p
-}
-
-var pythons sync.Map // name -> resolved executable
-
-// resolveNode finds node ("" when there is none).
-func resolveNode(name string) string {
-	if name == "" {
-		name = "node"
-	}
-	p, err := exec.LookPath(name)
-	if err != nil {
-		return ""
-	}
-	if rp, err := filepath.EvalSymlinks(p); err == nil {
-		return rp
-	}
-	return p
 }
