@@ -117,12 +117,12 @@ func (c *Call) Run(ctx context.Context) (*Result, error) {
 	resp, err := c.lease.Conn.RoundTrip(ctx, &runtime.AgentRequest{Method: "POST", Path: "/invoke",
 		Header: map[string][]string{"Content-Type": {"application/json"}}, Body: bytes.NewReader(body)})
 	if err != nil {
-		return nil, c.failed(ctx, err)
+		return c.failed(ctx, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResultBytes+1))
 	if err != nil {
-		return nil, c.failed(ctx, err)
+		return c.failed(ctx, err)
 	}
 	if len(raw) > maxResultBytes {
 		return nil, errs.E(errs.QuotaExceeded, "the tool's result is larger than %d bytes", maxResultBytes)
@@ -141,12 +141,31 @@ func (c *Call) Run(ctx context.Context) (*Result, error) {
 	return &res, nil
 }
 
-// failed classifies a broken round trip to the kernel.
-func (c *Call) failed(ctx context.Context, err error) error {
+// failed handles a broken round trip to the kernel. A kernel that no
+// longer answers its health check is gone with its sandbox (the code
+// exhausted the session's memory or process limits, or crashed it): the
+// session ends (the next call gets ResourceNotFoundException) and this
+// call gets an isError result saying so. A kernel that is still there but
+// did not answer in time is an internal error.
+func (c *Call) failed(ctx context.Context, err error) (*Result, error) {
 	if ctx.Err() == context.DeadlineExceeded {
-		return errs.E(errs.Internal, "the code interpreter did not answer within %s", c.s.o.CallTimeout+callGrace)
+		c.s.log.Warn("code interpreter call got no answer", "session", c.sess.ID, "tool", c.req.Name, "err", err)
+		return nil, errs.E(errs.Internal, "the code interpreter did not answer within %s", c.s.o.CallTimeout+callGrace)
 	}
-	return errs.Wrap(errs.Internal, err, "the session's kernel failed")
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	if _, perr := c.lease.Conn.Ping(pctx); perr == nil {
+		c.s.log.Warn("code interpreter call failed", "session", c.sess.ID, "tool", c.req.Name, "err", err)
+		return nil, errs.Wrap(errs.Internal, err, "the session's kernel failed")
+	}
+	c.s.log.Warn("code interpreter session ended by its code", "session", c.sess.ID, "tool", c.req.Name, "err", err)
+	c.lease.Fail("the kernel is gone: " + err.Error())
+	c.s.terminated(context.WithoutCancel(ctx), c.acct, c.it.ID, c.sess.ID)
+	c.Result = errorResult("The session's sandbox ended while running this call (the code exceeded the session's memory or process limits, or ended its interpreter); the session is TERMINATED: start a new one.", time.Since(c.started))
+	return c.Result, nil
 }
 
 // kernelError turns a kernel's refusal into its AWS error.

@@ -19,6 +19,15 @@ import (
 // the caller's address.
 func OutsideHost(t testing.TB) string {
 	t.Helper()
+	return OutsideServe(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "outside-ok from %s", r.RemoteAddr)
+	})) + "/"
+}
+
+// OutsideServe serves h on a test host as OutsideHost does and returns its
+// base URL ("http://10.254.N.0:8088", no trailing slash).
+func OutsideServe(t testing.TB, h http.Handler) string {
+	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root to create a test host network namespace")
 	}
@@ -28,10 +37,8 @@ func OutsideHost(t testing.TB) string {
 	if err != nil {
 		t.Fatalf("listen in test host: %v", err)
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintf(w, "outside-ok from %s", r.RemoteAddr)
-	})}
+	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	return "http://" + net.JoinHostPort(out.Addr, "8088") + "/"
+	return "http://" + net.JoinHostPort(out.Addr, "8088")
 }

@@ -63,6 +63,14 @@ func ciStartSession(t *testing.T, d *bedrockagentcore.Client, interp string, tim
 	return sid
 }
 
+// ciStop stops a session now.
+func ciStop(t *testing.T, d *bedrockagentcore.Client, interp, sid string) {
+	t.Helper()
+	if _, err := d.StopCodeInterpreterSession(bg, &bedrockagentcore.StopCodeInterpreterSessionInput{CodeInterpreterIdentifier: aws.String(interp), SessionId: &sid}); err != nil {
+		t.Fatalf("StopCodeInterpreterSession: %v", err)
+	}
+}
+
 // ciCreate creates a custom interpreter of a network mode.
 func ciCreate(t *testing.T, c *ctl.Client, name string, mode ctltypes.CodeInterpreterNetworkMode) string {
 	t.Helper()
