@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/agentcore-dev/agentcore/internal/codeinterpreter/kernel"
+	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 )
 
@@ -43,7 +44,7 @@ func (e Environment) spec(kernelDir string) sandbox.Spec {
 		if filepath.IsAbs(bin) {
 			pathDirs = append(pathDirs, filepath.Dir(bin))
 		}
-		hosts = append(hosts, hostPaths(bin)...)
+		hosts = append(hosts, runtime.HostPaths(bin)...)
 	}
 	add(e.Python)
 	add(e.Node)
@@ -74,26 +75,6 @@ func (e Environment) spec(kernelDir string) sandbox.Spec {
 
 // kernelPort is the kernel's HTTP port inside its environment.
 const kernelPort = 8080
-
-// hostPaths lists the host directories an interpreter needs: the prefix it
-// is installed under (e.g. /root/.pyenv/versions/3.11.7), unless that is a
-// system directory every isolating driver exposes anyway (as the runtime's
-// code bundles do).
-func hostPaths(bin string) []string {
-	p, err := exec.LookPath(bin)
-	if err != nil {
-		return nil
-	}
-	if rp, err := filepath.EvalSymlinks(p); err == nil {
-		p = rp
-	}
-	prefix := filepath.Dir(filepath.Dir(p)) // .../bin/python3 -> ...
-	switch prefix {
-	case "/usr", "/bin", "/sbin", "/lib", "/lib64", "/":
-		return nil
-	}
-	return []string{prefix}
-}
 
 // uniq drops repeated entries, keeping the first of each.
 func uniq(xs []string) []string {

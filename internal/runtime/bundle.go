@@ -181,10 +181,11 @@ func realPython(name string) string {
 	return name
 }
 
-// hostPaths lists the host directories an interpreter needs: the prefix it
-// is installed under (e.g. /root/.pyenv/versions/3.11.7), unless that is a
-// system directory every isolating driver exposes anyway.
-func hostPaths(argv0 string) []string {
+// HostPaths lists the host directories an interpreter needs inside an
+// isolating sandbox: the prefix it is installed under (e.g.
+// /root/.pyenv/versions/3.11.7), unless that is a system directory every
+// isolating driver exposes anyway.
+func HostPaths(argv0 string) []string {
 	p, err := exec.LookPath(argv0)
 	if err != nil {
 		return nil

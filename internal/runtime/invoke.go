@@ -259,7 +259,7 @@ func (s *Service) codeSpec(acct string, rt *Runtime, v *Version) (sandbox.Spec, 
 		"PYTHONPATH":       filepath.Join(dir, ".deps"),
 		"NODE_PATH":        filepath.Join(dir, "node_modules"),
 	}
-	return sandbox.Spec{Command: argv, Dir: dir, WorkDir: dir, Env: s.agentEnv(env, rt, v), HostPaths: hostPaths(argv[0])}, nil
+	return sandbox.Spec{Command: argv, Dir: dir, WorkDir: dir, Env: s.agentEnv(env, rt, v), HostPaths: HostPaths(argv[0])}, nil
 }
 
 // agentEnv completes a base environment with what every agent gets: the
