@@ -9,9 +9,11 @@ import (
 )
 
 // DialWebSocket implements runtime.AgentConn: ws://<agent><path> over a
-// fresh connection to the contract port, without compression.
+// fresh connection to the contract port, without compression. The Host
+// header is the loopback name with the contract port, as for RoundTrip
+// (Chromium's devtools endpoint refuses other names).
 func (c *Conn) DialWebSocket(ctx context.Context, path string, header map[string][]string, subprotocols []string) (runtime.WebSocketConn, error) {
-	conn, resp, err := websocket.Dial(ctx, "ws://agent"+path, &websocket.DialOptions{
+	conn, resp, err := websocket.Dial(ctx, "ws://"+c.host+path, &websocket.DialOptions{
 		HTTPClient:      c.ws,
 		HTTPHeader:      header,
 		Subprotocols:    subprotocols,
