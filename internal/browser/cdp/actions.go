@@ -131,7 +131,9 @@ func drag(ctx context.Context, p cdp.Session, m *browser.MouseDrag) error {
 	b := button(m.Button)
 	mask := buttonsMask(b)
 	steps := []func() error{
-		func() error { return mouse(ctx, p, input.DispatchMouseEventTypeMouseMoved, m.StartX, m.StartY, "", 0, 0) },
+		func() error {
+			return mouse(ctx, p, input.DispatchMouseEventTypeMouseMoved, m.StartX, m.StartY, "", 0, 0)
+		},
 		func() error {
 			return mouse(ctx, p, input.DispatchMouseEventTypeMousePressed, m.StartX, m.StartY, b, mask, 1)
 		},
