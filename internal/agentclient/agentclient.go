@@ -62,7 +62,8 @@ func Connect(inst sandbox.Instance, port int, protocol string) runtime.AgentConn
 const baseURL = "http://agent"
 
 // Ping implements runtime.AgentConn. HTTP and AGUI agents answer GET /ping;
-// MCP and A2A servers only need to accept connections.
+// MCP and A2A servers only need to accept connections; a Chromium (CDP)
+// answers GET /json/version.
 func (c *Conn) Ping(ctx context.Context) (runtime.PingResult, error) {
 	if c.protocol == "MCP" || c.protocol == "A2A" {
 		conn, err := c.inst.Dial(ctx, c.port)
@@ -71,6 +72,9 @@ func (c *Conn) Ping(ctx context.Context) (runtime.PingResult, error) {
 		}
 		conn.Close()
 		return runtime.PingResult{Status: runtime.PingHealthy}, nil
+	}
+	if c.protocol == "CDP" {
+		return c.pingCDP(ctx)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/ping", nil)
 	if err != nil {
@@ -105,3 +109,24 @@ func (c *Conn) Ping(ctx context.Context) (runtime.PingResult, error) {
 
 // Close drops pooled connections.
 func (c *Conn) Close() { c.tr.CloseIdleConnections() }
+
+// pingCDP checks a Chromium's DevTools HTTP endpoint: GET /json/version
+// answering 200. Chromium refuses Host names other than IPs and localhost,
+// so the request carries the loopback Host.
+func (c *Conn) pingCDP(ctx context.Context) (runtime.PingResult, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/json/version", nil)
+	if err != nil {
+		return runtime.PingResult{}, err
+	}
+	req.Host = c.host
+	resp, err := c.client.Do(req)
+	if err != nil {
+		return runtime.PingResult{}, err
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) //nolint:errcheck // drained for the connection
+	if resp.StatusCode != http.StatusOK {
+		return runtime.PingResult{}, fmt.Errorf("/json/version answered %d", resp.StatusCode)
+	}
+	return runtime.PingResult{Status: runtime.PingHealthy}, nil
+}

@@ -71,7 +71,7 @@ func (nopObserver) SessionEnded(string, time.Duration, string) {}
 type Launch struct {
 	Spec     sandbox.Spec
 	Port     int      // contract port requests go to
-	Protocol string   // HTTP, MCP, A2A, AGUI
+	Protocol string   // HTTP, MCP, A2A, AGUI, CDP (Chromium DevTools)
 	Path     string   // HTTP path of the agent's entry route
 	Allow    []string // lower-cased allow-listed request headers
 	Idle     time.Duration

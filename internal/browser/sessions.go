@@ -1,0 +1,299 @@
+package browser
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/runtime"
+	"github.com/agentcore-dev/agentcore/internal/store"
+	"github.com/agentcore-dev/agentcore/internal/tenant"
+)
+
+var sessionIDRE = regexp.MustCompile(`^[0-9a-zA-Z]{1,40}$`)
+
+// checkViewPort validates a viewport against the documented ranges.
+func checkViewPort(vp ViewPort) error {
+	if vp.Width < MinWidth || vp.Width > MaxWidth {
+		return errs.Field("viewPort.width", "viewPort.width must be from %d to %d (got %d)", MinWidth, MaxWidth, vp.Width)
+	}
+	if vp.Height < MinHeight || vp.Height > MaxHeight {
+		return errs.Field("viewPort.height", "viewPort.height must be from %d to %d (got %d)", MinHeight, MaxHeight, vp.Height)
+	}
+	return nil
+}
+
+// Start starts a session and returns once its Chromium answers (and the
+// profile it names, if any, is restored into it).
+func (s *Service) Start(ctx context.Context, browserID string, in StartInput) (*Session, error) {
+	t, err := tenant.From(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.Get(ctx, browserID)
+	if err != nil {
+		return nil, err
+	}
+	timeout := DefaultSessionTimeout
+	if in.TimeoutSeconds != nil {
+		timeout = *in.TimeoutSeconds
+	}
+	if timeout < 1 || timeout > MaxSessionTimeout {
+		return nil, errs.Field("sessionTimeoutSeconds", "sessionTimeoutSeconds must be from 1 to %d (got %d)", MaxSessionTimeout, timeout)
+	}
+	if len(in.Name) > 100 {
+		return nil, errs.Field("name", "name is at most 100 characters")
+	}
+	vp := DefaultViewPort
+	if in.ViewPort != nil {
+		if vp = *in.ViewPort; checkViewPort(vp) != nil {
+			return nil, checkViewPort(vp)
+		}
+	}
+	var state *ProfileState
+	var pid string
+	if in.ProfileID != "" {
+		if pid, err = profileID(t, in.ProfileID); err != nil {
+			return nil, err
+		}
+		if _, _, err := s.profileRev(ctx, t.Account, pid); err != nil {
+			return nil, err
+		}
+		if state, err = s.profileState(ctx, t.Account, pid); err != nil {
+			return nil, err
+		}
+	}
+	if s.o.Chromium == "" {
+		return nil, errs.E(errs.Unavailable, "browser sessions are unavailable: no Chromium was found on this server (set --browser-chromium)")
+	}
+	now := s.o.Now().UTC()
+	sess := &Session{ID: newSessionID(), BrowserID: b.ID, Name: in.Name, Status: SessionReady, TimeoutSeconds: timeout,
+		ViewPort: vp, NetworkMode: b.NetworkMode, ProfileID: pid, Automation: StreamEnabled, Extras: in.Extras,
+		CreatedAt: now, UpdatedAt: now}
+	if r := b.Recording; r != nil && r.Enabled {
+		sess.Recording = &Recording{Bucket: r.Bucket, Prefix: joinPrefix(r.Prefix, sess.ID)}
+	}
+	life := time.Duration(timeout) * time.Second
+	rid, key := runtimeID(b.NetworkMode), sessionKey(t.Account, b.ID, sess.ID)
+	launched := false
+	lease, err := s.sessions.Acquire(ctx, "", rid, key, envVersion, func() (*runtime.Launch, error) {
+		launched = true
+		return s.launch(b.NetworkMode, vp, life)
+	})
+	if err != nil {
+		if ctx.Err() != nil { // the caller went away: do not leave the browser starting for nobody
+			go s.sessions.Stop(context.Background(), "", rid, key) //nolint:errcheck // NotFound when it failed anyway
+			return nil, ctx.Err()
+		}
+		s.log.Error("browser session failed to start", "browser", b.ID, "session", sess.ID, "err", err)
+		return nil, errs.Wrap(errs.Internal, err, "the session's browser failed to start")
+	}
+	defer lease.Release()
+	fail := func(what string, err error) (*Session, error) {
+		s.sessions.Stop(context.Background(), "", rid, key) //nolint:errcheck // best effort
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		s.log.Error("browser session failed to start", "browser", b.ID, "session", sess.ID, "step", what, "err", err)
+		return nil, errs.Wrap(errs.Internal, err, "the session's browser failed to start (%s)", what)
+	}
+	if sess.BrowserWS, err = BrowserWS(ctx, lease.Conn); err != nil {
+		return fail("devtools endpoint", err)
+	}
+	if !launched && vp != DefaultViewPort { // a pooled browser: resize its page
+		if err := s.o.CDP.SetViewport(ctx, lease.Conn, vp); err != nil {
+			return fail("viewport", err)
+		}
+	}
+	if state != nil {
+		if err := s.o.CDP.RestoreState(ctx, lease.Conn, state); err != nil {
+			return fail("profile restore", err)
+		}
+	}
+	if err := s.kv.Txn(ctx, store.CreateJSON(tblSession, key, sess)); err != nil {
+		s.sessions.Stop(context.Background(), "", rid, key) //nolint:errcheck // best effort
+		return nil, err
+	}
+	s.arm(t.Account, sess, life)
+	s.ensurePool()
+	s.log.Info("browser session started", "browser", b.ID, "session", sess.ID, "timeout", timeout, "viewport", vp, "profile", pid)
+	return sess, nil
+}
+
+// joinPrefix is a recording's per-session key prefix.
+func joinPrefix(prefix, sid string) string {
+	if prefix != "" && !strings.HasSuffix(prefix, "/") {
+		prefix += "/"
+	}
+	return prefix + sid + "/"
+}
+
+// arm ends the session when its timeout passes (pooled browsers were
+// started with the longest lifetime, so the timer is what ends them).
+func (s *Service) arm(acct string, sess *Session, life time.Duration) {
+	key := sessionKey(acct, sess.BrowserID, sess.ID)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ctx.Err() != nil {
+		return
+	}
+	s.timers[key] = time.AfterFunc(life, func() {
+		s.mu.Lock()
+		delete(s.timers, key)
+		s.mu.Unlock()
+		s.end(s.ctx, acct, sess, "sessionTimeoutSeconds reached")
+	})
+}
+
+// end stops a session's browser, ends its streams and marks it TERMINATED.
+func (s *Service) end(ctx context.Context, acct string, sess *Session, reason string) *Session {
+	key := sessionKey(acct, sess.BrowserID, sess.ID)
+	s.mu.Lock()
+	if t := s.timers[key]; t != nil {
+		t.Stop()
+		delete(s.timers, key)
+	}
+	if st := s.streams[key]; st != nil {
+		st.end()
+		delete(s.streams, key)
+	}
+	s.mu.Unlock()
+	if err := s.sessions.Stop(ctx, "", runtimeID(sess.NetworkMode), key); err == nil {
+		s.log.Info("browser session stopped", "browser", sess.BrowserID, "session", sess.ID, "reason", reason)
+	}
+	if out := s.terminated(ctx, acct, sess.BrowserID, sess.ID); out != nil {
+		return out
+	}
+	return sess
+}
+
+// terminated marks a stored session TERMINATED (nil when it is gone).
+func (s *Service) terminated(ctx context.Context, acct, bid, sid string) *Session {
+	var out *Session
+	err := store.Retry(ctx, func() error {
+		sess, rev, err := s.sessionRev(ctx, acct, bid, sid)
+		if err != nil {
+			return err
+		}
+		out = sess
+		if sess.Status == SessionTerminated {
+			return nil
+		}
+		sess.Status, sess.UpdatedAt = SessionTerminated, s.o.Now().UTC()
+		return s.kv.Txn(ctx, store.UpdateJSON(tblSession, sessionKey(acct, bid, sid), rev, sess))
+	})
+	if err != nil {
+		if errs.KindOf(err) != errs.NotFound && ctx.Err() == nil {
+			s.log.Warn("marking a session TERMINATED", "session", sid, "err", err)
+		}
+		return nil
+	}
+	s.mu.Lock()
+	if st := s.streams[sessionKey(acct, bid, sid)]; st != nil {
+		st.end()
+		delete(s.streams, sessionKey(acct, bid, sid))
+	}
+	s.mu.Unlock()
+	return out
+}
+
+// running reports whether a stored session's browser is running here.
+func (s *Service) running(acct string, sess *Session) bool {
+	return s.sessions.Running("", runtimeID(sess.NetworkMode), sessionKey(acct, sess.BrowserID, sess.ID))
+}
+
+// session reads a session of a browser the caller can see; a READY
+// session whose browser is gone (it crashed, or the server restarted) is
+// marked TERMINATED first.
+func (s *Service) session(ctx context.Context, browserID, sid string) (string, *Browser, *Session, error) {
+	t, err := tenant.From(ctx)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	if !sessionIDRE.MatchString(sid) {
+		return "", nil, nil, errs.Field("sessionId", "sessionId %q must match [0-9a-zA-Z]{1,40}", sid)
+	}
+	b, err := s.Get(ctx, browserID)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	sess, _, err := s.sessionRev(ctx, t.Account, b.ID, sid)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	if sess.Status == SessionReady && !s.running(t.Account, sess) {
+		if out := s.terminated(ctx, t.Account, b.ID, sid); out != nil {
+			sess = out
+		}
+	}
+	return t.Account, b, sess, nil
+}
+
+// GetSession returns a session (READY or TERMINATED).
+func (s *Service) GetSession(ctx context.Context, browserID, sid string) (*Session, error) {
+	_, _, sess, err := s.session(ctx, browserID, sid)
+	return sess, err
+}
+
+// StopSession ends a session; stopping a TERMINATED one returns it as it is.
+func (s *Service) StopSession(ctx context.Context, browserID, sid string) (*Session, error) {
+	acct, _, sess, err := s.session(ctx, browserID, sid)
+	if err != nil || sess.Status == SessionTerminated {
+		return sess, err
+	}
+	return s.end(ctx, acct, sess, "StopBrowserSession"), nil
+}
+
+// stopAll ends every session of a browser (it was deleted).
+func (s *Service) stopAll(ctx context.Context, acct, bid string) {
+	token := ""
+	for {
+		items, next, err := store.ListJSON[Session](ctx, s.kv, tblSession, acct+"/"+bid+"/", token, 500)
+		if err != nil {
+			s.log.Warn("ending the sessions of a deleted browser", "browser", bid, "err", err)
+			return
+		}
+		for _, sess := range items {
+			if sess.Status == SessionReady {
+				s.end(ctx, acct, sess, "browser deleted")
+			}
+		}
+		if next == "" {
+			return
+		}
+		token = next
+	}
+}
+
+// leased is a READY session leased for one operation.
+type leased struct {
+	acct    string
+	browser *Browser
+	sess    *Session
+	lease   *runtime.Lease
+}
+
+func (l *leased) release() { l.lease.Release() }
+
+// lease finds a READY session of the caller and leases its browser; a
+// stopped, unknown or other account's session is ResourceNotFound.
+func (s *Service) lease(ctx context.Context, browserID, sid string) (*leased, error) {
+	if sid == "" {
+		return nil, errs.Field("sessionId", "sessionId is required")
+	}
+	acct, b, sess, err := s.session(ctx, browserID, sid)
+	if err != nil {
+		return nil, err
+	}
+	if sess.Status != SessionReady {
+		return nil, errs.E(errs.NotFound, "session %s is %s", sid, sess.Status)
+	}
+	l, err := s.sessions.Lookup("", runtimeID(sess.NetworkMode), sessionKey(acct, b.ID, sess.ID))
+	if err != nil {
+		s.terminated(ctx, acct, b.ID, sess.ID)
+		return nil, errs.E(errs.NotFound, "session %s is TERMINATED", sid)
+	}
+	return &leased{acct: acct, browser: b, sess: sess, lease: l}, nil
+}
