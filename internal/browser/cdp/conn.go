@@ -163,7 +163,7 @@ func (c *Conn) loop(ctx context.Context) {
 	}
 	c.ws.CloseNow() //nolint:errcheck // already broken or closed
 	c.mu.Lock()
-	c.err = fmt.Errorf("%w: %v", ErrClosed, err)
+	c.err = fmt.Errorf("%w: %w", ErrClosed, err)
 	for id, ch := range c.pending {
 		close(ch)
 		delete(c.pending, id)

@@ -1,0 +1,141 @@
+package streams
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image/jpeg"
+	"sync"
+	"time"
+
+	cdpt "github.com/chromedp/cdproto/cdp"
+	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/target"
+
+	"github.com/agentcore-dev/agentcore/internal/browser/cdp"
+)
+
+// frame is one picture of the page.
+type frame struct {
+	JPEG          []byte
+	Width, Height float64 // the page's viewport in CSS pixels (input coordinates)
+	At            time.Time
+}
+
+// caster follows the browser's current page (the newest tab) and streams
+// its screencast frames and main-frame navigations. Input goes to the page
+// it shows.
+type caster struct {
+	conn    *cdp.Conn
+	quality int64
+	onFrame func(frame) error // an error ends run
+	onNav   func(url string)
+
+	mu   sync.Mutex
+	page *cdp.Page
+}
+
+var errConnEnded = errors.New("the browser connection ended")
+
+// current is the page being shown (nil before the first).
+func (c *caster) current() *cdp.Page {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.page
+}
+
+// run streams until ctx ends, the connection ends or onFrame fails.
+func (c *caster) run(ctx context.Context) error {
+	created, stopC := c.conn.Subscribe(target.TargetCreated.Method)
+	defer stopC()
+	destroyed, stopD := c.conn.Subscribe(target.TargetDestroyed.Method)
+	defer stopD()
+	if _, err := cdpt.Call(ctx, c.conn, target.SetDiscoverTargets, target.SetDiscoverTargetsParams{Discover: true}); err != nil {
+		return err
+	}
+	for {
+		p, err := c.conn.AttachPage(ctx)
+		if err != nil {
+			return err
+		}
+		c.mu.Lock()
+		c.page = p
+		c.mu.Unlock()
+		err = c.follow(ctx, p, created, destroyed)
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// follow streams page p until another page should be shown (nil), or a
+// failure.
+func (c *caster) follow(ctx context.Context, p *cdp.Page, created, destroyed <-chan jsonv2.Value) error {
+	frames, stopF := p.Subscribe(page.ScreencastFrame.Method)
+	defer stopF()
+	navs, stopN := p.Subscribe(page.FrameNavigated.Method)
+	defer stopN()
+	defer p.Detach(context.WithoutCancel(ctx)) //nolint:errcheck // the page may be gone
+	if _, err := cdpt.Call(ctx, p, page.Enable, page.EnableParams{}); err != nil {
+		return nil // the page went away meanwhile: pick another
+	}
+	q := c.quality
+	if _, err := cdpt.Call(ctx, p, page.StartScreencast, page.StartScreencastParams{Format: page.StartScreencastFormatJpeg,
+		Quality: &q, EveryNthFrame: 1}); err != nil {
+		return nil
+	}
+	// Screencast frames come when the page paints; a still page gets its
+	// first picture from a screenshot.
+	if shot, err := cdpt.Call(ctx, p, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatJpeg, Quality: &q}); err == nil {
+		if cfg, err := jpeg.DecodeConfig(bytes.NewReader(shot.Data)); err == nil {
+			if err := c.onFrame(frame{JPEG: shot.Data, Width: float64(cfg.Width), Height: float64(cfg.Height), At: time.Now()}); err != nil {
+				return err
+			}
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case raw, ok := <-frames:
+			if !ok {
+				return errConnEnded
+			}
+			var ev page.EventScreencastFrame
+			if jsonv2.Unmarshal(raw, &ev) != nil || ev.Metadata == nil {
+				continue
+			}
+			f := frame{JPEG: ev.Data, Width: ev.Metadata.DeviceWidth, Height: ev.Metadata.DeviceHeight, At: time.Now()}
+			if err := c.onFrame(f); err != nil {
+				return err
+			}
+			cdpt.Call(ctx, p, page.ScreencastFrameAck, page.ScreencastFrameAckParams{SessionID: ev.SessionID}) //nolint:errcheck // a gone page shows in the events
+		case raw, ok := <-navs:
+			if !ok {
+				return errConnEnded
+			}
+			var ev page.EventFrameNavigated
+			if jsonv2.Unmarshal(raw, &ev) == nil && ev.Frame != nil && ev.Frame.ParentID == "" && c.onNav != nil {
+				c.onNav(ev.Frame.URL + ev.Frame.URLFragment)
+			}
+		case raw, ok := <-created:
+			if !ok {
+				return errConnEnded
+			}
+			var ev target.EventTargetCreated
+			if jsonv2.Unmarshal(raw, &ev) == nil && ev.TargetInfo != nil && ev.TargetInfo.Type == "page" &&
+				ev.TargetInfo.Subtype == "" && ev.TargetInfo.TargetID != p.TargetID {
+				return nil // a new tab: show it
+			}
+		case raw, ok := <-destroyed:
+			if !ok {
+				return errConnEnded
+			}
+			var ev target.EventTargetDestroyed
+			if jsonv2.Unmarshal(raw, &ev) == nil && ev.TargetID == p.TargetID {
+				return nil
+			}
+		}
+	}
+}
