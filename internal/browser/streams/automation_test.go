@@ -8,12 +8,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/remote"
 	cdpt "github.com/chromedp/cdproto/cdp"
 	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
 	"github.com/chromedp/cdproto/page"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/remote"
 	"github.com/coder/websocket"
 
 	"github.com/agentcore-dev/agentcore/internal/browser"
@@ -73,7 +73,7 @@ func TestAutomationRelay(t *testing.T) {
 	}
 	byValue := true
 	res, err := cdpt.Call(ctx, p, cdpruntime.Evaluate, cdpruntime.EvaluateParams{ReturnByValue: &byValue,
-		Expression: "new Promise(r => { const f = () => document.getElementById('p') ? r('x'.repeat(5 << 20)) : setTimeout(f, 10); f(); })",
+		Expression:   "new Promise(r => { const f = () => document.getElementById('p') ? r('x'.repeat(5 << 20)) : setTimeout(f, 10); f(); })",
 		AwaitPromise: &byValue})
 	if err != nil {
 		t.Fatal(err)

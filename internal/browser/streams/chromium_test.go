@@ -24,6 +24,13 @@ const chromiumPath = "/usr/lib/chromium/chromium"
 // the session's AgentConn to its devtools port, once it answers.
 func startChromium(t *testing.T, width, height int) runtime.AgentConn {
 	t.Helper()
+	conn, _ := startChromiumStop(t, width, height)
+	return conn
+}
+
+// startChromiumStop is startChromium that also returns how to stop it.
+func startChromiumStop(t *testing.T, width, height int) (runtime.AgentConn, func()) {
+	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("Chromium is not installed at %s (Debian package chromium)", chromiumPath)
 	}
@@ -43,16 +50,17 @@ func startChromium(t *testing.T, width, height int) runtime.AgentConn {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
+	stop := func() {
 		sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer scancel()
 		inst.Stop(sctx) //nolint:errcheck // the test is over
-	})
+	}
+	t.Cleanup(stop)
 	conn := agentclient.Connect(inst, 9222, "HTTP")
 	t.Cleanup(conn.Close)
 	for {
 		if _, err := cdp.BrowserPath(ctx, conn); err == nil {
-			return conn
+			return conn, stop
 		} else if ctx.Err() != nil {
 			t.Fatalf("Chromium did not answer /json/version: %v", err)
 		}

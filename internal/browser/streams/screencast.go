@@ -86,22 +86,37 @@ func (c *caster) follow(ctx context.Context, p *cdp.Page, created, destroyed <-c
 		return nil
 	}
 	// Screencast frames come when the page paints; a still page gets its
-	// first picture from a screenshot.
-	if shot, err := cdpt.Call(ctx, p, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatJpeg, Quality: &q}); err == nil {
-		if cfg, err := jpeg.DecodeConfig(bytes.NewReader(shot.Data)); err == nil {
-			if err := c.onFrame(frame{JPEG: shot.Data, Width: float64(cfg.Width), Height: float64(cfg.Height), At: time.Now()}); err != nil {
-				return err
-			}
+	// first picture from a screenshot (taken aside: it waits for a paint,
+	// which a page in the middle of loading may not give for a while).
+	shots := make(chan frame, 1)
+	go func() {
+		sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		shot, err := cdpt.Call(sctx, p, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatJpeg, Quality: &q})
+		if err != nil {
+			return
 		}
-	}
+		if cfg, err := jpeg.DecodeConfig(bytes.NewReader(shot.Data)); err == nil {
+			shots <- frame{JPEG: shot.Data, Width: float64(cfg.Width), Height: float64(cfg.Height), At: time.Now()}
+		}
+	}()
+	cast := false // a screencast frame has come: the screenshot is older
+	defer c.drainNavs(navs)
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case f := <-shots:
+			if !cast {
+				if err := c.onFrame(f); err != nil {
+					return err
+				}
+			}
 		case raw, ok := <-frames:
 			if !ok {
 				return errConnEnded
 			}
+			cast = true
 			var ev page.EventScreencastFrame
 			if jsonv2.Unmarshal(raw, &ev) != nil || ev.Metadata == nil {
 				continue
@@ -115,10 +130,7 @@ func (c *caster) follow(ctx context.Context, p *cdp.Page, created, destroyed <-c
 			if !ok {
 				return errConnEnded
 			}
-			var ev page.EventFrameNavigated
-			if jsonv2.Unmarshal(raw, &ev) == nil && ev.Frame != nil && ev.Frame.ParentID == "" && c.onNav != nil {
-				c.onNav(ev.Frame.URL + ev.Frame.URLFragment)
-			}
+			c.navigated(raw)
 		case raw, ok := <-created:
 			if !ok {
 				return errConnEnded
@@ -136,6 +148,30 @@ func (c *caster) follow(ctx context.Context, p *cdp.Page, created, destroyed <-c
 			if jsonv2.Unmarshal(raw, &ev) == nil && ev.TargetID == p.TargetID {
 				return nil
 			}
+		}
+	}
+}
+
+// navigated reports a main-frame navigation event.
+func (c *caster) navigated(raw jsonv2.Value) {
+	var ev page.EventFrameNavigated
+	if c.onNav != nil && jsonv2.Unmarshal(raw, &ev) == nil && ev.Frame != nil && ev.Frame.ParentID == "" {
+		c.onNav(ev.Frame.URL + ev.Frame.URLFragment)
+	}
+}
+
+// drainNavs reports the navigations still buffered when following ends
+// (the connection's end closes the channels after what they hold).
+func (c *caster) drainNavs(navs <-chan jsonv2.Value) {
+	for {
+		select {
+		case raw, ok := <-navs:
+			if !ok {
+				return
+			}
+			c.navigated(raw)
+		default:
+			return
 		}
 	}
 }
