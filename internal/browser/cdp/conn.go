@@ -53,6 +53,7 @@ func (e *Error) Error() string {
 // session) and routes answers and events. It implements cdp.Session for
 // the browser target; Session gives one for an attached target.
 type Conn struct {
+	ac     runtime.AgentConn // nil for NewConn: no HTTP endpoint to ask
 	ws     runtime.WebSocketConn
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -116,7 +117,9 @@ func DialPath(ctx context.Context, ac runtime.AgentConn, path string) (*Conn, er
 	if err != nil {
 		return nil, fmt.Errorf("cdp: dial %s: %w", path, err)
 	}
-	return NewConn(ws), nil
+	c := NewConn(ws)
+	c.ac = ac
+	return c, nil
 }
 
 // NewConn runs the message loop on an open CDP WebSocket.

@@ -2,10 +2,14 @@ package cdp
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/target"
+
+	"github.com/agentcore-dev/agentcore/internal/runtime"
 )
 
 // Page is an attached page target: its flat session and ids.
@@ -17,9 +21,9 @@ type Page struct {
 	conn      *Conn
 }
 
-// Pages lists the browser's page targets (tabs), in Chromium's order
-// (most recently created first). Pages Chromium opens for its own UI
-// ("browser_ui", "other") are not pages.
+// Pages lists the browser's page targets (tabs), in no particular order.
+// Pages Chromium opens for its own UI ("browser_ui", "other") are not
+// pages.
 func (c *Conn) Pages(ctx context.Context) ([]*target.Info, error) {
 	res, err := cdp.Call(ctx, c, target.GetTargets, target.GetTargetsParams{})
 	if err != nil {
@@ -35,13 +39,18 @@ func (c *Conn) Pages(ctx context.Context) ([]*target.Info, error) {
 }
 
 // CurrentPage is the page actions and streams work on: the most recently
-// created page target; a browser without one gets a new about:blank page.
+// active tab (Chromium's GET /json/list order, when the connection came
+// through an AgentConn), else any tab; a browser without one gets a new
+// about:blank page.
 func (c *Conn) CurrentPage(ctx context.Context) (target.ID, error) {
 	pages, err := c.Pages(ctx)
 	if err != nil {
 		return "", err
 	}
 	if len(pages) > 0 {
+		if id := c.mostRecent(ctx, pages); id != "" {
+			return id, nil
+		}
 		return pages[0].TargetID, nil
 	}
 	res, err := cdp.Call(ctx, c, target.CreateTarget, target.CreateTargetParams{URL: "about:blank"})
@@ -81,3 +90,31 @@ func (p *Page) Detach(ctx context.Context) error {
 
 // Conn is the browser connection the page is attached through.
 func (p *Page) Conn() *Conn { return p.conn }
+
+// mostRecent is the first of pages in Chromium's /json/list, which lists
+// targets by their last activity ("" when unknown).
+func (c *Conn) mostRecent(ctx context.Context, pages []*target.Info) target.ID {
+	if c.ac == nil {
+		return ""
+	}
+	resp, err := c.ac.RoundTrip(ctx, &runtime.AgentRequest{Method: "GET", Path: "/json/list"})
+	if err != nil {
+		return ""
+	}
+	defer resp.Body.Close()
+	var list []struct {
+		ID   target.ID `json:"id"`
+		Type string    `json:"type"`
+	}
+	if resp.Status != 200 || json.NewDecoder(io.LimitReader(resp.Body, 8<<20)).Decode(&list) != nil {
+		return ""
+	}
+	for _, l := range list {
+		for _, p := range pages {
+			if l.Type == "page" && l.ID == p.TargetID {
+				return l.ID
+			}
+		}
+	}
+	return ""
+}

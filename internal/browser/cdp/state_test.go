@@ -3,9 +3,13 @@ package cdp_test
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	cdpt "github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/target"
 
 	"github.com/agentcore-dev/agentcore/internal/browser"
 	"github.com/agentcore-dev/agentcore/internal/browser/cdp"
@@ -89,4 +93,33 @@ func TestSaveRestoreState(t *testing.T) {
 	if got, err := cdp.ReadOrigin(ctx, b, "https://unreachable.example"); err != nil || got["k"] != "v" || len(got) != 1 {
 		t.Fatalf("unreachable origin's localStorage: %v %v", got, err)
 	}
+}
+
+// TestCurrentPage: actions go to the newest tab (what a person or an
+// automation client opened last), and back to the older one when it closes.
+func TestCurrentPage(t *testing.T) {
+	ac := startChromium(t, 800, 600)
+	onPage(t, ac, func(ctx context.Context, p *cdp.Page) {
+		c := p.Conn()
+		first := p.TargetID
+		for i := 0; i < 2; i++ {
+			res, err := cdpt.Call(ctx, c, target.CreateTarget, target.CreateTargetParams{URL: "about:blank#" + strconv.Itoa(i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cur, err := c.CurrentPage(ctx); err != nil || cur != res.TargetID {
+				t.Fatalf("current page %s, want the new tab %s (%v)", cur, res.TargetID, err)
+			}
+			if _, err := cdpt.Call(ctx, c, target.CloseTarget, target.CloseTargetParams{TargetID: res.TargetID}); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(5 * time.Second)
+			for cur, _ := c.CurrentPage(ctx); cur != first; cur, _ = c.CurrentPage(ctx) {
+				if time.Now().After(deadline) {
+					t.Fatalf("current page %s after closing the new tab, want %s", cur, first)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+	})
 }

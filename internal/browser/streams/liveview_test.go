@@ -12,9 +12,12 @@ import (
 	"testing"
 	"time"
 
+	cdpt "github.com/chromedp/cdproto/cdp"
+	cdptarget "github.com/chromedp/cdproto/target"
 	"github.com/coder/websocket"
 
 	"github.com/agentcore-dev/agentcore/internal/browser"
+	"github.com/agentcore-dev/agentcore/internal/browser/cdp"
 	"github.com/agentcore-dev/agentcore/internal/browser/streams"
 )
 
@@ -181,6 +184,25 @@ func TestLiveView(t *testing.T) {
 	waitText(t, viewer, "String(window.liveView.inControl())", "true")
 	if sess.automation() != browser.StreamDisabled {
 		t.Fatalf("the page's button did not take control: %s", sess.automation())
+	}
+
+	// A new tab (opened by automation) is what the live view shows and
+	// where the person's input goes.
+	tab := serve(t, `<button id=b2 style="position:absolute;left:0;top:0;width:300px;height:300px" onclick="this.textContent='tab clicked'">tab</button>`)
+	onPage(t, target, func(ctx context.Context, p *cdp.Page) {
+		if _, err := cdpt.Call(ctx, p.Conn(), cdptarget.CreateTarget, cdptarget.CreateTargetParams{URL: tab}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	waitText(t, target, "document.readyState + (document.getElementById('b2') ? ' b2' : '')", "complete b2")
+	for deadline := time.Now(); text(t, target, "b2.textContent") != "tab clicked"; {
+		if time.Since(deadline) > 10*time.Second {
+			t.Fatal("the person's click did not reach the new tab")
+		}
+		for _, ev := range []string{"mousePressed", "mouseReleased"} {
+			send(ctx, t, c, map[string]any{"type": "mouse", "event": ev, "x": 100, "y": 100, "button": "left", "clickCount": 1})
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 
 	sess.end()

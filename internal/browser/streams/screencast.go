@@ -54,36 +54,54 @@ func (c *caster) run(ctx context.Context) error {
 	if _, err := cdpt.Call(ctx, c.conn, target.SetDiscoverTargets, target.SetDiscoverTargetsParams{Discover: true}); err != nil {
 		return err
 	}
+	var next target.ID // a new tab to show; "" = the current page
 	for {
-		p, err := c.conn.AttachPage(ctx)
+		if next == "" {
+			id, err := c.conn.CurrentPage(ctx)
+			if err != nil {
+				return err
+			}
+			next = id
+		}
+		p, err := c.conn.Attach(ctx, next)
 		if err != nil {
-			return err
+			if c.conn.Err() != nil || ctx.Err() != nil {
+				return err
+			}
+			next = "" // the tab is gone already
+			continue
 		}
 		c.mu.Lock()
 		c.page = p
 		c.mu.Unlock()
-		err = c.follow(ctx, p, created, destroyed)
-		if err != nil {
+		if next, err = c.follow(ctx, p, created, destroyed); err != nil {
 			return err
+		}
+		if next == "" { // the tab closed or refused: look again shortly
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(50 * time.Millisecond):
+			}
 		}
 	}
 }
 
-// follow streams page p until another page should be shown (nil), or a
-// failure.
-func (c *caster) follow(ctx context.Context, p *cdp.Page, created, destroyed <-chan jsonv2.Value) error {
+// follow streams page p until another page should be shown (its id, or ""
+// for the current page), or a failure.
+func (c *caster) follow(ctx context.Context, p *cdp.Page, created, destroyed <-chan jsonv2.Value) (target.ID, error) {
 	frames, stopF := p.Subscribe(page.ScreencastFrame.Method)
 	defer stopF()
 	navs, stopN := p.Subscribe(page.FrameNavigated.Method)
 	defer stopN()
 	defer p.Detach(context.WithoutCancel(ctx)) //nolint:errcheck // the page may be gone
 	if _, err := cdpt.Call(ctx, p, page.Enable, page.EnableParams{}); err != nil {
-		return nil // the page went away meanwhile: pick another
+		return "", nil // the page went away meanwhile: pick another
 	}
 	q := c.quality
 	if _, err := cdpt.Call(ctx, p, page.StartScreencast, page.StartScreencastParams{Format: page.StartScreencastFormatJpeg,
 		Quality: &q, EveryNthFrame: 1}); err != nil {
-		return nil
+		return "", nil
 	}
 	// Screencast frames come when the page paints; a still page gets its
 	// first picture from a screenshot (taken aside: it waits for a paint,
@@ -105,16 +123,16 @@ func (c *caster) follow(ctx context.Context, p *cdp.Page, created, destroyed <-c
 	for {
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return "", ctx.Err()
 		case f := <-shots:
 			if !cast {
 				if err := c.onFrame(f); err != nil {
-					return err
+					return "", err
 				}
 			}
 		case raw, ok := <-frames:
 			if !ok {
-				return errConnEnded
+				return "", errConnEnded
 			}
 			cast = true
 			var ev page.EventScreencastFrame
@@ -123,30 +141,30 @@ func (c *caster) follow(ctx context.Context, p *cdp.Page, created, destroyed <-c
 			}
 			f := frame{JPEG: ev.Data, Width: ev.Metadata.DeviceWidth, Height: ev.Metadata.DeviceHeight, At: time.Now()}
 			if err := c.onFrame(f); err != nil {
-				return err
+				return "", err
 			}
 			cdpt.Call(ctx, p, page.ScreencastFrameAck, page.ScreencastFrameAckParams{SessionID: ev.SessionID}) //nolint:errcheck // a gone page shows in the events
 		case raw, ok := <-navs:
 			if !ok {
-				return errConnEnded
+				return "", errConnEnded
 			}
 			c.navigated(raw)
 		case raw, ok := <-created:
 			if !ok {
-				return errConnEnded
+				return "", errConnEnded
 			}
 			var ev target.EventTargetCreated
 			if jsonv2.Unmarshal(raw, &ev) == nil && ev.TargetInfo != nil && ev.TargetInfo.Type == "page" &&
 				ev.TargetInfo.Subtype == "" && ev.TargetInfo.TargetID != p.TargetID {
-				return nil // a new tab: show it
+				return ev.TargetInfo.TargetID, nil // a new tab: show it
 			}
 		case raw, ok := <-destroyed:
 			if !ok {
-				return errConnEnded
+				return "", errConnEnded
 			}
 			var ev target.EventTargetDestroyed
 			if jsonv2.Unmarshal(raw, &ev) == nil && ev.TargetID == p.TargetID {
-				return nil
+				return "", nil
 			}
 		}
 	}
