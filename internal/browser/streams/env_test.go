@@ -129,37 +129,44 @@ func (s *session) leased() int {
 }
 
 // edge serves the stream routes as internal/httpapi does: it binds the
-// path, puts the SigV4-authenticated tenant on the context (the caller's
-// account is X-Test-Account, default account; "none" = unauthenticated)
-// for the signed routes, and answers errors with their AWS status.
+// path; a signed request (no X-Test-Unsigned header) gets the tenant of
+// X-Test-Account (default account) on its context, an unsigned one the
+// server's default tenant (another account: the streams must not trust
+// it); errors are answered with their AWS status.
 func edge(t *testing.T, h *streams.Handler) string {
 	mux := http.NewServeMux()
-	type route = func(context.Context, http.ResponseWriter, *http.Request, string, string) error
-	add := func(path string, fn route, signed bool) {
-		mux.HandleFunc("GET /browser-streams/{b}/sessions/{s}/"+path, func(w http.ResponseWriter, r *http.Request) {
-			ctx := r.Context()
-			if signed {
-				acct := r.Header.Get("X-Test-Account")
-				if acct == "" {
-					acct = account
-				}
-				ctx = tenant.With(ctx, tenant.Tenant{Account: acct, Region: "us-east-1"})
+	handle := func(w http.ResponseWriter, r *http.Request, fn func(ctx context.Context, signed bool) error) {
+		signed := r.Header.Get("X-Test-Unsigned") == "" && r.URL.Query().Get("token") == ""
+		acct := r.Header.Get("X-Test-Account")
+		if acct == "" {
+			acct = account
+		}
+		if !signed {
+			acct = "000000000000"
+		}
+		ctx := tenant.With(r.Context(), tenant.Tenant{Account: acct, Region: "us-east-1"})
+		if err := fn(ctx, signed); err != nil {
+			status := map[errs.Kind]int{errs.Invalid: 400, errs.NotFound: 404, errs.AccessDenied: 403,
+				errs.Unavailable: 503}[errs.KindOf(err)]
+			if status == 0 {
+				status = 500
 			}
-			if err := fn(ctx, w, r, r.PathValue("b"), r.PathValue("s")); err != nil {
-				status := map[errs.Kind]int{errs.Invalid: 400, errs.NotFound: 404, errs.AccessDenied: 403,
-					errs.Unavailable: 503}[errs.KindOf(err)]
-				if status == 0 {
-					status = 500
-				}
-				http.Error(w, err.Error(), status)
-			}
+			http.Error(w, err.Error(), status)
+		}
+	}
+	const prefix = "GET /browser-streams/{b}/sessions/{s}/"
+	mux.HandleFunc(prefix+"automation", func(w http.ResponseWriter, r *http.Request) {
+		handle(w, r, func(ctx context.Context, _ bool) error {
+			return h.Automation(ctx, w, r, r.PathValue("b"), r.PathValue("s"))
+		})
+	})
+	live := func(w http.ResponseWriter, r *http.Request) {
+		handle(w, r, func(ctx context.Context, signed bool) error {
+			return h.LiveView(ctx, w, r, r.PathValue("b"), r.PathValue("s"), r.PathValue("rest"), signed)
 		})
 	}
-	add("automation", h.Automation, true)
-	add("live-view", h.LiveView, true)
-	add("live-view/ws", h.LiveViewSocket, false)
-	add("replay", h.Replay, true)
-	add("replay/data", h.ReplayData, false)
+	mux.HandleFunc(prefix+"live-view", live)
+	mux.HandleFunc(prefix+"live-view/{rest...}", live)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv.URL

@@ -24,11 +24,45 @@ var pages = template.Must(template.ParseFS(assets, "assets/*.html"))
 // liveQuality is the JPEG quality of live-view frames.
 const liveQuality = 70
 
-// LiveView serves the live-view page (GET …/live-view, reached through
-// the presigned URL the SDK's generate_live_view_url builds; the edge has
-// verified it). The page opens the live-view WebSocket with a token bound
-// to this account and session.
-func (h *Handler) LiveView(ctx context.Context, w http.ResponseWriter, r *http.Request, browserID, sessionID string) error {
+// LiveView serves GET …/live-view and everything under it (rest):
+//
+//	""            the live-view page (signed: the presigned URL the SDK's
+//	              generate_live_view_url builds)
+//	"ws"          the page's WebSocket (?token= minted with the page)
+//	"replay"      the replay page of a recorded session (signed)
+//	"replay/data" the replay's files (?token=&file=)
+//
+// signed says the edge verified a SigV4 signature and ctx holds the
+// signer's tenant; the token routes do not trust ctx's tenant and take the
+// token's instead. The pages refuse unsigned requests (AccessDenied).
+func (h *Handler) LiveView(ctx context.Context, w http.ResponseWriter, r *http.Request, browserID, sessionID, rest string, signed bool) error {
+	switch rest {
+	case "", "replay":
+		if !signed {
+			return errs.E(errs.AccessDenied, "the %s page needs a SigV4-signed (presigned) URL", pageName(rest))
+		}
+		if rest == "" {
+			return h.livePage(ctx, w, browserID, sessionID)
+		}
+		return h.replayPage(ctx, w, browserID, sessionID)
+	case "ws":
+		return h.liveSocket(ctx, w, r, browserID, sessionID)
+	case "replay/data":
+		return h.replayData(ctx, w, r, browserID, sessionID)
+	}
+	return errs.E(errs.NotFound, "no live-view resource %q", rest)
+}
+
+func pageName(rest string) string {
+	if rest == "" {
+		return "live-view"
+	}
+	return rest
+}
+
+// livePage serves the live-view page; it opens the live-view WebSocket
+// with a token bound to this account and session.
+func (h *Handler) livePage(ctx context.Context, w http.ResponseWriter, browserID, sessionID string) error {
 	t, err := tenant.From(ctx)
 	if err != nil {
 		return err
@@ -57,13 +91,13 @@ func servePage(w http.ResponseWriter, name string, data any) error {
 	return err
 }
 
-// LiveViewSocket serves the live view's WebSocket (GET …/live-view/ws?token=).
+// liveSocket serves the live view's WebSocket (GET …/live-view/ws?token=).
 // It sends {"type":"frame"} messages with the current page's screencast,
 // {"type":"status"} with the automation stream's status (DISABLED: the
 // person has control), and takes {"type":"control","take":bool},
 // {"type":"mouse",…} and {"type":"key",…} messages; input is dispatched
 // only while the person has control.
-func (h *Handler) LiveViewSocket(ctx context.Context, w http.ResponseWriter, r *http.Request, browserID, sessionID string) error {
+func (h *Handler) liveSocket(ctx context.Context, w http.ResponseWriter, r *http.Request, browserID, sessionID string) error {
 	if !isUpgrade(r) {
 		return errs.E(errs.Invalid, "the live view's stream is a WebSocket: send GET with Upgrade: websocket")
 	}

@@ -98,6 +98,12 @@ func TestLiveView(t *testing.T) {
 	if code, _ := livePage(t, base, http.Header{"X-Test-Account": {"999988887777"}}); code != 404 {
 		t.Fatalf("another account's live view: %d", code)
 	}
+	if code, _ := livePage(t, base, http.Header{"X-Test-Unsigned": {"1"}}); code != 403 {
+		t.Fatalf("unsigned live view: %d", code)
+	}
+	if code := get(t, streamURL(base, "live-view/nothing"), ""); code != 404 {
+		t.Fatalf("unknown live-view resource: %d", code)
+	}
 	code, token := livePage(t, base, nil)
 	if code != 200 {
 		t.Fatalf("live view page: %d", code)

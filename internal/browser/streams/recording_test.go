@@ -82,10 +82,13 @@ func TestRecording(t *testing.T) {
 	fb.Close()
 
 	// The replay page and its data.
-	if code := get(t, streamURL(base, "replay"), "999988887777"); code != 404 {
+	if code := get(t, streamURL(base, "live-view/replay"), "999988887777"); code != 404 {
 		t.Fatalf("another account's replay: %d", code)
 	}
-	resp, err := http.Get(streamURL(base, "replay"))
+	if code := get(t, streamURL(base, "live-view/replay"), "unsigned"); code != 403 {
+		t.Fatalf("unsigned replay page: %d", code)
+	}
+	resp, err := http.Get(streamURL(base, "live-view/replay"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +99,7 @@ func TestRecording(t *testing.T) {
 		t.Fatalf("replay page %d: %s", resp.StatusCode, page)
 	}
 	data := func(tok, file string) string {
-		return streamURL(base, "replay/data") + "?token=" + url.QueryEscape(tok) + "&file=" + url.QueryEscape(file)
+		return streamURL(base, "live-view/replay/data") + "?token=" + url.QueryEscape(tok) + "&file=" + url.QueryEscape(file)
 	}
 	tok := string(tm[1])
 	for file, want := range map[string]int{"recording.json": 200, "frames/000001.jpg": 200, "frames/999999.jpg": 404,
@@ -110,7 +113,7 @@ func TestRecording(t *testing.T) {
 	}
 
 	viewer := startChromium(t, 1000, 800)
-	navigate(t, viewer, streamURL(base, "replay")+"?X-Amz-Signature=ignored-by-this-test")
+	navigate(t, viewer, streamURL(base, "live-view/replay")+"?X-Amz-Signature=ignored-by-this-test")
 	waitText(t, viewer, "String(window.replay.frames())", strconv.Itoa(len(m.Frames)))
 	waitText(t, viewer, "String(window.replay.shown() > 0)", "true")
 	waitText(t, viewer, "String(document.querySelectorAll('#events li').length >= 2)", "true")
@@ -119,7 +122,7 @@ func TestRecording(t *testing.T) {
 
 	// A session that is not recorded has no replay.
 	sess.recording = nil
-	if code := get(t, streamURL(base, "replay"), ""); code != 404 {
+	if code := get(t, streamURL(base, "live-view/replay"), ""); code != 404 {
 		t.Fatalf("replay of an unrecorded session: %d", code)
 	}
 }
@@ -127,7 +130,11 @@ func TestRecording(t *testing.T) {
 func get(t *testing.T, u, acct string) int {
 	t.Helper()
 	req, _ := http.NewRequest("GET", u, nil)
-	if acct != "" {
+	switch acct {
+	case "":
+	case "unsigned":
+		req.Header.Set("X-Test-Unsigned", "1")
+	default:
 		req.Header.Set("X-Test-Account", acct)
 	}
 	resp, err := http.DefaultClient.Do(req)

@@ -15,13 +15,12 @@ import (
 // replayFile is what the replay page may fetch of a recording.
 var replayFile = regexp.MustCompile(`^(recording\.json|frames/[0-9]{6}\.jpg)$`)
 
-// Replay serves the replay page of a recorded session (GET
-// /browser-streams/{browserIdentifier}/sessions/{sessionId}/replay, SigV4:
-// header or presigned, like the live view). It plays the stored frames at
-// their recorded times, with the navigations as chapters, and works while
-// the session runs and after it has ended (as long as the service still
-// knows the session).
-func (h *Handler) Replay(ctx context.Context, w http.ResponseWriter, r *http.Request, browserID, sessionID string) error {
+// replayPage serves the replay page of a recorded session (GET
+// …/live-view/replay, SigV4: presigned or header, like the live view). It
+// plays the stored frames at their recorded times, with the navigations as
+// chapters, while the session runs and after it has ended (as long as the
+// service still knows the session).
+func (h *Handler) replayPage(ctx context.Context, w http.ResponseWriter, browserID, sessionID string) error {
 	t, err := tenant.From(ctx)
 	if err != nil {
 		return err
@@ -33,9 +32,9 @@ func (h *Handler) Replay(ctx context.Context, w http.ResponseWriter, r *http.Req
 		"Session": sessionID, "Browser": browserID})
 }
 
-// ReplayData serves one file of a recording to the replay page (GET
-// …/replay/data?token=&file=recording.json or frames/NNNNNN.jpg).
-func (h *Handler) ReplayData(ctx context.Context, w http.ResponseWriter, r *http.Request, browserID, sessionID string) error {
+// replayData serves one file of a recording to the replay page (GET
+// …/live-view/replay/data?token=&file=recording.json or frames/NNNNNN.jpg).
+func (h *Handler) replayData(ctx context.Context, w http.ResponseWriter, r *http.Request, browserID, sessionID string) error {
 	q := r.URL.Query()
 	t, err := h.verify(q.Get("token"), purposeReplay, browserID, sessionID)
 	if err != nil {

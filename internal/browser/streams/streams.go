@@ -100,3 +100,5 @@ func (h *Handler) Close(ctx context.Context) error {
 		return ctx.Err()
 	}
 }
+
+var _ Service = (*browser.Service)(nil)
