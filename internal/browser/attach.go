@@ -135,3 +135,34 @@ func (s *Service) UpdateStream(ctx context.Context, browserID, sessionID, status
 	s.log.Info("browser automation stream updated", "session", sessionID, "status", status)
 	return out, now, nil
 }
+
+// leased is a READY session leased for one operation.
+type leased struct {
+	acct    string
+	browser *Browser
+	sess    *Session
+	lease   *runtime.Lease
+}
+
+func (l *leased) release() { l.lease.Release() }
+
+// lease finds a READY session of the caller and leases its browser; a
+// stopped, unknown or other account's session is ResourceNotFound.
+func (s *Service) lease(ctx context.Context, browserID, sid string) (*leased, error) {
+	if sid == "" {
+		return nil, errs.Field("sessionId", "sessionId is required")
+	}
+	acct, b, sess, err := s.session(ctx, browserID, sid)
+	if err != nil {
+		return nil, err
+	}
+	if sess.Status != SessionReady {
+		return nil, errs.E(errs.NotFound, "session %s is %s", sid, sess.Status)
+	}
+	l, err := s.sessions.Lookup("", runtimeID(sess.NetworkMode), sessionKey(acct, b.ID, sess.ID))
+	if err != nil {
+		s.terminated(ctx, acct, b.ID, sess.ID)
+		return nil, errs.E(errs.NotFound, "session %s is TERMINATED", sid)
+	}
+	return &leased{acct: acct, browser: b, sess: sess, lease: l}, nil
+}

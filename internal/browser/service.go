@@ -75,10 +75,19 @@ func New(o Options) *Service {
 // Open marks the sessions whose Chromium is gone (all of them after a
 // restart) TERMINATED, starts the retention sweep and the warm pool.
 func (s *Service) Open(ctx context.Context) error {
-	for _, d := range []string{"logs", "root"} {
-		if err := os.MkdirAll(filepath.Join(s.dir, d), 0o700); err != nil {
-			return err
-		}
+	// root is the (empty) directory Chromium runs from: the isolating
+	// drivers' sandbox users must be able to read it.
+	if err := os.MkdirAll(filepath.Join(s.dir, "root"), 0o755); err != nil {
+		return err
+	}
+	if err := os.Chmod(filepath.Join(s.dir, "root"), 0o755); err != nil {
+		return err
+	}
+	if err := os.Chmod(s.dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Join(s.dir, "logs"), 0o700); err != nil {
+		return err
 	}
 	if err := s.sweep(ctx); err != nil {
 		return err

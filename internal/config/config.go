@@ -85,6 +85,11 @@ type Config struct {
 	CodeInterpreterPython   string        // --code-interpreter-python: "" = python3 on PATH
 	CodeInterpreterNode     string        // --code-interpreter-node: "" = node on PATH
 
+	// Browser.
+	DisableBrowser  bool   // --browser=false
+	BrowserChromium string // --browser-chromium: "" = /usr/lib/chromium/chromium, else chromium on PATH
+	BrowserWarmPool int    // --browser-warm-pool
+
 	// AgentPath is the PATH agents started from code bundles get after their
 	// bundle's .deps/bin (default: the server's own PATH, captured when the
 	// defaults are applied).

@@ -123,6 +123,12 @@ var settings = []Setting{
 		field: func(c *Config) any { return &c.CodeInterpreterPython }},
 	{Key: "code-interpreter-node", Help: "node executable for JavaScript and TypeScript in Code Interpreter sessions (default: node on the server's PATH; none = JavaScript unavailable)",
 		field: func(c *Config) any { return &c.CodeInterpreterNode }},
+	{Key: "browser", Default: "true", Help: "serve the Browser tool (built-in aws.browser.v1, custom browsers, profiles, sessions of headless Chromium); --browser=false turns it off",
+		invert: true, field: func(c *Config) any { return &c.DisableBrowser }},
+	{Key: "browser-chromium", Help: "Chromium executable browser sessions run (default: /usr/lib/chromium/chromium when present, else chromium on the server's PATH)",
+		field: func(c *Config) any { return &c.BrowserChromium }},
+	{Key: "browser-warm-pool", Default: "0", Help: "started browsers kept ready for new sessions (default viewport, PUBLIC network; 0 = off)",
+		field: func(c *Config) any { return &c.BrowserWarmPool }},
 	{Key: "agent-path", Env: "PATH", NoFlag: true, EnvDefault: true, Help: "PATH agents started from code bundles get after their bundle's .deps/bin (default: the server's own PATH)",
 		field: func(c *Config) any { return &c.AgentPath }},
 }

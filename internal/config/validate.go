@@ -70,6 +70,9 @@ func (c Config) Validate() error {
 	if c.CodeInterpreterWarmPool < 0 || c.CodeInterpreterWarmPool > 64 {
 		bad("code-interpreter-warm-pool", "%d is out of range (0 to 64)", c.CodeInterpreterWarmPool)
 	}
+	if c.BrowserWarmPool < 0 || c.BrowserWarmPool > 64 {
+		bad("browser-warm-pool", "%d is out of range (0 to 64)", c.BrowserWarmPool)
+	}
 	if c.CodeInterpreterTimeout > 8*time.Hour {
 		bad("code-interpreter-timeout", "%s is longer than the longest session (8h)", c.CodeInterpreterTimeout)
 	}

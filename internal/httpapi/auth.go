@@ -26,7 +26,10 @@ import (
 // authorizer (customJWTAuthorizer → the JWT is validated; otherwise SigV4 is
 // required). Unauthenticated exceptions: GET /_agentcore/health, the OAuth2
 // callback, and (from loopback peers only) the /_agentcore/ extensions,
-// OTLP ingest and /metrics, which the platform and local tools call.
+// OTLP ingest and /metrics, which the platform and local tools call. A
+// browser session's live view (/browser-streams/.../live-view) is verified
+// when signed (its presigned URL) and otherwise handed to the streams
+// handler, which authenticates the page's own requests.
 //
 // Without credentials (local mode, loopback listeners only) any or no
 // signature is accepted and requests act in Config.Tenant.
@@ -56,6 +59,7 @@ const (
 	authLoopback                 // agentcore's extensions, OTLP ingest, /metrics: unsigned requests from loopback peers too
 	authOpenAI                   // the OpenAI-compatible front door (openai_auth.go)
 	authGateway                  // a gateway's MCP endpoint and metadata: the gateway authenticates its own callers
+	authStream                   // a browser session's live view: SigV4 (presigned URL or headers) when signed, else the streams handler authenticates (its own token)
 )
 
 // authOf is the auth kind of a request: that of the first route given
@@ -121,7 +125,7 @@ func (s *Server) authenticate(r *http.Request, path string, kind authKind) (cont
 	}
 	signed := sigv4.Signed(r)
 	if s.cfg.SigV4 == nil { // local mode: signatures are not checked
-		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{SigV4: signed || !invoke}), nil
+		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{SigV4: signed || !invoke && kind != authStream}), nil
 	}
 	if signed {
 		res, err := s.cfg.SigV4.Verify(ctx, r)
@@ -132,6 +136,8 @@ func (s *Server) authenticate(r *http.Request, path string, kind authKind) (cont
 		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{SigV4: true}), nil
 	}
 	switch {
+	case kind == authStream: // unsigned: the streams handler checks its own token
+		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{}), nil
 	case invoke: // the runtime's authorizer decides (401 + WWW-Authenticate for JWT runtimes)
 		if arnAcct != "" {
 			t.Account = arnAcct

@@ -17,6 +17,7 @@ var protocolOps = map[string]bool{
 	"InvokeAgentRuntime": true, "InvokeAgentRuntimeCommand": true, "InvokeAgentRuntimeWithWebSocketStream": true,
 	"StopRuntimeSession": true, "GatewayMCP": true, "GatewayProtectedResource": true, "GetAgentCard": true,
 	"GetRuntimeProtectedResourceMetadata": true, "OAuth2Callback": true,
+	"BrowserAutomationStream": true, "BrowserLiveViewStream": true,
 }
 
 // awsPath reports the paths of AWS operations (not agentcore's own
@@ -42,7 +43,8 @@ func TestEveryOperationAnswersBadInputTyped(t *testing.T) {
 		n++
 		for _, label := range []string{"{agentRuntimeId}", "{endpointName}", "{resourceArn}", "{gatewayIdentifier}", "{targetId}",
 			"{policyEngineId}", "{policyId}", "{policyGenerationId}", "{memoryId}", "{actorId}", "{sessionId}", "{eventId}",
-			"{memoryRecordId}", "{agentRuntimeArn}", "{codeInterpreterId}", "{codeInterpreterIdentifier}"} {
+			"{memoryRecordId}", "{agentRuntimeArn}", "{codeInterpreterId}", "{codeInterpreterIdentifier}",
+			"{browserId}", "{browserIdentifier}", "{profileId}", "{profileIdentifier}"} {
 			path = strings.ReplaceAll(path, label, "nope-0123456789")
 		}
 		if strings.Contains(path, "{") {

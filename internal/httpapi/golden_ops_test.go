@@ -38,4 +38,5 @@ func TestGoldenWire(t *testing.T) {
 	t.Run("Memory", func(t *testing.T) { goldenMemory(t, g) })
 	t.Run("Identity", func(t *testing.T) { goldenIdentity(t, g) })
 	t.Run("CodeInterpreter", func(t *testing.T) { goldenCodeInterpreter(t, g) })
+	t.Run("Browser", func(t *testing.T) { goldenBrowser(t, g) })
 }

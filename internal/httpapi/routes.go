@@ -36,6 +36,7 @@ func (s *Server) services() []serviceRoutes {
 		{on: c.Policy != nil, off: notEnabled("policy service"), routes: s.policyRoutes()},
 		{on: c.Memory != nil, off: notEnabled("Memory service"), routes: s.memoryRoutes()},
 		{on: c.CodeInterpreter != nil, off: notEnabled("Code Interpreter service"), routes: s.codeInterpreterRoutes()},
+		{on: c.Browser != nil, off: notEnabled("Browser service"), routes: s.browserRoutes()},
 		{on: c.Identity != nil, off: errs.E(errs.Unavailable, "the Identity service is not enabled on this server"), routes: s.identityRoutes()},
 		{on: c.Sessions != nil, off: notEnabled("Runtime service"), routes: s.sessionRoutes()},
 		{on: c.Artifacts != nil, off: notEnabled("artifact store"), routes: s.artifactRoutes()},
@@ -207,6 +208,33 @@ func (s *Server) codeInterpreterRoutes() []route {
 		{Method: "POST", Path: "/code-interpreters/{codeInterpreterIdentifier}/sessions/list", Op: "ListCodeInterpreterSessions", H: s.listCodeInterpreterSessions},
 		{Method: "PUT", Path: "/code-interpreters/{codeInterpreterIdentifier}/sessions/stop", Op: "StopCodeInterpreterSession", H: s.idem("StopCodeInterpreterSession", s.stopCodeInterpreterSession)},
 		{Method: "POST", Path: "/code-interpreters/{codeInterpreterIdentifier}/tools/invoke", Op: "InvokeCodeInterpreter", H: s.invokeCodeInterpreter},
+	}
+}
+
+// Browser (bedrock-agentcore-control and bedrock-agentcore; browser.go,
+// browser_sessions.go) and its sessions' streams (browser_streams.go,
+// served by the injected BrowserStreams)
+func (s *Server) browserRoutes() []route {
+	const sess, streams = "/browsers/{browserIdentifier}/sessions", "/browser-streams/{browserIdentifier}/sessions/{sessionId}"
+	return []route{
+		{Method: "PUT", Path: "/browsers", Op: "CreateBrowser", H: s.idem("CreateBrowser", s.createBrowser)},
+		{Method: "GET", Path: "/browsers/{browserId}", Op: "GetBrowser", H: s.getBrowser},
+		{Method: "DELETE", Path: "/browsers/{browserId}", Op: "DeleteBrowser", H: s.idem("DeleteBrowser", s.deleteBrowser)},
+		{Method: "POST", Path: "/browsers", Op: "ListBrowsers", H: s.listBrowsers},
+		{Method: "PUT", Path: "/browser-profiles", Op: "CreateBrowserProfile", H: s.idem("CreateBrowserProfile", s.createBrowserProfile)},
+		{Method: "GET", Path: "/browser-profiles/{profileId}", Op: "GetBrowserProfile", H: s.getBrowserProfile},
+		{Method: "DELETE", Path: "/browser-profiles/{profileId}", Op: "DeleteBrowserProfile", H: s.idem("DeleteBrowserProfile", s.deleteBrowserProfile)},
+		{Method: "POST", Path: "/browser-profiles", Op: "ListBrowserProfiles", H: s.listBrowserProfiles},
+		{Method: "PUT", Path: sess + "/start", Op: "StartBrowserSession", H: s.idem("StartBrowserSession", s.startBrowserSession)},
+		{Method: "GET", Path: sess + "/get", Op: "GetBrowserSession", H: s.getBrowserSession},
+		{Method: "POST", Path: sess + "/list", Op: "ListBrowserSessions", H: s.listBrowserSessions},
+		{Method: "PUT", Path: sess + "/stop", Op: "StopBrowserSession", H: s.idem("StopBrowserSession", s.stopBrowserSession)},
+		{Method: "PUT", Path: sess + "/streams/update", Op: "UpdateBrowserStream", H: s.idem("UpdateBrowserStream", s.updateBrowserStream)},
+		{Method: "POST", Path: sess + "/invoke", Op: "InvokeBrowser", H: s.invokeBrowser},
+		{Method: "PUT", Path: "/browser-profiles/{profileIdentifier}/save", Op: "SaveBrowserSessionProfile", H: s.idem("SaveBrowserSessionProfile", s.saveBrowserSessionProfile)},
+		{Method: "GET", Path: streams + "/automation", Op: "BrowserAutomationStream", H: s.browserAutomation},
+		{Method: "GET", Path: streams + "/live-view", Op: "BrowserLiveViewStream", H: s.browserLiveView, Auth: authStream},
+		{Method: "GET", Path: streams + "/live-view/{rest+}", Op: "BrowserLiveViewStream", H: s.browserLiveView, Auth: authStream},
 	}
 }
 

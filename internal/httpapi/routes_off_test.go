@@ -59,6 +59,12 @@ func TestDisabledServices(t *testing.T) {
 			_, err := d.StartCodeInterpreterSession(ctx, &bac.StartCodeInterpreterSessionInput{CodeInterpreterIdentifier: aws.String("aws.codeinterpreter.v1")})
 			return err
 		}, "UnknownOperationException", "Code Interpreter service is not enabled"},
+		{"ListBrowsers", func() error { _, err := c.ListBrowsers(ctx, &ctl.ListBrowsersInput{}); return err },
+			"UnknownOperationException", "Browser service is not enabled"},
+		{"StartBrowserSession", func() error {
+			_, err := d.StartBrowserSession(ctx, &bac.StartBrowserSessionInput{BrowserIdentifier: aws.String("aws.browser.v1")})
+			return err
+		}, "UnknownOperationException", "Browser service is not enabled"},
 		{"ListEvents", func() error {
 			_, err := d.ListEvents(ctx, &bac.ListEventsInput{MemoryId: aws.String("m-1234567890"), ActorId: aws.String("a"), SessionId: aws.String("s")})
 			return err
@@ -78,6 +84,8 @@ func TestDisabledServices(t *testing.T) {
 		{"GET", "/_agentcore/observability/spans", "observability is not enabled"},
 		{"POST", "/v1/traces", "no AgentCore operation matches"},
 		{"GET", "/metrics", "no AgentCore operation matches"},
+		{"GET", "/browser-streams/aws.browser.v1/sessions/S1/automation", "Browser service is not enabled"},
+		{"GET", "/browser-streams/aws.browser.v1/sessions/S1/live-view/app.js", "Browser service is not enabled"},
 	} {
 		req, _ := http.NewRequest(rq.method, srv.URL+rq.path, nil)
 		resp, err := http.DefaultClient.Do(req)

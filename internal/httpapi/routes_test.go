@@ -125,6 +125,25 @@ func TestRouteTable(t *testing.T) {
 		"POST /code-interpreters/{codeInterpreterIdentifier}/sessions/list ListCodeInterpreterSessions",
 		"PUT /code-interpreters/{codeInterpreterIdentifier}/sessions/stop StopCodeInterpreterSession",
 		"POST /code-interpreters/{codeInterpreterIdentifier}/tools/invoke InvokeCodeInterpreter",
+		// Browser
+		"PUT /browsers CreateBrowser",
+		"GET /browsers/{browserId} GetBrowser",
+		"DELETE /browsers/{browserId} DeleteBrowser",
+		"POST /browsers ListBrowsers",
+		"PUT /browser-profiles CreateBrowserProfile",
+		"GET /browser-profiles/{profileId} GetBrowserProfile",
+		"DELETE /browser-profiles/{profileId} DeleteBrowserProfile",
+		"POST /browser-profiles ListBrowserProfiles",
+		"PUT /browsers/{browserIdentifier}/sessions/start StartBrowserSession",
+		"GET /browsers/{browserIdentifier}/sessions/get GetBrowserSession",
+		"POST /browsers/{browserIdentifier}/sessions/list ListBrowserSessions",
+		"PUT /browsers/{browserIdentifier}/sessions/stop StopBrowserSession",
+		"PUT /browsers/{browserIdentifier}/sessions/streams/update UpdateBrowserStream",
+		"POST /browsers/{browserIdentifier}/sessions/invoke InvokeBrowser",
+		"PUT /browser-profiles/{profileIdentifier}/save SaveBrowserSessionProfile",
+		"GET /browser-streams/{browserIdentifier}/sessions/{sessionId}/automation BrowserAutomationStream",
+		"GET /browser-streams/{browserIdentifier}/sessions/{sessionId}/live-view BrowserLiveViewStream",
+		"GET /browser-streams/{browserIdentifier}/sessions/{sessionId}/live-view/{rest+} BrowserLiveViewStream",
 		// agentcore's own endpoints
 		"GET /_agentcore/gateways/{gatewayId}/calls ListGatewayCalls",
 		"GET /_agentcore/health GetHealth",
@@ -228,6 +247,7 @@ func TestRouteAuthKinds(t *testing.T) {
 		"GatewayMCP":                          authGateway, "GatewayProtectedResource": authGateway,
 		"OAuth2Callback": authUnsigned, "GetHealth": authUnsigned,
 		"ListModels": authOpenAI, "GetModel": authOpenAI, "ChatCompletions": authOpenAI,
+		"BrowserLiveViewStream": authStream,
 	}
 	s := &Server{}
 	for _, svc := range s.services() {

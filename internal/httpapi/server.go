@@ -12,6 +12,7 @@ import (
 	"net/http"
 
 	"github.com/agentcore-dev/agentcore/internal/artifact"
+	"github.com/agentcore-dev/agentcore/internal/browser"
 	"github.com/agentcore-dev/agentcore/internal/codeinterpreter"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
@@ -55,6 +56,12 @@ type Config struct {
 	Memory *memory.Service
 	// CodeInterpreter serves the Code Interpreter operations; nil = not enabled.
 	CodeInterpreter *codeinterpreter.Service
+	// Browser serves the Browser operations; nil = not enabled.
+	// BrowserStreams serves its sessions' stream endpoints (automation,
+	// live view; internal/browser/streams); nil = those answer
+	// UnknownOperationException.
+	Browser        *browser.Service
+	BrowserStreams BrowserStreams
 
 	// Identity: inbound authentication and the Identity service.
 	// SigV4 verifies signatures against configured keys; nil = local mode

@@ -33,7 +33,10 @@ const (
 var dataPlaneOps = map[string]bool{"InvokeAgentRuntime": true, "StopRuntimeSession": true,
 	"InvokeAgentRuntimeCommand": true, "InvokeAgentRuntimeWithWebSocketStream": true,
 	"StartCodeInterpreterSession": true, "GetCodeInterpreterSession": true, "ListCodeInterpreterSessions": true,
-	"StopCodeInterpreterSession": true, "InvokeCodeInterpreter": true}
+	"StopCodeInterpreterSession": true, "InvokeCodeInterpreter": true,
+	"StartBrowserSession": true, "GetBrowserSession": true, "ListBrowserSessions": true, "StopBrowserSession": true,
+	"UpdateBrowserStream": true, "InvokeBrowser": true, "SaveBrowserSessionProfile": true,
+	"BrowserAutomationStream": true, "BrowserLiveViewStream": true}
 
 // untraced reports paths that get neither spans nor metrics: the telemetry
 // plumbing itself (an exported span must not make another span).

@@ -79,6 +79,9 @@ func (s *Server) build(ctx context.Context) (err error) {
 	if s.codeInterp, err = s.startCodeInterpreter(ctx, driver, tags); err != nil { // codeinterpreter.go
 		return err
 	}
+	if s.browser, err = s.startBrowser(ctx, driver, tags); err != nil { // browser.go
+		return err
+	}
 	gw, pol := s.buildGateway(s.kv, artifacts, tags) // gateway.go
 	s.serveHTTP(ln, s.newEdge(gw, pol, tags, artifacts))
 	return nil

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/browser"
 	"github.com/agentcore-dev/agentcore/internal/codeinterpreter"
 	"github.com/agentcore-dev/agentcore/internal/config"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
@@ -74,8 +75,10 @@ type Server struct {
 	memory   *memory.Service
 	// codeInterp is the Code Interpreter (nil when turned off).
 	codeInterp *codeinterpreter.Service
-	idp        *identityParts
-	closers    closers // build.go: every step pushes its closer
+	// browser is the Browser tool (nil when turned off).
+	browser *browser.Service
+	idp     *identityParts
+	closers closers // build.go: every step pushes its closer
 }
 
 // Start applies the defaults, validates the configuration, builds every part
