@@ -30,9 +30,8 @@ func run(ctx context.Context, p cdp.Session, a browser.Action) ([]byte, error) {
 		return nil, drag(ctx, p, a.MouseDrag)
 	case a.MouseScroll != nil:
 		m := a.MouseScroll
-		return nil, callInput(ctx, p, input.DispatchMouseEvent, input.DispatchMouseEventParams{
-			Type: input.DispatchMouseEventTypeMouseWheel, X: float64(m.X), Y: float64(m.Y),
-			DeltaX: float64(m.DeltaX), DeltaY: float64(m.DeltaY)})
+		return nil, asFailure(p.Call(ctx, input.CommandDispatchMouseEvent, wheelEvent{Type: input.DispatchMouseEventTypeMouseWheel,
+			X: float64(m.X), Y: float64(m.Y), DeltaX: float64(m.DeltaX), DeltaY: float64(m.DeltaY)}, nil))
 	case a.KeyPress != nil:
 		k, ok := lookupKey(a.KeyPress.Key)
 		if !ok {
@@ -59,6 +58,16 @@ func run(ctx context.Context, p cdp.Session, a browser.Action) ([]byte, error) {
 		return res.Data, nil
 	}
 	return nil, failed("the action has no member set")
+}
+
+// wheelEvent is Input.dispatchMouseEvent for the wheel: Chromium wants
+// both deltas present, and cdproto's params leave zero ones out.
+type wheelEvent struct {
+	Type   input.DispatchMouseEventType `json:"type"`
+	X      float64                      `json:"x"`
+	Y      float64                      `json:"y"`
+	DeltaX float64                      `json:"deltaX"`
+	DeltaY float64                      `json:"deltaY"`
 }
 
 // callInput runs an input command; Chromium's refusals are the action's

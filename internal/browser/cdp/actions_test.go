@@ -96,6 +96,8 @@ func TestActions(t *testing.T) {
 
 	ok(t, ac, browser.Action{MouseScroll: &browser.MouseScroll{X: 400, Y: 300, DeltaY: 500, DeltaX: 120}})
 	waitFor(t, ac, "scrollY === 500 && scrollX === 120")
+	ok(t, ac, browser.Action{MouseScroll: &browser.MouseScroll{X: 400, Y: 300, DeltaY: 300}}) // deltaX 0
+	waitFor(t, ac, "scrollY === 800 && scrollX === 120")
 
 	shot := act(t, ac, browser.Action{Screenshot: &browser.Screenshot{Format: "PNG"}})
 	if shot.Status != browser.ActionSuccess {
