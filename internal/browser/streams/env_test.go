@@ -14,9 +14,13 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/browser/cdp"
 	"github.com/agentcore-dev/agentcore/internal/browser/streams"
 	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/httpapi"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
+
+// The edge hands the stream routes to a Handler.
+var _ httpapi.BrowserStreams = (*streams.Handler)(nil)
 
 const (
 	account   = "111122223333"
