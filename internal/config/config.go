@@ -28,6 +28,13 @@ type Config struct {
 	Region   string // --region
 	Account  string // --account
 
+	// HTTPS listener (optional): TLSCert/TLSKey, else a certificate from the
+	// local CA in DataDir/tls covering the default names plus TLSHosts.
+	TLSListen string // --tls-listen
+	TLSCert   string // --tls-cert
+	TLSKey    string // --tls-key
+	TLSHosts  string // --tls-hosts: comma-separated
+
 	InitTimeout   time.Duration // --session-init-timeout
 	PingInterval  time.Duration // --ping-interval
 	IdleTimeout   time.Duration // --session-idle-timeout

@@ -16,6 +16,7 @@ import (
 
 	_ "github.com/agentcore-dev/agentcore/internal/builtins" // registers the drivers --sandbox may name
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
+	"github.com/agentcore-dev/agentcore/internal/tlsca"
 )
 
 var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
@@ -36,6 +37,7 @@ func (c Config) Validate() error {
 	if c.OTLPGRPCListen != "" {
 		check("otlp-grpc-listen", checkAddr(c.OTLPGRPCListen))
 	}
+	errs = append(errs, c.validateTLS()...)
 	if c.DataDir == "" {
 		bad("data-dir", "must not be empty")
 	}
@@ -103,6 +105,39 @@ func (c Config) Validate() error {
 	errs = append(errs, c.validateModel()...)
 	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 	return errors.Join(errs...)
+}
+
+// validateTLS checks the HTTPS listener's settings together.
+func (c Config) validateTLS() []error {
+	var errs []error
+	bad := func(key string, err error) { errs = append(errs, fieldError(lookup(key), err)) }
+	if c.TLSListen != "" {
+		if err := checkAddr(c.TLSListen); err != nil {
+			bad("tls-listen", err)
+		}
+	} else if c.TLSCert != "" || c.TLSKey != "" {
+		bad("tls-cert", errors.New("--tls-cert and --tls-key need --tls-listen"))
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		bad("tls-key", errors.New("set both --tls-cert and --tls-key, or neither (a certificate from the local CA)"))
+	}
+	for _, h := range c.TLSExtraHosts() {
+		if err := tlsca.CheckHost(h); err != nil {
+			bad("tls-hosts", err)
+		}
+	}
+	return errs
+}
+
+// TLSExtraHosts is --tls-hosts as a list.
+func (c Config) TLSExtraHosts() []string {
+	var out []string
+	for _, h := range strings.Split(c.TLSHosts, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // validateModel checks the Memory model and embedder settings together.

@@ -25,6 +25,11 @@ import (
 // With an in-memory body the transport never touches the SDK's closer.
 func New() aws.HTTPClient { return bufferedBodies{base: awshttp.NewBuildableClient()} }
 
+// NewWith is New with the transport adjusted (e.g. TLS roots, a dialer).
+func NewWith(opts ...func(*http.Transport)) aws.HTTPClient {
+	return bufferedBodies{base: awshttp.NewBuildableClient().WithTransportOptions(opts...)}
+}
+
 type bufferedBodies struct{ base *awshttp.BuildableClient }
 
 func (b bufferedBodies) Do(r *http.Request) (*http.Response, error) {

@@ -52,6 +52,11 @@ func (s *Server) build(ctx context.Context) (err error) {
 		return err
 	}
 	s.url = "http://" + ln.Addr().String()
+	if s.cfg.TLSListen != "" {
+		if s.tls, err = s.listenTLS(); err != nil { // tls.go
+			return err
+		}
+	}
 	if s.obs, s.otlpGRPC, err = s.startObservability(); err != nil {
 		return err
 	}
@@ -84,6 +89,9 @@ func (s *Server) build(ctx context.Context) (err error) {
 	}
 	gw, pol := s.buildGateway(s.kv, artifacts, tags) // gateway.go
 	s.serveHTTP(ln, s.newEdge(gw, pol, tags, artifacts))
+	if s.tls != nil {
+		s.serveTLS()
+	}
 	return nil
 }
 

@@ -68,9 +68,11 @@ func isLoopback(listen string) bool {
 
 // checkAuthConfig refuses to serve beyond loopback without credentials.
 func checkAuthConfig(cfg Config, creds []sigv4.Credential) error {
-	if len(creds) == 0 && !isLoopback(cfg.Listen) {
-		return fmt.Errorf("refusing to listen on %s without credentials: anyone could call the API. Configure access keys with --credentials-file "+
-			"or AGENTCORE_ACCESS_KEY_ID/AGENTCORE_SECRET_ACCESS_KEY, or listen on a loopback address (127.0.0.1) for local development", cfg.Listen)
+	for _, addr := range []string{cfg.Listen, cfg.TLSListen} {
+		if len(creds) == 0 && addr != "" && !isLoopback(addr) {
+			return fmt.Errorf("refusing to listen on %s without credentials: anyone could call the API. Configure access keys with --credentials-file "+
+				"or AGENTCORE_ACCESS_KEY_ID/AGENTCORE_SECRET_ACCESS_KEY, or listen on a loopback address (127.0.0.1) for local development", addr)
+		}
 	}
 	return nil
 }

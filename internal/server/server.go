@@ -68,6 +68,7 @@ type Server struct {
 	runtime  *runtime.Service
 	http     *http.Server
 	url      string
+	tls      *tlsParts // nil unless TLSListen is set (tls.go)
 	done     chan error
 	obs      *observability.Service // nil when the store keeps no telemetry
 	otlpGRPC net.Listener           // nil unless OTLPGRPCListen is set
@@ -92,7 +93,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, done: make(chan error, 1)}
+	s := &Server{cfg: cfg, done: make(chan error, 2)} // one per listener
 	if err := s.build(ctx); err != nil {
 		return nil, errors.Join(err, s.closers.close(ctx))
 	}

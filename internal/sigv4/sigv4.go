@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -152,23 +153,33 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
-	got, err := v.resign(ctx, r, p, cred, payload)
-	if err != nil {
-		return nil, err
-	}
-	if !hmac.Equal([]byte(got), []byte(p.signature)) && p.presigned && payload == UnsignedPayload &&
-		r.URL.Query().Get("X-Amz-Content-Sha256") == "" && (r.Body == nil || r.Body == http.NoBody) {
+	payloads, hosts := []string{payload}, []string{r.Host}
+	if p.presigned && payload == UnsignedPayload && r.URL.Query().Get("X-Amz-Content-Sha256") == "" && (r.Body == nil || r.Body == http.NoBody) {
 		// botocore's SigV4QueryAuth (the bedrock-agentcore SDK's presigned
 		// WebSocket URLs) signs the empty body's hash; only S3 presigns
 		// UNSIGNED-PAYLOAD.
-		if got, err = v.resign(ctx, r, p, cred, emptyHash); err != nil {
-			return nil, err
+		payloads = append(payloads, emptyHash)
+	}
+	if h, port, err := net.SplitHostPort(r.Host); p.presigned && err == nil && port != "" {
+		// The bedrock-agentcore SDK presigns live-view and runtime WebSocket
+		// URLs with the host name alone as Host (right for AWS's port 443),
+		// while clients send host:port for another port (an HTTPS listener
+		// on 8443). The signature still proves the secret key; only the
+		// port is not covered.
+		hosts = append(hosts, h)
+	}
+	for _, host := range hosts {
+		for _, pl := range payloads {
+			got, err := v.resign(ctx, r, host, p, cred, pl)
+			if err != nil {
+				return nil, err
+			}
+			if hmac.Equal([]byte(got), []byte(p.signature)) {
+				return &Result{Credential: cred, Region: p.region, Service: p.service}, nil
+			}
 		}
 	}
-	if !hmac.Equal([]byte(got), []byte(p.signature)) {
-		return nil, fail(TypeSignature, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
-	}
-	return &Result{Credential: cred, Region: p.region, Service: p.service}, nil
+	return nil, fail(TypeSignature, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
 }
 
 const amzFormat = "20060102T150405Z"
@@ -328,15 +339,15 @@ func (c *checkReader) Read(b []byte) (int, error) {
 
 func (c *checkReader) Close() error { return c.rc.Close() }
 
-// resign signs a copy of r holding only its signed headers and returns the
-// signature the SDK computes for it.
-func (v *Verifier) resign(ctx context.Context, r *http.Request, p *parsed, cred *Credential, payload string) (string, error) {
+// resign signs a copy of r (with host as its Host) holding only its signed
+// headers and returns the signature the SDK computes for it.
+func (v *Verifier) resign(ctx context.Context, r *http.Request, host string, p *parsed, cred *Credential, payload string) (string, error) {
 	u := *r.URL
-	u.Scheme, u.Host = "http", r.Host
+	u.Scheme, u.Host = "http", host
 	q := u.Query()
 	q.Del("X-Amz-Signature")
 	u.RawQuery = q.Encode()
-	cp := &http.Request{Method: r.Method, URL: &u, Host: r.Host, Header: http.Header{}}
+	cp := &http.Request{Method: r.Method, URL: &u, Host: host, Header: http.Header{}}
 	hasHost := false
 	for _, name := range p.signedHeaders {
 		switch strings.ToLower(name) {

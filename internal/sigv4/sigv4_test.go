@@ -180,3 +180,42 @@ func TestPresignEmptyBodyHash(t *testing.T) {
 		}
 	}
 }
+
+// TestPresignHostWithoutPort: the bedrock-agentcore SDK presigns live-view
+// and runtime WebSocket URLs with Host = the host name alone; a client of a
+// listener on another port than 443 sends host:port. Both verify; another
+// host name, or a tampered URL, does not.
+func TestPresignHostWithoutPort(t *testing.T) {
+	v := sigv4.New(keys(t).Lookup, 1<<20)
+	ctx := context.Background()
+	creds := aws.Credentials{AccessKeyID: "AKIDTEST", SecretAccessKey: "s3cr3t"}
+	empty := "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	path := "/browser-streams/aws.browser.v1/sessions/01JABCDEF/live-view"
+	r, _ := http.NewRequest("GET", "https://agentcore.local.amazonaws.com"+path+"?X-Amz-Expires=300", nil) // signed without the port
+	u, _, err := v4.NewSigner().PresignHTTP(ctx, creds, r, empty, "bedrock-agentcore", "us-east-1", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	withPort := strings.Replace(u, "agentcore.local.amazonaws.com", "agentcore.local.amazonaws.com:8443", 1)
+	pr, _ := http.NewRequest("GET", withPort, nil)
+	if _, err := v.Verify(ctx, pr); err != nil {
+		t.Fatalf("presigned without the port, sent with it: %v", err)
+	}
+	other, _ := http.NewRequest("GET", strings.Replace(u, "agentcore.local.amazonaws.com", "other.amazonaws.com:8443", 1), nil)
+	if _, err := v.Verify(ctx, other); typeOf(err) != sigv4.TypeSignature {
+		t.Fatalf("another host: %v", err)
+	}
+	tampered, _ := http.NewRequest("GET", strings.Replace(withPort, "01JABCDEF", "01JABCDEG", 1), nil)
+	if _, err := v.Verify(ctx, tampered); typeOf(err) != sigv4.TypeSignature {
+		t.Fatalf("tampered path: %v", err)
+	}
+	// Header-signed requests keep the port in the signature.
+	hr, _ := http.NewRequest("GET", "https://agentcore.local.amazonaws.com"+path, nil)
+	if err := v4.NewSigner().SignHTTP(ctx, creds, hr, empty, "bedrock-agentcore", "us-east-1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	hr.Host = "agentcore.local.amazonaws.com:8443"
+	if _, err := v.Verify(ctx, hr); typeOf(err) != sigv4.TypeSignature {
+		t.Fatalf("header-signed without the port, sent with it: %v", err)
+	}
+}

@@ -41,6 +41,9 @@ type Env struct {
 	Control *ctl.Client
 	Data    *bedrockagentcore.Client
 	Config  server.Config
+	// TLSURL and CAFile: the HTTPS listener (cfg.TLSListen, e.g.
+	// "127.0.0.1:0") and its local CA's certificate; "" when off.
+	TLSURL, CAFile string
 }
 
 // Fast is a config for tests: quick pings and start-up bounds.
@@ -76,7 +79,7 @@ func Start(t testing.TB, cfg server.Config) *Env {
 	if err != nil {
 		t.Fatalf("start server: %v", err)
 	}
-	e := &Env{T: t, Server: srv, URL: srv.URL(), DataDir: cfg.DataDir, Config: cfg}
+	e := &Env{T: t, Server: srv, URL: srv.URL(), DataDir: cfg.DataDir, Config: cfg, TLSURL: srv.TLSURL(), CAFile: srv.TLSCAFile()}
 	e.Control, e.Data = Clients(srv.URL())
 	t.Cleanup(func() { e.Stop() })
 	return e
