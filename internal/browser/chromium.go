@@ -29,7 +29,7 @@ var chromiumFlags = []string{
 	"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 	"--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
 	"--disable-sync", "--disable-dev-shm-usage", "--remote-debugging-address=127.0.0.1",
-	"--remote-allow-origins=*",
+	"--remote-allow-origins=*", "--disable-infobars",
 }
 
 // chromiumScript starts Chromium ($0) with its profile in the session's

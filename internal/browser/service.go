@@ -48,10 +48,11 @@ type Service struct {
 	log      *slog.Logger
 	dir      string // DataDir/browser
 
-	mu      sync.Mutex
-	timers  map[string]*time.Timer // session key -> its timeout
-	streams map[string]*streamState
-	pooled  bool
+	mu       sync.Mutex
+	timers   map[string]*time.Timer // session key -> its timeout
+	recorder func(*Attachment)      // records sessions with a recording configuration (nil: none)
+	streams  map[string]*streamState
+	pooled   bool
 
 	ctx    context.Context
 	cancel context.CancelFunc

@@ -77,9 +77,7 @@ func (s *Service) Start(ctx context.Context, browserID string, in StartInput) (*
 	}
 	life := time.Duration(timeout) * time.Second
 	rid, key := runtimeID(b.NetworkMode), sessionKey(t.Account, b.ID, sess.ID)
-	launched := false
 	lease, err := s.sessions.Acquire(ctx, "", rid, key, envVersion, func() (*runtime.Launch, error) {
-		launched = true
 		return s.launch(b.NetworkMode, vp, life)
 	})
 	if err != nil {
@@ -102,10 +100,11 @@ func (s *Service) Start(ctx context.Context, browserID string, in StartInput) (*
 	if sess.BrowserWS, err = BrowserWS(ctx, lease.Conn); err != nil {
 		return fail("devtools endpoint", err)
 	}
-	if !launched && vp != DefaultViewPort { // a pooled browser: resize its page
-		if err := s.o.CDP.SetViewport(ctx, lease.Conn, vp); err != nil {
-			return fail("viewport", err)
-		}
+	// The page gets exactly the requested size (a new Chromium's window
+	// keeps room for toolbars and info bars it does not draw; a pooled one
+	// has the default size).
+	if err := s.o.CDP.SetViewport(ctx, lease.Conn, vp); err != nil {
+		return fail("viewport", err)
 	}
 	if state != nil {
 		if err := s.o.CDP.RestoreState(ctx, lease.Conn, state); err != nil {
@@ -117,9 +116,36 @@ func (s *Service) Start(ctx context.Context, browserID string, in StartInput) (*
 		return nil, err
 	}
 	s.arm(t.Account, sess, life)
+	s.record(ctx, sess)
 	s.ensurePool()
 	s.log.Info("browser session started", "browser", b.ID, "session", sess.ID, "timeout", timeout, "viewport", vp, "profile", pid)
 	return sess, nil
+}
+
+// OnRecordedSession sets who records sessions of browsers with a recording
+// configuration (the streams handler, built after the service): f gets an
+// Attachment leased for the recording, returns at once, and releases it
+// when the session ends.
+func (s *Service) OnRecordedSession(f func(*Attachment)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.recorder = f
+}
+
+// record hands a just-started recorded session to the recorder.
+func (s *Service) record(ctx context.Context, sess *Session) {
+	s.mu.Lock()
+	rec := s.recorder
+	s.mu.Unlock()
+	if sess.Recording == nil || rec == nil {
+		return
+	}
+	att, err := s.Attach(ctx, sess.BrowserID, sess.ID)
+	if err != nil {
+		s.log.Warn("browser session not recorded", "session", sess.ID, "err", err)
+		return
+	}
+	rec(att)
 }
 
 // joinPrefix is a recording's per-session key prefix.

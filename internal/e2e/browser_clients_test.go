@@ -8,13 +8,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/testenv"
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 )
 
 // debianChromium is the Chromium the live-view viewer runs (the sessions
@@ -43,10 +40,6 @@ func TestClientsBrowser(t *testing.T) {
 		t.Skipf("Debian's chromium is not installed (%v): apt-get install chromium", err)
 	}
 	e, env := startTLS(t, testenv.Fast())
-	// Until the Browser service is merged into this branch (h/brsvc, h/brcdp).
-	if _, err := e.Data.ListBrowserSessions(t.Context(), &bedrockagentcore.ListBrowserSessionsInput{BrowserIdentifier: aws.String("aws.browser.v1")}); err != nil && strings.Contains(err.Error(), "UnknownOperation") {
-		t.Skipf("the Browser service is not in this build: %v", err)
-	}
 	env = append(env, "AGENTCORE_TEST_BROWSER=1", "AGENTCORE_TEST_CHROMIUM="+debianChromium, "AGENTCORE_TEST_TLS_SPKI="+spkiHash(t, e.CAFile))
 
 	t.Run("python", func(t *testing.T) {

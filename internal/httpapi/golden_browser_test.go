@@ -24,8 +24,8 @@ func goldenBrowser(t *testing.T, g *golden) {
 	g.check("Browser", "CreateBrowser", "ok", func() error {
 		out, err := c.CreateBrowser(bg, &ctl.CreateBrowserInput{Name: aws.String("golden_br"), Description: aws.String("d"),
 			NetworkConfiguration: &ctltypes.BrowserNetworkConfiguration{NetworkMode: ctltypes.BrowserNetworkModePublic},
-			Recording: &ctltypes.RecordingConfig{Enabled: true, S3Location: &ctltypes.S3Location{Bucket: aws.String("recordings"), Prefix: aws.String("golden/")}},
-			BrowserSigning: &ctltypes.BrowserSigningConfigInput{Enabled: false}, Tags: map[string]string{"k": "v"}})
+			Recording:            &ctltypes.RecordingConfig{Enabled: true, S3Location: &ctltypes.S3Location{Bucket: aws.String("recordings"), Prefix: aws.String("golden/")}},
+			BrowserSigning:       &ctltypes.BrowserSigningConfigInput{Enabled: false}, Tags: map[string]string{"k": "v"}})
 		must(t, "CreateBrowser", err)
 		id = *out.BrowserId
 		g.name(*out.BrowserArn, "<browserArn>")

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"github.com/agentcore-dev/agentcore/internal/browser/streams"
 	"log/slog"
 	"net"
 	"net/http"
@@ -47,6 +48,12 @@ func (s *Server) newEdge(gw *gateway.Service, pol *policy.Service, tags *tagging
 			iam = s.idp.gatewayIAM(s.cfg.Account)
 		}
 		cfg.GatewayMCP = mcpserver.New(mcpserver.Options{Gateway: gw, IAM: iam, DisableFastPath: s.cfg.DisableGatewayFastPath, Logger: lg})
+	}
+	if s.browser != nil {
+		bs := streams.New(streams.Config{Service: s.browser, Artifacts: artifacts, Logger: lg.With("component", "browserstreams")})
+		s.closers.push("browser streams", bs.Close)
+		s.browser.OnRecordedSession(bs.Record)
+		cfg.BrowserStreams = bs
 	}
 	if s.obs != nil {
 		cfg.OTLP = otlphttp.NewReceiver(s.obs, observability.Tag{Account: s.cfg.Account}, lg)
