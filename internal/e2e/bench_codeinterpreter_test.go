@@ -219,6 +219,51 @@ func (k *ciDirect) start(b *testing.B) (*directAgent, string) {
 	return a, home
 }
 
+// cold is one direct cold start: spawn → /ping → first executeCode
+// result; it returns that and the spawn → /ping part. The kernel is
+// stopped afterwards (untimed).
+func (k *ciDirect) cold(b *testing.B) (total, ready time.Duration) {
+	c := &http.Client{Transport: &http.Transport{}}
+	t0 := time.Now()
+	a, home := k.start(b)
+	ciPostKernel(b, c, a.URL)
+	total = time.Since(t0)
+	a.Stop()
+	c.CloseIdleConnections()
+	os.RemoveAll(home)
+	return total, a.Ready
+}
+
+// parallel is one direct round of BenchmarkCodeInterpreterParallelStart:
+// 20 kernel processes spawned at once, each polled on /ping every ms and
+// sent executeCode 1+1; the time until the last result. The kernels are
+// stopped afterwards (untimed).
+func (k *ciDirect) parallel(b *testing.B) time.Duration {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var started []*directAgent
+	var homes []string
+	t0 := time.Now()
+	for range ciParallel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a, home := k.start(b)
+			ciPostKernel(b, &http.Client{Transport: &http.Transport{}}, a.URL)
+			mu.Lock()
+			started, homes = append(started, a), append(homes, home)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	total := time.Since(t0)
+	for i, a := range started {
+		a.Stop()
+		os.RemoveAll(homes[i])
+	}
+	return total
+}
+
 // ciPostKernel posts executeCode 1+1 to a kernel and checks the answer.
 func ciPostKernel(b testing.TB, c *http.Client, u string) {
 	resp, err := c.Post(u+"/invoke", "application/json", bytes.NewReader(ciKernelBody))
@@ -239,21 +284,18 @@ func ciPostKernel(b testing.TB, c *http.Client, u string) {
 // sample then takes a ready kernel: before it, the benchmark waits until
 // the pool is full again, counting the server's "session started ...
 // pooled=true" log lines). The direct baseline: spawn the kernel process,
-// poll /ping every ms, POST /invoke 1+1.
+// poll /ping every ms, POST /invoke 1+1; "direct" alone, and one direct
+// sample before every server sample (so that "added" compares samples
+// taken under the same machine load).
 func BenchmarkCodeInterpreterColdStart(b *testing.B) {
 	bin := testenv.BuildGo(b, "cmd/agentcore")
 	b.Run("direct", func(b *testing.B) {
 		k := newCIDirect(b)
 		var total, ready latencies
 		for range b.N {
-			c := &http.Client{Transport: &http.Transport{}}
-			t0 := time.Now()
-			a, home := k.start(b)
-			ciPostKernel(b, c, a.URL)
-			total, ready = append(total, time.Since(t0)), append(ready, a.Ready)
-			a.Stop()
-			c.CloseIdleConnections()
-			os.RemoveAll(home)
+			time.Sleep(50 * time.Millisecond)
+			t, r := k.cold(b)
+			total, ready = append(total, t), append(ready, r)
 		}
 		ciReportCold(b, total, ready, "ping")
 	})
@@ -267,6 +309,7 @@ func BenchmarkCodeInterpreterColdStart(b *testing.B) {
 				if driver != "process" {
 					ciRequireDriver(b, driver)
 				}
+				k := newCIDirect(b)
 				p := ciServerProc(b, bin, driver, pool)
 				d := p.env.Data
 				if pool > 0 {
@@ -285,13 +328,16 @@ func BenchmarkCodeInterpreterColdStart(b *testing.B) {
 				if pool > 0 {
 					taken = 1
 				}
-				var total, start latencies
+				var total, start, direct latencies
 				for range b.N {
 					if pool > 0 {
 						ciWaitPool(b, p, pool, taken)
 					} else {
 						time.Sleep(50 * time.Millisecond) // the last session's teardown is over
 					}
+					dt, _ := k.cold(b)
+					direct = append(direct, dt)
+					time.Sleep(50 * time.Millisecond)
 					t0 := time.Now()
 					sid, err := ciStart(bg(), d)
 					t1 := time.Now()
@@ -308,6 +354,10 @@ func BenchmarkCodeInterpreterColdStart(b *testing.B) {
 					}
 				}
 				ciReportCold(b, total, start, "start")
+				b.ReportMetric(ms(direct.pct(50)), "direct-p50-ms")
+				b.ReportMetric(ms(direct.pct(99)), "direct-p99-ms")
+				b.ReportMetric(ms(total.pct(50)-direct.pct(50)), "added-p50-ms")
+				b.ReportMetric(ms(total.pct(99)-direct.pct(99)), "added-p99-ms")
 			})
 		}
 	}
@@ -417,34 +467,11 @@ const ciParallel = 20
 func BenchmarkCodeInterpreterParallelStart(b *testing.B) {
 	bin := testenv.BuildGo(b, "cmd/agentcore")
 	b.Run("direct", func(b *testing.B) {
-		// Baseline: 20 kernel processes spawned at once, each polled on
-		// /ping every ms and sent executeCode 1+1.
 		k := newCIDirect(b)
 		var totals latencies
 		for range b.N {
 			time.Sleep(200 * time.Millisecond)
-			var wg sync.WaitGroup
-			var mu sync.Mutex
-			var started []*directAgent
-			var homes []string
-			t0 := time.Now()
-			for range ciParallel {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					a, home := k.start(b)
-					ciPostKernel(b, &http.Client{Transport: &http.Transport{}}, a.URL)
-					mu.Lock()
-					started, homes = append(started, a), append(homes, home)
-					mu.Unlock()
-				}()
-			}
-			wg.Wait()
-			totals = append(totals, time.Since(t0))
-			for i, a := range started {
-				a.Stop()
-				os.RemoveAll(homes[i])
-			}
+			totals = append(totals, k.parallel(b))
 		}
 		b.ReportMetric(ms(totals.pct(50)), "total-median-ms")
 		b.ReportMetric(ms(slices.Min(totals)), "total-min-ms")
@@ -461,16 +488,19 @@ func BenchmarkCodeInterpreterParallelStart(b *testing.B) {
 				if driver != "process" {
 					ciRequireDriver(b, driver)
 				}
+				k := newCIDirect(b)
 				p := ciServerProc(b, bin, driver, pool)
 				d := p.env.Data
 				taken := 0
-				var totals, slowestStart latencies
+				var totals, slowestStart, direct latencies
 				for range b.N {
 					if pool > 0 {
 						ciWaitPool(b, p, pool, taken)
 					} else {
 						time.Sleep(200 * time.Millisecond)
 					}
+					direct = append(direct, k.parallel(b))
+					time.Sleep(200 * time.Millisecond)
 					var wg sync.WaitGroup
 					gate := make(chan struct{})
 					sids := make([]string, ciParallel)
@@ -510,7 +540,8 @@ func BenchmarkCodeInterpreterParallelStart(b *testing.B) {
 				b.ReportMetric(ms(slices.Min(totals)), "total-min-ms")
 				b.ReportMetric(ms(slices.Max(totals)), "total-max-ms")
 				b.ReportMetric(ms(slowestStart.pct(50)), "slowest-start-median-ms")
-							b.Logf("round totals (ms): %v", msList(totals))
+				b.ReportMetric(ms(direct.pct(50)), "direct-total-median-ms")
+				b.Logf("round totals (ms): %v", msList(totals))
 			})
 		}
 	}
