@@ -38,7 +38,6 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/codeinterpreter/environment"
 	"github.com/agentcore-dev/agentcore/internal/codeinterpreter/kernel"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
-	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
@@ -277,18 +276,64 @@ func ciPostKernel(b testing.TB, c *http.Client, u string) {
 	}
 }
 
+// ciTarget is one server a benchmark measures: with AGENTCORE_BENCH_BINARIES
+// (name=binary,...) one per binary, all running at once and sampled in
+// turn; else the current tree's, named "".
+type ciTarget struct {
+	name  string
+	p     *serverProc
+	taken int // pooled kernels handed to sessions so far
+}
+
+// ciTargets starts one server per binary of benchBinaries with driver and
+// a warm pool of pool kernels, and waits for their pools to be full.
+func ciTargets(b *testing.B, driver string, pool int) []*ciTarget {
+	bins := benchBinaries(b)
+	var ts []*ciTarget
+	for _, nb := range bins {
+		t := &ciTarget{p: ciServerProc(b, nb[1], driver, pool)}
+		if len(bins) > 1 {
+			t.name = nb[0]
+		}
+		ts = append(ts, t)
+	}
+	ciSettle(b, ts, pool)
+	return ts
+}
+
+// ciSettle waits until every target's pool is full (pool > 0), else a
+// moment for the last sessions' teardown, so that the next sample runs on a
+// quiet server.
+func ciSettle(b *testing.B, ts []*ciTarget, pool int) {
+	if pool == 0 {
+		time.Sleep(50 * time.Millisecond)
+		return
+	}
+	for _, t := range ts {
+		ciWaitPool(b, t.p, pool, t.taken)
+	}
+}
+
+// metric names a metric of target t ("p50-ms", or "before-p50-ms" when
+// several binaries are compared).
+func (t *ciTarget) metric(m string) string {
+	if t.name == "" {
+		return m
+	}
+	return t.name + "-" + m
+}
+
 // BenchmarkCodeInterpreterColdStart: a new session until the first
 // executeCode result (`1+1`): StartCodeInterpreterSession +
 // InvokeCodeInterpreter to the result event, timed; the session is stopped
 // afterwards, untimed. Per driver, without and with a warm pool of 4 (each
-// sample then takes a ready kernel: before it, the benchmark waits until
-// the pool is full again, counting the server's "session started ...
-// pooled=true" log lines). The direct baseline: spawn the kernel process,
-// poll /ping every ms, POST /invoke 1+1; "direct" alone, and one direct
-// sample before every server sample (so that "added" compares samples
-// taken under the same machine load).
+// sample then takes a ready kernel: before every sample the benchmark waits
+// until the pools are full again, counting the servers' "session started
+// ... pooled=true" log lines). The direct baseline: spawn the kernel
+// process, poll /ping every ms, POST /invoke 1+1; "direct" alone, and one
+// direct sample before every round of server samples (so that "added"
+// compares samples taken under the same machine load).
 func BenchmarkCodeInterpreterColdStart(b *testing.B) {
-	bin := testenv.BuildGo(b, "cmd/agentcore")
 	b.Run("direct", func(b *testing.B) {
 		k := newCIDirect(b)
 		var total, ready latencies
@@ -297,7 +342,7 @@ func BenchmarkCodeInterpreterColdStart(b *testing.B) {
 			t, r := k.cold(b)
 			total, ready = append(total, t), append(ready, r)
 		}
-		ciReportCold(b, total, ready, "ping")
+		ciReportCold(b, "", total, ready, "ping")
 	})
 	for _, driver := range ciDrivers() {
 		for _, pool := range []int{0, 4} {
@@ -310,54 +355,54 @@ func BenchmarkCodeInterpreterColdStart(b *testing.B) {
 					ciRequireDriver(b, driver)
 				}
 				k := newCIDirect(b)
-				p := ciServerProc(b, bin, driver, pool)
-				d := p.env.Data
-				if pool > 0 {
-					ciWaitPool(b, p, pool, 0)
-				}
-				// One session first: connections open, the server's paths warm.
-				sid, err := ciStart(bg(), d)
-				if err == nil {
-					err = ciExec(bg(), d, sid)
-				}
-				if err != nil {
-					b.Fatalf("warm-up session: %v\n%s", err, outputTailStr(p.logs.String(), 40))
-				}
-				ciStop(b, d, sid)
-				taken := 0
-				if pool > 0 {
-					taken = 1
-				}
-				var total, start, direct latencies
-				for range b.N {
-					if pool > 0 {
-						ciWaitPool(b, p, pool, taken)
-					} else {
-						time.Sleep(50 * time.Millisecond) // the last session's teardown is over
-					}
-					dt, _ := k.cold(b)
-					direct = append(direct, dt)
-					time.Sleep(50 * time.Millisecond)
-					t0 := time.Now()
+				ts := ciTargets(b, driver, pool)
+				for _, t := range ts { // one session first: connections open, the server's paths warm
+					d := t.p.env.Data
 					sid, err := ciStart(bg(), d)
-					t1 := time.Now()
 					if err == nil {
 						err = ciExec(bg(), d, sid)
 					}
 					if err != nil {
-						b.Fatalf("session: %v\n%s", err, outputTailStr(p.logs.String(), 40))
+						b.Fatalf("warm-up session: %v\n%s", err, outputTailStr(t.p.logs.String(), 40))
 					}
-					total, start = append(total, time.Since(t0)), append(start, t1.Sub(t0))
 					ciStop(b, d, sid)
 					if pool > 0 {
-						taken++
+						t.taken++
 					}
 				}
-				ciReportCold(b, total, start, "start")
+				total := make([]latencies, len(ts))
+				start := make([]latencies, len(ts))
+				var direct latencies
+				for range b.N {
+					ciSettle(b, ts, pool)
+					dt, _ := k.cold(b)
+					direct = append(direct, dt)
+					for i, t := range ts {
+						ciSettle(b, ts, pool)
+						d := t.p.env.Data
+						t0 := time.Now()
+						sid, err := ciStart(bg(), d)
+						t1 := time.Now()
+						if err == nil {
+							err = ciExec(bg(), d, sid)
+						}
+						if err != nil {
+							b.Fatalf("session: %v\n%s", err, outputTailStr(t.p.logs.String(), 40))
+						}
+						total[i], start[i] = append(total[i], time.Since(t0)), append(start[i], t1.Sub(t0))
+						ciStop(b, d, sid)
+						if pool > 0 {
+							t.taken++
+						}
+					}
+				}
 				b.ReportMetric(ms(direct.pct(50)), "direct-p50-ms")
 				b.ReportMetric(ms(direct.pct(99)), "direct-p99-ms")
-				b.ReportMetric(ms(total.pct(50)-direct.pct(50)), "added-p50-ms")
-				b.ReportMetric(ms(total.pct(99)-direct.pct(99)), "added-p99-ms")
+				for i, t := range ts {
+					ciReportCold(b, t.name, total[i], start[i], "start")
+					b.ReportMetric(ms(total[i].pct(50)-direct.pct(50)), t.metric("added-p50-ms"))
+					b.ReportMetric(ms(total[i].pct(99)-direct.pct(99)), t.metric("added-p99-ms"))
+				}
 			})
 		}
 	}
@@ -365,13 +410,14 @@ func BenchmarkCodeInterpreterColdStart(b *testing.B) {
 
 // ciReportCold reports the whole cold start's p50/p99 and those of its
 // first part (the direct kernel's spawn → /ping, the server's
-// StartCodeInterpreterSession).
-func ciReportCold(b *testing.B, total, part latencies, partName string) {
-	b.ReportMetric(ms(total.pct(50)), "p50-ms")
-	b.ReportMetric(ms(total.pct(99)), "p99-ms")
-	b.ReportMetric(ms(part.pct(50)), partName+"-p50-ms")
-	b.ReportMetric(ms(part.pct(99)), partName+"-p99-ms")
-	b.Logf("samples (ms): %v", msList(total))
+// StartCodeInterpreterSession), with the metric names of target name.
+func ciReportCold(b *testing.B, name string, total, part latencies, partName string) {
+	t := &ciTarget{name: name}
+	b.ReportMetric(ms(total.pct(50)), t.metric("p50-ms"))
+	b.ReportMetric(ms(total.pct(99)), t.metric("p99-ms"))
+	b.ReportMetric(ms(part.pct(50)), t.metric(partName+"-p50-ms"))
+	b.ReportMetric(ms(part.pct(99)), t.metric(partName+"-p99-ms"))
+	b.Logf("%s samples (ms): %v", name, msList(total))
 }
 
 func msList(l latencies) []float64 {
@@ -383,12 +429,12 @@ func msList(l latencies) []float64 {
 }
 
 // BenchmarkCodeInterpreterWarmExecute: executeCode of `1+1` in one existing
-// session, through the server (one server per driver, all running at once;
+// session, through the server (one server per driver and binary, all running at once;
 // AWS SDK for Go v2, event stream read to its end) and posted directly to a
 // kernel process on its port. Requests rotate between the paths in blocks
 // of 20, so they see the same machine load; added = server − direct.
 func BenchmarkCodeInterpreterWarmExecute(b *testing.B) {
-	bin := testenv.BuildGo(b, "cmd/agentcore")
+	bins := benchBinaries(b)
 	type path struct {
 		name string
 		call func()
@@ -413,17 +459,23 @@ func BenchmarkCodeInterpreterWarmExecute(b *testing.B) {
 				}
 			}
 		}
-		p := ciServerProc(b, bin, driver, 0)
-		d := p.env.Data
-		sid, err := ciStart(bg(), d)
-		if err != nil {
-			b.Fatalf("%s: StartCodeInterpreterSession: %v", driver, err)
-		}
-		paths = append(paths, &path{name: driver, call: func() {
-			if err := ciExec(bg(), d, sid); err != nil {
-				b.Fatalf("%s: %v", driver, err)
+		for _, nb := range bins {
+			name := driver
+			if len(bins) > 1 {
+				name = nb[0] + "-" + driver
 			}
-		}})
+			p := ciServerProc(b, nb[1], driver, 0)
+			d := p.env.Data
+			sid, err := ciStart(bg(), d)
+			if err != nil {
+				b.Fatalf("%s: StartCodeInterpreterSession: %v", name, err)
+			}
+			paths = append(paths, &path{name: name, call: func() {
+				if err := ciExec(bg(), d, sid); err != nil {
+					b.Fatalf("%s: %v", name, err)
+				}
+			}})
+		}
 	}
 	for _, p := range paths {
 		for range 50 { // warm-up: worker started, connections open
@@ -465,7 +517,6 @@ const ciParallel = 20
 // without a pool and with a warm pool of 20 (a round starts once the pool
 // is full again).
 func BenchmarkCodeInterpreterParallelStart(b *testing.B) {
-	bin := testenv.BuildGo(b, "cmd/agentcore")
 	b.Run("direct", func(b *testing.B) {
 		k := newCIDirect(b)
 		var totals latencies
@@ -489,60 +540,75 @@ func BenchmarkCodeInterpreterParallelStart(b *testing.B) {
 					ciRequireDriver(b, driver)
 				}
 				k := newCIDirect(b)
-				p := ciServerProc(b, bin, driver, pool)
-				d := p.env.Data
-				taken := 0
-				var totals, slowestStart, direct latencies
-				for range b.N {
-					if pool > 0 {
-						ciWaitPool(b, p, pool, taken)
-					} else {
-						time.Sleep(200 * time.Millisecond)
-					}
-					direct = append(direct, k.parallel(b))
+				ts := ciTargets(b, driver, pool)
+				totals := make([]latencies, len(ts))
+				slowest := make([]latencies, len(ts))
+				var direct latencies
+				settle := func() {
+					ciSettle(b, ts, pool)
 					time.Sleep(200 * time.Millisecond)
-					var wg sync.WaitGroup
-					gate := make(chan struct{})
-					sids := make([]string, ciParallel)
-					starts := make(latencies, ciParallel)
-					errs := make([]error, ciParallel)
-					for i := range ciParallel {
-						wg.Add(1)
-						go func() {
-							defer wg.Done()
-							<-gate
-							t0 := time.Now()
-							sid, err := ciStart(bg(), d)
-							starts[i] = time.Since(t0)
-							if err == nil {
-								sids[i] = sid
-								err = ciExec(bg(), d, sid)
-							}
-							errs[i] = err
-						}()
-					}
-					t0 := time.Now()
-					close(gate)
-					wg.Wait()
-					total := time.Since(t0)
-					if err := errors.Join(errs...); err != nil {
-						b.Fatalf("parallel sessions: %v\n%s", err, outputTailStr(p.logs.String(), 40))
-					}
-					totals, slowestStart = append(totals, total), append(slowestStart, slices.Max(starts))
-					for _, sid := range sids {
-						ciStop(b, d, sid)
-					}
-					if pool > 0 {
-						taken += ciParallel
+				}
+				for range b.N {
+					settle()
+					direct = append(direct, k.parallel(b))
+					for i, t := range ts {
+						settle()
+						total, slow := ciParallelRound(b, t.p)
+						totals[i], slowest[i] = append(totals[i], total), append(slowest[i], slow)
+						if pool > 0 {
+							t.taken += ciParallel
+						}
 					}
 				}
-				b.ReportMetric(ms(totals.pct(50)), "total-median-ms")
-				b.ReportMetric(ms(slices.Min(totals)), "total-min-ms")
-				b.ReportMetric(ms(slices.Max(totals)), "total-max-ms")
-				b.ReportMetric(ms(slowestStart.pct(50)), "slowest-start-median-ms")
 				b.ReportMetric(ms(direct.pct(50)), "direct-total-median-ms")
-				b.Logf("round totals (ms): %v", msList(totals))
+				for i, t := range ts {
+					b.ReportMetric(ms(totals[i].pct(50)), t.metric("total-median-ms"))
+					b.ReportMetric(ms(slices.Min(totals[i])), t.metric("total-min-ms"))
+					b.ReportMetric(ms(slices.Max(totals[i])), t.metric("total-max-ms"))
+					b.ReportMetric(ms(slowest[i].pct(50)), t.metric("slowest-start-median-ms"))
+					b.Logf("%s round totals (ms): %v", t.name, msList(totals[i]))
+				}
 			})
 		}
 	}
+}
+
+// ciParallelRound starts 20 sessions at once (20 goroutines released
+// together, each StartCodeInterpreterSession + its first executeCode) and
+// returns the time until the last result and the slowest
+// StartCodeInterpreterSession; the sessions are stopped afterwards
+// (untimed).
+func ciParallelRound(b *testing.B, p *serverProc) (total, slowestStart time.Duration) {
+	d := p.env.Data
+	var wg sync.WaitGroup
+	gate := make(chan struct{})
+	sids := make([]string, ciParallel)
+	starts := make(latencies, ciParallel)
+	errs := make([]error, ciParallel)
+	for i := range ciParallel {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-gate
+			t0 := time.Now()
+			sid, err := ciStart(bg(), d)
+			starts[i] = time.Since(t0)
+			if err == nil {
+				sids[i] = sid
+				err = ciExec(bg(), d, sid)
+			}
+			errs[i] = err
+		}()
+	}
+	t0 := time.Now()
+	close(gate)
+	wg.Wait()
+	total = time.Since(t0)
+	if err := errors.Join(errs...); err != nil {
+		b.Fatalf("parallel sessions: %v\n%s", err, outputTailStr(p.logs.String(), 40))
+	}
+	for _, sid := range sids {
+		ciStop(b, d, sid)
+	}
+	return total, slices.Max(starts)
 }
