@@ -17,6 +17,9 @@ package e2e
 // AGENTCORE_TEST_CI_ENV=<root> gives servers and the direct kernel the
 // data-library environment built by `agentcore code-interpreter setup`
 // under that root (default: none, the bare Python, as in a fresh data dir).
+// AGENTCORE_BENCH_CI_FLAGS adds server flags (e.g. "--session-cpu-millis 2000").
+// AGENTCORE_BENCH_BINARIES=name=binary,... compares several server binaries
+// in the same run (as BenchmarkInvokeWarmProcess does), sampled in turn.
 
 import (
 	"bytes"
@@ -83,6 +86,7 @@ func ciServerProc(b *testing.B, bin, driver string, pool int) *serverProc {
 	if root := os.Getenv("AGENTCORE_TEST_CI_ENV"); root != "" {
 		flags = append(flags, "--code-interpreter-env", root)
 	}
+	flags = append(flags, strings.Fields(os.Getenv("AGENTCORE_BENCH_CI_FLAGS"))...)
 	return startServerProc(b, "ci-"+driver, bin, flags...)
 }
 
