@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -33,7 +34,26 @@ type serverProc struct {
 	name string
 	env  *testenv.Env
 	cmd  *exec.Cmd
-	logs bytes.Buffer
+	logs lockedBuffer
+}
+
+// lockedBuffer collects a server's output; it can be read while the
+// process writes to it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 // benchBinaries returns name → binary of the servers to compare.
@@ -59,15 +79,22 @@ func benchBinaries(b *testing.B) [][2]string {
 
 // startServerProc runs bin as `agentcore server` on a free loopback port
 // (local mode: no credentials file, so the test clients' signatures are
-// accepted as the default account) with the process sandbox, and waits for
-// /_agentcore/health.
-func startServerProc(b *testing.B, name, bin string) *serverProc {
+// accepted as the default account) and waits for /_agentcore/health. flags
+// are added to the command line (e.g. "--sandbox", "linuxns",
+// "--code-interpreter-warm-pool", "4"); unless they say otherwise the
+// sandbox is `process` and the log level `error`.
+func startServerProc(b *testing.B, name, bin string, flags ...string) *serverProc {
 	b.Helper()
 	dir := b.TempDir()
 	url := fmt.Sprintf("http://127.0.0.1:%d", freePort(b))
 	p := &serverProc{name: name}
-	p.cmd = exec.Command(bin, "server", "--listen", strings.TrimPrefix(url, "http://"), "--data-dir", dir,
-		"--sandbox", "process", "--log-level", "error")
+	args := []string{"server", "--listen", strings.TrimPrefix(url, "http://"), "--data-dir", dir}
+	for _, def := range [][2]string{{"--sandbox", "process"}, {"--log-level", "error"}} {
+		if !hasFlag(flags, def[0]) {
+			args = append(args, def[0], def[1])
+		}
+	}
+	p.cmd = exec.Command(bin, append(args, flags...)...)
 	p.cmd.Env = append(os.Environ(), "AGENTCORE_ACCESS_KEY_ID=", "AGENTCORE_SECRET_ACCESS_KEY=")
 	p.cmd.Stdout, p.cmd.Stderr = &p.logs, &p.logs
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
@@ -92,6 +119,16 @@ func startServerProc(b *testing.B, name, bin string) *serverProc {
 	p.env = &testenv.Env{T: b, URL: url, DataDir: dir}
 	p.env.Control, p.env.Data = testenv.Clients(url)
 	return p
+}
+
+// hasFlag reports whether flags set name (as "--name value" or "--name=value").
+func hasFlag(flags []string, name string) bool {
+	for _, f := range flags {
+		if f == name || strings.HasPrefix(f, name+"=") {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *serverProc) stop() {

@@ -1,5 +1,6 @@
 // Package kernel holds the code interpreter's in-sandbox kernel: a small
-// HTTP server written in Python (kernel.py and its kernel_*.py modules) that
+// HTTP server written in Python (kernel.py, which starts the Python worker
+// first and then the server in kernel_http.py, and its kernel_*.py modules) that
 // runs inside every code-interpreter session's sandbox, with a stateful
 // Python worker (pyworker.py) and a stateful JavaScript worker (kernel.js,
 // Node.js). The files are embedded in the binary; Install writes them into
@@ -32,7 +33,7 @@ import (
 	"path/filepath"
 )
 
-//go:embed kernel.py kernel_cmd.py kernel_errors.py kernel_exec.py kernel_files.py kernel_io.py kernel_procs.py pyworker.py kernel.js
+//go:embed kernel.py kernel_cmd.py kernel_errors.py kernel_exec.py kernel_files.py kernel_http.py kernel_io.py kernel_procs.py pyworker.py kernel.js
 var files embed.FS
 
 // Version identifies the embedded kernel files (a hash of their names and
@@ -110,7 +111,10 @@ func writeFile(dst string, data []byte) error {
 }
 
 // Argv is the command line that starts the kernel installed in dir with the
-// Python interpreter python (a path or a name looked up on PATH).
+// Python interpreter python (a path or a name looked up on PATH). The
+// kernel runs with -S (no site module: it needs only the standard library,
+// and site's .pth processing is a large part of a Python start-up); its
+// workers are started without it, so user code sees site-packages as usual.
 func Argv(python, dir string) []string {
-	return []string{python, filepath.Join(dir, Entry)}
+	return []string{python, "-S", filepath.Join(dir, Entry)}
 }

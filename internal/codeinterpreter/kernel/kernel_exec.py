@@ -9,8 +9,6 @@ replaced by a new one and the result says its state was lost.
 import json
 import os
 import queue
-import secrets
-import shutil
 import signal
 import subprocess
 import sys
@@ -36,7 +34,7 @@ def exit_code(rc):
 class Worker:
     def __init__(self, lang, argv, root):
         self.lang = lang
-        self.mark = ("\x1e\x1fagentcore-kernel-end-%s\x1f\x1e" % secrets.token_hex(8)).encode()
+        self.mark = ("\x1e\x1fagentcore-kernel-end-%s\x1f\x1e" % os.urandom(8).hex()).encode()
         env = dict(os.environ, AGENTCORE_KERNEL_MARK=self.mark.decode())
         env.setdefault("MPLBACKEND", "Agg")
         req_r, self.req_w = os.pipe()
@@ -113,7 +111,11 @@ def _python_argv():
 
 
 def _node_argv():
-    node = os.environ.get("AGENTCORE_NODE") or shutil.which("node") or "node"
+    node = os.environ.get("AGENTCORE_NODE")
+    if not node:
+        import shutil  # only here: the kernel starts without it
+
+        node = shutil.which("node") or "node"
     return [node, os.path.join(HERE, "kernel.js")]
 
 

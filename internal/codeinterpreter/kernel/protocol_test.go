@@ -111,7 +111,8 @@ func TestInstallIdempotent(t *testing.T) {
 	if len(entries) != len(Files()) {
 		t.Fatalf("%d entries (temporary files left?), want %d", len(entries), len(Files()))
 	}
-	if len(Version) != 16 || Argv("python3", dir)[1] != filepath.Join(dir, "kernel.py") {
+	argv := Argv("python3", dir)
+	if len(Version) != 16 || argv[0] != "python3" || argv[len(argv)-1] != filepath.Join(dir, "kernel.py") {
 		t.Fatalf("Version %q, Argv %v", Version, Argv("python3", dir))
 	}
 }

@@ -16,7 +16,6 @@ import ast
 import base64
 import builtins
 import importlib
-import inspect
 import io
 import json
 import linecache
@@ -41,6 +40,10 @@ for _fd in (REQ_FD, RES_FD):
     os.set_inheritable(_fd, False)
 for _s in (sys.stdout, sys.stderr):
     _s.reconfigure(encoding="utf-8", errors="backslashreplace", line_buffering=True)
+
+# inspect.CO_COROUTINE (not imported: inspect costs the worker's start-up
+# several ms): the flag of a code object compiled with top-level awaits.
+CO_COROUTINE = 0x80
 
 running = False  # a cell is executing: SIGINT raises KeyboardInterrupt
 
@@ -118,7 +121,7 @@ def compile_cell(src, fname):
 def run_code(code):
     """eval a code object in the user namespace; awaits top-level await."""
     global loop
-    if code.co_flags & inspect.CO_COROUTINE:
+    if code.co_flags & CO_COROUTINE:
         import asyncio
 
         if loop is None or loop.is_closed():
