@@ -55,8 +55,9 @@ func testBrowserIsolation(t *testing.T, driver string) {
 		c, ps := brAuto(t, st)
 		return st, c, ps
 	}
-	start := func(w int32) (*bedrockagentcore.StartBrowserSessionOutput, *cdpConn, string) { return startOn(builtinBrowser, w) }
-	// Distinct window widths tell the sessions' Chromium processes apart.
+	start := func(w int32) (*bedrockagentcore.StartBrowserSessionOutput, *cdpConn, string) {
+		return startOn(builtinBrowser, w)
+	}
 	_, a, pa := start(1001)
 	sb, b, pb := start(1002)
 

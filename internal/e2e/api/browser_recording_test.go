@@ -39,7 +39,7 @@ func TestBrowserRecording(t *testing.T) {
 	d := e.Data
 	b, err := e.Control.CreateBrowser(bg, &ctl.CreateBrowserInput{Name: aws.String("recorded"),
 		NetworkConfiguration: &ctltypes.BrowserNetworkConfiguration{NetworkMode: ctltypes.BrowserNetworkModePublic},
-		Recording: &ctltypes.RecordingConfig{Enabled: true, S3Location: &ctltypes.S3Location{Bucket: aws.String("recordings"), Prefix: aws.String("runs/")}}})
+		Recording:            &ctltypes.RecordingConfig{Enabled: true, S3Location: &ctltypes.S3Location{Bucket: aws.String("recordings"), Prefix: aws.String("runs/")}}})
 	if err != nil {
 		t.Fatal(err)
 	}
