@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"os/exec"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -167,4 +169,42 @@ func viewer(t *testing.T) (*cdpConn, string) {
 	t.Cleanup(func() { ws.CloseNow() })
 	c := &cdpConn{ws: ws}
 	return c, c.page(t)
+}
+
+// download has a session save site's /download/NAME into dir and waits
+// (a while) for the session to list it there.
+func download(t *testing.T, c *cdpConn, sid, site, dir, name string) {
+	t.Helper()
+	c.call(t, "", "Browser.setDownloadBehavior", map[string]any{"behavior": "allow", "downloadPath": dir})
+	c.goTo(sid, site+"/download/"+name, 10*time.Second) // net::ERR_ABORTED: it became a download
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if names, _ := c.listDir(t, sid, dir); slices.Contains(names, name) {
+			return
+		}
+	}
+	t.Logf("the session did not save %s into %s", name, dir)
+}
+
+// walkFileURLs lists every entry under root that the session's Chromium
+// can list through file:// URLs (directories with a trailing "/"),
+// relative to root.
+func walkFileURLs(t *testing.T, c *cdpConn, sid, root string) []string {
+	t.Helper()
+	var out []string
+	queue := []string{""}
+	for len(queue) > 0 && len(out) < 500 {
+		rel := queue[0]
+		queue = queue[1:]
+		names, ok := c.listDir(t, sid, filepath.Join(root, rel)+"/")
+		if !ok {
+			continue
+		}
+		for _, n := range names {
+			out = append(out, rel+n)
+			if strings.HasSuffix(n, "/") {
+				queue = append(queue, rel+n)
+			}
+		}
+	}
+	return out
 }

@@ -222,7 +222,8 @@ func testBrowserIsolation(t *testing.T, driver string) {
 				var api smithy.APIError
 				switch {
 				case err == nil:
-					t.Logf("%s: the session survived", page)
+					res, _ := h.try(ph, "Runtime.evaluate", map[string]any{"expression": "document.title", "returnByValue": true}, 5*time.Second)
+					t.Logf("%s: the session survived (%v)", page, res["result"])
 				case isNotFound(err):
 					t.Logf("%s: the session died: %v", page, err)
 				case errors.As(err, &api):
@@ -279,7 +280,8 @@ func isoSite() http.Handler {
 	})
 	mux.HandleFunc("/hog", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `<html><body>hog<script>
-const keep = []; setInterval(() => { for (let i = 0; i < 16; i++) keep.push(new Float64Array(1 << 20).fill(Math.random())); }, 1);
+const keep = [];
+try { for (;;) keep.push(new Float64Array(1 << 20).fill(Math.random())); } catch (e) { document.title = "allocation failed after " + keep.length * 8 + " MiB"; }
 </script></body></html>`)
 	})
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
@@ -292,44 +294,6 @@ const keep = []; setInterval(() => { for (let i = 0; i < 16; i++) keep.push(new 
 		fmt.Fprint(w, `<html><body>spin<script>setTimeout(() => { for (;;) {} }, 200)</script></body></html>`)
 	})
 	return mux
-}
-
-// download has a session save site's /download/NAME into dir and waits
-// (a while) for the session to list it there.
-func download(t *testing.T, c *cdpConn, sid, site, dir, name string) {
-	t.Helper()
-	c.call(t, "", "Browser.setDownloadBehavior", map[string]any{"behavior": "allow", "downloadPath": dir})
-	c.goTo(sid, site+"/download/"+name, 10*time.Second) // net::ERR_ABORTED: it became a download
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		if names, _ := c.listDir(t, sid, dir); slices.Contains(names, name) {
-			return
-		}
-	}
-	t.Logf("the session did not save %s into %s", name, dir)
-}
-
-// walkFileURLs lists every entry under root that the session's Chromium
-// can list through file:// URLs (directories with a trailing "/"),
-// relative to root.
-func walkFileURLs(t *testing.T, c *cdpConn, sid, root string) []string {
-	t.Helper()
-	var out []string
-	queue := []string{""}
-	for len(queue) > 0 && len(out) < 500 {
-		rel := queue[0]
-		queue = queue[1:]
-		names, ok := c.listDir(t, sid, filepath.Join(root, rel)+"/")
-		if !ok {
-			continue
-		}
-		for _, n := range names {
-			out = append(out, rel+n)
-			if strings.HasSuffix(n, "/") {
-				queue = append(queue, rel+n)
-			}
-		}
-	}
-	return out
 }
 
 // vethAddrs are the host's addresses on sandbox veths (10.231.0.0/16,
