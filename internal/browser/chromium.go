@@ -32,6 +32,13 @@ var chromiumFlags = []string{
 	"--remote-allow-origins=*", "--disable-infobars",
 }
 
+// minPids is the least process (task) limit a browser's sandbox gets,
+// whatever --session-pids says: Chromium runs a dozen processes with
+// hundreds of threads, and under gVisor the sandbox kernel's own threads
+// count too (a session with eight tabs uses about 900). Below it a session
+// opening a few tabs dies when the sandbox cannot create a thread.
+const minPids = 4096
+
 // chromiumScript starts Chromium ($0) with its profile in the session's
 // private HOME (wiped at stop) and DevTools on $PORT (the contract port
 // under the isolating drivers).
@@ -51,6 +58,9 @@ func (s *Service) launch(mode string, vp ViewPort, life time.Duration) (*runtime
 		HostPaths: runtime.HostPaths(s.o.Chromium),
 		Network:   "PUBLIC",
 		Limits:    s.o.Limits,
+	}
+	if spec.Limits.Pids < minPids {
+		spec.Limits.Pids = minPids
 	}
 	if mode != NetworkPublic {
 		spec.Network = "NONE"

@@ -167,19 +167,62 @@ func (s *Service) Invoke(ctx context.Context, browserID, sessionID string, a Act
 	}
 	ctx, cancel := context.WithTimeout(ctx, actionTimeout)
 	defer cancel()
+	began := time.Now()
 	res, err := s.o.CDP.Action(ctx, l.lease.Conn, a, l.sess.ViewPort)
+	status := res.Status
 	if err != nil {
-		if !s.running(l.acct, l.sess) {
+		status = "error"
+	} else if status != ActionSuccess {
+		status = ActionFailed
+	}
+	s.observed(sessionKey(l.acct, l.browser.ID, l.sess.ID), a.Name(), status, time.Since(began))
+	if err != nil {
+		if !s.running(l.acct, l.sess) || !s.answers(ctx, l) {
 			s.terminated(context.WithoutCancel(ctx), l.acct, l.browser.ID, l.sess.ID)
-			return nil, errs.E(errs.NotFound, "session %s ended during the action", sessionID)
+			return nil, errs.E(errs.NotFound, "session %s ended during the action (its browser exited: it may have exceeded the session's memory or process limits)", sessionID)
 		}
 		if ctx.Err() == context.DeadlineExceeded {
 			return nil, errs.E(errs.Unavailable, "the browser did not complete the action within %s", actionTimeout)
 		}
 		return nil, errs.Wrap(errs.Internal, err, "the browser did not complete the action")
 	}
-	if res.Status != ActionSuccess && res.Status != ActionFailed {
-		res.Status = ActionFailed
-	}
+	res.Status = status
 	return &res, nil
+}
+
+// Name is the action's member name in the BrowserAction union
+// (mouseClick, keyType, screenshot, ...).
+func (a *Action) Name() string {
+	switch {
+	case a.KeyPress != nil:
+		return "keyPress"
+	case a.KeyShortcut != nil:
+		return "keyShortcut"
+	case a.KeyType != nil:
+		return "keyType"
+	case a.MouseClick != nil:
+		return "mouseClick"
+	case a.MouseDrag != nil:
+		return "mouseDrag"
+	case a.MouseMove != nil:
+		return "mouseMove"
+	case a.MouseScroll != nil:
+		return "mouseScroll"
+	case a.Screenshot != nil:
+		return "screenshot"
+	}
+	return ""
+}
+
+// answers reports whether the session's Chromium still answers its
+// devtools endpoint; one that does not (it was killed, e.g. by the
+// sandbox's memory limit, while the sandbox winds down) ends the session.
+func (s *Service) answers(ctx context.Context, l *leased) bool {
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	if _, err := l.lease.Conn.Ping(pctx); err == nil {
+		return true
+	}
+	l.lease.Fail("the browser does not answer after a failed action")
+	return false
 }

@@ -3,6 +3,7 @@ package browser
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // terminatedKept is how long a TERMINATED session stays gettable and listable.
@@ -36,6 +38,15 @@ type Options struct {
 	// WarmPool keeps that many started browsers (default viewport) ready
 	// (0 = off).
 	WarmPool int
+	// Logs returns the writer of one stream ("console", "network") of a
+	// session's logs (observability.Service.AgentLogWriter): the pages'
+	// console errors and warnings, uncaught exceptions and failed requests
+	// go there when CDP is also a Watcher (nil = not kept).
+	Logs func(acct, arn, sessionID, stream string) io.WriteCloser
+	// Tracer records a span per session (nil = none); Observer counts
+	// actions (nil = none).
+	Tracer   trace.Tracer
+	Observer Observer
 	Logger   *slog.Logger
 	Now      func() time.Time
 }
@@ -52,6 +63,7 @@ type Service struct {
 	timers   map[string]*time.Timer // session key -> its timeout
 	recorder func(*Attachment)      // records sessions with a recording configuration (nil: none)
 	streams  map[string]*streamState
+	live     map[string]*live // session key -> its span (observe.go)
 	pooled   bool
 
 	ctx    context.Context
@@ -70,7 +82,8 @@ func New(o Options) *Service {
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Service{o: o, kv: o.KV, sessions: o.Sessions, log: o.Logger.With("component", "browser"),
 		dir: filepath.Join(o.DataDir, "browser"), timers: map[string]*time.Timer{}, streams: map[string]*streamState{},
-		ctx: ctx, cancel: cancel}
+		live: map[string]*live{},
+		ctx:  ctx, cancel: cancel}
 }
 
 // Open marks the sessions whose Chromium is gone (all of them after a
@@ -114,6 +127,7 @@ func (s *Service) Close(context.Context) error {
 	}
 	s.mu.Unlock()
 	s.wg.Wait()
+	s.endSpans("server shutting down")
 	return nil
 }
 

@@ -117,6 +117,7 @@ func (s *Service) Start(ctx context.Context, browserID string, in StartInput) (*
 	}
 	s.arm(t.Account, sess, life)
 	s.record(ctx, sess)
+	s.observe(ctx, t.Account, b, sess)
 	s.ensurePool()
 	s.log.Info("browser session started", "browser", b.ID, "session", sess.ID, "timeout", timeout, "viewport", vp, "profile", pid)
 	return sess, nil
@@ -186,6 +187,7 @@ func (s *Service) end(ctx context.Context, acct string, sess *Session, reason st
 		delete(s.streams, key)
 	}
 	s.mu.Unlock()
+	s.endSpan(key, reason)
 	if err := s.sessions.Stop(ctx, "", runtimeID(sess.NetworkMode), key); err == nil {
 		s.log.Info("browser session stopped", "browser", sess.BrowserID, "session", sess.ID, "reason", reason)
 	}
@@ -197,6 +199,7 @@ func (s *Service) end(ctx context.Context, acct string, sess *Session, reason st
 
 // terminated marks a stored session TERMINATED (nil when it is gone).
 func (s *Service) terminated(ctx context.Context, acct, bid, sid string) *Session {
+	s.endSpan(sessionKey(acct, bid, sid), "the browser exited")
 	var out *Session
 	err := store.Retry(ctx, func() error {
 		sess, rev, err := s.sessionRev(ctx, acct, bid, sid)

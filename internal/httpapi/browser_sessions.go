@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/agentcore-dev/agentcore/internal/browser"
+	"go.opentelemetry.io/otel/attribute"
 )
 
 // Browser data plane operations: sessions, the automation stream's
@@ -30,10 +31,12 @@ func browserStreams(r *http.Request, sess *browser.Session) *browserSessionStrea
 
 func (s *Server) startBrowserSession(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
 	return brOp(s, http.StatusOK, func(ctx context.Context, svc *browser.Service, in *startBrowserSessionInput) (*startBrowserSessionOutput, error) {
+		tr := traceBrowser(w, in.BrowserIdentifier, "")
 		sess, err := svc.Start(ctx, in.BrowserIdentifier, in.domain())
 		if err != nil {
 			return nil, err
 		}
+		tr.browser, tr.session = sess.BrowserID, sess.ID
 		return &startBrowserSessionOutput{BrowserIdentifier: sess.BrowserID, SessionID: sess.ID, CreatedAt: awsTime(sess.CreatedAt),
 			Streams: browserStreams(r, sess)}, nil
 	})(ctx, w, r, p)
@@ -41,6 +44,7 @@ func (s *Server) startBrowserSession(ctx context.Context, w http.ResponseWriter,
 
 func (s *Server) getBrowserSession(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
 	return brOp(s, http.StatusOK, func(ctx context.Context, svc *browser.Service, in *browserSessionInput) (*getBrowserSessionOutput, error) {
+		traceBrowser(w, in.BrowserIdentifier, in.SessionID)
 		sess, err := svc.GetSession(ctx, in.BrowserIdentifier, in.SessionID)
 		if err != nil {
 			return nil, err
@@ -74,6 +78,7 @@ func (s *Server) listBrowserSessions(ctx context.Context, w http.ResponseWriter,
 
 func (s *Server) stopBrowserSession(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
 	return brOp(s, http.StatusOK, func(ctx context.Context, svc *browser.Service, in *stopBrowserSessionInput) (*stopBrowserSessionOutput, error) {
+		traceBrowser(w, in.BrowserIdentifier, in.SessionID)
 		sess, err := svc.StopSession(ctx, in.BrowserIdentifier, in.SessionID)
 		if err != nil {
 			return nil, err
@@ -84,6 +89,7 @@ func (s *Server) stopBrowserSession(ctx context.Context, w http.ResponseWriter, 
 
 func (s *Server) updateBrowserStream(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
 	return brOp(s, http.StatusOK, func(ctx context.Context, svc *browser.Service, in *updateBrowserStreamInput) (*updateBrowserStreamOutput, error) {
+		traceBrowser(w, in.BrowserIdentifier, in.SessionID)
 		sess, at, err := svc.UpdateStream(ctx, in.BrowserIdentifier, in.SessionID, in.StreamUpdate.AutomationStreamUpdate.StreamStatus)
 		if err != nil {
 			return nil, err
@@ -96,14 +102,17 @@ func (s *Server) updateBrowserStream(ctx context.Context, w http.ResponseWriter,
 
 func (s *Server) invokeBrowser(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
 	return brOp(s, http.StatusOK, func(ctx context.Context, svc *browser.Service, in *invokeBrowserInput) (*invokeBrowserOutput, error) {
+		tr := traceBrowser(w, in.BrowserIdentifier, in.SessionID)
 		a, member, err := in.Action.domain()
 		if err != nil {
 			return nil, err
 		}
+		tr.action = member
 		res, err := svc.Invoke(ctx, in.BrowserIdentifier, in.SessionID, a)
 		if err != nil {
 			return nil, err
 		}
+		tr.status = res.Status
 		return &invokeBrowserOutput{SessionID: in.SessionID,
 			Result: map[string]actionResult{member: {Status: res.Status, Error: res.Error, Data: res.Data}}}, nil
 	})(ctx, w, r, p)
@@ -111,6 +120,7 @@ func (s *Server) invokeBrowser(ctx context.Context, w http.ResponseWriter, r *ht
 
 func (s *Server) saveBrowserSessionProfile(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
 	return brOp(s, http.StatusOK, func(ctx context.Context, svc *browser.Service, in *saveBrowserSessionProfileInput) (*saveBrowserSessionProfileOutput, error) {
+		traceBrowser(w, in.BrowserIdentifier, in.SessionID)
 		pr, err := svc.SaveProfile(ctx, in.ProfileIdentifier, in.BrowserIdentifier, in.SessionID)
 		if err != nil {
 			return nil, err
@@ -122,4 +132,48 @@ func (s *Server) saveBrowserSessionProfile(ctx context.Context, w http.ResponseW
 		return &saveBrowserSessionProfileOutput{BrowserIdentifier: pr.LastSavedBrowserID, ProfileIdentifier: pr.ID,
 			SessionID: pr.LastSavedSessionID, LastUpdatedAt: awsTime(at)}, nil
 	})(ctx, w, r, p)
+}
+
+// browserTrace is what a Browser data-plane request's span tells: the
+// browser and session, and for InvokeBrowser the action and its status.
+type browserTrace struct{ browser, session, action, status string }
+
+// traceBrowser gives the request's span (when traced) a browserTrace the
+// handler fills in. w may wrap the span's writer (idempotent operations).
+func traceBrowser(w http.ResponseWriter, browserID, sessionID string) *browserTrace {
+	bt := &browserTrace{browser: browserID, session: sessionID}
+	for w != nil {
+		switch ww := w.(type) {
+		case *obsWriter:
+			if ww.rec != nil {
+				ww.brOp = bt
+			}
+			return bt
+		case *captureWriter:
+			w = ww.ResponseWriter
+		default:
+			return bt
+		}
+	}
+	return bt
+}
+
+func (bt *browserTrace) appendAttrs(a []attribute.KeyValue) []attribute.KeyValue {
+	if bt == nil {
+		return a
+	}
+	if bt.browser != "" {
+		a = append(a, attribute.String("agentcore.browser.id", bt.browser))
+	}
+	if bt.session != "" {
+		a = append(a, attribute.String("session.id", bt.session))
+	}
+	if bt.action != "" {
+		a = append(a, attribute.String("gen_ai.operation.name", "execute_tool"), attribute.String("gen_ai.tool.name", "browser."+bt.action),
+			attribute.String("agentcore.browser.action", bt.action))
+	}
+	if bt.status != "" {
+		a = append(a, attribute.String("agentcore.browser.action.status", bt.status))
+	}
+	return a
 }

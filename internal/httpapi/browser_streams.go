@@ -35,6 +35,7 @@ func (s *Server) browserAutomation(ctx context.Context, w http.ResponseWriter, r
 	if s.cfg.BrowserStreams == nil {
 		return errNoStreams
 	}
+	traceBrowser(w, p["browserIdentifier"], p["sessionId"])
 	return s.cfg.BrowserStreams.Automation(ctx, w, r, p["browserIdentifier"], p["sessionId"])
 }
 
@@ -42,5 +43,6 @@ func (s *Server) browserLiveView(ctx context.Context, w http.ResponseWriter, r *
 	if s.cfg.BrowserStreams == nil {
 		return errNoStreams
 	}
+	traceBrowser(w, p["browserIdentifier"], p["sessionId"])
 	return s.cfg.BrowserStreams.LiveView(ctx, w, r, p["browserIdentifier"], p["sessionId"], p["rest"], callerOf(ctx).SigV4)
 }

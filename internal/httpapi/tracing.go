@@ -57,6 +57,7 @@ type obsWriter struct {
 	inv    *InvokeObservation    // the invocation's details, when the request is one
 	gwCall *gateway.CallObserver // Gateway: the tool call's record, when the request made one
 	ciCall *ci.Call              // Code Interpreter: the tool call, when the request made one
+	brOp   *browserTrace         // Browser: the session (and action) the request was about
 }
 
 func (o *obsWriter) WriteHeader(code int) {
@@ -180,6 +181,7 @@ func (t *opTrace) AppendAttrs(a []attribute.KeyValue) []attribute.KeyValue {
 	}
 	a = gatewayCallAttrs(t.w.gwCall, a)         // Gateway
 	a = codeInterpreterCallAttrs(t.w.ciCall, a) // Code Interpreter
+	a = t.w.brOp.appendAttrs(a)                 // Browser
 	if o := t.w.inv; o != nil && o.ended {
 		a = append(a,
 			attribute.String("gen_ai.operation.name", "invoke_agent"), attribute.String("gen_ai.provider.name", "aws.bedrock"),

@@ -35,10 +35,14 @@ func (s *Server) startBrowser(ctx context.Context, driver sandbox.Driver, tags *
 	if chromium == "" {
 		lg.Warn("browser: no Chromium found; sessions cannot start (install Debian's chromium or set --browser-chromium)")
 	}
-	svc := browser.New(browser.Options{
+	o := browser.Options{
 		KV: s.kv, Sessions: sessions, CDP: cdp.New(), Chromium: chromium, DataDir: cfg.DataDir,
-		Limits: cfg.Limits, WarmPool: cfg.BrowserWarmPool, Logger: lg,
-	})
+		Limits: cfg.Limits, WarmPool: cfg.BrowserWarmPool, Tracer: s.tel.Tracer(), Observer: s.tel.Metrics, Logger: lg,
+	}
+	if s.obs != nil {
+		o.Logs = s.obs.AgentLogWriter // the pages' console and network errors are kept with the session's logs (retention applies)
+	}
+	svc := browser.New(o)
 	if err := svc.Open(ctx); err != nil {
 		return nil, err
 	}

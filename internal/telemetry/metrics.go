@@ -36,6 +36,8 @@ type Metrics struct {
 	tokens       *prometheus.CounterVec
 	ciCalls      *prometheus.CounterVec
 	ciDuration   *prometheus.HistogramVec
+	brActions    *prometheus.CounterVec
+	brDuration   *prometheus.HistogramVec
 	sessions     atomic.Pointer[func() (active, idle int)]
 	usage        *usageCollector
 	drops        *dropsCollector
@@ -68,6 +70,8 @@ func NewMetrics() *Metrics {
 	m.tokens = counter("agentcore_gen_ai_token_usage_total", "GenAI tokens reported by agents' spans (gen_ai.usage.*), by runtime and token type (input, output).", "runtime", "type")
 	m.ciCalls = counter("agentcore_code_interpreter_calls_total", "Code Interpreter tool calls by tool, language (executeCode) and outcome (ok, error: an isError result or an exception).", "tool", "language", "outcome")
 	m.ciDuration = histogram("agentcore_code_interpreter_call_duration_seconds", "Code Interpreter tool call latency, session found to result.", latencyBuckets, "tool", "language")
+	m.brActions = counter("agentcore_browser_actions_total", "Browser InvokeBrowser actions by action (mouseClick, keyType, screenshot, ...) and status (SUCCESS, FAILED, error: no result).", "action", "status")
+	m.brDuration = histogram("agentcore_browser_action_duration_seconds", "Browser InvokeBrowser action latency in the browser.", latencyBuckets, "action")
 	gauge := func(name, help string, pick func(active, idle int) int) {
 		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 {
 			if f := m.sessions.Load(); f != nil {
@@ -123,6 +127,13 @@ func (m *Metrics) CodeInterpreterCall(tool, language string, isError bool, took 
 	}
 	m.ciCalls.WithLabelValues(tool, language, outcome).Inc()
 	m.ciDuration.WithLabelValues(tool, language).Observe(took.Seconds())
+}
+
+// BrowserAction records one InvokeBrowser action (it implements
+// browser.Observer).
+func (m *Metrics) BrowserAction(action, status string, took time.Duration) {
+	m.brActions.WithLabelValues(action, status).Inc()
+	m.brDuration.WithLabelValues(action).Observe(took.Seconds())
 }
 
 // SessionStarted implements runtime.Observer.

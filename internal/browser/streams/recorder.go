@@ -32,6 +32,7 @@ const (
 	maxFrames       = 100_000
 	recordQuality   = 60
 	recordFlushWait = 10 * time.Second
+	recordStartWait = 5 * time.Second
 )
 
 // Manifest describes a recording; the replay page plays it.
@@ -64,8 +65,10 @@ type Event struct {
 
 // Record records the session of att (att.Recording must be set) until its
 // browser goes away or the Handler closes, then stores the final manifest
-// and releases att. It returns at once. The service calls it when a
-// recorded session is READY, with an Attachment leased for the recording.
+// and releases att. It returns once the recording follows the page (so a
+// navigation right after StartBrowserSession is recorded), or after
+// recordStartWait. The service calls it when a recorded session is READY,
+// with an Attachment leased for the recording.
 func (h *Handler) Record(att *browser.Attachment) {
 	h.mu.Lock()
 	if h.closed || h.artifacts == nil || att.Recording == nil {
@@ -77,16 +80,26 @@ func (h *Handler) Record(att *browser.Attachment) {
 	h.mu.Unlock()
 	rec := &recorder{h: h, att: att, m: Manifest{Version: 1, BrowserID: att.BrowserID, SessionID: att.SessionID,
 		StartedAt: time.Now().UTC(), Frames: []FrameEntry{}, Events: []Event{}}}
+	started := make(chan struct{})
+	var once sync.Once
+	rec.started = func() { once.Do(func() { close(started) }) }
 	go func() {
 		defer h.recorders.Done()
 		defer att.Release()
+		defer rec.started()
 		rec.run(h.ctx)
 	}()
+	select {
+	case <-started:
+	case <-time.After(recordStartWait):
+		h.log.Warn("recording has not started yet", "session", att.SessionID)
+	}
 }
 
 type recorder struct {
-	h   *Handler
-	att *browser.Attachment
+	h       *Handler
+	att     *browser.Attachment
+	started func() // the screencast follows the page
 
 	mu        sync.Mutex
 	m         Manifest
@@ -102,7 +115,8 @@ func (r *recorder) run(ctx context.Context) {
 		return
 	}
 	defer conn.Close()
-	c := &caster{conn: conn, quality: recordQuality, onFrame: func(f frame) error { return r.frame(ctx, f) }, onNav: r.nav}
+	c := &caster{conn: conn, quality: recordQuality, onFrame: func(f frame) error { return r.frame(ctx, f) }, onNav: r.nav,
+		onCast: r.started}
 	err = c.run(ctx)
 	now := time.Now().UTC()
 	r.mu.Lock()

@@ -31,6 +31,7 @@ type caster struct {
 	quality int64
 	onFrame func(frame) error // an error ends run
 	onNav   func(url string)
+	onCast  func() // a page's screencast (and its navigation events) started
 
 	mu   sync.Mutex
 	page *cdp.Page
@@ -102,6 +103,9 @@ func (c *caster) follow(ctx context.Context, p *cdp.Page, created, destroyed <-c
 	if _, err := cdpt.Call(ctx, p, page.StartScreencast, page.StartScreencastParams{Format: page.StartScreencastFormatJpeg,
 		Quality: &q, EveryNthFrame: 1}); err != nil {
 		return "", nil
+	}
+	if c.onCast != nil {
+		c.onCast()
 	}
 	// Screencast frames come when the page paints; a still page gets its
 	// first picture from a screenshot (taken aside: it waits for a paint,
