@@ -2,6 +2,7 @@ package browser
 
 import (
 	"context"
+	"github.com/agentcore-dev/agentcore/internal/toolsession"
 	"regexp"
 	"strings"
 	"time"
@@ -161,7 +162,7 @@ func (s *Service) List(ctx context.Context, typ string, p Page) ([]*Browser, str
 	if typ != "" && typ != TypeSystem && typ != TypeCustom {
 		return nil, "", errs.Field("type", "type must be SYSTEM or CUSTOM (got %q)", typ)
 	}
-	limit, err := pageSize(p.MaxResults)
+	limit, err := toolsession.PageSize(p.MaxResults)
 	if err != nil {
 		return nil, "", err
 	}

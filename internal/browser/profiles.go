@@ -3,6 +3,7 @@ package browser
 import (
 	"context"
 	"encoding/json"
+	"github.com/agentcore-dev/agentcore/internal/toolsession"
 	"regexp"
 	"strings"
 
@@ -116,7 +117,7 @@ func (s *Service) ListProfiles(ctx context.Context, name string, p Page) ([]*Pro
 	if err != nil {
 		return nil, "", err
 	}
-	limit, err := pageSize(p.MaxResults)
+	limit, err := toolsession.PageSize(p.MaxResults)
 	if err != nil {
 		return nil, "", err
 	}

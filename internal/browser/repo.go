@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"github.com/agentcore-dev/agentcore/internal/toolsession"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/store"
@@ -21,7 +22,7 @@ const (
 )
 
 func acctKey(acct, id string) string              { return acct + "/" + id }
-func sessionKey(acct, browser, sid string) string { return acct + "/" + browser + "/" + sid }
+func sessionKey(acct, browser, sid string) string { return toolsession.Key(acct, browser, sid) }
 
 func (s *Service) browserRev(ctx context.Context, acct, id string) (*Browser, int64, error) {
 	b, rev, err := store.GetJSON[Browser](ctx, s.kv, tblBrowser, acctKey(acct, id))
@@ -76,17 +77,6 @@ func BuiltinARN(region string) string {
 // ProfileARN is the ARN of a browser profile.
 func ProfileARN(region, acct, id string) string {
 	return fmt.Sprintf("arn:aws:bedrock-agentcore:%s:%s:browser-profile/%s", region, acct, id)
-}
-
-// pageSize checks maxResults (1-100, default 100 when 0).
-func pageSize(n int) (int, error) {
-	switch {
-	case n == 0:
-		return 100, nil
-	case n < 1 || n > 100:
-		return 0, errs.Field("maxResults", "maxResults must be from 1 to 100 (got %d)", n)
-	}
-	return n, nil
 }
 
 // firstPageToken is the store.ListPage token of a page that starts at the

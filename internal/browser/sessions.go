@@ -277,21 +277,5 @@ func (s *Service) StopSession(ctx context.Context, browserID, sid string) (*Sess
 
 // stopAll ends every session of a browser (it was deleted).
 func (s *Service) stopAll(ctx context.Context, acct, bid string) {
-	token := ""
-	for {
-		items, next, err := store.ListJSON[Session](ctx, s.kv, tblSession, acct+"/"+bid+"/", token, 500)
-		if err != nil {
-			s.log.Warn("ending the sessions of a deleted browser", "browser", bid, "err", err)
-			return
-		}
-		for _, sess := range items {
-			if sess.Status == SessionReady {
-				s.end(ctx, acct, sess, "browser deleted")
-			}
-		}
-		if next == "" {
-			return
-		}
-		token = next
-	}
+	s.records.EachReady(ctx, acct, bid, func(sess *Session) { s.end(ctx, acct, sess, "browser deleted") })
 }

@@ -3,6 +3,7 @@ package codeinterpreter
 import (
 	"context"
 	"encoding/base64"
+	"github.com/agentcore-dev/agentcore/internal/toolsession"
 	"regexp"
 	"strings"
 	"time"
@@ -149,7 +150,7 @@ func (s *Service) List(ctx context.Context, typ string, p Page) ([]*Interpreter,
 	if typ != "" && typ != TypeSystem && typ != TypeCustom {
 		return nil, "", errs.Field("type", "type must be SYSTEM or CUSTOM (got %q)", typ)
 	}
-	limit, err := pageSize(p.MaxResults)
+	limit, err := toolsession.PageSize(p.MaxResults)
 	if err != nil {
 		return nil, "", err
 	}
@@ -173,17 +174,6 @@ func (s *Service) List(ctx context.Context, typ string, p Page) ([]*Interpreter,
 		return nil, "", err
 	}
 	return append(out, items...), next, nil
-}
-
-// pageSize checks maxResults (1-100, default 100 when 0).
-func pageSize(n int) (int, error) {
-	switch {
-	case n == 0:
-		return 100, nil
-	case n < 1 || n > 100:
-		return 0, errs.Field("maxResults", "maxResults must be from 1 to 100 (got %d)", n)
-	}
-	return n, nil
 }
 
 // firstPageToken is the store.ListPage token of a page that starts at the

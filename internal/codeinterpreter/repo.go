@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"github.com/agentcore-dev/agentcore/internal/toolsession"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/store"
@@ -18,7 +19,7 @@ const (
 
 func interpKey(acct, id string) string           { return acct + "/" + id }
 func nameKey(acct, name string) string           { return acct + "/" + name }
-func sessionKey(acct, interp, sid string) string { return acct + "/" + interp + "/" + sid }
+func sessionKey(acct, interp, sid string) string { return toolsession.Key(acct, interp, sid) }
 
 func (s *Service) interpreterRev(ctx context.Context, acct, id string) (*Interpreter, int64, error) {
 	it, rev, err := store.GetJSON[Interpreter](ctx, s.kv, tblInterpreter, interpKey(acct, id))

@@ -2,7 +2,7 @@ package codeinterpreter
 
 import (
 	"context"
-	"encoding/json"
+	"github.com/agentcore-dev/agentcore/internal/toolsession"
 	"io"
 	"log/slog"
 	"os"
@@ -22,9 +22,6 @@ import (
 // the answer, interruption included, comes within the 300 s read timeout
 // of the bedrock-agentcore SDK's client.
 const DefaultCallTimeout = 270 * time.Second
-
-// terminatedKept is how long a TERMINATED session stays gettable and listable.
-const terminatedKept = 24 * time.Hour
 
 // Options configure the service.
 type Options struct {
@@ -67,6 +64,7 @@ type Service struct {
 	sessions  *runtime.Sessions
 	log       *slog.Logger
 	kernelDir string
+	records   *toolsession.Records[Session]
 
 	mu     sync.Mutex
 	timers map[string]*time.Timer // session key -> its timeout
@@ -89,9 +87,14 @@ func New(o Options) *Service {
 		o.Now = time.Now
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Service{o: o, kv: o.KV, sessions: o.Sessions, log: o.Logger.With("component", "codeinterpreter"),
+	s := &Service{o: o, kv: o.KV, sessions: o.Sessions, log: o.Logger.With("component", "codeinterpreter"),
 		kernelDir: filepath.Join(o.DataDir, "codeinterpreter", "kernel", kernel.Version),
 		timers:    map[string]*time.Timer{}, pooled: map[string]bool{}, ctx: ctx, cancel: cancel}
+	s.records = &toolsession.Records[Session]{KV: o.KV, Table: tblSession, Now: o.Now, Log: s.log,
+		State:     func(x *Session) (string, string, time.Time) { return x.ID, x.Status, x.UpdatedAt },
+		Running:   s.running,
+		Terminate: s.terminated}
+	return s
 }
 
 // Open installs the kernel, marks the sessions whose environment is gone
@@ -104,11 +107,11 @@ func (s *Service) Open(ctx context.Context) error {
 	if err := os.MkdirAll(filepath.Join(s.o.DataDir, "codeinterpreter", "logs"), 0o700); err != nil {
 		return err
 	}
-	if err := s.sweep(ctx); err != nil {
+	if err := s.records.Sweep(ctx); err != nil {
 		return err
 	}
 	s.wg.Add(1)
-	go s.sweeper()
+	go func() { defer s.wg.Done(); s.records.SweepEvery(s.ctx, 5*time.Minute) }()
 	s.ensurePool(NetworkSandbox)
 	return nil
 }
@@ -142,57 +145,4 @@ func (s *Service) Exists(ctx context.Context, arn string) bool {
 	}
 	it, _, err := s.interpreterRev(ctx, t.Account, arn[i+len(":code-interpreter-custom/"):])
 	return err == nil && it.ARN == arn
-}
-
-// sweeper runs the retention sweep every few minutes.
-func (s *Service) sweeper() {
-	defer s.wg.Done()
-	t := time.NewTicker(5 * time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.ctx.Done():
-			return
-		case <-t.C:
-			if err := s.sweep(s.ctx); err != nil && s.ctx.Err() == nil {
-				s.log.Warn("session sweep failed", "err", err)
-			}
-		}
-	}
-}
-
-// sweep marks READY sessions whose environment is not running here
-// TERMINATED and deletes sessions terminated more than terminatedKept ago.
-func (s *Service) sweep(ctx context.Context) error {
-	after := ""
-	for {
-		items, err := s.kv.List(ctx, tblSession, "", after, 500)
-		if err != nil {
-			return err
-		}
-		for _, it := range items {
-			s.sweepOne(ctx, it)
-		}
-		if len(items) < 500 {
-			return nil
-		}
-		after = items[len(items)-1].Key
-	}
-}
-
-func (s *Service) sweepOne(ctx context.Context, it store.Item) {
-	acct, rest, _ := strings.Cut(it.Key, "/")
-	interp, sid, _ := strings.Cut(rest, "/")
-	var sess Session
-	if err := json.Unmarshal(it.Value, &sess); err != nil {
-		return
-	}
-	switch {
-	case sess.Status == SessionReady && !s.running(acct, &sess):
-		s.terminated(ctx, acct, interp, sid)
-	case sess.Status == SessionTerminated && s.o.Now().Sub(sess.UpdatedAt) > terminatedKept:
-		if err := s.kv.Txn(ctx, store.DeleteAt(tblSession, it.Key, it.Revision)); err != nil && !store.Concurrent(err) {
-			s.log.Warn("deleting an expired session", "session", sid, "err", err)
-		}
-	}
 }

@@ -222,21 +222,5 @@ func (s *Service) StopSession(ctx context.Context, interpreterID, sid string) (*
 
 // stopAll ends every session of an interpreter (it was deleted).
 func (s *Service) stopAll(ctx context.Context, acct, interp string) {
-	token := ""
-	for {
-		items, next, err := store.ListJSON[Session](ctx, s.kv, tblSession, acct+"/"+interp+"/", token, 500)
-		if err != nil {
-			s.log.Warn("ending the sessions of a deleted interpreter", "interpreter", interp, "err", err)
-			return
-		}
-		for _, sess := range items {
-			if sess.Status == SessionReady {
-				s.end(ctx, acct, sess, "code interpreter deleted")
-			}
-		}
-		if next == "" {
-			return
-		}
-		token = next
-	}
+	s.records.EachReady(ctx, acct, interp, func(sess *Session) { s.end(ctx, acct, sess, "code interpreter deleted") })
 }

@@ -1,0 +1,200 @@
+// Package toolsession keeps the stored records of the built-in tools'
+// sessions (Code Interpreter, Browser): one JSON document per session under
+// "<account>/<tool id>/<session id>", READY while its environment runs on
+// this server and TERMINATED after, kept TERMINATED for Kept and then
+// deleted. The tools' services own their record types and the environments;
+// this package pages, sweeps and walks the records for them.
+package toolsession
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/store"
+)
+
+// Session statuses (CodeInterpreterSessionStatus, BrowserSessionStatus).
+const (
+	Ready      = "READY"
+	Terminated = "TERMINATED"
+)
+
+// Kept is how long a TERMINATED session stays gettable and listable.
+const Kept = 24 * time.Hour
+
+// Key is the store key of a tool's session.
+func Key(acct, tool, sid string) string { return acct + "/" + tool + "/" + sid }
+
+// PageSize checks maxResults (1-100, default 100 when 0).
+func PageSize(n int) (int, error) {
+	switch {
+	case n == 0:
+		return 100, nil
+	case n < 1 || n > 100:
+		return 0, errs.Field("maxResults", "maxResults must be from 1 to 100 (got %d)", n)
+	}
+	return n, nil
+}
+
+// Records are one tool's stored sessions of type S.
+type Records[S any] struct {
+	KV    store.KV
+	Table string
+	// State gives a record's session id, status and last update.
+	State func(*S) (id, status string, updated time.Time)
+	// Running reports whether the session's environment runs here.
+	Running func(acct string, s *S) bool
+	// Terminate stores the session TERMINATED (ending what the service
+	// holds for it) and returns the stored record, nil when it could not.
+	Terminate func(ctx context.Context, acct, tool, sid string) *S
+	Now       func() time.Time
+	Log       *slog.Logger
+}
+
+// current is s, or its record marked TERMINATED when s is READY but its
+// environment is gone (it crashed, or the server restarted).
+func (r *Records[S]) current(ctx context.Context, acct, tool string, s *S) *S {
+	id, status, _ := r.State(s)
+	if status == Ready && !r.Running(acct, s) {
+		if upd := r.Terminate(ctx, acct, tool, id); upd != nil {
+			return upd
+		}
+	}
+	return s
+}
+
+// List pages through a tool's sessions of acct, optionally only those of
+// one status ("" = all). READY sessions whose environment is gone are
+// reported (and stored) TERMINATED.
+func (r *Records[S]) List(ctx context.Context, acct, tool, status string, maxResults int, nextToken string) ([]*S, string, error) {
+	if err := CheckList(status, maxResults); err != nil {
+		return nil, "", err
+	}
+	limit, _ := PageSize(maxResults)
+	prefix := acct + "/" + tool + "/"
+	after := prefix
+	if nextToken != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(nextToken)
+		if err != nil || len(nextToken) > 2048 || !strings.HasPrefix(string(raw), prefix) {
+			return nil, "", errs.Field("nextToken", "nextToken is not valid for this request")
+		}
+		after = string(raw)
+	}
+	out := []*S{}
+	var lastKey string
+	for len(out) <= limit {
+		items, err := r.KV.List(ctx, r.Table, prefix, after, 200)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, item := range items {
+			s := new(S)
+			if err := json.Unmarshal(item.Value, s); err != nil {
+				return nil, "", err
+			}
+			s = r.current(ctx, acct, tool, s)
+			if _, st, _ := r.State(s); status != "" && st != status {
+				continue
+			}
+			if len(out) == limit { // one more exists: this page ends before it
+				return out, base64.RawURLEncoding.EncodeToString([]byte(lastKey)), nil
+			}
+			out, lastKey = append(out, s), item.Key
+		}
+		if len(items) < 200 {
+			break
+		}
+		after = items[len(items)-1].Key
+	}
+	return out, "", nil
+}
+
+// EachReady calls f for every READY session of a tool of acct (to end
+// them when the tool is deleted); errors are logged.
+func (r *Records[S]) EachReady(ctx context.Context, acct, tool string, f func(*S)) {
+	token := ""
+	for {
+		items, next, err := store.ListJSON[S](ctx, r.KV, r.Table, acct+"/"+tool+"/", token, 500)
+		if err != nil {
+			r.Log.Warn("listing the sessions of a deleted tool", "tool", tool, "err", err)
+			return
+		}
+		for _, s := range items {
+			if _, status, _ := r.State(s); status == Ready {
+				f(s)
+			}
+		}
+		if next == "" {
+			return
+		}
+		token = next
+	}
+}
+
+// Sweep marks READY sessions whose environment is not running here
+// TERMINATED and deletes sessions terminated more than Kept ago.
+func (r *Records[S]) Sweep(ctx context.Context) error {
+	after := ""
+	for {
+		items, err := r.KV.List(ctx, r.Table, "", after, 500)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			r.sweepOne(ctx, it)
+		}
+		if len(items) < 500 {
+			return nil
+		}
+		after = items[len(items)-1].Key
+	}
+}
+
+func (r *Records[S]) sweepOne(ctx context.Context, it store.Item) {
+	acct, rest, _ := strings.Cut(it.Key, "/")
+	tool, sid, _ := strings.Cut(rest, "/")
+	s := new(S)
+	if err := json.Unmarshal(it.Value, s); err != nil {
+		return
+	}
+	_, status, updated := r.State(s)
+	switch {
+	case status == Ready && !r.Running(acct, s):
+		r.Terminate(ctx, acct, tool, sid)
+	case status == Terminated && r.Now().Sub(updated) > Kept:
+		if err := r.KV.Txn(ctx, store.DeleteAt(r.Table, it.Key, it.Revision)); err != nil && !store.Concurrent(err) {
+			r.Log.Warn("deleting an expired session", "session", sid, "err", err)
+		}
+	}
+}
+
+// SweepEvery runs Sweep every interval until ctx ends.
+func (r *Records[S]) SweepEvery(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := r.Sweep(ctx); err != nil && ctx.Err() == nil {
+				r.Log.Warn("session sweep failed", "err", err)
+			}
+		}
+	}
+}
+
+// CheckList checks a list request's status filter and page size before
+// the caller looks up the tool (List checks them again).
+func CheckList(status string, maxResults int) error {
+	if status != "" && status != Ready && status != Terminated {
+		return errs.Field("status", "status must be READY or TERMINATED (got %q)", status)
+	}
+	_, err := PageSize(maxResults)
+	return err
+}

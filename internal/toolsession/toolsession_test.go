@@ -1,0 +1,118 @@
+package toolsession
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/store"
+	"github.com/agentcore-dev/agentcore/internal/store/sqlite"
+)
+
+type rec struct {
+	ID        string    `json:"id"`
+	Status    string    `json:"status"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// records over a real SQLite store: sessions whose id starts with "live"
+// run here; Terminate stores the record TERMINATED.
+func records(t *testing.T, now time.Time) *Records[rec] {
+	t.Helper()
+	kv, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { kv.Close() })
+	r := &Records[rec]{KV: kv, Table: "sess", Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler),
+		State:   func(x *rec) (string, string, time.Time) { return x.ID, x.Status, x.UpdatedAt },
+		Running: func(_ string, x *rec) bool { return len(x.ID) > 4 && x.ID[:4] == "live" }}
+	r.Terminate = func(ctx context.Context, acct, tool, sid string) *rec {
+		x, rev, err := store.GetJSON[rec](ctx, kv, "sess", Key(acct, tool, sid))
+		if err != nil {
+			return nil
+		}
+		x.Status, x.UpdatedAt = Terminated, now
+		if err := kv.Txn(ctx, store.UpdateJSON("sess", Key(acct, tool, sid), rev, x)); err != nil {
+			return nil
+		}
+		return x
+	}
+	return r
+}
+
+func put(t *testing.T, r *Records[rec], acct, tool string, x rec) {
+	t.Helper()
+	if err := r.KV.Txn(context.Background(), store.CreateJSON(r.Table, Key(acct, tool, x.ID), x)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestListPagesAndTerminatesGoneSessions(t *testing.T) {
+	now := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	r := records(t, now)
+	for i := range 5 {
+		put(t, r, "111", "tool", rec{ID: fmt.Sprintf("live%d", i), Status: Ready, UpdatedAt: now})
+		put(t, r, "111", "tool", rec{ID: fmt.Sprintf("gone%d", i), Status: Ready, UpdatedAt: now})
+	}
+	put(t, r, "222", "tool", rec{ID: "live9", Status: Ready, UpdatedAt: now})
+	ctx := context.Background()
+	var all []*rec
+	token := ""
+	for {
+		page, next, err := r.List(ctx, "111", "tool", "", 3, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, page...)
+		if next == "" {
+			break
+		}
+		token = next
+	}
+	if len(all) != 10 {
+		t.Fatalf("listed %d sessions, want 10 (another account's not among them)", len(all))
+	}
+	ready, _, err := r.List(ctx, "111", "tool", Ready, 0, "")
+	if err != nil || len(ready) != 5 {
+		t.Fatalf("READY sessions: %d, %v (the gone ones must read TERMINATED)", len(ready), err)
+	}
+	if _, _, err := r.List(ctx, "111", "tool", "RUNNING", 0, ""); err == nil {
+		t.Fatal("a bad status filter was accepted")
+	}
+	if _, _, err := r.List(ctx, "111", "other", "", 0, token+"x"); err == nil {
+		t.Fatal("a token of another listing was accepted")
+	}
+}
+
+func TestSweepTerminatesAndExpires(t *testing.T) {
+	now := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	r := records(t, now)
+	put(t, r, "111", "tool", rec{ID: "live1", Status: Ready, UpdatedAt: now})
+	put(t, r, "111", "tool", rec{ID: "gone1", Status: Ready, UpdatedAt: now})
+	put(t, r, "111", "tool", rec{ID: "old1", Status: Terminated, UpdatedAt: now.Add(-Kept - time.Minute)})
+	put(t, r, "111", "tool", rec{ID: "new1", Status: Terminated, UpdatedAt: now.Add(-time.Hour)})
+	if err := r.Sweep(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	items, _, err := r.List(context.Background(), "111", "tool", "", 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range items {
+		got[x.ID] = x.Status
+	}
+	want := map[string]string{"live1": Ready, "gone1": Terminated, "new1": Terminated}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("after the sweep %v, want %v", got, want)
+	}
+	var seen []string
+	r.EachReady(context.Background(), "111", "tool", func(x *rec) { seen = append(seen, x.ID) })
+	if fmt.Sprint(seen) != "[live1]" {
+		t.Fatalf("EachReady saw %v", seen)
+	}
+}
