@@ -200,23 +200,8 @@ func (s *Service) end(ctx context.Context, acct string, sess *Session, reason st
 // terminated marks a stored session TERMINATED (nil when it is gone).
 func (s *Service) terminated(ctx context.Context, acct, bid, sid string) *Session {
 	s.endSpan(sessionKey(acct, bid, sid), "the browser exited")
-	var out *Session
-	err := store.Retry(ctx, func() error {
-		sess, rev, err := s.sessionRev(ctx, acct, bid, sid)
-		if err != nil {
-			return err
-		}
-		out = sess
-		if sess.Status == SessionTerminated {
-			return nil
-		}
-		sess.Status, sess.UpdatedAt = SessionTerminated, s.o.Now().UTC()
-		return s.kv.Txn(ctx, store.UpdateJSON(tblSession, sessionKey(acct, bid, sid), rev, sess))
-	})
-	if err != nil {
-		if errs.KindOf(err) != errs.NotFound && ctx.Err() == nil {
-			s.log.Warn("marking a session TERMINATED", "session", sid, "err", err)
-		}
+	out := s.records.MarkTerminated(ctx, acct, bid, sid)
+	if out == nil {
 		return nil
 	}
 	s.mu.Lock()
@@ -252,12 +237,7 @@ func (s *Service) session(ctx context.Context, browserID, sid string) (string, *
 	if err != nil {
 		return "", nil, nil, err
 	}
-	if sess.Status == SessionReady && !s.running(t.Account, sess) {
-		if out := s.terminated(ctx, t.Account, b.ID, sid); out != nil {
-			sess = out
-		}
-	}
-	return t.Account, b, sess, nil
+	return t.Account, b, s.records.Current(ctx, t.Account, b.ID, sess), nil
 }
 
 // GetSession returns a session (READY or TERMINATED).

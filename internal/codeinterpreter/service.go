@@ -92,6 +92,7 @@ func New(o Options) *Service {
 		timers:    map[string]*time.Timer{}, pooled: map[string]bool{}, ctx: ctx, cancel: cancel}
 	s.records = &toolsession.Records[Session]{KV: o.KV, Table: tblSession, Now: o.Now, Log: s.log,
 		State:     func(x *Session) (string, string, time.Time) { return x.ID, x.Status, x.UpdatedAt },
+		Set:       func(x *Session, status string, at time.Time) { x.Status, x.UpdatedAt = status, at },
 		Running:   s.running,
 		Terminate: s.terminated}
 	return s

@@ -151,26 +151,7 @@ func (s *Service) end(ctx context.Context, acct string, sess *Session, reason st
 
 // terminated marks a stored session TERMINATED (nil when it is gone).
 func (s *Service) terminated(ctx context.Context, acct, interp, sid string) *Session {
-	var out *Session
-	err := store.Retry(ctx, func() error {
-		sess, rev, err := s.sessionRev(ctx, acct, interp, sid)
-		if err != nil {
-			return err
-		}
-		out = sess
-		if sess.Status == SessionTerminated {
-			return nil
-		}
-		sess.Status, sess.UpdatedAt = SessionTerminated, s.o.Now().UTC()
-		return s.kv.Txn(ctx, store.UpdateJSON(tblSession, sessionKey(acct, interp, sid), rev, sess))
-	})
-	if err != nil {
-		if errs.KindOf(err) != errs.NotFound && ctx.Err() == nil {
-			s.log.Warn("marking a session TERMINATED", "session", sid, "err", err)
-		}
-		return nil
-	}
-	return out
+	return s.records.MarkTerminated(ctx, acct, interp, sid)
 }
 
 // running reports whether a stored session's kernel is running here.
@@ -197,12 +178,7 @@ func (s *Service) session(ctx context.Context, interpreterID, sid string) (strin
 	if err != nil {
 		return "", nil, nil, err
 	}
-	if sess.Status == SessionReady && !s.running(t.Account, sess) {
-		if out := s.terminated(ctx, t.Account, it.ID, sid); out != nil {
-			sess = out
-		}
-	}
-	return t.Account, it, sess, nil
+	return t.Account, it, s.records.Current(ctx, t.Account, it.ID, sess), nil
 }
 
 // GetSession returns a session (READY or TERMINATED).

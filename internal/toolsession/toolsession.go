@@ -49,16 +49,45 @@ type Records[S any] struct {
 	State func(*S) (id, status string, updated time.Time)
 	// Running reports whether the session's environment runs here.
 	Running func(acct string, s *S) bool
-	// Terminate stores the session TERMINATED (ending what the service
-	// holds for it) and returns the stored record, nil when it could not.
+	// Set changes a record's status and last update.
+	Set func(s *S, status string, at time.Time)
+	// Terminate stores the session TERMINATED (MarkTerminated, plus
+	// ending what the service holds for it) and returns the stored record,
+	// nil when it could not.
 	Terminate func(ctx context.Context, acct, tool, sid string) *S
 	Now       func() time.Time
 	Log       *slog.Logger
 }
 
-// current is s, or its record marked TERMINATED when s is READY but its
+// MarkTerminated stores a session TERMINATED (a no-op when it already is)
+// and returns the stored record; nil when it is gone or could not be
+// written (logged).
+func (r *Records[S]) MarkTerminated(ctx context.Context, acct, tool, sid string) *S {
+	var out *S
+	err := store.Retry(ctx, func() error {
+		s, rev, err := store.GetJSON[S](ctx, r.KV, r.Table, Key(acct, tool, sid))
+		if err != nil {
+			return err
+		}
+		out = s
+		if _, status, _ := r.State(s); status == Terminated {
+			return nil
+		}
+		r.Set(s, Terminated, r.Now().UTC())
+		return r.KV.Txn(ctx, store.UpdateJSON(r.Table, Key(acct, tool, sid), rev, s))
+	})
+	if err != nil {
+		if errs.KindOf(err) != errs.NotFound && ctx.Err() == nil {
+			r.Log.Warn("marking a session TERMINATED", "session", sid, "err", err)
+		}
+		return nil
+	}
+	return out
+}
+
+// Current is s, or its record marked TERMINATED when s is READY but its
 // environment is gone (it crashed, or the server restarted).
-func (r *Records[S]) current(ctx context.Context, acct, tool string, s *S) *S {
+func (r *Records[S]) Current(ctx context.Context, acct, tool string, s *S) *S {
 	id, status, _ := r.State(s)
 	if status == Ready && !r.Running(acct, s) {
 		if upd := r.Terminate(ctx, acct, tool, id); upd != nil {
@@ -97,7 +126,7 @@ func (r *Records[S]) List(ctx context.Context, acct, tool, status string, maxRes
 			if err := json.Unmarshal(item.Value, s); err != nil {
 				return nil, "", err
 			}
-			s = r.current(ctx, acct, tool, s)
+			s = r.Current(ctx, acct, tool, s)
 			if _, st, _ := r.State(s); status != "" && st != status {
 				continue
 			}

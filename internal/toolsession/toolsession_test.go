@@ -30,17 +30,8 @@ func records(t *testing.T, now time.Time) *Records[rec] {
 	r := &Records[rec]{KV: kv, Table: "sess", Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler),
 		State:   func(x *rec) (string, string, time.Time) { return x.ID, x.Status, x.UpdatedAt },
 		Running: func(_ string, x *rec) bool { return len(x.ID) > 4 && x.ID[:4] == "live" }}
-	r.Terminate = func(ctx context.Context, acct, tool, sid string) *rec {
-		x, rev, err := store.GetJSON[rec](ctx, kv, "sess", Key(acct, tool, sid))
-		if err != nil {
-			return nil
-		}
-		x.Status, x.UpdatedAt = Terminated, now
-		if err := kv.Txn(ctx, store.UpdateJSON("sess", Key(acct, tool, sid), rev, x)); err != nil {
-			return nil
-		}
-		return x
-	}
+	r.Set = func(x *rec, status string, at time.Time) { x.Status, x.UpdatedAt = status, at }
+	r.Terminate = r.MarkTerminated
 	return r
 }
 
