@@ -3,6 +3,7 @@ package cdp_test
 import (
 	"bytes"
 	"context"
+	"github.com/agentcore-dev/agentcore/internal/browser/cdp/cdptest"
 	"image/png"
 	"testing"
 	"time"
@@ -61,7 +62,7 @@ func TestActions(t *testing.T) {
 	if err := cdp.New().SetViewport(ctx, ac, browser.ViewPort{Width: 800, Height: 600}); err != nil {
 		t.Fatal(err)
 	}
-	navigate(t, ac, serve(t, actionsPage))
+	cdptest.Navigate(t, ac, cdptest.Serve(t, actionsPage))
 
 	ok(t, ac, browser.Action{MouseClick: &browser.MouseClick{X: 60, Y: 30}})
 	if got := evalString(t, ac, "b.textContent"); got != "clicked 1" {
@@ -128,7 +129,7 @@ func TestSetViewport(t *testing.T) {
 	if err := cdp.New().SetViewport(ctx, ac, browser.ViewPort{Width: 1024, Height: 700}); err != nil {
 		t.Fatal(err)
 	}
-	navigate(t, ac, serve(t, "<p>resized</p>"))
+	cdptest.Navigate(t, ac, cdptest.Serve(t, "<p>resized</p>"))
 	var size []int
 	eval(t, ac, "[innerWidth, innerHeight]", &size)
 	if len(size) != 2 || size[0] != 1024 || size[1] != 700 {

@@ -3,6 +3,7 @@ package cdp_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/agentcore-dev/agentcore/internal/browser/cdp/cdptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,13 +21,13 @@ import (
 // it has ever loaded the site; localStorage of an origin that is not
 // reachable at all is restored too.
 func TestSaveRestoreState(t *testing.T) {
-	site := serve(t, "<p>site</p>")
+	site := cdptest.Serve(t, "<p>site</p>")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	drv := cdp.New()
 
 	a := startChromium(t, 800, 600)
-	navigate(t, a, site+"/set")
+	cdptest.Navigate(t, a, site+"/set")
 	eval(t, a, `localStorage.setItem('theme', 'dark'); localStorage.setItem('user', JSON.stringify({id: 7})); document.cookie = 'js=1; path=/'; ''`, nil)
 	st, err := drv.SaveState(ctx, a)
 	if err != nil {
@@ -62,13 +63,13 @@ func TestSaveRestoreState(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Restoring left no page behind: the session still has its one tab.
-	onPage(t, b, func(ctx context.Context, p *cdp.Page) {
+	cdptest.OnPage(t, b, func(ctx context.Context, p *cdp.Page) {
 		pages, err := p.Conn().Pages(ctx)
 		if err != nil || len(pages) != 1 || pages[0].URL != "about:blank" {
 			t.Fatalf("pages after restore: %v %v", pages, err)
 		}
 	})
-	navigate(t, b, site+"/")
+	cdptest.Navigate(t, b, site+"/")
 	var cookies string
 	eval(t, b, "document.cookie", &cookies)
 	for _, want := range []string{"sid=abc123", "tmp=session-only", "js=1"} {
@@ -99,7 +100,7 @@ func TestSaveRestoreState(t *testing.T) {
 // automation client opened last), and back to the older one when it closes.
 func TestCurrentPage(t *testing.T) {
 	ac := startChromium(t, 800, 600)
-	onPage(t, ac, func(ctx context.Context, p *cdp.Page) {
+	cdptest.OnPage(t, ac, func(ctx context.Context, p *cdp.Page) {
 		c := p.Conn()
 		first := p.TargetID
 		for i := 0; i < 2; i++ {

@@ -3,6 +3,7 @@ package streams_test
 import (
 	"context"
 	"errors"
+	"github.com/agentcore-dev/agentcore/internal/browser/cdp/cdptest"
 	"net/http"
 	"strings"
 	"testing"
@@ -45,7 +46,7 @@ func dialAutomation(ctx context.Context, base string, hdr http.Header) (*cdp.Con
 func TestAutomationRelay(t *testing.T) {
 	sess := newSession(t, startChromium(t, 800, 600), nil)
 	_, base := newStreams(t, sess)
-	site := serve(t, "<title>relay test</title><p id=p>hello</p>")
+	site := cdptest.Serve(t, "<title>relay test</title><p id=p>hello</p>")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 

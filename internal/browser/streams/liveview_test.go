@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/agentcore-dev/agentcore/internal/browser/cdp/cdptest"
 	"image/jpeg"
 	"io"
 	"net/http"
@@ -88,10 +89,10 @@ func TestLiveView(t *testing.T) {
 	target := startChromium(t, 800, 600)
 	sess := newSession(t, target, nil)
 	_, base := newStreams(t, sess)
-	site := serve(t, `<button id=b style="position:absolute;left:0;top:0;width:200px;height:100px">go</button>
+	site := cdptest.Serve(t, `<button id=b style="position:absolute;left:0;top:0;width:200px;height:100px">go</button>
 		<input id=i style="position:absolute;left:0;top:150px;width:200px;height:30px">
 		<script>b.onclick = () => { b.textContent = 'clicked'; document.body.style.background = 'red'; }</script>`)
-	navigate(t, target, site)
+	cdptest.Navigate(t, target, site)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 
@@ -183,7 +184,7 @@ func TestLiveView(t *testing.T) {
 	// The page in a real browser: it connects, draws frames, and its
 	// button takes control.
 	viewer := startChromium(t, 1000, 800)
-	navigate(t, viewer, streamURL(base, "live-view")+"?X-Amz-Signature=ignored-by-this-test")
+	cdptest.Navigate(t, viewer, streamURL(base, "live-view")+"?X-Amz-Signature=ignored-by-this-test")
 	waitText(t, viewer, "String(window.liveView.frames() > 0 && window.liveView.connected())", "true")
 	waitText(t, viewer, "document.getElementById('control').disabled ? 'off' : 'on'", "on")
 	text(t, viewer, "document.getElementById('control').click(), ''")
@@ -194,8 +195,8 @@ func TestLiveView(t *testing.T) {
 
 	// A new tab (opened by automation) is what the live view shows and
 	// where the person's input goes.
-	tab := serve(t, `<button id=b2 style="position:absolute;left:0;top:0;width:300px;height:300px" onclick="this.textContent='tab clicked'">tab</button>`)
-	onPage(t, target, func(ctx context.Context, p *cdp.Page) {
+	tab := cdptest.Serve(t, `<button id=b2 style="position:absolute;left:0;top:0;width:300px;height:300px" onclick="this.textContent='tab clicked'">tab</button>`)
+	cdptest.OnPage(t, target, func(ctx context.Context, p *cdp.Page) {
 		if _, err := cdpt.Call(ctx, p.Conn(), cdptarget.CreateTarget, cdptarget.CreateTargetParams{URL: tab}); err != nil {
 			t.Fatal(err)
 		}

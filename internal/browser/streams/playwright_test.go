@@ -2,6 +2,7 @@ package streams_test
 
 import (
 	"context"
+	"github.com/agentcore-dev/agentcore/internal/browser/cdp/cdptest"
 	"os/exec"
 	"strings"
 	"testing"
@@ -33,7 +34,7 @@ func TestPlaywrightConnectOverCDP(t *testing.T) {
 	}
 	sess := newSession(t, startChromium(t, 800, 600), nil)
 	_, base := newStreams(t, sess)
-	site := serve(t, `<input id=name><button id=go onclick="out.textContent = 'hello ' + document.getElementById('name').value">go</button><p id=out></p>`)
+	site := cdptest.Serve(t, `<input id=name><button id=go onclick="out.textContent = 'hello ' + document.getElementById('name').value">go</button><p id=out></p>`)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, "python3", "-c", playwrightScript, wsURL(streamURL(base, "automation")), site).CombinedOutput()

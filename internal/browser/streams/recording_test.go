@@ -3,6 +3,7 @@ package streams_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/agentcore-dev/agentcore/internal/browser/cdp/cdptest"
 	"image/jpeg"
 	"io"
 	"net/http"
@@ -22,7 +23,7 @@ import (
 // page (for the session's account, with its own token for the data)
 // lists and plays them in a real browser.
 func TestRecording(t *testing.T) {
-	target, stop := startChromiumStop(t, 800, 600)
+	target, stop := cdptest.StartChromium(t, 800, 600)
 	rec := &browser.Recording{Bucket: "recordings", Prefix: "runs/" + sessionID + "/"}
 	sess := newSession(t, target, rec)
 	store, err := localdir.New(t.TempDir())
@@ -38,10 +39,10 @@ func TestRecording(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.Record(att)
-	site := serve(t, `<h1 id=h>first</h1><script>let n = 0; setInterval(() => { h.textContent = 'tick ' + (++n); }, 100)</script>`)
-	navigate(t, target, site+"/one")
+	site := cdptest.Serve(t, `<h1 id=h>first</h1><script>let n = 0; setInterval(() => { h.textContent = 'tick ' + (++n); }, 100)</script>`)
+	cdptest.Navigate(t, target, site+"/one")
 	time.Sleep(800 * time.Millisecond) // the page repaints: frames
-	navigate(t, target, site+"/two")
+	cdptest.Navigate(t, target, site+"/two")
 	time.Sleep(800 * time.Millisecond)
 	stop() // the session's browser ends: the recording stores its manifest
 	sess.end()
@@ -113,7 +114,7 @@ func TestRecording(t *testing.T) {
 	}
 
 	viewer := startChromium(t, 1000, 800)
-	navigate(t, viewer, streamURL(base, "live-view/replay")+"?X-Amz-Signature=ignored-by-this-test")
+	cdptest.Navigate(t, viewer, streamURL(base, "live-view/replay")+"?X-Amz-Signature=ignored-by-this-test")
 	waitText(t, viewer, "String(window.replay.frames())", strconv.Itoa(len(m.Frames)))
 	waitText(t, viewer, "String(window.replay.shown() > 0)", "true")
 	waitText(t, viewer, "String(document.querySelectorAll('#events li').length >= 2)", "true")
