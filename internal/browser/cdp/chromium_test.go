@@ -1,6 +1,7 @@
 package cdp_test
 
 import (
+	"github.com/agentcore-dev/agentcore/internal/agentclient"
 	"testing"
 
 	"github.com/agentcore-dev/agentcore/internal/browser/cdp/cdptest"
@@ -10,6 +11,6 @@ import (
 // startChromium starts a Chromium session (cdptest.StartChromium).
 func startChromium(t *testing.T, width, height int) runtime.AgentConn {
 	t.Helper()
-	conn, _ := cdptest.StartChromium(t, width, height)
+	conn, _ := cdptest.StartChromium(t, agentclient.Connect, width, height)
 	return conn
 }

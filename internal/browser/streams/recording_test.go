@@ -3,6 +3,7 @@ package streams_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/agentcore-dev/agentcore/internal/agentclient"
 	"github.com/agentcore-dev/agentcore/internal/browser/cdp/cdptest"
 	"image/jpeg"
 	"io"
@@ -23,7 +24,7 @@ import (
 // page (for the session's account, with its own token for the data)
 // lists and plays them in a real browser.
 func TestRecording(t *testing.T) {
-	target, stop := cdptest.StartChromium(t, 800, 600)
+	target, stop := cdptest.StartChromium(t, agentclient.Connect, 800, 600)
 	rec := &browser.Recording{Bucket: "recordings", Prefix: "runs/" + sessionID + "/"}
 	sess := newSession(t, target, rec)
 	store, err := localdir.New(t.TempDir())

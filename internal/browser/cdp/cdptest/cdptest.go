@@ -15,7 +15,6 @@ import (
 	cdpt "github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
 
-	"github.com/agentcore-dev/agentcore/internal/agentclient"
 	"github.com/agentcore-dev/agentcore/internal/browser/cdp"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
@@ -28,8 +27,9 @@ const ChromiumPath = "/usr/lib/chromium/chromium"
 // StartChromium starts a headless Chromium as a session of the process
 // sandbox driver (the server's own path, without isolation) and returns
 // the session's AgentConn to its devtools port, once it answers, and how to
-// stop it early (it is stopped when the test ends anyway).
-func StartChromium(t testing.TB, width, height int) (runtime.AgentConn, func()) {
+// stop it early (it is stopped when the test ends anyway). connect is the
+// server's Connector (agentclient.Connect).
+func StartChromium(t testing.TB, connect runtime.Connector, width, height int) (runtime.AgentConn, func()) {
 	t.Helper()
 	if _, err := os.Stat(ChromiumPath); err != nil {
 		t.Skipf("Chromium is not installed at %s (Debian package chromium)", ChromiumPath)
@@ -56,7 +56,7 @@ func StartChromium(t testing.TB, width, height int) (runtime.AgentConn, func()) 
 		inst.Stop(sctx) //nolint:errcheck // the test is over
 	}
 	t.Cleanup(stop)
-	conn := agentclient.Connect(inst, 9222, "HTTP")
+	conn := connect(inst, 9222, "HTTP")
 	t.Cleanup(conn.Close)
 	for {
 		if _, err := cdp.BrowserPath(ctx, conn); err == nil {
