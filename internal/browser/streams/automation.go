@@ -2,11 +2,7 @@ package streams
 
 import (
 	"context"
-	"errors"
-	"io"
 	"net/http"
-	"strings"
-	"sync"
 
 	"github.com/coder/websocket"
 
@@ -33,7 +29,7 @@ const ClosePolicy = 1008
 // takes control later, open automation connections are closed with 1008
 // and a reason; when the session ends, with 1001.
 func (h *Handler) Automation(ctx context.Context, w http.ResponseWriter, r *http.Request, browserID, sessionID string) error {
-	if !isUpgrade(r) {
+	if !wsconn.IsUpgrade(r) {
 		return errs.E(errs.Invalid, "the automation stream is a WebSocket: send GET with Upgrade: websocket")
 	}
 	att, err := h.svc.Attach(ctx, browserID, sessionID)
@@ -59,7 +55,10 @@ func (h *Handler) Automation(ctx context.Context, w http.ResponseWriter, r *http
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	done := make(chan struct{})
-	go func() { defer close(done); relay(ctx, client, chromium) }()
+	go func() {
+		defer close(done)
+		wsconn.Relay(ctx, client, chromium, wsconn.Upstream{Name: "browser", LostCode: runtime.CloseGoingAway, LostReason: "the browser session ended"}, cdp.MaxMessage)
+	}()
 	for {
 		select {
 		case <-done:
@@ -98,65 +97,4 @@ func accept(w http.ResponseWriter, r *http.Request) (runtime.WebSocketConn, erro
 	ws := wsconn.Wrap(c)
 	ws.SetReadLimit(cdp.MaxMessage)
 	return ws, nil
-}
-
-// relay copies messages both ways until either side ends, then closes the
-// other with the same code and reason.
-func relay(ctx context.Context, client, chromium runtime.WebSocketConn) {
-	client.SetReadLimit(cdp.MaxMessage)
-	chromium.SetReadLimit(cdp.MaxMessage)
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); pump(ctx, client, chromium, "client") }()
-	go func() { defer wg.Done(); pump(ctx, chromium, client, "browser") }()
-	wg.Wait()
-}
-
-func pump(ctx context.Context, src, dst runtime.WebSocketConn, from string) {
-	for {
-		typ, data, err := src.Read(ctx)
-		if err != nil {
-			code, reason := closeFor(err, from)
-			dst.Close(code, reason) //nolint:errcheck // dst may be closed already
-			src.CloseNow()          //nolint:errcheck // unblocks the other pump
-			return
-		}
-		if err := dst.Write(ctx, typ, data); err != nil {
-			src.CloseNow() //nolint:errcheck // unblocks the other pump
-			return
-		}
-	}
-}
-
-func closeFor(err error, from string) (int, string) {
-	var ce *runtime.WebSocketCloseError
-	switch {
-	case errors.As(err, &ce) && ce.Code == runtime.CloseNoStatus:
-		return runtime.CloseNormal, ""
-	case errors.As(err, &ce):
-		return ce.Code, ce.Reason
-	case errors.Is(err, runtime.ErrMessageTooBig):
-		return runtime.CloseMessageTooBig, from + " message exceeds 64 MiB"
-	case errors.Is(err, io.EOF), errors.Is(err, context.Canceled):
-		return runtime.CloseGoingAway, from + " connection closed"
-	}
-	if from == "browser" {
-		return runtime.CloseGoingAway, "the browser session ended"
-	}
-	return runtime.CloseGoingAway, "client connection lost"
-}
-
-func isUpgrade(r *http.Request) bool {
-	return r.Method == http.MethodGet && hasToken(r.Header, "Connection", "upgrade") && hasToken(r.Header, "Upgrade", "websocket")
-}
-
-func hasToken(h http.Header, key, token string) bool {
-	for _, v := range h.Values(key) {
-		for _, t := range strings.Split(v, ",") {
-			if strings.EqualFold(strings.TrimSpace(t), token) {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"embed"
 	"encoding/json"
+	"github.com/agentcore-dev/agentcore/internal/runtime/wsconn"
 	"html/template"
 	"net/http"
 	"sync"
@@ -98,7 +99,7 @@ func servePage(w http.ResponseWriter, name string, data any) error {
 // {"type":"mouse",…} and {"type":"key",…} messages; input is dispatched
 // only while the person has control.
 func (h *Handler) liveSocket(ctx context.Context, w http.ResponseWriter, r *http.Request, browserID, sessionID string) error {
-	if !isUpgrade(r) {
+	if !wsconn.IsUpgrade(r) {
 		return errs.E(errs.Invalid, "the live view's stream is a WebSocket: send GET with Upgrade: websocket")
 	}
 	t, err := h.verify(r.URL.Query().Get("token"), purposeLive, browserID, sessionID)

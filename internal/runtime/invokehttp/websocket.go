@@ -3,12 +3,9 @@ package invokehttp
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
@@ -43,7 +40,7 @@ const wsBearerProtocol = "base64UrlBearerAuthorization"
 // binary messages both ways and passes close codes and reasons through.
 // Pings are answered by each hop.
 func (h *Handler) WebSocket(ctx context.Context, w http.ResponseWriter, r *http.Request, tg runtime.Target) error {
-	if !isWebSocketUpgrade(r) {
+	if !wsconn.IsUpgrade(r) {
 		return errs.E(errs.Invalid, "/ws expects a WebSocket upgrade request (GET with Upgrade: websocket)")
 	}
 	if v := r.URL.Query().Get("X-Amz-Expires"); v != "" {
@@ -90,7 +87,7 @@ func (h *Handler) WebSocket(ctx context.Context, w http.ResponseWriter, r *http.
 		h.log.Debug("websocket accept failed", "err", err)
 		return nil // Accept has answered the request
 	}
-	relayWebSocket(ctx, wsconn.Wrap(client), agent) // both sides read and close alike
+	wsconn.Relay(ctx, wsconn.Wrap(client), agent, wsconn.Upstream{Name: "agent", LostCode: runtime.CloseInternal, LostReason: "agent connection lost"}, MaxWebSocketMessage) // both sides read and close alike
 	return nil
 }
 
@@ -130,73 +127,6 @@ func (h *Handler) dialAgentWS(ctx context.Context, r *http.Request, sessionID st
 		return nil, errs.E(errs.RuntimeClient, "Received error (connection failed) from runtime: could not open the agent's /ws: %v", err)
 	}
 	return conn, nil
-}
-
-// relayWebSocket copies messages both ways until either side closes, then
-// closes the other with the same code and reason. It returns when both
-// directions have ended.
-func relayWebSocket(ctx context.Context, client, agent runtime.WebSocketConn) {
-	client.SetReadLimit(MaxWebSocketMessage)
-	agent.SetReadLimit(MaxWebSocketMessage)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); pump(ctx, client, agent, "client") }()
-	go func() { defer wg.Done(); pump(ctx, agent, client, "agent") }()
-	wg.Wait()
-}
-
-// pump relays from src to dst; when src ends it closes dst accordingly.
-func pump(ctx context.Context, src, dst runtime.WebSocketConn, from string) {
-	for {
-		typ, data, err := src.Read(ctx)
-		if err != nil {
-			code, reason := closeFor(err, from)
-			dst.Close(code, reason) //nolint:errcheck // dst may be closed already
-			src.CloseNow()          //nolint:errcheck // unblocks the other pump's write
-			return
-		}
-		if err := dst.Write(ctx, typ, data); err != nil {
-			src.Close(runtime.CloseGoingAway, "peer connection closed") //nolint:errcheck // best effort
-			return
-		}
-	}
-}
-
-// closeFor is the close code and reason to send on after src's read ended
-// with err.
-func closeFor(err error, from string) (int, string) {
-	var ce *runtime.WebSocketCloseError
-	switch {
-	case errors.As(err, &ce) && ce.Code == runtime.CloseNoStatus:
-		return runtime.CloseNormal, ""
-	case errors.As(err, &ce):
-		return ce.Code, ce.Reason
-	case errors.Is(err, runtime.ErrMessageTooBig):
-		return runtime.CloseMessageTooBig, fmt.Sprintf("%s message exceeds %d bytes", from, MaxWebSocketMessage)
-	case errors.Is(err, io.EOF), errors.Is(err, context.Canceled):
-		return runtime.CloseGoingAway, from + " connection closed"
-	}
-	if from == "agent" {
-		return runtime.CloseInternal, "agent connection lost"
-	}
-	return runtime.CloseGoingAway, "client connection lost"
-}
-
-func isWebSocketUpgrade(r *http.Request) bool {
-	return r.Method == http.MethodGet && headerHasToken(r.Header, "Connection", "upgrade") && headerHasToken(r.Header, "Upgrade", "websocket")
-}
-
-func headerHasToken(h http.Header, key, token string) bool {
-	for _, v := range h.Values(key) {
-		for _, t := range strings.Split(v, ",") {
-			if strings.EqualFold(strings.TrimSpace(t), token) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // subprotocols lists the Sec-WebSocket-Protocol values the client offered.
