@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	goruntime "runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,9 +47,19 @@ func (s *Sessions) EnsurePool(acct, runtimeID string, version, size int, launch 
 	s.fillLocked(acct, runtimeID, version, p)
 }
 
-// fillLocked starts environments until the pool is full. s.poolMu is held.
+// maxPoolStarts bounds how many environments one pool starts at once. A
+// start is mostly CPU work (an interpreter booting), so starting more than
+// the machine has CPUs does not fill the pool sooner; it only takes CPU
+// from the sessions being served, e.g. the burst of sessions that just
+// emptied the pool and whose first calls would otherwise compete with as
+// many replacements starting at once.
+var maxPoolStarts = max(2, goruntime.NumCPU())
+
+// fillLocked starts environments until the pool is full, at most
+// maxPoolStarts at a time (each finished start starts the next). s.poolMu
+// is held.
 func (s *Sessions) fillLocked(acct, runtimeID string, version int, p *warmPool) {
-	for len(p.ready)+p.filling < p.size && s.ctx.Err() == nil {
+	for len(p.ready)+p.filling < p.size && p.filling < maxPoolStarts && s.ctx.Err() == nil {
 		p.filling++
 		sess := &Session{ID: "", RuntimeID: runtimeID, Version: version, key: "pool:" + poolKey(acct, runtimeID, version), ready: make(chan struct{}), pooled: true}
 		s.wg.Add(1)
@@ -80,6 +91,7 @@ func (s *Sessions) addPooled(acct, runtimeID string, version int, p *warmPool, s
 		return false
 	}
 	p.ready = append(p.ready, sess)
+	s.fillLocked(acct, runtimeID, version, p) // the next start, if the pool is not full yet
 	return true
 }
 
