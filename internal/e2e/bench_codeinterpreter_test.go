@@ -306,8 +306,8 @@ func ciTargets(b *testing.B, driver string, pool int) []*ciTarget {
 }
 
 // ciSettle waits until every target's pool is full (pool > 0), else a
-// moment for the last sessions' teardown, so that the next sample runs on a
-// quiet server.
+// moment for the last sessions' teardown, so that the next sample runs on
+// quiet servers.
 func ciSettle(b *testing.B, ts []*ciTarget, pool int) {
 	if pool == 0 {
 		time.Sleep(50 * time.Millisecond)
@@ -316,6 +316,11 @@ func ciSettle(b *testing.B, ts []*ciTarget, pool int) {
 	for _, t := range ts {
 		ciWaitPool(b, t.p, pool, t.taken)
 	}
+	// A pooled kernel counts as ready once it answers /ping; its Python
+	// worker may still be starting (the kernel before issue 13's benchmark
+	// started it only then). Let the last ones finish, so that a sample on
+	// one server is not slowed by another's refill.
+	time.Sleep(200 * time.Millisecond)
 }
 
 // metric names a metric of target t ("p50-ms", or "before-p50-ms" when
@@ -333,7 +338,7 @@ func (t *ciTarget) metric(m string) string {
 // afterwards, untimed. Per driver, without and with a warm pool of 4 (each
 // sample then takes a ready kernel: before every sample the benchmark waits
 // until the pools are full again, counting the servers' "session started
-// ... pooled=true" log lines). The direct baseline: spawn the kernel
+// ... pooled=true" log lines, and 200 ms more). The direct baseline: spawn the kernel
 // process, poll /ping every ms, POST /invoke 1+1; "direct" alone, and one
 // direct sample before every round of server samples (so that "added"
 // compares samples taken under the same machine load).
