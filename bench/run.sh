@@ -20,7 +20,7 @@ out=${BENCH_OUT:-${TMPDIR:-/tmp}/agentcore-bench-$(date -u +%Y%m%dT%H%M%SZ).txt}
 } | tee "$out"
 
 go test -run '^$' -bench 'InvokeWarm' -benchtime "${WARM}x" -count "$WCOUNT" -timeout 30m ./internal/e2e/ | tee -a "$out"
-go test -run '^$' -bench 'ColdStart' -benchtime "${COLD}x" -count "$CCOUNT" -timeout 60m ./internal/e2e/ | tee -a "$out"
+go test -run '^$' -bench '^BenchmarkColdStart$' -benchtime "${COLD}x" -count "$CCOUNT" -timeout 60m ./internal/e2e/ | tee -a "$out"
 
 # Table: one row per benchmark; with -count > 1 each metric is the median
 # over the runs.
