@@ -154,12 +154,19 @@ func (s *Service) CreateEvent(ctx context.Context, memoryID string, in CreateEve
 	ev.EventID = eventID(ts, uint64(now.UnixNano()))
 	ek, _ := s.eventKey(t.Account, memoryID, in.ActorID, in.SessionID, ev.EventID)
 	st := storedEvent{Event: ev, ExpiresAt: ts.Add(time.Duration(m.EventExpiryDuration) * 24 * time.Hour)}
+	if last := time.Unix(maxEpochSeconds-1, 0).UTC(); st.ExpiresAt.After(last) {
+		st.ExpiresAt = last // an event of year 9999 expires at its end, not in year 10000 (no RFC 3339 form)
+	}
 	if seal != nil {
 		st.Sealed = seal.seal(mustJSON(ev.Payload))
 		st.Payload = nil
 	}
+	stored, err := json.Marshal(st)
+	if err != nil {
+		return nil, fmt.Errorf("encode event: %w", err) // never store what cannot be read back
+	}
 	ops := []store.Op{
-		{Kind: store.OpCreate, Table: tblEvent, Key: ek, Value: mustJSON(st)},
+		{Kind: store.OpCreate, Table: tblEvent, Key: ek, Value: stored},
 		{Kind: store.OpPut, Table: tblExpiry, Key: fmt.Sprintf("%019d|%s", st.ExpiresAt.UnixMilli(), ek), Value: []byte("{}")},
 	}
 	sk := key(t.Account, memoryID, in.ActorID, in.SessionID)

@@ -22,10 +22,18 @@ func (e Epoch) MarshalJSON() ([]byte, error) {
 	return []byte(fmt.Sprintf("%.3f", float64(t.UnixMilli())/1000)), nil
 }
 
+// maxEpochSeconds is 10000-01-01T00:00:00Z.
+const maxEpochSeconds = 253402300800
+
 // UnmarshalJSON reads epoch seconds (number) or an RFC 3339 string.
 func (e *Epoch) UnmarshalJSON(b []byte) error {
 	var f float64
 	if err := json.Unmarshal(b, &f); err == nil {
+		// Stored keys and answers hold the time as epoch milliseconds and as
+		// RFC 3339; outside years 1970..9999 neither round-trips.
+		if math.IsNaN(f) || f < 0 || f >= maxEpochSeconds {
+			return fmt.Errorf("timestamp must be epoch seconds between 0 and %d (year 9999)", int64(maxEpochSeconds)-1)
+		}
 		sec, frac := math.Modf(f)
 		*e = Epoch(time.Unix(int64(sec), int64(math.Round(frac*1e3))*1e6).UTC())
 		return nil
@@ -35,7 +43,7 @@ func (e *Epoch) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("timestamp must be epoch seconds")
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
+	if err != nil || t.Before(time.Unix(0, 0)) {
 		return fmt.Errorf("timestamp must be epoch seconds")
 	}
 	*e = Epoch(t.UTC())

@@ -186,3 +186,30 @@ func TestMemoryEventBadInput(t *testing.T) {
 		t.Fatalf("leftovers: %v %v", l, err)
 	}
 }
+
+// TestMemoryEventTimestampRange: timestamps no client should send (past year
+// 9999, NaN-like huge numbers, negative) are ValidationExceptions, and the
+// session's valid events stay listable (issue 20 point 1: such a value used
+// to be stored and then break ListEvents with a 500 for good). The SDK
+// cannot encode them, so they go as raw signed requests.
+func TestMemoryEventTimestampRange(t *testing.T) {
+	e := testenv.Start(t, testenv.Fast())
+	m := createMemory(t, e, "tsrange")
+	putEvent(t, e, *m.Id, "a", "s", time.Now(), turn(dptypes.RoleUser, "kept"))
+	for _, ts := range []string{"253402300800", "1e15", "1e308", "9223372036854775807", "-9223372036854775808", "-1", `"10000-01-01T00:00:00Z"`, `"1969-12-31T23:59:59Z"`} {
+		body := `{"actorId":"a","sessionId":"s","eventTimestamp":` + ts + `,"payload":[{"conversational":{"content":{"text":"x"},"role":"USER"}}]}`
+		status, typ, _ := rawCall(t, e, "POST", "/memories/"+*m.Id+"/events", body)
+		if status != 400 || typ != "ValidationException" {
+			t.Errorf("eventTimestamp %s: %d %s, want 400 ValidationException", ts, status, typ)
+		}
+	}
+	// The edge of the range is accepted and reads back.
+	body := `{"actorId":"a","sessionId":"s","eventTimestamp":253402300799.5,"payload":[{"conversational":{"content":{"text":"edge"},"role":"USER"}}]}`
+	if status, typ, b := rawCall(t, e, "POST", "/memories/"+*m.Id+"/events", body); status != 201 {
+		t.Fatalf("year 9999: %d %s %v", status, typ, b)
+	}
+	l, err := e.Data.ListEvents(bg, &dp.ListEventsInput{MemoryId: m.Id, ActorId: aws.String("a"), SessionId: aws.String("s"), IncludePayloads: aws.Bool(true)})
+	if err != nil || len(l.Events) != 2 {
+		t.Fatalf("list after bad timestamps: %v %v", l, err)
+	}
+}
