@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 
 	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/errs"
@@ -40,7 +41,26 @@ func (s *Store) path(bucket, key string) (string, error) {
 	if key == "" || strings.HasSuffix(key, "/") || clean == "/" || len(key) > 1024 || strings.Contains(key, "\x00") {
 		return "", errs.Field("key", "object key %q is not valid", key)
 	}
+	for _, seg := range strings.Split(clean, "/") {
+		if len(seg) > maxSegment {
+			return "", errs.Field("key", "object key %.64q… has a path segment of %d bytes; at most %d bytes between slashes", key, len(seg), maxSegment)
+		}
+	}
 	return filepath.Join(s.root, bucket, clean), nil
+}
+
+// maxSegment is the longest file name the file systems we run on take
+// (NAME_MAX); the store's temporary names are shorter.
+const maxSegment = 255
+
+// badPath turns file-system answers that come from the key's shape (a key
+// under another object's name, or an object where a "directory" is) into a
+// validation error instead of an internal one.
+func badPath(bucket, key string, err error) error {
+	if errors.Is(err, syscall.ENOTDIR) || errors.Is(err, syscall.EISDIR) || errors.Is(err, syscall.ENAMETOOLONG) || errors.Is(err, fs.ErrExist) {
+		return errs.Field("key", "object key %.64q cannot be stored in bucket %s: it is an existing object's prefix, or an existing object is a prefix of it", key, bucket)
+	}
+	return fmt.Errorf("put %s/%s: %w", bucket, key, err)
 }
 
 // Put implements artifact.Store. The object appears atomically.
@@ -50,11 +70,11 @@ func (s *Store) Put(ctx context.Context, bucket, key string, r io.Reader) (int64
 		return 0, err
 	}
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return 0, fmt.Errorf("put %s/%s: %w", bucket, key, err)
+		return 0, badPath(bucket, key, err)
 	}
 	f, err := os.CreateTemp(filepath.Dir(p), ".upload-*")
 	if err != nil {
-		return 0, fmt.Errorf("put %s/%s: %w", bucket, key, err)
+		return 0, badPath(bucket, key, err)
 	}
 	defer os.Remove(f.Name())
 	n, err := io.Copy(f, r)
@@ -65,7 +85,7 @@ func (s *Store) Put(ctx context.Context, bucket, key string, r io.Reader) (int64
 		return 0, fmt.Errorf("put %s/%s: %w", bucket, key, err)
 	}
 	if err := os.Rename(f.Name(), p); err != nil {
-		return 0, fmt.Errorf("put %s/%s: %w", bucket, key, err)
+		return 0, badPath(bucket, key, err)
 	}
 	return n, nil
 }
