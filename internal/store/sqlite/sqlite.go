@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/agentcore-dev/agentcore/internal/store/sqlstore"
@@ -38,6 +39,16 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 			return nil, err
 		}
 		dsn = "file:" + abs
+		// The database holds every account's state: private to the server's
+		// user (SQLite gives its -wal and -shm files the database's mode).
+		f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+		f.Close()
+		if err := os.Chmod(abs, 0o600); err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
 	}
 	dsn += "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
