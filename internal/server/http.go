@@ -83,7 +83,8 @@ func (s *Server) newEdge(gw *gateway.Service, pol *policy.Service, tags *tagging
 // serveHTTP starts serving the edge on ln; its closer drains requests.
 func (s *Server) serveHTTP(ln net.Listener, edge http.Handler) {
 	lg := s.cfg.Logger
-	s.http = &http.Server{Handler: edge, ReadHeaderTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(lg.Handler(), slog.LevelDebug)}
+	edge = httpapi.GuardBodies(edge, httpapi.BodyLimits{}, lg) // body bounds and read deadlines (issue 20)
+	s.http = &http.Server{Handler: edge, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 5 * time.Minute, ErrorLog: slog.NewLogLogger(lg.Handler(), slog.LevelDebug)}
 	go func() {
 		err := s.http.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {
