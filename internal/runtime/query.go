@@ -123,10 +123,12 @@ func (s *Service) Delete(ctx context.Context, id string, version int) (*Runtime,
 	if err != nil {
 		return nil, err
 	}
+	bundles := func() { os.RemoveAll(filepath.Join(s.dataDir, "bundles", t.Account, id)) }
 	if s.sessions != nil {
-		s.sessions.StopRuntime(ctx, t.Account, id)
+		s.sessions.StopRuntime(ctx, t.Account, id, bundles) // in the background; the bundles go once no session uses them
+	} else {
+		bundles()
 	}
-	os.RemoveAll(filepath.Join(s.dataDir, "bundles", t.Account, id))
 	if s.onDelete != nil {
 		s.onDelete(ctx, rt.ARN)
 	}

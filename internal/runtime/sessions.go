@@ -428,8 +428,9 @@ func (s *Sessions) Stop(ctx context.Context, acct, runtimeID, sessionID string) 
 	return nil
 }
 
-// StopRuntime ends every session of a runtime.
-func (s *Sessions) StopRuntime(ctx context.Context, acct, runtimeID string) {
+// StopRuntime ends every session of a runtime, in the background, and then
+// calls then (if not nil).
+func (s *Sessions) StopRuntime(ctx context.Context, acct, runtimeID string, then func()) {
 	prefix := acct + "/" + runtimeID + "/"
 	s.mu.Lock()
 	var victims []*Session
@@ -439,11 +440,35 @@ func (s *Sessions) StopRuntime(ctx context.Context, acct, runtimeID string) {
 		}
 	}
 	s.mu.Unlock()
-	for _, sess := range victims {
-		<-sess.ready
-		s.stop(sess, "runtime deleted")
-	}
 	s.dropPools(acct, runtimeID, 0)
+	if s.ctx.Err() != nil { // shutting down: every session is being stopped anyway
+		if then != nil {
+			then()
+		}
+		return
+	}
+	// The sessions stop in the background and side by side: an agent that
+	// ignores SIGTERM costs its grace period once, not once per session,
+	// and the caller (DeleteAgentRuntime) answers at once.
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 16)
+		for _, sess := range victims {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				<-sess.ready
+				s.stop(sess, "runtime deleted")
+			}()
+		}
+		wg.Wait()
+		if then != nil {
+			then()
+		}
+	}()
 }
 
 // Count reports running sessions (for status and tests).
