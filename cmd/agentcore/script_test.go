@@ -93,7 +93,7 @@ func cmdStartServer(ts *testscript.TestScript, neg bool, args []string) {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	srv, err := server.Start(context.Background(), server.Config{
-		Config: config.Config{Listen: "127.0.0.1:0", DataDir: ts.MkAbs(".agentcore-data"), Sandbox: "process",
+		Config: config.Config{Listen: "127.0.0.1:0", DataDir: ts.MkAbs(".agentcore-data"), Sandbox: "process", AllowUnisolated: true,
 			PingInterval: 200 * time.Millisecond, InitTimeout: 30 * time.Second},
 		Logger: logger, Credentials: creds,
 	})

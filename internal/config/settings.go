@@ -41,6 +41,8 @@ var settings = []Setting{
 		field: func(c *Config) any { return &c.Database }},
 	{Key: "sandbox", Default: "auto", Help: "session sandbox driver: auto (strongest available: gvisor, then linuxns, then process), gvisor, linuxns, or process (a host process on a free port passed in PORT; no isolation, development only)",
 		field: func(c *Config) any { return &c.Sandbox }},
+	{Key: "allow-unisolated", Default: "false", Help: "with credentials configured, accept a sandbox driver that does not isolate sessions (process): every account's agents then run as the server's user and reach its loopback; without this flag such a server refuses to start",
+		field: func(c *Config) any { return &c.AllowUnisolated }},
 	{Key: "session-memory", Default: "2GiB", Help: "memory limit per session, cgroup under the isolating drivers (bytes, or with a KiB/MiB/GiB/TiB suffix)",
 		field: func(c *Config) any { return (*byteSize)(&c.Limits.MemoryBytes) }},
 	{Key: "session-cpu-millis", Default: "1000", Help: "CPU limit per session in thousandths of a core",

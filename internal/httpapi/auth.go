@@ -194,7 +194,16 @@ func runtimeAccount(path string) string {
 	return ""
 }
 
+//
+// A request a proxy forwarded (Forwarded, X-Forwarded-For or X-Real-Ip set)
+// is not one: a reverse proxy on the same host would otherwise make every
+// caller behind it a loopback peer.
 func loopbackPeer(r *http.Request) bool {
+	for _, h := range []string{"Forwarded", "X-Forwarded-For", "X-Real-Ip"} {
+		if r.Header.Get(h) != "" {
+			return false
+		}
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return false

@@ -123,3 +123,24 @@ func TestUnreadBodyWithConnectionClose(t *testing.T) {
 		}
 	}
 }
+
+// TestProxiedRequestsAreNotLoopback: agentcore's own endpoints answer
+// unsigned requests from loopback peers, but not when a proxy on the same
+// host forwarded the request (issue 20 point 6).
+func TestProxiedRequestsAreNotLoopback(t *testing.T) {
+	e := testenv.Start(t, testenv.Fast())
+	for _, hdr := range []string{"", "X-Forwarded-For", "Forwarded", "X-Real-Ip"} {
+		req, _ := http.NewRequest("GET", e.URL+"/_agentcore/sessions", nil)
+		if hdr != "" {
+			req.Header.Set(hdr, "203.0.113.7")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if want := map[bool]int{true: 200, false: 403}[hdr == ""]; resp.StatusCode != want {
+			t.Errorf("unsigned with %q: %d, want %d", hdr, resp.StatusCode, want)
+		}
+	}
+}

@@ -47,6 +47,11 @@ func (s *Server) build(ctx context.Context) (err error) {
 	if err := checkAuthConfig(s.cfg, creds); err != nil {
 		return err
 	}
+	if len(creds) > 0 && !driver.Capabilities().Isolated && !s.cfg.AllowUnisolated {
+		return fmt.Errorf("refusing to serve accounts from --credentials-file with the %q sandbox driver: it does not isolate sessions, so one account's agent "+
+			"could reach the server's loopback-only endpoints and another account's files. Use --sandbox linuxns or gvisor, "+
+			"or pass --allow-unisolated to accept that", driver.Name())
+	}
 	ln, err := listen(s.cfg.Listen, &s.closers)
 	if err != nil {
 		return err

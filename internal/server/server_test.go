@@ -11,6 +11,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/config"
 	"github.com/agentcore-dev/agentcore/internal/server"
+	"github.com/agentcore-dev/agentcore/internal/sigv4"
 )
 
 var bg = context.Background()
@@ -99,4 +100,22 @@ func TestInjectedKeys(t *testing.T) {
 	if got := files(config.Config{VaultKey: key, MemoryMasterKey: strings.Repeat("0f", 32)}); len(got) != 0 {
 		t.Fatalf("with injected keys: key files %v were created", got)
 	}
+}
+
+// TestCredentialsNeedIsolation: a server that serves accounts from
+// credentials refuses the process driver (no isolation: an agent would be a
+// loopback peer of the server and reach other accounts' artifacts) unless
+// --allow-unisolated says so (issue 20 point 6).
+func TestCredentialsNeedIsolation(t *testing.T) {
+	creds := []sigv4.Credential{{AccessKeyID: "AKIDISOLATIONTEST01", SecretAccessKey: "secret", Account: "111122223333"}}
+	cfg := server.Config{Config: config.Config{Listen: freeAddr(t), DataDir: t.TempDir(), Sandbox: "process"}, Credentials: creds}
+	if _, err := server.Start(bg, cfg); err == nil || !strings.Contains(err.Error(), "--allow-unisolated") {
+		t.Fatalf("want a refusal naming --allow-unisolated, got %v", err)
+	}
+	cfg.AllowUnisolated = true
+	srv, err := server.Start(bg, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Close(bg)
 }

@@ -64,6 +64,9 @@ func Start(t testing.TB, cfg server.Config) *Env {
 	if cfg.Sandbox == "" {
 		cfg.Sandbox = "process" // tests pick other drivers explicitly (the server's default is auto)
 	}
+	if cfg.Sandbox == "process" {
+		cfg.AllowUnisolated = true // the suite's credentials with the development driver
+	}
 	// Identity: the suite runs with real credentials, so every SDK call is
 	// SigV4-verified (the clients below sign with this key).
 	if cfg.Credentials == nil && cfg.CredentialsFile == "" && os.Getenv("AGENTCORE_TEST_LOCAL_MODE") == "" {
