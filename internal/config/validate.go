@@ -66,6 +66,12 @@ func (c Config) Validate() error {
 	check("session-memory", inRange(c.Limits.MemoryBytes, 64<<20, 1<<40, "64MiB to 1TiB"))
 	check("session-cpu-millis", inRange(int64(c.Limits.CPUMillis), 10, 1024*1000, "10 to 1024000"))
 	check("session-pids", inRange(int64(c.Limits.Pids), 8, 1<<20, "8 to 1048576"))
+	if c.MaxSessions < 0 {
+		bad("max-sessions", "%d is negative (0 = no bound)", c.MaxSessions)
+	}
+	if c.MaxSessionsPerAccount < 0 {
+		bad("max-sessions-per-account", "%d is negative (0 = no bound)", c.MaxSessionsPerAccount)
+	}
 	if c.WarmPool < 0 || c.WarmPool > 1000 {
 		bad("warm-pool", "%d is out of range (0 to 1000)", c.WarmPool)
 	}

@@ -18,6 +18,8 @@ type Runtime interface {
 	List(ctx context.Context, p runtime.Page) ([]*runtime.RuntimeView, string, error)
 	ListEndpoints(ctx context.Context, runtimeID string, p runtime.Page) (*runtime.Runtime, []*runtime.Endpoint, string, error)
 	GetEndpoint(ctx context.Context, runtimeID, name string) (*runtime.Endpoint, error)
+	// StopSession ends the session a stateless completion started.
+	StopSession(ctx context.Context, tg runtime.Target) error
 }
 
 // Config is what the front door needs from the server around it.

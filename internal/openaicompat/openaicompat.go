@@ -33,7 +33,8 @@ import (
 // The conversation's runtime session comes from, in order, the
 // X-Amzn-Bedrock-AgentCore-Runtime-Session-Id header, an X-Conversation-Id
 // header, or the request's "user"; without any, every request is a new
-// session. OTLP (/v1/traces, /v1/logs, /v1/metrics) is served before this.
+// session, stopped once it has answered (a stateless call must not leave an
+// environment running until the idle timeout). OTLP (/v1/traces, /v1/logs, /v1/metrics) is served before this.
 
 const hConversation = "X-Conversation-Id"
 
@@ -194,21 +195,22 @@ type chatRequest struct {
 	} `json:"stream_options"`
 }
 
-// chatSession derives the runtime session of a conversation.
-func chatSession(r *http.Request, req *chatRequest, arn string) string {
+// chatSession derives the runtime session of a conversation; oneShot is
+// true for a request that names none (its session is its own).
+func chatSession(r *http.Request, req *chatRequest, arn string) (id string, oneShot bool) {
 	if v := r.Header.Get(invokehttp.HeaderSession); v != "" {
-		return v
+		return v, false
 	}
 	conv := r.Header.Get(hConversation)
 	if conv == "" && req.User != "" {
 		conv = "user:" + req.User
 	}
 	if conv == "" {
-		return "chat-" + uuid.NewString()
+		return "chat-" + uuid.NewString(), true
 	}
 	t, _ := tenant.From(r.Context())
 	h := sha256.Sum256([]byte(t.Account + "\x00" + arn + "\x00" + conv))
-	return "chat-" + hex.EncodeToString(h[:20])
+	return "chat-" + hex.EncodeToString(h[:20]), false
 }
 
 func (s *Handler) chatCompletions(ctx context.Context, w http.ResponseWriter, r *http.Request) (err error) {
@@ -243,7 +245,8 @@ func (s *Handler) chatCompletions(ctx context.Context, w http.ResponseWriter, r 
 	}
 	body, _ := json.Marshal(payload)
 	tg := m.target
-	tg.SessionID = chatSession(r, &req, m.arn)
+	var oneShot bool
+	tg.SessionID, oneShot = chatSession(r, &req, m.arn)
 
 	ctx, ob := s.cfg.Observe(ctx, w, r, tg)
 	defer func() { ob.End(err, recover()) }()
@@ -254,6 +257,11 @@ func (s *Handler) chatCompletions(ctx context.Context, w http.ResponseWriter, r 
 	inv, err := s.cfg.Runtime.Invoke(ctx, tg)
 	if err != nil {
 		return err
+	}
+	if oneShot { // runs after Release below: the session is not needed again
+		defer func() {
+			go s.cfg.Runtime.StopSession(context.WithoutCancel(ctx), tg) //nolint:errcheck // gone already is fine
+		}()
 	}
 	defer inv.Release()
 	ob.Resolved(inv)

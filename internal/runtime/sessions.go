@@ -52,6 +52,10 @@ type SessionOptions struct {
 	Tracer trace.Tracer
 	// Observer hears about session starts and ends (nil: nobody).
 	Observer Observer
+	// MaxSessions bounds the sessions running on this server and
+	// MaxPerAccount those of one account (0: no bound); a new session past
+	// either is a ServiceQuotaExceededException (quota.go).
+	MaxSessions, MaxPerAccount int
 }
 
 // Observer is told about session lifecycle events (metrics).
@@ -221,6 +225,10 @@ func (s *Sessions) Acquire(ctx context.Context, acct, runtimeID, sessionID strin
 	}
 	sess := s.m[key]
 	if sess == nil {
+		if err := s.checkQuotaLocked(acct); err != nil {
+			s.mu.Unlock()
+			return nil, err
+		}
 		s.mu.Unlock()
 		pooled := s.takePooled(acct, runtimeID, version)
 		s.mu.Lock()
