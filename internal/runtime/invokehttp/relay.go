@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -120,7 +121,8 @@ func (h *Handler) invoke(ctx context.Context, w http.ResponseWriter, r *http.Req
 		// A stream may stay quiet for long (an MCP listen stream): the caller gets the headers now.
 		http.NewResponseController(w).Flush() //nolint:errcheck // best effort
 	}
-	return h.relay(actx, w, resp.Body, inv)
+	sse := strings.HasPrefix(in.Get("Content-Type"), "text/event-stream")
+	return h.relay(actx, w, resp.Body, inv, sse)
 }
 
 // relayBufs recycles relay buffers (one per in-flight invocation).
@@ -128,7 +130,7 @@ var relayBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b
 
 // relay copies the agent's body to the caller, flushing every chunk so
 // streamed events reach the caller as they are produced.
-func (h *Handler) relay(ctx context.Context, w http.ResponseWriter, body io.Reader, inv *runtime.Invocation) error {
+func (h *Handler) relay(ctx context.Context, w http.ResponseWriter, body io.Reader, inv *runtime.Invocation, sse bool) error {
 	rc := http.NewResponseController(w)
 	bp := relayBufs.Get().(*[]byte)
 	defer relayBufs.Put(bp)
@@ -146,6 +148,15 @@ func (h *Handler) relay(ctx context.Context, w http.ResponseWriter, body io.Read
 		}
 		if err != nil && errors.Is(context.Cause(ctx), context.Canceled) {
 			return nil // the caller hung up (an MCP client closing its listen stream): the session is fine
+		}
+		if err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded) && sse {
+			// --invoke-timeout cut an event stream: end it with an error
+			// event the caller can read, not a broken chunked body. The
+			// session stays (the agent was slow, not broken).
+			h.log.Warn("invocation timed out while streaming", "runtime", inv.RuntimeID, "session", inv.ID, "timeout", h.cfg.Timeout)
+			fmt.Fprintf(w, "event: error\ndata: {\"type\":\"RuntimeTimeoutException\",\"message\":\"The runtime did not finish its response within %s\"}\n\n", h.cfg.Timeout)
+			rc.Flush() //nolint:errcheck // best effort
+			return nil
 		}
 		if err != nil {
 			// The status is already sent: end the stream; a broken agent
