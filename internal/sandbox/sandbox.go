@@ -210,3 +210,10 @@ func Auto(order []string) (Driver, []string, error) {
 	}
 	return nil, why, fmt.Errorf("no sandbox driver is available: %v", why)
 }
+
+// Closer is implemented by drivers that hold host state shared by their
+// sessions (the network firewall); the server calls Close once every
+// session has stopped.
+type Closer interface {
+	Close() error
+}

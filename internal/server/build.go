@@ -40,6 +40,9 @@ func (s *Server) build(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	if c, ok := driver.(sandbox.Closer); ok {
+		s.closers.push("sandbox driver", func(context.Context) error { return c.Close() }) // runs after the sessions' closer
+	}
 	creds, err := s.cfg.credentials() // identity.go
 	if err != nil {
 		return err

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
+	"github.com/agentcore-dev/agentcore/internal/sandbox/hostnet"
 )
 
 func init() {
@@ -218,3 +219,7 @@ func writerOrDiscard(w io.Writer) io.Writer {
 	}
 	return onlyWriter{w}
 }
+
+// Close gives up the host firewall PUBLIC sessions used (the last process
+// using it removes the nftables table and restores ip_forward).
+func (d *Driver) Close() error { return hostnet.Release() }

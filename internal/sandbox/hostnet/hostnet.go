@@ -53,6 +53,7 @@ type Net struct {
 	lock   *os.File
 	mu     sync.Mutex
 	closed bool
+	public bool // counted by ensureFirewall
 }
 
 // New creates a fresh network namespace named id with loopback up. With
@@ -147,6 +148,9 @@ func (n *Net) Close() error {
 	}
 	n.closed = true
 	err := removeLeftovers(n.id, n.veth)
+	if n.public {
+		publicClosed()
+	}
 	os.Remove(lockPath(n.id))
 	n.lock.Close()
 	if err != nil {

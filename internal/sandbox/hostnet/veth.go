@@ -1,15 +1,11 @@
 package hostnet
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/vishvananda/netlink"
@@ -23,6 +19,7 @@ func (n *Net) connect() error {
 	if err := ensureFirewall(); err != nil {
 		return err
 	}
+	n.public = true
 	nsFd, err := unix.Open(n.path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("hostnet: open %s: %w", n.path, err)
@@ -136,56 +133,4 @@ func freeSubnet() (host, ns net.IP, err error) {
 		}
 	}
 	return nil, nil, fmt.Errorf("hostnet: address pool %s exhausted", Pool)
-}
-
-// rules is the whole "inet agentcore" table. Replacing it is atomic and
-// idempotent, so concurrent processes may all install it.
-var rules = strings.NewReplacer("POOL", Pool, "VETH", VethPrefix+"*", "TABLE", Table).Replace(`
-table inet TABLE
-delete table inet TABLE
-table inet TABLE {
-	chain input {
-		type filter hook input priority filter - 10; policy accept;
-		iifname "VETH" drop
-	}
-	chain forward {
-		type filter hook forward priority filter - 10; policy accept;
-		iifname "VETH" oifname "VETH" drop
-		iifname "VETH" meta nfproto ipv6 drop
-		iifname "VETH" ip daddr { POOL, 169.254.0.0/16, 127.0.0.0/8, 0.0.0.0/8, 224.0.0.0/4 } drop
-		oifname "VETH" ct state established,related accept
-		oifname "VETH" drop
-	}
-	chain postrouting {
-		type nat hook postrouting priority srcnat; policy accept;
-		ip saddr POOL oifname != "VETH" masquerade
-	}
-}
-`)
-
-var (
-	fwMu   sync.Mutex
-	fwDone bool
-)
-
-// ensureFirewall installs the nftables table and turns on IPv4 forwarding,
-// once per process.
-func ensureFirewall() error {
-	fwMu.Lock()
-	defer fwMu.Unlock()
-	if fwDone {
-		return nil
-	}
-	cmd := exec.Command("nft", "-f", "-")
-	cmd.Stdin = strings.NewReader(rules)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("hostnet: install nftables table %s: %v: %s", Table, err, strings.TrimSpace(out.String()))
-	}
-	if err := os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1"), 0); err != nil {
-		return fmt.Errorf("hostnet: enable ip_forward: %w", err)
-	}
-	fwDone = true
-	return nil
 }

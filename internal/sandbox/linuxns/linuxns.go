@@ -248,3 +248,7 @@ func checkDir(p string) error {
 	}
 	return nil
 }
+
+// Close gives up the host firewall PUBLIC sessions used (the last process
+// using it removes the nftables table and restores ip_forward).
+func (d *Driver) Close() error { return hostnet.Release() }
