@@ -29,7 +29,7 @@ func (s *Server) createEvaluator(ctx context.Context, w http.ResponseWriter, r *
 		if err != nil {
 			return nil, err
 		}
-		return &createEvaluatorOutput{CreatedAt: awsTime(e.CreatedAt), EvaluatorArn: e.ARN, EvaluatorID: e.ID, Status: e.Status}, nil
+		return &createEvaluatorOutput{CreatedAt: epoch(e.CreatedAt), EvaluatorArn: e.ARN, EvaluatorID: e.ID, Status: e.Status}, nil
 	})(ctx, w, r, p)
 }
 
@@ -60,7 +60,7 @@ func (s *Server) updateEvaluator(ctx context.Context, w http.ResponseWriter, r *
 		if err != nil {
 			return nil, err
 		}
-		return &updateEvaluatorOutput{EvaluatorArn: e.ARN, EvaluatorID: e.ID, Status: e.Status, UpdatedAt: awsTime(e.UpdatedAt)}, nil
+		return &updateEvaluatorOutput{EvaluatorArn: e.ARN, EvaluatorID: e.ID, Status: e.Status, UpdatedAt: epoch(e.UpdatedAt)}, nil
 	})(ctx, w, r, p)
 }
 

@@ -138,7 +138,7 @@ type createEvaluatorInput struct {
 func (in *createEvaluatorInput) validate() error { return tagging.Validate(in.Tags) }
 
 type createEvaluatorOutput struct {
-	CreatedAt    awsTime `json:"createdAt"`
+	CreatedAt    float64 `json:"createdAt"`
 	EvaluatorArn string  `json:"evaluatorArn"`
 	EvaluatorID  string  `json:"evaluatorId"`
 	Status       string  `json:"status"`
@@ -162,7 +162,7 @@ func (in *getEvaluatorInput) validate() error {
 
 // evaluatorDoc is GetEvaluator's body.
 type evaluatorDoc struct {
-	CreatedAt             awsTime              `json:"createdAt"`
+	CreatedAt             float64              `json:"createdAt"`
 	Description           string               `json:"description,omitempty"`
 	EvaluatorArn          string               `json:"evaluatorArn"`
 	EvaluatorConfig       *evaluatorConfigWire `json:"evaluatorConfig"`
@@ -174,18 +174,18 @@ type evaluatorDoc struct {
 	LockedForModification bool                 `json:"lockedForModification"`
 	Provider              string               `json:"provider"`
 	Status                string               `json:"status"`
-	UpdatedAt             awsTime              `json:"updatedAt"`
+	UpdatedAt             float64              `json:"updatedAt"`
 }
 
 func evaluatorDocOf(e *ev.Evaluator) *evaluatorDoc {
-	return &evaluatorDoc{CreatedAt: awsTime(e.CreatedAt), Description: e.Description, EvaluatorArn: e.ARN, EvaluatorConfig: evaluatorConfigOf(e),
+	return &evaluatorDoc{CreatedAt: epoch(e.CreatedAt), Description: e.Description, EvaluatorArn: e.ARN, EvaluatorConfig: evaluatorConfigOf(e),
 		EvaluatorID: e.ID, EvaluatorName: e.Name, EvaluatorType: e.Type, KmsKeyArn: e.KmsKeyArn, Level: e.Level,
-		LockedForModification: e.Locked, Provider: e.Provider, Status: e.Status, UpdatedAt: awsTime(e.UpdatedAt)}
+		LockedForModification: e.Locked, Provider: e.Provider, Status: e.Status, UpdatedAt: epoch(e.UpdatedAt)}
 }
 
 // evaluatorSummary is EvaluatorSummary.
 type evaluatorSummary struct {
-	CreatedAt             awsTime `json:"createdAt"`
+	CreatedAt             float64 `json:"createdAt"`
 	Description           string  `json:"description,omitempty"`
 	EvaluatorArn          string  `json:"evaluatorArn"`
 	EvaluatorID           string  `json:"evaluatorId"`
@@ -196,13 +196,13 @@ type evaluatorSummary struct {
 	LockedForModification bool    `json:"lockedForModification"`
 	Provider              string  `json:"provider"`
 	Status                string  `json:"status"`
-	UpdatedAt             awsTime `json:"updatedAt"`
+	UpdatedAt             float64 `json:"updatedAt"`
 }
 
 func evaluatorSummaryOf(e *ev.Evaluator) evaluatorSummary {
-	return evaluatorSummary{CreatedAt: awsTime(e.CreatedAt), Description: e.Description, EvaluatorArn: e.ARN, EvaluatorID: e.ID,
+	return evaluatorSummary{CreatedAt: epoch(e.CreatedAt), Description: e.Description, EvaluatorArn: e.ARN, EvaluatorID: e.ID,
 		EvaluatorName: e.Name, EvaluatorType: e.Type, KmsKeyArn: e.KmsKeyArn, Level: e.Level, LockedForModification: e.Locked,
-		Provider: e.Provider, Status: e.Status, UpdatedAt: awsTime(e.UpdatedAt)}
+		Provider: e.Provider, Status: e.Status, UpdatedAt: epoch(e.UpdatedAt)}
 }
 
 type updateEvaluatorInput struct {
@@ -218,7 +218,7 @@ type updateEvaluatorOutput struct {
 	EvaluatorArn string  `json:"evaluatorArn"`
 	EvaluatorID  string  `json:"evaluatorId"`
 	Status       string  `json:"status"`
-	UpdatedAt    awsTime `json:"updatedAt"`
+	UpdatedAt    float64 `json:"updatedAt"`
 }
 
 type deleteEvaluatorOutput struct {
