@@ -14,8 +14,8 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/browser"
 	"github.com/agentcore-dev/agentcore/internal/codeinterpreter"
-	"github.com/agentcore-dev/agentcore/internal/evaluation"
 	"github.com/agentcore-dev/agentcore/internal/config"
+	"github.com/agentcore-dev/agentcore/internal/evaluation"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
 	"github.com/agentcore-dev/agentcore/internal/memory"
 	"github.com/agentcore-dev/agentcore/internal/observability"

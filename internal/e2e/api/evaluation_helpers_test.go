@@ -36,7 +36,7 @@ func startJudge(t testing.TB, answer func(model, prompt string) (string, time.Du
 			return
 		}
 		var req struct {
-			Model    string                            `json:"model"`
+			Model    string                           `json:"model"`
 			Messages []struct{ Role, Content string } `json:"messages"`
 		}
 		json.NewDecoder(r.Body).Decode(&req)

@@ -169,7 +169,11 @@ func TestEvaluateStrandsSession(t *testing.T) {
 	docs := strandsDocs(t)
 
 	out, err := evaluate(e, "Builtin.Helpfulness", docs, &dtypes.EvaluationTargetMemberTraceIds{Value: []string{evalT1, evalT2}},
-		func() dtypes.EvaluationReferenceInput { r := ref(evalT2); r.ExpectedResponse = &dtypes.EvaluationContentMemberText{Value: "rain"}; return r }())
+		func() dtypes.EvaluationReferenceInput {
+			r := ref(evalT2)
+			r.ExpectedResponse = &dtypes.EvaluationContentMemberText{Value: "rain"}
+			return r
+		}())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +331,9 @@ func TestEvaluateBadInput(t *testing.T) {
 		}
 	}
 	// A fenced JSON answer with a numeric score is accepted.
-	j.set(func(string, string) (string, time.Duration) { return "```json\n{\"score\": 1, \"explanation\": \"ok\"}\n```", 0 })
+	j.set(func(string, string) (string, time.Duration) {
+		return "```json\n{\"score\": 1, \"explanation\": \"ok\"}\n```", 0
+	})
 	out, err := evaluate(e, "Builtin.Helpfulness", docs, traces(evalT1))
 	if err != nil || aws.ToString(out.EvaluationResults[0].Label) != "Above and beyond" {
 		t.Fatalf("fenced score: %v %+v", err, out.EvaluationResults)
