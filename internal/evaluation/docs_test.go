@@ -45,7 +45,7 @@ func strandsDocs(session string, turns []turn) []map[string]any {
 			docs = append(docs, map[string]any{"traceId": tid, "spanId": fmt.Sprintf("%016x", (i+1)<<32+j+1), "parentSpanId": root,
 				"name": "execute_tool " + c.Name, "kind": "INTERNAL", "startTimeUnixNano": float64(start + int64(j+1)*1e6),
 				"endTimeUnixNano": float64(start + int64(j+1)*1e6 + 5e5), "status": map[string]any{"code": "OK"},
-				"scope":      map[string]any{"name": "strands.telemetry.tracer"},
+				"scope": map[string]any{"name": "strands.telemetry.tracer"},
 				"attributes": map[string]any{"gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": c.Name, "session.id": session,
 					"gen_ai.tool.call.id": fmt.Sprintf("call_%d_%d", i, j), "gen_ai.tool.call.arguments": string(args), "gen_ai.tool.call.result": string(res)}})
 		}
@@ -54,7 +54,7 @@ func strandsDocs(session string, turns []turn) []map[string]any {
 		out, _ := json.Marshal([]any{msg("assistant", t.Response)})
 		docs = append(docs, map[string]any{"traceId": tid, "spanId": root, "parentSpanId": nil, "name": "invoke_agent Strands Agents",
 			"kind": "INTERNAL", "startTimeUnixNano": float64(start), "endTimeUnixNano": float64(start + 9e8), "status": map[string]any{"code": "OK"},
-			"scope":      map[string]any{"name": "strands.telemetry.tracer"},
+			"scope": map[string]any{"name": "strands.telemetry.tracer"},
 			"attributes": map[string]any{"gen_ai.operation.name": "invoke_agent", "session.id": session, "gen_ai.agent.tools": string(tools),
 				"gen_ai.input.messages": string(in), "gen_ai.output.messages": string(out),
 				"gen_ai.usage.input_tokens": 40.0, "gen_ai.usage.output_tokens": 12.0}})

@@ -9,7 +9,6 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/store/sqlite"
 )
 
-
 // TestTrajectoryJudgeset: the deterministic trajectory evaluators are
 // exact on the labelled set (testdata/judgeset/trajectory.json), run
 // through Evaluate on Strands-style spans.
