@@ -90,6 +90,13 @@ type Config struct {
 	MemoryJobLease    time.Duration // --memory-job-lease
 	MemoryMasterKey   string        // AGENTCORE_MEMORY_MASTER_KEY: hex; "" = DataDir/memory-master.key
 
+	// Evaluations: the judge calls (the model is the provider above).
+	EvalJudgeConcurrency int           // --eval-judge-concurrency
+	EvalJudgeTimeout     time.Duration // --eval-judge-timeout: one judge call
+	EvalJudgeRetries     int           // --eval-judge-retries
+	EvalJudgeModel       string        // --eval-judge-model: built-ins' model; "" = --model
+	EvalJudgeModelMap    string        // --eval-judge-model-map: "modelId=name,...", "*=name"
+
 	// Code Interpreter.
 	DisableCodeInterpreter  bool          // --code-interpreter=false
 	CodeInterpreterTimeout  time.Duration // --code-interpreter-timeout: one tool call

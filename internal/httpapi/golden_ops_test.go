@@ -39,4 +39,5 @@ func TestGoldenWire(t *testing.T) {
 	t.Run("Identity", func(t *testing.T) { goldenIdentity(t, g) })
 	t.Run("CodeInterpreter", func(t *testing.T) { goldenCodeInterpreter(t, g) })
 	t.Run("Browser", func(t *testing.T) { goldenBrowser(t, g) })
+	t.Run("Evaluation", func(t *testing.T) { goldenEvaluation(t, g) })
 }

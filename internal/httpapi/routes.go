@@ -37,6 +37,7 @@ func (s *Server) services() []serviceRoutes {
 		{on: c.Memory != nil, off: notEnabled("Memory service"), routes: s.memoryRoutes()},
 		{on: c.CodeInterpreter != nil, off: notEnabled("Code Interpreter service"), routes: s.codeInterpreterRoutes()},
 		{on: c.Browser != nil, off: notEnabled("Browser service"), routes: s.browserRoutes()},
+		{on: c.Evaluation != nil, off: notEnabled("Evaluations service"), routes: s.evaluationRoutes()},
 		{on: c.Identity != nil, off: errs.E(errs.Unavailable, "the Identity service is not enabled on this server"), routes: s.identityRoutes()},
 		{on: c.Sessions != nil, off: notEnabled("Runtime service"), routes: s.sessionRoutes()},
 		{on: c.Artifacts != nil, off: notEnabled("artifact store"), routes: s.artifactRoutes()},
@@ -63,6 +64,19 @@ func (s *Server) routes() (on, offRoutes []route) {
 		}
 	}
 	return on, offRoutes
+}
+
+// Evaluations: evaluators (control plane) and Evaluate (data plane)
+// (evaluation.go)
+func (s *Server) evaluationRoutes() []route {
+	return []route{
+		{Method: "POST", Path: "/evaluators/create", Op: "CreateEvaluator", H: s.idem("CreateEvaluator", s.createEvaluator)},
+		{Method: "GET", Path: "/evaluators/{evaluatorId}", Op: "GetEvaluator", H: s.getEvaluator},
+		{Method: "PUT", Path: "/evaluators/{evaluatorId}", Op: "UpdateEvaluator", H: s.idem("UpdateEvaluator", s.updateEvaluator)},
+		{Method: "DELETE", Path: "/evaluators/{evaluatorId}", Op: "DeleteEvaluator", H: s.deleteEvaluator},
+		{Method: "POST", Path: "/evaluators", Op: "ListEvaluators", H: s.listEvaluators},
+		{Method: "POST", Path: "/evaluations/evaluate/{evaluatorId}", Op: "Evaluate", H: s.evaluate},
+	}
 }
 
 // bedrock-agentcore-control: Runtime

@@ -164,6 +164,12 @@ func TestRouteTable(t *testing.T) {
 		"* /v1/models ListModels",
 		"* /v1/models/{model+} GetModel",
 		"* /v1/chat/completions ChatCompletions",
+		"POST /evaluators/create CreateEvaluator",
+		"GET /evaluators/{evaluatorId} GetEvaluator",
+		"PUT /evaluators/{evaluatorId} UpdateEvaluator",
+		"DELETE /evaluators/{evaluatorId} DeleteEvaluator",
+		"POST /evaluators ListEvaluators",
+		"POST /evaluations/evaluate/{evaluatorId} Evaluate",
 	}
 	s := New(Config{})
 	var all []route

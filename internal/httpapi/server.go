@@ -16,6 +16,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/browser"
 	"github.com/agentcore-dev/agentcore/internal/codeinterpreter"
 	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/evaluation"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
 	"github.com/agentcore-dev/agentcore/internal/idempotency"
 	"github.com/agentcore-dev/agentcore/internal/identity"
@@ -63,6 +64,8 @@ type Config struct {
 	// UnknownOperationException.
 	Browser        *browser.Service
 	BrowserStreams BrowserStreams
+	// Evaluation serves evaluators and Evaluate; nil = not enabled.
+	Evaluation *evaluation.Service
 
 	// Identity: inbound authentication and the Identity service.
 	// SigV4 verifies signatures against configured keys; nil = local mode

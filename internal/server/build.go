@@ -83,7 +83,14 @@ func (s *Server) build(ctx context.Context) (err error) {
 	if s.sessions, s.runtime, err = s.startRuntime(ctx, driver, artifacts, tags); err != nil {
 		return err
 	}
-	if s.memory, err = newMemory(s.cfg, s.kv, s.cfg.Logger); err != nil { // memory.go
+	prov, err := newModelProvider(s.cfg) // memory.go: one provider for Memory and the judges
+	if err != nil {
+		return err
+	}
+	if s.memory, err = newMemory(s.cfg, prov, s.kv, s.cfg.Logger); err != nil { // memory.go
+		return err
+	}
+	if s.evaluation, err = s.newEvaluation(prov, tags); err != nil { // evaluation.go
 		return err
 	}
 	s.memory.Start()

@@ -21,11 +21,10 @@ import (
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 )
 
-// newMemory builds the Memory service from the configuration (checked by
-// config.Validate): the model provider, the embedder and the master key for
-// encryption at rest (MemoryMasterKey as hex, else DataDir/memory-master.key,
-// created on first start).
-func newMemory(cfg Config, kv store.KV, lg *slog.Logger) (*memory.Service, error) {
+// newModelProvider builds the server's one model provider (Memory and the
+// Evaluations judges share it) from --model-provider, --model-endpoint and
+// --model; nil when none is configured.
+func newModelProvider(cfg Config) (model.Provider, error) {
 	var prov model.Provider
 	switch cfg.ModelProvider {
 	case "openai":
@@ -43,6 +42,14 @@ func newMemory(cfg Config, kv store.KV, lg *slog.Logger) (*memory.Service, error
 	default:
 		return nil, fmt.Errorf("--model-provider %q: want openai, anthropic or bedrock", cfg.ModelProvider)
 	}
+	return prov, nil
+}
+
+// newMemory builds the Memory service from the configuration (checked by
+// config.Validate): the shared model provider, the embedder and the master
+// key for encryption at rest (MemoryMasterKey as hex, else
+// DataDir/memory-master.key, created on first start).
+func newMemory(cfg Config, prov model.Provider, kv store.KV, lg *slog.Logger) (*memory.Service, error) {
 	var emb embed.Embedder = embed.NewHashing(256)
 	if cfg.EmbeddingEndpoint != "" {
 		key := cfg.EmbeddingAPIKey

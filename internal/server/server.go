@@ -15,6 +15,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/browser"
 	"github.com/agentcore-dev/agentcore/internal/codeinterpreter"
 	"github.com/agentcore-dev/agentcore/internal/config"
+	"github.com/agentcore-dev/agentcore/internal/evaluation"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
 	"github.com/agentcore-dev/agentcore/internal/memory"
 	"github.com/agentcore-dev/agentcore/internal/observability"
@@ -74,6 +75,8 @@ type Server struct {
 	otlpGRPC net.Listener           // nil unless OTLPGRPCListen is set
 	tel      *telemetry.Telemetry
 	memory   *memory.Service
+	// evaluation is AgentCore Evaluations (evaluators, Evaluate).
+	evaluation *evaluation.Service
 	// codeInterp is the Code Interpreter (nil when turned off).
 	codeInterp *codeinterpreter.Service
 	// browser is the Browser tool (nil when turned off).
