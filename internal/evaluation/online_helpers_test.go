@@ -77,7 +77,7 @@ func newEnv(tb testing.TB) *env {
 	ev := evaluation.New(evaluation.Options{KV: st, Model: e.judge, Region: "us-east-1", Now: e.clock.Now})
 	e.new = func() *evaluation.Online {
 		return evaluation.NewOnline(evaluation.OnlineOptions{KV: st, Judge: ev, Runtimes: runtimes{},
-			Sessions: evaluation.ShimSessions(obs), Concurrency: 8, Now: e.clock.Now})
+			Sessions: obs, Concurrency: 8, Now: e.clock.Now})
 	}
 	e.online = e.new()
 	return e

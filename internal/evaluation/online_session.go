@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/evaluation/spans"
 )
 
 // batchSize is the most targets one Evaluate call takes.
@@ -121,17 +123,11 @@ func indexDocs(docs []map[string]any) *docIndex {
 		if p, _ := d["parentSpanId"].(string); p == "" {
 			x.root[tr] = sp
 		}
-		if a, ok := d["attributes"].(map[string]any); ok && isToolSpan(a) {
+		if a, ok := d["attributes"].(map[string]any); ok && spans.IsToolSpan(a) {
 			x.tools = append(x.tools, sp)
 		}
 	}
 	return x
-}
-
-// isToolSpan is spans.IsToolSpan (the SDK's spans.is_tool_span).
-func isToolSpan(a map[string]any) bool {
-	return a["gen_ai.operation.name"] == "execute_tool" || a["openinference.span.kind"] == "TOOL" ||
-		a["traceloop.span.kind"] == "tool"
 }
 
 // AgentDocuments drops the evaluation results written back into a session
