@@ -84,6 +84,11 @@ type Config struct {
 	MemoryJobLease    time.Duration // --memory-job-lease
 	MemoryMasterKey   string        // AGENTCORE_MEMORY_MASTER_KEY: hex; "" = DataDir/memory-master.key
 
+	// Online evaluation.
+	EvalOnlinePoll        time.Duration // --eval-online-poll: how often the runner looks for finished sessions
+	EvalOnlineIdle        time.Duration // --eval-online-idle: caps the configs' session idle time (0 = not set; tests)
+	EvalOnlineConcurrency int           // --eval-online-concurrency: sessions evaluated at once
+
 	// Code Interpreter.
 	DisableCodeInterpreter  bool          // --code-interpreter=false
 	CodeInterpreterTimeout  time.Duration // --code-interpreter-timeout: one tool call

@@ -15,6 +15,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/browser"
 	"github.com/agentcore-dev/agentcore/internal/codeinterpreter"
 	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/evaluation"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
 	"github.com/agentcore-dev/agentcore/internal/idempotency"
 	"github.com/agentcore-dev/agentcore/internal/identity"
@@ -62,6 +63,9 @@ type Config struct {
 	// UnknownOperationException.
 	Browser        *browser.Service
 	BrowserStreams BrowserStreams
+	// OnlineEvaluation serves online evaluation configs and the
+	// /_agentcore/evaluations listing; nil = not enabled.
+	OnlineEvaluation *evaluation.Online
 
 	// Identity: inbound authentication and the Identity service.
 	// SigV4 verifies signatures against configured keys; nil = local mode

@@ -15,6 +15,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/browser"
 	"github.com/agentcore-dev/agentcore/internal/codeinterpreter"
 	"github.com/agentcore-dev/agentcore/internal/config"
+	"github.com/agentcore-dev/agentcore/internal/evaluation"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
 	"github.com/agentcore-dev/agentcore/internal/memory"
 	"github.com/agentcore-dev/agentcore/internal/observability"
@@ -78,8 +79,11 @@ type Server struct {
 	codeInterp *codeinterpreter.Service
 	// browser is the Browser tool (nil when turned off).
 	browser *browser.Service
-	idp     *identityParts
-	closers closers // build.go: every step pushes its closer
+	// onlineEval serves online evaluation configs and runs them
+	// (evaluation_online.go).
+	onlineEval *evaluation.Online
+	idp        *identityParts
+	closers    closers // build.go: every step pushes its closer
 }
 
 // Start applies the defaults, validates the configuration, builds every part
