@@ -133,6 +133,9 @@ func (s *Service) Evaluate(ctx context.Context, in EvaluateInput) ([]Result, err
 		}
 		if v, err := strconv.ParseFloat(fmt.Sprint(a.Score), 64); err == nil {
 			r.Value = &v
+		} else if a.Label != "" {
+			v := 0.5
+			r.Value = &v
 		}
 		r.Label, r.Explanation = a.Label, a.Explanation
 		r.InputTokens, r.OutputTokens = int64(resp.InputTokens), int64(resp.OutputTokens)
