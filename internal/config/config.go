@@ -96,6 +96,10 @@ type Config struct {
 	EvalJudgeRetries     int           // --eval-judge-retries
 	EvalJudgeModel       string        // --eval-judge-model: built-ins' model; "" = --model
 	EvalJudgeModelMap    string        // --eval-judge-model-map: "modelId=name,...", "*=name"
+	// Online evaluation.
+	EvalOnlinePoll        time.Duration // --eval-online-poll: how often the runner looks for finished sessions
+	EvalOnlineIdle        time.Duration // --eval-online-idle: caps the configs' session idle time (0 = not set; tests)
+	EvalOnlineConcurrency int           // --eval-online-concurrency: sessions evaluated at once
 
 	// Code Interpreter.
 	DisableCodeInterpreter  bool          // --code-interpreter=false

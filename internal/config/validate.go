@@ -57,7 +57,7 @@ func (c Config) Validate() error {
 		"session-init-timeout": c.InitTimeout, "ping-interval": c.PingInterval, "session-idle-timeout": c.IdleTimeout,
 		"session-max-lifetime": c.MaxLifetime, "invoke-timeout": c.InvokeTimeout, "otlp-metrics-interval": c.MetricsInterval,
 		"gateway-call-timeout": c.GatewayCallTimeout, "memory-job-lease": c.MemoryJobLease,
-		"code-interpreter-timeout": c.CodeInterpreterTimeout,
+		"code-interpreter-timeout": c.CodeInterpreterTimeout, "eval-online-poll": c.EvalOnlinePoll,
 	} {
 		if d <= 0 {
 			bad(key, "%s must be positive", d)
@@ -74,6 +74,12 @@ func (c Config) Validate() error {
 	}
 	if c.WarmPool < 0 || c.WarmPool > 1000 {
 		bad("warm-pool", "%d is out of range (0 to 1000)", c.WarmPool)
+	}
+	if c.EvalOnlineIdle < 0 {
+		bad("eval-online-idle", "%s must not be negative", c.EvalOnlineIdle)
+	}
+	if c.EvalOnlineConcurrency < 1 || c.EvalOnlineConcurrency > 256 {
+		bad("eval-online-concurrency", "%d is out of range (1 to 256)", c.EvalOnlineConcurrency)
 	}
 	if c.CodeInterpreterWarmPool < 0 || c.CodeInterpreterWarmPool > 64 {
 		bad("code-interpreter-warm-pool", "%d is out of range (0 to 64)", c.CodeInterpreterWarmPool)

@@ -38,6 +38,7 @@ func (s *Server) services() []serviceRoutes {
 		{on: c.CodeInterpreter != nil, off: notEnabled("Code Interpreter service"), routes: s.codeInterpreterRoutes()},
 		{on: c.Browser != nil, off: notEnabled("Browser service"), routes: s.browserRoutes()},
 		{on: c.Evaluation != nil, off: notEnabled("Evaluations service"), routes: s.evaluationRoutes()},
+		{on: c.OnlineEvaluation != nil, off: notEnabled("online evaluation service"), routes: s.onlineEvaluationRoutes()},
 		{on: c.Identity != nil, off: errs.E(errs.Unavailable, "the Identity service is not enabled on this server"), routes: s.identityRoutes()},
 		{on: c.Sessions != nil, off: notEnabled("Runtime service"), routes: s.sessionRoutes()},
 		{on: c.Artifacts != nil, off: notEnabled("artifact store"), routes: s.artifactRoutes()},

@@ -170,6 +170,13 @@ func TestRouteTable(t *testing.T) {
 		"DELETE /evaluators/{evaluatorId} DeleteEvaluator",
 		"POST /evaluators ListEvaluators",
 		"POST /evaluations/evaluate/{evaluatorId} Evaluate",
+		"POST /online-evaluation-configs/create CreateOnlineEvaluationConfig",
+		"GET /online-evaluation-configs/{onlineEvaluationConfigId} GetOnlineEvaluationConfig",
+		"PUT /online-evaluation-configs/{onlineEvaluationConfigId} UpdateOnlineEvaluationConfig",
+		"DELETE /online-evaluation-configs/{onlineEvaluationConfigId} DeleteOnlineEvaluationConfig",
+		"POST /online-evaluation-configs ListOnlineEvaluationConfigs",
+		"GET /_agentcore/evaluations ListSessionEvaluations",
+		"GET /_agentcore/evaluations/session-documents GetSessionDocuments",
 	}
 	s := New(Config{})
 	var all []route

@@ -66,6 +66,9 @@ type Config struct {
 	BrowserStreams BrowserStreams
 	// Evaluation serves evaluators and Evaluate; nil = not enabled.
 	Evaluation *evaluation.Service
+	// OnlineEvaluation serves online evaluation configs and the
+	// /_agentcore/evaluations listing; nil = not enabled.
+	OnlineEvaluation *evaluation.Online
 
 	// Identity: inbound authentication and the Identity service.
 	// SigV4 verifies signatures against configured keys; nil = local mode

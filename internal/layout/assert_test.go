@@ -19,7 +19,7 @@ var internalsOwners = []string{"internal/runtime", "internal/agentclient", "inte
 
 // capabilityInterfaces are optional interfaces of sandbox drivers that the
 // composition root probes for; asserting them is part of the driver API.
-var capabilityInterfaces = map[string]bool{"sandbox.Availability": true, "sandbox.ImageDriver": true}
+var capabilityInterfaces = map[string]bool{"sandbox.Availability": true, "sandbox.ImageDriver": true, "sandbox.Closer": true}
 
 // TestNoAssertionsOnRuntimeInternals: outside the runtime, the agent client
 // and the sandbox packages, no code type-asserts (or type-switches) to a

@@ -33,7 +33,7 @@ import (
 func (s *Server) newEdge(gw *gateway.Service, pol *policy.Service, tags *tagging.Service, artifacts artifact.Store) *httpapi.Server {
 	lg := s.cfg.Logger
 	cfg := httpapi.Config{
-		Memory: s.memory, CodeInterpreter: s.codeInterp, Browser: s.browser, Evaluation: s.evaluation,
+		Memory: s.memory, CodeInterpreter: s.codeInterp, Browser: s.browser, Evaluation: s.evaluation, OnlineEvaluation: s.onlineEval,
 		Gateway: gw, Policy: pol,
 		Runtime: s.runtime, Sessions: s.sessions, Tags: tags, Idempotency: idempotency.New(s.kv),
 		Artifacts: artifacts, Logger: lg, Tenant: tenant.Tenant{Account: s.cfg.Account, Region: s.cfg.Region},

@@ -81,8 +81,11 @@ type Server struct {
 	codeInterp *codeinterpreter.Service
 	// browser is the Browser tool (nil when turned off).
 	browser *browser.Service
-	idp     *identityParts
-	closers closers // build.go: every step pushes its closer
+	// onlineEval serves online evaluation configs and runs them
+	// (evaluation_online.go).
+	onlineEval *evaluation.Online
+	idp        *identityParts
+	closers    closers // build.go: every step pushes its closer
 }
 
 // Start applies the defaults, validates the configuration, builds every part
