@@ -93,9 +93,12 @@ type Config struct {
 	CodeInterpreterNode     string        // --code-interpreter-node: "" = node on PATH
 
 	// Browser.
-	DisableBrowser  bool   // --browser=false
-	BrowserChromium string // --browser-chromium: "" = /usr/lib/chromium/chromium, else chromium on PATH
-	BrowserWarmPool int    // --browser-warm-pool
+	DisableBrowser bool // --browser=false
+	// Evaluation datasets and batch evaluations.
+	EvalDatasetMaxExamples int    // --eval-dataset-max-examples
+	EvalBatchConcurrency   int    // --eval-batch-concurrency
+	BrowserChromium        string // --browser-chromium: "" = /usr/lib/chromium/chromium, else chromium on PATH
+	BrowserWarmPool        int    // --browser-warm-pool
 
 	// AgentPath is the PATH agents started from code bundles get after their
 	// bundle's .deps/bin (default: the server's own PATH, captured when the

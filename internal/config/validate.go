@@ -69,6 +69,12 @@ func (c Config) Validate() error {
 	if c.WarmPool < 0 || c.WarmPool > 1000 {
 		bad("warm-pool", "%d is out of range (0 to 1000)", c.WarmPool)
 	}
+	if c.EvalDatasetMaxExamples < 1 || c.EvalDatasetMaxExamples > 1000000 {
+		bad("eval-dataset-max-examples", "%d is out of range (1 to 1000000)", c.EvalDatasetMaxExamples)
+	}
+	if c.EvalBatchConcurrency < 1 || c.EvalBatchConcurrency > 64 {
+		bad("eval-batch-concurrency", "%d is out of range (1 to 64)", c.EvalBatchConcurrency)
+	}
 	if c.CodeInterpreterWarmPool < 0 || c.CodeInterpreterWarmPool > 64 {
 		bad("code-interpreter-warm-pool", "%d is out of range (0 to 64)", c.CodeInterpreterWarmPool)
 	}

@@ -37,6 +37,8 @@ func (s *Server) services() []serviceRoutes {
 		{on: c.Memory != nil, off: notEnabled("Memory service"), routes: s.memoryRoutes()},
 		{on: c.CodeInterpreter != nil, off: notEnabled("Code Interpreter service"), routes: s.codeInterpreterRoutes()},
 		{on: c.Browser != nil, off: notEnabled("Browser service"), routes: s.browserRoutes()},
+		{on: c.Datasets != nil, off: notEnabled("evaluation service"), routes: s.evaluationDatasetRoutes()},
+		{on: c.Batches != nil, off: notEnabled("evaluation service"), routes: s.evaluationBatchRoutes()},
 		{on: c.Identity != nil, off: errs.E(errs.Unavailable, "the Identity service is not enabled on this server"), routes: s.identityRoutes()},
 		{on: c.Sessions != nil, off: notEnabled("Runtime service"), routes: s.sessionRoutes()},
 		{on: c.Artifacts != nil, off: notEnabled("artifact store"), routes: s.artifactRoutes()},

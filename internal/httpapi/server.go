@@ -8,6 +8,7 @@ package httpapi
 import (
 	"context"
 	"fmt"
+	"github.com/agentcore-dev/agentcore/internal/evaluation"
 	"log/slog"
 	"net/http"
 
@@ -56,6 +57,10 @@ type Config struct {
 	Memory *memory.Service
 	// CodeInterpreter serves the Code Interpreter operations; nil = not enabled.
 	CodeInterpreter *codeinterpreter.Service
+	// Datasets and Batches serve evaluation datasets (control plane) and
+	// batch evaluations (data plane); nil = not enabled.
+	Datasets *evaluation.Datasets
+	Batches  *evaluation.Batches
 	// Browser serves the Browser operations; nil = not enabled.
 	// BrowserStreams serves its sessions' stream endpoints (automation,
 	// live view; internal/browser/streams); nil = those answer

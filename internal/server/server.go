@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/agentcore-dev/agentcore/internal/evaluation"
 	"log/slog"
 	"net"
 	"net/http"
@@ -78,8 +79,11 @@ type Server struct {
 	codeInterp *codeinterpreter.Service
 	// browser is the Browser tool (nil when turned off).
 	browser *browser.Service
-	idp     *identityParts
-	closers closers // build.go: every step pushes its closer
+	// evalDatasets, evalBatches: evaluation datasets and batch evaluations (evaluation_batch.go).
+	evalDatasets *evaluation.Datasets
+	evalBatches  *evaluation.Batches
+	idp          *identityParts
+	closers      closers // build.go: every step pushes its closer
 }
 
 // Start applies the defaults, validates the configuration, builds every part
