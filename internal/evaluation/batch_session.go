@@ -45,6 +45,17 @@ func (b *Batches) evaluateSession(ctx context.Context, t tenant.Tenant, bt *Batc
 				ErrorCode: r.ErrorCode, ErrorMessage: r.ErrorMessage})
 		}
 	}
+	if row.Status == "COMPLETED" && len(row.Results) > 0 {
+		failed := 0
+		for _, r := range row.Results {
+			if r.ErrorCode != "" || r.Value == nil {
+				failed++
+			}
+		}
+		if failed == len(row.Results) {
+			row.Status, row.Error = "FAILED", "every evaluation of this session failed: "+row.Results[0].ErrorMessage
+		}
+	}
 	return row
 }
 
