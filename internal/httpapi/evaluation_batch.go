@@ -24,7 +24,7 @@ func (s *Server) evaluationBatchRoutes() []route {
 		{Method: "GET", Path: "/evaluations/batch-evaluate", Op: "ListBatchEvaluations", H: s.listBatchEvaluations},
 		{Method: "POST", Path: "/evaluations/batch-evaluate/{batchEvaluationId}/stop", Op: "StopBatchEvaluation", H: s.stopBatchEvaluation},
 		{Method: "DELETE", Path: "/evaluations/batch-evaluate/{batchEvaluationId}", Op: "DeleteBatchEvaluation", H: s.deleteBatchEvaluation},
-		{Method: "GET", Path: "/_agentcore/batch-evaluations/{batchEvaluationId}/results", Op: "ListBatchEvaluationResults", H: s.listBatchEvaluationResults},
+		{Method: "GET", Path: "/_agentcore/batch-evaluations/{batchEvaluationId}/results", Op: "ListBatchEvaluationResults", H: s.listBatchEvaluationResults, Auth: authLoopback},
 	}
 }
 
@@ -86,7 +86,8 @@ func (s *Server) deleteBatchEvaluation(ctx context.Context, w http.ResponseWrite
 }
 
 // listBatchEvaluationResults is GET /_agentcore/batch-evaluations/{id}/results
-// (SigV4 like the AWS operations: results belong to the caller's account).
+// (an agentcore extension: SigV4, or unsigned from loopback acting in the
+// server's account).
 func (s *Server) listBatchEvaluationResults(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
 	return batchOp(s, http.StatusOK, func(ctx context.Context, svc *evaluation.Batches, in *listBatchResultsInput) (*listBatchResultsOutput, error) {
 		pg := in.page()

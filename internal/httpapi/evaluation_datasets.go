@@ -29,6 +29,10 @@ func (s *Server) evaluationDatasetRoutes() []route {
 		{Method: "POST", Path: "/datasets/{datasetId}/examples/update", Op: "UpdateDatasetExamples", H: s.idem("UpdateDatasetExamples", s.updateDatasetExamples)},
 		{Method: "POST", Path: "/datasets/{datasetId}/examples/delete", Op: "DeleteDatasetExamples", H: s.idem("DeleteDatasetExamples", s.deleteDatasetExamples)},
 		{Method: "GET", Path: "/datasets/{datasetId}/examples", Op: "ListDatasetExamples", H: s.listDatasetExamples},
+		// The POST forms of botocore's model (body-bound page).
+		{Method: "POST", Path: "/datasets/list", Op: "ListDatasets", H: s.listDatasetsPost},
+		{Method: "POST", Path: "/datasets/{datasetId}/versions/list", Op: "ListDatasetVersions", H: s.listDatasetVersionsPost},
+		{Method: "POST", Path: "/datasets/{datasetId}/examples/list", Op: "ListDatasetExamples", H: s.listDatasetExamplesPost},
 	}
 }
 
@@ -111,15 +115,21 @@ func (s *Server) createDatasetVersion(ctx context.Context, w http.ResponseWriter
 
 func (s *Server) listDatasetVersions(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
 	return dsOp(s, http.StatusOK, func(ctx context.Context, svc *evaluation.Datasets, in *listDatasetVersionsInput) (*listDatasetVersionsOutput, error) {
-		pg := in.page()
-		items, next, err := svc.ListVersions(ctx, in.DatasetID, pg.MaxResults, pg.NextToken)
+		return s.datasetVersions(ctx, svc, in.DatasetID, in.listQuery)
+	})(ctx, w, r, p)
+}
+
+func (s *Server) datasetVersions(ctx context.Context, svc *evaluation.Datasets, id string, q listQuery) (*listDatasetVersionsOutput, error) {
+	{
+		pg := q.page()
+		items, next, err := svc.ListVersions(ctx, id, pg.MaxResults, pg.NextToken)
 		if err != nil {
 			return nil, err
 		}
 		return &listDatasetVersionsOutput{Versions: mapItems(items, func(v *evaluation.DatasetVersion) datasetVersionSummary {
 			return datasetVersionSummary{CreatedAt: epoch(v.CreatedAt), DatasetVersion: v.Version, ExampleCount: v.ExampleCount}
 		}), NextToken: nullIfEmpty(next)}, nil
-	})(ctx, w, r, p)
+	}
 }
 
 func (s *Server) addDatasetExamples(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
@@ -158,11 +168,39 @@ func (s *Server) deleteDatasetExamples(ctx context.Context, w http.ResponseWrite
 
 func (s *Server) listDatasetExamples(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
 	return dsOp(s, http.StatusOK, func(ctx context.Context, svc *evaluation.Datasets, in *listDatasetExamplesInput) (*listDatasetExamplesOutput, error) {
-		pg := in.page()
-		ds, ver, examples, next, err := svc.ListExamples(ctx, in.DatasetID, in.DatasetVersion, pg.MaxResults, pg.NextToken)
+		return s.datasetExamples(ctx, svc, in.DatasetID, in.DatasetVersion, in.listQuery)
+	})(ctx, w, r, p)
+}
+
+func (s *Server) datasetExamples(ctx context.Context, svc *evaluation.Datasets, id, version string, q listQuery) (*listDatasetExamplesOutput, error) {
+	pg := q.page()
+	ds, ver, examples, next, err := svc.ListExamples(ctx, id, version, pg.MaxResults, pg.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	return &listDatasetExamplesOutput{DatasetArn: ds.ARN, DatasetID: ds.ID, DatasetVersion: ver, Examples: examples, NextToken: nullIfEmpty(next)}, nil
+}
+
+func (s *Server) listDatasetsPost(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	return dsOp(s, http.StatusOK, func(ctx context.Context, svc *evaluation.Datasets, in *listDatasetsBody) (*listDatasetsOutput, error) {
+		q := in.query()
+		pg := q.page()
+		items, next, err := svc.List(ctx, pg.MaxResults, pg.NextToken)
 		if err != nil {
 			return nil, err
 		}
-		return &listDatasetExamplesOutput{DatasetArn: ds.ARN, DatasetID: ds.ID, DatasetVersion: ver, Examples: examples, NextToken: nullIfEmpty(next)}, nil
+		return &listDatasetsOutput{Datasets: mapItems(items, datasetSummaryOf), NextToken: nullIfEmpty(next)}, nil
+	})(ctx, w, r, p)
+}
+
+func (s *Server) listDatasetVersionsPost(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	return dsOp(s, http.StatusOK, func(ctx context.Context, svc *evaluation.Datasets, in *listDatasetVersionsBody) (*listDatasetVersionsOutput, error) {
+		return s.datasetVersions(ctx, svc, in.DatasetID, in.query())
+	})(ctx, w, r, p)
+}
+
+func (s *Server) listDatasetExamplesPost(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	return dsOp(s, http.StatusOK, func(ctx context.Context, svc *evaluation.Datasets, in *listDatasetExamplesBody) (*listDatasetExamplesOutput, error) {
+		return s.datasetExamples(ctx, svc, in.DatasetID, in.DatasetVersion, in.query())
 	})(ctx, w, r, p)
 }

@@ -70,10 +70,10 @@ type batchSessionMetadata struct {
 }
 
 type startBatchEvaluationInput struct {
-	BatchEvaluationName string                 `json:"batchEvaluationName" required:"true"`
-	ClientToken         string                 `json:"clientToken"`
-	DataSourceConfig    json.RawMessage        `json:"dataSourceConfig" required:"true"`
-	Description         string                 `json:"description"`
+	BatchEvaluationName string          `json:"batchEvaluationName" required:"true"`
+	ClientToken         string          `json:"clientToken"`
+	DataSourceConfig    json.RawMessage `json:"dataSourceConfig" required:"true"`
+	Description         string          `json:"description"`
 	EvaluationMetadata  *struct {
 		SessionMetadata []batchSessionMetadata `json:"sessionMetadata"`
 	} `json:"evaluationMetadata"`

@@ -1,6 +1,9 @@
 package httpapi
 
 import (
+	"encoding/json"
+	"strconv"
+
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/evaluation"
 	"github.com/agentcore-dev/agentcore/internal/tagging"
@@ -208,4 +211,43 @@ type listDatasetExamplesOutput struct {
 	DatasetVersion string           `json:"datasetVersion"`
 	Examples       []map[string]any `json:"examples"`
 	NextToken      *string          `json:"nextToken,omitempty"`
+}
+
+// listBody is the body-bound page of the POST .../list forms newer botocore
+// models send (ListDatasets, ListDatasetVersions, ListDatasetExamples);
+// the Go SDK sends the GET forms with a query.
+type listBody struct {
+	MaxResults *int            `json:"maxResults"`
+	NextToken  string          `json:"nextToken"`
+	Filter     json.RawMessage `json:"filter"`
+}
+
+func (b *listBody) validate() error {
+	if f := optRaw(b.Filter); f != nil && string(f) != "{}" {
+		return errs.Field("filter", "filter is not supported by this server")
+	}
+	q := b.query()
+	_, err := q.pageOf(100)
+	return err
+}
+
+func (b *listBody) query() listQuery {
+	q := listQuery{NextToken: b.NextToken}
+	if b.MaxResults != nil {
+		q.MaxResults = strconv.Itoa(*b.MaxResults)
+	}
+	return q
+}
+
+type listDatasetsBody struct{ listBody }
+
+type listDatasetVersionsBody struct {
+	datasetPath
+	listBody
+}
+
+type listDatasetExamplesBody struct {
+	datasetPath
+	listBody
+	DatasetVersion string `json:"datasetVersion"`
 }
