@@ -221,6 +221,9 @@ func (b *Batches) finish(ctx context.Context, acct, id, reason string) {
 		switch {
 		case bt.Status == BatchStopping:
 			bt.Status = BatchStopped
+		case b.ctx.Err() != nil: // the server is shutting down
+			bt.Status = BatchFailed
+			bt.ErrorDetails = append(bt.ErrorDetails, "the server stopped while this batch evaluation was running; it was not resumed")
 		case reason != "":
 			bt.Status = BatchFailed
 			bt.ErrorDetails = append(bt.ErrorDetails, reason)

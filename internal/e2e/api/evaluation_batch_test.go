@@ -276,3 +276,27 @@ func TestEvaluationBatchStopDeleteAndBadInput(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// TestEvaluationBatchRestartMarksFailed: a batch running when the server
+// stops is FAILED with an error detail after the next start.
+func TestEvaluationBatchRestartMarksFailed(t *testing.T) {
+	sm := judge(t, 2*time.Second)
+	e := evalServer(t, sm, 1)
+	now := time.Now().Add(-time.Minute)
+	postTurn(t, e.URL, evalRuntimeARN, "restart-1", 0x71, now, "q", "good-answer")
+	postTurn(t, e.URL, evalRuntimeARN, "restart-2", 0x72, now, "q", "good-answer")
+	st, err := e.Data.StartBatchEvaluation(bg, &bedrockagentcore.StartBatchEvaluationInput{BatchEvaluationName: aws.String("interrupted"),
+		DataSourceConfig: cwSource(nil, []string{"restart-1", "restart-2"}, nil, nil), Evaluators: []types.Evaluator{{EvaluatorId: aws.String("Builtin.Helpfulness")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitBatch(t, e.Data, aws.ToString(st.BatchEvaluationId), types.BatchEvaluationStatusInProgress)
+	cfg := e.Config
+	e.Stop()
+	cfg.Listen = ""
+	e2 := testenv.Start(t, cfg)
+	g := waitBatch(t, e2.Data, aws.ToString(st.BatchEvaluationId), types.BatchEvaluationStatusFailed)
+	if !strings.Contains(strings.Join(g.ErrorDetails, "|"), "not resumed") {
+		t.Fatalf("errorDetails: %v", g.ErrorDetails)
+	}
+}
