@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/agentcore-dev/agentcore/internal/evaluation"
+	"github.com/agentcore-dev/agentcore/internal/observability/insights"
 	"log/slog"
 	"net/http"
 
@@ -100,7 +101,8 @@ type Server struct {
 	cfg    Config
 	log    *slog.Logger
 	router *router
-	off    *router // the paths of services that are not enabled (routes.go)
+	off    *router          // the paths of services that are not enabled (routes.go)
+	logs   *insights.Engine // the CloudWatch Logs subset's queries (cloudwatchlogs.go)
 
 }
 
@@ -112,7 +114,7 @@ func New(cfg Config) *Server {
 	if cfg.MaxPayload == 0 {
 		cfg.MaxPayload = 100_000_000
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger.With("component", "httpapi")}
+	s := &Server{cfg: cfg, log: cfg.Logger.With("component", "httpapi"), logs: &insights.Engine{Obs: cfg.Observability}}
 	on, off := s.routes()
 	s.router, s.off = newRouter(on), newRouter(off)
 	return s
@@ -163,6 +165,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx = context.WithValue(ctx, requestIDKey{}, reqID)
+	if rt == nil && isLogsRequest(r, path) { // CloudWatch Logs subset (cloudwatchlogs.go)
+		s.serveLogs(ctx, w, r, &op)
+		return
+	}
 	if rt == nil {
 		writeError(w, s.log, op, unknown(ctx, r, path, other != nil || offOther != nil, off))
 		return

@@ -2,6 +2,7 @@ package observability
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -51,7 +52,8 @@ func (s *Service) IngestLogs(ctx context.Context, req []*logspb.ResourceLogs, ta
 				if r.Time.IsZero() {
 					r.Time = s.opt.Now().UTC()
 				}
-				r.Body = s.lim.truncate(bodyString(s.lim, lr.GetBody()))
+				r.Body, r.Attributes = s.lim.logBody(lr.GetBody(), r.Attributes)
+				r.Attributes = withScope(r.Attributes, sl.GetScope())
 				r.SessionID = firstString(tag.SessionID, r.Attributes[AttrSessionID], res[AttrSessionID])
 				r.RuntimeARN = firstString(tag.RuntimeARN, res[AttrResourceID])
 				recs = append(recs, r)
@@ -69,6 +71,23 @@ func (s *Service) IngestLogs(ctx context.Context, req []*logspb.ResourceLogs, ta
 		s.fwd.enqueue(SignalLogs, enrichLogs(req, tag))
 	}
 	return rejected, nil
+}
+
+// logBody renders an OTLP log body: strings as they are (bounded), kvlist
+// and array bodies as JSON, marked with AttrBodyJSON so ADOTLog returns them
+// as structures.
+func (l limits) logBody(v *commonpb.AnyValue, attrs map[string]any) (string, map[string]any) {
+	switch v.GetValue().(type) {
+	case *commonpb.AnyValue_KvlistValue, *commonpb.AnyValue_ArrayValue:
+		if b, err := json.Marshal(l.value_(v, -bodyExtraDepth)); err == nil {
+			if attrs == nil {
+				attrs = map[string]any{}
+			}
+			attrs[AttrBodyJSON] = true
+			return string(b), attrs
+		}
+	}
+	return l.truncate(bodyString(l, v)), attrs
 }
 
 func bodyString(l limits, v *commonpb.AnyValue) string {

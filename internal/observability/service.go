@@ -159,6 +159,7 @@ func (s *Service) IngestTraces(ctx context.Context, req []*tracepb.ResourceSpans
 					continue
 				}
 				if c, ok := s.lim.convertSpan(sp, res, tag); ok {
+					c.Attributes = withScope(c.Attributes, ss.GetScope())
 					spans = append(spans, c)
 				} else {
 					rejected++
