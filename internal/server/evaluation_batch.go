@@ -30,7 +30,7 @@ func (s *Server) startEvaluationData(ctx context.Context, tags *tagging.Service,
 		return ds, nil, nil
 	}
 	evaluate, check := s.batchEvaluator() // evaluation_batch_shim.go until H-eval's Service is merged
-	b := evaluation.NewBatches(evaluation.BatchOptions{KV: s.kv, Logger: lg, Sessions: sessionSource{s.obs},
+	b := evaluation.NewBatches(evaluation.BatchOptions{KV: s.kv, Logger: lg, Sessions: s.obs,
 		Evaluate: evaluate, CheckEvaluator: check, Concurrency: s.cfg.EvalBatchConcurrency})
 	if err := b.Open(ctx); err != nil {
 		return nil, nil, err

@@ -11,30 +11,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/evaluation"
 	"github.com/agentcore-dev/agentcore/internal/model"
 	"github.com/agentcore-dev/agentcore/internal/model/openai"
-	"github.com/agentcore-dev/agentcore/internal/observability"
 )
-
-type sessionSource struct{ *observability.Service }
-
-func (o sessionSource) SessionDocuments(ctx context.Context, account, sessionID string, from, to time.Time) ([]map[string]any, error) {
-	spans, _, err := o.Spans(ctx, observability.Filter{Account: account, SessionID: sessionID, From: from, To: to, Limit: observability.MaxLimit})
-	if err != nil {
-		return nil, err
-	}
-	docs := make([]map[string]any, 0, len(spans))
-	for _, sp := range spans {
-		docs = append(docs, map[string]any{"traceId": sp.TraceID, "spanId": sp.SpanID, "parentSpanId": sp.ParentSpanID,
-			"name": sp.Name, "startTimeUnixNano": sp.Start.UnixNano(), "endTimeUnixNano": sp.End.UnixNano(),
-			"attributes": sp.Attributes, "resource": map[string]any{"attributes": sp.Resource}})
-	}
-	return docs, nil
-}
 
 func (s *Server) batchEvaluator() (func(context.Context, evaluation.EvaluateInput) ([]evaluation.Result, error), func(context.Context, string) error) {
 	var prov model.Provider = model.Unconfigured{}
