@@ -31,8 +31,8 @@ type Config struct {
 	// MaxSessions (--max-sessions) and MaxSessionsPerAccount
 	// (--max-sessions-per-account) bound running sessions (0: no bound).
 	MaxSessions, MaxSessionsPerAccount int
-	Region   string // --region
-	Account  string // --account
+	Region                             string // --region
+	Account                            string // --account
 
 	// HTTPS listener (optional): TLSCert/TLSKey, else a certificate from the
 	// local CA in DataDir/tls covering the default names plus TLSHosts.
@@ -110,9 +110,12 @@ type Config struct {
 	CodeInterpreterNode     string        // --code-interpreter-node: "" = node on PATH
 
 	// Browser.
-	DisableBrowser  bool   // --browser=false
-	BrowserChromium string // --browser-chromium: "" = /usr/lib/chromium/chromium, else chromium on PATH
-	BrowserWarmPool int    // --browser-warm-pool
+	DisableBrowser bool // --browser=false
+	// Evaluation datasets and batch evaluations.
+	EvalDatasetMaxExamples int    // --eval-dataset-max-examples
+	EvalBatchConcurrency   int    // --eval-batch-concurrency
+	BrowserChromium        string // --browser-chromium: "" = /usr/lib/chromium/chromium, else chromium on PATH
+	BrowserWarmPool        int    // --browser-warm-pool
 
 	// AgentPath is the PATH agents started from code bundles get after their
 	// bundle's .deps/bin (default: the server's own PATH, captured when the

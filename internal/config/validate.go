@@ -81,6 +81,12 @@ func (c Config) Validate() error {
 	if c.EvalOnlineConcurrency < 1 || c.EvalOnlineConcurrency > 256 {
 		bad("eval-online-concurrency", "%d is out of range (1 to 256)", c.EvalOnlineConcurrency)
 	}
+	if c.EvalDatasetMaxExamples < 1 || c.EvalDatasetMaxExamples > 1000000 {
+		bad("eval-dataset-max-examples", "%d is out of range (1 to 1000000)", c.EvalDatasetMaxExamples)
+	}
+	if c.EvalBatchConcurrency < 1 || c.EvalBatchConcurrency > 64 {
+		bad("eval-batch-concurrency", "%d is out of range (1 to 64)", c.EvalBatchConcurrency)
+	}
 	if c.CodeInterpreterWarmPool < 0 || c.CodeInterpreterWarmPool > 64 {
 		bad("code-interpreter-warm-pool", "%d is out of range (0 to 64)", c.CodeInterpreterWarmPool)
 	}

@@ -19,7 +19,7 @@ import (
 )
 
 const (
-	testAcct      = "123456789012"
+	testAcct  = "123456789012"
 	runtimeID = "myagent-AbCdEfGhIj"
 	rtARN     = "arn:aws:bedrock-agentcore:us-east-1:" + testAcct + ":runtime/" + runtimeID
 	logGroup  = "/aws/bedrock-agentcore/runtimes/" + runtimeID + "-DEFAULT"

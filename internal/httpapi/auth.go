@@ -194,7 +194,6 @@ func runtimeAccount(path string) string {
 	return ""
 }
 
-//
 // A request a proxy forwarded (Forwarded, X-Forwarded-For or X-Real-Ip set)
 // is not one: a reverse proxy on the same host would otherwise make every
 // caller behind it a loopback peer.

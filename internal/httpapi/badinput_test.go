@@ -44,7 +44,8 @@ func TestEveryOperationAnswersBadInputTyped(t *testing.T) {
 		for _, label := range []string{"{agentRuntimeId}", "{endpointName}", "{resourceArn}", "{gatewayIdentifier}", "{targetId}",
 			"{policyEngineId}", "{policyId}", "{policyGenerationId}", "{memoryId}", "{actorId}", "{sessionId}", "{eventId}",
 			"{memoryRecordId}", "{agentRuntimeArn}", "{codeInterpreterId}", "{codeInterpreterIdentifier}",
-			"{browserId}", "{browserIdentifier}", "{profileId}", "{profileIdentifier}", "{evaluatorId}", "{onlineEvaluationConfigId}"} {
+			"{browserId}", "{browserIdentifier}", "{profileId}", "{profileIdentifier}", "{evaluatorId}", "{onlineEvaluationConfigId}",
+			"{datasetId}", "{batchEvaluationId}"} {
 			path = strings.ReplaceAll(path, label, "nope-0123456789")
 		}
 		if strings.Contains(path, "{") {

@@ -109,7 +109,7 @@ func TestUnreadBodyWithConnectionClose(t *testing.T) {
 		}
 		fmt.Fprintf(c, "POST /runtimes/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: %d\r\n\r\n", len(body))
 		time.Sleep(100 * time.Millisecond) // the server has answered by now
-		c.Write([]byte(body))             //nolint:errcheck // a reset shows in the read below
+		c.Write([]byte(body))              //nolint:errcheck // a reset shows in the read below
 		time.Sleep(700 * time.Millisecond) // past net/http's 500 ms wait before it closes for good
 		c.SetReadDeadline(time.Now().Add(5 * time.Second))
 		resp, err := http.ReadResponse(bufio.NewReader(c), nil)

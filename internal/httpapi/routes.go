@@ -39,6 +39,8 @@ func (s *Server) services() []serviceRoutes {
 		{on: c.Browser != nil, off: notEnabled("Browser service"), routes: s.browserRoutes()},
 		{on: c.Evaluation != nil, off: notEnabled("Evaluations service"), routes: s.evaluationRoutes()},
 		{on: c.OnlineEvaluation != nil, off: notEnabled("online evaluation service"), routes: s.onlineEvaluationRoutes()},
+		{on: c.Datasets != nil, off: notEnabled("evaluation service"), routes: s.evaluationDatasetRoutes()},
+		{on: c.Batches != nil, off: notEnabled("evaluation service"), routes: s.evaluationBatchRoutes()},
 		{on: c.Identity != nil, off: errs.E(errs.Unavailable, "the Identity service is not enabled on this server"), routes: s.identityRoutes()},
 		{on: c.Sessions != nil, off: notEnabled("Runtime service"), routes: s.sessionRoutes()},
 		{on: c.Artifacts != nil, off: notEnabled("artifact store"), routes: s.artifactRoutes()},

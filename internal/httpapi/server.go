@@ -8,7 +8,6 @@ package httpapi
 import (
 	"context"
 	"fmt"
-	"github.com/agentcore-dev/agentcore/internal/observability/insights"
 	"log/slog"
 	"net/http"
 
@@ -23,6 +22,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
 	"github.com/agentcore-dev/agentcore/internal/memory"
 	"github.com/agentcore-dev/agentcore/internal/observability"
+	"github.com/agentcore-dev/agentcore/internal/observability/insights"
 	"github.com/agentcore-dev/agentcore/internal/policy"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/sigv4"
@@ -58,6 +58,10 @@ type Config struct {
 	Memory *memory.Service
 	// CodeInterpreter serves the Code Interpreter operations; nil = not enabled.
 	CodeInterpreter *codeinterpreter.Service
+	// Datasets and Batches serve evaluation datasets (control plane) and
+	// batch evaluations (data plane); nil = not enabled.
+	Datasets *evaluation.Datasets
+	Batches  *evaluation.Batches
 	// Browser serves the Browser operations; nil = not enabled.
 	// BrowserStreams serves its sessions' stream endpoints (automation,
 	// live view; internal/browser/streams); nil = those answer

@@ -21,8 +21,10 @@ type bootDriver struct {
 	started           int
 }
 
-func (*bootDriver) Name() string                       { return "boot" }
-func (*bootDriver) Capabilities() sandbox.Capabilities { return sandbox.Capabilities{Isolation: "none"} }
+func (*bootDriver) Name() string { return "boot" }
+func (*bootDriver) Capabilities() sandbox.Capabilities {
+	return sandbox.Capabilities{Isolation: "none"}
+}
 
 func (d *bootDriver) Start(context.Context, sandbox.Spec) (sandbox.Instance, error) {
 	d.mu.Lock()
@@ -41,9 +43,11 @@ type bootInstance struct {
 	done    chan struct{}
 }
 
-func (*bootInstance) Dial(context.Context, int) (net.Conn, error) { return nil, errors.New("no network") }
-func (in *bootInstance) Done() <-chan struct{}                    { return in.done }
-func (*bootInstance) Err() error                                  { return nil }
+func (*bootInstance) Dial(context.Context, int) (net.Conn, error) {
+	return nil, errors.New("no network")
+}
+func (in *bootInstance) Done() <-chan struct{} { return in.done }
+func (*bootInstance) Err() error               { return nil }
 func (in *bootInstance) Stop(context.Context) error {
 	in.stop.Do(func() { close(in.done) })
 	return nil

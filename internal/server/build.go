@@ -102,8 +102,11 @@ func (s *Server) build(ctx context.Context) (err error) {
 	if s.browser, err = s.startBrowser(ctx, driver, tags); err != nil { // browser.go
 		return err
 	}
-	s.onlineEval = s.startOnlineEvaluation(s.evaluation, tags) // evaluation_online.go
-	gw, pol := s.buildGateway(s.kv, artifacts, tags)                  // gateway.go
+	s.onlineEval = s.startOnlineEvaluation(s.evaluation, tags)                                        // evaluation_online.go
+	if s.evalDatasets, s.evalBatches, err = s.startEvaluationData(ctx, tags, artifacts); err != nil { // evaluation_batch.go
+		return err
+	}
+	gw, pol := s.buildGateway(s.kv, artifacts, tags) // gateway.go
 	s.serveHTTP(ln, s.newEdge(gw, pol, tags, artifacts))
 	if s.tls != nil {
 		s.serveTLS()

@@ -34,6 +34,7 @@ func (s *Server) newEdge(gw *gateway.Service, pol *policy.Service, tags *tagging
 	lg := s.cfg.Logger
 	cfg := httpapi.Config{
 		Memory: s.memory, CodeInterpreter: s.codeInterp, Browser: s.browser, Evaluation: s.evaluation, OnlineEvaluation: s.onlineEval,
+		Datasets: s.evalDatasets, Batches: s.evalBatches,
 		Gateway: gw, Policy: pol,
 		Runtime: s.runtime, Sessions: s.sessions, Tags: tags, Idempotency: idempotency.New(s.kv),
 		Artifacts: artifacts, Logger: lg, Tenant: tenant.Tenant{Account: s.cfg.Account, Region: s.cfg.Region},

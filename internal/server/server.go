@@ -84,8 +84,11 @@ type Server struct {
 	// onlineEval serves online evaluation configs and runs them
 	// (evaluation_online.go).
 	onlineEval *evaluation.Online
-	idp        *identityParts
-	closers    closers // build.go: every step pushes its closer
+	// evalDatasets, evalBatches: evaluation datasets and batch evaluations (evaluation_batch.go).
+	evalDatasets *evaluation.Datasets
+	evalBatches  *evaluation.Batches
+	idp          *identityParts
+	closers      closers // build.go: every step pushes its closer
 }
 
 // Start applies the defaults, validates the configuration, builds every part
