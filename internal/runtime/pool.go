@@ -20,6 +20,17 @@ type warmPool struct {
 	ready   []*Session
 	filling int
 	launch  func() (*Launch, error)
+	// failures counts failed starts in a row; a refill after one waits
+	// retryDelay(failures) (retry pending while it waits).
+	failures int
+	retry    bool
+}
+
+// retryDelay is how long a pool waits after n failed starts in a row
+// before it tries again: 100 ms doubling up to 30 s.
+func retryDelay(n int) time.Duration {
+	d := 100 * time.Millisecond << min(n-1, 9)
+	return min(d, 30*time.Second)
 }
 
 func poolKey(acct, runtimeID string, version int) string {
@@ -59,6 +70,9 @@ var maxPoolStarts = max(2, goruntime.NumCPU())
 // maxPoolStarts at a time (each finished start starts the next). s.poolMu
 // is held.
 func (s *Sessions) fillLocked(acct, runtimeID string, version int, p *warmPool) {
+	if p.retry {
+		return // a failed start's backoff is running; it refills when it ends
+	}
 	for len(p.ready)+p.filling < p.size && p.filling < maxPoolStarts && s.ctx.Err() == nil {
 		p.filling++
 		sess := &Session{ID: "", RuntimeID: runtimeID, Version: version, key: "pool:" + poolKey(acct, runtimeID, version), ready: make(chan struct{}), pooled: true}
@@ -81,12 +95,28 @@ func (s *Sessions) addPooled(acct, runtimeID string, version int, p *warmPool, s
 	defer s.poolMu.Unlock()
 	p.filling--
 	if err != nil {
-		s.log.Warn("warm pool: start failed", "runtime", runtimeID, "version", version, "err", err)
 		sess.err = err
 		close(sess.ready)
+		p.failures++
+		if s.pools[poolKey(acct, runtimeID, version)] == p && s.ctx.Err() == nil && !p.retry {
+			// Retry with backoff: one failed start (a transient host
+			// condition) must not leave the pool short for good.
+			d := retryDelay(p.failures)
+			s.log.Warn("warm pool: start failed; retrying", "runtime", runtimeID, "version", version, "failures", p.failures, "in", d, "err", err)
+			p.retry = true
+			time.AfterFunc(d, func() {
+				s.poolMu.Lock()
+				defer s.poolMu.Unlock()
+				p.retry = false
+				if s.pools[poolKey(acct, runtimeID, version)] == p {
+					s.fillLocked(acct, runtimeID, version, p)
+				}
+			})
+		}
 		return true
 	}
 	close(sess.ready)
+	p.failures = 0
 	if s.pools[poolKey(acct, runtimeID, version)] != p || s.ctx.Err() != nil {
 		return false
 	}

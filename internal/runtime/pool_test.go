@@ -121,3 +121,48 @@ func TestWarmPoolBoundsStarts(t *testing.T) {
 		t.Fatalf("%d environments booted at once, want at most %d", d.maxBoots, maxPoolStarts)
 	}
 }
+
+// failingDriver fails its first `fail` starts, then boots like bootDriver.
+type failingDriver struct {
+	bootDriver
+	fail int
+}
+
+func (d *failingDriver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance, error) {
+	d.mu.Lock()
+	if d.fail > 0 {
+		d.fail--
+		d.mu.Unlock()
+		return nil, errors.New("hostnet: list addresses: results may be incomplete or inconsistent")
+	}
+	d.mu.Unlock()
+	return d.bootDriver.Start(ctx, spec)
+}
+
+// TestWarmPoolRetriesFailedStarts: a failed start is retried with backoff
+// until the pool is full again (issue 20: one failed linuxns refill left a
+// pool at 27 of 28 for minutes).
+func TestWarmPoolRetriesFailedStarts(t *testing.T) {
+	d := &failingDriver{bootDriver: bootDriver{boot: 5 * time.Millisecond}, fail: 3}
+	s := NewSessions(SessionOptions{Driver: d, InitTimeout: 10 * time.Second, PingInterval: time.Hour,
+		Connect: func(inst sandbox.Instance, _ int, _ string) AgentConn { return bootConn{inst.(*bootInstance)} }})
+	defer s.Close(context.Background())
+	launch := func() (*Launch, error) {
+		return &Launch{Spec: sandbox.Spec{Command: []string{"agent"}}, Port: 8080, Protocol: "HTTP"}, nil
+	}
+	const size = 4
+	s.EnsurePool("", "rt", 1, size, launch)
+	deadline := time.Now().Add(10 * time.Second)
+	for s.PooledReady() < size {
+		if time.Now().After(deadline) {
+			t.Fatalf("pool has %d of %d ready 10 s after 3 failed starts", s.PooledReady(), size)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if got := retryDelay(1); got != 100*time.Millisecond {
+		t.Errorf("first retry after %v", got)
+	}
+	if got := retryDelay(50); got != 30*time.Second {
+		t.Errorf("retry delay is not capped: %v", got)
+	}
+}

@@ -29,6 +29,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/sandbox/netns"
 	"github.com/vishvananda/netlink"
@@ -167,6 +168,10 @@ func Cleanup() error {
 	// Links first: New records a veth's name in its lock file before creating
 	// it, so every veth listed here belongs to a lock file found below.
 	links, err := netlink.LinkList()
+	for i := 0; errors.Is(err, netlink.ErrDumpInterrupted) && i < 10; i++ {
+		time.Sleep(time.Duration(i+1) * time.Millisecond) // links changed during the dump: ask again
+		links, err = netlink.LinkList()
+	}
 	if err != nil {
 		return fmt.Errorf("hostnet: list links: %w", err)
 	}

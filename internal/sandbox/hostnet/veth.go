@@ -2,6 +2,7 @@ package hostnet
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -113,7 +114,7 @@ func waitUp(byName func(string) (netlink.Link, error), name string) error {
 func freeSubnet() (host, ns net.IP, err error) {
 	_, pool, _ := net.ParseCIDR(Pool)
 	base := binary.BigEndian.Uint32(pool.IP.To4())
-	addrs, err := netlink.AddrList(nil, unix.AF_INET)
+	addrs, err := addrList()
 	if err != nil {
 		return nil, nil, fmt.Errorf("hostnet: list addresses: %w", err)
 	}
@@ -133,4 +134,19 @@ func freeSubnet() (host, ns net.IP, err error) {
 		}
 	}
 	return nil, nil, fmt.Errorf("hostnet: address pool %s exhausted", Pool)
+}
+
+// addrList lists the host's IPv4 addresses. A dump the kernel interrupted
+// (addresses changed meanwhile: other sessions starting) is retried; it is
+// not a failure of the session being started.
+func addrList() ([]netlink.Addr, error) {
+	var addrs []netlink.Addr
+	var err error
+	for i := 0; i < 10; i++ {
+		if addrs, err = netlink.AddrList(nil, unix.AF_INET); !errors.Is(err, netlink.ErrDumpInterrupted) {
+			return addrs, err
+		}
+		time.Sleep(time.Duration(i+1) * time.Millisecond)
+	}
+	return addrs, err
 }
