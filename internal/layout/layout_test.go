@@ -12,7 +12,7 @@ import (
 	"testing"
 )
 
-var services = []string{"runtime", "codeinterpreter", "browser", "toolsession", "idempotency", "tagging", "sandbox", "store", "artifact", "observability", "memory", "embed", "model", "identity", "vault", "evaluation"}
+var services = []string{"runtime", "codeinterpreter", "browser", "toolsession", "idempotency", "tagging", "sandbox", "store", "artifact", "observability", "observability/insights", "evaluation/spans", "memory", "embed", "model", "identity", "vault", "evaluation"}
 
 func TestServicesHaveNoHTTPOrConcreteStores(t *testing.T) {
 	for _, svc := range services {
