@@ -228,6 +228,11 @@ func deploy(ctx context.Context, out io.Writer, c *clients, pc *projectConfig, d
 	fmt.Fprintf(out, "ARN: %s\n", arn)
 	if pc.AgentARN != arn {
 		pc.SessionID = "" // a session belongs to one runtime
+	} else if pc.SessionID != "" && verb == "Updated" {
+		// A running session keeps the version it started with (as on
+		// AgentCore): the remembered one would not show the change.
+		fmt.Fprintf(out, "The remembered session %s keeps running the version it started with; `agentcore invoke` now starts a new session on version %s (pass --session %s to reach the old one).\n", pc.SessionID, version, pc.SessionID)
+		pc.SessionID = ""
 	}
 	pc.AgentID, pc.AgentARN = id, arn
 	if err := pc.save(dir); err != nil {

@@ -72,8 +72,15 @@ type statusReport struct {
 	FailureReason string           `json:"failureReason,omitempty"`
 	Version       string           `json:"version"`
 	LastUpdatedAt *time.Time       `json:"lastUpdatedAt,omitempty"`
+	Versions      []versionReport  `json:"versions"`
 	Endpoints     []endpointReport `json:"endpoints"`
 	Server        serverReport     `json:"server"`
+}
+
+type versionReport struct {
+	Version       string     `json:"version"`
+	Status        string     `json:"status"`
+	LastUpdatedAt *time.Time `json:"lastUpdatedAt,omitempty"`
 }
 
 type endpointReport struct {
@@ -116,6 +123,17 @@ func newStatusCmd() *cobra.Command {
 				Name: aws.ToString(rt.AgentRuntimeName), ARN: aws.ToString(rt.AgentRuntimeArn), ID: aws.ToString(rt.AgentRuntimeId),
 				Status: string(rt.Status), FailureReason: aws.ToString(rt.FailureReason), Version: aws.ToString(rt.AgentRuntimeVersion),
 				LastUpdatedAt: rt.LastUpdatedAt, Endpoints: []endpointReport{}, Server: serverReport{URL: c.controlURL},
+			}
+			r.Versions = []versionReport{}
+			vp := ctl.NewListAgentRuntimeVersionsPaginator(c.control, &ctl.ListAgentRuntimeVersionsInput{AgentRuntimeId: aws.String(id)})
+			for vp.HasMorePages() {
+				page, err := vp.NextPage(ctx)
+				if err != nil {
+					return apiError(err)
+				}
+				for _, v := range page.AgentRuntimes {
+					r.Versions = append(r.Versions, versionReport{Version: aws.ToString(v.AgentRuntimeVersion), Status: string(v.Status), LastUpdatedAt: v.LastUpdatedAt})
+				}
 			}
 			p := ctl.NewListAgentRuntimeEndpointsPaginator(c.control, &ctl.ListAgentRuntimeEndpointsInput{AgentRuntimeId: aws.String(id)})
 			for p.HasMorePages() {
@@ -177,6 +195,19 @@ func (r *statusReport) print(w io.Writer) {
 		fmt.Fprintf(tw, "Updated:\t%s\n", r.LastUpdatedAt.Local().Format(time.RFC3339))
 	}
 	tw.Flush()
+	if len(r.Versions) > 0 {
+		fmt.Fprintln(w, "Versions:")
+		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  VERSION\tSTATUS\tUPDATED")
+		for _, v := range r.Versions {
+			updated := "-"
+			if v.LastUpdatedAt != nil {
+				updated = v.LastUpdatedAt.Local().Format(time.RFC3339)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", v.Version, v.Status, updated)
+		}
+		tw.Flush()
+	}
 	fmt.Fprintln(w, "Endpoints:")
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  NAME\tLIVE\tTARGET\tSTATUS")
