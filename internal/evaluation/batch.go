@@ -106,6 +106,12 @@ func (e EvaluatorProgress) Average() *float64 {
 	return &v
 }
 
+// ErrCodeEvaluateFailed is the errorCode of a batch result standing for an
+// evaluator's Evaluate request that failed as a whole on a session (bad
+// input, unknown evaluator): the session is FAILED and the evaluator's
+// summary counts one failure.
+const ErrCodeEvaluateFailed = "EvaluationRequestFailed"
+
 // BatchResultRow is one session's outcome.
 type BatchResultRow struct {
 	SessionID string        `json:"sessionId"`
@@ -143,14 +149,13 @@ type BatchOptions struct {
 	KV       store.KV
 	Logger   *slog.Logger
 	Sessions SessionSource
-	// Evaluate scores session documents with one evaluator
-	// ((*Service).Evaluate); CheckEvaluator reports an unknown evaluator
-	// (errs.NotFound) at start.
-	Evaluate       func(ctx context.Context, in EvaluateInput) ([]Result, error)
-	CheckEvaluator func(ctx context.Context, id string) error
-	Concurrency    int // sessions evaluated at once per batch; default 4
-	MaxSessions    int // sessions one batch may select; default 1000
-	Now            func() time.Time
+	// Judge is the evaluation service (*Service): Evaluator reports an
+	// unknown evaluator (errs.NotFound) at start and gives its level;
+	// Evaluate scores session documents.
+	Judge       Judge
+	Concurrency int // sessions evaluated at once per batch; default 4
+	MaxSessions int // sessions one batch may select; default 1000
+	Now         func() time.Time
 }
 
 // Batches is the batch evaluation service (data plane).

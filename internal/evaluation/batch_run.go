@@ -130,7 +130,7 @@ func (b *Batches) run(ctx context.Context, t tenant.Tenant, id string) {
 			defer func() { <-sem; wg.Done() }()
 			b.mark(bg, t.Account, id, func(p *BatchProgress) { p.InProgress++ })
 			row := b.evaluateSession(ctx, t, bt, sid, meta[sid])
-			if ctx.Err() != nil && row.Status == "FAILED" { // stopped mid-session: not a failure of the session
+			if row == nil { // stopped mid-session: not a failure of the session
 				b.mark(bg, t.Account, id, func(p *BatchProgress) { p.InProgress-- })
 				return
 			}
@@ -208,7 +208,7 @@ func tally(p *BatchProgress, row *BatchResultRow) {
 }
 
 // finish sets the final status: STOPPED after a Stop, FAILED with reason
-// (or when every session failed), COMPLETED_WITH_ERRORS when some session
+// (or when sessions failed and none completed), COMPLETED_WITH_ERRORS when some session
 // or result failed, else COMPLETED. Unsupported insights are reported.
 func (b *Batches) finish(ctx context.Context, acct, id, reason string) {
 	bt, err := b.update(ctx, acct, id, func(bt *Batch) error {
@@ -227,9 +227,9 @@ func (b *Batches) finish(ctx context.Context, acct, id, reason string) {
 		case reason != "":
 			bt.Status = BatchFailed
 			bt.ErrorDetails = append(bt.ErrorDetails, reason)
-		case p.Total > 0 && p.Failed == p.Total:
+		case p.Failed > 0 && p.Completed == 0:
 			bt.Status = BatchFailed
-			bt.ErrorDetails = append(bt.ErrorDetails, fmt.Sprintf("all %d sessions failed to evaluate", p.Total))
+			bt.ErrorDetails = append(bt.ErrorDetails, fmt.Sprintf("no session was evaluated: %d of %d sessions failed, %d were ignored (see GET /_agentcore/batch-evaluations/%s/results)", p.Failed, p.Total, p.Ignored, id))
 		case p.Failed > 0 || resultErrors > 0:
 			bt.Status = BatchCompletedWithErrors
 			bt.ErrorDetails = append(bt.ErrorDetails, fmt.Sprintf("%d of %d sessions failed; %d evaluation results are errors (see GET /_agentcore/batch-evaluations/%s/results)", p.Failed, p.Total, resultErrors, id))

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -82,10 +83,11 @@ func (b *Batches) Start(ctx context.Context, in StartBatchInput) (*Batch, error)
 		if e == "" {
 			return nil, errs.Field(fmt.Sprintf("evaluators[%d].evaluatorId", i), "evaluatorId is required")
 		}
-		if b.o.CheckEvaluator != nil {
-			if err := b.o.CheckEvaluator(ctx, e); err != nil {
-				return nil, err
-			}
+		if slices.Contains(in.Evaluators[:i], e) {
+			return nil, errs.Field(fmt.Sprintf("evaluators[%d].evaluatorId", i), "evaluator %s is listed more than once", e)
+		}
+		if _, err := b.o.Judge.Evaluator(ctx, e); err != nil {
+			return nil, err
 		}
 	}
 	sel, err := b.selection(t, in.Source)

@@ -14,6 +14,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/evaluation"
 	"github.com/agentcore-dev/agentcore/internal/model"
 	"github.com/agentcore-dev/agentcore/internal/observability"
+	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/store/sqlite"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
@@ -58,6 +59,8 @@ func (m *judgeModel) Chat(context.Context, model.Request) (*model.Response, erro
 func (*judgeModel) Name() string { return "judge" }
 
 type env struct {
+	kv     store.KV
+	eval   *evaluation.Service
 	obs    *observability.Service
 	judge  *judgeModel
 	clock  *clock
@@ -73,8 +76,9 @@ func newEnv(tb testing.TB) *env {
 	}
 	obs := observability.New(observability.Options{Store: st})
 	tb.Cleanup(func() { obs.Close(); st.Close() })
-	e := &env{obs: obs, judge: &judgeModel{}, clock: newClock()}
+	e := &env{kv: st, obs: obs, judge: &judgeModel{}, clock: newClock()}
 	ev := evaluation.New(evaluation.Options{KV: st, Model: e.judge, Region: "us-east-1", Now: e.clock.Now})
+	e.eval = ev
 	e.new = func() *evaluation.Online {
 		return evaluation.NewOnline(evaluation.OnlineOptions{KV: st, Judge: ev, Runtimes: runtimes{},
 			Sessions: obs, Concurrency: 8, Now: e.clock.Now})

@@ -29,9 +29,8 @@ func (s *Server) startEvaluationData(ctx context.Context, tags *tagging.Service,
 	if s.obs == nil {
 		return ds, nil, nil
 	}
-	check := func(ctx context.Context, id string) error { _, err := s.evaluation.Evaluator(ctx, id); return err }
 	b := evaluation.NewBatches(evaluation.BatchOptions{KV: s.kv, Logger: lg, Sessions: s.obs,
-		Evaluate: s.evaluation.Evaluate, CheckEvaluator: check, Concurrency: s.cfg.EvalBatchConcurrency})
+		Judge: s.evaluation, Concurrency: s.cfg.EvalBatchConcurrency})
 	if err := b.Open(ctx); err != nil {
 		return nil, nil, err
 	}

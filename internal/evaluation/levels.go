@@ -1,0 +1,103 @@
+package evaluation
+
+import (
+	"context"
+
+	"github.com/agentcore-dev/agentcore/internal/evaluation/spans"
+)
+
+// Evaluating a whole session with one evaluator at the evaluator's level,
+// shared by the online runner and batch evaluations.
+
+// evaluateAtLevel runs evaluator id over a session's documents at its
+// level: SESSION in one Evaluate call; TRACE over every trace of the
+// session and TOOL_CALL over every tool span, MaxTargets targets per
+// Evaluate call (a session without tool calls has nothing to score at
+// TOOL_CALL level, and one without spans nothing at TRACE level). refs are
+// passed to every call (Evaluate applies each to its targets). On a
+// request-level error it returns the results so far and the error.
+func evaluateAtLevel(ctx context.Context, j Judge, id string, docs []map[string]any, idx *docIndex, refs []Reference) ([]Result, error) {
+	ev, err := j.Evaluator(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var targets []string
+	switch ev.Level {
+	case LevelTrace:
+		targets = idx.traces
+	case LevelToolCall:
+		targets = idx.tools
+	default:
+		return j.Evaluate(ctx, EvaluateInput{EvaluatorID: id, Documents: docs, References: refs})
+	}
+	var out []Result
+	for i := 0; i < len(targets); i += MaxTargets {
+		in := EvaluateInput{EvaluatorID: id, Documents: docs, References: refs}
+		b := targets[i:min(i+MaxTargets, len(targets))]
+		if ev.Level == LevelTrace {
+			in.TraceIDs = b
+		} else {
+			in.SpanIDs = b
+		}
+		res, err := j.Evaluate(ctx, in)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, res...)
+	}
+	return out, nil
+}
+
+// docIndex is what the runners need to know of a session's documents.
+type docIndex struct {
+	traces  []string          // traces with a span, in order of first appearance (as spans.Parse orders them)
+	tools   []string          // tool span ids
+	root    map[string]string // trace id -> its root span id (else its first span, else its first log record's)
+	traceOf map[string]string // span id -> trace id
+}
+
+func indexDocs(docs []map[string]any) *docIndex {
+	x := &docIndex{root: map[string]string{}, traceOf: map[string]string{}}
+	seen := map[string]bool{}
+	for _, d := range docs {
+		tr, _ := d["traceId"].(string)
+		sp, _ := d["spanId"].(string)
+		if tr == "" || sp == "" {
+			continue
+		}
+		if _, ok := x.root[tr]; !ok {
+			x.root[tr] = sp
+		}
+		if _, isSpan := d["name"]; !isSpan { // a log record
+			continue
+		}
+		if !seen[tr] {
+			seen[tr] = true
+			x.traces = append(x.traces, tr)
+			x.root[tr] = sp
+		}
+		x.traceOf[sp] = tr
+		if p, _ := d["parentSpanId"].(string); p == "" {
+			x.root[tr] = sp
+		}
+		if a, ok := d["attributes"].(map[string]any); ok && spans.IsToolSpan(a) {
+			x.tools = append(x.tools, sp)
+		}
+	}
+	return x
+}
+
+// AgentDocuments drops the evaluation results written back into a session
+// (they are not the agent's telemetry).
+func AgentDocuments(docs []map[string]any) []map[string]any {
+	out := docs[:0:0]
+	for _, d := range docs {
+		if a, ok := d["attributes"].(map[string]any); ok {
+			if _, isResult := a[AttrEvalName]; isResult {
+				continue
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
