@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"sigs.k8s.io/yaml"
@@ -150,15 +153,29 @@ func sanitizeName(s string) string {
 }
 
 // runtimeFor picks the managed runtime for an entry point: NODE_22 for
-// JavaScript, PYTHON_3_12 otherwise (including prebuilt binaries, which
-// run as they are whatever the runtime says).
+// JavaScript, else the Python of this machine's python3 (PYTHON_3_12 when
+// there is none in range), as the server runs PYTHON_3_X agents with
+// python3.X. Prebuilt binaries run as they are whatever the runtime says.
 func runtimeFor(entry string) string {
 	switch filepath.Ext(entry) {
 	case ".js", ".mjs", ".cjs":
 		return "NODE_22"
 	}
-	return "PYTHON_3_12"
+	return localPython()
 }
+
+// localPython is PYTHON_3_X for the local python3.
+var localPython = sync.OnceValue(func() string {
+	out, err := exec.Command("python3", "-c", "import sys; print(sys.version_info[1])").Output()
+	if err != nil {
+		return "PYTHON_3_12"
+	}
+	minor, err := strconv.Atoi(strings.TrimSpace(string(out)))
+	if err != nil || minor < 10 || minor > 14 {
+		return "PYTHON_3_12"
+	}
+	return "PYTHON_3_" + strconv.Itoa(minor)
+})
 
 func newConfigureCmd() *cobra.Command {
 	var (
@@ -173,7 +190,7 @@ given keep their current value, or get a default on first use:
 
   name        the directory name, made valid ([a-zA-Z][a-zA-Z0-9_]{0,47})
   entrypoint  the first of ` + strings.Join(defaultEntries, ", ") + ` that exists
-  runtime     NODE_22 for .js/.mjs/.cjs entry points, PYTHON_3_12 otherwise
+  runtime     NODE_22 for .js/.mjs/.cjs entry points, else the local python3's PYTHON_3_X
   role-arn    ` + defaultRoleARN + `
 
 The entry point is a file in the project directory: a .py file runs with

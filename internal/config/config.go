@@ -28,6 +28,9 @@ type Config struct {
 	// AllowUnisolated (--allow-unisolated) lets a server with credentials
 	// run sessions under a driver that does not isolate them (process).
 	AllowUnisolated bool
+	// PythonFallback (--python-fallback) runs a PYTHON_3_X runtime whose
+	// python3.X is not installed on the host's python3.
+	PythonFallback bool
 	// MaxSessions (--max-sessions) and MaxSessionsPerAccount
 	// (--max-sessions-per-account) bound running sessions (0: no bound).
 	MaxSessions, MaxSessionsPerAccount int

@@ -43,6 +43,8 @@ var settings = []Setting{
 		field: func(c *Config) any { return &c.Sandbox }},
 	{Key: "allow-unisolated", Default: "false", Help: "with credentials configured, accept a sandbox driver that does not isolate sessions (process): every account's agents then run as the server's user and reach its loopback; without this flag such a server refuses to start",
 		field: func(c *Config) any { return &c.AllowUnisolated }},
+	{Key: "python-fallback", Default: "false", Help: "run a PYTHON_3_X code runtime on the host's python3 when python3.X is not installed (without it, CreateAgentRuntime answers a ValidationException naming the missing interpreter)",
+		field: func(c *Config) any { return &c.PythonFallback }},
 	{Key: "max-sessions", Default: "0", Help: "most sessions (runtime, Code Interpreter and Browser) this server runs at once; a new one past it is a ServiceQuotaExceededException (0 = no bound)",
 		field: func(c *Config) any { return &c.MaxSessions }},
 	{Key: "max-sessions-per-account", Default: "1000", Help: "most runtime sessions one account runs at once (AgentCore's default quota: 1000); a new one past it is a ServiceQuotaExceededException (0 = no bound)",

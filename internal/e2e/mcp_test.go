@@ -35,7 +35,7 @@ func deployProtocol(t testing.TB, e *testenv.Env, name string, zip []byte, entry
 	out, err := e.Control.CreateAgentRuntime(context.Background(), &ctl.CreateAgentRuntimeInput{
 		AgentRuntimeName: aws.String(name),
 		AgentRuntimeArtifact: testenv.CodeArtifact(&ctltypes.S3Location{Bucket: aws.String("agents"), Prefix: aws.String(key)},
-			ctltypes.AgentManagedRuntimeTypePython312, entry),
+			testenv.PythonRuntime(), entry),
 		RoleArn:               aws.String(testenv.RoleArn),
 		NetworkConfiguration:  &ctltypes.NetworkConfiguration{NetworkMode: ctltypes.NetworkModePublic},
 		ProtocolConfiguration: &ctltypes.ProtocolConfiguration{ServerProtocol: proto},

@@ -54,7 +54,7 @@ func (s *Service) unpack(ctx context.Context, cc *CodeConfiguration, dir string)
 	if err := extract(zr, dir); err != nil {
 		return errs.Field("agentRuntimeArtifact.codeConfiguration.code.s3", "code artifact cannot be unpacked: %v", err)
 	}
-	if _, err := resolveEntry(cc, dir); err != nil {
+	if _, err := resolveEntry(cc, dir, s.pythonFallback); err != nil {
 		return err
 	}
 	return nil
@@ -115,8 +115,10 @@ func writeEntry(f *zip.File, dst string, mode os.FileMode) error {
 	return w.Close()
 }
 
-// resolveEntry returns the argv that starts the agent in dir.
-func resolveEntry(cc *CodeConfiguration, dir string) ([]string, error) {
+// resolveEntry returns the argv that starts the agent in dir. A Python
+// entry point needs the declared runtime's interpreter (python3.X) unless
+// fallback allows the host's python3 instead.
+func resolveEntry(cc *CodeConfiguration, dir string, fallback bool) ([]string, error) {
 	ep := cc.EntryPoint
 	main := ep[len(ep)-1]
 	p := filepath.Join(dir, filepath.Clean("/"+main))
@@ -125,17 +127,24 @@ func resolveEntry(cc *CodeConfiguration, dir string) ([]string, error) {
 		return nil, errs.Field("agentRuntimeArtifact.codeConfiguration.entryPoint", "entry point %q is not a file in the code artifact", main)
 	}
 	var argv []string
+	needPython := strings.HasSuffix(main, ".py") || strings.HasPrefix(cc.Runtime, "PYTHON") && st.Mode()&0o111 == 0 && !isJS(main)
+	var py string
+	if needPython {
+		if py, err = pythonFor(cc.Runtime, fallback); err != nil {
+			return nil, err
+		}
+	}
 	switch {
 	case len(ep) == 2:
 		argv = []string{ep[0], main} // e.g. opentelemetry-instrument agent.py
 	case strings.HasSuffix(main, ".py"):
-		argv = []string{pythonFor(cc.Runtime), main}
-	case strings.HasSuffix(main, ".js"), strings.HasSuffix(main, ".mjs"), strings.HasSuffix(main, ".cjs"):
+		argv = []string{py, main}
+	case isJS(main):
 		argv = []string{"node", main}
 	case st.Mode()&0o111 != 0:
 		argv = []string{main} // a prebuilt binary (e.g. a Go agent)
 	case strings.HasPrefix(cc.Runtime, "PYTHON"):
-		argv = []string{pythonFor(cc.Runtime), main}
+		argv = []string{py, main}
 	default:
 		argv = []string{"node", main}
 	}
@@ -148,27 +157,42 @@ func resolveEntry(cc *CodeConfiguration, dir string) ([]string, error) {
 	return argv, nil
 }
 
-// pythonFor picks the interpreter for a managed runtime, falling back to
-// python3 when that minor version is not installed (or is only a shim that
-// does not run, as pyenv leaves behind).
-func pythonFor(rt string) string {
-	if strings.HasPrefix(rt, "PYTHON_3_") {
-		name := "python3." + strings.TrimPrefix(rt, "PYTHON_3_")
-		pyMu.Lock()
-		defer pyMu.Unlock()
-		if p, ok := pyCache[name]; ok {
-			return p
-		}
-		p := realPython("python3")
+func isJS(name string) bool {
+	return strings.HasSuffix(name, ".js") || strings.HasSuffix(name, ".mjs") || strings.HasSuffix(name, ".cjs")
+}
+
+// pythonFor picks the interpreter of a managed runtime (PYTHON_3_12 →
+// python3.12). When that minor version is not installed (or is only a shim
+// that does not run, as pyenv leaves behind) it is a ValidationException
+// naming what is there, unless fallback allows the host's python3.
+func pythonFor(rt string, fallback bool) (string, error) {
+	if !strings.HasPrefix(rt, "PYTHON_3_") {
+		return realPython("python3"), nil
+	}
+	name := "python3." + strings.TrimPrefix(rt, "PYTHON_3_")
+	pyMu.Lock()
+	defer pyMu.Unlock()
+	p, ok := pyCache[name]
+	if !ok {
 		if lp, err := exec.LookPath(name); err == nil {
 			if rp := realPython(lp); rp != lp || exec.Command(lp, "-c", "").Run() == nil {
 				p = rp
 			}
 		}
 		pyCache[name] = p
-		return p
 	}
-	return realPython("python3")
+	if p != "" {
+		return p, nil
+	}
+	if fallback {
+		return realPython("python3"), nil
+	}
+	have := "no python3"
+	if out, err := exec.Command(realPython("python3"), "-c", "import sys; print('%d.%d' % sys.version_info[:2])").Output(); err == nil {
+		have = "python3 is " + strings.TrimSpace(string(out))
+	}
+	return "", errs.Field("agentRuntimeArtifact.codeConfiguration.runtime",
+		"runtime %s needs %s, which is not installed on this server (%s): declare the installed version, install %s, or start the server with --python-fallback to run on python3", rt, name, have, name)
 }
 
 // realPython resolves an interpreter name (possibly a pyenv shim) to the
@@ -209,7 +233,7 @@ var (
 
 // installDeps installs requirements.txt / package.json into the bundle once
 // per version. Output goes to dir/.install.log.
-func installDeps(ctx context.Context, cc *CodeConfiguration, dir string) error {
+func installDeps(ctx context.Context, cc *CodeConfiguration, dir string, fallback bool) error {
 	logf, err := os.Create(filepath.Join(dir, ".install.log"))
 	if err != nil {
 		return err
@@ -229,7 +253,10 @@ func installDeps(ctx context.Context, cc *CodeConfiguration, dir string) error {
 		return nil
 	}
 	if strings.HasPrefix(cc.Runtime, "PYTHON") && exists(filepath.Join(dir, "requirements.txt")) {
-		py := pythonFor(cc.Runtime)
+		py, err := pythonFor(cc.Runtime, fallback)
+		if err != nil {
+			return err
+		}
 		if err := run(py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-input",
 			"--target", filepath.Join(dir, ".deps"), "-r", "requirements.txt"); err != nil {
 			return err

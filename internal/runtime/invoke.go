@@ -248,7 +248,7 @@ func (s *Service) launch(ctx context.Context, acct, id string, n int, sessionID 
 // version: its unpacked bundle run with host interpreters.
 func (s *Service) codeSpec(acct string, rt *Runtime, v *Version) (sandbox.Spec, error) {
 	dir := s.bundleDir(acct, rt.ID, v.Version)
-	argv, err := resolveEntry(v.Config.Artifact.Code, dir)
+	argv, err := resolveEntry(v.Config.Artifact.Code, dir, s.pythonFallback)
 	if err != nil {
 		return sandbox.Spec{}, err
 	}

@@ -39,7 +39,7 @@ func (s *Service) startPrepare(acct, id string, n int) {
 		}
 		if cc := v.Config.Artifact.Code; cc != nil {
 			start := time.Now()
-			if err := installDeps(ctx, cc, s.bundleDir(acct, id, n)); err != nil {
+			if err := installDeps(ctx, cc, s.bundleDir(acct, id, n), s.pythonFallback); err != nil {
 				if s.ctx.Err() != nil {
 					return // shutting down; resumed by the next Open
 				}

@@ -33,6 +33,9 @@ type Options struct {
 	// AgentPath is the PATH agents started from code bundles get after
 	// their bundle's .deps/bin ("" = /usr/local/bin:/usr/bin:/bin).
 	AgentPath string
+	// PythonFallback runs a Python runtime whose python3.X is not installed
+	// on the host's python3 (else that is a ValidationException).
+	PythonFallback bool
 	// WarmPool is the default number of pre-started environments per
 	// runtime version (0 = off); a runtime overrides it with the
 	// AGENTCORE_WARM_POOL environment variable.
@@ -62,23 +65,24 @@ type Options struct {
 
 // Service implements the runtime control plane and invocation routing.
 type Service struct {
-	repo          repo
-	dataDir       string
-	artifacts     artifact.Store
-	images        Images
-	sessions      *Sessions
-	log           *slog.Logger
-	onDelete      func(ctx context.Context, arn string)
-	agentExtraEnv map[string]string
-	agentPath     string
-	accountEnv    func(acct string) map[string]string
-	checkAuthz    func(raw json.RawMessage) error
-	sessionAPI    bool
-	inbound       sync.Map // acct/id/version → *Inbound (versions are immutable; inbound.go)
-	limits        sandbox.Limits
-	otlp          OTLPServer
-	agentLogs     func(acct, runtimeARN, sessionID, stream string) io.WriteCloser
-	now           func() time.Time
+	repo           repo
+	dataDir        string
+	artifacts      artifact.Store
+	images         Images
+	sessions       *Sessions
+	log            *slog.Logger
+	onDelete       func(ctx context.Context, arn string)
+	agentExtraEnv  map[string]string
+	agentPath      string
+	pythonFallback bool // a missing python3.X runs on python3 (--python-fallback)
+	accountEnv     func(acct string) map[string]string
+	checkAuthz     func(raw json.RawMessage) error
+	sessionAPI     bool
+	inbound        sync.Map // acct/id/version → *Inbound (versions are immutable; inbound.go)
+	limits         sandbox.Limits
+	otlp           OTLPServer
+	agentLogs      func(acct, runtimeARN, sessionID, stream string) io.WriteCloser
+	now            func() time.Time
 
 	live        liveCache // endpoint → live version, for the invocation path
 	poolSizes   sync.Map  // poolKey → warm pool size (versions are immutable)
@@ -97,7 +101,7 @@ func New(o Options) *Service {
 		lg = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{repo: repo{o.KV}, dataDir: o.DataDir, artifacts: o.Artifacts, images: o.Images, sessions: o.Sessions,
-		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, agentPath: o.AgentPath, limits: o.Limits, poolDefault: o.WarmPool, otlp: o.OTLP, agentLogs: o.AgentLogs, accountEnv: o.AccountEnv, checkAuthz: o.CheckAuthorizer, sessionAPI: o.SessionAPI, now: time.Now, ctx: ctx, cancel: cancel}
+		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, agentPath: o.AgentPath, pythonFallback: o.PythonFallback, limits: o.Limits, poolDefault: o.WarmPool, otlp: o.OTLP, agentLogs: o.AgentLogs, accountEnv: o.AccountEnv, checkAuthz: o.CheckAuthorizer, sessionAPI: o.SessionAPI, now: time.Now, ctx: ctx, cancel: cancel}
 	if n, ok := o.KV.(store.Notifier); ok {
 		// Endpoint writes by any server (replicas on one PostgreSQL)
 		// invalidate the invocation path's live-version cache.

@@ -234,7 +234,7 @@ func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifa
 			"AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL": s.url,
 			"AGENTCORE_ENDPOINT":                         s.url,
 		},
-		AgentPath:  cfg.AgentPath,
+		AgentPath: cfg.AgentPath, PythonFallback: cfg.PythonFallback,
 		Limits:     cfg.Limits,
 		WarmPool:   cfg.WarmPool,
 		OnDelete:   idp.forgetRuntime,

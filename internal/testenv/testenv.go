@@ -17,6 +17,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -296,4 +298,19 @@ func Sign(req *http.Request, body []byte) {
 	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "bedrock-agentcore", "us-east-1", time.Now()); err != nil {
 		panic(err)
 	}
+}
+
+// PythonRuntime is the managed runtime of this machine's python3
+// (PYTHON_3_X; PYTHON_3_12 when python3 is missing or out of range): a
+// server runs a PYTHON_3_X Python agent with python3.X only.
+func PythonRuntime() ctltypes.AgentManagedRuntimeType {
+	out, err := exec.Command("python3", "-c", "import sys; print(sys.version_info[1])").Output()
+	if err != nil {
+		return ctltypes.AgentManagedRuntimeTypePython312
+	}
+	minor, err := strconv.Atoi(strings.TrimSpace(string(out)))
+	if err != nil || minor < 10 || minor > 14 {
+		return ctltypes.AgentManagedRuntimeTypePython312
+	}
+	return ctltypes.AgentManagedRuntimeType("PYTHON_3_" + strconv.Itoa(minor))
 }

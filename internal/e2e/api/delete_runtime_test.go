@@ -1,7 +1,10 @@
 package api_test
 
 import (
+	"errors"
 	"fmt"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,5 +68,41 @@ func TestDeleteRuntimeDoesNotWaitForSessions(t *testing.T) {
 			t.Fatalf("%d sessions still running %v after the delete", e.Server.Sessions().Count(), time.Since(start))
 		}
 		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestMissingPythonVersionIsAnError: a Python agent declared PYTHON_3_X
+// runs on python3.X only; when this host has no such interpreter,
+// CreateAgentRuntime says so (issue 18 point 9: it ran on the host's
+// python3 silently), unless the server runs with --python-fallback.
+func TestMissingPythonVersionIsAnError(t *testing.T) {
+	var missing ctltypes.AgentManagedRuntimeType
+	for _, rt := range []ctltypes.AgentManagedRuntimeType{ctltypes.AgentManagedRuntimeTypePython314, ctltypes.AgentManagedRuntimeTypePython313, ctltypes.AgentManagedRuntimeTypePython310} {
+		if _, err := exec.LookPath("python3." + strings.TrimPrefix(string(rt), "PYTHON_3_")); err != nil {
+			missing = rt
+			break
+		}
+	}
+	if missing == "" {
+		t.Skip("this host has python3.10, 3.13 and 3.14: no missing version to declare")
+	}
+	for _, fallback := range []bool{false, true} {
+		cfg := testenv.Fast()
+		cfg.PythonFallback = fallback
+		e := testenv.Start(t, cfg)
+		key := fmt.Sprintf("pyver-%d.zip", time.Now().UnixNano())
+		e.Upload(t, "agents", key, testenv.Zip(t, map[string][]byte{"agent.py": []byte(stubbornAgent)}))
+		_, err := e.Control.CreateAgentRuntime(bg, &ctl.CreateAgentRuntimeInput{
+			AgentRuntimeName: aws.String("pyver"), RoleArn: aws.String(testenv.RoleArn),
+			AgentRuntimeArtifact: testenv.CodeArtifact(&ctltypes.S3Location{Bucket: aws.String("agents"), Prefix: aws.String(key)}, missing, "agent.py"),
+			NetworkConfiguration: &ctltypes.NetworkConfiguration{NetworkMode: ctltypes.NetworkModePublic},
+		})
+		var ve *ctltypes.ValidationException
+		if !fallback && (!errors.As(err, &ve) || !strings.Contains(ve.ErrorMessage(), "is not installed on this server") || !strings.Contains(ve.ErrorMessage(), "--python-fallback")) {
+			t.Fatalf("%s without python3.x: %v, want a ValidationException naming the missing interpreter", missing, err)
+		}
+		if fallback && err != nil {
+			t.Fatalf("--python-fallback: %v", err)
+		}
 	}
 }
