@@ -109,7 +109,7 @@ func pythonIdentity(t *testing.T, driver string) {
 	e.Upload(t, "agents", key, zip)
 	out, err := e.Control.CreateAgentRuntime(ctx, &ctl.CreateAgentRuntimeInput{
 		AgentRuntimeName:     aws.String("pyidentity"),
-		AgentRuntimeArtifact: testenv.CodeArtifact(&ctltypes.S3Location{Bucket: aws.String("agents"), Prefix: aws.String(key)}, ctltypes.AgentManagedRuntimeTypePython311, "agent.py"),
+		AgentRuntimeArtifact: testenv.CodeArtifact(&ctltypes.S3Location{Bucket: aws.String("agents"), Prefix: aws.String(key)}, testenv.PythonRuntime(), "agent.py"),
 		RoleArn:              aws.String(testenv.RoleArn),
 		NetworkConfiguration: &ctltypes.NetworkConfiguration{NetworkMode: ctltypes.NetworkModePublic},
 		EnvironmentVariables: map[string]string{"CONSENT_HOOK": hookURL},

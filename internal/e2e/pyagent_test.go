@@ -166,7 +166,7 @@ func TestPyAgent(t *testing.T) {
 	cfg.PingInterval = 200 * time.Millisecond
 	e := testenv.Start(t, cfg)
 	zip := testenv.ZipDir(t, filepath.Join(testenv.RepoRoot(), "examples", "python-agent"))
-	rt := deployCode(t, e, "pyagent", zip, ctltypes.AgentManagedRuntimeTypePython311, "agent.py", 5*time.Minute)
+	rt := deployCode(t, e, "pyagent", zip, testenv.PythonRuntime(), "agent.py", 5*time.Minute)
 	arn := *rt.AgentRuntimeArn
 
 	t.Run("sync", func(t *testing.T) {

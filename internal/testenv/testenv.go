@@ -303,7 +303,9 @@ func Sign(req *http.Request, body []byte) {
 // PythonRuntime is the managed runtime of this machine's python3
 // (PYTHON_3_X; PYTHON_3_12 when python3 is missing or out of range): a
 // server runs a PYTHON_3_X Python agent with python3.X only.
-func PythonRuntime() ctltypes.AgentManagedRuntimeType {
+func PythonRuntime() ctltypes.AgentManagedRuntimeType { return pythonRuntime() }
+
+var pythonRuntime = sync.OnceValue(func() ctltypes.AgentManagedRuntimeType {
 	out, err := exec.Command("python3", "-c", "import sys; print(sys.version_info[1])").Output()
 	if err != nil {
 		return ctltypes.AgentManagedRuntimeTypePython312
@@ -313,4 +315,4 @@ func PythonRuntime() ctltypes.AgentManagedRuntimeType {
 		return ctltypes.AgentManagedRuntimeTypePython312
 	}
 	return ctltypes.AgentManagedRuntimeType("PYTHON_3_" + strconv.Itoa(minor))
-}
+})

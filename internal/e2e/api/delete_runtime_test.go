@@ -42,7 +42,7 @@ func TestDeleteRuntimeDoesNotWaitForSessions(t *testing.T) {
 	e.Upload(t, "agents", key, testenv.Zip(t, map[string][]byte{"agent.py": []byte(stubbornAgent)}))
 	out, err := e.Control.CreateAgentRuntime(bg, &ctl.CreateAgentRuntimeInput{
 		AgentRuntimeName: aws.String("stubborn"), RoleArn: aws.String(testenv.RoleArn),
-		AgentRuntimeArtifact: testenv.CodeArtifact(&ctltypes.S3Location{Bucket: aws.String("agents"), Prefix: aws.String(key)}, ctltypes.AgentManagedRuntimeTypePython311, "agent.py"),
+		AgentRuntimeArtifact: testenv.CodeArtifact(&ctltypes.S3Location{Bucket: aws.String("agents"), Prefix: aws.String(key)}, testenv.PythonRuntime(), "agent.py"),
 		NetworkConfiguration: &ctltypes.NetworkConfiguration{NetworkMode: ctltypes.NetworkModePublic},
 	})
 	if err != nil {

@@ -43,7 +43,7 @@ func deployZip(t *testing.T, e *testenv.Env, name, key string, entry ...string) 
 	t.Helper()
 	out, err := e.Control.CreateAgentRuntime(bg, &ctl.CreateAgentRuntimeInput{
 		AgentRuntimeName: aws.String(name), RoleArn: aws.String(testenv.RoleArn),
-		AgentRuntimeArtifact: testenv.CodeArtifact(&ctltypes.S3Location{Bucket: aws.String("agents"), Prefix: aws.String(key)}, ctltypes.AgentManagedRuntimeTypePython311, entry...),
+		AgentRuntimeArtifact: testenv.CodeArtifact(&ctltypes.S3Location{Bucket: aws.String("agents"), Prefix: aws.String(key)}, testenv.PythonRuntime(), entry...),
 		NetworkConfiguration: &ctltypes.NetworkConfiguration{NetworkMode: ctltypes.NetworkModePublic},
 	})
 	if err != nil {

@@ -85,7 +85,7 @@ func isolatedPython(t *testing.T, e *testenv.Env, outside string) {
 	e.Upload(t, "agents", key, testenv.Zip(t, files))
 	out, err := e.Control.CreateAgentRuntime(bg, &ctl.CreateAgentRuntimeInput{
 		AgentRuntimeName: aws.String("iso_python"), RoleArn: aws.String(testenv.RoleArn),
-		AgentRuntimeArtifact: testenv.CodeArtifact(&ctltypes.S3Location{Bucket: aws.String("agents"), Prefix: aws.String(key)}, ctltypes.AgentManagedRuntimeTypePython311, "agent.py"),
+		AgentRuntimeArtifact: testenv.CodeArtifact(&ctltypes.S3Location{Bucket: aws.String("agents"), Prefix: aws.String(key)}, testenv.PythonRuntime(), "agent.py"),
 		NetworkConfiguration: &ctltypes.NetworkConfiguration{NetworkMode: ctltypes.NetworkModePublic},
 	})
 	if err != nil {

@@ -165,7 +165,7 @@ func deployOTelPython(t *testing.T, e *testenv.Env, name string) string {
 	e.Upload(t, "agents", key, testenv.Zip(t, files))
 	out, err := e.Control.CreateAgentRuntime(bg, &ctl.CreateAgentRuntimeInput{
 		AgentRuntimeName: aws.String(name), RoleArn: aws.String(testenv.RoleArn),
-		AgentRuntimeArtifact: testenv.CodeArtifact(&ctltypes.S3Location{Bucket: aws.String("agents"), Prefix: aws.String(key)}, ctltypes.AgentManagedRuntimeTypePython311, "agent.py"),
+		AgentRuntimeArtifact: testenv.CodeArtifact(&ctltypes.S3Location{Bucket: aws.String("agents"), Prefix: aws.String(key)}, testenv.PythonRuntime(), "agent.py"),
 		NetworkConfiguration: &ctltypes.NetworkConfiguration{NetworkMode: ctltypes.NetworkModePublic},
 	})
 	if err != nil {
