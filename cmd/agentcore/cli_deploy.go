@@ -251,6 +251,7 @@ func waitReady(ctx context.Context, out io.Writer, client *ctl.Client, id string
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	last := types.AgentRuntimeStatus("")
+	lastNote := time.Now()
 	for {
 		rt, err := client.GetAgentRuntime(ctx, &ctl.GetAgentRuntimeInput{AgentRuntimeId: aws.String(id)})
 		if err != nil {
@@ -261,7 +262,14 @@ func waitReady(ctx context.Context, out io.Writer, client *ctl.Client, id string
 		}
 		if rt.Status != last {
 			last = rt.Status
+			lastNote = time.Now()
 			fmt.Fprintf(out, "Status: %s\n", last)
+			if last == types.AgentRuntimeStatusCreating || last == types.AgentRuntimeStatusUpdating {
+				fmt.Fprintln(out, "  (the server unpacks the code and installs requirements.txt / package.json once per version; the first install can take a minute)")
+			}
+		} else if time.Since(lastNote) >= 5*time.Second {
+			lastNote = time.Now()
+			fmt.Fprintf(out, "  still %s after %.0fs\n", last, time.Since(start).Seconds())
 		}
 		switch rt.Status {
 		case types.AgentRuntimeStatusReady:

@@ -171,7 +171,9 @@ func newDriver(cfg Config) (sandbox.Driver, error) {
 	caps := driver.Capabilities()
 	lg.Info("sandbox driver", "driver", driver.Name(), "isolation", caps.Isolation, "isolated", caps.Isolated)
 	if !caps.Isolated {
-		lg.Warn("the process sandbox driver does not isolate sessions from each other or from the host; use it for development only")
+		lg.Warn("the process sandbox driver does not isolate sessions from each other or from the host; use it for development only. " +
+			"For isolation run the server as root on Linux with nftables installed (--sandbox linuxns: namespaces, cgroups, seccomp) " +
+			"or with gVisor's runsc (Debian: apt-get install runsc nftables; --sandbox gvisor); --sandbox auto picks the strongest that works and logs why the others did not")
 	}
 	return driver, nil
 }
