@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/sdkhttp"
@@ -98,7 +99,8 @@ func (o *clientOpts) connect(ctx context.Context, pc *projectConfig) (*clients, 
 		cfg.Region = "us-east-1"
 	}
 	if !haveCredentials(ctx, cfg.Credentials) {
-		cfg.Credentials = credentials.NewStaticCredentialsProvider("AKIDAGENTCORELOCAL", "agentcore-local-secret", "")
+		cfg.Credentials = credentials.NewStaticCredentialsProvider(localKeyID, "agentcore-local-secret", "")
+		usedLocalKey.Store(true)
 	}
 	cfg.HTTPClient = sdkhttp.New() // request bodies buffered: see internal/sdkhttp
 	c := &clients{
@@ -111,6 +113,12 @@ func (o *clientOpts) connect(ctx context.Context, pc *projectConfig) (*clients, 
 	c.data = bedrockagentcore.NewFromConfig(cfg, func(o *bedrockagentcore.Options) { o.BaseEndpoint = aws.String(c.dataURL) })
 	return c, nil
 }
+
+// localKeyID is the key the CLI signs with when the AWS chain has none (a
+// local-mode server accepts any signature); usedLocalKey says it did.
+const localKeyID = "AKIDAGENTCORELOCAL"
+
+var usedLocalKey atomic.Bool
 
 // haveCredentials reports whether the AWS chain yields credentials within a
 // short bound (so a laptop without credentials does not wait on IMDS).
@@ -132,7 +140,7 @@ func apiError(err error) error {
 	}
 	var ae smithy.APIError
 	if errors.As(err, &ae) {
-		return fmt.Errorf("%s: %s", ae.ErrorCode(), ae.ErrorMessage())
+		return fmt.Errorf("%s: %s%s", ae.ErrorCode(), ae.ErrorMessage(), authHint(ae.ErrorCode()))
 	}
 	var oe *net.OpError
 	if errors.As(err, &oe) && oe.Op == "dial" {
@@ -165,5 +173,18 @@ func extensionError(resp *http.Response) error {
 	if typ == "" {
 		typ = resp.Status
 	}
-	return fmt.Errorf("%s: %s", typ, body.Message)
+	return fmt.Errorf("%s: %s%s", typ, body.Message, authHint(typ))
+}
+
+// authHint explains an authentication failure when the CLI signed with the
+// local-mode key because the AWS chain had no credentials.
+func authHint(code string) string {
+	switch code {
+	case "UnrecognizedClientException", "InvalidSignatureException", "MissingAuthenticationTokenException", "IncompleteSignatureException":
+		if usedLocalKey.Load() {
+			return "\nNo AWS credentials were found, so the CLI signed with the local-mode key " + localKeyID +
+				", which a server started with --credentials-file does not accept: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) to a key from the server's credentials"
+		}
+	}
+	return ""
 }
