@@ -41,7 +41,9 @@ PAYLOAD is JSON; anything else is sent as {"prompt": PAYLOAD}; "-" reads it
 from stdin. For text/event-stream answers each "data: " payload is printed on
 its own line (--raw prints the bytes unchanged). The session id goes to stderr
 and is remembered in ` + configFile + `, so the next invoke continues the same
-session unless --session-id or --new-session is given.
+session unless --session-id or --new-session is given. On an A2A runtime a
+payload that is not JSON-RPC is sent as an A2A message/send request and the
+text of the answer is printed (a JSON-RPC error fails the command).
 
 With --dev the payload goes to a local agent started by ` + "`agentcore dev`" + `
 (POST {dev-url}/invocations) instead of the server.`,
@@ -109,6 +111,10 @@ func (o *invokeOpts) run(cmd *cobra.Command, arg string) error {
 	if err != nil {
 		return err
 	}
+	a2a := remember && strings.EqualFold(pc.Protocol, "A2A")
+	if a2a && !isJSONRPC(body) {
+		body = a2aRequest(body) // cli_invoke_a2a.go
+	}
 	in := &bedrockagentcore.InvokeAgentRuntimeInput{
 		AgentRuntimeArn: aws.String(arn), Payload: body,
 		ContentType: aws.String("application/json"), Accept: aws.String("application/json, text/event-stream"),
@@ -135,6 +141,9 @@ func (o *invokeOpts) run(cmd *cobra.Command, arg string) error {
 		if err := pc.save(dir); err != nil {
 			return err
 		}
+	}
+	if a2a && !o.raw && !strings.HasPrefix(aws.ToString(out.ContentType), "text/event-stream") {
+		return printA2A(cmd.OutOrStdout(), out.Response)
 	}
 	return printAnswer(cmd.OutOrStdout(), out.Response, aws.ToString(out.ContentType), o.raw)
 }
