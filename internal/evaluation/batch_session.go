@@ -16,6 +16,7 @@ func (b *Batches) evaluateSession(ctx context.Context, t tenant.Tenant, bt *Batc
 		row.Status, row.Error = "FAILED", "reading the session's spans: "+err.Error()
 		return row
 	}
+	docs = AgentDocuments(docs) // not the platform's spans, not earlier results
 	if only := bt.Selection.TraceIDs[sid]; len(only) > 0 {
 		docs = onlyTraces(docs, only)
 	}
