@@ -41,7 +41,7 @@ func newEvalRunCmd() *cobra.Command {
 		asJSON     bool
 	)
 	cmd := &cobra.Command{
-		Use:   "run --evaluator ID [--evaluator ID...] --session SID [--runtime NAME|ARN] [--trace TID...]",
+		Use:   "run --evaluator ID [--evaluator ID...] --session SID [--runtime NAME|ID|ARN] [--trace TID...]",
 		Short: "Score a session's stored traces with one or more evaluators",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -77,7 +77,11 @@ func newEvalRunCmd() *cobra.Command {
 				rows = append(rows, out.EvaluationResults...)
 			}
 			if asJSON {
-				return printJSON(cmd.OutOrStdout(), rows)
+				out := make([]map[string]any, len(rows))
+				for i, r := range rows {
+					out[i] = evalResultJSON(r)
+				}
+				return printJSON(cmd.OutOrStdout(), out)
 			}
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "EVALUATOR\tTARGET\tSCORE\tLABEL\tEXPLANATION")
@@ -99,7 +103,7 @@ func newEvalRunCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringArrayVar(&evaluators, "evaluator", nil, "evaluator id (Builtin.Helpfulness, a custom evaluator's id); repeat for several")
 	f.StringVar(&session, "session", "", "the session id (runtimeSessionId) to evaluate")
-	f.StringVar(&runtimeRef, "runtime", "", "the agent runtime (name or ARN) the session belongs to (only its spans are used)")
+	f.StringVar(&runtimeRef, "runtime", "", "the agent runtime (name, id or ARN) the session belongs to (only its spans are used)")
 	f.StringArrayVar(&traces, "trace", nil, "evaluate only this trace (TRACE-level evaluators); repeat for several")
 	f.BoolVar(&asJSON, "json", false, "print the results as JSON")
 	return cmd
@@ -125,32 +129,37 @@ func newEvalResultsCmd() *cobra.Command {
 				return err
 			}
 			var out struct {
-				Evaluations []struct {
-					ConfigID    string   `json:"onlineEvaluationConfigId"`
-					EvaluatorID string   `json:"evaluatorId"`
-					TraceID     string   `json:"traceId"`
-					SpanID      string   `json:"spanId"`
-					Value       *float64 `json:"value"`
-					Label       string   `json:"label"`
-					Explanation string   `json:"explanation"`
-					ErrorCode   string   `json:"errorCode"`
-				} `json:"evaluations"`
+				Evaluations []json.RawMessage `json:"evaluations"` // printed as the server sent them with --json
 			}
 			if err := extensionGet(ctx, c, "/_agentcore/evaluations?sessionId="+url.QueryEscape(session), &out); err != nil {
 				return err
 			}
 			if asJSON {
-				return printJSON(cmd.OutOrStdout(), out.Evaluations)
+				return printJSON(cmd.OutOrStdout(), nonNil(out.Evaluations))
 			}
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "CONFIG\tEVALUATOR\tTARGET\tSCORE\tLABEL\tEXPLANATION")
-			for _, r := range out.Evaluations {
-				score, label := "-", r.Label
+			for _, raw := range out.Evaluations {
+				var r struct {
+					ConfigID     string   `json:"onlineEvaluationConfigId"`
+					EvaluatorID  string   `json:"evaluatorId"`
+					TraceID      string   `json:"traceId"`
+					SpanID       string   `json:"spanId"`
+					Value        *float64 `json:"value"`
+					Label        string   `json:"label"`
+					Explanation  string   `json:"explanation"`
+					ErrorCode    string   `json:"errorCode"`
+					ErrorMessage string   `json:"errorMessage"`
+				}
+				if err := json.Unmarshal(raw, &r); err != nil {
+					return fmt.Errorf("reading the results: %w", err)
+				}
+				score, label, expl := "-", r.Label, r.Explanation
 				if r.Value != nil {
 					score = fmt.Sprintf("%.3g", *r.Value)
 				}
 				if r.ErrorCode != "" {
-					label = "ERROR " + r.ErrorCode
+					label, expl = "ERROR "+r.ErrorCode, r.ErrorMessage
 				}
 				tg := "session"
 				switch {
@@ -159,7 +168,7 @@ func newEvalResultsCmd() *cobra.Command {
 				case r.TraceID != "":
 					tg = "trace " + r.TraceID
 				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ConfigID, r.EvaluatorID, tg, score, label, oneLine(r.Explanation, 100))
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ConfigID, r.EvaluatorID, tg, score, label, oneLine(expl, 100))
 			}
 			return w.Flush()
 		},
@@ -187,7 +196,8 @@ func sessionDocuments(ctx context.Context, c *clients, session, runtimeRef strin
 		res, _ := d["resource"].(map[string]any)
 		attrs, _ := res["attributes"].(map[string]any)
 		arn, _ := attrs["cloud.resource_id"].(string)
-		if arn == "" || arn == runtimeRef || strings.Contains(arn, ":runtime/"+runtimeRef+"-") || strings.HasPrefix(runtimeRef, arn) {
+		if arn == "" || arn == runtimeRef || strings.HasSuffix(arn, ":runtime/"+runtimeRef) || // ARN, id
+			strings.Contains(arn, ":runtime/"+runtimeRef+"-") || strings.HasPrefix(runtimeRef, arn+"/") { // name, endpoint ARN
 			kept = append(kept, d)
 		}
 	}
@@ -245,6 +255,14 @@ func oneLine(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > n {
 		s = s[:n-1] + "…"
+	}
+	return s
+}
+
+// nonNil is s, or an empty list: --json prints [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
 	}
 	return s
 }

@@ -32,6 +32,9 @@ func TestMain(m *testing.M) {
 // TestScripts runs testdata/script/*.txtar. Custom commands:
 //
 //	start-server           start an in-process server; sets AGENTCORE_ENDPOINT
+//	start-judge            start a scripted judge model (before start-server); sets JUDGE_URL
+//	online-eval NAME RUNTIME_ID EVALUATOR...
+//	                       create an ENABLED online evaluation config (100 %)
 //	free-port VAR          set VAR to a free loopback TCP port
 //	waitfor URL [REGEXP]   poll GET URL until it answers 200 (with a body matching REGEXP)
 //	setvar VAR stdout|stderr REGEXP
@@ -62,6 +65,8 @@ func TestScripts(t *testing.T) {
 			"free-port":    cmdFreePort,
 			"waitfor":      cmdWaitFor,
 			"setvar":       cmdSetVar,
+			"start-judge":  cmdStartJudge,
+			"online-eval":  cmdOnlineEval,
 		},
 	})
 }
@@ -92,11 +97,13 @@ func cmdStartServer(ts *testscript.TestScript, neg bool, args []string) {
 	if os.Getenv("AGENTCORE_TEST_LOG") != "" {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	srv, err := server.Start(context.Background(), server.Config{
-		Config: config.Config{Listen: "127.0.0.1:0", DataDir: ts.MkAbs(".agentcore-data"), Sandbox: "process", AllowUnisolated: true,
-			PingInterval: 200 * time.Millisecond, InitTimeout: 30 * time.Second},
-		Logger: logger, Credentials: creds,
-	})
+	cfg := config.Config{Listen: "127.0.0.1:0", DataDir: ts.MkAbs(".agentcore-data"), Sandbox: "process", AllowUnisolated: true,
+		PingInterval: 200 * time.Millisecond, InitTimeout: 30 * time.Second}
+	if judge := ts.Getenv("JUDGE_URL"); judge != "" { // start-judge
+		cfg.ModelEndpoint, cfg.Model = judge, "judge-model"
+		cfg.EvalOnlinePoll, cfg.EvalOnlineIdle = 200*time.Millisecond, time.Second
+	}
+	srv, err := server.Start(context.Background(), server.Config{Config: cfg, Logger: logger, Credentials: creds})
 	ts.Check(err)
 	ts.Setenv("AGENTCORE_ENDPOINT", srv.URL())
 	ts.Defer(func() {

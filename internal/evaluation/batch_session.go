@@ -26,7 +26,7 @@ func (b *Batches) evaluateSession(ctx context.Context, t tenant.Tenant, bt *Batc
 		row.Status, row.Error = "FAILED", "reading the session's spans: "+err.Error()
 		return row
 	}
-	docs = AgentDocuments(docs)
+	docs = AgentDocuments(docs) // not the platform's spans, not earlier results
 	sess, err := spans.Parse(docs)
 	if err != nil {
 		row.Status, row.Error = "IGNORED", "no spans of this session were found in the selected time range"

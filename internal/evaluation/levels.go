@@ -87,8 +87,16 @@ func indexDocs(docs []map[string]any) *docIndex {
 	return x
 }
 
-// AgentDocuments drops the evaluation results written back into a session
-// (they are not the agent's telemetry).
+// PlatformServiceName is the service.name of the spans the platform itself
+// records (InvokeAgentRuntime, sandbox.start, …; the evaluation results
+// written back are "agentcore.evaluation").
+const PlatformServiceName = "agentcore"
+
+// AgentDocuments keeps the agent's own telemetry of a session: it drops the
+// evaluation results written back into it and the platform's spans (they
+// share the session id but are not the agent's: an InvokeAgentRuntime span
+// is an invoke_agent span with no conversation, often in a trace of its
+// own when the agent does not continue the caller's traceparent).
 func AgentDocuments(docs []map[string]any) []map[string]any {
 	out := docs[:0:0]
 	for _, d := range docs {
@@ -97,7 +105,24 @@ func AgentDocuments(docs []map[string]any) []map[string]any {
 				continue
 			}
 		}
+		if isPlatformDoc(d) {
+			continue
+		}
 		out = append(out, d)
 	}
 	return out
+}
+
+// isPlatformDoc reports whether a document's resource is the platform's:
+// service.name "agentcore" (or "agentcore.evaluation") and no
+// cloud.resource_id (a hosted agent's resource names its runtime, so a
+// runtime named agentcore is not taken for the platform).
+func isPlatformDoc(d map[string]any) bool {
+	r, _ := d["resource"].(map[string]any)
+	a, _ := r["attributes"].(map[string]any)
+	svc, _ := a["service.name"].(string)
+	if _, ok := a["cloud.resource_id"]; ok {
+		return false
+	}
+	return svc == PlatformServiceName || svc == PlatformServiceName+".evaluation"
 }

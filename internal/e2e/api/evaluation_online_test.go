@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -17,22 +18,37 @@ import (
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 )
 
-// judgeAnswer answers as a judge would: the first label of the rating scale
-// named in the prompt that it knows.
+// scaleEntryRE reads the rating scale the judge prompt offers: one line
+// per entry, `- "Label" (score 0.5): definition` (the score only on a
+// numerical scale).
+var scaleEntryRE = regexp.MustCompile(`(?m)^- "([^"]+)"(?: \(score ([0-9.]+)\))?:`)
+
+// judgeAnswer answers as a judge would: a label of the scale in the prompt
+// ("Very helpful" with its score on Helpfulness's, "Pass" on the custom
+// evaluator's when the judged answer holds a number); a prompt without a
+// scale gets a 400.
 func judgeAnswer(_, user string) (int, string) {
-	for _, l := range []string{"Very helpful", "Pass"} {
-		if strings.Contains(user, l) {
-			return 200, `{"label": "` + l + `", "score": 0.5, "explanation": "scripted judge"}`
+	entries := scaleEntryRE.FindAllStringSubmatch(user, -1)
+	if len(entries) == 0 {
+		return 400, "no rating scale in the prompt"
+	}
+	for _, en := range entries {
+		switch {
+		case en[1] == "Very helpful":
+			return 200, `{"explanation": "scripted judge", "label": "Very helpful", "score": ` + en[2] + `}`
+		case en[1] == "Pass" && strings.Contains(user, "is 42."):
+			return 200, `{"explanation": "the answer holds 42", "label": "Pass"}`
 		}
 	}
-	return 200, `{"label": "Very helpful", "score": 0.5, "explanation": "scripted judge"}`
+	return 200, `{"explanation": "scripted judge", "label": "` + entries[len(entries)-1][1] + `"}`
 }
 
 // TestOnlineEvaluation (must-show 2): a hosted bedrock-agentcore agent with
 // OpenTelemetry configured by the environment only is invoked in three
 // sessions; an online config at 100 % with a built-in and a custom
-// evaluator evaluates each finished session exactly once per evaluator (per
-// trace at TRACE level); the results are in the session's trace and in the
+// evaluator evaluates each finished session exactly once per evaluator (one
+// trace per session, TRACE level), the judge seeing the conversation the
+// agent's spans carry; the results are in the session's trace and in the
 // per-session listing; later polls add nothing; a DISABLED config
 // evaluates nothing.
 func TestOnlineEvaluation(t *testing.T) {
@@ -43,20 +59,18 @@ func TestOnlineEvaluation(t *testing.T) {
 	e := testenv.Start(t, cfg)
 	arn, id := deployEvalAgent(t, e, "evalagent")
 
-	evaluators := []ctltypes.EvaluatorReference{&ctltypes.EvaluatorReferenceMemberEvaluatorId{Value: "Builtin.Helpfulness"}}
 	custom, err := e.Control.CreateEvaluator(bg, &ctl.CreateEvaluatorInput{EvaluatorName: aws.String("answers_with_number"),
 		Level: ctltypes.EvaluatorLevelTrace, EvaluatorConfig: &ctltypes.EvaluatorConfigMemberLlmAsAJudge{Value: ctltypes.LlmAsAJudgeEvaluatorConfig{
-			Instructions: aws.String("Does the agent's answer {assistant_turn} to {context} contain a number?"),
+			Instructions: aws.String("Conversation so far:\n{context}\n\nThe agent's answer:\n{assistant_turn}\n\nDoes the answer contain a number?"),
 			RatingScale: &ctltypes.RatingScaleMemberCategorical{Value: []ctltypes.CategoricalScaleDefinition{
 				{Label: aws.String("Pass"), Definition: aws.String("It does.")}, {Label: aws.String("Fail"), Definition: aws.String("It does not.")}}},
 			ModelConfig: &ctltypes.EvaluatorModelConfigMemberBedrockEvaluatorModelConfig{Value: ctltypes.BedrockEvaluatorModelConfig{ModelId: aws.String("judge-model")}}}}})
-	want := []string{"Builtin.Helpfulness"}
 	if err != nil {
-		t.Logf("CreateEvaluator: %v (custom evaluators need h/eval; evaluating with the built-in only)", err)
-	} else {
-		evaluators = append(evaluators, &ctltypes.EvaluatorReferenceMemberEvaluatorId{Value: *custom.EvaluatorId})
-		want = append(want, *custom.EvaluatorId)
+		t.Fatalf("CreateEvaluator: %v", err)
 	}
+	evaluators := []ctltypes.EvaluatorReference{&ctltypes.EvaluatorReferenceMemberEvaluatorId{Value: "Builtin.Helpfulness"},
+		&ctltypes.EvaluatorReferenceMemberEvaluatorId{Value: *custom.EvaluatorId}}
+	wantLabel := map[string]string{"Builtin.Helpfulness": "Very helpful", *custom.EvaluatorId: "Pass"}
 	logGroup := "/aws/bedrock-agentcore/runtimes/" + id + "-DEFAULT"
 	create := func(name string, enable bool) *ctl.CreateOnlineEvaluationConfigOutput {
 		out, err := e.Control.CreateOnlineEvaluationConfig(bg, &ctl.CreateOnlineEvaluationConfigInput{
@@ -86,30 +100,31 @@ func TestOnlineEvaluation(t *testing.T) {
 		t.Errorf("unknown runtime: %v; want ValidationException", err)
 	}
 
+	// Three sessions, alive at the same time, one turn each.
 	sessions := map[string]string{} // session -> trace
+	question := func(sid string) string { return "what is 6*7? (asked in " + sid + ")" }
 	for i := range 3 {
 		sid := fmt.Sprintf("online-eval-session-%d-%s", i, strings.Repeat("x", 24))
 		out, err := e.Data.InvokeAgentRuntime(bg, &bedrockagentcore.InvokeAgentRuntimeInput{AgentRuntimeArn: aws.String(arn),
-			RuntimeSessionId: aws.String(sid), Payload: []byte(`{"prompt": "what is 6*7?"}`), ContentType: aws.String("application/json")})
+			RuntimeSessionId: aws.String(sid), Payload: []byte(`{"prompt": "` + question(sid) + `"}`), ContentType: aws.String("application/json")})
 		if err != nil {
-			t.Fatalf("invoke: %v", err)
+			t.Fatalf("invoke %s: %v\nsession logs: %v", sid, err, getJSON(t, e.URL+"/_agentcore/observability/logs?limit=1000&sessionId="+sid)["logs"])
 		}
 		var m map[string]any
 		json.NewDecoder(out.Response).Decode(&m)
 		out.Response.Close()
-		sessions[sid], _ = m["traceId"].(string)
+		if sessions[sid], _ = m["traceId"].(string); len(sessions[sid]) != 32 {
+			t.Fatalf("invoke %s answered %v", sid, m)
+		}
 	}
 	// Every session gets one result per evaluator (one trace per session).
 	deadline := time.Now().Add(60 * time.Second)
 	for sid := range sessions {
-		for {
-			if got := sessionResults(t, e, sid); len(got) >= len(want) || time.Now().After(deadline) {
-				break
-			}
+		for len(sessionResults(t, e, sid)) < len(evaluators) && time.Now().Before(deadline) {
 			time.Sleep(200 * time.Millisecond)
 		}
 	}
-	time.Sleep(1500 * time.Millisecond) // a few more polls: nothing more
+	time.Sleep(1500 * time.Millisecond) // five more polls: nothing more
 	for sid, traceID := range sessions {
 		got := sessionResults(t, e, sid)
 		per := map[string]int{}
@@ -118,32 +133,60 @@ func TestOnlineEvaluation(t *testing.T) {
 			if r.ConfigID != *on.OnlineEvaluationConfigId {
 				t.Errorf("%s: result of config %s; the DISABLED one must evaluate nothing", sid, r.ConfigID)
 			}
-			if r.Value == nil || r.Label == "" || r.TraceID != traceID {
+			if r.TraceID != traceID || r.Label != wantLabel[r.EvaluatorID] || r.ErrorCode != "" ||
+				(r.EvaluatorID == "Builtin.Helpfulness") != (r.Value != nil) { // the custom scale is categorical: no value
 				t.Errorf("%s: result %+v (trace %s)", sid, r, traceID)
 			}
 		}
-		for _, ev := range want {
+		for ev := range wantLabel {
 			if per[ev] != 1 {
 				t.Errorf("%s: %d results of %s, want exactly 1 (all: %v)", sid, per[ev], ev, per)
 			}
 		}
-		spans := traceSpans(t, e, traceID)
 		inTrace := 0
-		for _, sp := range spans {
+		for _, sp := range traceSpans(t, e, traceID) {
 			if sp.Attributes["gen_ai.evaluation.name"] != nil {
 				inTrace++
+				ev, _ := sp.Attributes["aws.bedrock_agentcore.evaluator.id"].(string)
 				if sp.Attributes["session.id"] != sid || sp.Attributes["aws.bedrock_agentcore.online_evaluation_config.id"] != *on.OnlineEvaluationConfigId ||
-					sp.Attributes["gen_ai.evaluation.score.label"] == nil || sp.Attributes["aws.bedrock_agentcore.evaluator.arn"] == nil {
+					sp.Attributes["gen_ai.evaluation.score.label"] != wantLabel[ev] || sp.Attributes["aws.bedrock_agentcore.evaluator.arn"] == nil {
 					t.Errorf("result span attributes %v", sp.Attributes)
 				}
 			}
 		}
-		if inTrace != len(want) {
-			t.Errorf("%s: %d evaluation spans in trace %s, want %d", sid, inTrace, traceID, len(want))
+		if inTrace != len(evaluators) {
+			t.Errorf("%s: %d evaluation spans in trace %s, want %d", sid, inTrace, traceID, len(evaluators))
+		}
+	}
+	// The judge saw each session's conversation, as the agent's spans carry
+	// it (request, tool call and result, answer), once per evaluator, and
+	// was called for nothing else.
+	judge.mu.Lock()
+	prompts := append([]string(nil), judge.users...)
+	judge.mu.Unlock()
+	if len(prompts) != len(sessions)*len(evaluators) {
+		t.Errorf("the judge was called %d times, want %d", len(prompts), len(sessions)*len(evaluators))
+	}
+	for sid := range sessions {
+		n := 0
+		for _, p := range prompts {
+			if !strings.Contains(p, question(sid)) {
+				continue
+			}
+			n++
+			for _, want := range []string{"User: " + question(sid), `Tool call: calculator({"expression": "6*7"})`, "Tool result: 42",
+				"The answer to '" + question(sid) + "' is 42."} {
+				if !strings.Contains(p, want) {
+					t.Errorf("%s: the judge prompt lacks %q:\n%s", sid, want, p)
+				}
+			}
+		}
+		if n != len(evaluators) {
+			t.Errorf("%s: %d judge prompts hold the session's conversation, want %d", sid, n, len(evaluators))
 		}
 	}
 	got, err := e.Control.GetOnlineEvaluationConfig(bg, &ctl.GetOnlineEvaluationConfigInput{OnlineEvaluationConfigId: on.OnlineEvaluationConfigId})
-	if err != nil || *got.EvaluationExecutionRoleArn != testenv.RoleArn || len(got.Evaluators) != len(want) || *got.Rule.SamplingConfig.SamplingPercentage != 100 {
+	if err != nil || *got.EvaluationExecutionRoleArn != testenv.RoleArn || len(got.Evaluators) != len(evaluators) || *got.Rule.SamplingConfig.SamplingPercentage != 100 {
 		t.Errorf("GetOnlineEvaluationConfig: %+v, %v", got, err)
 	}
 	list, err := e.Control.ListOnlineEvaluationConfigs(bg, &ctl.ListOnlineEvaluationConfigsInput{})
@@ -161,6 +204,7 @@ type onlineResult struct {
 	TraceID     string   `json:"traceId"`
 	Value       *float64 `json:"value"`
 	Label       string   `json:"label"`
+	ErrorCode   string   `json:"errorCode"`
 }
 
 func sessionResults(t *testing.T, e *testenv.Env, sid string) []onlineResult {

@@ -2,9 +2,12 @@
 OpenTelemetry SDK, configured by the environment only (OTEL_EXPORTER_OTLP_*,
 OTEL_RESOURCE_ATTRIBUTES), as on AgentCore: per invocation an invoke_agent
 span (session.id), a chat span with gen_ai.input/output.messages and an
-execute_tool span; flushed before answering.
+execute_tool span; flushed before answering. It listens on $PORT (8080 by default): the
+sessions of the test are alive at the same time, and the process sandbox
+driver shares the host's ports among them.
 """
 import json
+import os
 
 from bedrock_agentcore.runtime import BedrockAgentCoreApp
 from opentelemetry import trace
@@ -59,4 +62,4 @@ def invoke(payload, context):
 
 
 if __name__ == "__main__":
-    app.run()
+    app.run(port=int(os.environ.get("PORT", "8080")))
