@@ -11,6 +11,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/observability"
+	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
 
 // The read API over stored telemetry (docs/observability.md; Config.Observability).
@@ -25,16 +26,20 @@ func (s *Server) observabilityRoutes() []route {
 	}
 }
 
-// obsQuery reads the common query parameters, in the server's account.
-func (s *Server) obsQuery(r *http.Request) (observability.Filter, error) {
+// obsQuery reads the common query parameters, in the caller's account (a
+// signed request's key's; the server's for unsigned loopback calls).
+func (s *Server) obsQuery(ctx context.Context, r *http.Request) (observability.Filter, error) {
 	f, err := obsFilter(r.URL.Query())
 	f.Account = s.cfg.Tenant.Account
+	if t, terr := tenant.From(ctx); terr == nil && t.Account != "" {
+		f.Account = t.Account
+	}
 	return f, err
 }
 
 // listObservedSessions: the sessions seen in spans.
 func (s *Server) listObservedSessions(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	f, err := s.obsQuery(r)
+	f, err := s.obsQuery(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -47,7 +52,7 @@ func (s *Server) listObservedSessions(ctx context.Context, w http.ResponseWriter
 
 // getObservedSession: a session's traces.
 func (s *Server) getObservedSession(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	f, err := s.obsQuery(r)
+	f, err := s.obsQuery(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -61,7 +66,7 @@ func (s *Server) getObservedSession(ctx context.Context, w http.ResponseWriter, 
 
 // getTrace: a trace's spans (?view=tree for a tree).
 func (s *Server) getTrace(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	f, err := s.obsQuery(r)
+	f, err := s.obsQuery(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -81,7 +86,7 @@ func (s *Server) getTrace(ctx context.Context, w http.ResponseWriter, r *http.Re
 
 // listSpans: spans by filter, paginated.
 func (s *Server) listSpans(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	f, err := s.obsQuery(r)
+	f, err := s.obsQuery(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -94,7 +99,7 @@ func (s *Server) listSpans(ctx context.Context, w http.ResponseWriter, r *http.R
 
 // listLogs: logs by filter, paginated.
 func (s *Server) listLogs(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	f, err := s.obsQuery(r)
+	f, err := s.obsQuery(ctx, r)
 	if err != nil {
 		return err
 	}
@@ -106,8 +111,8 @@ func (s *Server) listLogs(ctx context.Context, w http.ResponseWriter, r *http.Re
 }
 
 // getObservabilityStats: ingest and export counters.
-func (s *Server) getObservabilityStats(_ context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
-	if _, err := s.obsQuery(r); err != nil {
+func (s *Server) getObservabilityStats(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
+	if _, err := s.obsQuery(ctx, r); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, s.cfg.Observability.Stats())

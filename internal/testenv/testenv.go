@@ -292,9 +292,12 @@ func (e *Env) WaitReady(t testing.TB, id string, limit time.Duration) *ctl.GetAg
 
 // Sign signs a hand-made request with the test credentials (SigV4, service
 // bedrock-agentcore, us-east-1), hashing body.
-func Sign(req *http.Request, body []byte) {
+func Sign(req *http.Request, body []byte) { SignAs(req, body, AccessKeyID, SecretAccessKey) }
+
+// SignAs signs req with another access key.
+func SignAs(req *http.Request, body []byte, keyID, secret string) {
 	sum := sha256.Sum256(body)
-	creds := aws.Credentials{AccessKeyID: AccessKeyID, SecretAccessKey: SecretAccessKey}
+	creds := aws.Credentials{AccessKeyID: keyID, SecretAccessKey: secret}
 	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "bedrock-agentcore", "us-east-1", time.Now()); err != nil {
 		panic(err)
 	}

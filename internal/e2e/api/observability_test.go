@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 	coltracepb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
@@ -172,5 +173,42 @@ func TestObservabilityRetention(t *testing.T) {
 	st := getJSON(t, e.URL+"/_agentcore/observability/stats")
 	if st["deleted"].(float64) < 2 {
 		t.Fatalf("stats: %v", st)
+	}
+}
+
+// TestObservabilityQueriesAreTenantScoped: agentcore's observability reads
+// answer in the caller's account: a key of another account does not see the
+// first account's sessions (they used to be read in the server's default
+// account whoever asked).
+func TestObservabilityQueriesAreTenantScoped(t *testing.T) {
+	cfg := testenv.Fast()
+	cfg.Credentials = []sigv4.Credential{
+		{AccessKeyID: testenv.AccessKeyID, SecretAccessKey: testenv.SecretAccessKey, Account: "123456789012"},
+		{AccessKeyID: "AKIDOTHERACCOUNT01", SecretAccessKey: "other-secret", Account: "210987654321"},
+	}
+	e := testenv.Start(t, cfg)
+	rt := e.Deploy(t, "obs_tenant", nil)
+	e.InvokeJSON(t, *rt.AgentRuntimeArn, "obs-tenant-session-0123456789abcdefghijk", map[string]any{"action": "count"})
+	get := func(keyID, secret string) []any {
+		req, _ := http.NewRequest("GET", e.URL+"/_agentcore/observability/sessions", nil)
+		testenv.SignAs(req, nil, keyID, secret)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out struct{ Sessions []any }
+		json.NewDecoder(resp.Body).Decode(&out)
+		return out.Sessions
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(get(testenv.AccessKeyID, testenv.SecretAccessKey)) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the owner does not see its session")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if other := get("AKIDOTHERACCOUNT01", "other-secret"); len(other) != 0 {
+		t.Fatalf("another account sees %d sessions: %v", len(other), other)
 	}
 }
