@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(
     reason="needs a hosted session and a scripted judge (internal/e2e/evaluation_run_test.go)",
 )
 
-if ENDPOINT:
+if ENDPOINT and RUN:
     for var in ("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", "AWS_ENDPOINT_URL_BEDROCK_AGENTCORE", "AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL"):
         os.environ.setdefault(var, ENDPOINT)
 
