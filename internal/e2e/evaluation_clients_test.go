@@ -19,12 +19,34 @@ import (
 func TestClientsEvaluation(t *testing.T) {
 	t.Parallel()
 	py := pythonWith(t, "bedrock_agentcore.evaluation, boto3, pytest")
+	judge := scriptedJudge(t, nil)
+	cfg := testenv.Fast()
+	cfg.ModelEndpoint, cfg.Model = judge.URL+"/v1", "judge"
+	e := testenv.Start(t, cfg)
+	env := append(clientEnv(e.URL), "AGENTCORE_TEST_EVAL_JUDGE=1")
+	runSuite(t, env, 3*time.Minute, py, "-m", "pytest", "-q", "-rs", "tests/python/test_evaluation_sdk.py")
+}
+
+// scriptedJudge is an OpenAI-compatible judge model that answers with the
+// label the prompt's scale offers ("Very helpful", "Yes", or else "Good");
+// prompts, when not nil, receives every prompt it judged.
+func scriptedJudge(t *testing.T, prompts chan<- string) *httptest.Server {
 	judge := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req struct {
 			Messages []struct{ Role, Content string } `json:"messages"`
 		}
 		json.NewDecoder(r.Body).Decode(&req)
+		if len(req.Messages) == 0 {
+			http.Error(w, "no messages", http.StatusBadRequest)
+			return
+		}
 		p := req.Messages[len(req.Messages)-1].Content
+		if prompts != nil {
+			select {
+			case prompts <- p:
+			default:
+			}
+		}
 		label := "Good"
 		for _, l := range []string{"Very helpful", "Yes"} {
 			if strings.Contains(p, `"`+l+`"`) {
@@ -37,11 +59,7 @@ func TestClientsEvaluation(t *testing.T) {
 				"message": map[string]any{"role": "assistant", "content": `{"explanation": "scripted", "label": "` + label + `"}`}}}})
 	}))
 	t.Cleanup(judge.Close)
-	cfg := testenv.Fast()
-	cfg.ModelEndpoint, cfg.Model = judge.URL+"/v1", "judge"
-	e := testenv.Start(t, cfg)
-	env := append(clientEnv(e.URL), "AGENTCORE_TEST_EVAL_JUDGE=1")
-	runSuite(t, env, 3*time.Minute, py, "-m", "pytest", "-q", "-rs", "tests/python/test_evaluation_sdk.py")
+	return judge
 }
 
 // TestClientsEvaluationDatasets runs tests/python/test_evaluation_datasets.py

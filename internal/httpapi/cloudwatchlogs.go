@@ -11,12 +11,13 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/observability/insights"
+	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
 
 // The CloudWatch Logs subset (AWS JSON 1.1: POST / with X-Amz-Target
 // Logs_20140328.<Op>) that lets boto3 `logs` and the Go SDK's cloudwatchlogs
-// client (AWS_ENDPOINT_URL_LOGS) run Logs Insights queries over the
+// client (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS) run Logs Insights queries over the
 // platform's spans (log group aws/spans) and runtime logs
 // (/aws/bedrock-agentcore/runtimes/<id>-<endpoint>). Query state is kept in
 // memory per replica.
@@ -44,6 +45,8 @@ type logsQueryIDIn struct {
 
 type logsDescribeIn struct {
 	LogGroupNamePrefix string `json:"logGroupNamePrefix"`
+	Limit              int    `json:"limit"`
+	NextToken          string `json:"nextToken"`
 }
 
 // serveLogs answers one CloudWatch Logs call; op is set for metrics.
@@ -137,14 +140,87 @@ func (s *Server) logsCall(ctx context.Context, name string, r *http.Request) (an
 		if err := decode(&in); err != nil {
 			return nil, err
 		}
-		groups := []any{}
-		if strings.HasPrefix(insights.SpansGroup, in.LogGroupNamePrefix) {
-			groups = append(groups, map[string]any{"logGroupName": insights.SpansGroup,
-				"arn": "arn:aws:logs:" + t.Region + ":" + t.Account + ":log-group:" + insights.SpansGroup + ":*"})
-		}
-		return map[string]any{"logGroups": groups}, nil
+		return describeLogGroups(ctx, e, t, in)
 	}
 	return nil, errs.E(errs.UnknownOperation, "operation %s is not supported (supported: StartQuery, GetQueryResults, StopQuery, DescribeLogGroups)", name)
+}
+
+// describeLogGroups lists aws/spans and the runtimes' log groups, sorted by
+// name; nextToken is the last name of the previous page.
+func describeLogGroups(ctx context.Context, e *insights.Engine, t tenant.Tenant, in logsDescribeIn) (any, error) {
+	if in.Limit == 0 {
+		in.Limit = 50
+	}
+	if in.Limit < 1 || in.Limit > 50 {
+		return nil, errs.Field("limit", "limit must be between 1 and 50")
+	}
+	names, err := e.LogGroups(ctx, in.LogGroupNamePrefix, 0)
+	if err != nil {
+		return nil, err
+	}
+	groups := []any{}
+	next := ""
+	for _, n := range names {
+		if in.NextToken != "" && n <= in.NextToken {
+			continue
+		}
+		if len(groups) == in.Limit {
+			next = groups[len(groups)-1].(map[string]any)["logGroupName"].(string)
+			break
+		}
+		arn := "arn:aws:logs:" + t.Region + ":" + t.Account + ":log-group:" + n
+		groups = append(groups, map[string]any{"logGroupName": n, "arn": arn + ":*", "logGroupArn": arn, "logGroupClass": "STANDARD"})
+	}
+	out := map[string]any{"logGroups": groups}
+	if next != "" {
+		out["nextToken"] = next
+	}
+	return out, nil
+}
+
+// logsRuntimes is the runtime catalogue the Logs Insights engine asks which
+// runtime log groups exist.
+type logsRuntimes struct{ rt *runtime.Service }
+
+func (l logsRuntimes) RuntimeEndpoints(ctx context.Context, limit int) (map[string][]string, error) {
+	out := map[string][]string{}
+	page := runtime.Page{MaxResults: 100}
+	for len(out) < limit {
+		rts, next, err := l.rt.List(ctx, page)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rts {
+			epPage := runtime.Page{MaxResults: 100}
+			for {
+				_, eps, epNext, err := l.rt.ListEndpoints(ctx, r.ID, epPage)
+				if (err != nil && errs.KindOf(err) == errs.NotFound) {
+					break // deleted meanwhile
+				}
+				if err != nil {
+					return nil, err
+				}
+				for _, ep := range eps {
+					out[r.ID] = append(out[r.ID], ep.Name)
+				}
+				if epPage.NextToken = epNext; epNext == "" {
+					break
+				}
+			}
+		}
+		if page.NextToken = next; next == "" {
+			break
+		}
+	}
+	return out, nil
+}
+
+func (l logsRuntimes) HasEndpoint(ctx context.Context, runtimeID, endpoint string) (bool, error) {
+	_, err := l.rt.GetEndpoint(ctx, runtimeID, endpoint)
+	if (err != nil && errs.KindOf(err) == errs.NotFound) || (err != nil && errs.KindOf(err) == errs.Invalid) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // writeLogsError sends an AWS JSON 1.1 error (__type + message).

@@ -120,6 +120,9 @@ func New(cfg Config) *Server {
 		cfg.MaxPayload = 100_000_000
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger.With("component", "httpapi"), logs: &insights.Engine{Obs: cfg.Observability}}
+	if cfg.Runtime != nil {
+		s.logs.Runtimes = logsRuntimes{cfg.Runtime}
+	}
 	on, off := s.routes()
 	s.router, s.off = newRouter(on), newRouter(off)
 	return s

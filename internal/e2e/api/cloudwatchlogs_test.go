@@ -100,12 +100,43 @@ func TestCloudWatchLogsInsightsSpans(t *testing.T) {
 	if _, err := c.GetQueryResults(ctx, &cloudwatchlogs.GetQueryResultsInput{QueryId: aws.String("nope")}); !errors.As(err, &nf) {
 		t.Errorf("unknown query: %v", err)
 	}
-	// A runtime log group with no logs answers an empty result.
-	if res, err := runLogsQuery(ctx, c, "/aws/bedrock-agentcore/runtimes/e2e-abc-DEFAULT", sdkSpanQuery(session), now.Add(-time.Minute), now.Add(time.Minute)); err != nil || len(res.Results) != 0 {
+	// A runtime's log group (any of its endpoints) exists, empty until it
+	// logs; a group of no runtime is ResourceNotFoundException.
+	rt := e.Deploy(t, "cwl_agent", nil)
+	rtGroup := "/aws/bedrock-agentcore/runtimes/" + aws.ToString(rt.AgentRuntimeId) + "-DEFAULT"
+	if res, err := runLogsQuery(ctx, c, rtGroup, sdkSpanQuery(session), now.Add(-time.Minute), now.Add(time.Minute)); err != nil || len(res.Results) != 0 {
 		t.Errorf("runtime group: %v %v", res, err)
+	}
+	for _, g := range []string{"/aws/bedrock-agentcore/runtimes/e2e-abc-DEFAULT", rtGroup[:len(rtGroup)-len("DEFAULT")] + "prod"} {
+		if _, err := runLogsQuery(ctx, c, g, "fields @message", now.Add(-time.Minute), now); !errors.As(err, &nf) {
+			t.Errorf("group %s: %v, want ResourceNotFoundException", g, err)
+		}
+	}
+	if _, err := runLogsQuery(ctx, oc, rtGroup, "fields @message", now.Add(-time.Minute), now); !errors.As(err, &nf) {
+		t.Errorf("another account's runtime group: %v, want ResourceNotFoundException", err)
 	}
 	dg, err := c.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("aws/")})
 	if err != nil || len(dg.LogGroups) != 1 || aws.ToString(dg.LogGroups[0].LogGroupName) != "aws/spans" {
 		t.Errorf("DescribeLogGroups: %+v %v", dg, err)
+	}
+	var all []string
+	in := &cloudwatchlogs.DescribeLogGroupsInput{Limit: aws.Int32(1)}
+	for p := cloudwatchlogs.NewDescribeLogGroupsPaginator(c, in); p.HasMorePages(); {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			t.Fatalf("DescribeLogGroups: %v", err)
+		}
+		for _, g := range page.LogGroups {
+			all = append(all, aws.ToString(g.LogGroupName))
+		}
+	}
+	if len(all) != 2 || all[0] != rtGroup || all[1] != "aws/spans" {
+		t.Errorf("DescribeLogGroups pages: %q", all)
+	}
+	if dg, err := oc.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/aws/bedrock-agentcore/")}); err != nil || len(dg.LogGroups) != 0 {
+		t.Errorf("another account's DescribeLogGroups: %+v %v", dg, err)
+	}
+	if _, err := c.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{Limit: aws.Int32(51)}); err == nil {
+		t.Error("DescribeLogGroups limit 51: no error")
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,11 +20,24 @@ const SpansGroup = "aws/spans"
 // QueryTTL is how long a finished query's results stay readable.
 const QueryTTL = 15 * time.Minute
 
+// Runtimes is the catalogue of the caller's agent runtimes (the tenant is in
+// the context): it names the runtime log groups that exist.
+type Runtimes interface {
+	// RuntimeEndpoints lists the caller's runtimes as runtime id ->
+	// endpoint names (DEFAULT included), at most limit runtimes.
+	RuntimeEndpoints(ctx context.Context, limit int) (map[string][]string, error)
+	// HasEndpoint reports whether the runtime has this endpoint.
+	HasEndpoint(ctx context.Context, runtimeID, endpoint string) (bool, error)
+}
+
 // Engine runs queries for accounts. Query state lives in memory on this
 // replica: GetQueryResults must reach the replica that ran StartQuery.
 type Engine struct {
 	Obs *observability.Service
-	Now func() time.Time
+	// Runtimes, when set, decides which runtime log groups exist; nil
+	// accepts every well-formed runtime log group name and lists none.
+	Runtimes Runtimes
+	Now      func() time.Time
 
 	mu      sync.Mutex
 	queries map[string]*result // account + "/" + query id
@@ -110,11 +125,16 @@ func (e *Engine) records(ctx context.Context, account, region, group string, fro
 		}
 		return out, nil
 	}
-	rid, _, ok := observability.ParseRuntimeLogGroup(group)
+	rid, ep, ok := observability.ParseRuntimeLogGroup(group)
 	if !ok {
 		return nil, errs.E(errs.NotFound, "The specified log group does not exist: %s", group)
 	}
+	// The store keeps each record's runtime, not the endpoint it was invoked
+	// through: the group holds the runtime's records of every endpoint.
 	f.RuntimeARN = fmt.Sprintf("arn:aws:bedrock-agentcore:%s:%s:runtime/%s", region, account, rid)
+	if err := e.groupExists(ctx, f, rid, ep); err != nil {
+		return nil, err
+	}
 	for len(out) < observability.MaxDocuments {
 		page, next, err := e.Obs.Logs(ctx, f)
 		if err != nil {
@@ -129,6 +149,58 @@ func (e *Engine) records(ctx context.Context, account, region, group string, fro
 	}
 	return out, nil
 }
+
+// groupExists: a runtime log group exists while its runtime has the
+// endpoint, and after the runtime is deleted while records of it are kept
+// (as CloudWatch keeps log groups).
+func (e *Engine) groupExists(ctx context.Context, f observability.Filter, runtimeID, endpoint string) error {
+	if e.Runtimes == nil {
+		return nil
+	}
+	ok, err := e.Runtimes.HasEndpoint(ctx, runtimeID, endpoint)
+	if err != nil || ok {
+		return err
+	}
+	f.SessionID, f.From, f.To, f.Limit = "", time.Time{}, time.Time{}, 1
+	kept, _, err := e.Obs.Logs(ctx, f)
+	if err != nil {
+		return err
+	}
+	if len(kept) == 0 {
+		return errs.E(errs.NotFound, "The specified log group does not exist: %s", observability.RuntimeLogGroup(runtimeID, endpoint))
+	}
+	return nil
+}
+
+// LogGroups lists the log groups whose names start with prefix, sorted:
+// aws/spans and one group per runtime endpoint (at most limit).
+func (e *Engine) LogGroups(ctx context.Context, prefix string, limit int) ([]string, error) {
+	var out []string
+	if strings.HasPrefix(SpansGroup, prefix) {
+		out = append(out, SpansGroup)
+	}
+	if e.Runtimes != nil {
+		rts, err := e.Runtimes.RuntimeEndpoints(ctx, MaxLogGroups)
+		if err != nil {
+			return nil, err
+		}
+		for id, eps := range rts {
+			for _, ep := range eps {
+				if g := observability.RuntimeLogGroup(id, ep); strings.HasPrefix(g, prefix) {
+					out = append(out, g)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// MaxLogGroups bounds the runtimes DescribeLogGroups lists.
+const MaxLogGroups = 1000
 
 // GetQueryResults returns a query's results; NotFound for an unknown (or
 // expired, or another account's) query id.

@@ -105,7 +105,8 @@ func Parse(q string) (*Query, error) {
 
 var fieldRE = regexp.MustCompile(`^@?[A-Za-z_][A-Za-z0-9_.\-@]*$`)
 
-// splitPipes splits at '|' outside quotes and regex literals.
+// splitPipes splits at '|' outside quotes and /regex/ literals (field names
+// hold no '/').
 func splitPipes(q string) []string {
 	var out []string
 	var quote byte
@@ -117,7 +118,7 @@ func splitPipes(q string) []string {
 			i++
 		case quote != 0 && c == quote:
 			quote = 0
-		case quote == 0 && (c == '"' || c == '\'' || c == '`'):
+		case quote == 0 && (c == '"' || c == '\'' || c == '`' || c == '/'):
 			quote = c
 		case quote == 0 && c == '|':
 			out = append(out, q[start:i])
