@@ -88,6 +88,13 @@ func (s *Service) Evaluate(ctx context.Context, in EvaluateInput) ([]Result, err
 			r.IgnoredReferenceFields = ignored(refs, []string{PhExpectedTrajectory})
 			continue
 		}
+		if tg.trace >= 0 && tg.tool < 0 && emptyTurn(sess.Traces[tg.trace]) {
+			// e.g. a trace of only the platform's own spans (InvokeAgentRuntime,
+			// sandbox.start) when the agent started a trace of its own: no
+			// conversation to judge, so no judge call and no made-up score.
+			r.ErrorCode, r.ErrorMessage = ErrCodeNoAgentActivity, "trace "+r.TraceID+" has no agent activity to evaluate (no user input, answer or tool call in its spans)"
+			continue
+		}
 		used := usedPlaceholders(ev.Instructions)
 		r.IgnoredReferenceFields = ignored(refs, used)
 		req := s.judgeRequest(ev, render(ev.Instructions, values(sess, tg, refs, used)))
@@ -270,4 +277,12 @@ func trajectory(sess *spans.Session) []string {
 		}
 	}
 	return out
+}
+
+// ErrCodeNoAgentActivity is the result error of a trace with nothing of the
+// agent's in it.
+const ErrCodeNoAgentActivity = "NoAgentActivity"
+
+func emptyTurn(t spans.Trace) bool {
+	return strings.TrimSpace(t.Input) == "" && strings.TrimSpace(t.Output) == "" && len(t.ToolCalls) == 0
 }
