@@ -31,7 +31,10 @@ func newDevCmd() *cobra.Command {
 		Short: "Run the agent locally and restart it when a project file changes",
 		Long: `Runs the project's entry point on this machine (python3 ENTRY, node ENTRY, or an
 executable as it is) with PORT and DOCKER_CONTAINER=1 set, plus the project's
-env and --env values, and forwards its output. Every 500ms it checks the
+env and --env values, and forwards its output. A Python project's
+requirements.txt is installed first (pip install --target, as deploy does on the
+server) into a cache directory put on PYTHONPATH; it is reused until the file
+changes. Every 500ms it checks the
 project's files (the ones deploy would package) and restarts the agent when
 one changed. Ctrl-C or SIGTERM stops the agent and exits.
 
@@ -71,7 +74,17 @@ Call it with: agentcore invoke --dev [--dev-url http://127.0.0.1:PORT] PAYLOAD`,
 			vars = append(vars, "PORT="+strconv.Itoa(port), "DOCKER_CONTAINER=1", "LOCAL_DEV=1")
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			d := &devRunner{dir: dir, argv: devArgv(dir, pc), env: vars,
+			argv := devArgv(dir, pc)
+			if filepath.Ext(pc.Entrypoint) == ".py" {
+				deps, err := devDeps(dir, argv[0], cmd.ErrOrStderr()) // cli_dev_deps.go
+				if err != nil {
+					return err
+				}
+				if deps != "" {
+					vars = withPythonPath(vars, deps)
+				}
+			}
+			d := &devRunner{dir: dir, argv: argv, env: vars,
 				stdout: cmd.OutOrStdout(), stderr: cmd.ErrOrStderr()}
 			d.logf("running %s on port %d (Ctrl-C to stop)", strings.Join(d.argv, " "), port)
 			return d.run(ctx)
