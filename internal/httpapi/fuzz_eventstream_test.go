@@ -81,7 +81,8 @@ func FuzzEventStream(f *testing.F) {
 				if i == 0 && header(m, ":event-type") != "chunk" {
 					t.Fatalf("opening event %q", header(m, ":event-type"))
 				}
-				if d, ok := p.(map[string]any)["contentDelta"]; ok && header(m, ":event-type") == "chunk" && i <= len(msgs)-4 {
+				obj, _ := p.(map[string]any)
+				if d, ok := obj["contentDelta"]; ok && header(m, ":event-type") == "chunk" && i <= len(msgs)-4 {
 					s, _ := d.(map[string]any)["stdout"].(string)
 					stdout.WriteString(s)
 				}
@@ -93,7 +94,7 @@ func FuzzEventStream(f *testing.F) {
 				if header(m, ":exception-type") == "" {
 					t.Fatal("exception without a type")
 				}
-				if _, ok := p.(map[string]any)["message"].(string); !ok {
+				if obj, _ := p.(map[string]any); obj == nil || obj["message"] == nil {
 					t.Fatalf("exception without a message: %s", m.Payload)
 				}
 			default:

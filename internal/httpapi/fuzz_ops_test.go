@@ -54,6 +54,9 @@ func FuzzOperations(f *testing.F) {
 		}
 		o := ops[i]
 		body = fillPlaceholders(body, ids)
+		if strings.Contains(query, "<uuid>") {
+			query = strings.ReplaceAll(query, "<uuid>", uuid.NewString())
+		}
 		labels := map[string]string{}
 		if real && !parentDeletes[o.name] {
 			for k, v := range ids {
@@ -142,30 +145,33 @@ func addIDs(labels map[string]string, doc []byte) {
 	if json.Unmarshal(doc, &v) != nil {
 		return
 	}
-	var walk func(v any, depth int)
-	walk = func(v any, depth int) {
+	var walk func(v any, parent string, depth int)
+	walk = func(v any, parent string, depth int) {
 		if depth > 3 {
 			return
 		}
 		switch x := v.(type) {
 		case map[string]any:
 			for k, e := range x {
-				if s, ok := e.(string); ok && s != "" && (strings.HasSuffix(k, "Id") || strings.HasSuffix(k, "Arn")) {
+				if s, ok := e.(string); ok && s != "" && (strings.HasSuffix(k, "Id") || strings.HasSuffix(k, "Arn") || (parent != "" && (k == "id" || k == "arn"))) {
+					if k == "id" || k == "arn" { // {"memory": {"id": ...}}
+						k = parent + strings.ToUpper(k[:1]) + k[1:]
+					}
 					labels[k] = s
 					for _, a := range labelAliases[k] {
 						labels[a] = s
 					}
 					continue
 				}
-				walk(e, depth+1)
+				walk(e, k, depth+1)
 			}
 		case []any:
 			for _, e := range x {
-				walk(e, depth+1)
+				walk(e, "", depth+1)
 			}
 		}
 	}
-	walk(v, 0)
+	walk(v, "", 0)
 }
 
 // fuzzSend sends one signed request for o with labels (missing ones become
