@@ -41,6 +41,11 @@ func (s *Store) path(bucket, key string) (string, error) {
 	if key == "" || strings.HasSuffix(key, "/") || clean == "/" || len(key) > 1024 || strings.Contains(key, "\x00") {
 		return "", errs.Field("key", "object key %q is not valid", key)
 	}
+	if clean[1:] != key {
+		// "a//b", "./a", "/a" and "a/../b" would name the file of another
+		// key ("a/b", "a", "b"): distinct keys must be distinct objects.
+		return "", errs.Field("key", "object key %.64q is not stored by this server: a leading '/', an empty segment ('//') or a '.' or '..' segment", key)
+	}
 	for _, seg := range strings.Split(clean, "/") {
 		if len(seg) > maxSegment {
 			return "", errs.Field("key", "object key %.64q… has a path segment of %d bytes; at most %d bytes between slashes", key, len(seg), maxSegment)
