@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
@@ -30,6 +31,12 @@ type BodyLimits struct {
 	// answered, so that closing the connection (Connection: close) does
 	// not reset it while the client still sends.
 	Drain int64
+	// InFlight bounds the request bodies being received at once, across
+	// requests (1 GiB): a declared Content-Length counts from the start, a
+	// chunked body as it arrives. Past it a request is a
+	// ThrottlingException (SDKs retry those) instead of more memory.
+	// Artifact uploads stream to disk and do not count.
+	InFlight int64
 }
 
 func (l *BodyLimits) defaults() {
@@ -48,6 +55,9 @@ func (l *BodyLimits) defaults() {
 	if l.Drain <= 0 {
 		l.Drain = 4 << 20
 	}
+	if l.InFlight <= 0 {
+		l.InFlight = 1 << 30
+	}
 }
 
 // GuardBodies wraps the edge with the body bounds of l.
@@ -56,6 +66,7 @@ func GuardBodies(h http.Handler, l BodyLimits, log *slog.Logger) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	var inflight atomic.Int64 // body bytes counted against l.InFlight
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
 			h.ServeHTTP(w, r)
@@ -78,6 +89,19 @@ func GuardBodies(h http.Handler, l BodyLimits, log *slog.Logger) http.Handler {
 			return
 		}
 		g := &guardedBody{rc: r.Body, ctl: http.NewResponseController(w), start: time.Now(), l: &l}
+		if !strings.HasPrefix(r.URL.Path, "/_agentcore/artifacts/") {
+			g.budget = &inflight
+			if r.ContentLength > 0 {
+				if inflight.Add(r.ContentLength) > l.InFlight {
+					inflight.Add(-r.ContentLength)
+					r.Close = true
+					writeError(w, log, "request body", errs.E(errs.Throttled, "the server is receiving too many large request bodies at once; retry"))
+					return
+				}
+				g.held = r.ContentLength
+			}
+			defer func() { inflight.Add(-g.held) }()
+		}
 		// Handlers bound what they read themselves (most at max, with
 		// their own error); this is the backstop for any that does not.
 		r.Body = http.MaxBytesReader(w, g, max+1<<20)
@@ -97,6 +121,10 @@ type guardedBody struct {
 	l     *BodyLimits
 	n     int64
 	done  bool // EOF or error seen: the deadline is cleared
+	// budget is the shared in-flight count; held what this body holds of
+	// it (its Content-Length, or a chunked body's bytes so far).
+	budget *atomic.Int64
+	held   int64
 }
 
 func (g *guardedBody) Read(p []byte) (int, error) {
@@ -106,6 +134,15 @@ func (g *guardedBody) Read(p []byte) (int, error) {
 	_ = g.ctl.SetReadDeadline(g.start.Add(g.l.Grace + time.Duration(g.n*int64(time.Second)/g.l.MinRate)))
 	n, err := g.rc.Read(p)
 	g.n += int64(n)
+	if g.budget != nil && g.n > g.held { // a chunked body (or past its declared length)
+		more := g.n - g.held
+		g.held = g.n
+		if g.budget.Add(more) > g.l.InFlight {
+			g.done = true
+			_ = g.ctl.SetReadDeadline(time.Time{})
+			return n, errs.E(errs.Throttled, "the server is receiving too many large request bodies at once; retry")
+		}
+	}
 	if err != nil {
 		g.done = true
 		_ = g.ctl.SetReadDeadline(time.Time{}) // the connection may go on (keep-alive, streaming)

@@ -144,3 +144,49 @@ func TestProxiedRequestsAreNotLoopback(t *testing.T) {
 		}
 	}
 }
+
+// TestBodiesInFlightAreBounded: request bodies being received at once count
+// against one budget across requests; past it a request is a
+// ThrottlingException before its body is read, and the budget is free
+// again once the first request is done (issue 20 point 2: four large
+// requests held ~1 GB).
+func TestBodiesInFlightAreBounded(t *testing.T) {
+	release := make(chan struct{})
+	got := make(chan struct{}, 4)
+	h := httpapi.GuardBodies(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body)
+		got <- struct{}{}
+		<-release
+	}), httpapi.BodyLimits{InFlight: 1 << 20}, nil)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	post := func() (*http.Response, error) {
+		return http.Post(srv.URL+"/runtimes/x/invocations", "application/json", bytes.NewReader(make([]byte, 800<<10)))
+	}
+	first := make(chan error, 1)
+	go func() {
+		resp, err := post()
+		if err == nil {
+			resp.Body.Close()
+		}
+		first <- err
+	}()
+	<-got // the first body is in
+	resp, err := post()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 429 || resp.Header.Get("X-Amzn-Errortype") != "ThrottlingException" {
+		t.Fatalf("second large body while the first is held: %d %s", resp.StatusCode, resp.Header.Get("X-Amzn-Errortype"))
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	resp, err = post()
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("after the first finished: %v %v", resp, err)
+	}
+	resp.Body.Close()
+}
