@@ -3,6 +3,7 @@ package evaluation
 import (
 	"context"
 
+	"github.com/agentcore-dev/agentcore/internal/evaluation/spans"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
 
@@ -24,12 +25,13 @@ func (b *Batches) evaluateSession(ctx context.Context, t tenant.Tenant, bt *Batc
 		return row
 	}
 	refs := references(meta, traceOrder(docs))
+	sess, _ := spans.Parse(docs) // once for every evaluator; on error Evaluate reports it
 	for _, ev := range bt.Evaluators {
 		if ctx.Err() != nil {
 			row.Status, row.Error = "FAILED", "stopped"
 			return row
 		}
-		results, err := b.o.Evaluate(ctx, EvaluateInput{EvaluatorID: ev, Documents: docs, References: refs})
+		results, err := b.o.Evaluate(ctx, EvaluateInput{EvaluatorID: ev, Documents: docs, References: refs, parsed: sess})
 		if err != nil {
 			row.Status = "FAILED"
 			if row.Error != "" {

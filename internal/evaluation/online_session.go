@@ -31,10 +31,11 @@ func (s *Online) evaluateSession(ctx context.Context, j job) (int, bool, error) 
 		return 0, true, nil
 	}
 	idx := indexDocs(docs)
+	sess, _ := spans.Parse(docs) // once for every evaluator and batch; on error Evaluate reports it
 	n := 0
 	var failed []string
 	for _, id := range j.cfg.Evaluators {
-		res, err := s.evaluateWith(ctx, id, docs, idx)
+		res, err := s.evaluateWith(ctx, id, docs, sess, idx)
 		if err != nil {
 			failed = append(failed, id+": "+err.Error())
 			if s.o.Observer != nil {
@@ -54,7 +55,7 @@ func (s *Online) evaluateSession(ctx context.Context, j job) (int, bool, error) 
 }
 
 // evaluateWith runs one evaluator at its level, targets in batches.
-func (s *Online) evaluateWith(ctx context.Context, id string, docs []map[string]any, idx *docIndex) ([]Result, error) {
+func (s *Online) evaluateWith(ctx context.Context, id string, docs []map[string]any, sess *spans.Session, idx *docIndex) ([]Result, error) {
 	ev, err := s.o.Judge.Evaluator(ctx, id)
 	if err != nil {
 		return nil, err
@@ -69,11 +70,11 @@ func (s *Online) evaluateWith(ctx context.Context, id string, docs []map[string]
 			return nil, nil // no tool call to score
 		}
 	default:
-		return s.o.Judge.Evaluate(ctx, EvaluateInput{EvaluatorID: id, Documents: docs})
+		return s.o.Judge.Evaluate(ctx, EvaluateInput{EvaluatorID: id, Documents: docs, parsed: sess})
 	}
 	var out []Result
 	for i := 0; i < len(targets); i += batchSize {
-		in := EvaluateInput{EvaluatorID: id, Documents: docs}
+		in := EvaluateInput{EvaluatorID: id, Documents: docs, parsed: sess}
 		b := targets[i:min(i+batchSize, len(targets))]
 		if evaluatorLevel(ev) == LevelTrace {
 			in.TraceIDs = b

@@ -1,0 +1,177 @@
+package e2e
+
+// BenchmarkEvaluateProcess measures what Evaluate costs besides the model
+// call (span parsing, prompt building, answer parsing, result writing, the
+// HTTP and AWS SDK layers) with the server running as its own process, as
+// users run it (`agentcore server`), and an instant OpenAI-compatible judge
+// server on loopback. Each iteration calls Evaluate through the AWS SDK for
+// Go v2 three times over the same 200-span Strands session
+// (strandsSession200, with and without the conversation history in every
+// chat span: sub-benchmarks history-<size> and no-history-<size>): a SESSION evaluator (Builtin.GoalSuccessRate, one
+// judge call), a TRACE evaluator with one target trace (Builtin.Helpfulness,
+// one judge call) and Builtin.TrajectoryExactOrderMatch (no model call). The
+// judge server times each of its calls (request read → answer written):
+// judge-p50-us is what the model call costs at least, to subtract.
+// BenchmarkEvaluateInProcess is the same against an in-process server, for
+// -cpuprofile (a process server's CPU is not in the test's profile).
+//
+//	go test -run '^$' -bench 'EvaluateProcess' -benchtime 300x ./internal/e2e/
+//	go test -run '^$' -bench 'EvaluateInProcess' -benchtime 300x -cpuprofile cpu.out -o e2e.test ./internal/e2e/
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/testenv"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	dp "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/document"
+	dtypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
+)
+
+// benchJudge is an instant OpenAI-compatible judge: it answers every chat
+// completion at once with the first label of the prompt's scale it knows,
+// and records how long each call took it.
+type benchJudge struct {
+	*httptest.Server
+	mu    sync.Mutex
+	took  latencies
+	calls int
+}
+
+func startBenchJudge(b *testing.B) *benchJudge {
+	j := &benchJudge{}
+	j.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t0 := time.Now()
+		var req struct {
+			Messages []struct{ Role, Content string } `json:"messages"`
+		}
+		json.NewDecoder(r.Body).Decode(&req) //nolint:errcheck // a bad request gets the default label
+		label := "Very helpful"
+		if n := len(req.Messages); n > 0 && strings.Contains(req.Messages[n-1].Content, `"Yes"`) {
+			label = "Yes"
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"id": "c1", "object": "chat.completion", "model": "judge", //nolint:errcheck // client gone
+			"usage":   map[string]any{"prompt_tokens": 3000, "completion_tokens": 30},
+			"choices": []any{map[string]any{"index": 0, "finish_reason": "stop", "message": map[string]any{"role": "assistant",
+				"content": `{"explanation": "The agent answered every question with the tool results.", "label": "` + label + `"}`}}}})
+		d := time.Since(t0)
+		j.mu.Lock()
+		j.took, j.calls = append(j.took, d), j.calls+1
+		j.mu.Unlock()
+	}))
+	b.Cleanup(j.Close)
+	return j
+}
+
+func (j *benchJudge) reset() {
+	j.mu.Lock()
+	j.took, j.calls = nil, 0
+	j.mu.Unlock()
+}
+
+// evalCase is one Evaluate request of the benchmark.
+type evalCase struct {
+	name string
+	in   *dp.EvaluateInput
+	lat  latencies
+}
+
+func evalCases(docs []map[string]any) []*evalCase {
+	v := make([]document.Interface, len(docs))
+	for i, d := range docs {
+		v[i] = document.NewLazyDocument(d)
+	}
+	spans := &dtypes.EvaluationInputMemberSessionSpans{Value: v}
+	sid, _ := docs[0]["attributes"].(map[string]any)["session.id"].(string)
+	traces := sessionTraceIDs(docs)
+	var traj []string
+	for range 10 {
+		traj = append(traj, "get_weather", "get_weather", "get_weather", "get_weather", "get_weather", "get_weather", "get_weather")
+	}
+	return []*evalCase{
+		{name: "session", in: &dp.EvaluateInput{EvaluatorId: aws.String("Builtin.GoalSuccessRate"), EvaluationInput: spans}},
+		{name: "trace", in: &dp.EvaluateInput{EvaluatorId: aws.String("Builtin.Helpfulness"), EvaluationInput: spans,
+			EvaluationTarget: &dtypes.EvaluationTargetMemberTraceIds{Value: traces[len(traces)-1:]}}},
+		{name: "trajectory", in: &dp.EvaluateInput{EvaluatorId: aws.String("Builtin.TrajectoryExactOrderMatch"), EvaluationInput: spans,
+			EvaluationReferenceInputs: []dtypes.EvaluationReferenceInput{{
+				Context:            &dtypes.ContextMemberSpanContext{Value: dtypes.SpanContext{SessionId: aws.String(sid)}},
+				ExpectedTrajectory: &dtypes.EvaluationExpectedTrajectory{ToolNames: traj}}}}},
+	}
+}
+
+func BenchmarkEvaluateProcess(b *testing.B) {
+	j := startBenchJudge(b)
+	p := startServerProc(b, "current", testenv.BuildGo(b, "cmd/agentcore"), "--model-endpoint", j.URL+"/v1", "--model", "judge")
+	benchEvaluateSizes(b, p.env, j)
+}
+
+func BenchmarkEvaluateInProcess(b *testing.B) {
+	j := startBenchJudge(b)
+	cfg := testenv.Fast()
+	cfg.ModelEndpoint, cfg.Model = j.URL+"/v1", "judge"
+	benchEvaluateSizes(b, testenv.Start(b, cfg), j)
+}
+
+// benchEvaluateSizes runs the benchmark over the session with the whole
+// conversation in every chat span (as Strands records it) and without.
+func benchEvaluateSizes(b *testing.B, e *testenv.Env, j *benchJudge) {
+	for _, history := range []bool{true, false} {
+		docs := strandsSession200("bench-eval-session-0001-aaaaaaaaaaaa", time.Now().Add(-time.Hour), history)
+		body, _ := json.Marshal(docs)
+		name := map[bool]string{true: "history", false: "no-history"}[history]
+		b.Run(fmt.Sprintf("%s-%dKB", name, len(body)>>10), func(b *testing.B) { benchEvaluate(b, e, j, docs) })
+	}
+}
+
+func benchEvaluate(b *testing.B, e *testenv.Env, j *benchJudge, docs []map[string]any) {
+	if len(docs) != 200 {
+		b.Fatalf("%d spans", len(docs))
+	}
+	cases := evalCases(docs)
+	call := func(c *evalCase) {
+		out, err := e.Data.Evaluate(context.Background(), c.in)
+		if err != nil {
+			b.Fatalf("%s: %v", c.name, err)
+		}
+		if len(out.EvaluationResults) != 1 || out.EvaluationResults[0].Value == nil {
+			r, _ := json.Marshal(out.EvaluationResults)
+			b.Fatalf("%s: results %s", c.name, r)
+		}
+	}
+	for range 20 { // warm-up: connections, caches, SQLite pages
+		for _, c := range cases {
+			call(c)
+		}
+	}
+	j.reset()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		for _, c := range cases {
+			t0 := time.Now()
+			call(c)
+			c.lat = append(c.lat, time.Since(t0))
+		}
+	}
+	b.StopTimer()
+	for _, c := range cases {
+		b.ReportMetric(us(c.lat.pct(50)), c.name+"-p50-us")
+		b.ReportMetric(us(c.lat.pct(99)), c.name+"-p99-us")
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.calls != 2*b.N {
+		b.Errorf("judge called %d times for %d iterations; want 2 per iteration", j.calls, b.N)
+	}
+	b.ReportMetric(us(j.took.pct(50)), "judge-p50-us")
+	b.ReportMetric(us(j.took.pct(99)), "judge-p99-us")
+}
