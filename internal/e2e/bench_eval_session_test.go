@@ -3,24 +3,26 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"time"
 )
 
 // benchCities are the tool arguments of the generated sessions.
 var benchCities = []string{"Paris", "Berlin", "Madrid", "Rome", "Vienna", "Lisbon", "Oslo", "Prague", "Dublin", "Athens"}
 
-// strandsSession200 renders a 200-span Strands session the way Strands
+// strandsSession renders a Strands session of 20 spans per turn (turns =
+// 10: the 200-span session of the Evaluate benchmarks) the way Strands
 // 1.x (OTel GenAI conventions, gen_ai.input/output.messages attributes)
 // writes it, modelled on internal/evaluation/spans/testdata/strands_latest.json:
-// 10 traces (agent turns) of 20 spans each — the invoke_agent root, five
+// one trace per agent turn, of 20 spans — the invoke_agent root, five
 // event-loop cycles that call tools (three with one execute_tool, two
 // with two in parallel), each with its chat span, and the final cycle whose
 // chat span answers. With history, every chat span carries the whole
 // conversation so far in gen_ai.input.messages, as Strands records it
-// (≈1.1 MB of JSON in all); without, only the messages of its own cycle
-// (≈0.2 MB): the per-span cost without the quadratic growth. Spans start
+// (≈1.1 MB of JSON for 10 turns); without, only the messages of its own cycle
+// (≈0.26 MB): the per-span cost without the quadratic growth. Spans start
 // at start; traces are 2 s apart.
-func strandsSession200(session string, start time.Time, history bool) []map[string]any {
+func strandsSession(session string, start time.Time, turns int, history bool) []map[string]any {
 	const sys = `[{"type": "text", "content": "You are a weather assistant. Answer briefly and cite the tool results."}]`
 	res := map[string]any{"attributes": map[string]any{"telemetry.sdk.language": "python", "telemetry.sdk.name": "opentelemetry",
 		"telemetry.sdk.version": "1.45.1", "service.instance.id": "0013880a-d1df-4538-a3d3-f4c5989c26e3", "service.name": "weather-agent"}}
@@ -31,10 +33,13 @@ func strandsSession200(session string, start time.Time, history bool) []map[stri
 	js := func(v any) string { b, _ := json.Marshal(v); return string(b) }
 	var docs []map[string]any
 	var conv []any // the conversation so far, as the model sees it
+	h := fnv.New32a()
+	h.Write([]byte(session)) //nolint:errcheck // hash writes do not fail
+	sh := h.Sum32()          // ids differ between sessions
 	seq := 0
-	id := func() string { seq++; return fmt.Sprintf("%08x%08x", seq*7919, seq) }
-	for t := range 10 {
-		traceID := fmt.Sprintf("%08x%024x", 0x6e333ced+t, t+1)
+	id := func() string { seq++; return fmt.Sprintf("%08x%08x", sh, seq) }
+	for t := range turns {
+		traceID := fmt.Sprintf("%08x%024x", sh, t+1)
 		t0 := start.Add(time.Duration(t) * 2 * time.Second)
 		at := func(ms int) float64 { return float64(t0.Add(time.Duration(ms) * time.Millisecond).UnixNano()) }
 		span := func(spanID, parent, name string, from, to int, attrs map[string]any) {

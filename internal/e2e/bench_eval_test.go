@@ -6,7 +6,7 @@ package e2e
 // users run it (`agentcore server`), and an instant OpenAI-compatible judge
 // server on loopback. Each iteration calls Evaluate through the AWS SDK for
 // Go v2 three times over the same 200-span Strands session
-// (strandsSession200, with and without the conversation history in every
+// (strandsSession, 10 turns, with and without the conversation history in every
 // chat span: sub-benchmarks history-<size> and no-history-<size>): a SESSION evaluator (Builtin.GoalSuccessRate, one
 // judge call), a TRACE evaluator with one target trace (Builtin.Helpfulness,
 // one judge call) and Builtin.TrajectoryExactOrderMatch (no model call);
@@ -177,7 +177,7 @@ func BenchmarkEvaluateInProcess(b *testing.B) {
 // conversation in every chat span (as Strands records it) and without.
 func benchEvaluateSizes(b *testing.B, e *testenv.Env, j *benchJudge) {
 	for _, history := range []bool{true, false} {
-		docs := strandsSession200("bench-eval-session-0001-aaaaaaaaaaaa", time.Now().Add(-time.Hour), history)
+		docs := strandsSession("bench-eval-session-0001-aaaaaaaaaaaa", time.Now().Add(-time.Hour), 10, history)
 		body, _ := json.Marshal(docs)
 		name := map[bool]string{true: "history", false: "no-history"}[history]
 		b.Run(fmt.Sprintf("%s-%dKB", name, len(body)>>10), func(b *testing.B) { benchEvaluate(b, e, j, docs) })
