@@ -19,6 +19,8 @@ package e2e
 // -cpuprofile (a process server's CPU is not in the test's profile).
 //
 //	go test -run '^$' -bench 'EvaluateProcess' -benchtime 300x ./internal/e2e/
+//	AGENTCORE_BENCH_BINARIES=before=/tmp/agentcore-before,after=./bin/agentcore \
+//	  go test -run '^$' -bench 'EvaluateProcess' -benchtime 300x ./internal/e2e/
 //	go test -run '^$' -bench 'EvaluateInProcess' -benchtime 300x -cpuprofile cpu.out -o e2e.test ./internal/e2e/
 
 import (
@@ -162,8 +164,12 @@ func evalCases(docs []map[string]any) []*evalCase {
 
 func BenchmarkEvaluateProcess(b *testing.B) {
 	j := startBenchJudge(b)
-	p := startServerProc(b, "current", testenv.BuildGo(b, "cmd/agentcore"), "--model-endpoint", j.URL+"/v1", "--model", "judge")
-	benchEvaluateSizes(b, p.env, j)
+	for _, nb := range benchBinaries(b) { // AGENTCORE_BENCH_BINARIES=before=...,after=... compares binaries
+		b.Run(nb[0], func(b *testing.B) {
+			p := startServerProc(b, nb[0], nb[1], "--model-endpoint", j.URL+"/v1", "--model", "judge")
+			benchEvaluateSizes(b, p.env, j)
+		})
+	}
 }
 
 func BenchmarkEvaluateInProcess(b *testing.B) {

@@ -14,8 +14,16 @@ import (
 func (sp *span) messages() (in, out []Message) { return sp.inMessages(), sp.outMessages() }
 
 // inMessages is the input half of messages: a chat span's input holds the
-// whole conversation so far, so it is decoded only where it is needed.
+// whole conversation so far, so it is decoded only where it is needed, and
+// once.
 func (sp *span) inMessages() []Message {
+	if !sp.inRead {
+		sp.in, sp.inRead = sp.readInMessages(), true
+	}
+	return sp.in
+}
+
+func (sp *span) readInMessages() []Message {
 	var in []Message
 	for _, b := range sp.logs {
 		in = append(in, messageList(b["input"], "user")...)

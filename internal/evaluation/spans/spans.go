@@ -60,6 +60,8 @@ type span struct {
 	events                          []any
 	statusCode, statusMsg           string
 	logs                            []map[string]any // log bodies
+	in                              []Message        // inMessages, once inRead
+	inRead                          bool
 }
 
 // Parse reads session documents. Documents without traceId/spanId are
