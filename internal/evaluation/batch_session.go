@@ -35,6 +35,7 @@ func (b *Batches) evaluateSession(ctx context.Context, t tenant.Tenant, bt *Batc
 	refs := references(meta, sess.Traces)
 	if only := bt.Selection.TraceIDs[sid]; len(only) > 0 {
 		docs = onlyTraces(docs, only)
+		sess = nil // parsed again from the selected traces
 		refs = slices.DeleteFunc(refs, func(r Reference) bool { return r.TraceID != "" && !slices.Contains(only, r.TraceID) })
 	}
 	idx := indexDocs(docs)
@@ -46,7 +47,7 @@ func (b *Batches) evaluateSession(ctx context.Context, t tenant.Tenant, bt *Batc
 		if ctx.Err() != nil {
 			return nil
 		}
-		results, err := evaluateAtLevel(ctx, b.o.Judge, ev, docs, idx, refs)
+		results, err := evaluateAtLevel(ctx, b.o.Judge, ev, docs, sess, idx, refs)
 		for _, r := range results {
 			row.Results = append(row.Results, BatchResult{EvaluatorID: ev, EvaluatorARN: r.EvaluatorARN, EvaluatorName: r.EvaluatorName,
 				DimensionName: r.DimensionName, TraceID: r.TraceID, SpanID: r.SpanID, Value: r.Value, Label: r.Label,

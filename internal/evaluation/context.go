@@ -87,13 +87,14 @@ func contextText(sess *spans.Session, tg target) string {
 		if i == tg.trace && tg.tool >= 0 {
 			calls = calls[:tg.tool]
 		}
-		for _, c := range calls {
-			fmt.Fprintf(&b, "Tool call: %s(%s)\n", c.Name, c.Input)
-			status := "Tool result"
+		for _, c := range calls { // WriteString: a session's context repeats every earlier tool call
+			status := "Tool result: "
 			if c.Error {
-				status = "Tool error"
+				status = "Tool error: "
 			}
-			fmt.Fprintf(&b, "%s: %s\n", status, orNone(c.Output, "(none)"))
+			for _, s := range []string{"Tool call: ", c.Name, "(", c.Input, ")\n", status, orNone(c.Output, "(none)"), "\n"} {
+				b.WriteString(s)
+			}
 		}
 		if i < tg.trace || tg.trace < 0 {
 			fmt.Fprintf(&b, "Assistant: %s\n", orNone(t.Output, "(no response)"))

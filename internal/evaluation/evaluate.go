@@ -36,12 +36,14 @@ func (s *Service) Evaluate(ctx context.Context, in EvaluateInput) ([]Result, err
 	if err := checkTargets(ev, in); err != nil {
 		return nil, err
 	}
-	sess, err := spans.Parse(in.Documents)
-	if err != nil {
-		if errs.KindOf(err) != errs.Invalid {
-			return nil, errs.Field("evaluationInput.sessionSpans", "the session spans cannot be read: %v", err)
+	sess := in.parsed
+	if sess == nil {
+		if sess, err = spans.Parse(in.Documents); err != nil {
+			if errs.KindOf(err) != errs.Invalid {
+				return nil, errs.Field("evaluationInput.sessionSpans", "the session spans cannot be read: %v", err)
+			}
+			return nil, err
 		}
-		return nil, err
 	}
 	if err := checkReferences(sess, in.References); err != nil {
 		return nil, err

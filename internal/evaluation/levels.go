@@ -16,7 +16,9 @@ import (
 // TOOL_CALL level, and one without spans nothing at TRACE level). refs are
 // passed to every call (Evaluate applies each to its targets). On a
 // request-level error it returns the results so far and the error.
-func evaluateAtLevel(ctx context.Context, j Judge, id string, docs []map[string]any, idx *docIndex, refs []Reference) ([]Result, error) {
+// sess, when not nil, is docs already parsed (read once for every evaluator
+// and batch of targets).
+func evaluateAtLevel(ctx context.Context, j Judge, id string, docs []map[string]any, sess *spans.Session, idx *docIndex, refs []Reference) ([]Result, error) {
 	ev, err := j.Evaluator(ctx, id)
 	if err != nil {
 		return nil, err
@@ -28,11 +30,11 @@ func evaluateAtLevel(ctx context.Context, j Judge, id string, docs []map[string]
 	case LevelToolCall:
 		targets = idx.tools
 	default:
-		return j.Evaluate(ctx, EvaluateInput{EvaluatorID: id, Documents: docs, References: refs})
+		return j.Evaluate(ctx, EvaluateInput{EvaluatorID: id, Documents: docs, References: refs, parsed: sess})
 	}
 	var out []Result
 	for i := 0; i < len(targets); i += MaxTargets {
-		in := EvaluateInput{EvaluatorID: id, Documents: docs, References: refs}
+		in := EvaluateInput{EvaluatorID: id, Documents: docs, References: refs, parsed: sess}
 		b := targets[i:min(i+MaxTargets, len(targets))]
 		if ev.Level == LevelTrace {
 			in.TraceIDs = b

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/evaluation/spans"
 )
 
 // evaluateSession scores one session with each of the config's evaluators
@@ -23,10 +25,11 @@ func (s *Online) evaluateSession(ctx context.Context, j job) (int, bool, error) 
 		return 0, true, nil
 	}
 	idx := indexDocs(docs)
+	sess, _ := spans.Parse(docs) // once for every evaluator and batch; on error Evaluate reports it
 	n := 0
 	var failed []string
 	for _, id := range j.cfg.Evaluators {
-		res, err := evaluateAtLevel(ctx, s.o.Judge, id, docs, idx, nil)
+		res, err := evaluateAtLevel(ctx, s.o.Judge, id, docs, sess, idx, nil)
 		if err != nil {
 			failed = append(failed, id+": "+err.Error())
 			if s.o.Observer != nil {

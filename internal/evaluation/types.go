@@ -7,6 +7,8 @@ package evaluation
 
 import (
 	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/evaluation/spans"
 )
 
 // Evaluator levels (EvaluatorLevel).
@@ -134,6 +136,10 @@ type EvaluateInput struct {
 	TraceIDs    []string         // evaluationTarget.traceIds (TRACE level)
 	SpanIDs     []string         // evaluationTarget.spanIds (TOOL_CALL level)
 	References  []Reference      // evaluationReferenceInputs
+
+	// parsed is Documents already read (the online and batch runners read a
+	// session once for all its evaluators and target batches); nil = parse.
+	parsed *spans.Session
 }
 
 // Reference is one evaluationReferenceInputs entry (ground truth).

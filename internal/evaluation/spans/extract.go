@@ -11,46 +11,65 @@ import (
 // attributes, its span events, Traceloop's gen_ai.prompt.N/completion.N,
 // OpenInference's llm.input/output_messages.N, input.value/output.value, or
 // traceloop.entity.input/output.
-func (sp *span) messages() (in, out []Message) {
+func (sp *span) messages() (in, out []Message) { return sp.inMessages(), sp.outMessages() }
+
+// inMessages is the input half of messages: a chat span's input holds the
+// whole conversation so far, so it is decoded only where it is needed, and
+// once.
+func (sp *span) inMessages() []Message {
+	if !sp.inRead {
+		sp.in, sp.inRead = sp.readInMessages(), true
+	}
+	return sp.in
+}
+
+func (sp *span) readInMessages() []Message {
+	var in []Message
 	for _, b := range sp.logs {
 		in = append(in, messageList(b["input"], "user")...)
-		out = append(out, messageList(b["output"], "assistant")...)
 	}
 	a := sp.attrs
 	if len(in) == 0 {
 		in = messageList(a["gen_ai.input.messages"], "user")
 	}
-	if len(out) == 0 {
-		out = messageList(a["gen_ai.output.messages"], "assistant")
-	}
-	if len(in) == 0 || len(out) == 0 {
-		ein, eout := sp.eventMessages()
-		if len(in) == 0 {
-			in = ein
-		}
-		if len(out) == 0 {
-			out = eout
-		}
+	if len(in) == 0 {
+		in, _ = sp.eventMessages()
 	}
 	if len(in) == 0 {
 		in = indexed(a, "gen_ai.prompt.", "role", "content", "user")
 	}
-	if len(out) == 0 {
-		out = indexed(a, "gen_ai.completion.", "role", "content", "assistant")
-	}
 	if len(in) == 0 {
 		in = indexed(a, "llm.input_messages.", "message.role", "message.content", "user")
-	}
-	if len(out) == 0 {
-		out = indexed(a, "llm.output_messages.", "message.role", "message.content", "assistant")
 	}
 	if len(in) == 0 {
 		in = messageList(firstOf(a, "input.value", "traceloop.entity.input"), "user")
 	}
+	return in
+}
+
+// outMessages is the output half of messages.
+func (sp *span) outMessages() []Message {
+	var out []Message
+	for _, b := range sp.logs {
+		out = append(out, messageList(b["output"], "assistant")...)
+	}
+	a := sp.attrs
+	if len(out) == 0 {
+		out = messageList(a["gen_ai.output.messages"], "assistant")
+	}
+	if len(out) == 0 {
+		_, out = sp.eventMessages()
+	}
+	if len(out) == 0 {
+		out = indexed(a, "gen_ai.completion.", "role", "content", "assistant")
+	}
+	if len(out) == 0 {
+		out = indexed(a, "llm.output_messages.", "message.role", "message.content", "assistant")
+	}
 	if len(out) == 0 {
 		out = messageList(firstOf(a, "output.value", "traceloop.entity.output"), "assistant")
 	}
-	return in, out
+	return out
 }
 
 func firstOf(a map[string]any, keys ...string) any {
@@ -96,8 +115,7 @@ func system(agent *span, ss []*span) string {
 		}
 	}
 	for _, sp := range append([]*span{agent}, ss...) {
-		in, _ := sp.messages()
-		for _, m := range in {
+		for _, m := range sp.inMessages() {
 			if m.Role == "system" && m.Text != "" {
 				return m.Text
 			}

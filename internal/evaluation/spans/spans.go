@@ -60,6 +60,8 @@ type span struct {
 	events                          []any
 	statusCode, statusMsg           string
 	logs                            []map[string]any // log bodies
+	in                              []Message        // inMessages, once inRead
+	inRead                          bool
 }
 
 // Parse reads session documents. Documents without traceId/spanId are
@@ -204,14 +206,14 @@ func buildTrace(id string, ss []*span) Trace {
 	agentIn, agentOut := agent.messages()
 	var firstIn, lastOut []Message
 	if len(llms) > 0 {
-		firstIn, _ = llms[0].messages()
+		firstIn = llms[0].inMessages()
 		last := llms[0]
 		for _, l := range llms[1:] {
 			if !l.end.Before(last.end) {
 				last = l
 			}
 		}
-		_, lastOut = last.messages()
+		lastOut = last.outMessages()
 	}
 	t.Input = strings.TrimSpace(firstNonEmpty(lastText(agentIn, "user"), lastText(firstIn, "user")))
 	t.Output = strings.TrimSpace(firstNonEmpty(lastText(agentOut, "assistant"), lastText(lastOut, "assistant")))
