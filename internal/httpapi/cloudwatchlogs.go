@@ -194,7 +194,7 @@ func (l logsRuntimes) RuntimeEndpoints(ctx context.Context, limit int) (map[stri
 			epPage := runtime.Page{MaxResults: 100}
 			for {
 				_, eps, epNext, err := l.rt.ListEndpoints(ctx, r.ID, epPage)
-				if (err != nil && errs.KindOf(err) == errs.NotFound) {
+				if err != nil && errs.KindOf(err) == errs.NotFound {
 					break // deleted meanwhile
 				}
 				if err != nil {
