@@ -38,15 +38,15 @@ type projectTemplate struct {
 
 var projectTemplates = []projectTemplate{
 	{Name: "basic", Summary: "Python BedrockAgentCoreApp: a JSON reply and a streamed one (no model)",
-		Entry: "agent.py", Protocol: "HTTP", Invoke: `'{"prompt": "hello"}'`},
+		Entry: "agent.py", Protocol: "HTTP", Shared: []string{"conftest.py"}, Invoke: `'{"prompt": "hello"}'`},
 	{Name: "strands", Summary: "Strands agent with a tool; model from an OpenAI-compatible endpoint",
-		Entry: "agent.py", Protocol: "HTTP", Shared: []string{"fake_openai.py"}, Invoke: `'{"prompt": "What is 6 times 7?"}'`},
+		Entry: "agent.py", Protocol: "HTTP", Shared: []string{"conftest.py", "fake_openai.py"}, Invoke: `'{"prompt": "What is 6 times 7?"}'`},
 	{Name: "langgraph", Summary: "LangGraph graph in a BedrockAgentCoreApp; model from an OpenAI-compatible endpoint",
-		Entry: "agent.py", Protocol: "HTTP", Shared: []string{"fake_openai.py"}, Invoke: `'{"prompt": "hello"}'`},
+		Entry: "agent.py", Protocol: "HTTP", Shared: []string{"conftest.py", "fake_openai.py"}, Invoke: `'{"prompt": "hello"}'`},
 	{Name: "mcp", Summary: "MCP server over streamable HTTP (protocol MCP)",
-		Entry: "server.py", Protocol: "MCP", Invoke: `'{"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}'`},
+		Entry: "server.py", Protocol: "MCP", Shared: []string{"conftest.py"}, Invoke: `'{"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}'`},
 	{Name: "a2a", Summary: "A2A server (protocol A2A)",
-		Entry: "agent.py", Protocol: "A2A", Invoke: `'hello'`},
+		Entry: "agent.py", Protocol: "A2A", Shared: []string{"conftest.py"}, Invoke: `'hello'`},
 	{Name: "go", Summary: "Go agent on the agentcore Go SDK, built to ./bootstrap",
 		Entry: "bootstrap", Protocol: "HTTP", Build: "CGO_ENABLED=0 go build -o bootstrap .", Invoke: `'{"prompt": "hello"}'`, GoSDK: true},
 }
@@ -70,7 +70,7 @@ func templateNames() string {
 
 func newCreateCmd() *cobra.Command {
 	var (
-		tmpl, dir             string
+		tmpl, dir            string
 		list, nonInteractive bool
 	)
 	cmd := &cobra.Command{
