@@ -94,7 +94,7 @@ agent runtime name: [a-zA-Z][a-zA-Z0-9_]{0,47}.`,
 				}
 				return nil
 			}
-			in := bufio.NewReader(cmd.InOrStdin())
+			in := &prompter{r: bufio.NewReader(cmd.InOrStdin()), echo: !isTerminal(cmd.InOrStdin())}
 			name := ""
 			if len(args) == 1 {
 				name = args[0]
@@ -147,11 +147,30 @@ agent runtime name: [a-zA-Z][a-zA-Z0-9_]{0,47}.`,
 	return cmd
 }
 
+// prompter reads answers; echo ends the prompt's line when the answer
+// does not come from a terminal (which would have echoed it).
+type prompter struct {
+	r    *bufio.Reader
+	echo bool
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
 // ask prints a prompt and reads one non-empty line.
-func ask(out io.Writer, in *bufio.Reader, prompt string) (string, error) {
+func ask(out io.Writer, in *prompter, prompt string) (string, error) {
 	fmt.Fprint(out, prompt)
-	line, err := in.ReadString('\n')
+	line, err := in.r.ReadString('\n')
 	line = strings.TrimSpace(line)
+	if in.echo {
+		fmt.Fprintln(out, line)
+	}
 	if line == "" {
 		if err == nil {
 			err = errors.New("empty answer")
@@ -162,7 +181,7 @@ func ask(out io.Writer, in *bufio.Reader, prompt string) (string, error) {
 }
 
 // chooseTemplate lists the templates and reads a number (or a name).
-func chooseTemplate(out io.Writer, in *bufio.Reader) (string, error) {
+func chooseTemplate(out io.Writer, in *prompter) (string, error) {
 	fmt.Fprintln(out, "Templates:")
 	for i, t := range projectTemplates {
 		fmt.Fprintf(out, "  %d. %-10s %s\n", i+1, t.Name, t.Summary)
