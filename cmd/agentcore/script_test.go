@@ -33,6 +33,9 @@ func TestMain(m *testing.M) {
 //
 //	start-server           start an in-process server; sets AGENTCORE_ENDPOINT
 //	start-judge            start a scripted judge model (before start-server); sets JUDGE_URL
+//	start-openai           start a scripted OpenAI-compatible model; sets OPENAI_URL (…/v1)
+//	wheelhouse DIR         make project DIR install its Python packages from a local
+//	                       wheelhouse (downloaded once per machine); sets WHEELS
 //	online-eval NAME RUNTIME_ID EVALUATOR...
 //	                       create an ENABLED online evaluation config (100 %)
 //	free-port VAR          set VAR to a free loopback TCP port
@@ -58,6 +61,9 @@ func TestScripts(t *testing.T) {
 			// the server runs python3.X for PYTHON_3_X when that name is on
 			// PATH, and a pyenv shim can be on PATH without working.
 			e.Setenv("PYRUNTIME", pythonRuntime())
+			for k, v := range goEnv() { // for scripts that build Go code
+				e.Setenv(k, v)
+			}
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -67,6 +73,8 @@ func TestScripts(t *testing.T) {
 			"setvar":       cmdSetVar,
 			"start-judge":  cmdStartJudge,
 			"online-eval":  cmdOnlineEval,
+			"start-openai": cmdStartOpenAI,
+			"wheelhouse":   cmdWheelhouse,
 		},
 	})
 }
