@@ -179,8 +179,10 @@ var localPython = sync.OnceValue(func() string {
 
 func newConfigureCmd() *cobra.Command {
 	var (
-		fresh projectConfig
-		env   []string
+		fresh      projectConfig
+		env        []string
+		importFile string
+		agent      string
 	)
 	cmd := &cobra.Command{
 		Use:   "configure",
@@ -198,7 +200,13 @@ python3, a .js file with node, and an executable file runs as it is. For a Go
 agent (or any compiled one), build a binary into the project directory and
 name it:
 
-  CGO_ENABLED=0 go build -o bootstrap . && agentcore configure --entrypoint bootstrap`,
+  CGO_ENABLED=0 go build -o bootstrap . && agentcore configure --entrypoint bootstrap
+
+A project made with the AgentCore starter toolkit keeps its settings in
+` + toolkitConfigFile + `: --import reads the agent's name, entry point
+(file.py:handler becomes file.py), runtime_type, execution role, region,
+server protocol and lifecycle timeouts from it (--agent picks one of several
+agents), and says on stderr what it did not carry over.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			dir, err := os.Getwd()
@@ -209,10 +217,26 @@ name it:
 			if err != nil {
 				return err
 			}
+			f := cmd.Flags()
+			if f.Changed("import") {
+				imported, notes, err := importToolkitConfig(dir, importFile, agent)
+				if err != nil {
+					return err
+				}
+				if pc != nil {
+					imported.Endpoint = pc.Endpoint
+				}
+				pc = imported
+				defer printNotes(cmd.ErrOrStderr(), notes)
+			} else if f.Changed("agent") {
+				return fmt.Errorf("--agent selects an agent of --import; pass --import too")
+			}
 			if pc == nil {
 				pc = &projectConfig{Name: sanitizeName(filepath.Base(dir)), RoleARN: defaultRoleARN, Protocol: "HTTP"}
+				if _, err := os.Stat(filepath.Join(dir, toolkitConfigFile)); err == nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "note: %s found; `agentcore configure --import` takes its settings\n", toolkitConfigFile)
+				}
 			}
-			f := cmd.Flags()
 			set := func(name string, dst *string, v string) {
 				if f.Changed(name) {
 					*dst = v
@@ -273,5 +297,8 @@ name it:
 	f.StringVar(&fresh.Protocol, "protocol", "", "server protocol: HTTP, MCP, A2A or AGUI (default HTTP)")
 	f.IntVar(&fresh.IdleTimeout, "idle-timeout", 0, "idle session timeout in seconds (60-28800; default: the server's)")
 	f.IntVar(&fresh.MaxLifetime, "max-lifetime", 0, "session max lifetime in seconds (60-28800; default: the server's)")
+	f.StringVar(&importFile, "import", "", "take the settings of the starter toolkit's project file (--import=FILE for another file; default "+toolkitConfigFile+"); other flags given override them")
+	f.Lookup("import").NoOptDefVal = toolkitConfigFile
+	f.StringVar(&agent, "agent", "", "with --import: the agent of the file to import (default: its default_agent)")
 	return cmd
 }
