@@ -34,8 +34,8 @@ func TestKill9Durability(t *testing.T) {
 	}
 	bin := testenv.BuildGo(t, "cmd/agentcore")
 	stores := map[string]string{"sqlite": ""}
-	if dsn := os.Getenv("AGENTCORE_TEST_POSTGRES_DSN"); dsn != "" {
-		stores["postgres"] = dsn
+	if os.Getenv("AGENTCORE_TEST_POSTGRES_DSN") != "" {
+		stores["postgres"] = testenv.Postgres(t, "e2e_kill9").DSN // a fresh schema: no other run's data or master key
 	} else {
 		t.Log("AGENTCORE_TEST_POSTGRES_DSN not set: PostgreSQL case skipped")
 	}

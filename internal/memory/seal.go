@@ -10,18 +10,28 @@ import (
 )
 
 // sealer encrypts content at rest with AES-256-GCM under a key derived from
-// the server's master key and the memory's encryptionKeyArn.
+// the server's master key and the memory's encryptionKeyArn. A memory
+// without one is encrypted too, under the platform's own key (as AgentCore
+// uses an AWS-owned key): content is plaintext at rest only when the service
+// runs without a master key (tests of the service alone).
 type sealer struct{ aead cipher.AEAD }
 
+// platformKeyLabel derives the key of memories without encryptionKeyArn.
+const platformKeyLabel = "agentcore-memory-platform-key"
+
 func newSealer(master []byte, keyARN string) (*sealer, error) {
+	label := "agentcore-memory|" + keyARN
 	if keyARN == "" {
-		return nil, nil
+		if len(master) == 0 {
+			return nil, nil
+		}
+		label = platformKeyLabel
 	}
 	if len(master) == 0 {
 		return nil, errors.New("no master key configured for encryption at rest")
 	}
 	m := hmac.New(sha256.New, master)
-	m.Write([]byte("agentcore-memory|" + keyARN))
+	m.Write([]byte(label))
 	blk, err := aes.NewCipher(m.Sum(nil))
 	if err != nil {
 		return nil, err

@@ -2,8 +2,12 @@ package server
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -11,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/agentcore-dev/agentcore/internal/embed"
+	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/embed/embedhttp"
 	"github.com/agentcore-dev/agentcore/internal/memory"
 	"github.com/agentcore-dev/agentcore/internal/model"
@@ -62,6 +67,9 @@ func newMemory(cfg Config, prov model.Provider, kv store.KV, lg *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
+	if err := checkMasterKey(context.Background(), kv, master); err != nil {
+		return nil, err
+	}
 	lg.Info("memory", "model", providerName(prov), "embedder", emb.Name())
 	return memory.New(memory.Options{KV: kv, Embedder: emb, Model: prov, MasterKey: master, Logger: lg, Lease: cfg.MemoryJobLease}), nil
 }
@@ -71,6 +79,35 @@ func providerName(p model.Provider) string {
 		return "none (long-term extraction jobs will fail until --model-endpoint is set)"
 	}
 	return p.Name()
+}
+
+// checkMasterKey records the master key's fingerprint in the database on
+// first start and refuses a different key later: Memory content is
+// encrypted under it, so a replica or restart with another key (another
+// --data-dir's memory-master.key) would fail every read of what others wrote.
+func checkMasterKey(ctx context.Context, kv store.KV, master []byte) error {
+	m := hmac.New(sha256.New, master)
+	m.Write([]byte("agentcore-memory-master-key-check"))
+	want := hex.EncodeToString(m.Sum(nil))[:32]
+	fp, _ := json.Marshal(map[string]string{"fingerprint": want})
+	const table, key = "server_meta", "memory-master-key"
+	it, err := kv.Get(ctx, table, key)
+	if errs.KindOf(err) == errs.NotFound {
+		err = kv.Txn(ctx, store.Op{Kind: store.OpCreate, Table: table, Key: key, Value: fp})
+		if errs.KindOf(err) != errs.Conflict {
+			return err
+		}
+		it, err = kv.Get(ctx, table, key)
+	}
+	if err != nil {
+		return fmt.Errorf("memory master key check: %w", err)
+	}
+	var got struct{ Fingerprint string }
+	if json.Unmarshal(it.Value, &got) != nil || got.Fingerprint != want {
+		return errors.New("the database's Memory content is encrypted under another master key: give every server " +
+			"on this database the same AGENTCORE_MEMORY_MASTER_KEY (or the same --data-dir/memory-master.key)")
+	}
+	return nil
 }
 
 func masterKey(h, dataDir string) ([]byte, error) {

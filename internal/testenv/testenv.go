@@ -53,6 +53,10 @@ func Fast() server.Config {
 	return server.Config{Config: config.Config{PingInterval: 200 * time.Millisecond, InitTimeout: 20 * time.Second}}
 }
 
+// MemoryMasterKey is the Memory encryption key of the servers Start runs
+// unless their configuration names another.
+const MemoryMasterKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+
 // Start runs a server with cfg (Listen and DataDir default to a free port and
 // a temp dir) and stops it when the test ends.
 func Start(t testing.TB, cfg server.Config) *Env {
@@ -62,6 +66,9 @@ func Start(t testing.TB, cfg server.Config) *Env {
 	}
 	if cfg.DataDir == "" {
 		cfg.DataDir = t.TempDir()
+	}
+	if cfg.MemoryMasterKey == "" {
+		cfg.MemoryMasterKey = MemoryMasterKey // servers of one test may share a database, as replicas share the key
 	}
 	if cfg.Sandbox == "" {
 		cfg.Sandbox = "process" // tests pick other drivers explicitly (the server's default is auto)
