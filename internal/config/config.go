@@ -34,6 +34,13 @@ type Config struct {
 	// MaxSessions (--max-sessions) and MaxSessionsPerAccount
 	// (--max-sessions-per-account) bound running sessions (0: no bound).
 	MaxSessions, MaxSessionsPerAccount int
+	// MaxSessionsPerRuntime (--max-sessions-per-runtime) bounds one agent
+	// runtime's sessions; MaxRequestRate (--max-request-rate) an account's
+	// API requests per second and MaxInvokeRate (--max-invoke-rate) its
+	// invocations per second of one runtime (0: no bound).
+	MaxSessionsPerRuntime, MaxRequestRate, MaxInvokeRate int
+	// MaxPayloadSize (--max-payload-size) is the largest request body.
+	MaxPayloadSize int64
 	Region                             string // --region
 	Account                            string // --account
 

@@ -69,6 +69,14 @@ func (c Config) Validate() error {
 	if c.MaxSessions < 0 {
 		bad("max-sessions", "%d is negative (0 = no bound)", c.MaxSessions)
 	}
+	for key, v := range map[string]int{"max-sessions-per-runtime": c.MaxSessionsPerRuntime, "max-request-rate": c.MaxRequestRate, "max-invoke-rate": c.MaxInvokeRate} {
+		if v < 0 {
+			bad(key, "%d is negative (0 = no bound)", v)
+		}
+	}
+	if c.MaxPayloadSize < 1024 {
+		bad("max-payload-size", "%d bytes is too small (at least 1KiB)", c.MaxPayloadSize)
+	}
 	if c.MaxSessionsPerAccount < 0 {
 		bad("max-sessions-per-account", "%d is negative (0 = no bound)", c.MaxSessionsPerAccount)
 	}

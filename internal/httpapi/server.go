@@ -45,6 +45,10 @@ type Config struct {
 	Tenant tenant.Tenant
 	// MaxPayload bounds InvokeAgentRuntime bodies (AgentCore: 100 MB).
 	MaxPayload int64
+	// MaxRequestRate bounds an account's requests per second and
+	// MaxInvokeRate its invocations per second of one runtime (0: none);
+	// past them a ThrottlingException.
+	MaxRequestRate, MaxInvokeRate int
 	// InvokeTimeout bounds the wait for the agent's answer (AgentCore: 15 min).
 	InvokeTimeout int64 // nanoseconds; 0 = 15 minutes
 	// Telemetry traces every operation and serves GET /metrics; nil = none.
@@ -108,7 +112,7 @@ type Server struct {
 	router *router
 	off    *router          // the paths of services that are not enabled (routes.go)
 	logs   *insights.Engine // the CloudWatch Logs subset's queries (cloudwatchlogs.go)
-
+	rates  *rateLimits      // request-rate quotas; nil = none (ratelimit.go)
 }
 
 // New builds the server.
@@ -119,7 +123,8 @@ func New(cfg Config) *Server {
 	if cfg.MaxPayload == 0 {
 		cfg.MaxPayload = 100_000_000
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger.With("component", "httpapi"), logs: &insights.Engine{Obs: cfg.Observability}}
+	s := &Server{cfg: cfg, log: cfg.Logger.With("component", "httpapi"), logs: &insights.Engine{Obs: cfg.Observability},
+		rates: newRateLimits(cfg.MaxRequestRate, cfg.MaxInvokeRate)}
 	if cfg.Runtime != nil {
 		s.logs.Runtimes = logsRuntimes{cfg.Runtime}
 	}
@@ -182,6 +187,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op = rt.Op
+	if s.rates != nil { // ratelimit.go
+		if err := s.rates.check(tenantAccount(ctx), op, p["agentRuntimeArn"]); err != nil {
+			writeError(w, s.log, op, err)
+			return
+		}
+	}
 	if err := rt.H(ctx, w, r.WithContext(ctx), p); err != nil && !writeAuthError(w, err) {
 		writeError(w, s.log, op, err)
 	}

@@ -56,6 +56,8 @@ type SessionOptions struct {
 	// MaxPerAccount those of one account (0: no bound); a new session past
 	// either is a ServiceQuotaExceededException (quota.go).
 	MaxSessions, MaxPerAccount int
+	// MaxPerRuntime bounds the sessions of one agent runtime (0: no bound).
+	MaxPerRuntime int
 }
 
 // Observer is told about session lifecycle events (metrics).
@@ -225,7 +227,7 @@ func (s *Sessions) Acquire(ctx context.Context, acct, runtimeID, sessionID strin
 	}
 	sess := s.m[key]
 	if sess == nil {
-		if err := s.checkQuotaLocked(acct); err != nil {
+		if err := s.checkQuotaLocked(acct, runtimeID); err != nil {
 			s.mu.Unlock()
 			return nil, err
 		}

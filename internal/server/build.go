@@ -207,7 +207,7 @@ func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifa
 		InitTimeout: cfg.InitTimeout, PingInterval: cfg.PingInterval,
 		DefaultIdle: cfg.IdleTimeout, DefaultMaxLifetime: cfg.MaxLifetime,
 		Tracer: s.tel.Tracer(), Observer: s.tel.Metrics,
-		MaxSessions: cfg.MaxSessions, MaxPerAccount: cfg.MaxSessionsPerAccount,
+		MaxSessions: cfg.MaxSessions, MaxPerAccount: cfg.MaxSessionsPerAccount, MaxPerRuntime: cfg.MaxSessionsPerRuntime,
 	})
 	s.tel.Metrics.SetSessionCounts(sessions.Counts)
 	s.tel.Metrics.SetUsage(func() []telemetry.UsageSample {

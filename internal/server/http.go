@@ -38,7 +38,8 @@ func (s *Server) newEdge(gw *gateway.Service, pol *policy.Service, tags *tagging
 		Gateway: gw, Policy: pol,
 		Runtime: s.runtime, Sessions: s.sessions, Tags: tags, Idempotency: idempotency.New(s.kv),
 		Artifacts: artifacts, Logger: lg, Tenant: tenant.Tenant{Account: s.cfg.Account, Region: s.cfg.Region},
-		InvokeTimeout: int64(s.cfg.InvokeTimeout),
+		InvokeTimeout: int64(s.cfg.InvokeTimeout), MaxPayload: s.cfg.MaxPayloadSize,
+		MaxRequestRate: s.cfg.MaxRequestRate, MaxInvokeRate: s.cfg.MaxInvokeRate,
 		Observability: s.obs,
 		Telemetry:     s.tel,
 		SigV4:         s.idp.verifier, JWT: s.idp.jwt, Identity: s.idp.svc,
@@ -64,7 +65,7 @@ func (s *Server) newEdge(gw *gateway.Service, pol *policy.Service, tags *tagging
 		return edge.StartInvoke(ctx, w, r, tg)
 	}
 	data := invokehttp.Config{
-		Runtime: s.runtime, Logger: lg.With("component", "invokehttp"), Timeout: s.cfg.InvokeTimeout,
+		Runtime: s.runtime, Logger: lg.With("component", "invokehttp"), Timeout: s.cfg.InvokeTimeout, MaxPayload: s.cfg.MaxPayloadSize,
 		Caller: httpapi.CallerOf, SigV4Required: s.idp.verifier != nil, JWT: s.idp.jwt, Observe: observe,
 		Shape: func(err error) errs.Shape { return edge.ErrorShape("InvokeAgentRuntime", err) },
 	}
@@ -74,7 +75,7 @@ func (s *Server) newEdge(gw *gateway.Service, pol *policy.Service, tags *tagging
 	relay := invokehttp.New(data)
 	cfg.RuntimeData = relay
 	cfg.OpenAI = openaicompat.New(openaicompat.Config{
-		Runtime: s.runtime, Agent: relay, Timeout: s.cfg.InvokeTimeout, Caller: httpapi.CallerOf, Observe: observe,
+		Runtime: s.runtime, Agent: relay, Timeout: s.cfg.InvokeTimeout, MaxPayload: s.cfg.MaxPayloadSize, Caller: httpapi.CallerOf, Observe: observe,
 		Shape: func(err error) errs.Shape { return edge.ErrorShape("ChatCompletions", err) },
 	})
 	edge = httpapi.New(cfg)
@@ -84,7 +85,7 @@ func (s *Server) newEdge(gw *gateway.Service, pol *policy.Service, tags *tagging
 // serveHTTP starts serving the edge on ln; its closer drains requests.
 func (s *Server) serveHTTP(ln net.Listener, edge http.Handler) {
 	lg := s.cfg.Logger
-	edge = httpapi.GuardBodies(edge, httpapi.BodyLimits{}, lg) // body bounds and read deadlines (issue 20)
+	edge = httpapi.GuardBodies(edge, httpapi.BodyLimits{Max: s.cfg.MaxPayloadSize}, lg) // body bounds and read deadlines (issue 20)
 	s.http = &http.Server{Handler: edge, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 5 * time.Minute, ErrorLog: slog.NewLogLogger(lg.Handler(), slog.LevelDebug)}
 	go func() {
 		err := s.http.Serve(ln)

@@ -84,7 +84,7 @@ func (s *Server) buildIdentity(cfg Config, creds []sigv4.Credential) (*identityP
 	}
 	ip := &identityParts{keys: keys, agent: map[string]sigv4.Credential{}, jwt: jwtauth.New(jwtauth.Options{})}
 	if len(creds) > 0 {
-		ip.verifier = sigv4.New(keys.Lookup, 0)
+		ip.verifier = sigv4.New(keys.Lookup, cfg.MaxPayloadSize)
 	} else {
 		cfg.Logger.Warn("no credentials configured: requests are not authenticated (local mode, loopback only); every caller acts in account " + cfg.Account)
 	}
