@@ -34,6 +34,9 @@ type Config struct {
 	// MaxSessions (--max-sessions) and MaxSessionsPerAccount
 	// (--max-sessions-per-account) bound running sessions (0: no bound).
 	MaxSessions, MaxSessionsPerAccount int
+	// TrustedProxies (--trusted-proxies): comma-separated IPs / CIDRs of
+	// reverse proxies whose forwarding headers are believed.
+	TrustedProxies string
 	// MaxSessionsPerRuntime (--max-sessions-per-runtime) bounds one agent
 	// runtime's sessions; MaxRequestRate (--max-request-rate) an account's
 	// API requests per second and MaxInvokeRate (--max-invoke-rate) its

@@ -45,6 +45,8 @@ var settings = []Setting{
 		field: func(c *Config) any { return &c.AllowUnisolated }},
 	{Key: "python-fallback", Default: "false", Help: "run a PYTHON_3_X code runtime on the host's python3 when python3.X is not installed (without it, CreateAgentRuntime answers a ValidationException naming the missing interpreter)",
 		field: func(c *Config) any { return &c.PythonFallback }},
+	{Key: "trusted-proxies", Help: "comma-separated IP addresses or CIDR prefixes of reverse proxies in front of the server: for a request from one, the client its X-Forwarded-For (or Forwarded) names decides whether it comes from this host (the loopback rule of /_agentcore/* and /metrics); forwarded requests from other peers never count as local",
+		field: func(c *Config) any { return &c.TrustedProxies }},
 	{Key: "max-sessions", Default: "0", Help: "most sessions (runtime, Code Interpreter and Browser) this server runs at once; a new one past it is a ServiceQuotaExceededException (0 = no bound)",
 		field: func(c *Config) any { return &c.MaxSessions }},
 	{Key: "max-sessions-per-account", Default: "1000", Help: "most runtime sessions one account runs at once (AgentCore's default quota: 1000); a new one past it is a ServiceQuotaExceededException (0 = no bound)",

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"slices"
@@ -73,6 +74,9 @@ func (c Config) Validate() error {
 		if v < 0 {
 			bad(key, "%d is negative (0 = no bound)", v)
 		}
+	}
+	if _, err := c.TrustedProxyPrefixes(); err != nil {
+		bad("trusted-proxies", "%v", err)
 	}
 	if c.MaxPayloadSize < 1024 {
 		bad("max-payload-size", "%d bytes is too small (at least 1KiB)", c.MaxPayloadSize)
@@ -233,4 +237,26 @@ func scheme(dsn string) string {
 		return dsn[:i]
 	}
 	return dsn
+}
+
+// TrustedProxyPrefixes parses TrustedProxies: addresses become /32 or /128.
+func (c Config) TrustedProxyPrefixes() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(c.TrustedProxies, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR prefix", f)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -143,7 +142,7 @@ func (s *Server) authenticate(r *http.Request, path string, kind authKind) (cont
 			t.Account = arnAcct
 		}
 		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{}), nil
-	case kind == authUnsigned, kind == authLoopback && loopbackPeer(r):
+	case kind == authUnsigned, kind == authLoopback && s.loopbackPeer(r):
 		return tenant.With(ctx, t), nil
 	}
 	return nil, &sigv4.Error{Type: sigv4.TypeMissing, Message: "Missing Authentication Token"}
@@ -192,23 +191,6 @@ func runtimeAccount(path string) string {
 		return p.Account
 	}
 	return ""
-}
-
-// A request a proxy forwarded (Forwarded, X-Forwarded-For or X-Real-Ip set)
-// is not one: a reverse proxy on the same host would otherwise make every
-// caller behind it a loopback peer.
-func loopbackPeer(r *http.Request) bool {
-	for _, h := range []string{"Forwarded", "X-Forwarded-For", "X-Real-Ip"} {
-		if r.Header.Get(h) != "" {
-			return false
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return false
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // writeAuthError sends a SigV4 failure as AWS does: 403 with the error type.

@@ -145,6 +145,41 @@ func TestProxiedRequestsAreNotLoopback(t *testing.T) {
 	}
 }
 
+// TestTrustedProxies: behind a proxy named by --trusted-proxies, the client
+// the proxy forwards decides the loopback rule (issue 20 point 6).
+func TestTrustedProxies(t *testing.T) {
+	cfg := testenv.Fast()
+	cfg.TrustedProxies = "127.0.0.1, 10.9.0.0/16"
+	e := testenv.Start(t, cfg)
+	for _, c := range []struct {
+		hdr, val string
+		want     int
+	}{
+		{"", "", 403}, // the proxy itself, naming no client
+		{"X-Forwarded-For", "203.0.113.7", 403},
+		{"X-Forwarded-For", "127.0.0.1", 200},
+		{"X-Forwarded-For", "203.0.113.7, 10.9.3.4", 403}, // a trusted hop, then the real client
+		{"X-Forwarded-For", "127.0.0.1, 10.9.3.4", 200},
+		{"X-Forwarded-For", "127.0.0.1, 203.0.113.7", 403}, // spoofed first hop: the untrusted one decides
+		{"X-Forwarded-For", "not-an-ip", 403},
+		{"Forwarded", `for="[::1]:1234";proto=http`, 200},
+		{"Forwarded", "for=198.51.100.2", 403},
+	} {
+		req, _ := http.NewRequest("GET", e.URL+"/_agentcore/sessions", nil)
+		if c.hdr != "" {
+			req.Header.Set(c.hdr, c.val)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Errorf("%s: %q: %d, want %d", c.hdr, c.val, resp.StatusCode, c.want)
+		}
+	}
+}
+
 // TestBodiesInFlightAreBounded: request bodies being received at once count
 // against one budget across requests; past it a request is a
 // ThrottlingException before its body is read, and the budget is free

@@ -38,7 +38,7 @@ func (s *Server) authenticateOpenAI(ctx context.Context, r *http.Request, t tena
 		t.Account = res.Credential.Account
 		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{SigV4: true}), nil
 	}
-	if s.cfg.SigV4 == nil || loopbackPeer(r) {
+	if s.cfg.SigV4 == nil || s.loopbackPeer(r) {
 		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{SigV4: true, Bearer: bearer}), nil
 	}
 	if bearer != "" {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/browser"
@@ -49,6 +50,9 @@ type Config struct {
 	// MaxInvokeRate its invocations per second of one runtime (0: none);
 	// past them a ThrottlingException.
 	MaxRequestRate, MaxInvokeRate int
+	// TrustedProxies are the reverse proxies whose forwarding headers name
+	// the client for the loopback rule (peer.go).
+	TrustedProxies []netip.Prefix
 	// InvokeTimeout bounds the wait for the agent's answer (AgentCore: 15 min).
 	InvokeTimeout int64 // nanoseconds; 0 = 15 minutes
 	// Telemetry traces every operation and serves GET /metrics; nil = none.

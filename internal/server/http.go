@@ -32,6 +32,7 @@ import (
 // is off, so their routes are absent).
 func (s *Server) newEdge(gw *gateway.Service, pol *policy.Service, tags *tagging.Service, artifacts artifact.Store) *httpapi.Server {
 	lg := s.cfg.Logger
+	trusted, _ := s.cfg.TrustedProxyPrefixes() // checked by config.Validate
 	cfg := httpapi.Config{
 		Memory: s.memory, CodeInterpreter: s.codeInterp, Browser: s.browser, Evaluation: s.evaluation, OnlineEvaluation: s.onlineEval,
 		Datasets: s.evalDatasets, Batches: s.evalBatches,
@@ -39,7 +40,7 @@ func (s *Server) newEdge(gw *gateway.Service, pol *policy.Service, tags *tagging
 		Runtime: s.runtime, Sessions: s.sessions, Tags: tags, Idempotency: idempotency.New(s.kv),
 		Artifacts: artifacts, Logger: lg, Tenant: tenant.Tenant{Account: s.cfg.Account, Region: s.cfg.Region},
 		InvokeTimeout: int64(s.cfg.InvokeTimeout), MaxPayload: s.cfg.MaxPayloadSize,
-		MaxRequestRate: s.cfg.MaxRequestRate, MaxInvokeRate: s.cfg.MaxInvokeRate,
+		MaxRequestRate: s.cfg.MaxRequestRate, MaxInvokeRate: s.cfg.MaxInvokeRate, TrustedProxies: trusted,
 		Observability: s.obs,
 		Telemetry:     s.tel,
 		SigV4:         s.idp.verifier, JWT: s.idp.jwt, Identity: s.idp.svc,
