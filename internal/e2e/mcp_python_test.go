@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"net/http"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -24,8 +25,9 @@ func pythonWith(t *testing.T, modules string) string {
 	return py
 }
 
-// TestMCPPython deploys a FastMCP server (official MCP Python SDK, installed
-// from PyPI at deploy; stateless, and stateful with its own Mcp-Session-Id)
+// TestMCPPython deploys an MCPServer (official MCP Python SDK 2.x, FastMCP in
+// 1.x, installed from PyPI at deploy; stateless, and stateful with its own
+// Mcp-Session-Id)
 // and the Go SDK server as MCP runtimes. The Python SDK
 // client (tests/python/test_mcp_clients.py) talks to both; the Go SDK client
 // talks to the FastMCP one.
@@ -55,10 +57,14 @@ func TestMCPPython(t *testing.T) {
 				t.Fatalf("%s: not sticky: %+v then %+v", version, a, b)
 			}
 		}
-		// 2026-07-28 clients fall back to initialize with a 2025-11-25 server.
-		cs := mcpSession(t, ctx, invocationURL(e.URL, fast), nil, "", nil)
-		if v := cs.InitializeResult().ProtocolVersion; v != "2025-11-25" {
-			t.Errorf("latest client negotiated %q with FastMCP", v)
+		// MCPServer (mcp 2.x) speaks the stateless 2026-07-28 revision too:
+		// no Mcp-Session-Id, so the runtime session header keeps the calls
+		// in one session; the latest client negotiates it.
+		session := testenv.SessionID("mcppy20260728")
+		cs := mcpSession(t, ctx, invocationURL(e.URL, fast), http.Header{"X-Amzn-Bedrock-Agentcore-Runtime-Session-Id": {session}}, "", nil)
+		exerciseMCP(t, ctx, cs, "2026-07-28")
+		if a, b := callWhoami(t, ctx, cs), callWhoami(t, ctx, cs); a.RuntimeSessionID != session || b.PID != a.PID || b.Calls != a.Calls+1 {
+			t.Fatalf("2026-07-28: calls did not stay in runtime session %s: %+v then %+v", session, a, b)
 		}
 	})
 
