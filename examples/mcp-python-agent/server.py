@@ -1,7 +1,8 @@
 """An MCP server for AgentCore Runtime (serverProtocol MCP) written with the
-official MCP Python SDK's FastMCP: stateless streamable HTTP on 0.0.0.0:8000,
-path /mcp, as the AgentCore MCP contract asks. Under agentcore's process
-sandbox it listens on 127.0.0.1:$PORT instead.
+official MCP Python SDK (mcp 2.x, MCPServer — FastMCP in mcp 1.x): stateless
+streamable HTTP on 0.0.0.0:8000, path /mcp, as the AgentCore MCP contract
+asks. Under agentcore's process sandbox it listens on 127.0.0.1:$PORT instead.
+MCP_STATEFUL=1 makes it stateful (it issues its own Mcp-Session-Id).
 
 Tools: add (a+b), echo (text back), whoami (the runtime session id and
 Mcp-Session-Id the call arrived with, and a per-process call count).
@@ -9,16 +10,11 @@ Mcp-Session-Id the call arrived with, and a per-process call count).
 
 import os
 
-from mcp.server.fastmcp import Context, FastMCP
+from mcp.server.mcpserver import Context, MCPServer
 from pydantic import BaseModel
 
 PORT = os.environ.get("PORT")
-mcp = FastMCP(
-    "mcp-python-agent",
-    host="127.0.0.1" if PORT else "0.0.0.0",
-    port=int(PORT or 8000),
-    stateless_http=os.environ.get("MCP_STATEFUL") is None,
-)
+mcp = MCPServer("mcp-python-agent")
 _calls = 0
 
 
@@ -56,7 +52,7 @@ def echo(text: str) -> str:
 @mcp.tool()
 def whoami(ctx: Context) -> Who:
     """Report the session this call arrived in."""
-    headers = ctx.request_context.request.headers
+    headers = ctx.headers or {}
     return Who(
         runtimeSessionId=headers.get("x-amzn-bedrock-agentcore-runtime-session-id", ""),
         mcpSessionId=headers.get("mcp-session-id", ""),
@@ -66,4 +62,9 @@ def whoami(ctx: Context) -> Who:
 
 
 if __name__ == "__main__":
-    mcp.run(transport="streamable-http")
+    mcp.run(
+        transport="streamable-http",
+        host="127.0.0.1" if PORT else "0.0.0.0",
+        port=int(PORT or 8000),
+        stateless_http=os.environ.get("MCP_STATEFUL") is None,
+    )

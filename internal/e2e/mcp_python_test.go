@@ -2,8 +2,11 @@ package e2e
 
 import (
 	"context"
+	"net/http"
+	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -24,8 +27,9 @@ func pythonWith(t *testing.T, modules string) string {
 	return py
 }
 
-// TestMCPPython deploys a FastMCP server (official MCP Python SDK, installed
-// from PyPI at deploy; stateless, and stateful with its own Mcp-Session-Id)
+// TestMCPPython deploys an MCPServer (official MCP Python SDK 2.x, FastMCP in
+// 1.x, installed from PyPI at deploy; stateless, and stateful with its own
+// Mcp-Session-Id)
 // and the Go SDK server as MCP runtimes. The Python SDK
 // client (tests/python/test_mcp_clients.py) talks to both; the Go SDK client
 // talks to the FastMCP one.
@@ -55,11 +59,49 @@ func TestMCPPython(t *testing.T) {
 				t.Fatalf("%s: not sticky: %+v then %+v", version, a, b)
 			}
 		}
-		// 2026-07-28 clients fall back to initialize with a 2025-11-25 server.
-		cs := mcpSession(t, ctx, invocationURL(e.URL, fast), nil, "", nil)
-		if v := cs.InitializeResult().ProtocolVersion; v != "2025-11-25" {
-			t.Errorf("latest client negotiated %q with FastMCP", v)
+		// MCPServer (mcp 2.x) speaks the stateless 2026-07-28 revision too:
+		// no Mcp-Session-Id, so the runtime session header keeps the calls
+		// in one session; the latest client negotiates it.
+		session := testenv.SessionID("mcppy20260728")
+		cs := mcpSession(t, ctx, invocationURL(e.URL, fast), http.Header{"X-Amzn-Bedrock-Agentcore-Runtime-Session-Id": {session}}, "", nil)
+		exerciseMCP(t, ctx, cs, "2026-07-28")
+		if a, b := callWhoami(t, ctx, cs), callWhoami(t, ctx, cs); a.RuntimeSessionID != session || b.PID != a.PID || b.Calls != a.Calls+1 {
+			t.Fatalf("2026-07-28: calls did not stay in runtime session %s: %+v then %+v", session, a, b)
 		}
+	})
+
+	// The documented client (docs/protocols.md shows its main verbatim), run as written.
+	t.Run("exampleClient", func(t *testing.T) {
+		py := pythonWith(t, "mcp, httpx2, boto3")
+		file := filepath.Join(testenv.RepoRoot(), "examples", "mcp-python-agent", "client.py")
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := os.ReadFile(filepath.Join(testenv.RepoRoot(), "docs", "protocols.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, block, _ := strings.Cut(string(doc), "## MCP (")
+		_, block, _ = strings.Cut(block, "```python\n")
+		block, _, _ = strings.Cut(block, "```")
+		if block == "" || !strings.Contains(string(src), block) {
+			t.Errorf("docs/protocols.md's MCP Python snippet is not in examples/mcp-python-agent/client.py:\n%s", block)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, py, file, fast)
+		cmd.Env = append(clientEnv(e.URL), "AWS_ENDPOINT_URL_BEDROCK_AGENTCORE="+e.URL)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("client.py: %v\n%s", err, out)
+		}
+		for _, want := range []string{"tools ['add', 'echo', 'whoami']", "add {'sum': 42.0}", "whoami {'runtimeSessionId': '"} {
+			if !strings.Contains(string(out), want) {
+				t.Errorf("client.py output lacks %q:\n%s", want, out)
+			}
+		}
+		t.Logf("client.py:\n%s", out)
 	})
 
 	t.Run("pythonClient", func(t *testing.T) {

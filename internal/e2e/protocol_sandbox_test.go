@@ -16,7 +16,7 @@ import (
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 )
 
-// TestProtocolSandboxes runs the MCP (Go SDK, FastMCP) and A2A example agents under the
+// TestProtocolSandboxes runs the MCP (Go SDK, Python MCPServer) and A2A example agents under the
 // isolating sandbox drivers, where no PORT is given and they bind the
 // contract ports 8000 and 9000 themselves (the process driver, which hands
 // out PORT, is covered by TestMCPGoSDK and TestA2AGoSDK).
@@ -40,7 +40,7 @@ func TestProtocolSandboxes(t *testing.T) {
 			}
 
 			if !testing.Short() {
-				// FastMCP (Python, pip-installed at deploy) on 0.0.0.0:8000.
+				// MCPServer (mcp 2.x, pip-installed at deploy) on 0.0.0.0:8000.
 				fast := deployProtocol(t, e, "sbfastmcp", testenv.ZipDir(t, filepath.Join(testenv.RepoRoot(), "examples", "mcp-python-agent")),
 					"server.py", ctltypes.ServerProtocolMcp, nil)
 				fs := mcpSession(t, ctx, invocationURL(e.URL, fast), nil, "2025-06-18", nil)

@@ -1,5 +1,7 @@
-"""SigV4 signing for httpx clients (MCP and A2A SDK clients), with botocore:
-the same signature boto3 sends, service bedrock-agentcore."""
+"""SigV4 signing for the HTTP clients of the MCP and A2A SDKs, with botocore:
+the same signature boto3 sends, service bedrock-agentcore. The A2A SDK uses
+httpx (SigV4HTTPXAuth); mcp 2.x uses httpx2 (SigV4HTTPX2Auth). Both have the
+same Auth interface."""
 
 import os
 
@@ -11,8 +13,8 @@ from botocore.credentials import Credentials
 UNSIGNED = {"connection", "content-length", "user-agent", "accept-encoding"}
 
 
-class SigV4HTTPXAuth(httpx.Auth):
-    """httpx.Auth that signs every request (body included) with SigV4."""
+class _SigV4:
+    """Signs every request (body included) with SigV4."""
 
     requires_request_body = True
 
@@ -27,3 +29,17 @@ class SigV4HTTPXAuth(httpx.Auth):
         for k, v in aws.headers.items():
             request.headers[k] = v
         yield request
+
+
+class SigV4HTTPXAuth(_SigV4, httpx.Auth):
+    """httpx.Auth (A2A SDK)."""
+
+
+try:
+    import httpx2
+except ImportError:  # mcp 2.x is not installed
+    pass
+else:
+
+    class SigV4HTTPX2Auth(_SigV4, httpx2.Auth):
+        """httpx2.Auth (mcp 2.x)."""
