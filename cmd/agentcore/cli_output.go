@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -233,6 +234,15 @@ func opaqueValue(v any) any {
 		return nil
 	}
 	return out
+}
+
+// errorCode is the AWS error type of err ("" when it is not an API error).
+func errorCode(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode()
+	}
+	return ""
 }
 
 // table is a tab-aligned table for text output.
