@@ -208,7 +208,7 @@ func newGatewayDeleteCmd() *cobra.Command {
 			}
 			out, err := c.control.DeleteGateway(ctx, &ctl.DeleteGatewayInput{GatewayIdentifier: aws.String(id)})
 			if errorCode(err) == "ConflictException" {
-				return fmt.Errorf("%w\nDelete its targets first: agentcore gateway targets list %s", apiError(err), id)
+				return fmt.Errorf("%w\nList them with `agentcore gateway targets list %s`, delete each with `agentcore gateway targets delete %s TARGET`", apiError(err), id, id)
 			}
 			if err != nil {
 				return apiError(err)
