@@ -18,7 +18,7 @@ const defaultGatewayRole = "arn:aws:iam:::role/agentcore-gateway"
 func newGatewayCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "gateway",
-		Short: "Create MCP gateways, add targets (OpenAPI, Lambda, MCP servers), list and call their tools",
+		Short: "Create MCP gateways, add OpenAPI and MCP-server targets, list and call their tools",
 		Long: `AgentCore Gateway: one MCP endpoint per gateway in front of OpenAPI services,
 Lambda functions and MCP servers (its targets). create/list/get/delete and
 targets use the AWS API (bedrock-agentcore-control); tools and call are an MCP
