@@ -33,18 +33,21 @@ const defaultEndpoint = "http://127.0.0.1:8765"
 // documented /_agentcore/ extension for artifact upload and health.
 func addCLICommands(root *cobra.Command) {
 	root.AddCommand(newConfigureCmd(), newDeployCmd(), newInvokeCmd(), newStatusCmd(), newDestroyCmd(), newDevCmd(), newCodeInterpreterCmd(), newBrowserCmd(), newCertsCmd(), newEvalCmd(), newLogsCmd(), newTracesCmd(), newCreateCmd())
+	root.AddCommand(serviceCommands()...) // memory, gateway, identity, policy
 }
 
 // clientOpts are the connection flags every client verb takes.
 type clientOpts struct {
 	endpoint string
 	region   string
+	output   string // --output: text or json (cli_output.go)
 }
 
 func (o *clientOpts) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&o.endpoint, "endpoint", "", "agentcore server URL (default: $AGENTCORE_ENDPOINT, $AWS_ENDPOINT_URL_BEDROCK_AGENTCORE[_CONTROL], the project's endpoint, "+defaultEndpoint+")")
 	f.StringVar(&o.region, "region", "", "AWS region (default: $AWS_REGION, the project's region, the AWS config file, us-east-1)")
+	f.StringVar(&o.output, "output", outputText, "output format: text (tables for people) or json (the API's shapes)")
 }
 
 // clients is what a verb needs to reach the server.
@@ -77,6 +80,9 @@ func (o *clientOpts) resolveEndpoint(awsVar string, pc *projectConfig) string {
 // chain; when it finds none, static placeholder credentials are used (the
 // local server does not check signatures).
 func (o *clientOpts) connect(ctx context.Context, pc *projectConfig) (*clients, error) {
+	if err := o.checkOutput(); err != nil {
+		return nil, err
+	}
 	// Without a logger the SDK warns on stderr while probing for
 	// credentials (e.g. "falling back to IMDSv1"); errors still surface.
 	// Retries back off at most 1s: the server is usually local, and a

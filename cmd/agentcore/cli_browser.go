@@ -103,6 +103,9 @@ func newBrowserStartCmd() *cobra.Command {
 			if err != nil {
 				return apiError(err)
 			}
+			if o.co.json(false) {
+				return printBrowserStart(cmd, c, out)
+			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "Session:     %s\n", aws.ToString(out.SessionId))
 			if out.Streams == nil || out.Streams.AutomationStream == nil {
@@ -159,9 +162,13 @@ func newBrowserStopCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if _, err := c.data.StopBrowserSession(cmd.Context(), &bedrockagentcore.StopBrowserSessionInput{
-				BrowserIdentifier: aws.String(o.browser), SessionId: aws.String(session)}); err != nil {
+			out, err := c.data.StopBrowserSession(cmd.Context(), &bedrockagentcore.StopBrowserSessionInput{
+				BrowserIdentifier: aws.String(o.browser), SessionId: aws.String(session)})
+			if err != nil {
 				return apiError(err)
+			}
+			if o.co.json(false) {
+				return printWire(cmd.OutOrStdout(), out)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Stopped session %s\n", session)
 			return nil
@@ -185,23 +192,28 @@ func newBrowserSessionsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "SESSION ID\tNAME\tSTATUS\tCREATED")
 			in := &bedrockagentcore.ListBrowserSessionsInput{BrowserIdentifier: aws.String(o.browser),
 				Status: types.BrowserSessionStatus(strings.ToUpper(status))}
+			all := &bedrockagentcore.ListBrowserSessionsOutput{Items: []types.BrowserSessionSummary{}}
 			for {
 				out, err := c.data.ListBrowserSessions(cmd.Context(), in)
 				if err != nil {
 					return apiError(err)
 				}
-				for _, s := range out.Items {
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", aws.ToString(s.SessionId), aws.ToString(s.Name), s.Status,
-						aws.ToTime(s.CreatedAt).Local().Format(time.DateTime))
-				}
+				all.Items = append(all.Items, out.Items...)
 				if aws.ToString(out.NextToken) == "" {
 					break
 				}
 				in.NextToken = out.NextToken
+			}
+			if o.co.json(false) {
+				return printWire(cmd.OutOrStdout(), all)
+			}
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "SESSION ID\tNAME\tSTATUS\tCREATED")
+			for _, s := range all.Items {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", aws.ToString(s.SessionId), aws.ToString(s.Name), s.Status,
+					aws.ToTime(s.CreatedAt).Local().Format(time.DateTime))
 			}
 			return w.Flush()
 		},
@@ -209,4 +221,18 @@ func newBrowserSessionsCmd() *cobra.Command {
 	o.addFlags(cmd)
 	cmd.Flags().StringVar(&status, "status", "", "only sessions in this status: READY or TERMINATED")
 	return cmd
+}
+
+// printBrowserStart prints StartBrowserSession's output as the API sends it,
+// plus liveViewUrl: the presigned live-view URL (valid liveViewExpiry s).
+func printBrowserStart(cmd *cobra.Command, c *clients, out *bedrockagentcore.StartBrowserSessionOutput) error {
+	v, _ := wireValue(out).(map[string]any)
+	if out.Streams != nil && out.Streams.LiveViewStream != nil && aws.ToString(out.Streams.LiveViewStream.StreamEndpoint) != "" {
+		u, err := presignLiveView(cmd.Context(), c.creds, c.region, aws.ToString(out.Streams.LiveViewStream.StreamEndpoint), liveViewExpiry, time.Now())
+		if err != nil {
+			return fmt.Errorf("presigning the live-view URL: %w", err)
+		}
+		v["liveViewUrl"] = u
+	}
+	return printJSON(cmd.OutOrStdout(), v)
 }

@@ -156,10 +156,14 @@ func newCIStopCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if _, err := c.data.StopCodeInterpreterSession(cmd.Context(), &bedrockagentcore.StopCodeInterpreterSessionInput{
+			out, err := c.data.StopCodeInterpreterSession(cmd.Context(), &bedrockagentcore.StopCodeInterpreterSessionInput{
 				CodeInterpreterIdentifier: aws.String(o.interpreter), SessionId: aws.String(o.session),
-			}); err != nil {
+			})
+			if err != nil {
 				return apiError(err)
+			}
+			if o.co.json(false) {
+				return printWire(cmd.OutOrStdout(), out)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "Stopped session %s\n", o.session)
 			return nil
@@ -181,23 +185,28 @@ func newCISessionsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "SESSION ID\tNAME\tSTATUS\tCREATED")
 			in := &bedrockagentcore.ListCodeInterpreterSessionsInput{CodeInterpreterIdentifier: aws.String(o.interpreter),
 				Status: types.CodeInterpreterSessionStatus(strings.ToUpper(status))}
+			all := &bedrockagentcore.ListCodeInterpreterSessionsOutput{Items: []types.CodeInterpreterSessionSummary{}}
 			for {
 				out, err := c.data.ListCodeInterpreterSessions(cmd.Context(), in)
 				if err != nil {
 					return apiError(err)
 				}
-				for _, s := range out.Items {
-					fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", aws.ToString(s.SessionId), aws.ToString(s.Name), s.Status,
-						aws.ToTime(s.CreatedAt).Local().Format(time.DateTime))
-				}
+				all.Items = append(all.Items, out.Items...)
 				if aws.ToString(out.NextToken) == "" {
 					break
 				}
 				in.NextToken = out.NextToken
+			}
+			if o.co.json(false) {
+				return printWire(cmd.OutOrStdout(), all)
+			}
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "SESSION ID\tNAME\tSTATUS\tCREATED")
+			for _, s := range all.Items {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", aws.ToString(s.SessionId), aws.ToString(s.Name), s.Status,
+					aws.ToTime(s.CreatedAt).Local().Format(time.DateTime))
 			}
 			return w.Flush()
 		},

@@ -23,11 +23,18 @@ type resultPrinter struct {
 	stdout, stderr io.Writer
 	images         string
 	saved          int
+	json           bool // --output json: each result as the API sends it
 }
 
 // print writes one result and returns its exit code (1 for an error result
 // without one).
 func (p *resultPrinter) print(r types.CodeInterpreterResult) (int, error) {
+	if p.json {
+		if err := printWire(p.stdout, &r); err != nil {
+			return 0, err
+		}
+		return resultExitCode(r), nil
+	}
 	sc := r.StructuredContent
 	haveStreams := sc != nil && (sc.Stdout != nil || sc.Stderr != nil)
 	if haveStreams {
@@ -61,13 +68,19 @@ func (p *resultPrinter) print(r types.CodeInterpreterResult) (int, error) {
 			}
 		}
 	}
-	if sc != nil && sc.ExitCode != nil {
-		return int(*sc.ExitCode), nil
+	return resultExitCode(r), nil
+}
+
+// resultExitCode is the exit code of a result (1 for an error result
+// without one).
+func resultExitCode(r types.CodeInterpreterResult) int {
+	if sc := r.StructuredContent; sc != nil && sc.ExitCode != nil {
+		return int(*sc.ExitCode)
 	}
 	if aws.ToBool(r.IsError) {
-		return 1, nil
+		return 1
 	}
-	return 0, nil
+	return 0
 }
 
 // image saves an image block as images/image-N.<ext>.

@@ -49,7 +49,7 @@ into --images DIR.`,
 			if err != nil {
 				return err
 			}
-			p := &resultPrinter{stdout: cmd.OutOrStdout(), stderr: cmd.ErrOrStderr(), images: images}
+			p := &resultPrinter{stdout: cmd.OutOrStdout(), stderr: cmd.ErrOrStderr(), images: images, json: o.co.json(false)}
 			return o.withSession(cmd, func(ctx context.Context, c *clients, session string) error {
 				a := &types.ToolArguments{Code: aws.String(code), Language: lang}
 				if clear {
@@ -85,7 +85,7 @@ shell as it is (so 'ls | wc -l' works); several are quoted and joined. Without
 			if len(args) > 1 {
 				command = shellJoin(args)
 			}
-			p := &resultPrinter{stdout: cmd.OutOrStdout(), stderr: cmd.ErrOrStderr()}
+			p := &resultPrinter{stdout: cmd.OutOrStdout(), stderr: cmd.ErrOrStderr(), json: o.co.json(false)}
 			return o.withSession(cmd, func(ctx context.Context, c *clients, session string) error {
 				return o.invoke(ctx, c, session, types.ToolNameExecuteCommand, &types.ToolArguments{Command: aws.String(command)}, p)
 			})

@@ -159,7 +159,18 @@ runtime's ARN and ID are stored in ` + configFile + `.`,
 			if err != nil {
 				return err
 			}
-			return deploy(ctx, cmd.OutOrStdout(), c, pc, dir, wait, timeout)
+			if !co.json(false) {
+				return deploy(ctx, cmd.OutOrStdout(), c, pc, dir, wait, timeout)
+			}
+			// --output json: progress on stderr, the runtime (GetAgentRuntime) on stdout.
+			if err := deploy(ctx, cmd.ErrOrStderr(), c, pc, dir, wait, timeout); err != nil {
+				return err
+			}
+			rt, err := c.control.GetAgentRuntime(ctx, &ctl.GetAgentRuntimeInput{AgentRuntimeId: aws.String(pc.AgentID)})
+			if err != nil {
+				return apiError(err)
+			}
+			return printWire(cmd.OutOrStdout(), rt)
 		},
 	}
 	co.addFlags(cmd)

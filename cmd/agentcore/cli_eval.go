@@ -76,7 +76,7 @@ func newEvalRunCmd() *cobra.Command {
 				}
 				rows = append(rows, out.EvaluationResults...)
 			}
-			if asJSON {
+			if co.json(asJSON) {
 				out := make([]map[string]any, len(rows))
 				for i, r := range rows {
 					out[i] = evalResultJSON(r)
@@ -105,7 +105,7 @@ func newEvalRunCmd() *cobra.Command {
 	f.StringVar(&session, "session", "", "the session id (runtimeSessionId) to evaluate")
 	f.StringVar(&runtimeRef, "runtime", "", "the agent runtime (name, id or ARN) the session belongs to (only its spans are used)")
 	f.StringArrayVar(&traces, "trace", nil, "evaluate only this trace (TRACE-level evaluators); repeat for several")
-	f.BoolVar(&asJSON, "json", false, "print the results as JSON")
+	f.BoolVar(&asJSON, "json", false, "print the results as JSON (same as --output json)")
 	return cmd
 }
 
@@ -134,7 +134,7 @@ func newEvalResultsCmd() *cobra.Command {
 			if err := extensionGet(ctx, c, "/_agentcore/evaluations?sessionId="+url.QueryEscape(session), &out); err != nil {
 				return err
 			}
-			if asJSON {
+			if co.json(asJSON) {
 				return printJSON(cmd.OutOrStdout(), nonNil(out.Evaluations))
 			}
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
@@ -175,7 +175,7 @@ func newEvalResultsCmd() *cobra.Command {
 	}
 	co.addFlags(cmd)
 	cmd.Flags().StringVar(&session, "session", "", "the session id")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the results as JSON")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the results as JSON (same as --output json)")
 	return cmd
 }
 

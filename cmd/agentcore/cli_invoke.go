@@ -142,6 +142,9 @@ func (o *invokeOpts) run(cmd *cobra.Command, arg string) error {
 			return err
 		}
 	}
+	if o.co.json(false) && !o.raw {
+		return printInvokeJSON(cmd.OutOrStdout(), out) // cli_invoke_json.go
+	}
 	if a2a && !o.raw && !strings.HasPrefix(aws.ToString(out.ContentType), "text/event-stream") {
 		return printA2A(cmd.OutOrStdout(), out.Response)
 	}

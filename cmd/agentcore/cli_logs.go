@@ -49,7 +49,7 @@ message names, or the one invoke printed); --follow keeps printing new lines.`,
 	f.DurationVar(&o.since, "since", time.Hour, "how far back to start")
 	f.BoolVarP(&o.follow, "follow", "f", false, "keep printing new lines until interrupted")
 	f.BoolVar(&o.errors, "errors", false, "only stderr and records of severity ERROR or above")
-	f.BoolVar(&o.jsonOut, "json", false, "print one JSON record per line")
+	f.BoolVar(&o.jsonOut, "json", false, "print one JSON record per line (same as --output json)")
 	return cmd
 }
 
@@ -63,6 +63,7 @@ func (o *logsOpts) run(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
+	o.jsonOut = o.t.co.json(o.jsonOut)
 	q := url.Values{"limit": {"1000"}}
 	if arn != "" {
 		q.Set("runtimeArn", arn)

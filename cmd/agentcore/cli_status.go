@@ -147,7 +147,7 @@ func newStatusCmd() *cobra.Command {
 				}
 			}
 			r.Server.Health, r.Server.Reachable = health(ctx, c.controlURL)
-			if jsonOut {
+			if t.co.json(jsonOut) {
 				enc := json.NewEncoder(cmd.OutOrStdout())
 				enc.SetIndent("", "  ")
 				return enc.Encode(r)
@@ -157,7 +157,7 @@ func newStatusCmd() *cobra.Command {
 		},
 	}
 	t.addFlags(cmd)
-	cmd.Flags().BoolVar(&jsonOut, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&jsonOut, "json", false, "print JSON (same as --output json)")
 	return cmd
 }
 
@@ -265,10 +265,20 @@ stdin unless --yes is given.`,
 			if err != nil && !(isNotFound(err) && pc != nil && pc.AgentID == id) {
 				return apiError(err)
 			}
-			if err != nil {
+			gone := err != nil // the project's runtime was already deleted
+			var perr error
+			switch {
+			case t.co.json(false) && gone:
+				perr = printJSON(cmd.OutOrStdout(), map[string]any{"agentRuntimeId": id, "status": "DELETED"})
+			case t.co.json(false):
+				perr = printWire(cmd.OutOrStdout(), out)
+			case gone:
 				fmt.Fprintf(cmd.OutOrStdout(), "Agent runtime %s was already gone\n", id)
-			} else {
+			default:
 				fmt.Fprintf(cmd.OutOrStdout(), "Deleted agent runtime %s (%s)\n", id, out.Status)
+			}
+			if perr != nil {
+				return perr
 			}
 			if pc != nil && pc.AgentID == id {
 				pc.AgentID, pc.AgentARN, pc.SessionID = "", "", ""

@@ -88,7 +88,7 @@ counts and evaluation scores shown.`,
 				if err := extensionGet(ctx, c, "/_agentcore/observability/traces/"+url.PathEscape(id)+"?view=tree", &tr); err != nil {
 					return err
 				}
-				if jsonOut {
+				if t.co.json(jsonOut) {
 					if err := printJSONLine(out, tr); err != nil {
 						return err
 					}
@@ -105,7 +105,7 @@ counts and evaluation scores shown.`,
 	t.addFlags(cmd)
 	cmd.Flags().StringVarP(&session, "session", "s", "", "runtime session id (default: the one invoke remembered)")
 	cmd.Flags().StringVar(&traceID, "trace", "", "one trace id instead of a session's")
-	cmd.Flags().BoolVar(&jsonOut, "json", false, "print each trace's span tree as one JSON line")
+	cmd.Flags().BoolVar(&jsonOut, "json", false, "print each trace's span tree as one JSON line (same as --output json)")
 	return cmd
 }
 

@@ -42,6 +42,9 @@ func TestMain(m *testing.M) {
 //	waitfor URL [REGEXP]   poll GET URL until it answers 200 (with a body matching REGEXP)
 //	setvar VAR stdout|stderr REGEXP
 //	                       set VAR to REGEXP's first group in the last command's output
+//	json stdout|stderr PATH REGEXP, json -set VAR stdout|stderr PATH
+//	                       check or read a value of the last command's JSON output
+//	expand FILE            replace $VARs in FILE with the script's variables
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
@@ -75,6 +78,8 @@ func TestScripts(t *testing.T) {
 			"online-eval":  cmdOnlineEval,
 			"start-openai": cmdStartOpenAI,
 			"wheelhouse":   cmdWheelhouse,
+			"json":         cmdJSON,   // script_json_test.go
+			"expand":       cmdExpand, // script_json_test.go
 		},
 	})
 }
