@@ -73,7 +73,7 @@ func Start(t testing.TB, cfg server.Config) *Env {
 	if cfg.Sandbox == "" {
 		cfg.Sandbox = "process" // tests pick other drivers explicitly (the server's default is auto)
 	}
-	if cfg.Sandbox == "process" {
+	if cfg.Sandbox == "process" || cfg.Sandbox == HostImageDriver {
 		cfg.AllowUnisolated = true // the suite's credentials with the development driver
 	}
 	// Identity: the suite runs with real credentials, so every SDK call is
