@@ -227,6 +227,14 @@ func validate(s *sandbox.Spec) error {
 				return fmt.Errorf("linuxns: host path: %w", err)
 			}
 		}
+		for _, m := range s.Mounts {
+			if err := checkDir(m.Source); err != nil {
+				return fmt.Errorf("linuxns: mount: %w", err)
+			}
+			if t := filepath.Clean(m.Target); !filepath.IsAbs(t) || t == "/" {
+				return fmt.Errorf("linuxns: mount target %q is not an absolute path below /", m.Target)
+			}
+		}
 	}
 	return nil
 }

@@ -165,8 +165,11 @@ func TestFilesystem(t *testing.T) {
 	if got := call(t, in, "/read?path="+filepath.Join(data, "secret.db")); !strings.HasPrefix(got, "err ") {
 		t.Fatalf("data dir visible: %q", got)
 	}
-	if got := call(t, in, "/ls?path="+data); got != "bundle" {
+	if got := call(t, in, "/ls?path="+data); !strings.HasPrefix(got, "err ") {
 		t.Fatalf("data dir listing: %q", got)
+	}
+	if got := call(t, in, "/ls?path="+sandbox.BundlePath); !strings.Contains(got, "probe") {
+		t.Fatalf("bundle at %s: %q", sandbox.BundlePath, got)
 	}
 	for _, p := range []string{"/usr/agentcore-test", "/etc/agentcore-test", "/agentcore-test", "/dev/agentcore-test", "/proc/agentcore-test"} {
 		if got := call(t, in, "/write?data=x&path="+p); !strings.HasPrefix(got, "err ") {
@@ -176,7 +179,7 @@ func TestFilesystem(t *testing.T) {
 	if got := call(t, in, "/ls?path=/run"); !strings.HasPrefix(got, "err ") {
 		t.Errorf("/run visible: %q", got)
 	}
-	for _, p := range []string{"/tmp/scratch", filepath.Join(bundle, "written")} {
+	for _, p := range []string{"/tmp/scratch", filepath.Join(sandbox.BundlePath, "written")} {
 		if got := call(t, in, "/write?data=x&path="+p); got != "ok" {
 			t.Fatalf("write %s: %s", p, got)
 		}
@@ -191,7 +194,7 @@ func TestFilesystem(t *testing.T) {
 		t.Fatalf("session dir %s left: %v", in.dir, err)
 	}
 	again := probe(t, d, "fs2", func(s *sandbox.Spec) { s.Dir = bundle })
-	for _, p := range []string{"/tmp/scratch", filepath.Join(bundle, "written")} {
+	for _, p := range []string{"/tmp/scratch", filepath.Join(sandbox.BundlePath, "written")} {
 		if got := call(t, again, "/read?path="+p); !strings.HasPrefix(got, "err ") {
 			t.Errorf("%s survived the session: %q", p, got)
 		}

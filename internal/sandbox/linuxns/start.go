@@ -65,12 +65,12 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 // configuration and waits until it has exec'd the agent or failed.
 func (in *instance) launch(ctx context.Context) error {
 	s := in.spec
+	inside, mounts := sandbox.Relocate(s)
 	cfg := nsinit.Config{
 		Hostname:   hostname(s.ID),
-		Argv:       s.Command,
-		Env:        sessionEnv(s.Env),
-		Dir:        s.Dir,
-		WorkDir:    s.WorkDir,
+		Argv:       inside.Command,
+		Env:        sessionEnv(inside.Env),
+		WorkDir:    inside.WorkDir,
 		RootFS:     s.RootFS,
 		HostPaths:  s.HostPaths,
 		Session:    in.dir,
@@ -79,6 +79,13 @@ func (in *instance) launch(ctx context.Context) error {
 		LayerBytes: in.d.o.LayerBytes,
 	}
 	cfg.GID = cfg.UID
+	for i, m := range mounts { // Dir first, then Spec.Mounts
+		if i == 0 && s.Dir != "" {
+			cfg.Dir, cfg.DirAt = m.Source, m.Target
+		} else if s.RootFS == "" {
+			cfg.Binds = append(cfg.Binds, nsinit.Bind{Source: m.Source, Target: m.Target})
+		}
+	}
 	in.uid, in.env = cfg.UID, cfg.Env
 	cfgR, cfgW, err := os.Pipe()
 	if err != nil {

@@ -35,15 +35,20 @@ const (
 // DefaultPath is the agent's PATH when its environment has none.
 const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+// Bind shows host directory Source read-only at Target.
+type Bind struct{ Source, Target string }
+
 // Config is what the init needs to build the sandbox.
 type Config struct {
 	Hostname   string
 	Argv, Env  []string
-	Dir        string
+	Dir        string // the artifact on the host ("" = none)
+	DirAt      string // where Dir appears inside (sandbox.BundlePath)
 	WorkDir    string
 	RootFS     string
-	HostPaths  []string
-	Session    string // empty host dir; the session tmpfs is mounted on it
+	HostPaths  []string // host dirs shown read-only at their own path
+	Binds      []Bind   // host dirs shown read-only at another path
+	Session    string   // empty host dir; the session tmpfs is mounted on it
 	UID, GID   int
 	TmpBytes   int64
 	LayerBytes int64
@@ -92,7 +97,7 @@ func sandboxInit() error {
 	}
 	workDir := cfg.WorkDir
 	if workDir == "" {
-		workDir = cfg.Dir
+		workDir = cfg.DirAt
 	}
 	if workDir == "" {
 		workDir = "/"
@@ -100,7 +105,7 @@ func sandboxInit() error {
 	if err := unix.Chdir(workDir); err != nil {
 		return fmt.Errorf("working directory %s: %w", workDir, err)
 	}
-	path, err := lookPath(cfg.Argv[0], cfg.Dir, cfg.Env)
+	path, err := lookPath(cfg.Argv[0], cfg.DirAt, cfg.Env)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,11 @@ var devNodes = []string{"null", "zero", "full", "random", "urandom", "tty"}
 // buildRoot assembles the session's root filesystem under cfg.Session and
 // pivots into it. Everything writable lives on a tmpfs that exists only in
 // this mount namespace: it vanishes with the session's last process.
+//
+// No host path of the session's own files shows inside, not even in
+// /proc/self/mountinfo: Dir, Binds and an image root are overlays (whose
+// root is their own) given their lower layers as /proc/self/fd/N and their
+// upper layers relative to the session tmpfs, the working directory here.
 func buildRoot(cfg *Config) error {
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
 		return fmt.Errorf("make mounts private: %w", err)
@@ -28,9 +33,12 @@ func buildRoot(cfg *Config) error {
 	if err := mount("tmpfs", s, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, fmt.Sprintf("size=%d,mode=0700", cfg.LayerBytes)); err != nil {
 		return err
 	}
+	if err := unix.Chdir(s); err != nil {
+		return err
+	}
 	root := filepath.Join(s, "root")
 	if cfg.RootFS != "" {
-		if err := overlay(cfg.RootFS, root, s, "image", 0); err != nil {
+		if err := overlay(cfg.RootFS, root, "image", 0, 0); err != nil {
 			return err
 		}
 	} else {
@@ -62,11 +70,15 @@ func buildRoot(cfg *Config) error {
 				return err
 			}
 		}
+		for i, b := range cfg.Binds {
+			if err := overlay(b.Source, filepath.Join(root, b.Target), fmt.Sprintf("bind%d", i), 0, unix.MS_RDONLY); err != nil {
+				return err
+			}
+		}
 	}
 	if cfg.Dir != "" {
-		// The artifact, at the same path as on the host, writable through a
-		// per-session layer owned by the agent.
-		if err := overlay(cfg.Dir, filepath.Join(root, cfg.Dir), s, "dir", cfg.UID); err != nil {
+		// The artifact, writable through a per-session layer owned by the agent.
+		if err := overlay(cfg.Dir, filepath.Join(root, cfg.DirAt), "dir", cfg.UID, 0); err != nil {
 			return err
 		}
 	}
@@ -90,25 +102,43 @@ func mount(src, dst, fstype string, flags uintptr, data string) error {
 	return nil
 }
 
-// overlay mounts lower read-only with a writable upper layer in the session
-// tmpfs at dst; the upper's root is owned by uid.
-func overlay(lower, dst, session, name string, uid int) error {
-	upper, work := filepath.Join(session, name+".upper"), filepath.Join(session, name+".work")
-	for _, d := range []string{upper, work} {
-		if err := os.Mkdir(d, 0o755); err != nil {
+// overlay mounts host dir lower at dst. Writable overlays get an upper
+// layer in the session tmpfs (the working directory) whose root is owned by
+// uid; read-only ones (flags MS_RDONLY) an empty second lower layer instead.
+// name keeps the layers of different overlays apart.
+func overlay(lower, dst, name string, uid int, flags uintptr) error {
+	fd, err := unix.Open(lower, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", lower, err)
+	}
+	defer unix.Close(fd)
+	opts := fmt.Sprintf("lowerdir=/proc/self/fd/%d", fd)
+	if flags&unix.MS_RDONLY != 0 {
+		if err := os.Mkdir(name+".empty", 0o755); err != nil {
 			return err
 		}
-	}
-	if st, err := os.Stat(lower); err == nil {
-		os.Chmod(upper, st.Mode().Perm()|0o700)
-	}
-	if uid != 0 {
-		if err := os.Chown(upper, uid, uid); err != nil {
-			return err
+		opts += ":" + name + ".empty"
+	} else {
+		upper, work := name+".upper", name+".work"
+		for _, d := range []string{upper, work} {
+			if err := os.Mkdir(d, 0o755); err != nil {
+				return err
+			}
 		}
+		if st, err := os.Stat(lower); err == nil {
+			os.Chmod(upper, st.Mode().Perm()|0o700)
+		}
+		if uid != 0 {
+			if err := os.Chown(upper, uid, uid); err != nil {
+				return err
+			}
+		}
+		opts += ",upperdir=" + upper + ",workdir=" + work
 	}
-	return mount("overlay", dst, "overlay", unix.MS_NOSUID|unix.MS_NODEV,
-		"lowerdir="+lower+",upperdir="+upper+",workdir="+work)
+	if err := mount("overlay", dst, "overlay", flags|unix.MS_NOSUID|unix.MS_NODEV, opts); err != nil {
+		return fmt.Errorf("%w (lower layer %s)", err, lower)
+	}
+	return nil
 }
 
 // bindHost makes host path p visible read-only at the same path under root.
