@@ -18,77 +18,77 @@ var hostSystemDirs = []string{"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64
 var devNodes = []string{"null", "zero", "full", "random", "urandom", "tty"}
 
 // buildRoot assembles the session's root filesystem under cfg.Session and
-// pivots into it. Everything writable lives on a tmpfs that exists only in
+// returns its path (pivot makes it the root). Everything writable lives on a tmpfs that exists only in
 // this mount namespace: it vanishes with the session's last process.
 //
 // No host path of the session's own files shows inside, not even in
 // /proc/self/mountinfo: Dir, Binds and an image root are overlays (whose
 // root is their own) given their lower layers as /proc/self/fd/N and their
 // upper layers relative to the session tmpfs, the working directory here.
-func buildRoot(cfg *Config) error {
+func buildRoot(cfg *Config) (string, error) {
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
-		return fmt.Errorf("make mounts private: %w", err)
+		return "", fmt.Errorf("make mounts private: %w", err)
 	}
 	s := cfg.Session
 	if err := mount("tmpfs", s, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, fmt.Sprintf("size=%d,mode=0700", cfg.LayerBytes)); err != nil {
-		return err
+		return "", err
 	}
 	if err := unix.Chdir(s); err != nil {
-		return err
+		return "", err
 	}
 	root := filepath.Join(s, "root")
 	if cfg.RootFS != "" {
 		if err := overlay(cfg.RootFS, root, "image", 0, 0); err != nil {
-			return err
+			return "", err
 		}
 	} else {
 		if err := os.Mkdir(root, 0o755); err != nil {
-			return err
+			return "", err
 		}
 		if err := mount("tmpfs", root, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "size=1m,mode=0755"); err != nil {
-			return err
+			return "", err
 		}
 		for _, d := range hostSystemDirs {
 			if err := bindHost(d, root); err != nil {
-				return err
+				return "", err
 			}
 		}
 	}
 	if err := mount("proc", filepath.Join(root, "proc"), "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
-		return err
+		return "", err
 	}
 	if err := mount("tmpfs", filepath.Join(root, "tmp"), "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, fmt.Sprintf("size=%d,mode=1777", cfg.TmpBytes)); err != nil {
-		return err
+		return "", err
 	}
 	if err := buildDev(filepath.Join(root, "dev")); err != nil {
-		return err
+		return "", err
 	}
 	// Host paths and Dir come last: they may live under /tmp.
 	if cfg.RootFS == "" {
 		for _, p := range cfg.HostPaths {
 			if err := bindHost(filepath.Clean(p), root); err != nil {
-				return err
+				return "", err
 			}
 		}
 		for i, b := range cfg.Binds {
 			if err := overlay(b.Source, filepath.Join(root, b.Target), fmt.Sprintf("bind%d", i), 0, unix.MS_RDONLY); err != nil {
-				return err
+				return "", err
 			}
 		}
 	}
 	if cfg.Dir != "" {
 		// The artifact, writable through a per-session layer owned by the agent.
 		if err := overlay(cfg.Dir, filepath.Join(root, cfg.DirAt), "dir", cfg.UID, 0); err != nil {
-			return err
+			return "", err
 		}
 	}
 	if cfg.RootFS == "" {
 		// Only mount points live on the root tmpfs: freeze it.
 		if err := unix.Mount("", root, "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
-			return fmt.Errorf("remount root read-only: %w", err)
+			return "", fmt.Errorf("remount root read-only: %w", err)
 		}
 	}
-	return pivot(root)
+	return root, nil
 }
 
 // mount creates the mount point (a directory) and mounts.
