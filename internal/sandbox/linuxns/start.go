@@ -80,6 +80,7 @@ func (in *instance) launch(ctx context.Context) error {
 		GID:        in.uid,
 		UserNS:     in.d.userNS,
 		IDs:        idRange,
+		ResolvConf: hostnet.ResolvConf(s.Network == "PUBLIC"),
 		TmpBytes:   in.d.o.TmpBytes,
 		LayerBytes: in.d.o.LayerBytes,
 	}

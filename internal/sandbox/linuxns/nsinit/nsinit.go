@@ -56,6 +56,7 @@ type Config struct {
 	// 0..IDs-1 to UID.. and GID.. on the host.
 	UserNS     bool
 	IDs        int
+	ResolvConf string // the session's /etc/resolv.conf
 	TmpBytes   int64
 	LayerBytes int64
 }

@@ -82,6 +82,9 @@ func buildRoot(cfg *Config) (string, error) {
 			return "", err
 		}
 	}
+	if err := placeResolvConf(root, cfg.ResolvConf, cfg.RootFS != ""); err != nil {
+		return "", err
+	}
 	if cfg.RootFS == "" {
 		// Only mount points live on the root tmpfs: freeze it.
 		if err := unix.Mount("", root, "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
@@ -89,6 +92,60 @@ func buildRoot(cfg *Config) (string, error) {
 		}
 	}
 	return root, nil
+}
+
+// placeResolvConf gives the session its own /etc/resolv.conf. An image's
+// (in its writable layer) is replaced. The host's /etc is bound read-only:
+// the file it names (following symlinks inside root, e.g. to systemd's stub
+// under /run) is covered by a read-only bind of one written in the session
+// tmpfs, or written where the root tmpfs lacks it.
+func placeResolvConf(root, content string, image bool) error {
+	p := filepath.Join(root, "etc", "resolv.conf")
+	if image {
+		os.Remove(p)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			return fmt.Errorf("write resolv.conf: %w", err)
+		}
+		return nil
+	}
+	for range 8 {
+		st, err := os.Lstat(p)
+		if err != nil || st.Mode()&os.ModeSymlink == 0 {
+			break
+		}
+		target, err := os.Readlink(p)
+		if err != nil {
+			return err
+		}
+		if filepath.IsAbs(target) {
+			p = filepath.Join(root, target)
+		} else {
+			p = filepath.Join(filepath.Dir(p), target)
+		}
+		if p != root && !strings.HasPrefix(p, root+"/") {
+			return fmt.Errorf("/etc/resolv.conf points outside the root (%s)", target)
+		}
+	}
+	if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+		if err := os.WriteFile("resolv.conf", []byte(content), 0o644); err != nil { // in the session tmpfs
+			return err
+		}
+		if err := unix.Mount("resolv.conf", p, "", unix.MS_BIND, ""); err != nil {
+			return fmt.Errorf("bind resolv.conf: %w", err)
+		}
+		if err := unix.Mount("", p, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
+			return fmt.Errorf("remount resolv.conf read-only: %w", err)
+		}
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("resolv.conf: %w", err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		return fmt.Errorf("resolv.conf: %w", err)
+	}
+	return nil
 }
 
 // mount creates the mount point (a directory) and mounts.
