@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/agentcore-dev/agentcore/internal/codeinterpreter/kernel"
@@ -59,7 +60,13 @@ func (e Environment) spec(kernelDir string) sandbox.Spec {
 		"PIP_DISABLE_PIP_VERSION_CHECK": "1",
 	}
 	maps.Copy(env, e.Env)
-	hosts = append(append(hosts, e.LibDirs...), e.HostPaths...)
+	hosts = append(hosts, e.HostPaths...)
+	// The data libraries live under the server's data directory: isolating
+	// drivers show them at a neutral path (and rewrite PYTHONPATH).
+	var mounts []sandbox.Mount
+	for i, d := range uniq(e.LibDirs) {
+		mounts = append(mounts, sandbox.Mount{Source: d, Target: libMount + strconv.Itoa(i)})
+	}
 	var kv []string
 	for _, k := range slices.Sorted(maps.Keys(env)) {
 		kv = append(kv, k+"="+env[k])
@@ -70,8 +77,12 @@ func (e Environment) spec(kernelDir string) sandbox.Spec {
 		Env:       kv,
 		Ports:     []int{kernelPort},
 		HostPaths: uniq(hosts),
+		Mounts:    mounts,
 	}
 }
+
+// libMount is where the isolating drivers show LibDirs[i]: libMount + "i".
+const libMount = "/opt/agentcore/lib/"
 
 // kernelPort is the kernel's HTTP port inside its environment.
 const kernelPort = 8080

@@ -19,7 +19,9 @@ type Spec struct {
 	ID string
 	// Command is the argv to run; Command[0] is looked up in Dir first, then PATH.
 	Command []string
-	// Dir is the unpacked, read-only artifact the agent runs from.
+	// Dir is the unpacked, read-only artifact the agent runs from. Isolating
+	// drivers mount it at BundlePath and rewrite its path in Command, Env and
+	// WorkDir (see Relocate): the agent never sees the host path.
 	Dir string
 	// Env is the complete environment ("K=V"); drivers may add PORT etc.
 	Env []string
@@ -32,15 +34,22 @@ type Spec struct {
 	// RootFS, when set, is the unpacked root filesystem of a container image
 	// (read-only; drivers add a writable layer per session). When empty,
 	// isolating drivers build a root from the host's system directories
-	// (/usr, /lib, /bin, /etc essentials) plus HostPaths, all read-only, and
-	// Dir mounted read-only at the same path.
+	// (/usr, /lib, /bin, /etc essentials) plus HostPaths and Mounts, all
+	// read-only, and Dir mounted read-only at BundlePath.
 	RootFS string
 	// WorkDir is the working directory inside the environment (default Dir,
 	// or "/" for images).
 	WorkDir string
 	// HostPaths are extra host directories the agent needs read-only (e.g. the
-	// interpreter's installation prefix). Ignored when RootFS is set.
+	// interpreter's installation prefix), at their own path. Ignored when
+	// RootFS is set.
 	HostPaths []string
+	// Mounts are host directories isolating drivers expose read-only at
+	// another path (Mount.Target), rewritten like Dir (see Relocate): for
+	// directories under the server's data directory. The process driver
+	// ignores them (its agents see the host as it is). Ignored when RootFS
+	// is set.
+	Mounts []Mount
 	// Network is "PUBLIC" (egress to the outside world, never to the host's
 	// loopback or other sessions) or "NONE" (loopback only).
 	Network string

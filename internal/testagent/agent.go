@@ -46,7 +46,7 @@ func (a *agent) invoke(ctx context.Context, payload json.RawMessage, rc *agentco
 	switch req.Action {
 	case "", "echo":
 		return a.echo(payload, rc, req, n), nil
-	case "fetch", "writefile", "readfile", "hog":
+	case "fetch", "writefile", "readfile", "listdir", "hog":
 		return probe(ctx, req), nil
 	case "count":
 		return map[string]any{"count": n, "pid": a.pid, "instance": a.instance}, nil

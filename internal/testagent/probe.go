@@ -11,7 +11,7 @@ import (
 var hogged [][]byte
 
 // probe runs the isolation probes: "fetch" GETs a URL (egress), "writefile"
-// and "readfile" touch the session's filesystem.
+// "readfile" and "listdir" touch the session's filesystem.
 func probe(ctx context.Context, req request) map[string]any {
 	out := map[string]any{}
 	var err error
@@ -43,6 +43,14 @@ func probe(ctx context.Context, req request) map[string]any {
 		var b []byte
 		b, err = os.ReadFile(req.Path)
 		out["data"] = string(b)
+	case "listdir":
+		var ents []os.DirEntry
+		ents, err = os.ReadDir(req.Path)
+		names := []string{}
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		out["names"] = names
 	}
 	if err != nil {
 		out["error"] = err.Error()

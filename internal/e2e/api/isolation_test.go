@@ -94,8 +94,9 @@ func isolatedPython(t *testing.T, e *testenv.Env, outside string) {
 	e.WaitReady(t, *out.AgentRuntimeId, 5*time.Minute)
 	arn, s := *out.AgentRuntimeArn, testenv.SessionID("iso-py")
 	m := e.InvokeJSON(t, arn, s, map[string]any{})
-	if uid, _ := m["uid"].(float64); uid == 0 || m["sessionId"] != s {
-		t.Fatalf("python agent: %v (it must not run as root)", m)
+	// Root of its own user namespace is fine (linuxns), the host's root not.
+	if uid, _ := m["hostUid"].(float64); uid == 0 || m["sessionId"] != s {
+		t.Fatalf("python agent: %v (it must not run as the host's root)", m)
 	}
 	m = e.InvokeJSON(t, arn, s, map[string]any{"url": outside})
 	if body, _ := m["body"].(string); !strings.HasPrefix(body, "outside-ok") {

@@ -101,11 +101,15 @@ var systemDirs = []string{"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "
 // root path for code artifacts (an empty per-session directory), netnsPath
 // the session's network namespace and cgroup the cgroupsPath.
 func buildSpec(s sandbox.Spec, rootDir, netnsPath, cgroup string) (*ociSpec, error) {
-	env := withDefaults(s.Env, s.Ports)
-	argv0, err := resolveCommand(s, env)
+	argv0, err := resolveCommand(s, withDefaults(s.Env, s.Ports))
 	if err != nil {
 		return nil, err
 	}
+	// From here on, the spec as the agent sees it: Dir at sandbox.BundlePath.
+	hostPaths := s.HostPaths
+	s, binds := sandbox.Relocate(s)
+	argv0 = sandbox.RewritePath(argv0, binds)
+	env := withDefaults(s.Env, s.Ports)
 	cwd := s.WorkDir
 	if cwd == "" {
 		cwd = s.Dir
@@ -144,17 +148,19 @@ func buildSpec(s sandbox.Spec, rootDir, netnsPath, cgroup string) (*ociSpec, err
 				mounts = append(mounts, ro(d))
 			}
 		}
-		for _, p := range append(append([]string(nil), s.HostPaths...), s.Dir) {
-			if p == "" {
-				continue
+		for _, p := range hostPaths {
+			binds = append(binds, sandbox.Mount{Source: p, Target: p})
+		}
+		for _, b := range binds {
+			if !filepath.IsAbs(b.Source) || !filepath.IsAbs(b.Target) {
+				return nil, fmt.Errorf("gvisor: host path %q or its target %q is not absolute", b.Source, b.Target)
 			}
-			if !filepath.IsAbs(p) {
-				return nil, fmt.Errorf("gvisor: host path %q is not absolute", p)
-			}
-			if _, err := os.Stat(p); err != nil {
+			if _, err := os.Stat(b.Source); err != nil {
 				return nil, fmt.Errorf("gvisor: host path: %w", err)
 			}
-			mounts = append(mounts, ro(filepath.Clean(p)))
+			m := ro(filepath.Clean(b.Target))
+			m.Source = filepath.Clean(b.Source)
+			mounts = append(mounts, m)
 		}
 	}
 	// Parents before children (/tmp before a Dir under /tmp).

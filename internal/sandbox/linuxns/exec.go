@@ -2,6 +2,7 @@ package linuxns
 
 import (
 	"context"
+	"debug/elf"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -39,12 +41,28 @@ func (in *instance) Exec(ctx context.Context, spec sandbox.ExecSpec) (sandbox.Ex
 	if spec.Dir != "" { // resolved inside the sandbox, so not nsenter --wd=DIR
 		argv = append([]string{"/bin/sh", "-c", `cd -- "$0" && exec "$@"`, spec.Dir}, argv...)
 	}
-	id := strconv.Itoa(in.uid)
-	cfg := nsinit.ExecConfig{
-		Nsenter: nsenter,
-		Argv: append([]string{"nsenter", "--target", strconv.Itoa(in.cmd.Process.Pid),
-			"--mount", "--uts", "--ipc", "--net", "--pid", "--cgroup", "--setuid", id, "--setgid", id, "--wd", "--"}, argv...),
-		Env: append(append([]string(nil), in.env...), spec.Env...),
+	env := append(append([]string(nil), in.env...), spec.Env...)
+	// Joined at the init's namespaces (the agent's, but for the user
+	// namespace, which is the agent's own).
+	nsArgs := []string{"nsenter", "--target", strconv.Itoa(in.cmd.Process.Pid), "--mount", "--uts", "--ipc", "--net", "--pid", "--cgroup"}
+	cfg := nsinit.ExecConfig{Nsenter: nsenter}
+	if in.d.userNS && (in.spec.RootFS == "" || selfStatic()) {
+		// Into the agent's user namespace, through the agent stage (this
+		// binary, which must be able to run in the session's root).
+		pid, err := in.agentPid()
+		if err != nil {
+			return nil, err
+		}
+		if cfg.Env, err = nsinit.ExecStageEnv(argv, env, true, 0, 0); err != nil {
+			return nil, fmt.Errorf("linuxns: %w", err)
+		}
+		cfg.Argv = append(nsArgs, "--user=/proc/"+strconv.Itoa(pid)+"/ns/user", "--wd", "--", "/proc/self/fd/"+strconv.Itoa(nsinit.ExecExeFD))
+	} else {
+		// As the agent's host ids, outside any user namespace: an image
+		// may lack the libraries this (dynamically linked) binary needs.
+		id := strconv.Itoa(in.uid)
+		cfg.Env = env
+		cfg.Argv = append(append(nsArgs, "--setuid", id, "--setgid", id, "--wd", "--"), argv...)
 	}
 	cfgR, cfgW, err := os.Pipe()
 	if err != nil {
@@ -90,4 +108,58 @@ func (in *instance) Exec(ctx context.Context, spec sandbox.ExecSpec) (sandbox.Ex
 		return fail(fmt.Errorf("linuxns: exec setup: %w", rerr))
 	}
 	return p, nil
+}
+
+// selfStatic reports whether this binary is statically linked (it then
+// runs in any root, an image's included).
+var selfStatic = sync.OnceValue(func() bool {
+	f, err := elf.Open("/proc/self/exe")
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_INTERP {
+			return false
+		}
+	}
+	return true
+})
+
+// agentPid finds the agent's host pid (its user namespace is not the
+// init's): the child of the init that is oldest in the session's PID
+// namespace (the others are orphans the init adopted). It is looked up once.
+func (in *instance) agentPid() (int, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.agent != 0 {
+		return in.agent, nil
+	}
+	init := strconv.Itoa(in.cmd.Process.Pid)
+	dirs, _ := os.ReadDir("/proc")
+	best, bestNS := 0, 0
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + d.Name() + "/status")
+		if err != nil || !strings.Contains(string(b), "\nPPid:\t"+init+"\n") {
+			continue
+		}
+		_, nspid, _ := strings.Cut(string(b), "\nNSpid:")
+		nspid, _, _ = strings.Cut(nspid, "\n")
+		f := strings.Fields(nspid)
+		if len(f) == 0 {
+			continue
+		}
+		if ns, err := strconv.Atoi(f[len(f)-1]); err == nil && (best == 0 || ns < bestNS) {
+			best, bestNS = pid, ns
+		}
+	}
+	if best == 0 {
+		return 0, errors.New("linuxns: the session's agent process is gone")
+	}
+	in.agent = best
+	return best, nil
 }

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -29,13 +28,14 @@ type instance struct {
 	dir  string // per-session state dir
 	cmd  *exec.Cmd
 	tail *tailWriter
-	uid  int      // the agent's uid and gid (Exec runs as it)
+	uid  int      // the agent's host uid and gid (of its root with a user namespace; Exec runs as it)
 	env  []string // the agent's environment
 
-	done    chan struct{} // closed when the agent (PID 1) has exited
+	done    chan struct{} // closed when the session's init (so the agent) has exited
 	stopped chan struct{} // closed when Stop has released everything
 	mu      sync.Mutex
 	err     error // why the agent exited
+	agent   int   // the agent's host pid, once Exec looked it up
 	stopErr error
 	stop    sync.Once
 }
@@ -101,26 +101,24 @@ func (in *instance) Err() error {
 	return in.err
 }
 
-// Stop implements sandbox.Instance: SIGTERM when the agent handles it (a
-// PID 1 ignores signals it has no handler for), SIGKILL after the grace
-// period or when ctx ends, then the cgroup, namespace and session dir are
-// removed. Concurrent and repeated calls return the first call's result.
+// Stop implements sandbox.Instance: SIGTERM (the session's init passes it
+// on to the agent), SIGKILL after the grace period or when ctx ends, then
+// the cgroup, namespace and session dir are removed. Concurrent and
+// repeated calls return the first call's result.
 func (in *instance) Stop(ctx context.Context) error {
 	in.stop.Do(func() {
 		defer close(in.stopped)
 		select {
 		case <-in.done:
 		default:
-			if catchesTERM(in.cmd.Process.Pid) {
-				in.cmd.Process.Signal(syscall.SIGTERM)
-				t := time.NewTimer(in.d.o.StopGrace)
-				select {
-				case <-in.done:
-				case <-t.C:
-				case <-ctx.Done():
-				}
-				t.Stop()
+			in.cmd.Process.Signal(syscall.SIGTERM)
+			t := time.NewTimer(in.d.o.StopGrace)
+			select {
+			case <-in.done:
+			case <-t.C:
+			case <-ctx.Done():
 			}
+			t.Stop()
 		}
 		in.kill()
 		select {
@@ -136,7 +134,7 @@ func (in *instance) Stop(ctx context.Context) error {
 
 // kill ends every process of the session.
 func (in *instance) kill() {
-	in.cmd.Process.Kill() // PID 1: the kernel kills the whole namespace
+	in.cmd.Process.Kill() // the init: the kernel kills the whole namespace
 	in.cg.KillAll()
 }
 
@@ -154,23 +152,10 @@ func (in *instance) release() error {
 			errs = append(errs, err)
 		}
 	}
+	if in.uid != 0 {
+		in.d.ids.give(in.uid) // release runs once per instance
+	}
 	return errors.Join(errs...)
-}
-
-// catchesTERM reports whether pid has a SIGTERM handler (SigCgt in
-// /proc/PID/status).
-func catchesTERM(pid int) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		return false
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "SigCgt:"); ok {
-			mask, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
-			return err == nil && mask&(1<<(syscall.SIGTERM-1)) != 0
-		}
-	}
-	return false
 }
 
 // tailWriter forwards to w and keeps the last bytes written, for errors.

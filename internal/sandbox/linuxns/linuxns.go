@@ -1,25 +1,37 @@
 // Package linuxns is the namespace sandbox driver: each session runs in fresh
 // PID, mount, network, UTS, IPC and cgroup namespaces, in its own cgroup
 // (memory, CPU and pids limits), on a private root filesystem (read-only host
-// system directories or an unpacked image, a per-session writable layer, a
-// private /tmp, /proc and minimal /dev), as an unprivileged per-session uid
-// with no capabilities, no_new_privs and a seccomp filter.
+// system directories or an unpacked image, the bundle at
+// sandbox.BundlePath, a per-session writable layer, a private /tmp, /proc,
+// minimal /dev and its own /etc/resolv.conf), with no capabilities,
+// no_new_privs and a seccomp filter, as root of its own user namespace whose
+// ids map to a range of unprivileged host ids no other session holds (or,
+// where user namespaces are off, as a random unprivileged host uid).
 //
 // The in-namespace setup is done by this same binary: Start runs
 // /proc/self/exe with an environment marker, and the init function of package
-// nsinit (imported here) recognises it, prepares the sandbox and execs the
-// agent. That works in the server and in test binaries alike, as both import
-// the package.
+// nsinit (imported here) recognises it, prepares the sandbox, starts the
+// agent (the binary once more, which drops privileges and execs the agent)
+// and stays as PID 1 of the session: it forwards SIGTERM and other signals to
+// the agent, reaps orphaned processes and exits with the agent's status.
+// That works in the server and in test binaries alike, as both import the
+// package. Killing the init ends every process of the session; the cgroup is
+// killed too, for good measure.
 //
-// The agent is PID 1 of its namespace, so killing it ends every process of
-// the session; the cgroup is killed too, for good measure.
+// What the user namespace does not cover: the namespaces other than the
+// user namespace itself (mount, PID, network, UTS, IPC, cgroup) are owned by
+// the host's, because the host prepares them (it moves a veth into the
+// network namespace, mounts the root, writes the cgroup) before the agent
+// enters its user namespace; the agent therefore holds no capability over
+// any of them, which is the point. Commands run with Exec get the agent's
+// host ids but are not inside its user namespace (joining one with nsenter
+// hands the joiner the namespace's full capability set, which nothing could
+// drop again before the command runs); they see the same files and
+// processes with the same rights.
 //
-// Limits of this design: there is no user namespace (the agent is a random
-// unprivileged host uid in 2^24..2^25, with no capabilities), the agent as
-// PID 1 does not reap orphaned grandchildren (they count against the pids
-// limit until the session ends), and name resolution uses the host's
-// /etc/resolv.conf, which only works for PUBLIC sessions whose resolver is
-// not a host loopback address.
+// Name resolution: /etc/resolv.conf is generated per session (see
+// resolvConf): PUBLIC sessions get the host's upstream nameservers that
+// they can reach (not the host's loopback resolvers), NONE sessions none.
 package linuxns
 
 import (
@@ -44,6 +56,12 @@ func init() {
 			switch k {
 			case "stateDir":
 				o.StateDir = v
+			case "userns":
+				b, err := strconv.ParseBool(v)
+				if err != nil {
+					return nil, fmt.Errorf("linuxns: option userns: %w", err)
+				}
+				o.NoUserNS = !b
 			case "stopGrace":
 				d, err := time.ParseDuration(v)
 				if err != nil {
@@ -74,10 +92,18 @@ type Options struct {
 	// ("ns-<tag><id>-<random>"); tests use it to tell their sessions from
 	// other processes'.
 	NameTag string
+	// NoUserNS runs agents as a random unprivileged host uid instead of
+	// root of a user namespace (option userns=false). Without kernel
+	// support for user namespaces that is what happens anyway.
+	NoUserNS bool
 }
 
 // Driver starts namespace sandboxes.
-type Driver struct{ o Options }
+type Driver struct {
+	o      Options
+	userNS bool // agents get a user namespace
+	ids    idPool
+}
 
 var (
 	_ sandbox.Driver       = (*Driver)(nil)
@@ -99,8 +125,27 @@ func New(o Options) *Driver {
 	if o.LayerBytes == 0 {
 		o.LayerBytes = 1 << 30
 	}
-	return &Driver{o: o}
+	return &Driver{o: o, userNS: !o.NoUserNS && userNSAvailable() == nil}
 }
+
+// userNSAvailable returns nil when the kernel lets this process create user
+// namespaces.
+func userNSAvailable() error {
+	if _, err := os.Stat("/proc/self/ns/user"); err != nil {
+		return errors.New("kernel without user namespaces")
+	}
+	b, err := os.ReadFile("/proc/sys/user/max_user_namespaces")
+	if err != nil {
+		return err
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(string(b))); err != nil || n == 0 {
+		return errors.New("user namespaces disabled (user.max_user_namespaces = 0)")
+	}
+	return nil
+}
+
+// UserNS reports whether agents run in a user namespace.
+func (d *Driver) UserNS() bool { return d.userNS }
 
 // Name implements sandbox.Driver.
 func (*Driver) Name() string { return "linuxns" }
@@ -225,6 +270,14 @@ func validate(s *sandbox.Spec) error {
 			}
 			if _, err := os.Stat(p); err != nil {
 				return fmt.Errorf("linuxns: host path: %w", err)
+			}
+		}
+		for _, m := range s.Mounts {
+			if err := checkDir(m.Source); err != nil {
+				return fmt.Errorf("linuxns: mount: %w", err)
+			}
+			if t := filepath.Clean(m.Target); !filepath.IsAbs(t) || t == "/" {
+				return fmt.Errorf("linuxns: mount target %q is not an absolute path below /", m.Target)
 			}
 		}
 	}

@@ -104,6 +104,8 @@ func main() {
 			}
 		case "setuid0":
 			err = syscall.Setuid(0)
+		case "setuid1":
+			err = syscall.Setuid(1)
 		}
 		fmt.Fprint(w, err)
 	})

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -47,6 +48,7 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 	if in.net, err = hostnet.New(ctx, in.name, spec.Network == "PUBLIC"); err != nil {
 		return nil, fmt.Errorf("linuxns: %w", err)
 	}
+	in.uid = d.ids.take(d.userNS)
 	in.dir = filepath.Join(d.o.StateDir, in.name)
 	if err := os.MkdirAll(d.o.StateDir, 0o700); err != nil {
 		return nil, fmt.Errorf("linuxns: state dir: %w", err)
@@ -65,21 +67,31 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 // configuration and waits until it has exec'd the agent or failed.
 func (in *instance) launch(ctx context.Context) error {
 	s := in.spec
+	inside, mounts := sandbox.Relocate(s)
 	cfg := nsinit.Config{
 		Hostname:   hostname(s.ID),
-		Argv:       s.Command,
-		Env:        sessionEnv(s.Env),
-		Dir:        s.Dir,
-		WorkDir:    s.WorkDir,
+		Argv:       inside.Command,
+		Env:        sessionEnv(inside.Env),
+		WorkDir:    inside.WorkDir,
 		RootFS:     s.RootFS,
 		HostPaths:  s.HostPaths,
 		Session:    in.dir,
-		UID:        sessionUID(),
+		UID:        in.uid,
+		GID:        in.uid,
+		UserNS:     in.d.userNS,
+		IDs:        idRange,
+		ResolvConf: hostnet.ResolvConf(s.Network == "PUBLIC"),
 		TmpBytes:   in.d.o.TmpBytes,
 		LayerBytes: in.d.o.LayerBytes,
 	}
-	cfg.GID = cfg.UID
-	in.uid, in.env = cfg.UID, cfg.Env
+	for i, m := range mounts { // Dir first, then Spec.Mounts
+		if i == 0 && s.Dir != "" {
+			cfg.Dir, cfg.DirAt = m.Source, m.Target
+		} else if s.RootFS == "" {
+			cfg.Binds = append(cfg.Binds, nsinit.Bind{Source: m.Source, Target: m.Target})
+		}
+	}
+	in.env = cfg.Env
 	cfgR, cfgW, err := os.Pipe()
 	if err != nil {
 		return fmt.Errorf("linuxns: %w", err)
@@ -180,13 +192,45 @@ func hostname(id string) string {
 	return string(h)
 }
 
-// sessionUID picks the agent's uid (and gid): a random id in a range no
-// distribution assigns, so sessions never share a uid (per-uid kernel limits
-// such as inotify instances stay per session).
-func sessionUID() int {
-	var r [4]byte
-	rand.Read(r[:])
-	return 1<<24 + int(binary.BigEndian.Uint32(r[:])%(1<<24))
+// idRange is how many ids a session's user namespace maps (0..65535, the
+// range images and distributions use), from a base that is a multiple of it.
+const idRange = 1 << 16
+
+// idPool hands out the agent's host ids: without a user namespace one
+// random uid (and gid) in 2^24..2^25, a range no distribution assigns; with
+// one the base of a range of idRange ids in 2^24..2^31 that no other
+// session of this driver holds. Sessions never share ids, so per-uid kernel
+// limits (inotify instances, ...) stay per session.
+type idPool struct {
+	mu   sync.Mutex
+	used map[int]bool
+}
+
+func (p *idPool) take(rangeOf bool) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.used == nil {
+		p.used = map[int]bool{}
+	}
+	for {
+		var r [4]byte
+		rand.Read(r[:])
+		n := int(binary.BigEndian.Uint32(r[:]))
+		id := 1<<24 + n%(1<<24)
+		if rangeOf {
+			id = 1<<24 + n%((1<<31-1<<24)/idRange)*idRange
+		}
+		if !p.used[id] {
+			p.used[id] = true
+			return id
+		}
+	}
+}
+
+func (p *idPool) give(id int) {
+	p.mu.Lock()
+	delete(p.used, id)
+	p.mu.Unlock()
 }
 
 // sessionEnv is the agent's environment: the spec's, with HOME and TMPDIR

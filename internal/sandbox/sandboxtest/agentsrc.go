@@ -102,8 +102,12 @@ func main() {
 			err = syscall.Mount("none", "/tmp/mnt", "tmpfs", 0, "")
 		case "unshare":
 			err = syscall.Unshare(syscall.CLONE_NEWUSER | syscall.CLONE_NEWNS)
-		case "setuid":
-			err = syscall.Setuid(0)
+		case "setuid": // to root, or away from it for root of a user namespace
+			if os.Getuid() == 0 {
+				err = syscall.Setuid(1)
+			} else {
+				err = syscall.Setuid(0)
+			}
 		case "chroot":
 			err = syscall.Chroot("/")
 		}

@@ -18,65 +18,134 @@ var hostSystemDirs = []string{"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64
 var devNodes = []string{"null", "zero", "full", "random", "urandom", "tty"}
 
 // buildRoot assembles the session's root filesystem under cfg.Session and
-// pivots into it. Everything writable lives on a tmpfs that exists only in
+// returns its path (pivot makes it the root). Everything writable lives on a tmpfs that exists only in
 // this mount namespace: it vanishes with the session's last process.
-func buildRoot(cfg *Config) error {
+//
+// No host path of the session's own files shows inside, not even in
+// /proc/self/mountinfo: Dir, Binds and an image root are overlays (whose
+// root is their own) given their lower layers as /proc/self/fd/N and their
+// upper layers relative to the session tmpfs, the working directory here.
+func buildRoot(cfg *Config) (string, error) {
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
-		return fmt.Errorf("make mounts private: %w", err)
+		return "", fmt.Errorf("make mounts private: %w", err)
 	}
 	s := cfg.Session
 	if err := mount("tmpfs", s, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, fmt.Sprintf("size=%d,mode=0700", cfg.LayerBytes)); err != nil {
-		return err
+		return "", err
+	}
+	if err := unix.Chdir(s); err != nil {
+		return "", err
 	}
 	root := filepath.Join(s, "root")
 	if cfg.RootFS != "" {
-		if err := overlay(cfg.RootFS, root, s, "image", 0); err != nil {
-			return err
+		if err := overlay(cfg.RootFS, root, "image", 0, 0); err != nil {
+			return "", err
 		}
 	} else {
 		if err := os.Mkdir(root, 0o755); err != nil {
-			return err
+			return "", err
 		}
 		if err := mount("tmpfs", root, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "size=1m,mode=0755"); err != nil {
-			return err
+			return "", err
 		}
 		for _, d := range hostSystemDirs {
 			if err := bindHost(d, root); err != nil {
-				return err
+				return "", err
 			}
 		}
 	}
 	if err := mount("proc", filepath.Join(root, "proc"), "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
-		return err
+		return "", err
 	}
 	if err := mount("tmpfs", filepath.Join(root, "tmp"), "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, fmt.Sprintf("size=%d,mode=1777", cfg.TmpBytes)); err != nil {
-		return err
+		return "", err
 	}
 	if err := buildDev(filepath.Join(root, "dev")); err != nil {
-		return err
+		return "", err
 	}
 	// Host paths and Dir come last: they may live under /tmp.
 	if cfg.RootFS == "" {
 		for _, p := range cfg.HostPaths {
 			if err := bindHost(filepath.Clean(p), root); err != nil {
-				return err
+				return "", err
+			}
+		}
+		for i, b := range cfg.Binds {
+			if err := overlay(b.Source, filepath.Join(root, b.Target), fmt.Sprintf("bind%d", i), 0, unix.MS_RDONLY); err != nil {
+				return "", err
 			}
 		}
 	}
 	if cfg.Dir != "" {
-		// The artifact, at the same path as on the host, writable through a
-		// per-session layer owned by the agent.
-		if err := overlay(cfg.Dir, filepath.Join(root, cfg.Dir), s, "dir", cfg.UID); err != nil {
-			return err
+		// The artifact, writable through a per-session layer owned by the agent.
+		if err := overlay(cfg.Dir, filepath.Join(root, cfg.DirAt), "dir", cfg.UID, 0); err != nil {
+			return "", err
 		}
+	}
+	if err := placeResolvConf(root, cfg.ResolvConf, cfg.RootFS != ""); err != nil {
+		return "", err
 	}
 	if cfg.RootFS == "" {
 		// Only mount points live on the root tmpfs: freeze it.
 		if err := unix.Mount("", root, "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
-			return fmt.Errorf("remount root read-only: %w", err)
+			return "", fmt.Errorf("remount root read-only: %w", err)
 		}
 	}
-	return pivot(root)
+	return root, nil
+}
+
+// placeResolvConf gives the session its own /etc/resolv.conf. An image's
+// (in its writable layer) is replaced. The host's /etc is bound read-only:
+// the file it names (following symlinks inside root, e.g. to systemd's stub
+// under /run) is covered by a read-only bind of one written in the session
+// tmpfs, or written where the root tmpfs lacks it.
+func placeResolvConf(root, content string, image bool) error {
+	p := filepath.Join(root, "etc", "resolv.conf")
+	if image {
+		os.Remove(p)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			return fmt.Errorf("write resolv.conf: %w", err)
+		}
+		return nil
+	}
+	for range 8 {
+		st, err := os.Lstat(p)
+		if err != nil || st.Mode()&os.ModeSymlink == 0 {
+			break
+		}
+		target, err := os.Readlink(p)
+		if err != nil {
+			return err
+		}
+		if filepath.IsAbs(target) {
+			p = filepath.Join(root, target)
+		} else {
+			p = filepath.Join(filepath.Dir(p), target)
+		}
+		if p != root && !strings.HasPrefix(p, root+"/") {
+			return fmt.Errorf("/etc/resolv.conf points outside the root (%s)", target)
+		}
+	}
+	if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+		if err := os.WriteFile("resolv.conf", []byte(content), 0o644); err != nil { // in the session tmpfs
+			return err
+		}
+		if err := unix.Mount("resolv.conf", p, "", unix.MS_BIND, ""); err != nil {
+			return fmt.Errorf("bind resolv.conf: %w", err)
+		}
+		if err := unix.Mount("", p, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
+			return fmt.Errorf("remount resolv.conf read-only: %w", err)
+		}
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("resolv.conf: %w", err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		return fmt.Errorf("resolv.conf: %w", err)
+	}
+	return nil
 }
 
 // mount creates the mount point (a directory) and mounts.
@@ -90,25 +159,43 @@ func mount(src, dst, fstype string, flags uintptr, data string) error {
 	return nil
 }
 
-// overlay mounts lower read-only with a writable upper layer in the session
-// tmpfs at dst; the upper's root is owned by uid.
-func overlay(lower, dst, session, name string, uid int) error {
-	upper, work := filepath.Join(session, name+".upper"), filepath.Join(session, name+".work")
-	for _, d := range []string{upper, work} {
-		if err := os.Mkdir(d, 0o755); err != nil {
+// overlay mounts host dir lower at dst. Writable overlays get an upper
+// layer in the session tmpfs (the working directory) whose root is owned by
+// uid; read-only ones (flags MS_RDONLY) an empty second lower layer instead.
+// name keeps the layers of different overlays apart.
+func overlay(lower, dst, name string, uid int, flags uintptr) error {
+	fd, err := unix.Open(lower, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", lower, err)
+	}
+	defer unix.Close(fd)
+	opts := fmt.Sprintf("lowerdir=/proc/self/fd/%d", fd)
+	if flags&unix.MS_RDONLY != 0 {
+		if err := os.Mkdir(name+".empty", 0o755); err != nil {
 			return err
 		}
-	}
-	if st, err := os.Stat(lower); err == nil {
-		os.Chmod(upper, st.Mode().Perm()|0o700)
-	}
-	if uid != 0 {
-		if err := os.Chown(upper, uid, uid); err != nil {
-			return err
+		opts += ":" + name + ".empty"
+	} else {
+		upper, work := name+".upper", name+".work"
+		for _, d := range []string{upper, work} {
+			if err := os.Mkdir(d, 0o755); err != nil {
+				return err
+			}
 		}
+		if st, err := os.Stat(lower); err == nil {
+			os.Chmod(upper, st.Mode().Perm()|0o700)
+		}
+		if uid != 0 {
+			if err := os.Chown(upper, uid, uid); err != nil {
+				return err
+			}
+		}
+		opts += ",upperdir=" + upper + ",workdir=" + work
 	}
-	return mount("overlay", dst, "overlay", unix.MS_NOSUID|unix.MS_NODEV,
-		"lowerdir="+lower+",upperdir="+upper+",workdir="+work)
+	if err := mount("overlay", dst, "overlay", flags|unix.MS_NOSUID|unix.MS_NODEV, opts); err != nil {
+		return fmt.Errorf("%w (lower layer %s)", err, lower)
+	}
+	return nil
 }
 
 // bindHost makes host path p visible read-only at the same path under root.

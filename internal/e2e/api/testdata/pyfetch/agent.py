@@ -26,7 +26,21 @@ def invoke(payload, context):
                 return {"data": f.read()}
         except FileNotFoundError:
             return {"data": None}
-    return {"uid": os.getuid(), "sessionId": context.session_id, "pid": os.getpid()}
+    return {"uid": os.getuid(), "hostUid": host_uid(), "sessionId": context.session_id, "pid": os.getpid()}
+
+
+def host_uid():
+    """The uid as the kernel outside this user namespace knows it."""
+    uid = os.getuid()
+    try:
+        with open("/proc/self/uid_map") as f:
+            for line in f:
+                inside, outside, count = map(int, line.split())
+                if inside <= uid < inside + count:
+                    return outside + uid - inside
+    except OSError:
+        pass
+    return uid
 
 
 if __name__ == "__main__":
