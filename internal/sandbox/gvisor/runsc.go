@@ -37,6 +37,16 @@ type runscConfig struct {
 	sharedRoot bool
 }
 
+// Choice is the runsc binary (path and "runsc --version"), gVisor platform
+// and network mode the driver's sessions use.
+type Choice struct{ Runsc, Version, Platform, Network string }
+
+// Choice returns what the startup probe picked, probing on first use.
+func (d *Driver) Choice() (Choice, error) {
+	c, err := d.config()
+	return Choice{Runsc: c.path, Version: c.version, Platform: c.platform, Network: c.network}, err
+}
+
 // candidates are the runsc binaries the probe tries, best first: the one
 // configured (option, else $AGENTCORE_RUNSC), then "runsc" from PATH.
 func (d *Driver) candidates() []string {

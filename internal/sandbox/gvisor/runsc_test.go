@@ -17,12 +17,12 @@ import (
 // EINVAL, so there it is only logged).
 func TestRunscChoice(t *testing.T) {
 	d := driver(t)
-	c, err := gvisor.ChoiceOf(d)
+	c, err := d.Choice()
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("runsc %s (%s), platform %s, network %s", c.Path, c.Version, c.Platform, c.Network)
-	platforms, err := gvisor.Describe(c.Path)
+	t.Logf("runsc %s (%s), platform %s, network %s", c.Runsc, c.Version, c.Platform, c.Network)
+	platforms, err := gvisor.Describe(c.Runsc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestRunscChoice(t *testing.T) {
 		case ok:
 			t.Logf("%s: %s", cmd, strings.TrimSpace(strings.SplitN(out, "\n", 2)[0]))
 		case systrap:
-			t.Errorf("%s under %s: %v", cmd, c.Path, m)
+			t.Errorf("%s under %s: %v", cmd, c.Runsc, m)
 		default:
 			t.Logf("%s fails under this runsc (%s): %s", cmd, c.Version, strings.TrimSpace(out))
 		}
@@ -60,16 +60,16 @@ func TestRunscFallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := gvisor.New(gvisor.Options{Runsc: fake, Dir: testDir, IDPrefix: testPrefix})
-	c, err := gvisor.ChoiceOf(d)
+	c, err := d.Choice()
 	if err != nil {
 		t.Fatal(err)
 	}
 	inPath, _ := exec.LookPath("runsc")
-	if c.Path == fake || inPath == "" || filepath.Base(c.Path) != "runsc" {
-		t.Fatalf("chose %s; want the runsc in PATH (%s) over the broken %s", c.Path, inPath, fake)
+	if c.Runsc == fake || inPath == "" || filepath.Base(c.Runsc) != "runsc" {
+		t.Fatalf("chose %s; want the runsc in PATH (%s) over the broken %s", c.Runsc, inPath, fake)
 	}
 	bad := gvisor.New(gvisor.Options{Runsc: fake, Dir: testDir, IDPrefix: testPrefix, Platform: "no-such-platform"})
-	if _, err := gvisor.ChoiceOf(bad); err == nil || !strings.Contains(err.Error(), fake) {
+	if _, err := bad.Choice(); err == nil || !strings.Contains(err.Error(), fake) {
 		t.Fatalf("no usable runsc: err %v, want one naming %s", err, fake)
 	}
 }
