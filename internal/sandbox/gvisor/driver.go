@@ -1,9 +1,10 @@
 // Package gvisor is the sandbox driver that runs each session under gVisor
 // (runsc: the systrap platform where the binary has it, else ptrace) from an
-// OCI bundle generated per session: a private root (the image, or the host's system directories plus the
-// artifact, read-only) with an in-memory writable layer and /tmp, no
-// capabilities, an unprivileged uid, cgroup limits, and its own network
-// namespace where the agent binds its contract ports.
+// OCI bundle generated per session: a private root (the image, or the host's
+// system directories plus the artifact, read-only) with an in-memory
+// writable layer and /tmp, no capabilities, an unprivileged uid, cgroup
+// limits, and its own network namespace where the agent binds its contract
+// ports.
 package gvisor
 
 import (

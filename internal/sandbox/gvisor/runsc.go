@@ -26,8 +26,8 @@ type runscConfig struct {
 	// the session's own namespace. gVisor's own stack (--network=sandbox)
 	// gives the sandbox a private loopback, so the platform could no longer
 	// reach the agent at 127.0.0.1:<port> in the namespace, nor the agent
-	// the platform's in-namespace listener (see docs/benchmarks.md, "gVisor:
-	// runsc versions"); Debian's 2022 runsc refuses it on this kernel anyway.
+	// the platform's in-namespace listener (see docs/benchmarks.md, "Hardening
+	// (issue 20): gVisor runsc versions"); Debian's 2022 runsc refuses it on this kernel anyway.
 	network string
 	// sharedRoot: the binary has --shared-root. Newer runsc pins an empty
 	// network namespace for its gofers as a bind mount named null-netns in
@@ -65,12 +65,12 @@ func (d *Driver) candidates() []string {
 		if abs, err := filepath.Abs(p); err == nil {
 			p = abs
 		}
-		real, err := filepath.EvalSymlinks(p)
+		resolved, err := filepath.EvalSymlinks(p)
 		if err != nil {
-			real = p
+			resolved = p
 		}
-		if !seen[real] {
-			seen[real] = true
+		if !seen[resolved] {
+			seen[resolved] = true
 			out = append(out, p)
 		}
 	}
