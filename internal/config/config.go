@@ -25,6 +25,9 @@ type Config struct {
 	DataDir  string // --data-dir
 	Database string // --database: "" = SQLite in DataDir, postgres://..., sqlite:PATH
 	Sandbox  string // --sandbox: auto or a driver name
+	// Runsc (--runsc) is the runsc binary the gvisor driver tries first;
+	// "" = runsc from PATH.
+	Runsc string
 	// AllowUnisolated (--allow-unisolated) lets a server with credentials
 	// run sessions under a driver that does not isolate them (process).
 	AllowUnisolated bool

@@ -41,6 +41,8 @@ var settings = []Setting{
 		field: func(c *Config) any { return &c.Database }},
 	{Key: "sandbox", Default: "auto", Help: "session sandbox driver: auto (strongest available: gvisor, then linuxns, then process), gvisor, linuxns, or process (a host process on a free port passed in PORT; no isolation, development only)",
 		field: func(c *Config) any { return &c.Sandbox }},
+	{Key: "runsc", Env: "AGENTCORE_RUNSC", Help: "runsc binary the gvisor driver tries first (e.g. a current gVisor built with CGO_ENABLED=0); the driver falls back to runsc in PATH and picks the systrap platform when the binary has it, else ptrace, logging its choice",
+		field: func(c *Config) any { return &c.Runsc }},
 	{Key: "allow-unisolated", Default: "false", Help: "with credentials configured, accept a sandbox driver that does not isolate sessions (process): every account's agents then run as the server's user and reach its loopback; without this flag such a server refuses to start",
 		field: func(c *Config) any { return &c.AllowUnisolated }},
 	{Key: "python-fallback", Default: "false", Help: "run a PYTHON_3_X code runtime on the host's python3 when python3.X is not installed (without it, CreateAgentRuntime answers a ValidationException naming the missing interpreter)",

@@ -14,7 +14,10 @@ package e2e
 // Overrides: AGENTCORE_BENCH_DRIVERS (comma list), AGENTCORE_BENCH_COLD_GO,
 // AGENTCORE_BENCH_COLD_PY (cold iterations), AGENTCORE_BENCH_PAR_REPS
 // (parallel repetitions), AGENTCORE_BENCH_IDLE_GO, AGENTCORE_BENCH_IDLE_PY
-// (idle sessions; 0 skips). Results: docs/benchmarks.md.
+// (idle sessions; 0 skips), AGENTCORE_BENCH_POOL=0 (skip the warm-pool
+// measures), AGENTCORE_BENCH_RUNSC=label=/path/runsc,... (run the gvisor
+// driver once per runsc binary, as "gvisor-<label>", in the same run).
+// Results: docs/benchmarks.md.
 
 import (
 	"bufio"
@@ -35,6 +38,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/sandbox/gvisor"
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
@@ -441,24 +445,31 @@ func BenchmarkIsolation(b *testing.B) {
 	if v := os.Getenv("AGENTCORE_BENCH_DRIVERS"); v != "" {
 		drivers = strings.Split(v, ",")
 	}
+	drivers, runscs := isoRunscs(drivers)
 	var summary []isoRow
 	add := func(driver, measure, format string, args ...any) {
 		summary = append(summary, isoRow{driver, measure, fmt.Sprintf(format, args...)})
 	}
-	for _, driver := range drivers {
-		b.Run(driver, func(b *testing.B) {
+	pool := os.Getenv("AGENTCORE_BENCH_POOL") != "0"
+	for _, name := range drivers {
+		driver, runscLabel, _ := strings.Cut(name, "-")
+		b.Run(name, func(b *testing.B) {
 			if driver != "process" {
 				testenv.RequireImageDriver(b, driver) // skips with the reason
 			}
 			n := isoCounts(driver)
 			cfg := benchServerConfig()
 			cfg.Sandbox = driver
+			if runscLabel != "" {
+				cfg.Runsc = isoRunsc(b, runscs[runscLabel])
+			}
+			driver := name // rows and logs name the runsc variant
 			if os.Getenv("AGENTCORE_TEST_LOG") == "" {
 				cfg.Logger = slog.New(slog.NewTextHandler(&isoServerLog, &slog.HandlerOptions{Level: slog.LevelWarn}))
 			}
 			e := testenv.Start(b, cfg)
-			if h := isoHealth(b, e); h.Driver != driver {
-				b.Fatalf("server runs driver %q, want %q", h.Driver, driver)
+			if h := isoHealth(b, e); h.Driver != cfg.Sandbox {
+				b.Fatalf("server runs driver %q, want %q", h.Driver, cfg.Sandbox)
 			}
 			goRT := isoDeploy(b, e, goAgent, nil)
 			pyRT := isoDeploy(b, e, pyAgent, nil)
@@ -506,6 +517,9 @@ func BenchmarkIsolation(b *testing.B) {
 				})
 			}
 			parallel("parallel20", goRT, nil)
+			if !pool {
+				return
+			}
 
 			// Warm pool of 20: every parallel session takes a pre-started
 			// environment; the pool refills between rounds.
@@ -560,4 +574,41 @@ func BenchmarkIsolation(b *testing.B) {
 		fmt.Fprintf(&sb, "\n| %s | %s | %s |", r.driver, r.measure, r.value)
 	}
 	b.Logf("summary (driver | measure | value):%s", sb.String())
+}
+
+// isoRunscs reads AGENTCORE_BENCH_RUNSC (label=path,...) and replaces
+// "gvisor" in drivers with one "gvisor-<label>" per binary.
+func isoRunscs(drivers []string) ([]string, map[string]string) {
+	v := os.Getenv("AGENTCORE_BENCH_RUNSC")
+	if v == "" {
+		return drivers, nil
+	}
+	m := map[string]string{}
+	var labels []string
+	for _, kv := range strings.Split(v, ",") {
+		label, path, _ := strings.Cut(kv, "=")
+		m[label] = path
+		labels = append(labels, "gvisor-"+label)
+	}
+	if i := slices.Index(drivers, "gvisor"); i >= 0 {
+		drivers = slices.Replace(slices.Clone(drivers), i, i+1, labels...)
+	}
+	return drivers, m
+}
+
+// isoRunsc checks that the gvisor driver really runs path (it falls back
+// to PATH's runsc when a configured one cannot start sandboxes) and logs
+// the platform it picked.
+func isoRunsc(b *testing.B, path string) string {
+	d := gvisor.New(gvisor.Options{Runsc: path})
+	c, err := d.Choice()
+	if err != nil {
+		b.Fatal(err)
+	}
+	want, _ := filepath.Abs(path)
+	if c.Runsc != want {
+		b.Fatalf("gvisor driver chose %s, not %s", c.Runsc, path)
+	}
+	b.Logf("runsc %s (%s): platform %s, network %s", c.Runsc, c.Version, c.Platform, c.Network)
+	return path
 }

@@ -199,12 +199,13 @@ func Names() []string {
 	return out
 }
 
-// Auto returns the first driver in order that builds and reports itself
-// available, with one line per driver saying why it was or was not chosen.
-func Auto(order []string) (Driver, []string, error) {
+// Auto returns the first driver in order that builds (with its options from
+// opts, which may be nil) and reports itself available, with one line per
+// driver saying why it was or was not chosen.
+func Auto(order []string, opts map[string]map[string]string) (Driver, []string, error) {
 	var why []string
 	for _, name := range order {
-		d, err := New(name, nil)
+		d, err := New(name, opts[name])
 		if err == nil {
 			if a, ok := d.(Availability); ok {
 				err = a.Available()

@@ -151,14 +151,18 @@ func newDriver(cfg Config) (sandbox.Driver, error) {
 	lg := cfg.Logger
 	var driver sandbox.Driver
 	var err error
+	opts := map[string]map[string]string{}
+	if cfg.Runsc != "" {
+		opts["gvisor"] = map[string]string{"runsc": cfg.Runsc}
+	}
 	if cfg.Sandbox == "auto" {
 		var why []string
-		driver, why, err = sandbox.Auto(builtins.AutoOrder)
+		driver, why, err = sandbox.Auto(builtins.AutoOrder, opts)
 		for _, line := range why {
 			lg.Info("sandbox auto-selection", "result", line)
 		}
 	} else {
-		driver, err = sandbox.New(cfg.Sandbox, nil)
+		driver, err = sandbox.New(cfg.Sandbox, opts[cfg.Sandbox])
 		if a, ok := driver.(sandbox.Availability); err == nil && ok {
 			if aerr := a.Available(); aerr != nil {
 				err = fmt.Errorf("sandbox driver %q is not available on this host: %w", cfg.Sandbox, aerr)

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -118,4 +119,39 @@ func TestCredentialsNeedIsolation(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.Close(bg)
+}
+
+// TestRunscSetting: --runsc reaches the gvisor driver, which tries that
+// binary first (here a broken one, with no runsc in PATH to fall back to,
+// so the start fails naming it).
+func TestRunscSetting(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("the gvisor driver needs root")
+	}
+	nft, err := exec.LookPath("nft")
+	if err != nil {
+		t.Skip("no nft: the gvisor driver is not available here")
+	}
+	bin := t.TempDir()
+	fake := filepath.Join(bin, "runsc-broken")
+	script := "#!/bin/sh\ncase \"$1\" in --version) echo 'runsc version broken';; flags) ;; *) exit 3;; esac\n"
+	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(nft, filepath.Join(bin, "nft")); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+	cfg := server.Config{Config: config.Config{Listen: freeAddr(t), DataDir: t.TempDir(), Sandbox: "gvisor", Runsc: fake}}
+	srv, err := server.Start(bg, cfg)
+	if err == nil {
+		srv.Close(bg)
+		t.Fatal("server started with a broken runsc and none in PATH")
+	}
+	if strings.Contains(err.Error(), "cgroup controller") {
+		t.Skipf("the gvisor driver is not available here: %v", err)
+	}
+	if !strings.Contains(err.Error(), fake+" --platform=ptrace") {
+		t.Fatalf("want an error naming %s, got %v", fake, err)
+	}
 }

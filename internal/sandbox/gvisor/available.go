@@ -2,9 +2,9 @@ package gvisor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -37,10 +37,18 @@ func (d *Driver) newNet(ctx context.Context, s sandbox.Spec, cid, dir string) (s
 	return newLoopNet(filepath.Join(dir, "netns"))
 }
 
-// Available implements sandbox.Availability: runsc must be installed and
-// actually able to run a process here (checked once, bounded in time).
+// Available implements sandbox.Availability: a runsc must be installed and
+// actually able to run a process here. The first call picks the runsc
+// binary and platform sessions use (checked once per process, bounded in
+// time, logged); Start uses that choice.
 func (d *Driver) Available() error {
-	key := d.opts.Runsc + "|" + d.opts.Platform
+	_, err := d.config()
+	return err
+}
+
+// config returns the probe's choice, probing on first use.
+func (d *Driver) config() (runscConfig, error) {
+	key := d.opts.Dir + "|" + d.opts.Runsc + "|" + d.opts.Platform
 	probesMu.Lock()
 	p, ok := probes[key]
 	if !ok {
@@ -48,11 +56,12 @@ func (d *Driver) Available() error {
 		probes[key] = p
 	}
 	probesMu.Unlock()
-	p.once.Do(func() { p.err = d.probe() })
-	return p.err
+	p.once.Do(func() { p.cfg, p.err = d.choose() })
+	return p.cfg, p.err
 }
 
-// probes caches Available per runsc binary and platform for the process.
+// probes caches the choice per runsc option, platform and driver dir for
+// the process.
 var (
 	probesMu sync.Mutex
 	probes   = map[string]*probeResult{}
@@ -60,31 +69,66 @@ var (
 
 type probeResult struct {
 	once sync.Once
+	cfg  runscConfig
 	err  error
 }
 
-func (d *Driver) probe() error {
-	runsc, err := exec.LookPath(d.opts.Runsc)
-	if err != nil {
-		return fmt.Errorf("runsc not found (install the Debian package runsc): %w", err)
-	}
+// choose tries each candidate runsc with each platform it has (systrap,
+// then ptrace; or only Options.Platform) and keeps the first that runs
+// /bin/true in a sandbox.
+func (d *Driver) choose() (runscConfig, error) {
 	if os.Geteuid() != 0 {
-		return fmt.Errorf("runsc needs root to create sandboxes (running as uid %d)", os.Geteuid())
+		return runscConfig{}, fmt.Errorf("runsc needs root to create sandboxes (running as uid %d)", os.Geteuid())
 	}
 	for _, c := range []string{"memory", "cpu", "pids"} {
 		if !hasController(c) {
-			return fmt.Errorf("cgroup controller %q is not mounted (looked in /sys/fs/cgroup/%s and cgroup v2)", c, c)
+			return runscConfig{}, fmt.Errorf("cgroup controller %q is not mounted (looked in /sys/fs/cgroup/%s and cgroup v2)", c, c)
 		}
 	}
 	if err := hostnet.Available(); err != nil {
-		return fmt.Errorf("no PUBLIC networking for sessions: %w", err)
+		return runscConfig{}, fmt.Errorf("no PUBLIC networking for sessions: %w", err)
 	}
+	paths := d.candidates()
+	if len(paths) == 0 {
+		if d.opts.Runsc != "" {
+			return runscConfig{}, fmt.Errorf("runsc not found: neither %q nor runsc in PATH (install the Debian package runsc)", d.opts.Runsc)
+		}
+		return runscConfig{}, errors.New("runsc not found in PATH (install the Debian package runsc, or set " + RunscEnv + ")")
+	}
+	var tried []string
+	for _, path := range paths {
+		version, platforms, shared, err := describe(path)
+		if err != nil {
+			tried = append(tried, err.Error())
+			continue
+		}
+		if d.opts.Platform != "" {
+			platforms = []string{d.opts.Platform}
+		}
+		for _, pf := range platforms {
+			cfg := runscConfig{path: path, version: version, platform: pf, network: "host", sharedRoot: shared}
+			t0 := time.Now()
+			if err := d.probe(cfg); err != nil {
+				tried = append(tried, err.Error())
+				d.opts.Log.Info("gvisor: runsc probe failed", "runsc", path, "version", version, "platform", pf, "err", err)
+				continue
+			}
+			d.opts.Log.Info("gvisor: runsc chosen", "runsc", path, "version", version, "platform", pf,
+				"network", cfg.network, "probe", time.Since(t0).Round(time.Millisecond), "rejected", tried)
+			return cfg, nil
+		}
+	}
+	return runscConfig{}, errors.New(strings.Join(tried, "; "))
+}
+
+// probe starts a sandbox with cfg that runs /bin/true.
+func (d *Driver) probe(cfg runscConfig) error {
 	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
 	defer cancel()
-	in, err := d.Start(ctx, sandbox.Spec{ID: "probe", Command: []string{"/bin/true"}, Network: "NONE",
+	in, err := d.start(ctx, cfg, sandbox.Spec{ID: "probe", Command: []string{"/bin/true"}, Network: "NONE",
 		Limits: sandbox.Limits{MemoryBytes: 256 << 20}})
 	if err != nil {
-		return fmt.Errorf("%s cannot start a sandbox: %w", runsc, err)
+		return fmt.Errorf("%s --platform=%s cannot start a sandbox: %w", cfg.path, cfg.platform, err)
 	}
 	defer func() {
 		stopCtx, cancel := context.WithCancel(context.Background())
@@ -95,10 +139,10 @@ func (d *Driver) probe() error {
 	case <-in.Done():
 	case <-ctx.Done():
 		return fmt.Errorf("%s --platform=%s did not run /bin/true within %v (the platform hangs on this host)",
-			runsc, d.opts.Platform, probeTimeout)
+			cfg.path, cfg.platform, probeTimeout)
 	}
-	if err := in.(*instance).exitErr(); err != nil {
-		return fmt.Errorf("%s --platform=%s cannot run /bin/true: %w", runsc, d.opts.Platform, err)
+	if err := in.exitErr(); err != nil {
+		return fmt.Errorf("%s --platform=%s cannot run /bin/true: %w", cfg.path, cfg.platform, err)
 	}
 	return nil
 }

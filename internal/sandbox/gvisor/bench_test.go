@@ -49,7 +49,7 @@ func BenchmarkColdStart(b *testing.B) {
 		defer in.Stop(context.Background())
 	}
 	time.Sleep(time.Second)
-	cgs, _ := filepath.Glob("/sys/fs/cgroup/memory" + gvisor.CgroupParent + "/ac-idle*")
+	cgs, _ := filepath.Glob("/sys/fs/cgroup/memory" + gvisor.CgroupParent + "/" + testPrefix + "idle*")
 	for _, cg := range cgs {
 		pss += cgroupPSS(filepath.Join("/sys/fs/cgroup/pids"+gvisor.CgroupParent, filepath.Base(cg)))
 		usage += readInt(filepath.Join(cg, "memory.usage_in_bytes"))

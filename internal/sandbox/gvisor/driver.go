@@ -1,9 +1,10 @@
 // Package gvisor is the sandbox driver that runs each session under gVisor
-// (runsc, ptrace platform) from an OCI bundle generated per session: a
-// private root (the image, or the host's system directories plus the
-// artifact, read-only) with an in-memory writable layer and /tmp, no
-// capabilities, an unprivileged uid, cgroup limits, and its own network
-// namespace where the agent binds its contract ports.
+// (runsc: the systrap platform where the binary has it, else ptrace) from an
+// OCI bundle generated per session: a private root (the image, or the host's
+// system directories plus the artifact, read-only) with an in-memory
+// writable layer and /tmp, no capabilities, an unprivileged uid, cgroup
+// limits, and its own network namespace where the agent binds its contract
+// ports.
 package gvisor
 
 import (
@@ -40,9 +41,13 @@ func init() {
 
 // Options configure the driver; zero values take defaults.
 type Options struct {
-	Runsc    string       // runsc binary (default: "runsc" from PATH)
-	Dir      string       // per-session bundles and runsc state (default /run/agentcore-gvisor)
-	Platform string       // gVisor platform (default ptrace: KVM hangs under nested virtualization)
+	// Runsc is the runsc binary tried first (default $AGENTCORE_RUNSC);
+	// "runsc" from PATH is the fallback when it is unset or cannot run.
+	Runsc string
+	Dir   string // per-session bundles and runsc state (default /run/agentcore-gvisor)
+	// Platform forces a gVisor platform. Default: systrap when the runsc
+	// has it, else ptrace (KVM hangs under nested virtualization).
+	Platform string
 	Log      *slog.Logger // nil discards
 	// IDPrefix starts every container id, cgroup and netns name (default
 	// "ac-"); tests use their own to tell their sessions from others'.
@@ -67,13 +72,10 @@ var (
 // New returns a driver.
 func New(o Options) *Driver {
 	if o.Runsc == "" {
-		o.Runsc = "runsc"
+		o.Runsc = os.Getenv(RunscEnv)
 	}
 	if o.Dir == "" {
 		o.Dir = "/run/agentcore-gvisor"
-	}
-	if o.Platform == "" {
-		o.Platform = "ptrace"
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -117,13 +119,30 @@ func (d *Driver) Start(ctx context.Context, s sandbox.Spec) (sandbox.Instance, e
 	if err := d.checkSpec(s); err != nil {
 		return nil, err
 	}
-	runsc, err := exec.LookPath(d.opts.Runsc)
+	cfg, err := d.config()
 	if err != nil {
-		return nil, fmt.Errorf("gvisor: runsc not found (install the Debian package runsc): %w", err)
+		return nil, fmt.Errorf("gvisor: no usable runsc: %w", err)
+	}
+	in, err := d.start(ctx, cfg, s)
+	if err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// start runs a checked spec with cfg.
+func (d *Driver) start(ctx context.Context, cfg runscConfig, s sandbox.Spec) (*instance, error) {
+	if err := d.checkSpec(s); err != nil {
+		return nil, err
+	}
+	if cfg.sharedRoot {
+		if err := os.MkdirAll(d.sharedDir(), 0o700); err != nil {
+			return nil, fmt.Errorf("gvisor: shared dir: %w", err)
+		}
 	}
 	cid := containerID(d.opts.IDPrefix, s.ID)
 	dir := filepath.Join(d.opts.Dir, cid)
-	in := &instance{d: d, runsc: runsc, cid: cid, dir: dir, done: make(chan struct{})}
+	in := &instance{d: d, cfg: cfg, cid: cid, dir: dir, done: make(chan struct{})}
 	ok := false
 	defer func() {
 		if !ok {
@@ -140,6 +159,7 @@ func (d *Driver) Start(ctx context.Context, s sandbox.Spec) (sandbox.Instance, e
 			return nil, fmt.Errorf("gvisor: session dir: %w", err)
 		}
 	}
+	var err error
 	if in.net, err = d.newNet(ctx, s, cid, dir); err != nil {
 		return nil, err
 	}
@@ -156,7 +176,7 @@ func (d *Driver) Start(ctx context.Context, s sandbox.Spec) (sandbox.Instance, e
 	for _, p := range s.Ports {
 		in.ports[p] = true
 	}
-	cmd := exec.Command(runsc, append(in.globalFlags(), "run", "--bundle", dir, cid)...)
+	cmd := exec.Command(cfg.path, append(in.globalFlags(), "run", "--bundle", dir, cid)...)
 	cmd.Dir = dir
 	// Wrapped so runsc always writes into pipes: given a regular file, the
 	// sandbox would write at its own offsets over the file's other content.
@@ -221,5 +241,6 @@ func writerOrDiscard(w io.Writer) io.Writer {
 }
 
 // Close gives up the host firewall PUBLIC sessions used (the last process
-// using it removes the nftables table and restores ip_forward).
-func (d *Driver) Close() error { return hostnet.Release() }
+// using it removes the nftables table and restores ip_forward) and the
+// gofers' shared null network namespace. Call it once no session runs.
+func (d *Driver) Close() error { return errors.Join(hostnet.Release(), d.unpinShared()) }

@@ -43,7 +43,7 @@ func (in *instance) Exec(ctx context.Context, spec sandbox.ExecSpec) (sandbox.Ex
 	if err := os.WriteFile(name+".json", b, 0o600); err != nil {
 		return nil, fmt.Errorf("gvisor: exec: %w", err)
 	}
-	cmd := exec.Command(in.runsc, append(in.globalFlags(), "exec", "--process", name+".json",
+	cmd := exec.Command(in.cfg.path, append(in.globalFlags(), "exec", "--process", name+".json",
 		"--internal-pid-file", name+".pid", in.cid)...)
 	cmd.Stdin = spec.Stdin
 	// runsc donates its stdio to the sandboxed process: pipes, never files.

@@ -180,7 +180,7 @@ func TestStoppedSessionLeavesNothing(t *testing.T) {
 	if err := in.Stop(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if err := hostLeftovers(); err != nil {
+	if err := hostLeftovers(true); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -26,7 +26,7 @@ var (
 // instance is one running runsc container.
 type instance struct {
 	d     *Driver
-	runsc string
+	cfg   runscConfig
 	cid   string
 	dir   string // bundle (config.json, root/), runsc state and log
 	net   sessionNet
@@ -42,17 +42,17 @@ type instance struct {
 }
 
 func (in *instance) globalFlags() []string {
-	return []string{
+	f := []string{
 		"--root", filepath.Join(in.dir, "state"),
 		"--log", filepath.Join(in.dir, "runsc.log"),
-		"--platform", in.d.opts.Platform,
-		// runsc (2022) refuses its own network stack on kernels that expose
-		// net.core sysctls in every namespace ("cannot run with network
-		// enabled in root network namespace"), so the sandbox uses the host
-		// network stack of the session's own namespace.
-		"--network", "host",
+		"--platform", in.cfg.platform,
+		"--network", in.cfg.network, // why host: runscConfig.network
 		"--overlay2", "root:memory",
 	}
+	if in.cfg.sharedRoot {
+		f = append(f, "--shared-root", in.d.sharedDir())
+	}
+	return f
 }
 
 // wait reaps "runsc run" and records why the sandbox ended.
@@ -203,7 +203,7 @@ func rmdirRetry(dir string) error {
 func (in *instance) runscCmd(ctx context.Context, args ...string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, in.runsc, append(in.globalFlags(), args...)...)
+	cmd := exec.CommandContext(ctx, in.cfg.path, append(in.globalFlags(), args...)...)
 	cmd.WaitDelay = time.Second
 	return cmd.CombinedOutput()
 }
