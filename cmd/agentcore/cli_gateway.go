@@ -34,16 +34,14 @@ CUSTOM_JWT. A gateway may be named by its id or its name.`,
 // gatewayID resolves a gateway's id or name to its id (a reference that
 // names no gateway is returned as it is, for the server to reject).
 func gatewayID(ctx context.Context, c *clients, ref string) (string, error) {
-	p := ctl.NewListGatewaysPaginator(c.control, &ctl.ListGatewaysInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return "", apiError(err)
-		}
-		for _, g := range page.Items {
-			if aws.ToString(g.GatewayId) == ref || aws.ToString(g.Name) == ref {
-				return aws.ToString(g.GatewayId), nil
-			}
+	gws, err := collect(ctx, ctl.NewListGatewaysPaginator(c.control, &ctl.ListGatewaysInput{}),
+		func(p *ctl.ListGatewaysOutput) []ctltypes.GatewaySummary { return p.Items })
+	if err != nil {
+		return "", err
+	}
+	for _, g := range gws {
+		if aws.ToString(g.GatewayId) == ref || aws.ToString(g.Name) == ref {
+			return aws.ToString(g.GatewayId), nil
 		}
 	}
 	return ref, nil
@@ -130,15 +128,12 @@ func newGatewayListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			all := &ctl.ListGatewaysOutput{Items: []ctltypes.GatewaySummary{}}
-			p := ctl.NewListGatewaysPaginator(c.control, &ctl.ListGatewaysInput{})
-			for p.HasMorePages() {
-				page, err := p.NextPage(ctx)
-				if err != nil {
-					return apiError(err)
-				}
-				all.Items = append(all.Items, page.Items...)
+			items, err := collect(ctx, ctl.NewListGatewaysPaginator(c.control, &ctl.ListGatewaysInput{}),
+				func(p *ctl.ListGatewaysOutput) []ctltypes.GatewaySummary { return p.Items })
+			if err != nil {
+				return err
 			}
+			all := &ctl.ListGatewaysOutput{Items: items}
 			if co.json(false) {
 				return printWire(cmd.OutOrStdout(), all)
 			}

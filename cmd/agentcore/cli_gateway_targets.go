@@ -58,15 +58,12 @@ func newGatewayTargetsListCmd() *cobra.Command {
 }
 
 func listTargets(ctx context.Context, c *clients, gw string) (*ctl.ListGatewayTargetsOutput, error) {
-	all := &ctl.ListGatewayTargetsOutput{Items: []ctltypes.TargetSummary{}}
-	p := ctl.NewListGatewayTargetsPaginator(c.control, &ctl.ListGatewayTargetsInput{GatewayIdentifier: aws.String(gw)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, apiError(err)
-		}
-		all.Items = append(all.Items, page.Items...)
+	items, err := collect(ctx, ctl.NewListGatewayTargetsPaginator(c.control, &ctl.ListGatewayTargetsInput{GatewayIdentifier: aws.String(gw)}),
+		func(p *ctl.ListGatewayTargetsOutput) []ctltypes.TargetSummary { return p.Items })
+	if err != nil {
+		return nil, err
 	}
+	all := &ctl.ListGatewayTargetsOutput{Items: items}
 	return all, nil
 }
 

@@ -75,15 +75,12 @@ func newWorkloadListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			all := &ctl.ListWorkloadIdentitiesOutput{WorkloadIdentities: []ctltypes.WorkloadIdentityType{}}
-			p := ctl.NewListWorkloadIdentitiesPaginator(c.control, &ctl.ListWorkloadIdentitiesInput{})
-			for p.HasMorePages() {
-				page, err := p.NextPage(ctx)
-				if err != nil {
-					return apiError(err)
-				}
-				all.WorkloadIdentities = append(all.WorkloadIdentities, page.WorkloadIdentities...)
+			items, err := collect(ctx, ctl.NewListWorkloadIdentitiesPaginator(c.control, &ctl.ListWorkloadIdentitiesInput{}),
+				func(p *ctl.ListWorkloadIdentitiesOutput) []ctltypes.WorkloadIdentityType { return p.WorkloadIdentities })
+			if err != nil {
+				return err
 			}
+			all := &ctl.ListWorkloadIdentitiesOutput{WorkloadIdentities: items}
 			if co.json(false) {
 				return printWire(cmd.OutOrStdout(), all)
 			}

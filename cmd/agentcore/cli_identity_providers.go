@@ -29,24 +29,23 @@ type providerList struct {
 func listProviders(ctx context.Context, c *clients, apiKey, oauth2 bool) (*providerList, error) {
 	l := &providerList{apiKey: &ctl.ListApiKeyCredentialProvidersOutput{CredentialProviders: []ctltypes.ApiKeyCredentialProviderItem{}},
 		oauth2: &ctl.ListOauth2CredentialProvidersOutput{CredentialProviders: []ctltypes.Oauth2CredentialProviderItem{}}}
+	var err error
 	if apiKey {
-		p := ctl.NewListApiKeyCredentialProvidersPaginator(c.control, &ctl.ListApiKeyCredentialProvidersInput{})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, apiError(err)
-			}
-			l.apiKey.CredentialProviders = append(l.apiKey.CredentialProviders, page.CredentialProviders...)
+		l.apiKey.CredentialProviders, err = collect(ctx, ctl.NewListApiKeyCredentialProvidersPaginator(c.control, &ctl.ListApiKeyCredentialProvidersInput{}),
+			func(p *ctl.ListApiKeyCredentialProvidersOutput) []ctltypes.ApiKeyCredentialProviderItem {
+				return p.CredentialProviders
+			})
+		if err != nil {
+			return nil, err
 		}
 	}
 	if oauth2 {
-		p := ctl.NewListOauth2CredentialProvidersPaginator(c.control, &ctl.ListOauth2CredentialProvidersInput{})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if err != nil {
-				return nil, apiError(err)
-			}
-			l.oauth2.CredentialProviders = append(l.oauth2.CredentialProviders, page.CredentialProviders...)
+		l.oauth2.CredentialProviders, err = collect(ctx, ctl.NewListOauth2CredentialProvidersPaginator(c.control, &ctl.ListOauth2CredentialProvidersInput{}),
+			func(p *ctl.ListOauth2CredentialProvidersOutput) []ctltypes.Oauth2CredentialProviderItem {
+				return p.CredentialProviders
+			})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return l, nil

@@ -148,15 +148,12 @@ func newMemoryListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			all := &ctl.ListMemoriesOutput{Memories: []ctltypes.MemorySummary{}}
-			p := ctl.NewListMemoriesPaginator(c.control, &ctl.ListMemoriesInput{})
-			for p.HasMorePages() {
-				page, err := p.NextPage(ctx)
-				if err != nil {
-					return apiError(err)
-				}
-				all.Memories = append(all.Memories, page.Memories...)
+			items, err := collect(ctx, ctl.NewListMemoriesPaginator(c.control, &ctl.ListMemoriesInput{}),
+				func(p *ctl.ListMemoriesOutput) []ctltypes.MemorySummary { return p.Memories })
+			if err != nil {
+				return err
 			}
+			all := &ctl.ListMemoriesOutput{Memories: items}
 			if co.json(false) {
 				return printWire(cmd.OutOrStdout(), all)
 			}

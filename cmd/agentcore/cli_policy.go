@@ -29,16 +29,14 @@ AWS API (bedrock-agentcore-control). An engine may be named by id, name or ARN.`
 // names no engine is asked of GetPolicyEngine as an id, so the error is the
 // server's.
 func findEngine(ctx context.Context, c *clients, ref string) (*ctltypes.PolicyEngine, error) {
-	p := ctl.NewListPolicyEnginesPaginator(c.control, &ctl.ListPolicyEnginesInput{})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, apiError(err)
-		}
-		for i, e := range page.PolicyEngines {
-			if aws.ToString(e.PolicyEngineId) == ref || aws.ToString(e.Name) == ref || aws.ToString(e.PolicyEngineArn) == ref {
-				return &page.PolicyEngines[i], nil
-			}
+	engines, err := collect(ctx, ctl.NewListPolicyEnginesPaginator(c.control, &ctl.ListPolicyEnginesInput{}),
+		func(p *ctl.ListPolicyEnginesOutput) []ctltypes.PolicyEngine { return p.PolicyEngines })
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range engines {
+		if aws.ToString(e.PolicyEngineId) == ref || aws.ToString(e.Name) == ref || aws.ToString(e.PolicyEngineArn) == ref {
+			return &engines[i], nil
 		}
 	}
 	out, err := c.control.GetPolicyEngine(ctx, &ctl.GetPolicyEngineInput{PolicyEngineId: aws.String(ref)})
@@ -122,15 +120,12 @@ func newEngineListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			all := &ctl.ListPolicyEnginesOutput{PolicyEngines: []ctltypes.PolicyEngine{}}
-			p := ctl.NewListPolicyEnginesPaginator(c.control, &ctl.ListPolicyEnginesInput{})
-			for p.HasMorePages() {
-				page, err := p.NextPage(ctx)
-				if err != nil {
-					return apiError(err)
-				}
-				all.PolicyEngines = append(all.PolicyEngines, page.PolicyEngines...)
+			items, err := collect(ctx, ctl.NewListPolicyEnginesPaginator(c.control, &ctl.ListPolicyEnginesInput{}),
+				func(p *ctl.ListPolicyEnginesOutput) []ctltypes.PolicyEngine { return p.PolicyEngines })
+			if err != nil {
+				return err
 			}
+			all := &ctl.ListPolicyEnginesOutput{PolicyEngines: items}
 			if co.json(false) {
 				return printWire(cmd.OutOrStdout(), all)
 			}

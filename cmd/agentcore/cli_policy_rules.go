@@ -120,15 +120,12 @@ func newPolicyListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			all := &ctl.ListPoliciesOutput{Policies: []ctltypes.Policy{}}
-			p := ctl.NewListPoliciesPaginator(c.control, &ctl.ListPoliciesInput{PolicyEngineId: aws.String(engine)})
-			for p.HasMorePages() {
-				page, err := p.NextPage(ctx)
-				if err != nil {
-					return apiError(err)
-				}
-				all.Policies = append(all.Policies, page.Policies...)
+			items, err := collect(ctx, ctl.NewListPoliciesPaginator(c.control, &ctl.ListPoliciesInput{PolicyEngineId: aws.String(engine)}),
+				func(p *ctl.ListPoliciesOutput) []ctltypes.Policy { return p.Policies })
+			if err != nil {
+				return err
 			}
+			all := &ctl.ListPoliciesOutput{Policies: items}
 			if o.co.json(false) {
 				return printWire(cmd.OutOrStdout(), all)
 			}
