@@ -23,53 +23,49 @@ func (sp *span) inMessages() []Message {
 	return sp.in
 }
 
-func (sp *span) readInMessages() []Message {
-	var in []Message
-	for _, b := range sp.logs {
-		in = append(in, messageList(b["input"], "user")...)
-	}
-	a := sp.attrs
-	if len(in) == 0 {
-		in = messageList(a["gen_ai.input.messages"], "user")
-	}
-	if len(in) == 0 {
-		in, _ = sp.eventMessages()
-	}
-	if len(in) == 0 {
-		in = indexed(a, "gen_ai.prompt.", "role", "content", "user")
-	}
-	if len(in) == 0 {
-		in = indexed(a, "llm.input_messages.", "message.role", "message.content", "user")
-	}
-	if len(in) == 0 {
-		in = messageList(firstOf(a, "input.value", "traceloop.entity.input"), "user")
-	}
-	return in
+// messageSources names, per direction, where each convention keeps a span's
+// messages (in the order messages tries them).
+type messageSources struct {
+	logKey, attr, prompt, oiPrefix, value, entity, role string
+	fromEvents                                          func(in, out []Message) []Message
 }
 
+var (
+	inSources = messageSources{logKey: "input", attr: "gen_ai.input.messages", prompt: "gen_ai.prompt.",
+		oiPrefix: "llm.input_messages.", value: "input.value", entity: "traceloop.entity.input", role: "user",
+		fromEvents: func(in, _ []Message) []Message { return in }}
+	outSources = messageSources{logKey: "output", attr: "gen_ai.output.messages", prompt: "gen_ai.completion.",
+		oiPrefix: "llm.output_messages.", value: "output.value", entity: "traceloop.entity.output", role: "assistant",
+		fromEvents: func(_, out []Message) []Message { return out }}
+)
+
+func (sp *span) readInMessages() []Message { return sp.readMessages(inSources) }
+
 // outMessages is the output half of messages.
-func (sp *span) outMessages() []Message {
-	var out []Message
+func (sp *span) outMessages() []Message { return sp.readMessages(outSources) }
+
+func (sp *span) readMessages(src messageSources) []Message {
+	var m []Message
 	for _, b := range sp.logs {
-		out = append(out, messageList(b["output"], "assistant")...)
+		m = append(m, messageList(b[src.logKey], src.role)...)
 	}
 	a := sp.attrs
-	if len(out) == 0 {
-		out = messageList(a["gen_ai.output.messages"], "assistant")
+	if len(m) == 0 {
+		m = messageList(a[src.attr], src.role)
 	}
-	if len(out) == 0 {
-		_, out = sp.eventMessages()
+	if len(m) == 0 {
+		m = src.fromEvents(sp.eventMessages())
 	}
-	if len(out) == 0 {
-		out = indexed(a, "gen_ai.completion.", "role", "content", "assistant")
+	if len(m) == 0 {
+		m = indexed(a, src.prompt, "role", "content", src.role)
 	}
-	if len(out) == 0 {
-		out = indexed(a, "llm.output_messages.", "message.role", "message.content", "assistant")
+	if len(m) == 0 {
+		m = indexed(a, src.oiPrefix, "message.role", "message.content", src.role)
 	}
-	if len(out) == 0 {
-		out = messageList(firstOf(a, "output.value", "traceloop.entity.output"), "assistant")
+	if len(m) == 0 {
+		m = messageList(firstOf(a, src.value, src.entity), src.role)
 	}
-	return out
+	return m
 }
 
 func firstOf(a map[string]any, keys ...string) any {
