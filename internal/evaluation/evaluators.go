@@ -106,21 +106,31 @@ func lockedErr(id string) error {
 	return errs.Field("evaluatorId", "%s is a built-in evaluator: it is locked for modification and cannot be updated or deleted (create a custom evaluator instead)", id)
 }
 
-// Update changes a custom evaluator (revision-checked); built-ins are
-// locked.
-func (s *Service) Update(ctx context.Context, id string, in UpdateInput) (*Evaluator, error) {
+// customID resolves a custom evaluator's id (or ARN) for a change: a
+// built-in one is locked (after checking that it exists).
+func (s *Service) customID(ctx context.Context, id string) (tenant.Tenant, string, error) {
 	t, err := tenant.From(ctx)
 	if err != nil {
-		return nil, err
+		return t, "", err
 	}
 	if id, err = parseID(t, id); err != nil {
-		return nil, err
+		return t, "", err
 	}
 	if strings.HasPrefix(id, "Builtin.") {
 		if _, err := s.Evaluator(ctx, id); err != nil {
-			return nil, err
+			return t, "", err
 		}
-		return nil, lockedErr(id)
+		return t, "", lockedErr(id)
+	}
+	return t, id, nil
+}
+
+// Update changes a custom evaluator (revision-checked); built-ins are
+// locked.
+func (s *Service) Update(ctx context.Context, id string, in UpdateInput) (*Evaluator, error) {
+	t, id, err := s.customID(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	var ev *Evaluator
 	err = store.Retry(ctx, func() error {
@@ -167,18 +177,9 @@ func (s *Service) Update(ctx context.Context, id string, in UpdateInput) (*Evalu
 // Delete removes a custom evaluator (answered DELETING; it is gone at
 // once); built-ins are locked.
 func (s *Service) Delete(ctx context.Context, id string) (*Evaluator, error) {
-	t, err := tenant.From(ctx)
+	t, id, err := s.customID(ctx, id)
 	if err != nil {
 		return nil, err
-	}
-	if id, err = parseID(t, id); err != nil {
-		return nil, err
-	}
-	if strings.HasPrefix(id, "Builtin.") {
-		if _, err := s.Evaluator(ctx, id); err != nil {
-			return nil, err
-		}
-		return nil, lockedErr(id)
 	}
 	var ev *Evaluator
 	err = store.Retry(ctx, func() error {
