@@ -67,6 +67,9 @@ func Start(t testing.TB, cfg server.Config) *Env {
 	if cfg.DataDir == "" {
 		cfg.DataDir = t.TempDir()
 	}
+	if cfg.Runsc == "" {
+		cfg.Runsc = os.Getenv("AGENTCORE_RUNSC") // the current runsc .ci/run builds, as the server's setting reads it
+	}
 	if cfg.MemoryMasterKey == "" {
 		cfg.MemoryMasterKey = MemoryMasterKey // servers of one test may share a database, as replicas share the key
 	}

@@ -71,9 +71,6 @@ var (
 
 // New returns a driver.
 func New(o Options) *Driver {
-	if o.Runsc == "" {
-		o.Runsc = os.Getenv(RunscEnv)
-	}
 	if o.Dir == "" {
 		o.Dir = "/run/agentcore-gvisor"
 	}

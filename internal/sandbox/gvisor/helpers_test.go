@@ -82,7 +82,7 @@ func hostLeftovers(shared bool) error {
 // driver returns the driver, or skips with the exact reason it cannot run.
 func driver(t testing.TB) *gvisor.Driver {
 	t.Helper()
-	d := gvisor.New(gvisor.Options{Dir: testDir, IDPrefix: testPrefix})
+	d := gvisor.New(gvisor.Options{Dir: testDir, IDPrefix: testPrefix, Runsc: os.Getenv(gvisor.RunscEnv)})
 	if err := d.Available(); err != nil {
 		t.Skipf("gvisor driver not available: %v", err)
 	}

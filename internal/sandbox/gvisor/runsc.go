@@ -12,8 +12,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// RunscEnv names the environment variable that points the driver at a runsc
-// binary when no runsc option is given (the server's --runsc sets the option).
+// RunscEnv names the environment variable of the server's --runsc setting
+// (read by internal/config; the tests read it to use the runsc .ci/run built).
 const RunscEnv = "AGENTCORE_RUNSC"
 
 // runscConfig is how sessions run: which binary, which gVisor platform and
