@@ -140,6 +140,9 @@ func (d *Driver) Start(ctx context.Context, s sandbox.Spec) (sandbox.Instance, e
 			return nil, fmt.Errorf("gvisor: session dir: %w", err)
 		}
 	}
+	if err := ownMounts(s); err != nil {
+		return nil, err
+	}
 	if in.net, err = d.newNet(ctx, s, cid, dir); err != nil {
 		return nil, err
 	}
