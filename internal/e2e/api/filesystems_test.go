@@ -6,9 +6,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 )
@@ -153,5 +155,48 @@ func TestSharedFilesystem(t *testing.T) {
 				t.Fatalf("b reads a's session storage: %v", m)
 			}
 		})
+	}
+}
+
+// TestSessionStorageQuotaAndExpiry: a session whose storage goes over the
+// file quota is stopped and then refused with a ServiceQuotaExceededException
+// saying why; storage unused for --session-storage-ttl is removed.
+func TestSessionStorageQuotaAndExpiry(t *testing.T) {
+	cfg := testenv.Fast()
+	cfg.SessionStorageMaxFiles = 50
+	cfg.SessionStorageCheck = 200 * time.Millisecond
+	cfg.SessionStorageTTL = 2 * time.Second
+	e := testenv.Start(t, cfg)
+	arn := *e.Deploy(t, "quota", func(in *ctl.CreateAgentRuntimeInput) { in.FilesystemConfigurations = sessionStorage("/mnt/data") }).AgentRuntimeArn
+	dir := func(s string) string {
+		env := e.InvokeJSON(t, arn, s, map[string]any{"envKeys": []string{"AGENTCORE_SESSION_STORAGE"}})["env"].(map[string]any)
+		return env["AGENTCORE_SESSION_STORAGE"].(string)
+	}
+
+	full := testenv.SessionID("quota-full")
+	mustOK(t, e.InvokeJSON(t, arn, full, map[string]any{"action": "fs", "op": "mkfiles", "path": dir(full) + "/many", "count": 100, "size": 10}))
+	waitGone(t, e, full, 5*time.Second)
+	_, _, err := e.Invoke(bg, arn, full, map[string]any{}, "")
+	var qe *types.ServiceQuotaExceededException
+	if !errors.As(err, &qe) || !strings.Contains(aws.ToString(qe.Message), "over the quota of 50") {
+		t.Fatalf("a session over its storage quota: want ServiceQuotaExceededException, got %v", err)
+	}
+
+	old := testenv.SessionID("expiring")
+	d := dir(old)
+	mustOK(t, e.InvokeJSON(t, arn, old, map[string]any{"action": "writefile", "path": d + "/f", "data": "x"}))
+	stop(t, e, arn, old)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat(d); os.IsNotExist(err) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("session storage not removed after its TTL")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if m := e.InvokeJSON(t, arn, old, map[string]any{"action": "readfile", "path": dir(old) + "/f"}); m["error"] == nil {
+		t.Fatalf("expired storage still readable: %v", m)
 	}
 }

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/server"
 	"github.com/agentcore-dev/agentcore/internal/testenv"
+	"github.com/agentcore-dev/agentcore/internal/testenv/pywheel"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
@@ -157,5 +159,70 @@ func mustOK(t *testing.T, m map[string]any) {
 	t.Helper()
 	if m["error"] != nil {
 		t.Fatalf("agent: %v", m["error"])
+	}
+}
+
+// TestSessionStoragePythonSDK: a bedrock-agentcore SDK app writes a file and
+// pip-installs a package into its session storage; after StopRuntimeSession
+// and a server restart a new environment reads the file and imports the
+// package; another session sees neither.
+func TestSessionStoragePythonSDK(t *testing.T) {
+	for _, driver := range []string{"linuxns", "gvisor"} {
+		t.Run(driver, func(t *testing.T) {
+			testenv.RequireImageDriver(t, driver)
+			if err := exec.Command("python3", "-c", "import bedrock_agentcore").Run(); err != nil {
+				t.Skip("the host's python3 has no bedrock_agentcore package")
+			}
+			cfg := testenv.Fast()
+			cfg.Sandbox, cfg.DataDir = driver, t.TempDir()
+			e := testenv.Start(t, cfg)
+			src, err := os.ReadFile(filepath.Join("testdata", "pystorage", "agent.py"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			wheel, err := pywheel.Write(t.TempDir(), "storage-demo", "1.0", map[string]string{"storage_demo/__init__.py": "VALUE = 42\n"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			whl, _ := os.ReadFile(wheel)
+			key := "pystorage-" + driver + ".zip"
+			e.Upload(t, "agents", key, testenv.Zip(t, map[string][]byte{"agent.py": src, "wheels/" + filepath.Base(wheel): whl}))
+			out, err := e.Control.CreateAgentRuntime(bg, &ctl.CreateAgentRuntimeInput{
+				AgentRuntimeName: aws.String("py_storage"), RoleArn: aws.String(testenv.RoleArn),
+				AgentRuntimeArtifact:     testenv.CodeArtifact(&ctltypes.S3Location{Bucket: aws.String("agents"), Prefix: aws.String(key)}, testenv.PythonRuntime(), "agent.py"),
+				NetworkConfiguration:     &ctltypes.NetworkConfiguration{NetworkMode: ctltypes.NetworkModePublic},
+				FilesystemConfigurations: sessionStorage("/mnt/data"),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.WaitReady(t, *out.AgentRuntimeId, 2*time.Minute)
+			arn := *out.AgentRuntimeArn
+			a, b := testenv.SessionID("py-store-a"), testenv.SessionID("py-store-b")
+			mustOK(t, e.InvokeJSON(t, arn, a, map[string]any{"op": "write", "data": "from the first environment"}))
+			if m := e.InvokeJSON(t, arn, a, map[string]any{"op": "pip", "wheel": filepath.Base(wheel)}); m["code"] != float64(0) {
+				t.Fatalf("pip install into session storage: %v", m)
+			}
+			check := func(step string) {
+				t.Helper()
+				if m := e.InvokeJSON(t, arn, a, map[string]any{"op": "read"}); m["data"] != "from the first environment" {
+					t.Fatalf("after %s: %v", step, m)
+				}
+				if m := e.InvokeJSON(t, arn, a, map[string]any{"op": "import"}); m["value"] != float64(42) {
+					t.Fatalf("after %s: import of the pip-installed package: %v", step, m)
+				}
+			}
+			stop(t, e, arn, a)
+			check("StopRuntimeSession")
+			e.Stop()
+			e = testenv.Start(t, cfg)
+			check("server restart")
+			if m := e.InvokeJSON(t, arn, b, map[string]any{"op": "list"}); len(m["names"].([]any)) != 0 {
+				t.Fatalf("another session sees %v", m)
+			}
+			if m := e.InvokeJSON(t, arn, b, map[string]any{"op": "import"}); m["error"] == nil {
+				t.Fatalf("another session imports the package: %v", m)
+			}
+		})
 	}
 }
