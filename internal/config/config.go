@@ -66,6 +66,13 @@ type Config struct {
 	Limits   sandbox.Limits // --session-memory, --session-cpu-millis, --session-pids
 	WarmPool int            // --warm-pool
 
+	// Session storage (filesystemConfigurations) and shared file systems.
+	SessionStorageTTL      time.Duration // --session-storage-ttl
+	SessionStorageMaxBytes int64         // --session-storage-max-bytes
+	SessionStorageMaxFiles int           // --session-storage-max-files
+	SessionStorageCheck    time.Duration // --session-storage-check
+	Filesystems            string        // --filesystems: NAME_OR_ARN=HOSTDIR,...
+
 	// Telemetry and observability.
 	OTLPExport      string        // --otlp-export
 	OTLPGRPCListen  string        // --otlp-grpc-listen

@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -59,6 +61,7 @@ func (c Config) Validate() error {
 		"session-max-lifetime": c.MaxLifetime, "invoke-timeout": c.InvokeTimeout, "otlp-metrics-interval": c.MetricsInterval,
 		"gateway-call-timeout": c.GatewayCallTimeout, "memory-job-lease": c.MemoryJobLease,
 		"code-interpreter-timeout": c.CodeInterpreterTimeout, "eval-online-poll": c.EvalOnlinePoll,
+		"session-storage-ttl": c.SessionStorageTTL, "session-storage-check": c.SessionStorageCheck,
 	} {
 		if d <= 0 {
 			bad(key, "%s must be positive", d)
@@ -83,6 +86,15 @@ func (c Config) Validate() error {
 	}
 	if c.MaxSessionsPerAccount < 0 {
 		bad("max-sessions-per-account", "%d is negative (0 = no bound)", c.MaxSessionsPerAccount)
+	}
+	if c.SessionStorageMaxBytes < 1<<20 {
+		bad("session-storage-max-bytes", "%d bytes is too small (at least 1MiB)", c.SessionStorageMaxBytes)
+	}
+	if c.SessionStorageMaxFiles < 1 {
+		bad("session-storage-max-files", "%d must be positive", c.SessionStorageMaxFiles)
+	}
+	if _, err := c.FilesystemMap(); err != nil {
+		bad("filesystems", "%v", err)
 	}
 	if c.WarmPool < 0 || c.WarmPool > 1000 {
 		bad("warm-pool", "%d is out of range (0 to 1000)", c.WarmPool)
@@ -257,6 +269,37 @@ func (c Config) TrustedProxyPrefixes() ([]netip.Prefix, error) {
 		}
 		a = a.Unmap()
 		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}
+
+// FilesystemMap parses --filesystems (NAME=HOSTDIR,...): the shared file
+// systems runtimes may mount, by access point ARN or volume name. Every
+// HOSTDIR must be an existing directory given as an absolute path.
+func (c Config) FilesystemMap() (map[string]string, error) {
+	out := map[string]string{}
+	for _, f := range strings.Split(c.Filesystems, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		name, dir, ok := strings.Cut(f, "=")
+		name, dir = strings.TrimSpace(name), strings.TrimSpace(dir)
+		if !ok || name == "" || dir == "" {
+			return nil, fmt.Errorf("%q is not NAME=HOSTDIR", f)
+		}
+		if _, dup := out[name]; dup {
+			return nil, fmt.Errorf("%s is mapped twice", name)
+		}
+		if !filepath.IsAbs(dir) {
+			return nil, fmt.Errorf("%s: %q is not an absolute path", name, dir)
+		}
+		if st, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		} else if !st.IsDir() {
+			return nil, fmt.Errorf("%s: %s is not a directory", name, dir)
+		}
+		out[name] = filepath.Clean(dir)
 	}
 	return out, nil
 }

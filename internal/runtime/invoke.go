@@ -231,6 +231,13 @@ func (s *Service) launch(ctx context.Context, acct, id string, n int, sessionID 
 	spec.ID = hashID(acct + "/" + id + "/" + sessionID)[:16] + strings.ToLower(randomSuffix(8))
 	spec.Ports, spec.Stdout, spec.Stderr = []int{L.Port}, stdout, stderr
 	spec.Network, spec.Limits = network, s.limits
+	detach, err := s.attachFilesystems(ctx, acct, id, v, sessionID, &spec)
+	if err != nil {
+		logf.Close()
+		return nil, err
+	}
+	closeLogs := L.Cleanup
+	L.Cleanup = func() { closeLogs(); detach() }
 	L.Spec = spec
 	L.OTLP = s.otlpFor(acct, rt.ARN, spec.Env)
 	L.SessionAPI = s.sessionAPI && L.OTLP != nil

@@ -196,6 +196,9 @@ func (s *Service) warm(acct, id string, n int) {
 			return
 		}
 		size = PoolSize(v, s.poolDefault)
+		if hasSessionStorage(v) {
+			size = 0 // each environment mounts its session's storage from the start
+		}
 		s.poolSizes.Store(poolKey(acct, id, n), size)
 	}
 	if size.(int) == 0 || s.sessions == nil {

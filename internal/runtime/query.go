@@ -123,7 +123,12 @@ func (s *Service) Delete(ctx context.Context, id string, version int) (*Runtime,
 	if err != nil {
 		return nil, err
 	}
-	bundles := func() { os.RemoveAll(filepath.Join(s.dataDir, "bundles", t.Account, id)) }
+	bundles := func() {
+		os.RemoveAll(filepath.Join(s.dataDir, "bundles", t.Account, id))
+		if s.storage != nil {
+			s.storage.RemoveRuntime(t.Account, id) //nolint:errcheck // best effort; expiry removes leftovers
+		}
+	}
 	if s.sessions != nil {
 		s.sessions.StopRuntime(ctx, t.Account, id, bundles) // in the background; the bundles go once no session uses them
 	} else {

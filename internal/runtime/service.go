@@ -13,6 +13,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
+	"github.com/agentcore-dev/agentcore/internal/sessionstore"
 	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/tagging"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
@@ -61,6 +62,12 @@ type Options struct {
 	// agents in namespaced sessions reach the API at their in-namespace
 	// OTLP address (Identity: @requires_access_token under linuxns/gvisor).
 	SessionAPI bool
+	// SessionStorage keeps the directories of filesystemConfigurations
+	// sessionStorage (nil: runtimes asking for it are refused).
+	SessionStorage *sessionstore.Store
+	// Filesystems maps the shared file systems runtimes may name (access
+	// point ARNs, capacity provider volume names) to host directories.
+	Filesystems map[string]string
 }
 
 // Service implements the runtime control plane and invocation routing.
@@ -78,6 +85,8 @@ type Service struct {
 	accountEnv     func(acct string) map[string]string
 	checkAuthz     func(raw json.RawMessage) error
 	sessionAPI     bool
+	storage        *sessionstore.Store
+	filesystems    map[string]string
 	inbound        sync.Map // acct/id/version → *Inbound (versions are immutable; inbound.go)
 	limits         sandbox.Limits
 	otlp           OTLPServer
@@ -101,7 +110,7 @@ func New(o Options) *Service {
 		lg = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{repo: repo{o.KV}, dataDir: o.DataDir, artifacts: o.Artifacts, images: o.Images, sessions: o.Sessions,
-		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, agentPath: o.AgentPath, pythonFallback: o.PythonFallback, limits: o.Limits, poolDefault: o.WarmPool, otlp: o.OTLP, agentLogs: o.AgentLogs, accountEnv: o.AccountEnv, checkAuthz: o.CheckAuthorizer, sessionAPI: o.SessionAPI, now: time.Now, ctx: ctx, cancel: cancel}
+		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, agentPath: o.AgentPath, pythonFallback: o.PythonFallback, limits: o.Limits, poolDefault: o.WarmPool, otlp: o.OTLP, agentLogs: o.AgentLogs, accountEnv: o.AccountEnv, checkAuthz: o.CheckAuthorizer, sessionAPI: o.SessionAPI, storage: o.SessionStorage, filesystems: o.Filesystems, now: time.Now, ctx: ctx, cancel: cancel}
 	if n, ok := o.KV.(store.Notifier); ok {
 		// Endpoint writes by any server (replicas on one PostgreSQL)
 		// invalidate the invocation path's live-version cache.
@@ -282,6 +291,9 @@ func updatable(rt *Runtime) error {
 // checkConfig validates cfg and rejects artifacts this server cannot run.
 func (s *Service) checkConfig(cfg *Config) error {
 	if err := validateConfig(cfg); err != nil {
+		return err
+	}
+	if err := s.checkFilesystems(cfg.FilesystemConfigurations); err != nil {
 		return err
 	}
 	if s.checkAuthz != nil && len(cfg.AuthorizerConfiguration) > 0 {

@@ -11,10 +11,20 @@ import (
 // layout (the server's data directory in particular).
 const BundlePath = "/opt/agentcore/bundle"
 
-// Mount exposes the host directory Source read-only at Target inside an
-// isolated environment.
+// Mount exposes the host directory Source at Target inside an isolated
+// environment: read-only unless Writable.
 type Mount struct {
 	Source, Target string
+	// Writable mounts are read-write (session storage, shared file
+	// systems); the bind is nosuid and nodev. Isolating drivers mount them
+	// for container images too (RootFS set).
+	Writable bool
+	// Own asks the driver to make Source and everything under it owned by
+	// the agent (in the agent's own terms: root of its user namespace under
+	// linuxns, its unprivileged user under gvisor) before the agent starts,
+	// without following symbolic links (ShiftOwner). For a directory one
+	// session uses at a time; shared directories keep their owners.
+	Own bool
 }
 
 // Relocate returns spec as an isolating driver runs it, and the host
@@ -33,7 +43,7 @@ func Relocate(s Spec) (Spec, []Mount) {
 	}
 	for _, m := range s.Mounts {
 		if m.Source != "" && m.Target != "" {
-			ms = append(ms, Mount{Source: filepath.Clean(m.Source), Target: filepath.Clean(m.Target)})
+			ms = append(ms, Mount{Source: filepath.Clean(m.Source), Target: filepath.Clean(m.Target), Writable: m.Writable, Own: m.Own})
 		}
 	}
 	if len(ms) == 0 {

@@ -27,7 +27,7 @@ func TestRelocate(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got  %#v\nwant %#v", got, want)
 	}
-	if wantMs := []Mount{{"/data/bundles/a/1", BundlePath}, {"/data/env/sp", "/opt/agentcore/lib/0"}}; !reflect.DeepEqual(ms, wantMs) {
+	if wantMs := []Mount{{Source: "/data/bundles/a/1", Target: BundlePath}, {Source: "/data/env/sp", Target: "/opt/agentcore/lib/0"}}; !reflect.DeepEqual(ms, wantMs) {
 		t.Fatalf("mounts %v", ms)
 	}
 	if got, ms := Relocate(Spec{Command: []string{"/bin/true"}}); ms != nil || got.Command[0] != "/bin/true" {

@@ -44,11 +44,12 @@ type Spec struct {
 	// interpreter's installation prefix), at their own path. Ignored when
 	// RootFS is set.
 	HostPaths []string
-	// Mounts are host directories isolating drivers expose read-only at
-	// another path (Mount.Target), rewritten like Dir (see Relocate): for
-	// directories under the server's data directory. The process driver
-	// ignores them (its agents see the host as it is). Ignored when RootFS
-	// is set.
+	// Mounts are host directories isolating drivers expose at another path
+	// (Mount.Target), rewritten like Dir (see Relocate): for directories
+	// under the server's data directory. Read-only ones are ignored when
+	// RootFS is set; writable ones (session storage, shared file systems)
+	// are mounted into images too. The process driver ignores them (its
+	// agents see the host as it is, and find the host paths in Env).
 	Mounts []Mount
 	// Network is "PUBLIC" (egress to the outside world, never to the host's
 	// loopback or other sessions) or "NONE" (loopback only).

@@ -20,6 +20,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/observability/otlphttp"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
+	"github.com/agentcore-dev/agentcore/internal/sessionstore"
 	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/store/postgres"
 	"github.com/agentcore-dev/agentcore/internal/store/sqlite"
@@ -233,6 +234,16 @@ func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifa
 		}
 	}
 	idp := s.idp
+	shared, err := cfg.FilesystemMap()
+	if err != nil {
+		return nil, nil, err
+	}
+	storage := sessionstore.New(sessionstore.Options{
+		Root: filepath.Join(cfg.DataDir, "session-storage"), TTL: cfg.SessionStorageTTL,
+		MaxBytes: cfg.SessionStorageMaxBytes, MaxFiles: int64(cfg.SessionStorageMaxFiles),
+		Interval: cfg.SessionStorageCheck, Logger: lg,
+	})
+	s.closers.push("session storage", func(context.Context) error { storage.Close(); return nil })
 	rt := runtime.New(runtime.Options{
 		DataDir: cfg.DataDir, KV: s.kv, Artifacts: artifacts, Images: image.ForRuntime{Store: images}, Sessions: sessions, Logger: lg,
 		AgentEnv: map[string]string{
@@ -247,6 +258,7 @@ func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifa
 		OTLP:       sessionOTLP(sessionOTLPHandler, lg),
 		AgentLogs:  agentLogs,
 		AccountEnv: idp.agentEnv, CheckAuthorizer: jwtauth.CheckRaw, SessionAPI: sessionAPI,
+		SessionStorage: storage, Filesystems: shared,
 	})
 	s.closers.push("runtime", rt.Close) // ends every session
 	tags.AddChecker(rt.Exists)

@@ -37,6 +37,10 @@ type request struct {
 	Path    string   `json:"path"`
 	Data    string   `json:"data"`
 	MB      int      `json:"mb"`
+	Op      string   `json:"op"`     // fs: what to do (fsprobe.go)
+	Target  string   `json:"target"` // fs: link target
+	Count   int      `json:"count"`  // fs: files to write
+	Size    int      `json:"size"`   // fs: bytes per file
 }
 
 func (a *agent) invoke(ctx context.Context, payload json.RawMessage, rc *agentcore.RequestContext) (any, error) {
@@ -75,6 +79,8 @@ func (a *agent) invoke(ctx context.Context, payload json.RawMessage, rc *agentco
 			status = 500
 		}
 		return nil, agentcore.HTTPError{Status: status, Detail: "requested error"}
+	case "fs":
+		return fsProbe(req), nil
 	case "crash":
 		os.Exit(3)
 		return nil, nil

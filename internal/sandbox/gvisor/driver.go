@@ -157,6 +157,9 @@ func (d *Driver) start(ctx context.Context, cfg runscConfig, s sandbox.Spec) (*i
 		}
 	}
 	var err error
+	if err = ownMounts(s); err != nil {
+		return nil, err
+	}
 	if in.net, err = d.newNet(ctx, s, cid, dir); err != nil {
 		return nil, err
 	}

@@ -151,17 +151,22 @@ func buildSpec(s sandbox.Spec, rootDir, netnsPath, cgroup string) (*ociSpec, err
 		for _, p := range hostPaths {
 			binds = append(binds, sandbox.Mount{Source: p, Target: p})
 		}
-		for _, b := range binds {
-			if !filepath.IsAbs(b.Source) || !filepath.IsAbs(b.Target) {
-				return nil, fmt.Errorf("gvisor: host path %q or its target %q is not absolute", b.Source, b.Target)
-			}
-			if _, err := os.Stat(b.Source); err != nil {
-				return nil, fmt.Errorf("gvisor: host path: %w", err)
-			}
-			m := ro(filepath.Clean(b.Target))
-			m.Source = filepath.Clean(b.Source)
-			mounts = append(mounts, m)
+	}
+	for _, b := range binds {
+		if s.RootFS != "" && !b.Writable {
+			continue // read-only binds are for roots built from the host
 		}
+		if !filepath.IsAbs(b.Source) || !filepath.IsAbs(b.Target) {
+			return nil, fmt.Errorf("gvisor: host path %q or its target %q is not absolute", b.Source, b.Target)
+		}
+		if _, err := os.Stat(b.Source); err != nil {
+			return nil, fmt.Errorf("gvisor: host path: %w", err)
+		}
+		m := ociMount{Destination: filepath.Clean(b.Target), Type: "bind", Source: filepath.Clean(b.Source), Options: []string{"rbind", "ro", "nosuid", "nodev"}}
+		if b.Writable {
+			m.Options = []string{"rbind", "rw", "nosuid", "nodev"}
+		}
+		mounts = append(mounts, m)
 	}
 	// Parents before children (/tmp before a Dir under /tmp).
 	sort.SliceStable(mounts, func(i, j int) bool { return depth(mounts[i].Destination) < depth(mounts[j].Destination) })

@@ -272,13 +272,16 @@ func validate(s *sandbox.Spec) error {
 				return fmt.Errorf("linuxns: host path: %w", err)
 			}
 		}
-		for _, m := range s.Mounts {
-			if err := checkDir(m.Source); err != nil {
-				return fmt.Errorf("linuxns: mount: %w", err)
-			}
-			if t := filepath.Clean(m.Target); !filepath.IsAbs(t) || t == "/" {
-				return fmt.Errorf("linuxns: mount target %q is not an absolute path below /", m.Target)
-			}
+	}
+	for _, m := range s.Mounts {
+		if s.RootFS != "" && !m.Writable {
+			continue // read-only mounts are for roots built from the host
+		}
+		if err := checkDir(m.Source); err != nil {
+			return fmt.Errorf("linuxns: mount: %w", err)
+		}
+		if t := filepath.Clean(m.Target); !filepath.IsAbs(t) || t == "/" {
+			return fmt.Errorf("linuxns: mount target %q is not an absolute path below /", m.Target)
 		}
 	}
 	return nil

@@ -56,6 +56,9 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 	if err := os.Mkdir(in.dir, 0o700); err != nil {
 		return nil, fmt.Errorf("linuxns: session dir: %w", err)
 	}
+	if err := in.ownMounts(); err != nil {
+		return nil, err
+	}
 	if err := in.launch(ctx); err != nil {
 		return nil, err
 	}
@@ -87,8 +90,8 @@ func (in *instance) launch(ctx context.Context) error {
 	for i, m := range mounts { // Dir first, then Spec.Mounts
 		if i == 0 && s.Dir != "" {
 			cfg.Dir, cfg.DirAt = m.Source, m.Target
-		} else if s.RootFS == "" {
-			cfg.Binds = append(cfg.Binds, nsinit.Bind{Source: m.Source, Target: m.Target})
+		} else if s.RootFS == "" || m.Writable {
+			cfg.Binds = append(cfg.Binds, nsinit.Bind{Source: m.Source, Target: m.Target, Writable: m.Writable})
 		}
 	}
 	in.env = cfg.Env
@@ -253,4 +256,29 @@ func sessionEnv(env []string) []string {
 		out = append(out, "PATH="+nsinit.DefaultPath)
 	}
 	return out
+}
+
+// ownMounts gives the agent the files of its Own mounts (session storage):
+// with a user namespace, ids of an earlier session's range keep their place
+// in this session's range (the earlier root becomes this root) and any other
+// id becomes this root; without one, everything becomes the agent's uid.
+func (in *instance) ownMounts() error {
+	base := in.uid
+	ids := func(uid, gid int) (int, int) {
+		shift := func(id int) int {
+			if in.d.userNS && id >= 1<<24 {
+				return base + (id-1<<24)%idRange
+			}
+			return base
+		}
+		return shift(uid), shift(gid)
+	}
+	for _, m := range in.spec.Mounts {
+		if m.Own && m.Writable {
+			if err := sandbox.ShiftOwner(m.Source, ids); err != nil {
+				return fmt.Errorf("linuxns: own %s: %w", m.Target, err)
+			}
+		}
+	}
+	return nil
 }

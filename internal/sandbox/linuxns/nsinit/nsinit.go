@@ -37,8 +37,12 @@ const (
 // DefaultPath is the agent's PATH when its environment has none.
 const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-// Bind shows host directory Source read-only at Target.
-type Bind struct{ Source, Target string }
+// Bind shows host directory Source at Target: read-only (an overlay naming
+// no host path), or Writable (a nosuid, nodev bind mount of Source itself).
+type Bind struct {
+	Source, Target string
+	Writable       bool
+}
 
 // Config is what the init needs to build the sandbox.
 type Config struct {
@@ -49,7 +53,7 @@ type Config struct {
 	WorkDir   string
 	RootFS    string
 	HostPaths []string // host dirs shown read-only at their own path
-	Binds     []Bind   // host dirs shown read-only at another path
+	Binds     []Bind   // host dirs shown at another path
 	Session   string   // empty host dir; the session tmpfs is mounted on it
 	UID, GID  int      // the agent's host ids (with UserNS: of its root)
 	// UserNS runs the agent as root of a user namespace mapping ids

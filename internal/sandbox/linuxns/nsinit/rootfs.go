@@ -71,6 +71,9 @@ func buildRoot(cfg *Config) (string, error) {
 			}
 		}
 		for i, b := range cfg.Binds {
+			if b.Writable {
+				continue
+			}
 			if err := overlay(b.Source, filepath.Join(root, b.Target), fmt.Sprintf("bind%d", i), 0, unix.MS_RDONLY); err != nil {
 				return "", err
 			}
@@ -80,6 +83,13 @@ func buildRoot(cfg *Config) (string, error) {
 		// The artifact, writable through a per-session layer owned by the agent.
 		if err := overlay(cfg.Dir, filepath.Join(root, cfg.DirAt), "dir", cfg.UID, 0); err != nil {
 			return "", err
+		}
+	}
+	for _, b := range cfg.Binds {
+		if b.Writable {
+			if err := bindWritable(b.Source, root, b.Target); err != nil {
+				return "", err
+			}
 		}
 	}
 	if err := placeResolvConf(root, cfg.ResolvConf, cfg.RootFS != ""); err != nil {
@@ -322,4 +332,33 @@ func pivot(root string) error {
 		return fmt.Errorf("detach host root: %w", err)
 	}
 	return unix.Chdir("/")
+}
+
+// bindWritable mounts host directory src read-write (nosuid, nodev) at
+// target under root: session storage and shared file systems. The mount
+// point is made without following symbolic links, so an image cannot
+// redirect it (e.g. /mnt -> /etc) onto a host path.
+func bindWritable(src, root, target string) error {
+	dst := root
+	for _, part := range strings.Split(strings.Trim(filepath.Clean(target), "/"), "/") {
+		dst = filepath.Join(dst, part)
+		st, err := os.Lstat(dst)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			if err := os.Mkdir(dst, 0o755); err != nil {
+				return fmt.Errorf("mount point %s: %w", target, err)
+			}
+		case err != nil:
+			return fmt.Errorf("mount point %s: %w", target, err)
+		case !st.IsDir():
+			return fmt.Errorf("mount point %s: %s is not a directory", target, strings.TrimPrefix(dst, root))
+		}
+	}
+	if err := unix.Mount(src, dst, "", unix.MS_BIND, ""); err != nil {
+		return fmt.Errorf("bind %s: %w", target, err)
+	}
+	if err := unix.Mount("", dst, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
+		return fmt.Errorf("remount %s nosuid: %w", target, err)
+	}
+	return nil
 }
