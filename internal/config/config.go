@@ -47,8 +47,8 @@ type Config struct {
 	MaxSessionsPerRuntime, MaxRequestRate, MaxInvokeRate int
 	// MaxPayloadSize (--max-payload-size) is the largest request body.
 	MaxPayloadSize int64
-	Region                             string // --region
-	Account                            string // --account
+	Region         string // --region
+	Account        string // --account
 
 	// HTTPS listener (optional): TLSCert/TLSKey, else a certificate from the
 	// local CA in DataDir/tls covering the default names plus TLSHosts.

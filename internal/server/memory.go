@@ -15,8 +15,8 @@ import (
 	"strings"
 
 	"github.com/agentcore-dev/agentcore/internal/embed"
-	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/embed/embedhttp"
+	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/memory"
 	"github.com/agentcore-dev/agentcore/internal/model"
 	"github.com/agentcore-dev/agentcore/internal/model/anthropic"

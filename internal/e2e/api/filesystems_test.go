@@ -57,8 +57,8 @@ func TestFilesystemConfigurationsBadInput(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			_, err := e.Control.CreateAgentRuntime(bg, &ctl.CreateAgentRuntimeInput{
 				AgentRuntimeName: aws.String("badfs"), RoleArn: aws.String(testenv.RoleArn),
-				AgentRuntimeArtifact: testenv.CodeArtifact(loc, ctltypes.AgentManagedRuntimeTypePython312, "bootstrap"),
-				NetworkConfiguration: &ctltypes.NetworkConfiguration{NetworkMode: ctltypes.NetworkModePublic},
+				AgentRuntimeArtifact:     testenv.CodeArtifact(loc, ctltypes.AgentManagedRuntimeTypePython312, "bootstrap"),
+				NetworkConfiguration:     &ctltypes.NetworkConfiguration{NetworkMode: ctltypes.NetworkModePublic},
 				FilesystemConfigurations: c.fs,
 			})
 			var ve *ctltypes.ValidationException
