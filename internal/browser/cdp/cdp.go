@@ -100,10 +100,10 @@ func setWindow(ctx context.Context, p *Page, vp svc.ViewPort) error {
 }
 
 // innerSize is the page's viewport once its outer size is w x h (the
-// resize reaches the page asynchronously).
+// resize reaches the page asynchronously; up to 5 s on a loaded machine).
 func innerSize(ctx context.Context, p *Page, w, h int64) ([2]int64, error) {
 	var v [4]int64
-	for range 50 {
+	for range 250 {
 		if err := evaluate(ctx, p, "[innerWidth, innerHeight, outerWidth, outerHeight]", &v); err != nil {
 			return [2]int64{}, err
 		}
