@@ -254,9 +254,10 @@ stdin unless --yes is given.`,
 				return err
 			}
 			if !yes {
-				fmt.Fprintf(cmd.OutOrStdout(), "Delete agent runtime %s and all its sessions? [y/N] ", id)
+				// The question goes to stderr: stdout is the command's output (JSON with --output json).
+				fmt.Fprintf(cmd.ErrOrStderr(), "Delete agent runtime %s and all its sessions? [y/N] ", id)
 				line, _ := bufio.NewReader(cmd.InOrStdin()).ReadString('\n')
-				fmt.Fprintln(cmd.OutOrStdout())
+				fmt.Fprintln(cmd.ErrOrStderr())
 				if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
 					return errors.New("not confirmed; nothing deleted (use --yes to skip the question)")
 				}
