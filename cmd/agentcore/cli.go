@@ -32,7 +32,7 @@ const defaultEndpoint = "http://127.0.0.1:8765"
 // They talk to the server only through the AWS SDK clients, plus the
 // documented /_agentcore/ extension for artifact upload and health.
 func addCLICommands(root *cobra.Command) {
-	root.AddCommand(newConfigureCmd(), newDeployCmd(), newInvokeCmd(), newStatusCmd(), newDestroyCmd(), newDevCmd(), newCodeInterpreterCmd(), newBrowserCmd(), newCertsCmd(), newEvalCmd(), newLogsCmd(), newTracesCmd(), newCreateCmd())
+	root.AddCommand(newConfigureCmd(), newDeployCmd(), newInvokeCmd(), newStatusCmd(), newDestroyCmd(), newDevCmd(), newCodeInterpreterCmd(), newBrowserCmd(), newCertsCmd(), newEvalCmd(), newLogsCmd(), newTracesCmd(), newCreateCmd(), newMemoryCmd())
 }
 
 // clientOpts are the connection flags every client verb takes.
