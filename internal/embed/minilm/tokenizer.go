@@ -66,26 +66,45 @@ func ParseTokenizer(b []byte) (*Tokenizer, error) {
 	if p := f.Model.ContinuingSubwordPrefix; p != "" && p != "##" {
 		return nil, fmt.Errorf("tokenizer.json: continuing subword prefix %q is not ##", p)
 	}
-	t := &Tokenizer{vocab: f.Model.Vocab, maxChars: f.Model.MaxInputCharsPerWord}
-	if t.maxChars <= 0 {
-		t.maxChars = 100
-	}
-	t.words = make([]string, len(t.vocab))
-	for w, id := range t.vocab {
-		if id < 0 || int(id) >= len(t.words) {
-			return nil, fmt.Errorf("tokenizer.json: token %q has id %d outside the vocabulary", w, id)
+	words := make([]string, len(f.Model.Vocab))
+	for w, id := range f.Model.Vocab {
+		if id < 0 || int(id) >= len(words) || words[id] != "" {
+			return nil, fmt.Errorf("tokenizer.json: token %q has id %d outside the vocabulary or taken", w, id)
 		}
-		t.words[id] = w
+		words[id] = w
 	}
-	var ok [3]bool
-	t.unk, ok[0] = t.vocab[f.Model.UnkToken]
-	t.cls, ok[1] = t.vocab["[CLS]"]
-	t.sep, ok[2] = t.vocab["[SEP]"]
-	if !ok[0] || !ok[1] || !ok[2] {
-		return nil, fmt.Errorf("tokenizer.json: the vocabulary lacks [UNK], [CLS] or [SEP]")
+	if f.Model.UnkToken != "" && f.Model.UnkToken != "[UNK]" {
+		return nil, fmt.Errorf("tokenizer.json: unknown token %q is not [UNK]", f.Model.UnkToken)
+	}
+	t, err := NewTokenizer(words)
+	if err != nil {
+		return nil, fmt.Errorf("tokenizer.json: %w", err)
+	}
+	if f.Model.MaxInputCharsPerWord > 0 {
+		t.maxChars = f.Model.MaxInputCharsPerWord
 	}
 	return t, nil
 }
+
+// NewTokenizer is the BERT uncased WordPiece tokenizer of a vocabulary
+// given in id order (vocab.txt's lines), with [UNK], [CLS] and [SEP].
+func NewTokenizer(words []string) (*Tokenizer, error) {
+	t := &Tokenizer{vocab: make(map[string]int32, len(words)), words: words, maxChars: 100}
+	for id, w := range words {
+		t.vocab[w] = int32(id)
+	}
+	var ok [3]bool
+	t.unk, ok[0] = t.vocab["[UNK]"]
+	t.cls, ok[1] = t.vocab["[CLS]"]
+	t.sep, ok[2] = t.vocab["[SEP]"]
+	if !ok[0] || !ok[1] || !ok[2] {
+		return nil, fmt.Errorf("the vocabulary lacks [UNK], [CLS] or [SEP]")
+	}
+	return t, nil
+}
+
+// Words returns the vocabulary in id order (not to be modified).
+func (t *Tokenizer) Words() []string { return t.words }
 
 // VocabSize is the number of tokens in the vocabulary.
 func (t *Tokenizer) VocabSize() int { return len(t.words) }
