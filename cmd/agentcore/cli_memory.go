@@ -28,7 +28,7 @@ long-term records its strategies extract from them. These verbs use the AWS API
 bedrock-agentcore CreateEvent/ListEvents/ListMemoryRecords/RetrieveMemoryRecords).`,
 	}
 	cmd.AddCommand(newMemoryCreateCmd(), newMemoryListCmd(), newMemoryGetCmd(), newMemoryDeleteCmd(),
-		newMemoryEventsCmd(), newMemoryRecordsCmd(), newMemorySearchCmd())
+		newMemoryEventsCmd(), newMemoryRecordsCmd(), newMemorySearchCmd(), newMemoryFetchModelCmd())
 	return cmd
 }
 

@@ -17,6 +17,10 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 )
 
+// MiniLMDir is where, under --data-dir, `agentcore memory fetch-model`
+// places the all-MiniLM-L6-v2 weights and --embedder auto|minilm looks.
+const MiniLMDir = "models/all-minilm-l6-v2"
+
 // Config holds the server's settings. The zero value of a field means "the
 // default" (WithDefaults fills them), so programs and tests may set only
 // the fields they care about.
@@ -110,6 +114,7 @@ type Config struct {
 	EmbeddingEndpoint string        // --embedding-endpoint
 	EmbeddingModel    string        // --embedding-model
 	EmbeddingAPIKey   string        // AGENTCORE_EMBEDDING_API_KEY
+	Embedder          string        // --embedder: auto, minilm, static or hashing
 	MemoryJobLease    time.Duration // --memory-job-lease
 	MemoryMasterKey   string        // AGENTCORE_MEMORY_MASTER_KEY: hex; "" = DataDir/memory-master.key
 

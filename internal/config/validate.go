@@ -205,6 +205,11 @@ func (c Config) validateModel() []error {
 	if c.EmbeddingEndpoint != "" && c.EmbeddingModel == "" {
 		bad("embedding-model", "--embedding-endpoint needs --embedding-model")
 	}
+	switch c.Embedder {
+	case "auto", "minilm", "static", "hashing":
+	default:
+		bad("embedder", fmt.Sprintf("%q: want auto, minilm, static or hashing", c.Embedder))
+	}
 	return errs
 }
 

@@ -326,17 +326,36 @@ func (s *Service) loadIndex(ctx context.Context, acct string, m *Memory, x *inde
 		if err != nil {
 			return err
 		}
+		var stale []*Record // written by another embedder: embedded again, in one batch per page
 		for _, it := range items {
 			after = it.Key
 			var st storedRecord
 			if err := json.Unmarshal(it.Value, &st); err != nil {
 				return fmt.Errorf("decode record %s: %w", it.Key, err)
 			}
-			r, v, err := s.openRecord(ctx, seal, &st)
+			r, v, err := s.decodeRecord(seal, &st)
 			if err != nil {
 				return err
 			}
+			if v == nil {
+				stale = append(stale, r)
+				continue
+			}
 			x.put(r, v)
+		}
+		if len(stale) > 0 {
+			texts := make([]string, len(stale))
+			for i, r := range stale {
+				texts[i] = r.Content.Text
+			}
+			vs, err := s.emb.Embed(ctx, texts)
+			if err != nil {
+				return fmt.Errorf("embedding %d records written by another embedder: %w", len(stale), err)
+			}
+			s.log.Info("memory: records embedded again for this embedder", "memory", m.ID, "records", len(stale), "embedder", s.emb.Name())
+			for i, r := range stale {
+				x.put(r, vs[i])
+			}
 		}
 		if len(items) < 1000 {
 			return nil
@@ -345,8 +364,24 @@ func (s *Service) loadIndex(ctx context.Context, acct string, m *Memory, x *inde
 }
 
 // openRecord decrypts a stored record and returns its vector, embedding
-// again when it was made by another embedder.
+// again when it was made by another embedder (vectors carry the name and
+// version of the embedder that wrote them and are never compared across
+// embedders).
 func (s *Service) openRecord(ctx context.Context, seal *sealer, st *storedRecord) (*Record, []float32, error) {
+	r, v, err := s.decodeRecord(seal, st)
+	if err != nil || v != nil {
+		return r, v, err
+	}
+	vs, err := s.emb.Embed(ctx, []string{r.Content.Text})
+	if err != nil {
+		return nil, nil, fmt.Errorf("embedding record %s: %w", r.MemoryRecordID, err)
+	}
+	return r, vs[0], nil
+}
+
+// decodeRecord decrypts a stored record; its vector is nil when another
+// embedder (name or size) made it.
+func (s *Service) decodeRecord(seal *sealer, st *storedRecord) (*Record, []float32, error) {
 	r := st.Record
 	if len(st.Sealed) > 0 {
 		if seal == nil {
@@ -360,11 +395,7 @@ func (s *Service) openRecord(ctx context.Context, seal *sealer, st *storedRecord
 	}
 	v := unpackVec(st.Vec)
 	if st.Embedder != s.emb.Name() || len(v) != s.emb.Dimensions() {
-		vs, err := s.emb.Embed(ctx, []string{r.Content.Text})
-		if err != nil {
-			return nil, nil, fmt.Errorf("embedding record %s: %w", r.MemoryRecordID, err)
-		}
-		v = vs[0]
+		v = nil
 	}
 	return &r, v, nil
 }

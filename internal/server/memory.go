@@ -14,8 +14,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/agentcore-dev/agentcore/internal/config"
 	"github.com/agentcore-dev/agentcore/internal/embed"
 	"github.com/agentcore-dev/agentcore/internal/embed/embedhttp"
+	"github.com/agentcore-dev/agentcore/internal/embed/minilm"
+	"github.com/agentcore-dev/agentcore/internal/embed/static"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/memory"
 	"github.com/agentcore-dev/agentcore/internal/model"
@@ -55,13 +58,9 @@ func newModelProvider(cfg Config) (model.Provider, error) {
 // key for encryption at rest (MemoryMasterKey as hex, else
 // DataDir/memory-master.key, created on first start).
 func newMemory(cfg Config, prov model.Provider, kv store.KV, lg *slog.Logger) (*memory.Service, error) {
-	var emb embed.Embedder = embed.NewHashing(256)
-	if cfg.EmbeddingEndpoint != "" {
-		key := cfg.EmbeddingAPIKey
-		if key == "" {
-			key = cfg.ModelAPIKey
-		}
-		emb = embedhttp.New(cfg.EmbeddingEndpoint, key, cfg.EmbeddingModel)
+	emb, err := newEmbedder(cfg, lg)
+	if err != nil {
+		return nil, err
 	}
 	master, err := masterKey(cfg.MemoryMasterKey, cfg.DataDir)
 	if err != nil {
@@ -72,6 +71,40 @@ func newMemory(cfg Config, prov model.Provider, kv store.KV, lg *slog.Logger) (*
 	}
 	lg.Info("memory", "model", providerName(prov), "embedder", emb.Name())
 	return memory.New(memory.Options{KV: kv, Embedder: emb, Model: prov, MasterKey: master, Logger: lg, Lease: cfg.MemoryJobLease}), nil
+}
+
+// newEmbedder picks Memory's embedder: the OpenAI-compatible endpoint when
+// --embedding-endpoint is set, else --embedder: minilm (the transformer,
+// weights in DataDir/models/all-minilm-l6-v2), static (built in), hashing,
+// or auto = minilm when its weights are there, else static.
+func newEmbedder(cfg Config, lg *slog.Logger) (embed.Embedder, error) {
+	if cfg.EmbeddingEndpoint != "" {
+		key := cfg.EmbeddingAPIKey
+		if key == "" {
+			key = cfg.ModelAPIKey
+		}
+		return embedhttp.New(cfg.EmbeddingEndpoint, key, cfg.EmbeddingModel), nil
+	}
+	dir := filepath.Join(cfg.DataDir, config.MiniLMDir)
+	switch cfg.Embedder {
+	case "hashing":
+		return embed.NewHashing(256), nil
+	case "static":
+		return static.Default()
+	case "minilm":
+		if !minilm.Present(dir) {
+			return nil, fmt.Errorf("--embedder minilm: no weights in %s (run `agentcore memory fetch-model --data-dir %s`)", dir, cfg.DataDir)
+		}
+		return minilm.Load(dir)
+	}
+	if minilm.Present(dir) { // auto
+		m, err := minilm.Load(dir)
+		if err == nil {
+			return m, nil
+		}
+		lg.Warn("memory: the MiniLM weights do not load; using the built-in static embedder", "dir", dir, "err", err)
+	}
+	return static.Default()
 }
 
 func providerName(p model.Provider) string {

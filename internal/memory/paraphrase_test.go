@@ -1,0 +1,158 @@
+package memory
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/agentcore-dev/agentcore/internal/embed"
+	"github.com/agentcore-dev/agentcore/internal/embed/minilm"
+	"github.com/agentcore-dev/agentcore/internal/embed/static"
+)
+
+type paraphraseSet struct {
+	Facts []struct {
+		ID       int    `json:"id"`
+		Category string `json:"category"`
+		Fact     string `json:"fact"`
+		Query    string `json:"query"`
+	} `json:"facts"`
+}
+
+func loadParaphrases(t testing.TB) *paraphraseSet {
+	raw, err := os.ReadFile("testdata/paraphrase.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set paraphraseSet
+	if err := json.Unmarshal(raw, &set); err != nil {
+		t.Fatal(err)
+	}
+	return &set
+}
+
+// minilmFromEnv loads the transformer from $AGENTCORE_MINILM_DIR, or
+// returns the reason it cannot.
+func minilmFromEnv() (*minilm.Model, string) {
+	d := os.Getenv("AGENTCORE_MINILM_DIR")
+	if d == "" {
+		return nil, "AGENTCORE_MINILM_DIR is not set (agentcore memory fetch-model --dir DIR places the weights)"
+	}
+	if !minilm.Present(d) {
+		return nil, fmt.Sprintf("no model.safetensors and tokenizer.json in %s", filepath.Clean(d))
+	}
+	m, err := minilm.Load(d)
+	if err != nil {
+		return nil, err.Error()
+	}
+	return m, ""
+}
+
+// recallEmbedder stores every fact in a vector index (the int16 index
+// Memory searches) and returns recall@1 and @3 of the queries.
+func recallEmbedder(t *testing.T, e embed.Embedder, set *paraphraseSet) (r1, r3 float64, misses []string) {
+	ctx := context.Background()
+	texts := make([]string, len(set.Facts))
+	queries := make([]string, len(set.Facts))
+	for i, f := range set.Facts {
+		texts[i], queries[i] = f.Fact, f.Query
+	}
+	fv, err := e.Embed(ctx, texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qv, err := e.Embed(ctx, queries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := &index{dim: e.Dimensions(), pos: map[string]int{}, exactOnly: true}
+	for i, v := range fv {
+		x.put(&Record{MemoryRecordID: fmt.Sprintf("r%03d", i)}, v)
+	}
+	var h1, h3 int
+	for i := range queries {
+		hits := x.search(qv[i], 3, nil)
+		for rank, h := range hits {
+			if x.recs[h.i].MemoryRecordID == fmt.Sprintf("r%03d", i) {
+				h3++
+				if rank == 0 {
+					h1++
+				}
+				break
+			}
+			if rank == len(hits)-1 {
+				misses = append(misses, fmt.Sprintf("%q -> %q", queries[i], texts[x.pos[x.recs[hits[0].i].MemoryRecordID]]))
+			}
+		}
+	}
+	n := float64(len(queries))
+	return float64(h1) / n, float64(h3) / n, misses
+}
+
+func recallBM25(set *paraphraseSet) (r1, r3 float64) {
+	texts := make([]string, len(set.Facts))
+	for i, f := range set.Facts {
+		texts[i] = f.Fact
+	}
+	kw := newBM25(texts)
+	var h1, h3 int
+	for i, f := range set.Facts {
+		scores := make([]float64, len(texts))
+		for d := range texts {
+			scores[d] = kw.score(f.Query, d)
+		}
+		for rank, d := range topK(scores, 3) {
+			if d == i {
+				h3++
+				if rank == 0 {
+					h1++
+				}
+			}
+		}
+	}
+	n := float64(len(set.Facts))
+	return float64(h1) / n, float64(h3) / n
+}
+
+// TestParaphraseRecall measures recall@1 and recall@3 on
+// testdata/paraphrase.json (120 facts: preferences, events, numbers and
+// names, each found by a reworded query) for BM25, the hashing embedder,
+// the built-in static embedder (the default) and the MiniLM transformer
+// (skipped with the reason when its weights are absent), in one run. The
+// floors are regression guards just under what was measured when the set
+// was written (static 0.600, transformer 0.933 at recall@3): issue 19's
+// targets (0.85 and 0.95) are not reached on this set, whose queries share
+// few words with their facts (BM25 0.200).
+func TestParaphraseRecall(t *testing.T) {
+	set := loadParaphrases(t)
+	if len(set.Facts) < 100 {
+		t.Fatalf("%d facts, want at least 100", len(set.Facts))
+	}
+	var report strings.Builder
+	fmt.Fprintf(&report, "paraphrase recall over %d facts:\n", len(set.Facts))
+	b1, b3 := recallBM25(set)
+	fmt.Fprintf(&report, "  %-40s recall@1 %.3f  recall@3 %.3f\n", "BM25", b1, b3)
+	row := func(e embed.Embedder, min3 float64) {
+		r1, r3, misses := recallEmbedder(t, e, set)
+		fmt.Fprintf(&report, "  %-40s recall@1 %.3f  recall@3 %.3f\n", e.Name(), r1, r3)
+		if r3 < min3 {
+			t.Errorf("%s: recall@3 %.3f below %.2f; misses:\n  %s", e.Name(), r3, min3, strings.Join(misses, "\n  "))
+		}
+	}
+	row(embed.NewHashing(256), 0)
+	st, err := static.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	row(st, 0.55)
+	if m, why := minilmFromEnv(); m != nil {
+		row(m, 0.90)
+	} else {
+		fmt.Fprintf(&report, "  %-40s skipped: %s\n", minilm.Name, why)
+	}
+	t.Log(report.String())
+}
