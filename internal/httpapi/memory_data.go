@@ -84,6 +84,19 @@ func (s *Server) listMemoryExtractionJobs(ctx context.Context, w http.ResponseWr
 	})(ctx, w, r, p)
 }
 
+// listAllExtractionJobs is agentcore's extension of ListMemoryExtractionJobs
+// (same request and answer) that lists jobs of every status: PENDING,
+// RUNNING, FAILED and, for a day, COMPLETED.
+func (s *Server) listAllExtractionJobs(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
+	return memoryOp(s, http.StatusOK, func(ctx context.Context, svc *memory.Service, in *listExtractionJobsInput) (*listExtractionJobsOutput, error) {
+		jobs, next, err := svc.ListAllExtractionJobs(ctx, in.MemoryID, in.Filter, in.MaxResults, in.NextToken)
+		if err != nil {
+			return nil, err
+		}
+		return &listExtractionJobsOutput{Jobs: mapItems(jobs, extractionJobOf), NextToken: next}, nil
+	})(ctx, w, r, p)
+}
+
 func (s *Server) startMemoryExtractionJob(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
 	return memoryOp(s, http.StatusOK, func(ctx context.Context, svc *memory.Service, in *startExtractionJobInput) (*startExtractionJobOutput, error) {
 		id := ""

@@ -146,6 +146,7 @@ func TestRouteTable(t *testing.T) {
 		"GET /browser-streams/{browserIdentifier}/sessions/{sessionId}/live-view/{rest+} BrowserLiveViewStream",
 		// agentcore's own endpoints
 		"GET /_agentcore/gateways/{gatewayId}/calls ListGatewayCalls",
+		"POST /_agentcore/memories/{memoryId}/extractionJobs ListAllExtractionJobs",
 		"GET /_agentcore/health GetHealth",
 		"GET /_agentcore/sessions ListRunningSessions",
 		"PUT /_agentcore/artifacts/{bucket}/{key+} PutArtifact",

@@ -326,8 +326,21 @@ func normalize(s string) string {
 	return strings.Join(strings.Fields(strings.ToLower(strings.TrimRight(strings.TrimSpace(s), "."))), " ")
 }
 
-// ListMemoryExtractionJobs pages through a memory's jobs, oldest first.
+// ListMemoryExtractionJobs pages through a memory's jobs that can be
+// started again (FAILED, the only ExtractionJobStatus of the API), oldest
+// first, as AgentCore lists them.
 func (s *Service) ListMemoryExtractionJobs(ctx context.Context, memoryID string, f JobFilter, maxResults int, token string) ([]*Job, string, error) {
+	if f.Status != "" && f.Status != JobFailed {
+		return nil, "", errs.Field("filter.status", "filter.status %q: the only status is FAILED (the jobs that can be started again)", f.Status)
+	}
+	f.Status = JobFailed
+	return s.ListAllExtractionJobs(ctx, memoryID, f, maxResults, token)
+}
+
+// ListAllExtractionJobs is ListMemoryExtractionJobs over jobs of every
+// status (PENDING, RUNNING, FAILED, COMPLETED for a day): agentcore's
+// extension for operators and tests.
+func (s *Service) ListAllExtractionJobs(ctx context.Context, memoryID string, f JobFilter, maxResults int, token string) ([]*Job, string, error) {
 	t, err := tenant.From(ctx)
 	if err != nil {
 		return nil, "", err

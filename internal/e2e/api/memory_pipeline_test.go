@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"encoding/json"
+	"errors"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/document"
 	"strings"
 	"testing"
@@ -34,15 +36,43 @@ func listRecords(t *testing.T, e *testenv.Env, mem, ns string) []dptypes.MemoryR
 	return out.MemoryRecordSummaries
 }
 
+// jobs lists a memory's extraction jobs: with status FAILED through
+// ListMemoryExtractionJobs (the AWS operation lists only those), else
+// through agentcore's extension that lists every status.
 func jobs(t *testing.T, e *testenv.Env, mem string, status string) []dptypes.ExtractionJobMetadata {
 	t.Helper()
 	in := &dp.ListMemoryExtractionJobsInput{MemoryId: aws.String(mem), MaxResults: aws.Int32(100)}
-	if status != "" {
+	if status == "FAILED" {
 		in.Filter = &dptypes.ExtractionJobFilterInput{Status: dptypes.ExtractionJobStatus(status)}
+		out, err := e.Data.ListMemoryExtractionJobs(bg, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.Jobs
 	}
-	out, err := e.Data.ListMemoryExtractionJobs(bg, in)
-	if err != nil {
-		t.Fatal(err)
+	code, typ, body := rawCall(t, e, "POST", "/_agentcore/memories/"+mem+"/extractionJobs", `{"maxResults": 100}`)
+	if code != 200 {
+		t.Fatalf("list all extraction jobs: %d %s %v", code, typ, body)
+	}
+	var out struct {
+		Jobs []dptypes.ExtractionJobMetadata
+	}
+	b, _ := json.Marshal(body)
+	var raw struct {
+		Jobs []struct {
+			JobID, Status, StrategyID, ActorID, SessionID, FailureReason string
+		}
+	}
+	json.Unmarshal(b, &raw)
+	for _, j := range raw.Jobs {
+		m := dptypes.ExtractionJobMetadata{JobID: aws.String(j.JobID), Status: dptypes.ExtractionJobStatus(j.Status), ActorId: aws.String(j.ActorID),
+			SessionId: aws.String(j.SessionID), StrategyId: aws.String(j.StrategyID)}
+		if j.FailureReason != "" {
+			m.FailureReason = aws.String(j.FailureReason)
+		}
+		if status == "" || j.Status == status {
+			out.Jobs = append(out.Jobs, m)
+		}
 	}
 	return out.Jobs
 }
@@ -169,6 +199,35 @@ func TestMemoryNoModelConfigured(t *testing.T) {
 	f := jobs(t, e, *m.Id, "FAILED")
 	if len(f) != 1 || !strings.Contains(*f[0].FailureReason, "--model-endpoint") {
 		t.Fatalf("jobs: %+v", f)
+	}
+	out, err := e.Data.ListMemoryExtractionJobs(bg, &dp.ListMemoryExtractionJobsInput{MemoryId: m.Id}) // unfiltered: the FAILED one
+	if err != nil || len(out.Jobs) != 1 || out.Jobs[0].Status != "FAILED" {
+		t.Fatalf("unfiltered: %+v %v", out, err)
+	}
+}
+
+// TestListMemoryExtractionJobsListsFailedOnly: ListMemoryExtractionJobs
+// lists the jobs that can be started again (FAILED, the API's only
+// ExtractionJobStatus), unfiltered too; another status is a
+// ValidationException; the extension lists every status (issue 19).
+func TestListMemoryExtractionJobsListsFailedOnly(t *testing.T) {
+	sm := newScriptedModel(t, factsModel)
+	e := modelEnv(t, sm, t.TempDir())
+	m := createMemory(t, e, "failedonly", semantic("facts", "/facts/{actorId}/"))
+	putEvent(t, e, *m.Id, "a", "s", time.Now(), turn(dptypes.RoleUser, "FACT: The boat is blue"))
+	all := waitJobs(t, e, *m.Id, 1)
+	if len(all) != 1 || all[0].Status != "COMPLETED" {
+		t.Fatalf("all jobs: %+v", all)
+	}
+	out, err := e.Data.ListMemoryExtractionJobs(bg, &dp.ListMemoryExtractionJobsInput{MemoryId: m.Id})
+	if err != nil || len(out.Jobs) != 0 {
+		t.Fatalf("ListMemoryExtractionJobs with only a COMPLETED job: %+v %v", out, err)
+	}
+	_, err = e.Data.ListMemoryExtractionJobs(bg, &dp.ListMemoryExtractionJobsInput{MemoryId: m.Id,
+		Filter: &dptypes.ExtractionJobFilterInput{Status: "COMPLETED"}})
+	var v *dptypes.ValidationException
+	if !errors.As(err, &v) || !strings.Contains(v.ErrorMessage(), "FAILED") {
+		t.Fatalf("status COMPLETED: %v, want ValidationException", err)
 	}
 }
 
