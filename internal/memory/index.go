@@ -12,6 +12,8 @@ import (
 	"sync"
 
 	"github.com/agentcore-dev/agentcore/internal/embed"
+	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/store"
 )
 
 // index is the in-memory vector index of one memory's records: the
@@ -327,6 +329,7 @@ func (s *Service) loadIndex(ctx context.Context, acct string, m *Memory, x *inde
 			return err
 		}
 		var stale []*Record // written by another embedder: embedded again, in one batch per page
+		var staleItems []store.Item
 		for _, it := range items {
 			after = it.Key
 			var st storedRecord
@@ -338,7 +341,7 @@ func (s *Service) loadIndex(ctx context.Context, acct string, m *Memory, x *inde
 				return err
 			}
 			if v == nil {
-				stale = append(stale, r)
+				stale, staleItems = append(stale, r), append(staleItems, it)
 				continue
 			}
 			x.put(r, v)
@@ -356,10 +359,40 @@ func (s *Service) loadIndex(ctx context.Context, acct string, m *Memory, x *inde
 			for i, r := range stale {
 				x.put(r, vs[i])
 			}
+			s.storeVectors(ctx, staleItems, vs)
 		}
 		if len(items) < 1000 {
 			return nil
 		}
+	}
+}
+
+// storeVectors writes vectors made again by this embedder back into their
+// records (at the revisions read, so a record changed meanwhile is left to
+// its writer), so that the next start does not embed them again. Failures
+// are logged: the index holds the vectors either way.
+func (s *Service) storeVectors(ctx context.Context, items []store.Item, vs [][]float32) {
+	written := 0
+	for i, it := range items {
+		var st storedRecord
+		if json.Unmarshal(it.Value, &st) != nil {
+			continue
+		}
+		st.Vec, st.Embedder = packVec(vs[i]), s.emb.Name()
+		b, err := json.Marshal(&st)
+		if err != nil {
+			continue
+		}
+		err = s.kv.Txn(ctx, store.Op{Kind: store.OpUpdate, Table: tblRecord, Key: it.Key, Value: b, Revision: it.Revision})
+		switch {
+		case err == nil:
+			written++
+		case errs.KindOf(err) != errs.Conflict && errs.KindOf(err) != errs.NotFound:
+			s.log.Warn("memory: storing a record's new vector", "key", it.Key, "err", err)
+		}
+	}
+	if written > 0 {
+		s.log.Info("memory: new vectors stored", "records", written, "embedder", s.emb.Name())
 	}
 }
 

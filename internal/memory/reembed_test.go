@@ -60,6 +60,14 @@ func TestEmbedderChangeReembeds(t *testing.T) {
 	if len(recs) == 0 || recs[0].Score == nil || abs(*recs[0].Score-float64(embed.Dot(want[0], top[0]))) > 0.01 {
 		t.Fatalf("the scores are not the static embedder's: %+v", recs)
 	}
+	// The new vectors were written back: the next start embeds nothing again.
+	for _, it := range sortedItems(kv.m, tblRecord) {
+		var sr storedRecord
+		json.Unmarshal(it.Value, &sr)
+		if sr.Embedder != st.Name() || len(sr.Vec) != 4*st.Dimensions() {
+			t.Fatalf("record %s still has the vector of %q", it.Key, sr.Embedder)
+		}
+	}
 }
 
 func abs(x float64) float64 {
