@@ -63,6 +63,10 @@ func TestClientsEvaluationRun(t *testing.T) {
 		t.Fatalf("invoke: %v %s\nsession logs: %s", err, body, sessionLogs(e, other))
 	}
 
+	// The platform's InvokeAgentRuntime span ends after the answer has been
+	// relayed: wait until both traces have theirs stored before querying.
+	waitPlatformSpans(t, e, session, len(traces))
+
 	want, _ := json.Marshal(map[string]any{"agentId": *rt.AgentRuntimeId, "sessionId": session, "traceIds": traces, "toolSpanIds": toolSpans})
 	env := append(clientEnv(e.URL), "AGENTCORE_TEST_EVAL_RUN="+string(want))
 	runSuite(t, env, 4*time.Minute, py, "-m", "pytest", "-q", "-rs", "tests/python/test_evaluation_run.py")
@@ -87,4 +91,33 @@ func sessionLogs(e *testenv.Env, session string) string {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 8000))
 	return string(b)
+}
+
+// waitPlatformSpans waits until n InvokeAgentRuntime spans of the session
+// are stored (read from /_agentcore/observability/spans, unsigned from
+// loopback).
+func waitPlatformSpans(t *testing.T, e *testenv.Env, session string, n int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		got := 0
+		resp, err := http.Get(e.URL + "/_agentcore/observability/spans?limit=1000&sessionId=" + session)
+		if err == nil {
+			var out struct{ Spans []struct{ Name string } }
+			json.NewDecoder(resp.Body).Decode(&out)
+			resp.Body.Close()
+			for _, s := range out.Spans {
+				if s.Name == "InvokeAgentRuntime" {
+					got++
+				}
+			}
+		}
+		if got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d InvokeAgentRuntime spans of session %s stored after 20 s (%v)", got, n, session, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
