@@ -33,6 +33,9 @@ type projectConfig struct {
 	Env         map[string]string `json:"env,omitempty"`
 	IdleTimeout int               `json:"idle_timeout,omitempty"`
 	MaxLifetime int               `json:"max_lifetime,omitempty"`
+	// SessionStorage is filesystemConfigurations' sessionStorage.mountPath
+	// (/mnt/NAME): each session's files, kept across stops.
+	SessionStorage string `json:"session_storage,omitempty"`
 
 	AgentID   string `json:"agent_id,omitempty"`
 	AgentARN  string `json:"agent_arn,omitempty"`
@@ -249,6 +252,7 @@ agents), and says on stderr what it did not carry over.`,
 			set("endpoint", &pc.Endpoint, fresh.Endpoint)
 			set("region", &pc.Region, fresh.Region)
 			set("protocol", &pc.Protocol, strings.ToUpper(fresh.Protocol))
+			set("session-storage", &pc.SessionStorage, fresh.SessionStorage)
 			if f.Changed("idle-timeout") {
 				pc.IdleTimeout = fresh.IdleTimeout
 			}
@@ -297,6 +301,7 @@ agents), and says on stderr what it did not carry over.`,
 	f.StringVar(&fresh.Protocol, "protocol", "", "server protocol: HTTP, MCP, A2A or AGUI (default HTTP)")
 	f.IntVar(&fresh.IdleTimeout, "idle-timeout", 0, "idle session timeout in seconds (60-28800; default: the server's)")
 	f.IntVar(&fresh.MaxLifetime, "max-lifetime", 0, "session max lifetime in seconds (60-28800; default: the server's)")
+	f.StringVar(&fresh.SessionStorage, "session-storage", "", `mount path (/mnt/NAME) of each session's own storage, kept across stops and restarts ("" = none)`)
 	f.StringVar(&importFile, "import", "", "take the settings of the starter toolkit's project file (--import=FILE for another file; default "+toolkitConfigFile+"); other flags given override them")
 	f.Lookup("import").NoOptDefVal = toolkitConfigFile
 	f.StringVar(&agent, "agent", "", "with --import: the agent of the file to import (default: its default_agent)")

@@ -213,12 +213,17 @@ func deploy(ctx context.Context, out io.Writer, c *clients, pc *projectConfig, d
 			lifecycle.MaxLifetime = aws.Int32(int32(pc.MaxLifetime))
 		}
 	}
+	var fs []types.FilesystemConfiguration
+	if pc.SessionStorage != "" {
+		fs = []types.FilesystemConfiguration{&types.FilesystemConfigurationMemberSessionStorage{
+			Value: types.SessionStorageConfiguration{MountPath: aws.String(pc.SessionStorage)}}}
+	}
 	var id, arn, version, verb string
 	if existing == nil {
 		res, err := c.control.CreateAgentRuntime(ctx, &ctl.CreateAgentRuntimeInput{
 			AgentRuntimeName: aws.String(pc.Name), AgentRuntimeArtifact: artifact, RoleArn: aws.String(pc.RoleARN),
 			NetworkConfiguration: network, ProtocolConfiguration: protocol, EnvironmentVariables: pc.Env,
-			LifecycleConfiguration: lifecycle,
+			LifecycleConfiguration: lifecycle, FilesystemConfigurations: fs,
 		})
 		if err != nil {
 			return apiError(err)
@@ -228,7 +233,7 @@ func deploy(ctx context.Context, out io.Writer, c *clients, pc *projectConfig, d
 		res, err := c.control.UpdateAgentRuntime(ctx, &ctl.UpdateAgentRuntimeInput{
 			AgentRuntimeId: existing.AgentRuntimeId, AgentRuntimeArtifact: artifact, RoleArn: aws.String(pc.RoleARN),
 			NetworkConfiguration: network, ProtocolConfiguration: protocol, EnvironmentVariables: pc.Env,
-			LifecycleConfiguration: lifecycle,
+			LifecycleConfiguration: lifecycle, FilesystemConfigurations: fs,
 		})
 		if err != nil {
 			return apiError(err)

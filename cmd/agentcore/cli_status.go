@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
+	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 	"github.com/spf13/cobra"
 )
 
@@ -74,7 +75,33 @@ type statusReport struct {
 	LastUpdatedAt *time.Time       `json:"lastUpdatedAt,omitempty"`
 	Versions      []versionReport  `json:"versions"`
 	Endpoints     []endpointReport `json:"endpoints"`
+	FileSystems   []fsReport       `json:"fileSystems,omitempty"`
 	Server        serverReport     `json:"server"`
+}
+
+// fsReport is one of the runtime's filesystemConfigurations.
+type fsReport struct {
+	Kind      string `json:"kind"` // sessionStorage, efsAccessPoint, s3FilesAccessPoint, capacityProviderVolume
+	Source    string `json:"source,omitempty"`
+	MountPath string `json:"mountPath"`
+}
+
+// fileSystems describes the runtime's filesystemConfigurations.
+func fileSystems(fcs []ctltypes.FilesystemConfiguration) []fsReport {
+	var out []fsReport
+	for _, fc := range fcs {
+		switch v := fc.(type) {
+		case *ctltypes.FilesystemConfigurationMemberSessionStorage:
+			out = append(out, fsReport{Kind: "sessionStorage", Source: "per session, kept across stops", MountPath: aws.ToString(v.Value.MountPath)})
+		case *ctltypes.FilesystemConfigurationMemberEfsAccessPoint:
+			out = append(out, fsReport{Kind: "efsAccessPoint", Source: aws.ToString(v.Value.AccessPointArn), MountPath: aws.ToString(v.Value.MountPath)})
+		case *ctltypes.FilesystemConfigurationMemberS3FilesAccessPoint:
+			out = append(out, fsReport{Kind: "s3FilesAccessPoint", Source: aws.ToString(v.Value.AccessPointArn), MountPath: aws.ToString(v.Value.MountPath)})
+		case *ctltypes.FilesystemConfigurationMemberCapacityProviderVolume:
+			out = append(out, fsReport{Kind: "capacityProviderVolume", Source: aws.ToString(v.Value.VolumeName), MountPath: aws.ToString(v.Value.MountPath)})
+		}
+	}
+	return out
 }
 
 type versionReport struct {
@@ -123,6 +150,7 @@ func newStatusCmd() *cobra.Command {
 				Name: aws.ToString(rt.AgentRuntimeName), ARN: aws.ToString(rt.AgentRuntimeArn), ID: aws.ToString(rt.AgentRuntimeId),
 				Status: string(rt.Status), FailureReason: aws.ToString(rt.FailureReason), Version: aws.ToString(rt.AgentRuntimeVersion),
 				LastUpdatedAt: rt.LastUpdatedAt, Endpoints: []endpointReport{}, Server: serverReport{URL: c.controlURL},
+				FileSystems: fileSystems(rt.FilesystemConfigurations),
 			}
 			r.Versions = []versionReport{}
 			vp := ctl.NewListAgentRuntimeVersionsPaginator(c.control, &ctl.ListAgentRuntimeVersionsInput{AgentRuntimeId: aws.String(id)})
@@ -215,6 +243,15 @@ func (r *statusReport) print(w io.Writer) {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", ep.Name, dash(ep.LiveVersion), dash(ep.TargetVersion), ep.Status)
 	}
 	tw.Flush()
+	if len(r.FileSystems) > 0 {
+		fmt.Fprintln(w, "File systems:")
+		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "  MOUNT\tKIND\tSOURCE")
+		for _, f := range r.FileSystems {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", f.MountPath, f.Kind, dash(f.Source))
+		}
+		tw.Flush()
+	}
 	if !r.Server.Reachable {
 		fmt.Fprintf(w, "Server: %s (no /_agentcore/health)\n", r.Server.URL)
 		return
