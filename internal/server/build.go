@@ -244,6 +244,10 @@ func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifa
 		Interval: cfg.SessionStorageCheck, Logger: lg,
 	})
 	s.closers.push("session storage", func(context.Context) error { storage.Close(); return nil })
+	s.tel.Metrics.SetStorageStats(func() telemetry.StorageStats {
+		st := storage.Stats()
+		return telemetry.StorageStats{Resumes: st.Resumes, Resets: st.Resets, Expired: st.Expired, Held: st.Held, HeldBytes: st.HeldBytes, HeldFiles: st.HeldFiles}
+	})
 	rt := runtime.New(runtime.Options{
 		DataDir: cfg.DataDir, KV: s.kv, Artifacts: artifacts, Images: image.ForRuntime{Store: images}, Sessions: sessions, Logger: lg,
 		AgentEnv: map[string]string{

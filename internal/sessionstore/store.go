@@ -57,6 +57,7 @@ type Store struct {
 
 	mu   sync.Mutex
 	held map[string]*Handle // key → the open handle
+	n    counters           // stats.go
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -118,6 +119,8 @@ type Handle struct {
 	// directory is found over a quota while held.
 	OnExceeded func(err error)
 	reported   bool
+	// bytes and files are the last measure (s.mu).
+	bytes, files int64
 }
 
 // Data is the directory to mount at the mountPath.
@@ -169,6 +172,7 @@ func (s *Store) Open(ctx context.Context, acct, runtimeID, sessionID string, ver
 	case err != nil:
 		return nil, fmt.Errorf("session storage: %w", err)
 	case m.Version != version:
+		s.n.resets.Add(1)
 		s.log.Info("session storage reset: the session now runs another version", "runtime", runtimeID, "from", m.Version, "to", version)
 		if err := os.RemoveAll(h.Data()); err != nil {
 			return nil, fmt.Errorf("session storage: reset: %w", err)
@@ -182,7 +186,13 @@ func (s *Store) Open(ctx context.Context, acct, runtimeID, sessionID string, ver
 	if err != nil {
 		return nil, fmt.Errorf("session storage: measure: %w", err)
 	}
+	if !m.LastUsed.IsZero() && m.Version == version && u.Files > 0 {
+		s.n.resumes.Add(1) // a later environment of the session, finding its files
+	}
 	m.LastUsed, m.Bytes, m.Files = now, u.Bytes, u.Files
+	s.mu.Lock()
+	h.bytes, h.files = u.Bytes, u.Files
+	s.mu.Unlock()
 	if err := writeMeta(dir, m); err != nil {
 		return nil, fmt.Errorf("session storage: %w", err)
 	}

@@ -122,3 +122,25 @@ func TestQuotas(t *testing.T) {
 		t.Fatalf("open over the byte quota: %v", err)
 	}
 }
+
+// TestStats: a later environment finding its files counts as a resume, a
+// new version as a reset; held directories report their last measure.
+func TestStats(t *testing.T) {
+	s, _ := newStore(t, Options{})
+	h := open(t, s, "s1", 1)
+	if err := os.WriteFile(filepath.Join(h.Data(), "f"), make([]byte, 10000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h.Close()
+	h = open(t, s, "s1", 1)
+	st := s.Stats()
+	if st.Resumes != 1 || st.Held != 1 || st.HeldBytes < 10000 || st.HeldFiles < 1 {
+		t.Fatalf("after a resume: %+v", st)
+	}
+	h.Close()
+	h = open(t, s, "s1", 2)
+	defer h.Close()
+	if st := s.Stats(); st.Resets != 1 || st.Resumes != 1 {
+		t.Fatalf("after a new version: %+v", st)
+	}
+}

@@ -29,15 +29,20 @@ func (s *Store) CheckQuotas() {
 	s.mu.Lock()
 	var held []*Handle
 	for _, h := range s.held {
-		if h.OnExceeded != nil && !h.reported {
-			held = append(held, h)
-		}
+		held = append(held, h)
 	}
 	s.mu.Unlock()
 	for _, h := range held {
 		u, err := sandbox.MeasureTree(h.Data())
 		if err != nil {
 			continue // removed or still being created
+		}
+		s.mu.Lock()
+		h.bytes, h.files = u.Bytes, u.Files
+		report := h.OnExceeded != nil && !h.reported
+		s.mu.Unlock()
+		if !report {
+			continue
 		}
 		if err := s.check(u); err != nil {
 			s.mu.Lock()
@@ -87,6 +92,7 @@ func (s *Store) Sweep() int {
 		}
 		os.Remove(filepath.Join(s.o.Root, a.Name()))
 	}
+	s.n.expired.Add(int64(n))
 	if n > 0 {
 		s.log.Info("session storage expired", "removed", n, "ttl", s.o.TTL)
 	}

@@ -39,6 +39,7 @@ type Metrics struct {
 	brActions    *prometheus.CounterVec
 	brDuration   *prometheus.HistogramVec
 	sessions     atomic.Pointer[func() (active, idle int)]
+	storage      atomic.Pointer[func() StorageStats]
 	usage        *usageCollector
 	drops        *dropsCollector
 	handler      http.Handler
@@ -82,6 +83,7 @@ func NewMetrics() *Metrics {
 	}
 	gauge("agentcore_sessions_active", "Running sessions (agent environments bound to a runtimeSessionId).", func(a, _ int) int { return a })
 	gauge("agentcore_sessions_idle", "Running sessions with no request in flight and not HealthyBusy.", func(_, i int) int { return i })
+	m.registerStorage()
 	m.usage = newUsageCollector()
 	m.reg.MustRegister(m.usage)
 	m.drops = newDropsCollector()

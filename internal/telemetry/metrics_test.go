@@ -13,6 +13,7 @@ import (
 func TestMetricsExposition(t *testing.T) {
 	m := NewMetrics()
 	m.SetSessionCounts(func() (int, int) { return 3, 1 })
+	m.SetStorageStats(func() StorageStats { return StorageStats{Resumes: 4, Resets: 1, Held: 2, HeldBytes: 4096, HeldFiles: 7} })
 	m.APIRequest("InvokeAgentRuntime", 200)
 	m.APIRequest("InvokeAgentRuntime", 424)
 	m.Invocation("agent-abcdefghij", "DEFAULT", "", 2*time.Millisecond, time.Millisecond)
@@ -70,6 +71,12 @@ func TestMetricsExposition(t *testing.T) {
 		{"agentcore_sessions_active", nil, 3},
 		{"agentcore_sessions_idle", nil, 1},
 		{"agentcore_gen_ai_token_usage_total", map[string]string{"type": "input"}, 12},
+		{"agentcore_session_storage_sessions", nil, 2},
+		{"agentcore_session_storage_bytes", nil, 4096},
+		{"agentcore_session_storage_files", nil, 7},
+		{"agentcore_session_storage_resumes_total", nil, 4},
+		{"agentcore_session_storage_resets_total", nil, 1},
+		{"agentcore_session_storage_expired_total", nil, 0},
 	}
 	for _, c := range checks {
 		if got := value(c.name, c.labels); got != c.want {

@@ -1,0 +1,28 @@
+package sessionstore
+
+import "sync/atomic"
+
+// Stats are the store's counters and the latest measure of the directories
+// held by running sessions (taken at start and at every quota check).
+type Stats struct {
+	Resumes, Resets, Expired int64 // sessions that found their files, storages emptied for a new version, removed after the TTL
+	Held                     int   // session directories held by running environments
+	HeldBytes, HeldFiles     int64 // their allocated bytes and entries, as last measured
+}
+
+type counters struct {
+	resumes, resets, expired atomic.Int64
+}
+
+// Stats returns the counters and the held directories' last measures.
+func (s *Store) Stats() Stats {
+	st := Stats{Resumes: s.n.resumes.Load(), Resets: s.n.resets.Load(), Expired: s.n.expired.Load()}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, h := range s.held {
+		st.Held++
+		st.HeldBytes += h.bytes
+		st.HeldFiles += h.files
+	}
+	return st
+}
