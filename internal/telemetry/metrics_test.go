@@ -13,7 +13,9 @@ import (
 func TestMetricsExposition(t *testing.T) {
 	m := NewMetrics()
 	m.SetSessionCounts(func() (int, int) { return 3, 1 })
-	m.SetStorageStats(func() StorageStats { return StorageStats{Resumes: 4, Resets: 1, Held: 2, HeldBytes: 4096, HeldFiles: 7} })
+	m.SetStorageStats(func() StorageStats {
+		return StorageStats{Resumes: 4, Resets: 1, Held: 2, HeldBytes: 4096, HeldFiles: 7}
+	})
 	m.APIRequest("InvokeAgentRuntime", 200)
 	m.APIRequest("InvokeAgentRuntime", 424)
 	m.Invocation("agent-abcdefghij", "DEFAULT", "", 2*time.Millisecond, time.Millisecond)
