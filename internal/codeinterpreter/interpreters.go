@@ -55,6 +55,9 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Interpreter, err
 	if err := tagging.Validate(in.Tags); err != nil {
 		return nil, err
 	}
+	if _, err := s.parseFS(in.FilesystemConfigurations, nil); err != nil {
+		return nil, err
+	}
 	now := s.o.Now().UTC()
 	id := in.Name + "-" + randomID(10, alnum)
 	it := &Interpreter{ID: id, Name: in.Name, ARN: CustomARN(t.Region, t.Account, id), Description: in.Description,

@@ -78,7 +78,7 @@ func (s *Service) Begin(ctx context.Context, interpreterID, sessionID string, re
 	if sess.Status != SessionReady {
 		return nil, errs.E(errs.NotFound, "session %s is %s", sessionID, sess.Status)
 	}
-	lease, err := s.sessions.Lookup("", runtimeID(sess.NetworkMode), sessionKey(acct, it.ID, sess.ID))
+	lease, err := s.sessions.Lookup("", sess.rid(), sessionKey(acct, it.ID, sess.ID))
 	if err != nil {
 		s.terminated(ctx, acct, it.ID, sess.ID)
 		return nil, errs.E(errs.NotFound, "session %s is TERMINATED", sessionID)

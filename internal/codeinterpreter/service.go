@@ -48,7 +48,11 @@ type Options struct {
 	// Transpile turns TypeScript into JavaScript, or returns the compiler's
 	// message (internal/codeinterpreter/typescript); nil = no TypeScript.
 	Transpile func(code string) (js, errMsg string)
-	Logger    *slog.Logger
+	// Filesystems maps access point ARNs to host directories (the
+	// server's --filesystems): filesystemConfigurations mount them into
+	// sessions (filesystems.go).
+	Filesystems map[string]string
+	Logger      *slog.Logger
 	Now       func() time.Time
 }
 

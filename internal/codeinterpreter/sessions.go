@@ -46,7 +46,16 @@ func (s *Service) Start(ctx context.Context, interpreterID string, in StartInput
 	if s.o.Env.Python == "" {
 		return nil, errs.E(errs.Unavailable, "code interpreter sessions are unavailable: no python3 was found on this server")
 	}
-	if it.NetworkMode == NetworkPublic {
+	itFS, _ := s.parseFS(it.FilesystemConfigurations, nil) // checked at CreateCodeInterpreter
+	sessFS, err := s.parseFS(in.FilesystemConfigurations, itFS)
+	if err != nil {
+		return nil, err
+	}
+	mounts, err := s.mounts(append(itFS, sessFS...))
+	if err != nil {
+		return nil, err
+	}
+	if it.NetworkMode == NetworkPublic && len(mounts) == 0 {
 		s.ensurePool(NetworkPublic)
 	}
 	now := s.o.Now().UTC()
@@ -54,9 +63,14 @@ func (s *Service) Start(ctx context.Context, interpreterID string, in StartInput
 		NetworkMode: it.NetworkMode, Certificates: in.Certificates, FilesystemConfigurations: in.FilesystemConfigurations,
 		CreatedAt: now, UpdatedAt: now}
 	life := time.Duration(timeout) * time.Second
-	rid, key := runtimeID(it.NetworkMode), sessionKey(t.Account, it.ID, sess.ID)
+	sess.Mounts = len(mounts) > 0 // no warm pool: these kernels mount the file systems from their start
+	rid, key := sess.rid(), sessionKey(t.Account, it.ID, sess.ID)
 	lease, err := s.sessions.Acquire(ctx, "", rid, key, envVersion, func() (*runtime.Launch, error) {
-		return s.launch(it.NetworkMode, life)
+		l, err := s.launch(it.NetworkMode, life)
+		if err == nil {
+			l.Spec.Mounts = append(l.Spec.Mounts, mounts...)
+		}
+		return l, err
 	})
 	if err != nil {
 		if ctx.Err() != nil { // the caller went away: do not leave the kernel starting for nobody
@@ -140,7 +154,7 @@ func (s *Service) end(ctx context.Context, acct string, sess *Session, reason st
 		delete(s.timers, key)
 	}
 	s.mu.Unlock()
-	if err := s.sessions.Stop(ctx, "", runtimeID(sess.NetworkMode), key); err == nil {
+	if err := s.sessions.Stop(ctx, "", sess.rid(), key); err == nil {
 		s.log.Info("code interpreter session stopped", "interpreter", sess.InterpreterID, "session", sess.ID, "reason", reason)
 	}
 	if out := s.terminated(ctx, acct, sess.InterpreterID, sess.ID); out != nil {
@@ -156,7 +170,7 @@ func (s *Service) terminated(ctx context.Context, acct, interp, sid string) *Ses
 
 // running reports whether a stored session's kernel is running here.
 func (s *Service) running(acct string, sess *Session) bool {
-	return s.sessions.Running("", runtimeID(sess.NetworkMode), sessionKey(acct, sess.InterpreterID, sess.ID))
+	return s.sessions.Running("", sess.rid(), sessionKey(acct, sess.InterpreterID, sess.ID))
 }
 
 // session reads a session of an interpreter the caller can see; a READY

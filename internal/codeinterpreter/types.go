@@ -90,8 +90,19 @@ type Session struct {
 	NetworkMode              string          `json:"networkMode"`
 	Certificates             json.RawMessage `json:"certificates,omitempty"`
 	FilesystemConfigurations json.RawMessage `json:"filesystemConfigurations,omitempty"`
-	CreatedAt                time.Time       `json:"createdAt"`
-	UpdatedAt                time.Time       `json:"updatedAt"`
+	// Mounts: its kernel mounts file systems (the interpreter's or its own)
+	// and runs outside the warm pool's runtime id (rid).
+	Mounts    bool      `json:"mounts,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// rid is the runtime id of the session's kernel in runtime.Sessions.
+func (sess *Session) rid() string {
+	if sess.Mounts {
+		return runtimeID(sess.NetworkMode) + "-fs"
+	}
+	return runtimeID(sess.NetworkMode)
 }
 
 // StartInput is StartCodeInterpreterSession's request.

@@ -41,6 +41,10 @@ func (s *Server) startCodeInterpreter(ctx context.Context, driver sandbox.Driver
 		CallTimeout: cfg.CodeInterpreterTimeout, WarmPool: cfg.CodeInterpreterWarmPool,
 		Observer: s.tel.Metrics, Transpile: typescript.Transpile, Logger: lg,
 	}
+	var err error
+	if o.Filesystems, err = cfg.FilesystemMap(); err != nil { // checked by config.Validate
+		return nil, err
+	}
 	if s.obs != nil {
 		o.Logs = s.obs.AgentLogWriter // tool output is kept with the session's logs (retention applies)
 	}
