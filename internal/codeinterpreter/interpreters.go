@@ -12,6 +12,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/tagging"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
+	"github.com/agentcore-dev/agentcore/internal/toolfs"
 )
 
 var (
@@ -55,7 +56,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Interpreter, err
 	if err := tagging.Validate(in.Tags); err != nil {
 		return nil, err
 	}
-	if _, err := s.parseFS(in.FilesystemConfigurations, nil); err != nil {
+	if _, err := toolfs.Parse(in.FilesystemConfigurations, nil, s.o.Filesystems); err != nil {
 		return nil, err
 	}
 	now := s.o.Now().UTC()

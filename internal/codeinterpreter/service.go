@@ -53,7 +53,7 @@ type Options struct {
 	// sessions (filesystems.go).
 	Filesystems map[string]string
 	Logger      *slog.Logger
-	Now       func() time.Time
+	Now         func() time.Time
 }
 
 // Observer hears about every finished tool call (metrics).

@@ -12,6 +12,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
+	"github.com/agentcore-dev/agentcore/internal/toolfs"
 )
 
 var sessionIDRE = regexp.MustCompile(`^[0-9a-zA-Z]{1,40}$`)
@@ -46,12 +47,12 @@ func (s *Service) Start(ctx context.Context, interpreterID string, in StartInput
 	if s.o.Env.Python == "" {
 		return nil, errs.E(errs.Unavailable, "code interpreter sessions are unavailable: no python3 was found on this server")
 	}
-	itFS, _ := s.parseFS(it.FilesystemConfigurations, nil) // checked at CreateCodeInterpreter
-	sessFS, err := s.parseFS(in.FilesystemConfigurations, itFS)
+	itFS, _ := toolfs.Parse(it.FilesystemConfigurations, nil, s.o.Filesystems) // checked at CreateCodeInterpreter
+	sessFS, err := toolfs.Parse(in.FilesystemConfigurations, itFS, s.o.Filesystems)
 	if err != nil {
 		return nil, err
 	}
-	mounts, err := s.mounts(append(itFS, sessFS...))
+	mounts, err := toolfs.Mounts(append(itFS, sessFS...), s.o.Filesystems)
 	if err != nil {
 		return nil, err
 	}

@@ -41,7 +41,7 @@ func TestCodeInterpreterFilesystems(t *testing.T) {
 	}
 	create := func(name string, fs ...ctltypes.ToolsFileSystemConfiguration) (string, error) {
 		out, err := e.Control.CreateCodeInterpreter(bg, &ctl.CreateCodeInterpreterInput{Name: aws.String(name),
-			NetworkConfiguration: &ctltypes.CodeInterpreterNetworkConfiguration{NetworkMode: ctltypes.CodeInterpreterNetworkModeSandbox},
+			NetworkConfiguration:     &ctltypes.CodeInterpreterNetworkConfiguration{NetworkMode: ctltypes.CodeInterpreterNetworkModeSandbox},
 			FilesystemConfigurations: fs})
 		if err != nil {
 			return "", err

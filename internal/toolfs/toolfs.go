@@ -1,4 +1,8 @@
-package codeinterpreter
+// Package toolfs reads the filesystemConfigurations of Code Interpreter and
+// Browser (ToolsFileSystemConfiguration: efsConfiguration or
+// s3FilesConfiguration) and turns them into the sandbox mounts of the
+// directories the operator mapped to their access points (--filesystems).
+package toolfs
 
 import (
 	"encoding/json"
@@ -10,9 +14,9 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 )
 
-// toolsFS is one ToolsFileSystemConfiguration (a union: efsConfiguration or
-// s3FilesConfiguration) of a code interpreter or one of its sessions.
-type toolsFS struct {
+// Config is one ToolsFileSystemConfiguration (a union: efsConfiguration or
+// s3FilesConfiguration) of a tool or one of its sessions.
+type Config struct {
 	Efs *fsTarget `json:"efsConfiguration"`
 	S3  *fsTarget `json:"s3FilesConfiguration"`
 }
@@ -23,25 +27,25 @@ type fsTarget struct {
 	MountPath      string `json:"mountPath"`
 }
 
-// maxFilesystems bounds filesystemConfigurations, as for agent runtimes.
-const maxFilesystems = 5
+// MaxFilesystems bounds filesystemConfigurations, as for agent runtimes.
+const MaxFilesystems = 5
 
 var mountPathRE = regexp.MustCompile(`^/mnt/[A-Za-z0-9._-]+$`)
 
-// parseFS decodes and validates filesystemConfigurations (absent: none):
-// at most five, one member each, mount paths /mnt/NAME without duplicates
-// (also across prior, the interpreter's own), access points this server's
-// operator mapped to directories (--filesystems).
-func (s *Service) parseFS(raw json.RawMessage, prior []toolsFS) ([]toolsFS, error) {
+// Parse decodes and validates filesystemConfigurations (absent: none): at
+// most five, one member each, mount paths /mnt/NAME without duplicates
+// (also across prior, the tool's own), access points registry (the
+// server's --filesystems: ARN → directory) holds.
+func Parse(raw json.RawMessage, prior []Config, registry map[string]string) ([]Config, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, nil
 	}
-	var fs []toolsFS
+	var fs []Config
 	if err := json.Unmarshal(raw, &fs); err != nil {
 		return nil, errs.Field("filesystemConfigurations", "filesystemConfigurations is not a list of file system configurations: %v", err)
 	}
-	if len(fs)+len(prior) > maxFilesystems {
-		return nil, errs.Field("filesystemConfigurations", "%d file systems; at most %d are allowed", len(fs)+len(prior), maxFilesystems)
+	if len(fs)+len(prior) > MaxFilesystems {
+		return nil, errs.Field("filesystemConfigurations", "%d file systems; at most %d are allowed", len(fs)+len(prior), MaxFilesystems)
 	}
 	seen := map[string]bool{}
 	for _, p := range prior {
@@ -63,15 +67,16 @@ func (s *Service) parseFS(raw json.RawMessage, prior []toolsFS) ([]toolsFS, erro
 		if t.AccessPointArn == "" {
 			return nil, errs.Field(field, "%s: accessPointArn is required", field)
 		}
-		if _, ok := s.o.Filesystems[t.AccessPointArn]; !ok {
+		if _, ok := registry[t.AccessPointArn]; !ok {
 			return nil, errs.Field(field, "%s accessPointArn %q is not a file system this server provides; the server's operator maps ARNs to directories with --filesystems (configured: %d)",
-				field, t.AccessPointArn, len(s.o.Filesystems))
+				field, t.AccessPointArn, len(registry))
 		}
 	}
 	return fs, nil
 }
 
-func (f toolsFS) target() fsTarget {
+// target is the member that is set.
+func (f Config) target() fsTarget {
 	if f.Efs != nil {
 		return *f.Efs
 	}
@@ -81,13 +86,13 @@ func (f toolsFS) target() fsTarget {
 	return fsTarget{}
 }
 
-// mounts are the shared directories of fs, read-write (their host owners
+// Mounts are the shared directories of fs, read-write (their host owners
 // kept: the operator makes them writable for the sessions).
-func (s *Service) mounts(fs []toolsFS) ([]sandbox.Mount, error) {
+func Mounts(fs []Config, registry map[string]string) ([]sandbox.Mount, error) {
 	var out []sandbox.Mount
 	for _, f := range fs {
 		t := f.target()
-		dir, ok := s.o.Filesystems[t.AccessPointArn]
+		dir, ok := registry[t.AccessPointArn]
 		if !ok {
 			return nil, errs.Field("filesystemConfigurations", "file system %q is no longer configured on this server (--filesystems)", t.AccessPointArn)
 		}
