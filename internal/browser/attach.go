@@ -159,7 +159,7 @@ func (s *Service) lease(ctx context.Context, browserID, sid string) (*leased, er
 	if sess.Status != SessionReady {
 		return nil, errs.E(errs.NotFound, "session %s is %s", sid, sess.Status)
 	}
-	l, err := s.sessions.Lookup("", runtimeID(sess.NetworkMode), sessionKey(acct, b.ID, sess.ID))
+	l, err := s.sessions.Lookup("", sess.rid(), sessionKey(acct, b.ID, sess.ID))
 	if err != nil {
 		s.terminated(ctx, acct, b.ID, sess.ID)
 		return nil, errs.E(errs.NotFound, "session %s is TERMINATED", sid)

@@ -11,6 +11,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/tagging"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
+	"github.com/agentcore-dev/agentcore/internal/toolfs"
 )
 
 var (
@@ -64,6 +65,9 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (*Browser, error) 
 		}
 	}
 	if err := tagging.Validate(in.Tags); err != nil {
+		return nil, err
+	}
+	if _, err := toolfs.Parse(in.FilesystemConfigurations, nil, s.o.Filesystems); err != nil {
 		return nil, err
 	}
 	now := s.o.Now().UTC()

@@ -29,6 +29,9 @@ type Options struct {
 	CDP CDP
 	// Chromium is the Chromium executable ("" = sessions cannot start).
 	Chromium string
+	// Filesystems maps access point ARNs to host directories (the
+	// server's --filesystems) that filesystemConfigurations mount.
+	Filesystems map[string]string
 	// DataDir holds the browsers' logs (DataDir/browser).
 	DataDir string
 	Limits  sandbox.Limits

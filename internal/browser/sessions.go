@@ -10,6 +10,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/store"
 	"github.com/agentcore-dev/agentcore/internal/tenant"
+	"github.com/agentcore-dev/agentcore/internal/toolfs"
 )
 
 var sessionIDRE = regexp.MustCompile(`^[0-9a-zA-Z]{1,40}$`)
@@ -68,6 +69,15 @@ func (s *Service) Start(ctx context.Context, browserID string, in StartInput) (*
 	if s.o.Chromium == "" {
 		return nil, errs.E(errs.Unavailable, "browser sessions are unavailable: no Chromium was found on this server (set --browser-chromium)")
 	}
+	bFS, _ := toolfs.Parse(b.FilesystemConfigurations, nil, s.o.Filesystems) // checked at CreateBrowser
+	sessFS, err := toolfs.Parse(in.Extras.FilesystemConfigurations, bFS, s.o.Filesystems)
+	if err != nil {
+		return nil, err
+	}
+	mounts, err := toolfs.Mounts(append(bFS, sessFS...), s.o.Filesystems)
+	if err != nil {
+		return nil, err
+	}
 	now := s.o.Now().UTC()
 	sess := &Session{ID: newSessionID(), BrowserID: b.ID, Name: in.Name, Status: SessionReady, TimeoutSeconds: timeout,
 		ViewPort: vp, NetworkMode: b.NetworkMode, ProfileID: pid, Automation: StreamEnabled, Extras: in.Extras,
@@ -76,9 +86,14 @@ func (s *Service) Start(ctx context.Context, browserID string, in StartInput) (*
 		sess.Recording = &Recording{Bucket: r.Bucket, Prefix: joinPrefix(r.Prefix, sess.ID)}
 	}
 	life := time.Duration(timeout) * time.Second
-	rid, key := runtimeID(b.NetworkMode), sessionKey(t.Account, b.ID, sess.ID)
+	sess.Mounts = len(mounts) > 0 // no warm pool: this Chromium mounts the file systems from its start
+	rid, key := sess.rid(), sessionKey(t.Account, b.ID, sess.ID)
 	lease, err := s.sessions.Acquire(ctx, "", rid, key, envVersion, func() (*runtime.Launch, error) {
-		return s.launch(b.NetworkMode, vp, life)
+		l, err := s.launch(b.NetworkMode, vp, life)
+		if err == nil {
+			l.Spec.Mounts = append(l.Spec.Mounts, mounts...)
+		}
+		return l, err
 	})
 	if err != nil {
 		if ctx.Err() != nil { // the caller went away: do not leave the browser starting for nobody
@@ -188,7 +203,7 @@ func (s *Service) end(ctx context.Context, acct string, sess *Session, reason st
 	}
 	s.mu.Unlock()
 	s.endSpan(key, reason)
-	if err := s.sessions.Stop(ctx, "", runtimeID(sess.NetworkMode), key); err == nil {
+	if err := s.sessions.Stop(ctx, "", sess.rid(), key); err == nil {
 		s.log.Info("browser session stopped", "browser", sess.BrowserID, "session", sess.ID, "reason", reason)
 	}
 	if out := s.terminated(ctx, acct, sess.BrowserID, sess.ID); out != nil {
@@ -215,7 +230,7 @@ func (s *Service) terminated(ctx context.Context, acct, bid, sid string) *Sessio
 
 // running reports whether a stored session's browser is running here.
 func (s *Service) running(acct string, sess *Session) bool {
-	return s.sessions.Running("", runtimeID(sess.NetworkMode), sessionKey(acct, sess.BrowserID, sess.ID))
+	return s.sessions.Running("", sess.rid(), sessionKey(acct, sess.BrowserID, sess.ID))
 }
 
 // session reads a session of a browser the caller can see; a READY

@@ -140,10 +140,22 @@ type Session struct {
 	// BrowserWS is the path of Chromium's browser-level CDP endpoint.
 	BrowserWS string     `json:"browserWS,omitempty"`
 	Recording *Recording `json:"recording,omitempty"`
-	// Kept verbatim; not applied (see docs/browser.md).
-	Extras    SessionExtras `json:"extras"`
-	CreatedAt time.Time     `json:"createdAt"`
-	UpdatedAt time.Time     `json:"updatedAt"`
+	// Kept verbatim; filesystemConfigurations are applied, the others not
+	// (see docs/browser.md).
+	Extras SessionExtras `json:"extras"`
+	// Mounts: its Chromium mounts file systems (the browser's or its own)
+	// and runs outside the warm pool's runtime id (rid).
+	Mounts    bool      `json:"mounts,omitempty"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// rid is the runtime id of the session's Chromium in runtime.Sessions.
+func (sess *Session) rid() string {
+	if sess.Mounts {
+		return runtimeID(sess.NetworkMode) + "-fs"
+	}
+	return runtimeID(sess.NetworkMode)
 }
 
 // SessionExtras are StartBrowserSession members kept verbatim and

@@ -39,6 +39,10 @@ func (s *Server) startBrowser(ctx context.Context, driver sandbox.Driver, tags *
 		KV: s.kv, Sessions: sessions, CDP: cdp.New(), Chromium: chromium, DataDir: cfg.DataDir,
 		Limits: cfg.Limits, WarmPool: cfg.BrowserWarmPool, Tracer: s.tel.Tracer(), Observer: s.tel.Metrics, Logger: lg,
 	}
+	var err error
+	if o.Filesystems, err = cfg.FilesystemMap(); err != nil { // checked by config.Validate
+		return nil, err
+	}
 	if s.obs != nil {
 		o.Logs = s.obs.AgentLogWriter // the pages' console and network errors are kept with the session's logs (retention applies)
 	}
