@@ -325,6 +325,7 @@ func (s *Sessions) boot(sess *Session, launch func() (*Launch, error)) (err erro
 	span.AddEvent("sandbox started", trace.WithAttributes(attribute.Int64("agentcore.sandbox.start_ms", time.Since(t0).Milliseconds())))
 	s.startTelemetry(s.ctx, sess, L, inst)
 	sess.Conn = s.o.Connect(inst, L.Port, L.Protocol)
+	tStarted := time.Now()
 	if err := s.waitReady(sess); err != nil {
 		sess.Conn.Close()
 		inst.Stop(context.Background())
@@ -332,7 +333,8 @@ func (s *Sessions) boot(sess *Session, launch func() (*Launch, error)) (err erro
 		return err
 	}
 	sess.Started = time.Now()
-	s.log.Info("session started", "runtime", sess.RuntimeID, "version", sess.Version, "session", sess.ID, "pooled", sess.pooled, "took", time.Since(t0))
+	s.log.Info("session started", "runtime", sess.RuntimeID, "version", sess.Version, "session", sess.ID, "pooled", sess.pooled, "took", time.Since(t0),
+		"sandboxStart", tStarted.Sub(t0), "readyWait", time.Since(tStarted))
 	if !sess.pooled {
 		s.wg.Add(1)
 		go s.watch(sess)

@@ -121,13 +121,22 @@ func (in *instance) Dial(ctx context.Context, port int) (net.Conn, error) {
 	if err == nil || hp == port {
 		return c, err
 	}
-	// The agent may ignore PORT and listen on the contract port itself.
+	// The agent may ignore PORT and listen on the contract port itself. A
+	// connect tells cheaply whether anything listens there (the common
+	// case while an agent starts: nothing, refused in µs); only then is the
+	// listener's owner checked (listensOn reads /proc/net/tcp, which walks
+	// the kernel's whole socket hash: tens of ms on a large host).
+	c, cerr := d.DialContext(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(port))
+	if cerr != nil {
+		return nil, err
+	}
 	if listensOn(in.cmd.Process.Pid, port) {
 		in.mu.Lock()
 		in.ports[port] = port
 		in.mu.Unlock()
-		return d.DialContext(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(port))
+		return c, nil
 	}
+	c.Close() // another process's listener (e.g. another session's)
 	return nil, err
 }
 
