@@ -229,7 +229,7 @@ func (h *Handler) IdentityHeaders(ctx context.Context, out http.Header, id *Iden
 // to detect an excess). A known length is read into a buffer of exactly
 // that size (one allocation); a chunked body grows as io.ReadAll does.
 func readPayload(body io.Reader, length, max int64) ([]byte, error) {
-	if length < 0 || length > max {
+	if length <= 0 || length > max {
 		return io.ReadAll(io.LimitReader(body, max+1))
 	}
 	b := make([]byte, length) // net/http's body ends after exactly length bytes
