@@ -279,7 +279,11 @@ func BenchmarkColdStart(b *testing.B) {
 		{name: "python-agent", dir: "examples/python-agent", entry: "agent.py", payload: []byte(`{"prompt":"hi"}`)},
 		{name: "python-stdlib-agent", dir: "examples/python-stdlib-agent", entry: "agent.py", payload: []byte(`{"prompt":"hi"}`)},
 	}
+	only := os.Getenv("AGENTCORE_BENCH_COLD_AGENTS") // e.g. "go-agent": skip the others' deploys
 	for _, ag := range agents {
+		if only != "" && !slices.Contains(strings.Split(only, ","), ag.name) {
+			continue
+		}
 		// Deploy (and for Python, pip install) outside any timer.
 		var zip []byte
 		rtType := pyRuntime

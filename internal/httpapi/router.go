@@ -131,31 +131,42 @@ func (r *route) greedy() bool {
 	return len(r.segs) > 0 && strings.HasSuffix(r.segs[len(r.segs)-1], "+}")
 }
 
+// matchSegs matches a path against a route template. The literal labels
+// are compared first, so the routes tried before the right one cost no
+// unescaping and no params map.
 func matchSegs(tmpl, segs []string) (params, bool) {
-	var p params
 	for i, t := range tmpl {
 		if strings.HasPrefix(t, "{") {
-			seg := segs[i]
-			if strings.HasSuffix(t, "+}") { // greedy: the rest of the path
-				seg = strings.Join(segs[i:], "/")
-				t = strings.TrimSuffix(t, "+}") + "}"
-			}
-			if seg == "" {
+			if segs[i] == "" && !strings.HasSuffix(t, "+}") {
 				return nil, false
 			}
-			v, err := url.PathUnescape(seg)
-			if err != nil {
-				return nil, false
-			}
-			if p == nil {
-				p = params{}
-			}
-			p[strings.Trim(t, "{}")] = v
 			continue
 		}
 		if t != segs[i] {
 			return nil, false
 		}
+	}
+	var p params
+	for i, t := range tmpl {
+		if !strings.HasPrefix(t, "{") {
+			continue
+		}
+		seg := segs[i]
+		if strings.HasSuffix(t, "+}") { // greedy: the rest of the path
+			seg = strings.Join(segs[i:], "/")
+			t = strings.TrimSuffix(t, "+}") + "}"
+		}
+		if seg == "" {
+			return nil, false
+		}
+		v, err := url.PathUnescape(seg)
+		if err != nil {
+			return nil, false
+		}
+		if p == nil {
+			p = make(params, 2)
+		}
+		p[strings.Trim(t, "{}")] = v
 	}
 	return p, true
 }

@@ -81,15 +81,16 @@ type Options struct {
 
 // Service implements Identity.
 type Service struct {
-	kv     store.KV
-	vault  Sealer
-	oauth  OAuth
-	users  UserTokens
-	cb     string
-	watTTL time.Duration
-	watKey []byte
-	log    *slog.Logger
-	now    func() time.Time
+	kv      store.KV
+	vault   Sealer
+	oauth   OAuth
+	users   UserTokens
+	cb      string
+	watTTL  time.Duration
+	watKey  []byte
+	watMACs sync.Pool // hmac.New(sha256.New, watKey), reset between uses
+	log     *slog.Logger
+	now     func() time.Time
 	// ensured remembers runtime workload identities known to exist.
 	ensured sync.Map
 }

@@ -55,6 +55,7 @@ func TestForwardToClosedPortDrops(t *testing.T) {
 		s.IngestTraces(bg, traceReq(nil, span(6, byte(i+1), 0, "x", time.Now())), observability.Tag{Account: "111"})
 	}
 	eventually(t, "drops", func() bool { return s.Stats().Dropped == 20 })
+	s.Flush(bg) //nolint:errcheck // spans are stored by the writer goroutine
 	if st := s.Stats(); st.Forwarded != 0 || st.IngestedSpans != 20 {
 		t.Fatalf("%+v", st)
 	}

@@ -10,7 +10,7 @@ import (
 	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
 )
 
-// IngestLogs stores the records of an OTLP logs request (its resource_logs)
+// IngestLogs queues the records of an OTLP logs request (its resource_logs)
 // and forwards them.
 // Records with a malformed trace or span id (present but not 16/8 bytes)
 // and records beyond the per-request bound are rejected and counted.
@@ -62,10 +62,7 @@ func (s *Service) IngestLogs(ctx context.Context, req []*logspb.ResourceLogs, ta
 	}
 	s.rejectedLogs.Add(rejected)
 	if len(recs) > 0 {
-		if err := s.opt.Store.InsertLogs(ctx, recs); err != nil {
-			return rejected, fmt.Errorf("store logs: %w", err)
-		}
-		s.ingestedLogs.Add(int64(len(recs)))
+		s.queueLogs(recs)
 	}
 	if s.fwd != nil {
 		s.fwd.enqueue(SignalLogs, enrichLogs(req, tag))

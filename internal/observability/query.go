@@ -26,6 +26,7 @@ func (s *Service) Spans(ctx context.Context, f Filter) ([]Span, string, error) {
 	if err := checkFilter(&f); err != nil {
 		return nil, "", err
 	}
+	s.Flush(ctx) //nolint:errcheck // a query ended early fails on its own
 	return s.opt.Store.QuerySpans(ctx, f)
 }
 
@@ -34,6 +35,7 @@ func (s *Service) Logs(ctx context.Context, f Filter) ([]LogRecord, string, erro
 	if err := checkFilter(&f); err != nil {
 		return nil, "", err
 	}
+	s.Flush(ctx) //nolint:errcheck // a query ended early fails on its own
 	return s.opt.Store.QueryLogs(ctx, f)
 }
 
@@ -42,6 +44,7 @@ func (s *Service) Sessions(ctx context.Context, f Filter) ([]SessionSummary, err
 	if err := checkFilter(&f); err != nil {
 		return nil, err
 	}
+	s.Flush(ctx) //nolint:errcheck // a query ended early fails on its own
 	return s.opt.Store.ListSessions(ctx, f)
 }
 
@@ -50,6 +53,7 @@ func (s *Service) Traces(ctx context.Context, f Filter) ([]TraceSummary, error) 
 	if err := checkFilter(&f); err != nil {
 		return nil, err
 	}
+	s.Flush(ctx) //nolint:errcheck // a query ended early fails on its own
 	return s.opt.Store.ListTraces(ctx, f)
 }
 

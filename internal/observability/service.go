@@ -56,7 +56,8 @@ type Stats struct {
 	IngestedLogs  int64 `json:"ingestedLogs"`
 	RejectedSpans int64 `json:"rejectedSpans"`
 	RejectedLogs  int64 `json:"rejectedLogs"`
-	DroppedLogs   int64 `json:"droppedLogs"`   // agent log lines dropped (ingest queue full or store error)
+	DroppedLogs   int64 `json:"droppedLogs"`   // agent log lines and OTLP log records dropped (queue full or store error)
+	DroppedSpans  int64 `json:"droppedSpans"`  // OTLP spans dropped (write queue full or store error)
 	MetricsPoints int64 `json:"metricsPoints"` // OTLP metric requests accepted (not stored)
 	Forwarded     int64 `json:"forwarded"`     // batches delivered to the export endpoint
 	Dropped       int64 `json:"dropped"`       // batches not delivered (queue full, endpoint down or slow)
@@ -71,9 +72,11 @@ type Service struct {
 	log       *slog.Logger
 	fwd       *forwarder
 	agentLogs chan []LogRecord
+	writes    chan writeItem // OTLP input waiting to be stored (writer.go)
+	pending   atomic.Int64   // batches in writes not stored yet
 
 	ingestedSpans, ingestedLogs, rejectedSpans, rejectedLogs atomic.Int64
-	droppedLogs, metrics, deleted                            atomic.Int64
+	droppedLogs, droppedSpans, metrics, deleted              atomic.Int64
 
 	stop      chan struct{}
 	wg        sync.WaitGroup
@@ -103,18 +106,19 @@ func New(opt Options) *Service {
 	}
 	s := &Service{opt: opt, lim: limits{value: opt.MaxAttrValue, attrs: 128, events: 128},
 		log: opt.Logger.With("component", "observability"), stop: make(chan struct{}),
-		agentLogs: make(chan []LogRecord, 1024)}
+		agentLogs: make(chan []LogRecord, 1024), writes: make(chan writeItem, writeQueue)}
 	if opt.Export != nil {
 		s.fwd = newForwarder(opt.Export, opt.QueueSize, opt.QueueBytes, opt.ExportTimeout, s.log)
 	}
-	s.wg.Add(2)
+	s.wg.Add(3)
 	go s.retentionLoop()
 	go s.agentLogLoop()
+	go s.writeLoop()
 	return s
 }
 
 // Close stops the background goroutines, storing agent log lines already
-// written. Idempotent.
+// written and OTLP input already queued. Idempotent.
 func (s *Service) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.stop)
@@ -130,6 +134,7 @@ func (s *Service) Close() error {
 func (s *Service) Stats() Stats {
 	st := Stats{IngestedSpans: s.ingestedSpans.Load(), IngestedLogs: s.ingestedLogs.Load(),
 		RejectedSpans: s.rejectedSpans.Load(), RejectedLogs: s.rejectedLogs.Load(), DroppedLogs: s.droppedLogs.Load(),
+		DroppedSpans:  s.droppedSpans.Load(),
 		MetricsPoints: s.metrics.Load(), Deleted: s.deleted.Load()}
 	if s.fwd != nil {
 		st.Forwarded, st.Dropped, st.Queued = s.fwd.forwarded.Load(), s.fwd.dropped.Load(), int64(len(s.fwd.queue))
@@ -140,8 +145,8 @@ func (s *Service) Stats() Stats {
 // ErrInvalid marks a payload that cannot be accepted at all.
 var ErrInvalid = errors.New("invalid OTLP payload")
 
-// IngestTraces stores the spans of an OTLP export request (its
-// resource_spans) and forwards them. Spans with
+// IngestTraces queues the spans of an OTLP export request (its
+// resource_spans) for storing (writer.go) and forwards them. Spans with
 // malformed ids, and spans beyond the per-request bound, are rejected and
 // counted in rejected (OTLP partial success); spans whose parent is unknown
 // are kept.
@@ -169,9 +174,7 @@ func (s *Service) IngestTraces(ctx context.Context, req []*tracepb.ResourceSpans
 	}
 	s.rejectedSpans.Add(rejected)
 	if len(spans) > 0 {
-		if err := s.storeSpans(ctx, spans); err != nil {
-			return rejected, err
-		}
+		s.queueSpans(spans)
 	}
 	if s.fwd != nil {
 		s.fwd.enqueue(SignalTraces, enrichTraces(req, tag))

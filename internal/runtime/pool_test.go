@@ -43,8 +43,14 @@ type bootInstance struct {
 	done    chan struct{}
 }
 
-func (*bootInstance) Dial(context.Context, int) (net.Conn, error) {
-	return nil, errors.New("no network")
+// Dial accepts once the instance has booted (waitReady connects first).
+func (in *bootInstance) Dial(context.Context, int) (net.Conn, error) {
+	if time.Now().Before(in.readyAt) {
+		return nil, errors.New("connection refused")
+	}
+	c, peer := net.Pipe()
+	peer.Close()
+	return c, nil
 }
 func (in *bootInstance) Done() <-chan struct{} { return in.done }
 func (*bootInstance) Err() error               { return nil }

@@ -325,6 +325,7 @@ func (s *Sessions) boot(sess *Session, launch func() (*Launch, error)) (err erro
 	span.AddEvent("sandbox started", trace.WithAttributes(attribute.Int64("agentcore.sandbox.start_ms", time.Since(t0).Milliseconds())))
 	s.startTelemetry(s.ctx, sess, L, inst)
 	sess.Conn = s.o.Connect(inst, L.Port, L.Protocol)
+	tStarted := time.Now()
 	if err := s.waitReady(sess); err != nil {
 		sess.Conn.Close()
 		inst.Stop(context.Background())
@@ -332,7 +333,8 @@ func (s *Sessions) boot(sess *Session, launch func() (*Launch, error)) (err erro
 		return err
 	}
 	sess.Started = time.Now()
-	s.log.Info("session started", "runtime", sess.RuntimeID, "version", sess.Version, "session", sess.ID, "pooled", sess.pooled, "took", time.Since(t0))
+	s.log.Info("session started", "runtime", sess.RuntimeID, "version", sess.Version, "session", sess.ID, "pooled", sess.pooled, "took", time.Since(t0),
+		"sandboxStart", tStarted.Sub(t0), "readyWait", time.Since(tStarted))
 	if !sess.pooled {
 		s.wg.Add(1)
 		go s.watch(sess)
@@ -340,18 +342,39 @@ func (s *Sessions) boot(sess *Session, launch func() (*Launch, error)) (err erro
 	return nil
 }
 
-// waitReady polls the agent until it answers, exits, or InitTimeout passes.
+// Readiness probing: how often waitReady connects to a starting agent.
+const (
+	// readyProbe is the interval between connection attempts while the
+	// agent is not listening yet: a refused loopback connect costs a few
+	// µs, so the agent is seen within ~1 ms of its listen(2).
+	readyProbe = time.Millisecond
+	// readyProbeFast bounds how long waitReady probes at readyProbe; slower
+	// starters (interpreters, images) are probed every readyProbeSlow.
+	readyProbeFast = 2 * time.Second
+	readyProbeSlow = 10 * time.Millisecond
+)
+
+// waitReady waits until the agent answers, exits, or InitTimeout passes. It
+// tries to connect to the agent's contract port (through the driver's Dial,
+// so inside the session's network namespace where it has one) every
+// readyProbe, and sends one /ping as soon as a connection is accepted:
+// readiness is seen as soon as the agent listens, not on a backoff timer.
 func (s *Sessions) waitReady(sess *Session) error {
+	start := time.Now()
 	deadline := time.NewTimer(s.o.InitTimeout)
 	defer deadline.Stop()
-	delay := 5 * time.Millisecond
+	tick := time.NewTimer(0)
+	defer tick.Stop()
+	<-tick.C
 	for {
-		ctx, cancel := context.WithTimeout(s.ctx, time.Second)
-		_, err := sess.Conn.Ping(ctx)
-		cancel()
-		if err == nil {
+		if s.probe(sess) {
 			return nil
 		}
+		delay := readyProbe
+		if time.Since(start) > readyProbeFast {
+			delay = readyProbeSlow
+		}
+		tick.Reset(delay)
 		select {
 		case <-sess.inst.Done():
 			return errs.E(errs.RuntimeClient, "Runtime initialization failed: the agent process exited (%v) before answering /ping. Please check the session logs for more information", sess.inst.Err())
@@ -359,12 +382,23 @@ func (s *Sessions) waitReady(sess *Session) error {
 			return errs.E(errs.RuntimeClient, "Runtime initialization time exceeded. Please make sure that initialization completes in %ds.", int(s.o.InitTimeout.Seconds()))
 		case <-s.ctx.Done():
 			return errs.E(errs.Unavailable, "server is shutting down")
-		case <-time.After(delay):
-		}
-		if delay < 20*time.Millisecond {
-			delay *= 2
+		case <-tick.C:
 		}
 	}
+}
+
+// probe reports whether the agent accepts a connection on its contract port
+// and then answers its health check.
+func (s *Sessions) probe(sess *Session) bool {
+	ctx, cancel := context.WithTimeout(s.ctx, time.Second)
+	defer cancel()
+	c, err := sess.inst.Dial(ctx, sess.Port)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	_, err = sess.Conn.Ping(ctx)
+	return err == nil
 }
 
 // watch forgets the session when its process exits.

@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"crypto/rand"
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -59,16 +58,20 @@ type ParsedARN struct {
 
 // ParseRuntimeARN accepts a runtime ARN or a runtime-endpoint ARN.
 func ParseRuntimeARN(arn string) (ParsedARN, error) {
-	m := runtimeARNRE.FindStringSubmatch(arn)
+	m := runtimeARNRE.FindStringSubmatchIndex(arn) // indexes: substrings of arn, no copies
 	if m == nil {
 		return ParsedARN{}, errs.Field("agentRuntimeArn", "%q is not an agent runtime ARN (arn:aws:bedrock-agentcore:REGION:ACCOUNT:runtime/ID)", arn)
 	}
-	return ParsedARN{Region: m[1], Account: m[2], RuntimeID: m[3], Endpoint: m[4]}, nil
+	p := ParsedARN{Region: arn[m[2]:m[3]], Account: arn[m[4]:m[5]], RuntimeID: arn[m[6]:m[7]]}
+	if m[8] >= 0 {
+		p.Endpoint = arn[m[8]:m[9]]
+	}
+	return p, nil
 }
 
 // RuntimeARN formats a runtime ARN.
 func RuntimeARN(region, account, id string) string {
-	return fmt.Sprintf("arn:aws:bedrock-agentcore:%s:%s:runtime/%s", region, account, id)
+	return "arn:aws:bedrock-agentcore:" + region + ":" + account + ":runtime/" + id
 }
 
 // EndpointARN formats a runtime endpoint ARN.

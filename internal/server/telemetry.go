@@ -67,6 +67,7 @@ func (s *Server) startTelemetry(ctx context.Context) (*telemetry.Telemetry, erro
 	})
 	if obs := s.obs; obs != nil {
 		tel.Metrics.AddDropSource(telemetry.DropSource{Signal: "logs", Reason: "queue_full", Count: func() int64 { return obs.Stats().DroppedLogs }})
+		tel.Metrics.AddDropSource(telemetry.DropSource{Signal: "spans", Reason: "store_queue_full", Count: func() int64 { return obs.Stats().DroppedSpans }})
 		tel.Metrics.AddDropSource(telemetry.DropSource{Signal: "batches", Reason: "forward_failed", Count: func() int64 { return obs.Stats().Dropped }})
 	}
 	if cfg.OTLPExport != "" {

@@ -300,7 +300,14 @@ func (v *Verifier) payloadHash(r *http.Request, p *parsed) (string, error) {
 	if r.Body == nil || r.Body == http.NoBody {
 		return emptyHash, nil
 	}
-	b, err := io.ReadAll(io.LimitReader(r.Body, v.maxBody+1))
+	var b []byte
+	var err error
+	if n := r.ContentLength; n > 0 && n <= v.maxBody { // net/http ends the body after exactly n bytes
+		b = make([]byte, n)
+		_, err = io.ReadFull(r.Body, b)
+	} else {
+		b, err = io.ReadAll(io.LimitReader(r.Body, v.maxBody+1))
+	}
 	r.Body.Close()
 	if err != nil {
 		return "", fail(TypeSignature, "reading the request body: %v", err)
@@ -344,9 +351,11 @@ func (c *checkReader) Close() error { return c.rc.Close() }
 func (v *Verifier) resign(ctx context.Context, r *http.Request, host string, p *parsed, cred *Credential, payload string) (string, error) {
 	u := *r.URL
 	u.Scheme, u.Host = "http", host
-	q := u.Query()
-	q.Del("X-Amz-Signature")
-	u.RawQuery = q.Encode()
+	if u.RawQuery != "" { // re-encoded as the SDK would; no work (nor maps) for the common query-less request
+		q := u.Query()
+		q.Del("X-Amz-Signature")
+		u.RawQuery = q.Encode()
+	}
 	cp := &http.Request{Method: r.Method, URL: &u, Host: host, Header: http.Header{}}
 	hasHost := false
 	for _, name := range p.signedHeaders {

@@ -58,7 +58,7 @@ func (h *Handler) invoke(ctx context.Context, w http.ResponseWriter, r *http.Req
 	// the agent request never reads the caller's body while the answer is
 	// being written back (the server may close an unread request body then).
 	if r.ContentLength < 0 || r.ContentLength <= 1<<20 {
-		b, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+		b, err := readPayload(r.Body, r.ContentLength, max)
 		if err != nil {
 			return errs.Wrap(errs.Invalid, err, "reading payload")
 		}
@@ -192,7 +192,7 @@ func AgentHeaders(out, in http.Header, sessionID string, allow []string) {
 		}
 	}
 	for k, v := range in {
-		if strings.HasPrefix(strings.ToLower(k), customPrefix) {
+		if len(k) >= len(customPrefix) && strings.EqualFold(k[:len(customPrefix)], customPrefix) {
 			out[k] = v
 		}
 	}
@@ -223,4 +223,18 @@ func (h *Handler) IdentityHeaders(ctx context.Context, out http.Header, id *Iden
 	out.Set(hWAT, wat)
 	out.Set(hWATOld, wat)
 	return nil
+}
+
+// readPayload reads a request body of at most max bytes (one more is read
+// to detect an excess). A known length is read into a buffer of exactly
+// that size (one allocation); a chunked body grows as io.ReadAll does.
+func readPayload(body io.Reader, length, max int64) ([]byte, error) {
+	if length <= 0 || length > max {
+		return io.ReadAll(io.LimitReader(body, max+1))
+	}
+	b := make([]byte, length) // net/http's body ends after exactly length bytes
+	if _, err := io.ReadFull(body, b); err != nil {
+		return nil, err
+	}
+	return b, nil
 }

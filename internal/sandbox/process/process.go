@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -78,22 +79,45 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 		cmd.Dir = spec.WorkDir
 	}
 	cmd.Env = env
-	cmd.Stdout = spec.Stdout
-	cmd.Stderr = spec.Stderr
+	var out sandbox.Output // small-buffer pipes instead of exec's 32 KiB copy per stream
+	stdout, err := out.Pipe(spec.Stdout)
+	if err == nil {
+		var stderr *os.File
+		if stderr, err = out.Pipe(spec.Stderr); err == nil {
+			cmd.Stdout, cmd.Stderr = nilOrFile(stdout), nilOrFile(stderr)
+		}
+	}
+	if err != nil {
+		out.Started()
+		os.RemoveAll(home)
+		return nil, fmt.Errorf("process: output pipes: %w", err)
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	out.Started()
+	if err != nil {
 		os.RemoveAll(home)
 		return nil, fmt.Errorf("process: start %s: %w", spec.Command[0], err)
 	}
 	in := &instance{cmd: cmd, ports: ports, home: home, env: env, dir: cmd.Dir, done: make(chan struct{})}
 	go func() {
 		err := cmd.Wait()
+		out.Wait()
 		in.mu.Lock()
 		in.err = err
 		in.mu.Unlock()
 		close(in.done)
 	}()
 	return in, nil
+}
+
+// nilOrFile keeps a nil *os.File a nil io.Writer (exec.Cmd then uses the
+// null device).
+func nilOrFile(f *os.File) io.Writer {
+	if f == nil {
+		return nil
+	}
+	return f
 }
 
 type instance struct {
@@ -121,13 +145,22 @@ func (in *instance) Dial(ctx context.Context, port int) (net.Conn, error) {
 	if err == nil || hp == port {
 		return c, err
 	}
-	// The agent may ignore PORT and listen on the contract port itself.
+	// The agent may ignore PORT and listen on the contract port itself. A
+	// connect tells cheaply whether anything listens there (the common
+	// case while an agent starts: nothing, refused in µs); only then is the
+	// listener's owner checked (listensOn reads /proc/net/tcp, which walks
+	// the kernel's whole socket hash: tens of ms on a large host).
+	c, cerr := d.DialContext(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(port))
+	if cerr != nil {
+		return nil, err
+	}
 	if listensOn(in.cmd.Process.Pid, port) {
 		in.mu.Lock()
 		in.ports[port] = port
 		in.mu.Unlock()
-		return d.DialContext(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(port))
+		return c, nil
 	}
+	c.Close() // another process's listener (e.g. another session's)
 	return nil, err
 }
 

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -18,10 +19,11 @@ const spanCols = `trace_id, span_id, parent_span_id, session_id, runtime_arn, se
 
 // InsertSpans implements observability.Store.
 func (s *Store) InsertSpans(ctx context.Context, spans []observability.Span) error {
-	q := `INSERT INTO obs_spans (account, ` + spanCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (account, trace_id, span_id) DO NOTHING`
+	head := `INSERT INTO obs_spans (account, ` + spanCols + `) VALUES `
+	row := `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	tail := ` ON CONFLICT (account, trace_id, span_id) DO NOTHING`
 	var res resourceText
-	return s.batch(ctx, q, len(spans), func(i int) []any {
+	return s.batch(ctx, head, row, tail, len(spans), func(i int) []any {
 		sp := spans[i]
 		return []any{sp.Account, sp.TraceID, sp.SpanID, sp.ParentSpanID, sp.SessionID, sp.RuntimeARN, sp.ServiceName,
 			sp.Name, sp.Kind, ns(sp.Start), ns(sp.End), sp.StatusCode, sp.StatusMessage, b2i(sp.Error),
@@ -31,17 +33,23 @@ func (s *Store) InsertSpans(ctx context.Context, spans []observability.Span) err
 
 // InsertLogs implements observability.Store.
 func (s *Store) InsertLogs(ctx context.Context, logs []observability.LogRecord) error {
-	q := `INSERT INTO obs_logs (account, time_ns, session_id, trace_id, span_id, runtime_arn, stream, severity, body, attrs)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	return s.batch(ctx, q, len(logs), func(i int) []any {
+	head := `INSERT INTO obs_logs (account, time_ns, session_id, trace_id, span_id, runtime_arn, stream, severity, body, attrs) VALUES `
+	return s.batch(ctx, head, `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, "", len(logs), func(i int) []any {
 		l := logs[i]
 		return []any{l.Account, ns(l.Time), l.SessionID, l.TraceID, l.SpanID, l.RuntimeARN, l.Stream, l.Severity,
 			strings.ToValidUTF8(strings.ReplaceAll(l.Body, "\x00", ""), "\uFFFD"), jsonText(l.Attributes)}
 	})
 }
 
-// batch runs one prepared statement n times in a transaction.
-func (s *Store) batch(ctx context.Context, q string, n int, args func(i int) []any) error {
+// batchRows is how many rows one INSERT statement carries: per-statement
+// work (driver calls, one VDBE run) is shared by the rows, while the
+// parameters stay far below SQLite's and PostgreSQL's limits (17 columns x
+// 64 rows = 1088).
+const batchRows = 64
+
+// batch inserts n rows in one transaction: statements of up to batchRows
+// rows (head, then row repeated with commas, then tail), each prepared once.
+func (s *Store) batch(ctx context.Context, head, row, tail string, n int, args func(i int) []any) error {
 	if n == 0 {
 		return nil
 	}
@@ -50,13 +58,28 @@ func (s *Store) batch(ctx context.Context, q string, n int, args func(i int) []a
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after commit
-	st, err := tx.PrepareContext(ctx, s.d.Rebind(q))
-	if err != nil {
-		return fmt.Errorf("prepare: %w", err)
-	}
-	defer st.Close()
-	for i := range n {
-		if _, err := st.ExecContext(ctx, args(i)...); err != nil {
+	stmts := map[int]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	var flat []any
+	for i := 0; i < n; i += batchRows {
+		k := min(batchRows, n-i)
+		st := stmts[k]
+		if st == nil {
+			q := head + strings.TrimSuffix(strings.Repeat(row+", ", k), ", ") + tail
+			if st, err = tx.PrepareContext(ctx, s.d.Rebind(q)); err != nil {
+				return fmt.Errorf("prepare: %w", err)
+			}
+			stmts[k] = st
+		}
+		flat = flat[:0]
+		for j := i; j < i+k; j++ {
+			flat = append(flat, args(j)...)
+		}
+		if _, err := st.ExecContext(ctx, flat...); err != nil {
 			return fmt.Errorf("insert: %w", err)
 		}
 	}
