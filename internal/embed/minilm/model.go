@@ -3,6 +3,7 @@ package minilm
 import (
 	"context"
 	"fmt"
+	"github.com/agentcore-dev/agentcore/internal/embed"
 	"math"
 	"path/filepath"
 	"runtime"
@@ -187,7 +188,7 @@ func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 // returns the L2-normalised mean of the last hidden states.
 func (m *Model) Sentence(ids []int32, threads int) []float32 {
 	v := m.Pooled(ids, threads)
-	normalize(v)
+	embed.Normalize(v)
 	return v
 }
 
@@ -207,20 +208,6 @@ func (m *Model) Pooled(ids []int32, threads int) []float32 {
 		v[j] *= inv
 	}
 	return v
-}
-
-func normalize(v []float32) {
-	var s float64
-	for _, x := range v {
-		s += float64(x) * float64(x)
-	}
-	if s == 0 {
-		return
-	}
-	inv := float32(1 / math.Sqrt(s))
-	for i := range v {
-		v[i] *= inv
-	}
 }
 
 // forward returns the last hidden states, [len(ids)][hidden].
