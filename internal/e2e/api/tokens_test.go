@@ -37,9 +37,15 @@ func TestTokenUsageMetric(t *testing.T) {
 		t.Fatalf("POST /v1/traces: %v %v", resp, err)
 	}
 	resp.Body.Close()
+	// Spans are stored, and their tokens counted, by the batching writer
+	// off the request path: within milliseconds, not before the 200.
 	fam := scrape(t, e.URL)["agentcore_gen_ai_token_usage_total"]
+	for deadline := time.Now().Add(5 * time.Second); fam == nil && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		fam = scrape(t, e.URL)["agentcore_gen_ai_token_usage_total"]
+	}
 	if fam == nil {
-		t.Fatal("no agentcore_gen_ai_token_usage_total")
+		t.Fatal("no agentcore_gen_ai_token_usage_total after 5 s")
 	}
 	got := map[string]float64{}
 	for _, m := range fam.Metric {
