@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -136,6 +137,11 @@ func viewer(t *testing.T) (*cdpConn, string) {
 		"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--disable-dev-shm-usage", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
 		"--user-data-dir="+t.TempDir(), "--window-size=1200,900", "about:blank")
+	// Its own process group, killed whole: Chromium's helper processes
+	// would otherwise outlive it and write into the profile directory the
+	// test removes.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -143,7 +149,14 @@ func viewer(t *testing.T) (*cdpConn, string) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cancel(); cmd.Wait() }) //nolint:errcheck // killed
+	t.Cleanup(func() {
+		cancel()
+		cmd.Wait()                                                            //nolint:errcheck // killed
+		for i := 0; i < 50 && syscall.Kill(-cmd.Process.Pid, 0) == nil; i++ { // helpers leaving the group
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) //nolint:errcheck // gone meanwhile
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
