@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
+	smithy "github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
 )
 
@@ -117,35 +118,15 @@ func newGatewayCreateCmd() *cobra.Command {
 }
 
 func newGatewayListCmd() *cobra.Command {
-	var co clientOpts
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List gateways (ListGateways)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			c, err := co.connectHere(ctx)
-			if err != nil {
-				return err
-			}
+	return newListCmd("List gateways (ListGateways)", "ID\tNAME\tSTATUS\tAUTHORIZER\tCREATED",
+		func(ctx context.Context, c *clients) ([]ctltypes.GatewaySummary, smithy.Serializable, error) {
 			items, err := collect(ctx, ctl.NewListGatewaysPaginator(c.control, &ctl.ListGatewaysInput{}),
 				func(p *ctl.ListGatewaysOutput) []ctltypes.GatewaySummary { return p.Items })
-			if err != nil {
-				return err
-			}
-			all := &ctl.ListGatewaysOutput{Items: items}
-			if co.json(false) {
-				return printWire(cmd.OutOrStdout(), all)
-			}
-			w := table(cmd, "ID\tNAME\tSTATUS\tAUTHORIZER\tCREATED")
-			for _, g := range all.Items {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", aws.ToString(g.GatewayId), aws.ToString(g.Name), g.Status, g.AuthorizerType, fmtTime(g.CreatedAt))
-			}
-			return w.Flush()
+			return items, &ctl.ListGatewaysOutput{Items: items}, err
 		},
-	}
-	co.addFlags(cmd)
-	return cmd
+		func(g ctltypes.GatewaySummary) string {
+			return fmt.Sprintf("%s\t%s\t%s\t%s\t%s", aws.ToString(g.GatewayId), aws.ToString(g.Name), g.Status, g.AuthorizerType, fmtTime(g.CreatedAt))
+		})
 }
 
 func newGatewayGetCmd() *cobra.Command {

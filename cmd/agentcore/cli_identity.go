@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
+	smithy "github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
 )
 
@@ -64,35 +66,15 @@ func newWorkloadCreateCmd() *cobra.Command {
 }
 
 func newWorkloadListCmd() *cobra.Command {
-	var co clientOpts
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List workload identities (ListWorkloadIdentities)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			c, err := co.connectHere(ctx)
-			if err != nil {
-				return err
-			}
+	return newListCmd("List workload identities (ListWorkloadIdentities)", "NAME\tARN",
+		func(ctx context.Context, c *clients) ([]ctltypes.WorkloadIdentityType, smithy.Serializable, error) {
 			items, err := collect(ctx, ctl.NewListWorkloadIdentitiesPaginator(c.control, &ctl.ListWorkloadIdentitiesInput{}),
 				func(p *ctl.ListWorkloadIdentitiesOutput) []ctltypes.WorkloadIdentityType { return p.WorkloadIdentities })
-			if err != nil {
-				return err
-			}
-			all := &ctl.ListWorkloadIdentitiesOutput{WorkloadIdentities: items}
-			if co.json(false) {
-				return printWire(cmd.OutOrStdout(), all)
-			}
-			w := table(cmd, "NAME\tARN")
-			for _, wi := range all.WorkloadIdentities {
-				fmt.Fprintf(w, "%s\t%s\n", aws.ToString(wi.Name), aws.ToString(wi.WorkloadIdentityArn))
-			}
-			return w.Flush()
+			return items, &ctl.ListWorkloadIdentitiesOutput{WorkloadIdentities: items}, err
 		},
-	}
-	co.addFlags(cmd)
-	return cmd
+		func(wi ctltypes.WorkloadIdentityType) string {
+			return aws.ToString(wi.Name) + "\t" + aws.ToString(wi.WorkloadIdentityArn)
+		})
 }
 
 func newWorkloadDeleteCmd() *cobra.Command {

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
+	smithy "github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
 )
 
@@ -137,35 +138,15 @@ func waitMemory(ctx context.Context, c *clients, id string) (*ctltypes.Memory, e
 }
 
 func newMemoryListCmd() *cobra.Command {
-	var co clientOpts
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List memories (ListMemories)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			c, err := co.connectHere(ctx)
-			if err != nil {
-				return err
-			}
+	return newListCmd("List memories (ListMemories)", "ID\tSTATUS\tCREATED\tARN",
+		func(ctx context.Context, c *clients) ([]ctltypes.MemorySummary, smithy.Serializable, error) {
 			items, err := collect(ctx, ctl.NewListMemoriesPaginator(c.control, &ctl.ListMemoriesInput{}),
 				func(p *ctl.ListMemoriesOutput) []ctltypes.MemorySummary { return p.Memories })
-			if err != nil {
-				return err
-			}
-			all := &ctl.ListMemoriesOutput{Memories: items}
-			if co.json(false) {
-				return printWire(cmd.OutOrStdout(), all)
-			}
-			w := table(cmd, "ID\tSTATUS\tCREATED\tARN")
-			for _, m := range all.Memories {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", aws.ToString(m.Id), m.Status, fmtTime(m.CreatedAt), aws.ToString(m.Arn))
-			}
-			return w.Flush()
+			return items, &ctl.ListMemoriesOutput{Memories: items}, err
 		},
-	}
-	co.addFlags(cmd)
-	return cmd
+		func(m ctltypes.MemorySummary) string {
+			return fmt.Sprintf("%s\t%s\t%s\t%s", aws.ToString(m.Id), m.Status, fmtTime(m.CreatedAt), aws.ToString(m.Arn))
+		})
 }
 
 func newMemoryGetCmd() *cobra.Command {

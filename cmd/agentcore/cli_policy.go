@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
+	smithy "github.com/aws/smithy-go"
 	"github.com/spf13/cobra"
 )
 
@@ -109,35 +110,15 @@ func newEngineCreateCmd() *cobra.Command {
 }
 
 func newEngineListCmd() *cobra.Command {
-	var co clientOpts
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List policy engines (ListPolicyEngines)",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			c, err := co.connectHere(ctx)
-			if err != nil {
-				return err
-			}
+	return newListCmd("List policy engines (ListPolicyEngines)", "ID\tNAME\tSTATUS\tCREATED\tARN",
+		func(ctx context.Context, c *clients) ([]ctltypes.PolicyEngine, smithy.Serializable, error) {
 			items, err := collect(ctx, ctl.NewListPolicyEnginesPaginator(c.control, &ctl.ListPolicyEnginesInput{}),
 				func(p *ctl.ListPolicyEnginesOutput) []ctltypes.PolicyEngine { return p.PolicyEngines })
-			if err != nil {
-				return err
-			}
-			all := &ctl.ListPolicyEnginesOutput{PolicyEngines: items}
-			if co.json(false) {
-				return printWire(cmd.OutOrStdout(), all)
-			}
-			w := table(cmd, "ID\tNAME\tSTATUS\tCREATED\tARN")
-			for _, e := range all.PolicyEngines {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", aws.ToString(e.PolicyEngineId), aws.ToString(e.Name), e.Status, fmtTime(e.CreatedAt), aws.ToString(e.PolicyEngineArn))
-			}
-			return w.Flush()
+			return items, &ctl.ListPolicyEnginesOutput{PolicyEngines: items}, err
 		},
-	}
-	co.addFlags(cmd)
-	return cmd
+		func(e ctltypes.PolicyEngine) string {
+			return fmt.Sprintf("%s\t%s\t%s\t%s\t%s", aws.ToString(e.PolicyEngineId), aws.ToString(e.Name), e.Status, fmtTime(e.CreatedAt), aws.ToString(e.PolicyEngineArn))
+		})
 }
 
 func newEngineDeleteCmd() *cobra.Command {
