@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/agentcore-dev/agentcore/internal/agentclient"
-	"github.com/agentcore-dev/agentcore/internal/artifact/localdir"
+	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/builtins"
 	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
 	"github.com/agentcore-dev/agentcore/internal/image"
@@ -75,7 +75,7 @@ func (s *Server) build(ctx context.Context) (err error) {
 	if s.idp, err = s.buildIdentity(s.cfg, creds); err != nil { // identity.go
 		return err
 	}
-	artifacts, err := localdir.New(filepath.Join(s.cfg.DataDir, "artifacts"))
+	artifacts, err := s.openArtifacts(ctx) // artifacts.go
 	if err != nil {
 		return err
 	}
@@ -201,7 +201,7 @@ func listen(addr string, cl *closers) (net.Listener, error) {
 
 // startRuntime starts the session manager and the runtime service and
 // resumes unfinished deployments.
-func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifacts *localdir.Store, tags *tagging.Service) (*runtime.Sessions, *runtime.Service, error) {
+func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifacts artifact.Store, tags *tagging.Service) (*runtime.Sessions, *runtime.Service, error) {
 	cfg, lg := s.cfg, s.cfg.Logger
 	images, err := image.New(filepath.Join(cfg.DataDir, "images"), image.Options{})
 	if err != nil {
