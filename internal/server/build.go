@@ -37,6 +37,9 @@ func (s *Server) build(ctx context.Context) (err error) {
 	if s.kv, err = openStore(ctx, s.cfg, &s.closers); err != nil {
 		return err
 	}
+	if s.leases, err = s.startLeases(); err != nil { // node.go
+		return err
+	}
 	driver, err := newDriver(s.cfg)
 	if err != nil {
 		return err
@@ -88,7 +91,7 @@ func (s *Server) build(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	if s.memory, err = newMemory(s.cfg, prov, s.kv, s.cfg.Logger); err != nil { // memory.go
+	if s.memory, err = newMemory(s.cfg, prov, s.kv, s.cfg.Logger, s.leases.Leader()); err != nil { // memory.go
 		return err
 	}
 	if s.evaluation, err = s.newEvaluation(prov, tags); err != nil { // evaluation.go

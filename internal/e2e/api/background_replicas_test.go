@@ -114,3 +114,94 @@ func TestMemoryExtractionExactlyOnceThreeReplicas(t *testing.T) {
 		t.Errorf("%d records for %d facts", total, n)
 	}
 }
+
+// retentionPasses reads a replica's count of retention passes.
+func retentionPasses(t *testing.T, e *testenv.Env) int64 {
+	t.Helper()
+	resp, err := http.Get(e.URL + "/_agentcore/observability/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st struct {
+		RetentionPasses int64 `json:"retentionPasses"`
+	}
+	if resp.StatusCode != 200 || json.NewDecoder(resp.Body).Decode(&st) != nil {
+		t.Fatalf("observability stats: %d", resp.StatusCode)
+	}
+	return st.RetentionPasses
+}
+
+// TestRetentionOnceAcrossReplicas: three replicas on one PostgreSQL run the
+// telemetry retention pass once per interval between them (a lease), not
+// once each; when the replica holding the lease stops, another takes over.
+// The memory reaper holds its lease the same way.
+func TestRetentionOnceAcrossReplicas(t *testing.T) {
+	pg := testenv.Postgres(t, "e2e_ret3")
+	var reps []*testenv.Env
+	for range 3 {
+		cfg := testenv.Fast()
+		cfg.Database = pg.DSN
+		cfg.Retention = 800 * time.Millisecond // a pass every 200 ms
+		reps = append(reps, testenv.Start(t, cfg))
+	}
+	const interval = 200 * time.Millisecond
+	sum := func() (total int64, per []int64) {
+		for _, e := range reps {
+			if e.Server == nil {
+				per = append(per, -1)
+				continue
+			}
+			n := retentionPasses(t, e)
+			per = append(per, n)
+			total += n
+		}
+		return total, per
+	}
+	before, _ := sum()
+	start := time.Now()
+	time.Sleep(3 * time.Second)
+	after, per := sum()
+	elapsed := time.Since(start)
+	passes := after - before
+	oncePer := int64(elapsed / interval)
+	t.Logf("%d retention passes in %v across 3 replicas (one replica alone: %d; each replica on its own: %d); per replica %v", passes, elapsed.Round(time.Millisecond), oncePer, 3*oncePer, per)
+	if passes > oncePer+oncePer/3+2 {
+		t.Fatalf("%d passes in %v: replicas ran retention more than once per interval (%d)", passes, elapsed, oncePer)
+	}
+	if passes < oncePer/2 {
+		t.Fatalf("%d passes in %v: retention barely ran (want about %d)", passes, elapsed, oncePer)
+	}
+	// Exactly one replica holds each lease.
+	var owners []string
+	rows, err := pg.DB.Query(`SELECT k, value FROM ` + pg.Schema + `.kv WHERE tbl = 'leases' ORDER BY k`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k string
+		var v []byte
+		rows.Scan(&k, &v)
+		owners = append(owners, k+"="+string(v))
+	}
+	rows.Close()
+	if len(owners) != 2 || !strings.HasPrefix(owners[0], "memory-reaper=") || !strings.HasPrefix(owners[1], "observability-retention=") {
+		t.Fatalf("leases %v, want one for memory-reaper and one for observability-retention", owners)
+	}
+	// Stop the holder of the retention lease: the others carry on.
+	holder := -1
+	for i, n := range per {
+		if n > per[max(holder, 0)] || holder < 0 {
+			holder = i
+		}
+	}
+	reps[holder].Stop()
+	reps[holder].Server = nil
+	before, _ = sum()
+	time.Sleep(2 * time.Second)
+	after, per = sum()
+	if after-before < 3 {
+		t.Fatalf("after the leader stopped, %d retention passes in 2s on the others (%v)", after-before, per)
+	}
+	t.Logf("after stopping replica %d: %d passes in 2s, per replica %v", holder, after-before, per)
+}
