@@ -96,6 +96,9 @@ func (l *Leases) ReleaseAll(ctx context.Context) error {
 // Release gives up the named lease if this owner holds it (a stopping
 // replica lets another take over at once).
 func (l *Leases) Release(ctx context.Context, name string) error {
+	l.mu.Lock()
+	delete(l.held, name)
+	l.mu.Unlock()
 	it, err := l.kv.Get(ctx, Table, name)
 	if err != nil {
 		if errs.KindOf(err) == errs.NotFound {

@@ -31,21 +31,25 @@ func (s *Service) startPrepare(acct, id string, n int) {
 		defer s.wg.Done()
 		ctx, cancel := context.WithTimeout(s.ctx, 30*time.Minute)
 		defer cancel()
+		release, ok := s.holdPrepare(ctx, acct, id, n) // prepare_lease.go
+		if !ok {
+			return // another replica prepares it
+		}
+		defer release()
 		var failure string
 		v, err := s.repo.version(ctx, acct, id, n)
 		if err != nil {
 			s.log.Warn("prepare: version vanished", "runtime", id, "version", n, "err", err)
 			return
 		}
+		if v.Status != StatusCreating {
+			return // prepared meanwhile (by another replica)
+		}
 		if cc := v.Config.Artifact.Code; cc != nil {
 			start := time.Now()
-			install := func() error { return installDeps(ctx, cc, s.bundleDir(acct, id, n), s.pythonFallback) }
-			if !exists(s.bundleDir(acct, id, n)) {
-				// Resumed by a replica that did not unpack it (Open after a
-				// restart): unpack and install from the artifact store.
-				install = func() error { return s.ensureBundle(ctx, acct, v) }
-			}
-			if err := install(); err != nil {
+			// In the bundle Create or Update unpacked here, or (a replica
+			// resuming another's deployment) unpacked from the artifact store.
+			if err := s.ensureBundle(ctx, acct, v); err != nil { // bundle_local.go
 				if s.ctx.Err() != nil {
 					return // shutting down; resumed by the next Open
 				}

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/lease"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/sessionstore"
 	"github.com/agentcore-dev/agentcore/internal/store"
@@ -68,6 +70,13 @@ type Options struct {
 	// Filesystems maps the shared file systems runtimes may name (access
 	// point ARNs, capacity provider volume names) to host directories.
 	Filesystems map[string]string
+	// Leases, with replicas sharing the store, make one replica prepare a
+	// version at a time and let another resume a preparation whose replica
+	// stopped (prepare_lease.go); nil = a single server.
+	Leases *lease.Leases
+	// PrepareSweep is how often a replica looks for versions left CREATING
+	// by a replica that stopped (default 1 minute; with Leases only).
+	PrepareSweep time.Duration
 }
 
 // Service implements the runtime control plane and invocation routing.
@@ -100,6 +109,10 @@ type Service struct {
 	wg     sync.WaitGroup
 	ctx    context.Context
 	cancel context.CancelFunc
+
+	leases       *lease.Leases
+	prepareSweep time.Duration
+	preparing    sync.Map // prepare lease name → true while this replica prepares it
 }
 
 // New returns the service. Call Open to resume unfinished deployments.
@@ -110,7 +123,8 @@ func New(o Options) *Service {
 		lg = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{repo: repo{o.KV}, dataDir: o.DataDir, artifacts: o.Artifacts, images: o.Images, sessions: o.Sessions,
-		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, agentPath: o.AgentPath, pythonFallback: o.PythonFallback, limits: o.Limits, poolDefault: o.WarmPool, otlp: o.OTLP, agentLogs: o.AgentLogs, accountEnv: o.AccountEnv, checkAuthz: o.CheckAuthorizer, sessionAPI: o.SessionAPI, storage: o.SessionStorage, filesystems: o.Filesystems, now: time.Now, ctx: ctx, cancel: cancel}
+		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, agentPath: o.AgentPath, pythonFallback: o.PythonFallback, limits: o.Limits, poolDefault: o.WarmPool, otlp: o.OTLP, agentLogs: o.AgentLogs, accountEnv: o.AccountEnv, checkAuthz: o.CheckAuthorizer, sessionAPI: o.SessionAPI, storage: o.SessionStorage, filesystems: o.Filesystems, now: time.Now, ctx: ctx, cancel: cancel,
+		leases: o.Leases, prepareSweep: cmp.Or(o.PrepareSweep, time.Minute)}
 	if n, ok := o.KV.(store.Notifier); ok {
 		// Endpoint writes by any server (replicas on one PostgreSQL)
 		// invalidate the invocation path's live-version cache.
@@ -133,6 +147,10 @@ func (s *Service) Open(ctx context.Context) error {
 		acct := accountOfKey(it.Key)
 		s.log.Info("resuming deployment", "runtime", v.RuntimeID, "version", v.Version)
 		s.startPrepare(acct, v.RuntimeID, v.Version)
+	}
+	if s.leases != nil {
+		s.wg.Add(1)
+		go func() { defer s.wg.Done(); s.sweepPrepares() }() // prepare_lease.go
 	}
 	return nil
 }

@@ -266,6 +266,7 @@ func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifa
 		AgentLogs:  agentLogs,
 		AccountEnv: idp.agentEnv, CheckAuthorizer: jwtauth.CheckRaw, SessionAPI: sessionAPI,
 		SessionStorage: storage, Filesystems: shared,
+		Leases: s.leases, PrepareSweep: s.cfg.PrepareSweep,
 	})
 	s.closers.push("runtime", rt.Close) // ends every session
 	tags.AddChecker(rt.Exists)

@@ -41,6 +41,10 @@ type Config struct {
 	// observability is wired; tests set it to see what agents export.
 	SessionOTLP func(account, runtimeARN, sessionID string) http.Handler
 
+	// PrepareSweep is how often this replica looks for runtime versions
+	// left CREATING by a replica that stopped (0 = every minute; tests).
+	PrepareSweep time.Duration
+
 	// Credentials are access keys accepted (SigV4) besides CredentialsFile
 	// and AccessKeyID; with none the server only listens on loopback and
 	// does not check signatures (local mode).
