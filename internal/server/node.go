@@ -14,23 +14,35 @@ import (
 )
 
 // nodeID names this server among replicas sharing a database: kept in
-// --data-dir/node-id so a restarted replica knows the work it owned
-// (e.g. batch evaluations its previous run left unfinished).
+// --data-dir so a restarted replica knows the work it owned (e.g. batch
+// evaluations its previous run left unfinished). The file is per host
+// name, so replicas on several machines or pods sharing one --data-dir
+// volume still get distinct ids.
 func nodeID(dataDir string) (string, error) {
-	p := filepath.Join(dataDir, "node-id")
+	host, _ := os.Hostname()
+	host = strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' {
+			return r
+		}
+		return '_'
+	}, host)
+	p := filepath.Join(dataDir, "node-id."+host)
 	if b, err := os.ReadFile(p); err == nil && len(strings.TrimSpace(string(b))) > 0 {
 		return strings.TrimSpace(string(b)), nil
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return "", err
 	}
-	host, _ := os.Hostname()
-	b := make([]byte, 6)
-	rand.Read(b)
-	id := strings.Trim(host+"-"+hex.EncodeToString(b), "-")
+	id := strings.Trim(host+"-"+randomHex(6), "-")
 	if err := os.WriteFile(p, []byte(id+"\n"), 0o644); err != nil {
 		return "", err
 	}
 	return id, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // startLeases gives this replica its leases on background jobs (run once
@@ -42,7 +54,9 @@ func (s *Server) startLeases() (*lease.Leases, error) {
 		return nil, err
 	}
 	s.node = id
-	l := lease.New(s.kv, id)
+	// Leases are per process (two processes never share one, even with
+	// the same --data-dir and host).
+	l := lease.New(s.kv, id+"/"+randomHex(4))
 	s.closers.push("leases", func(ctx context.Context) error { return l.ReleaseAll(ctx) })
 	return l, nil
 }
