@@ -30,8 +30,8 @@ type Config struct {
 	DataDir  string // --data-dir
 	Database string // --database: "" = SQLite in DataDir, postgres://..., sqlite:PATH
 	Sandbox  string // --sandbox: auto or a driver name
-	// ArtifactStore (--artifact-store): "dir", "postgres", or "" (postgres
-	// when Database is, else dir); see ArtifactBackend.
+	// ArtifactStore (--artifact-store): "dir", "postgres", an s3:// URL, or
+	// "" (postgres when Database is, else dir); see ArtifactBackend.
 	ArtifactStore string
 	// Runsc (--runsc) is the runsc binary the gvisor driver tries first;
 	// "" = runsc from PATH.
@@ -177,8 +177,11 @@ func (c Config) WithDefaults() Config {
 }
 
 // ArtifactBackend is the artifact store --artifact-store selects, with its
-// default resolved: "dir" or "postgres".
+// default resolved: "dir", "postgres" or "s3" (the URL is ArtifactStore).
 func (c Config) ArtifactBackend() string {
+	if strings.HasPrefix(c.ArtifactStore, "s3://") {
+		return "s3"
+	}
 	if c.ArtifactStore != "" {
 		return c.ArtifactStore
 	}

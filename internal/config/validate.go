@@ -54,7 +54,9 @@ func (c Config) Validate() error {
 			bad("artifact-store", "postgres keeps artifacts in the --database PostgreSQL; --database is not postgres://...")
 		}
 	default:
-		bad("artifact-store", "%q: want dir or postgres", c.ArtifactStore)
+		if u, err := url.Parse(c.ArtifactStore); err != nil || u.Scheme != "s3" || u.Host == "" {
+			bad("artifact-store", "%q: want dir, postgres or s3://BUCKET[/PREFIX][?endpoint=URL&region=REGION]", c.ArtifactStore)
+		}
 	}
 	if drivers := append([]string{"auto"}, sandbox.Names()...); !slices.Contains(drivers, c.Sandbox) {
 		bad("sandbox", "unknown driver %q (want one of %s)", c.Sandbox, strings.Join(drivers, ", "))

@@ -7,14 +7,19 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/artifact/localdir"
 	"github.com/agentcore-dev/agentcore/internal/artifact/pgblob"
+	"github.com/agentcore-dev/agentcore/internal/artifact/s3"
 )
 
 // openArtifacts opens the artifact store --artifact-store names: a
-// directory in --data-dir (one server), or tables in the --database
-// PostgreSQL that every replica shares.
+// directory in --data-dir (one server), tables in the --database
+// PostgreSQL, or a bucket of an S3-compatible store (both shared by every
+// replica).
 func (s *Server) openArtifacts(ctx context.Context) (artifact.Store, error) {
 	backend := s.cfg.ArtifactBackend()
 	s.cfg.Logger.Info("artifact store", "store", backend)
+	if backend == "s3" {
+		return s3.Open(ctx, s.cfg.ArtifactStore)
+	}
 	if backend == "postgres" {
 		st, err := pgblob.Open(ctx, s.cfg.Database)
 		if err != nil {

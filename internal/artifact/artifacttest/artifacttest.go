@@ -166,7 +166,7 @@ func (r *failing) Read(p []byte) (int, error) {
 func testFailedPut(t *testing.T, f Factory, _ Options) {
 	s, _ := f(t)
 	put(t, s, "code", "keep.zip", []byte("original"))
-	if _, err := s.Put(ctx, "code", "keep.zip", &failing{left: 3 << 20}); err == nil {
+	if _, err := s.Put(ctx, "code", "keep.zip", &failing{left: 10 << 20}); err == nil {
 		t.Fatal("Put from a failing reader succeeded")
 	}
 	if got := string(get(t, s, "code", "keep.zip")); got != "original" {

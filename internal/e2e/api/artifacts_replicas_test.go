@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"io"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,22 +14,45 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 )
 
-// TestArtifactsTwoReplicas: two servers on one PostgreSQL with the default
-// artifact store (postgres). A runtime created and uploaded through A starts
+// TestArtifactsTwoReplicas: two servers on one PostgreSQL with a shared
+// artifact store (postgres, the default; or an S3-compatible server). A runtime created and uploaded through A starts
 // sessions on B (B unpacks its own copy of the bundle from the shared
 // store), and a new version made through A from a zip uploaded through B
 // runs on B too. The control: with --artifact-store dir the same
 // invocation on B fails, as it did before the store was shared.
 func TestArtifactsTwoReplicas(t *testing.T) {
+	t.Run("postgres", func(t *testing.T) { artifactReplicas(t, "") })
+	t.Run("s3", func(t *testing.T) {
+		srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server()) // an S3-compatible server (rclone's serve s3 runs it)
+		t.Cleanup(srv.Close)
+		t.Setenv("AWS_ACCESS_KEY_ID", "AKIDS3TEST")
+		t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+		client := awss3.New(awss3.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), UsePathStyle: true, Credentials: aws.AnonymousCredentials{}})
+		if _, err := client.CreateBucket(bg, &awss3.CreateBucketInput{Bucket: aws.String("shared-artifacts")}); err != nil {
+			t.Fatal(err)
+		}
+		artifactReplicas(t, "s3://shared-artifacts/agentcore?endpoint="+srv.URL)
+		// The zips are objects of the S3 bucket.
+		out, err := client.ListObjectsV2(bg, &awss3.ListObjectsV2Input{Bucket: aws.String("shared-artifacts"), Prefix: aws.String("agentcore/agents/")})
+		if err != nil || len(out.Contents) < 2 {
+			t.Fatalf("objects in the bucket: %v %v", out, err)
+		}
+	})
+}
+
+func artifactReplicas(t *testing.T, store string) {
 	pg := testenv.Postgres(t, "e2e_artrep")
 	replica := func(store string) *testenv.Env {
 		cfg := testenv.Fast()
 		cfg.Database, cfg.ArtifactStore = pg.DSN, store
 		return testenv.Start(t, cfg)
 	}
-	a, b := replica(""), replica("")
+	a, b := replica(store), replica(store)
 	rt := a.Deploy(t, "sharedart", nil)
 	arn := *rt.AgentRuntimeArn
 	invoke := func(e *testenv.Env, session, payload string) (map[string]any, error) {
@@ -82,6 +106,9 @@ func TestArtifactsTwoReplicas(t *testing.T) {
 		t.Fatalf("version 2 through B runs %v", m["env"])
 	}
 
+	if store != "" {
+		return
+	}
 	// The control: replicas keeping artifacts in their own directories.
 	c, d := replica("dir"), replica("dir")
 	rt2 := c.Deploy(t, "localart", nil)
