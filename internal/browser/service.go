@@ -49,6 +49,11 @@ type Options struct {
 	Observer Observer
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// Node names this replica among those sharing the store; NodeAlive
+	// reports whether another replica still runs (nil: a single server).
+	// The session sweep leaves other live replicas' sessions alone.
+	Node      string
+	NodeAlive func(ctx context.Context, node string) bool
 }
 
 // Service is the Browser tool: browsers, browser profiles and sessions.
@@ -86,9 +91,11 @@ func New(o Options) *Service {
 		live: map[string]*live{},
 		ctx:  ctx, cancel: cancel}
 	s.records = &toolsession.Records[Session]{KV: o.KV, Table: tblSession, Now: o.Now, Log: s.log,
-		State:     func(x *Session) (string, string, time.Time) { return x.ID, x.Status, x.UpdatedAt },
-		Set:       func(x *Session, status string, at time.Time) { x.Status, x.UpdatedAt = status, at },
-		Running:   s.running,
+		State:   func(x *Session) (string, string, time.Time) { return x.ID, x.Status, x.UpdatedAt },
+		Set:     func(x *Session, status string, at time.Time) { x.Status, x.UpdatedAt = status, at },
+		Running: s.running,
+		Owner:   func(x *Session) string { return x.Node },
+		Self:    o.Node, Alive: o.NodeAlive,
 		Terminate: s.terminated}
 	return s
 }

@@ -79,7 +79,7 @@ func (s *Service) Start(ctx context.Context, browserID string, in StartInput) (*
 		return nil, err
 	}
 	now := s.o.Now().UTC()
-	sess := &Session{ID: newSessionID(), BrowserID: b.ID, Name: in.Name, Status: SessionReady, TimeoutSeconds: timeout,
+	sess := &Session{ID: newSessionID(), Node: s.o.Node, BrowserID: b.ID, Name: in.Name, Status: SessionReady, TimeoutSeconds: timeout,
 		ViewPort: vp, NetworkMode: b.NetworkMode, ProfileID: pid, Automation: StreamEnabled, Extras: in.Extras,
 		CreatedAt: now, UpdatedAt: now}
 	if r := b.Recording; r != nil && r.Enabled {

@@ -128,10 +128,12 @@ type CreateProfileInput struct {
 
 // Session is one browser session.
 type Session struct {
-	ID             string   `json:"id"`
-	BrowserID      string   `json:"browserId"`
-	Name           string   `json:"name,omitempty"`
-	Status         string   `json:"status"`
+	ID        string `json:"id"`
+	BrowserID string `json:"browserId"`
+	Name      string `json:"name,omitempty"`
+	Status    string `json:"status"`
+	// Node is the server replica running the session ("" = unknown).
+	Node           string   `json:"node,omitempty"`
 	TimeoutSeconds int      `json:"timeoutSeconds"`
 	ViewPort       ViewPort `json:"viewPort"`
 	NetworkMode    string   `json:"networkMode"`

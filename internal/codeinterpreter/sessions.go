@@ -60,7 +60,7 @@ func (s *Service) Start(ctx context.Context, interpreterID string, in StartInput
 		s.ensurePool(NetworkPublic)
 	}
 	now := s.o.Now().UTC()
-	sess := &Session{ID: newSessionID(), InterpreterID: it.ID, Name: in.Name, Status: SessionReady, TimeoutSeconds: timeout,
+	sess := &Session{ID: newSessionID(), Node: s.o.Node, InterpreterID: it.ID, Name: in.Name, Status: SessionReady, TimeoutSeconds: timeout,
 		NetworkMode: it.NetworkMode, Certificates: in.Certificates, FilesystemConfigurations: in.FilesystemConfigurations,
 		CreatedAt: now, UpdatedAt: now}
 	life := time.Duration(timeout) * time.Second

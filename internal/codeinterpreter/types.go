@@ -82,10 +82,12 @@ type CreateInput struct {
 
 // Session is one code interpreter session.
 type Session struct {
-	ID                       string          `json:"id"`
-	InterpreterID            string          `json:"interpreterId"`
-	Name                     string          `json:"name,omitempty"`
-	Status                   string          `json:"status"`
+	ID            string `json:"id"`
+	InterpreterID string `json:"interpreterId"`
+	Name          string `json:"name,omitempty"`
+	Status        string `json:"status"`
+	// Node is the server replica running the session ("" = unknown).
+	Node                     string          `json:"node,omitempty"`
 	TimeoutSeconds           int             `json:"timeoutSeconds"`
 	NetworkMode              string          `json:"networkMode"`
 	Certificates             json.RawMessage `json:"certificates,omitempty"`

@@ -93,6 +93,22 @@ func (l *Leases) ReleaseAll(ctx context.Context) error {
 	return first
 }
 
+// Live reports whether the named lease is held (by anyone) and unexpired.
+func (l *Leases) Live(ctx context.Context, name string) (bool, error) {
+	it, err := l.kv.Get(ctx, Table, name)
+	if errs.KindOf(err) == errs.NotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	var r record
+	if err := json.Unmarshal(it.Value, &r); err != nil {
+		return false, nil
+	}
+	return l.now().Before(r.Until), nil
+}
+
 // Release gives up the named lease if this owner holds it (a stopping
 // replica lets another take over at once).
 func (l *Leases) Release(ctx context.Context, name string) error {

@@ -36,6 +36,7 @@ func (s *Server) startBrowser(ctx context.Context, driver sandbox.Driver, tags *
 		lg.Warn("browser: no Chromium found; sessions cannot start (install Debian's chromium or set --browser-chromium)")
 	}
 	o := browser.Options{
+		Node: s.node, NodeAlive: s.nodeAlive,
 		KV: s.kv, Sessions: sessions, CDP: cdp.New(), Chromium: chromium, DataDir: cfg.DataDir,
 		Limits: cfg.Limits, WarmPool: cfg.BrowserWarmPool, Tracer: s.tel.Tracer(), Observer: s.tel.Metrics, Logger: lg,
 	}

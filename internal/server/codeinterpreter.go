@@ -37,6 +37,7 @@ func (s *Server) startCodeInterpreter(ctx context.Context, driver sandbox.Driver
 		lg.Warn("code interpreter: the data-library environment is not built; sessions get the bare Python (run `agentcore code-interpreter setup`)")
 	}
 	o := codeinterpreter.Options{
+		Node: s.node, NodeAlive: s.nodeAlive,
 		KV: s.kv, Sessions: sessions, Env: env, DataDir: cfg.DataDir, Limits: cfg.Limits,
 		CallTimeout: cfg.CodeInterpreterTimeout, WarmPool: cfg.CodeInterpreterWarmPool,
 		Observer: s.tel.Metrics, Transpile: typescript.Transpile, Logger: lg,

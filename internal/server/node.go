@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/lease"
 )
@@ -57,6 +58,39 @@ func (s *Server) startLeases() (*lease.Leases, error) {
 	// Leases are per process (two processes never share one, even with
 	// the same --data-dir and host).
 	l := lease.New(s.kv, id+"/"+randomHex(4))
-	s.closers.push("leases", func(ctx context.Context) error { return l.ReleaseAll(ctx) })
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); s.beat(ctx, l) }()
+	s.closers.push("leases", func(ctx context.Context) error { stop(); <-done; return l.ReleaseAll(ctx) })
 	return l, nil
+}
+
+// Node liveness: each replica holds the lease node/ID while it runs;
+// others read it (nodeAlive) to tell a live replica's sessions from those
+// of one that stopped.
+const (
+	nodeBeat = 10 * time.Second
+	nodeTTL  = 3 * nodeBeat
+)
+
+func (s *Server) beat(ctx context.Context, l *lease.Leases) {
+	t := time.NewTicker(nodeBeat)
+	defer t.Stop()
+	for {
+		if _, err := l.Hold(ctx, "node/"+s.node, nodeTTL); err != nil && ctx.Err() == nil {
+			s.cfg.Logger.Warn("node liveness lease", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// nodeAlive reports whether replica node still runs (store errors count as
+// alive: nothing of it is terminated on a guess).
+func (s *Server) nodeAlive(ctx context.Context, node string) bool {
+	ok, err := s.leases.Live(ctx, "node/"+node)
+	return ok || err != nil
 }

@@ -1,7 +1,7 @@
 // Package toolsession keeps the stored records of the built-in tools'
 // sessions (Code Interpreter, Browser): one JSON document per session under
 // "<account>/<tool id>/<session id>", READY while its environment runs on
-// this server and TERMINATED after, kept TERMINATED for Kept and then
+// the server (replica) that started it and TERMINATED after, kept TERMINATED for Kept and then
 // deleted. The tools' services own their record types and the environments;
 // this package pages, sweeps and walks the records for them.
 package toolsession
@@ -57,6 +57,24 @@ type Records[S any] struct {
 	Terminate func(ctx context.Context, acct, tool, sid string) *S
 	Now       func() time.Time
 	Log       *slog.Logger
+	// With replicas sharing the store: Owner names the replica a record's
+	// session runs on ("" = unknown), Self is this replica, and Alive
+	// reports whether a replica still runs. The sweep then terminates a
+	// READY session not running here only when it is this replica's, has
+	// no owner, or its owner stopped. Nil Owner or Alive: a single server
+	// (every READY session not running here is gone).
+	Owner func(*S) string
+	Self  string
+	Alive func(ctx context.Context, owner string) bool
+}
+
+// elsewhere reports whether s runs on another replica that is alive.
+func (r *Records[S]) elsewhere(ctx context.Context, s *S) bool {
+	if r.Owner == nil || r.Alive == nil {
+		return false
+	}
+	o := r.Owner(s)
+	return o != "" && o != r.Self && r.Alive(ctx, o)
 }
 
 // MarkTerminated stores a session TERMINATED (a no-op when it already is)
@@ -86,10 +104,11 @@ func (r *Records[S]) MarkTerminated(ctx context.Context, acct, tool, sid string)
 }
 
 // Current is s, or its record marked TERMINATED when s is READY but its
-// environment is gone (it crashed, or the server restarted).
+// environment is gone (it crashed, or the server restarted; with replicas:
+// not running here nor on a live replica).
 func (r *Records[S]) Current(ctx context.Context, acct, tool string, s *S) *S {
 	id, status, _ := r.State(s)
-	if status == Ready && !r.Running(acct, s) {
+	if status == Ready && !r.Running(acct, s) && !r.elsewhere(ctx, s) {
 		if upd := r.Terminate(ctx, acct, tool, id); upd != nil {
 			return upd
 		}
@@ -193,7 +212,7 @@ func (r *Records[S]) sweepOne(ctx context.Context, it store.Item) {
 	}
 	_, status, updated := r.State(s)
 	switch {
-	case status == Ready && !r.Running(acct, s):
+	case status == Ready && !r.Running(acct, s) && !r.elsewhere(ctx, s):
 		r.Terminate(ctx, acct, tool, sid)
 	case status == Terminated && r.Now().Sub(updated) > Kept:
 		if err := r.KV.Txn(ctx, store.DeleteAt(r.Table, it.Key, it.Revision)); err != nil && !store.Concurrent(err) {

@@ -16,6 +16,7 @@ type rec struct {
 	ID        string    `json:"id"`
 	Status    string    `json:"status"`
 	UpdatedAt time.Time `json:"updatedAt"`
+	Node      string    `json:"node,omitempty"`
 }
 
 // records over a real SQLite store: sessions whose id starts with "live"
@@ -105,5 +106,29 @@ func TestSweepTerminatesAndExpires(t *testing.T) {
 	r.EachReady(context.Background(), "111", "tool", func(x *rec) { seen = append(seen, x.ID) })
 	if fmt.Sprint(seen) != "[live1]" {
 		t.Fatalf("EachReady saw %v", seen)
+	}
+}
+
+// TestSweepLeavesLiveReplicasSessions: with replicas sharing the store, a
+// READY session not running here is terminated only when it is this
+// replica's, has no owner, or its owner stopped; a live replica's session
+// stays READY.
+func TestSweepLeavesLiveReplicasSessions(t *testing.T) {
+	now := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	r := records(t, now)
+	r.Owner, r.Self = func(x *rec) string { return x.Node }, "node-a"
+	r.Alive = func(_ context.Context, node string) bool { return node == "node-b" }
+	for id, node := range map[string]string{"onb": "node-b", "ondead": "node-c", "mine": "node-a", "unowned": ""} {
+		put(t, r, "111", "tool", rec{ID: id, Status: Ready, UpdatedAt: now, Node: node})
+	}
+	ctx := context.Background()
+	if err := r.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{"onb": Ready, "ondead": Terminated, "mine": Terminated, "unowned": Terminated} {
+		got, _, err := store.GetJSON[rec](ctx, r.KV, r.Table, Key("111", "tool", id))
+		if err != nil || got.Status != want {
+			t.Errorf("%s: %v %v, want %s", id, got, err, want)
+		}
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/testenv"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 	dptypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
 )
 
@@ -204,4 +206,32 @@ func TestRetentionOnceAcrossReplicas(t *testing.T) {
 		t.Fatalf("after the leader stopped, %d retention passes in 2s on the others (%v)", after-before, per)
 	}
 	t.Logf("after stopping replica %d: %d passes in 2s, per replica %v", holder, after-before, per)
+}
+
+// TestToolSessionsSurviveAnotherReplicasStart: a Code Interpreter session
+// running on replica A stays READY when another replica on the same
+// database starts (its start-up sweep terminates only its own previous
+// run's sessions and those of replicas that stopped); A's own restart
+// still ends it.
+func TestToolSessionsSurviveAnotherReplicasStart(t *testing.T) {
+	pg := testenv.Postgres(t, "e2e_tools2")
+	cfgA := testenv.Fast()
+	cfgA.Database, cfgA.DataDir = pg.DSN, t.TempDir()
+	a := testenv.Start(t, cfgA)
+	sid := ciStartSession(t, a.Data, builtinCI, 0)
+	cfgB := testenv.Fast()
+	cfgB.Database = pg.DSN
+	b := testenv.Start(t, cfgB)
+	for _, e := range []*testenv.Env{a, b} {
+		g, err := e.Data.GetCodeInterpreterSession(bg, &bedrockagentcore.GetCodeInterpreterSessionInput{CodeInterpreterIdentifier: aws.String(builtinCI), SessionId: aws.String(sid)})
+		if err != nil || g.Status != dptypes.CodeInterpreterSessionStatusReady {
+			t.Fatalf("A's session after B started: %+v %v", g, err)
+		}
+	}
+	a.Stop()
+	a = testenv.Start(t, cfgA)
+	g, err := b.Data.GetCodeInterpreterSession(bg, &bedrockagentcore.GetCodeInterpreterSessionInput{CodeInterpreterIdentifier: aws.String(builtinCI), SessionId: aws.String(sid)})
+	if err != nil || g.Status != dptypes.CodeInterpreterSessionStatusTerminated {
+		t.Fatalf("A's session after A restarted: %+v %v", g, err)
+	}
 }
