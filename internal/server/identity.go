@@ -97,6 +97,9 @@ func (s *Server) buildIdentity(cfg Config, creds []sigv4.Credential) (*identityP
 	if err != nil {
 		return nil, err
 	}
+	if err := checkVaultKey(context.Background(), s.kv, kr); err != nil { // vaultcheck.go
+		return nil, err
+	}
 	ip.svc = identity.New(identity.Options{KV: s.kv, Vault: kr, OAuth: oauthclient.New(cfg.OAuthHTTPClient), Logger: cfg.Logger,
 		CallbackURL: s.url + "/identities/oauth2/callback", UserTokens: s.userTokens(ip.jwt)})
 	return ip, nil

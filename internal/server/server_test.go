@@ -155,3 +155,31 @@ func TestRunscSetting(t *testing.T) {
 		t.Fatalf("want an error naming %s, got %v", fake, err)
 	}
 }
+
+// TestReplicasNeedOneVaultKey: a second server on the database of a first
+// refuses to start with a token vault key of its own (it could not read
+// the secrets the first sealed), and starts with the same key.
+func TestReplicasNeedOneVaultKey(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "shared.db")
+	start := func(vaultKey string) (*server.Server, error) {
+		return server.Start(bg, server.Config{Config: config.Config{Listen: "127.0.0.1:0", DataDir: t.TempDir(), Sandbox: "process",
+			Database: db, VaultKey: vaultKey, MemoryMasterKey: strings.Repeat("0f", 32)}})
+	}
+	key := base64.StdEncoding.EncodeToString(make([]byte, 32))
+	a, err := start(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close(bg)
+	if b, err := start(""); err == nil || !strings.Contains(err.Error(), "AGENTCORE_VAULT_KEY") {
+		if b != nil {
+			b.Close(bg)
+		}
+		t.Fatalf("a replica with its own vault key: %v", err)
+	}
+	b, err := start(key)
+	if err != nil {
+		t.Fatalf("a replica with the same vault key: %v", err)
+	}
+	b.Close(bg)
+}

@@ -57,6 +57,10 @@ func Fast() server.Config {
 // unless their configuration names another.
 const MemoryMasterKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 
+// VaultKey is the token vault key of the servers Start runs unless their
+// configuration names another (replicas on one database share it).
+const VaultKey = "YWdlbnRjb3JlLXRlc3QtdmF1bHQta2V5LTMyYnl0ZXM="
+
 // Start runs a server with cfg (Listen and DataDir default to a free port and
 // a temp dir) and stops it when the test ends.
 func Start(t testing.TB, cfg server.Config) *Env {
@@ -72,6 +76,9 @@ func Start(t testing.TB, cfg server.Config) *Env {
 	}
 	if cfg.MemoryMasterKey == "" {
 		cfg.MemoryMasterKey = MemoryMasterKey // servers of one test may share a database, as replicas share the key
+	}
+	if cfg.VaultKey == "" {
+		cfg.VaultKey = VaultKey // likewise the token vault's key
 	}
 	if cfg.Sandbox == "" {
 		cfg.Sandbox = "process" // tests pick other drivers explicitly (the server's default is auto)
