@@ -126,7 +126,7 @@ func (d *Driver) probe(cfg runscConfig) error {
 	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
 	defer cancel()
 	in, err := d.start(ctx, cfg, sandbox.Spec{ID: "probe", Command: []string{"/bin/true"}, Network: "NONE",
-		Limits: sandbox.Limits{MemoryBytes: 256 << 20}})
+		Limits: sandbox.Limits{MemoryBytes: 256 << 20}}, "")
 	if err != nil {
 		return fmt.Errorf("%s --platform=%s cannot start a sandbox: %w", cfg.path, cfg.platform, err)
 	}
