@@ -60,7 +60,8 @@ func pausedSessions(t *testing.T, e *testenv.Env) int {
 // the test agent keeps only in process memory continues after the idle
 // checkpoint and the restore (same process), files in session storage are
 // there too, and the restore time is measured. StopRuntimeSession of a
-// paused session drops its image: the next invocation starts afresh.
+// paused session drops its image: the next invocation starts afresh; so does
+// one on a new runtime version.
 func TestCheckpointOnIdle(t *testing.T) {
 	testenv.RequireImageDriver(t, "gvisor")
 	cfg := testenv.Fast()
@@ -127,6 +128,25 @@ func TestCheckpointOnIdle(t *testing.T) {
 	}
 	if m := count(); m["count"] != float64(1) || m["instance"] == first["instance"] {
 		t.Fatalf("after StopRuntimeSession of the paused session: %v, want a fresh process", m)
+	}
+
+	// Paused on version 1, invoked on version 2: the image is discarded.
+	waitMetric(t, e, "agentcore_session_checkpoints_total", map[string]string{"runtime": id, "result": "saved"}, 3, 20*time.Second)
+	cur, err := e.Control.GetAgentRuntime(bg, &ctl.GetAgentRuntimeInput{AgentRuntimeId: aws.String(id)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Control.UpdateAgentRuntime(bg, &ctl.UpdateAgentRuntimeInput{AgentRuntimeId: aws.String(id), AgentRuntimeArtifact: cur.AgentRuntimeArtifact,
+		RoleArn: cur.RoleArn, NetworkConfiguration: cur.NetworkConfiguration, FilesystemConfigurations: cur.FilesystemConfigurations,
+		EnvironmentVariables: cur.EnvironmentVariables}); err != nil {
+		t.Fatal(err)
+	}
+	e.WaitReady(t, id, time.Minute)
+	if m := count(); m["count"] != float64(1) {
+		t.Fatalf("version 2 restored version 1's checkpoint: %v", m)
+	}
+	if n := metricValue(scrape(t, e.URL), "agentcore_session_restores_total", map[string]string{"runtime": id, "result": "discarded"}); n != 1 {
+		t.Fatalf("agentcore_session_restores_total{discarded} = %v, want 1", n)
 	}
 }
 
