@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -38,6 +39,24 @@ func histSum(b testing.TB, url, name string) (sum float64, n uint64) {
 	return sum, n
 }
 
+// canCheckpoint reads sandbox.checkpoint of the server's health.
+func canCheckpoint(b testing.TB, e *testenv.Env) bool {
+	resp, err := http.Get(e.URL + "/_agentcore/health")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var h struct {
+		Sandbox struct {
+			Checkpoint bool `json:"checkpoint"`
+		} `json:"sandbox"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&h); err != nil {
+		b.Fatal(err)
+	}
+	return h.Sandbox.Checkpoint
+}
+
 // checkpointRows (part of BenchmarkSessionStorage, same run): runtimes
 // with AGENTCORE_CHECKPOINT_ON_IDLE on their own server (idle timeout 2 s).
 // Per agent heap size, checkpointBenchIters sessions are started, left idle
@@ -51,6 +70,9 @@ func checkpointRows(b *testing.B, driver string) []string {
 	cfg.Sandbox = driver
 	cfg.IdleTimeout = 2 * time.Second
 	e := testenv.Start(b, cfg)
+	if !canCheckpoint(b, e) {
+		return []string{fmt.Sprintf("| %s | (no checkpoint/restore: the driver cannot; idle sessions restart) | | | | |", driver)}
+	}
 	optIn := func(in *ctl.CreateAgentRuntimeInput) {
 		in.EnvironmentVariables = map[string]string{"AGENTCORE_CHECKPOINT_ON_IDLE": "true"}
 	}

@@ -106,7 +106,7 @@ func (d *Driver) choose() (runscConfig, error) {
 			platforms = []string{d.opts.Platform}
 		}
 		for _, pf := range platforms {
-			cfg := runscConfig{path: path, version: version, platform: pf, network: "host", sharedRoot: shared}
+			cfg := runscConfig{path: path, version: version, platform: pf, network: "host", sharedRoot: shared, checkpoint: savesHostinet(path)}
 			t0 := time.Now()
 			if err := d.probe(cfg); err != nil {
 				tried = append(tried, err.Error())
@@ -114,7 +114,7 @@ func (d *Driver) choose() (runscConfig, error) {
 				continue
 			}
 			d.opts.Log.Info("gvisor: runsc chosen", "runsc", path, "version", version, "platform", pf,
-				"network", cfg.network, "probe", time.Since(t0).Round(time.Millisecond), "rejected", tried)
+				"network", cfg.network, "checkpoint", cfg.checkpoint, "probe", time.Since(t0).Round(time.Millisecond), "rejected", tried)
 			return cfg, nil
 		}
 	}

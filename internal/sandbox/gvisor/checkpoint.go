@@ -1,8 +1,10 @@
 package gvisor
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -72,4 +74,33 @@ func (d *Driver) Restore(ctx context.Context, s sandbox.Spec, dir string) (sandb
 		return nil, err
 	}
 	return in, nil
+}
+
+// hostinetRefusal is what a sentry that cannot save host-network sockets
+// answers to "runsc checkpoint" (Debian 12's runsc, 2022). Current runsc
+// re-creates them on restore and no longer carries the message.
+const hostinetRefusal = "checkpoint not supported when using hostinet"
+
+// savesHostinet reports whether the runsc binary at path can checkpoint the
+// driver's sandboxes (--network=host): it does not contain hostinetRefusal.
+// Read once per probe; no sandbox is started.
+func savesHostinet(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	needle := []byte(hostinetRefusal)
+	buf := make([]byte, 1<<20+len(needle))
+	keep := 0
+	for {
+		n, err := io.ReadFull(f, buf[keep:])
+		if bytes.Contains(buf[:keep+n], needle) {
+			return false
+		}
+		if err != nil {
+			return err == io.EOF || err == io.ErrUnexpectedEOF
+		}
+		keep = copy(buf, buf[keep+n-len(needle):keep+n])
+	}
 }

@@ -2,10 +2,13 @@ package gvisor_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/agentcore-dev/agentcore/internal/sandbox/gvisor"
 )
 
 // TestCheckpointRestore: a checkpointed sandbox, restored from its image in
@@ -14,6 +17,10 @@ import (
 // the restored instance stops cleanly, and a missing image is an error.
 func TestCheckpointRestore(t *testing.T) {
 	d := driver(t)
+	if !d.Capabilities().Checkpoint {
+		c, _ := d.Choice()
+		t.Skipf("runsc %s (%s) cannot checkpoint sandboxes on the host network stack; set %s to a current runsc", c.Runsc, c.Version, gvisor.RunscEnv)
+	}
 	s := agentSpec(t, "ckpt")
 	in := start(t, d, s)
 	pid := call(t, in, "/pid")["raw"]
@@ -66,5 +73,36 @@ func TestCheckpointRestore(t *testing.T) {
 	}
 	if _, err := d.Restore(context.Background(), s, filepath.Join(img, "missing")); err == nil {
 		t.Fatal("restore from a missing image succeeded")
+	}
+}
+
+// TestSavesHostinet: a binary carrying the old sentry's refusal cannot
+// checkpoint, one without it can (also across the 1 MiB read boundary).
+func TestSavesHostinet(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, at int) string {
+		b := make([]byte, 3<<20)
+		if at >= 0 {
+			copy(b[at:], "checkpoint not supported when using hostinet")
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if !gvisor.SavesHostinet(write("new", -1)) {
+		t.Fatal("a binary without the refusal: cannot checkpoint")
+	}
+	for _, at := range []int{0, 1<<20 - 10, 2<<20 + 5, 3<<20 - 44} {
+		if gvisor.SavesHostinet(write("old", at)) {
+			t.Fatalf("refusal at %d not found", at)
+		}
+	}
+	if gvisor.SavesHostinet(filepath.Join(dir, "missing")) {
+		t.Fatal("a missing binary can checkpoint")
+	}
+	if _, err := os.Stat("/usr/bin/runsc"); err == nil {
+		t.Logf("/usr/bin/runsc can checkpoint: %v", gvisor.SavesHostinet("/usr/bin/runsc"))
 	}
 }

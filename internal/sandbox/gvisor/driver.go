@@ -84,9 +84,11 @@ func New(o Options) *Driver {
 // Name implements sandbox.Driver.
 func (*Driver) Name() string { return "gvisor" }
 
-// Capabilities implements sandbox.Driver.
-func (*Driver) Capabilities() sandbox.Capabilities {
-	return sandbox.Capabilities{Isolation: "gvisor", Isolated: true, FixedPorts: true, Checkpoint: true}
+// Capabilities implements sandbox.Driver. Checkpoint depends on the runsc
+// the probe chose (probing on first use).
+func (d *Driver) Capabilities() sandbox.Capabilities {
+	cfg, err := d.config()
+	return sandbox.Capabilities{Isolation: "gvisor", Isolated: true, FixedPorts: true, Checkpoint: err == nil && cfg.checkpoint}
 }
 
 // SupportsImages implements sandbox.ImageDriver.
