@@ -68,13 +68,15 @@ func driverCanCheckpoint(t *testing.T, e *testenv.Env) bool { return health(t, e
 // the test agent keeps only in process memory continues after the idle
 // checkpoint and the restore (same process), files in session storage are
 // there too, and the restore time is measured. StopRuntimeSession of a
-// paused session drops its image: the next invocation starts afresh; so does
-// one on a new runtime version.
+// paused session drops its image: the next invocation starts afresh; a
+// server restart keeps it (the new server restores it); a new runtime
+// version discards it.
 func TestCheckpointOnIdle(t *testing.T) {
 	testenv.RequireImageDriver(t, "gvisor")
 	cfg := testenv.Fast()
 	cfg.Sandbox = "gvisor"
 	cfg.IdleTimeout = 2 * time.Second
+	cfg.DataDir = t.TempDir() // kept across the server restart
 	e := testenv.Start(t, cfg)
 	if !driverCanCheckpoint(t, e) {
 		t.Skipf("the server's runsc cannot checkpoint sandboxes on the host network stack (Debian 12's runsc refuses: hostinet); set AGENTCORE_RUNSC to a current runsc (.ci/run builds one)")
@@ -137,12 +139,21 @@ func TestCheckpointOnIdle(t *testing.T) {
 	if n := pausedSessions(t, e); n != 0 {
 		t.Fatalf("health pausedSessions = %d after StopRuntimeSession", n)
 	}
-	if m := count(); m["count"] != float64(1) || m["instance"] == first["instance"] {
-		t.Fatalf("after StopRuntimeSession of the paused session: %v, want a fresh process", m)
+	fresh := count()
+	if fresh["count"] != float64(1) || fresh["instance"] == first["instance"] {
+		t.Fatalf("after StopRuntimeSession of the paused session: %v, want a fresh process", fresh)
+	}
+
+	// Paused, then the server restarts: the new server restores the image.
+	waitMetric(t, e, "agentcore_session_checkpoints_total", map[string]string{"runtime": id, "result": "saved"}, 3, 20*time.Second)
+	e.Stop()
+	e = testenv.Start(t, cfg)
+	if m := count(); m["count"] != float64(2) || m["instance"] != fresh["instance"] {
+		t.Fatalf("after a server restart: %v, want count 2 in the paused process %v", m, fresh["instance"])
 	}
 
 	// Paused on version 1, invoked on version 2: the image is discarded.
-	waitMetric(t, e, "agentcore_session_checkpoints_total", map[string]string{"runtime": id, "result": "saved"}, 3, 20*time.Second)
+	waitMetric(t, e, "agentcore_session_checkpoints_total", map[string]string{"runtime": id, "result": "saved"}, 1, 20*time.Second)
 	cur, err := e.Control.GetAgentRuntime(bg, &ctl.GetAgentRuntimeInput{AgentRuntimeId: aws.String(id)})
 	if err != nil {
 		t.Fatal(err)
