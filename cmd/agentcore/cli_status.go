@@ -257,8 +257,15 @@ func (r *statusReport) print(w io.Writer) {
 		return
 	}
 	sb, _ := r.Server.Health["sandbox"].(map[string]any)
-	fmt.Fprintf(w, "Server: %s, sandbox driver %v, isolation %v, %v running sessions\n",
+	fmt.Fprintf(w, "Server: %s, sandbox driver %v, isolation %v, %v running sessions",
 		r.Server.URL, r.Server.Health["driver"], sb["isolation"], r.Server.Health["sessions"])
+	if n, _ := r.Server.Health["pausedSessions"].(float64); n > 0 {
+		fmt.Fprintf(w, ", %v paused (checkpointed on idle)", n)
+	}
+	if cp, _ := sb["checkpoint"].(bool); cp {
+		fmt.Fprint(w, "; the driver can checkpoint idle sessions")
+	}
+	fmt.Fprintln(w)
 }
 
 func dash(s string) string {

@@ -5,7 +5,9 @@ package e2e
 // without session storage, (b) a fresh session of one with session storage
 // (empty directory created and mounted), (c) a stopped session resumed with
 // 100 MB in 10,000 files in its storage (the ownership walk and the quota
-// measurement run before the agent starts). Run with -benchtime 1x:
+// measurement run before the agent starts); and, where the driver can
+// checkpoint, idle checkpoint and restore times of a runtime with
+// AGENTCORE_CHECKPOINT_ON_IDLE (bench_checkpoint_test.go). Run with -benchtime 1x:
 //
 //	go test -run '^$' -bench SessionStorage -benchtime 1x -timeout 30m ./internal/e2e/
 //
@@ -95,6 +97,8 @@ func BenchmarkSessionStorage(b *testing.B) {
 			row("fresh session, empty session storage", freshStorage)
 			row("resumed session, 100 MB / 10,000 files", resumed)
 			rows = append(rows, fmt.Sprintf("| %s | (writing the 100 MB / 10,000 files from the agent: %s) | | | | |", driver, fmtMs(fill)))
+			e.Stop()
+			rows = append(rows, checkpointRows(b, driver)...)
 		})
 	}
 	fmt.Println("| driver | start | n | p50 | min | max |")

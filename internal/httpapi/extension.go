@@ -39,7 +39,7 @@ var extensionOps = map[string]bool{"GetHealth": true, "ListRunningSessions": tru
 // getHealth reports liveness and the sandbox driver.
 func (s *Server) getHealth(_ context.Context, w http.ResponseWriter, _ *http.Request, _ params) error {
 	return writeJSON(w, http.StatusOK, healthOutput{Status: "ok", Sandbox: s.cfg.Sessions.Capabilities(),
-		Driver: s.cfg.Sessions.DriverName(), Sessions: s.cfg.Sessions.Count(), WarmPoolReady: s.cfg.Sessions.PooledReady()})
+		Driver: s.cfg.Sessions.DriverName(), Sessions: s.cfg.Sessions.Count(), PausedSessions: s.cfg.Sessions.Paused(), WarmPoolReady: s.cfg.Sessions.PooledReady()})
 }
 
 // listRunningSessions lists the running sessions of the caller's account.

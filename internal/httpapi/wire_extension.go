@@ -12,11 +12,14 @@ import (
 
 // healthOutput is GET /_agentcore/health.
 type healthOutput struct {
-	Driver        string               `json:"driver"`
-	Sandbox       sandbox.Capabilities `json:"sandbox"`
-	Sessions      int                  `json:"sessions"`
-	Status        string               `json:"status"`
-	WarmPoolReady int                  `json:"warmPoolReady"`
+	Driver   string               `json:"driver"`
+	Sandbox  sandbox.Capabilities `json:"sandbox"`
+	Sessions int                  `json:"sessions"`
+	// PausedSessions: sessions this server checkpointed at their idle
+	// timeout (AGENTCORE_CHECKPOINT_ON_IDLE) and not resumed since.
+	PausedSessions int    `json:"pausedSessions"`
+	Status         string `json:"status"`
+	WarmPoolReady  int    `json:"warmPoolReady"`
 }
 
 // runningSessionsOutput is GET /_agentcore/sessions.

@@ -147,7 +147,32 @@ func (s *Service) StopSession(ctx context.Context, tg Target) error {
 			return err
 		}
 	}
-	return s.sessions.Stop(ctx, acct, id, tg.SessionID)
+	err = s.sessions.Stop(ctx, acct, id, tg.SessionID)
+	if s.storage != nil {
+		// A paused session (checkpoint on idle) is stopped by dropping its image.
+		t := CheckpointTarget{Dir: s.checkpointDir(acct, id, tg.SessionID)}
+		if s.sessions.DiscardCheckpoint(acct, id, tg.SessionID, t) && errs.KindOf(err) == errs.NotFound {
+			err = nil
+		}
+	}
+	return err
+}
+
+// checkpointDir is where a session's checkpoint lives: next to its session
+// storage, so the storage's expiry (--session-storage-ttl) and the runtime's
+// deletion remove it too.
+func (s *Service) checkpointDir(acct, id, sessionID string) string {
+	return filepath.Join(s.storage.SessionDir(acct, id, sessionID), "checkpoint")
+}
+
+// checkpointTarget is the Launch.Checkpoint of a session of version v: set
+// when v opted in (CheckpointOnIdleEnv), for sessions (not pooled
+// environments), on servers with a data directory for session storage.
+func (s *Service) checkpointTarget(acct, id string, v *Version, sessionID string) *CheckpointTarget {
+	if sessionID == "" || s.storage == nil || !checkpointOnIdle(v) {
+		return nil
+	}
+	return &CheckpointTarget{Dir: s.checkpointDir(acct, id, sessionID)}
 }
 
 func tenantRegion(ctx context.Context) string {
@@ -241,6 +266,7 @@ func (s *Service) launch(ctx context.Context, acct, id string, n int, sessionID 
 	closeLogs := L.Cleanup
 	L.Cleanup = func() { closeLogs(); detach() }
 	L.Spec = spec
+	L.Checkpoint = s.checkpointTarget(acct, id, v, sessionID)
 	L.OTLP = s.otlpFor(acct, rt.ARN, spec.Env)
 	L.SessionAPI = s.sessionAPI && L.OTLP != nil
 	var allow []string

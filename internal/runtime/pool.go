@@ -196,8 +196,10 @@ func (s *Service) warm(acct, id string, n int) {
 			return
 		}
 		size = PoolSize(v, s.poolDefault)
-		if hasSessionStorage(v) {
-			size = 0 // each environment mounts its session's storage from the start
+		if hasSessionStorage(v) || checkpointOnIdle(v) {
+			// Each environment mounts its session's storage from the start,
+			// or may have to be restored from the session's checkpoint.
+			size = 0
 		}
 		s.poolSizes.Store(poolKey(acct, id, n), size)
 	}

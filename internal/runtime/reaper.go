@@ -55,7 +55,7 @@ func (s *Sessions) sweep(now time.Time) {
 			// that never stop get maxLifeGrace more.
 			reason = "maxLifetime reached"
 		case sess.inflight == 0 && !sess.busy && now.Sub(sess.lastActive) >= sess.idle:
-			reason = "idle timeout"
+			reason = reasonIdle
 		case sess.failures >= s.o.UnhealthyAfter:
 			reason = "unhealthy: /ping failed"
 		}
@@ -63,6 +63,9 @@ func (s *Sessions) sweep(now time.Time) {
 			// Detach now, under the lock, so no request leases a session
 			// that is about to be torn down.
 			if s.detachLocked(sess) {
+				if reason == reasonIdle {
+					s.markPausingLocked(sess)
+				}
 				victims = append(victims, victim{sess, reason})
 			}
 			continue

@@ -89,6 +89,9 @@ type Launch struct {
 	// SessionAPI: that receiver also serves the platform API, so agents in
 	// their own network namespace get it as their AgentCore endpoint.
 	SessionAPI bool
+	// Checkpoint, when set, pauses the session at its idle timeout instead
+	// of ending it, and restores it from there (checkpoint.go).
+	Checkpoint *CheckpointTarget
 }
 
 // Session is one running agent environment bound to a runtimeSessionId.
@@ -109,6 +112,7 @@ type Session struct {
 	err           error
 	idle, maxLife time.Duration
 	cleanup       func()
+	ckpt          *CheckpointTarget      // checkpoint on idle (Launch.Checkpoint)
 	parent        trace.SpanContext      // span of the request that started it
 	otlpStop      func()                 // ends the session's OTLP receiver
 	boundID       atomic.Pointer[string] // session id for telemetry (pooled: set when bound)
@@ -131,9 +135,11 @@ type Sessions struct {
 	o   SessionOptions
 	log *slog.Logger
 
-	mu    sync.Mutex
-	m     map[string]*Session
-	usage usageState
+	mu      sync.Mutex
+	m       map[string]*Session
+	usage   usageState
+	pausing map[string]chan struct{} // key → closed when its idle checkpoint is written
+	paused  map[string]time.Time     // key → when this server checkpointed it
 
 	poolMu sync.Mutex // never held with mu
 	pools  map[string]*warmPool
@@ -170,7 +176,7 @@ func NewSessions(o SessionOptions) *Sessions {
 		o.Observer = nopObserver{}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Sessions{o: o, log: o.Logger.With("component", "sessions"), m: map[string]*Session{}, ctx: ctx, cancel: cancel}
+	s := &Sessions{o: o, log: o.Logger.With("component", "sessions"), m: map[string]*Session{}, pausing: map[string]chan struct{}{}, paused: map[string]time.Time{}, ctx: ctx, cancel: cancel}
 	s.wg.Add(1)
 	go s.reaper()
 	return s
@@ -303,7 +309,7 @@ func (s *Sessions) boot(sess *Session, launch func() (*Launch, error)) (err erro
 		return err
 	}
 	sess.Port, sess.Protocol, sess.Path, sess.Allow = L.Port, L.Protocol, L.Path, L.Allow
-	sess.idle, sess.maxLife, sess.cleanup = L.Idle, L.MaxLife, L.Cleanup
+	sess.idle, sess.maxLife, sess.cleanup, sess.ckpt = L.Idle, L.MaxLife, L.Cleanup, L.Checkpoint
 	if sess.idle == 0 {
 		sess.idle = s.o.DefaultIdle
 	}
@@ -316,28 +322,58 @@ func (s *Sessions) boot(sess *Session, launch func() (*Launch, error)) (err erro
 	}
 	t0 := time.Now()
 	s.startTelemetry(s.ctx, sess, L, nil)
-	inst, err := s.o.Driver.Start(s.ctx, L.Spec)
+	inst, restored, err := s.startOrRestore(sess, L)
 	if err != nil {
 		sess.runCleanup()
 		return errs.Wrap(errs.RuntimeClient, err, "Runtime initialization failed")
 	}
-	sess.inst = inst
 	span.AddEvent("sandbox started", trace.WithAttributes(attribute.Int64("agentcore.sandbox.start_ms", time.Since(t0).Milliseconds())))
-	s.startTelemetry(s.ctx, sess, L, inst)
-	sess.Conn = s.o.Connect(inst, L.Port, L.Protocol)
 	tStarted := time.Now()
-	if err := s.waitReady(sess); err != nil {
-		sess.Conn.Close()
-		inst.Stop(context.Background())
+	err = s.connect(sess, L, inst)
+	if err != nil && restored {
+		// The image loads after runsc restore returned: a restore can fail here.
+		s.restoreFailed(sess, err, time.Since(t0))
+		restored = false
+		if inst, err = s.o.Driver.Start(s.ctx, L.Spec); err != nil {
+			sess.runCleanup()
+			return errs.Wrap(errs.RuntimeClient, err, "Runtime initialization failed")
+		}
+		err = s.connect(sess, L, inst)
+	}
+	s.consumeCheckpoint(L)
+	if err != nil {
 		sess.runCleanup()
 		return err
 	}
 	sess.Started = time.Now()
 	s.log.Info("session started", "runtime", sess.RuntimeID, "version", sess.Version, "session", sess.ID, "pooled", sess.pooled, "took", time.Since(t0),
-		"sandboxStart", tStarted.Sub(t0), "readyWait", time.Since(tStarted))
+		"sandboxStart", tStarted.Sub(t0), "readyWait", time.Since(tStarted), "restored", restored)
+	if restored {
+		span.SetAttributes(attribute.Bool("agentcore.session.restored", true))
+		if obs := s.cpObserver(); obs != nil {
+			obs.SessionRestored(sess.RuntimeID, "restored", time.Since(t0))
+		}
+	}
 	if !sess.pooled {
 		s.wg.Add(1)
 		go s.watch(sess)
+	}
+	return nil
+}
+
+// connect makes inst the session's environment and waits until the agent
+// answers; on failure the environment is stopped.
+func (s *Sessions) connect(sess *Session, L *Launch, inst sandbox.Instance) error {
+	sess.inst = inst
+	s.startTelemetry(s.ctx, sess, L, inst)
+	sess.Conn = s.o.Connect(inst, L.Port, L.Protocol)
+	if err := s.waitReady(sess); err != nil {
+		sess.Conn.Close()
+		inst.Stop(context.Background())
+		if _, pre := s.o.Driver.(sandbox.Listener); !pre {
+			sess.stopTelemetry() // the receiver listened in inst's namespace
+		}
+		return err
 	}
 	return nil
 }
@@ -442,6 +478,9 @@ func (s *Sessions) teardown(sess *Session, reason string) {
 	if sess.Conn != nil {
 		sess.Conn.Close()
 	}
+	if sess.inst != nil && sess.ckpt != nil && reason == reasonIdle {
+		s.pause(sess)
+	}
 	if sess.inst != nil {
 		s.recordEnded(sess)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -483,6 +522,7 @@ func (s *Sessions) StopRuntime(ctx context.Context, acct, runtimeID string, then
 			victims = append(victims, sess)
 		}
 	}
+	s.forgetPausedLocked(prefix)
 	s.mu.Unlock()
 	s.dropPools(acct, runtimeID, 0)
 	if s.ctx.Err() != nil { // shutting down: every session is being stopped anyway

@@ -148,6 +148,29 @@ type Capabilities struct {
 	// itself (own network namespace); false when the driver assigns a port
 	// through the PORT environment variable.
 	FixedPorts bool `json:"fixedPorts"`
+	// Checkpoint is true when the driver implements Checkpointer: a whole
+	// session (process memory, open files, its writable layer) can be
+	// saved and later restored.
+	Checkpoint bool `json:"checkpoint"`
+}
+
+// Checkpointer is implemented by drivers that can pause a whole session
+// environment and resume it later, its in-memory state intact.
+type Checkpointer interface {
+	// Checkpoint saves in (its processes' memory, open files and writable
+	// layer) into dir, an existing empty directory, and ends in: the
+	// caller still calls in.Stop to release what it holds on the host.
+	Checkpoint(ctx context.Context, in Instance, dir string) (CheckpointInfo, error)
+	// Restore starts spec's environment from the image Checkpoint wrote
+	// to dir, as Start does. spec must describe the same environment
+	// (command, mounts at the same targets, ports, network mode); the
+	// host resources (network namespace, cgroups) are new ones.
+	Restore(ctx context.Context, spec Spec, dir string) (Instance, error)
+}
+
+// CheckpointInfo describes a saved image.
+type CheckpointInfo struct {
+	Bytes int64 // size of the image on disk
 }
 
 // Driver starts session environments.

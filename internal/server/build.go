@@ -202,6 +202,8 @@ func listen(addr string, cl *closers) (net.Listener, error) {
 	return ln, nil
 }
 
+var _ runtime.CheckpointObserver = (*telemetry.Metrics)(nil)
+
 // startRuntime starts the session manager and the runtime service and
 // resumes unfinished deployments.
 func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifacts artifact.Store, tags *tagging.Service) (*runtime.Sessions, *runtime.Service, error) {

@@ -8,7 +8,9 @@
 //
 // Layout: ROOT/<account>/<runtimeId>/<sha256(sessionId)[:32]>/ holds
 // meta.json (version, last use) and data/, the directory the agent sees at
-// its mountPath. Only one environment holds a directory at a time: Open
+// its mountPath; the runtime keeps a paused session's checkpoint image in
+// checkpoint/ beside them (internal/runtime/checkpoint.go), so expiry and
+// RemoveRuntime remove it too. Only one environment holds a directory at a time: Open
 // waits until the previous holder (a session still stopping) Closes.
 package sessionstore
 

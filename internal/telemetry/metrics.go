@@ -40,6 +40,7 @@ type Metrics struct {
 	brDuration   *prometheus.HistogramVec
 	sessions     atomic.Pointer[func() (active, idle int)]
 	storage      atomic.Pointer[func() StorageStats]
+	cp           checkpointMetrics
 	usage        *usageCollector
 	drops        *dropsCollector
 	handler      http.Handler
@@ -84,6 +85,7 @@ func NewMetrics() *Metrics {
 	gauge("agentcore_sessions_active", "Running sessions (agent environments bound to a runtimeSessionId).", func(a, _ int) int { return a })
 	gauge("agentcore_sessions_idle", "Running sessions with no request in flight and not HealthyBusy.", func(_, i int) int { return i })
 	m.registerStorage()
+	m.registerCheckpoints()
 	m.usage = newUsageCollector()
 	m.reg.MustRegister(m.usage)
 	m.drops = newDropsCollector()

@@ -106,7 +106,7 @@ func (d *Driver) choose() (runscConfig, error) {
 			platforms = []string{d.opts.Platform}
 		}
 		for _, pf := range platforms {
-			cfg := runscConfig{path: path, version: version, platform: pf, network: "host", sharedRoot: shared}
+			cfg := runscConfig{path: path, version: version, platform: pf, network: "host", sharedRoot: shared, checkpoint: savesHostinet(path)}
 			t0 := time.Now()
 			if err := d.probe(cfg); err != nil {
 				tried = append(tried, err.Error())
@@ -114,7 +114,7 @@ func (d *Driver) choose() (runscConfig, error) {
 				continue
 			}
 			d.opts.Log.Info("gvisor: runsc chosen", "runsc", path, "version", version, "platform", pf,
-				"network", cfg.network, "probe", time.Since(t0).Round(time.Millisecond), "rejected", tried)
+				"network", cfg.network, "checkpoint", cfg.checkpoint, "probe", time.Since(t0).Round(time.Millisecond), "rejected", tried)
 			return cfg, nil
 		}
 	}
@@ -126,7 +126,7 @@ func (d *Driver) probe(cfg runscConfig) error {
 	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
 	defer cancel()
 	in, err := d.start(ctx, cfg, sandbox.Spec{ID: "probe", Command: []string{"/bin/true"}, Network: "NONE",
-		Limits: sandbox.Limits{MemoryBytes: 256 << 20}})
+		Limits: sandbox.Limits{MemoryBytes: 256 << 20}}, "")
 	if err != nil {
 		return fmt.Errorf("%s --platform=%s cannot start a sandbox: %w", cfg.path, cfg.platform, err)
 	}

@@ -67,6 +67,7 @@ var (
 	_ sandbox.Driver       = (*Driver)(nil)
 	_ sandbox.ImageDriver  = (*Driver)(nil)
 	_ sandbox.Availability = (*Driver)(nil)
+	_ sandbox.Checkpointer = (*Driver)(nil)
 )
 
 // New returns a driver.
@@ -83,9 +84,11 @@ func New(o Options) *Driver {
 // Name implements sandbox.Driver.
 func (*Driver) Name() string { return "gvisor" }
 
-// Capabilities implements sandbox.Driver.
-func (*Driver) Capabilities() sandbox.Capabilities {
-	return sandbox.Capabilities{Isolation: "gvisor", Isolated: true, FixedPorts: true}
+// Capabilities implements sandbox.Driver. Checkpoint depends on the runsc
+// the probe chose (probing on first use).
+func (d *Driver) Capabilities() sandbox.Capabilities {
+	cfg, err := d.config()
+	return sandbox.Capabilities{Isolation: "gvisor", Isolated: true, FixedPorts: true, Checkpoint: err == nil && cfg.checkpoint}
 }
 
 // SupportsImages implements sandbox.ImageDriver.
@@ -120,15 +123,16 @@ func (d *Driver) Start(ctx context.Context, s sandbox.Spec) (sandbox.Instance, e
 	if err != nil {
 		return nil, fmt.Errorf("gvisor: no usable runsc: %w", err)
 	}
-	in, err := d.start(ctx, cfg, s)
+	in, err := d.start(ctx, cfg, s, "")
 	if err != nil {
 		return nil, err
 	}
 	return in, nil
 }
 
-// start runs a checked spec with cfg.
-func (d *Driver) start(ctx context.Context, cfg runscConfig, s sandbox.Spec) (*instance, error) {
+// start runs a checked spec with cfg: a new sandbox, or with image (a
+// directory "runsc checkpoint" wrote) the sandbox saved there.
+func (d *Driver) start(ctx context.Context, cfg runscConfig, s sandbox.Spec, image string) (*instance, error) {
 	if err := d.checkSpec(s); err != nil {
 		return nil, err
 	}
@@ -176,7 +180,11 @@ func (d *Driver) start(ctx context.Context, cfg runscConfig, s sandbox.Spec) (*i
 	for _, p := range s.Ports {
 		in.ports[p] = true
 	}
-	cmd := exec.Command(cfg.path, append(in.globalFlags(), "run", "--bundle", dir, cid)...)
+	args := append(in.globalFlags(), "run", "--bundle", dir, cid)
+	if image != "" {
+		args = append(in.globalFlags(), "restore", "--image-path", image, "--bundle", dir, cid)
+	}
+	cmd := exec.Command(cfg.path, args...)
 	cmd.Dir = dir
 	// Wrapped so runsc always writes into pipes: given a regular file, the
 	// sandbox would write at its own offsets over the file's other content.

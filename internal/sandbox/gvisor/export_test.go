@@ -10,3 +10,6 @@ func Describe(path string) (platforms []string, err error) {
 	_, platforms, _, err = describe(path)
 	return platforms, err
 }
+
+// SavesHostinet reports whether a runsc binary can checkpoint host-network sandboxes.
+func SavesHostinet(path string) bool { return savesHostinet(path) }

@@ -203,6 +203,11 @@ func rmdirRetry(dir string) error {
 func (in *instance) runscCmd(ctx context.Context, args ...string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
+	return in.runscCmdCtx(ctx, args...)
+}
+
+// runscCmdCtx runs a runsc subcommand for this container, bounded by ctx.
+func (in *instance) runscCmdCtx(ctx context.Context, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, in.cfg.path, append(in.globalFlags(), args...)...)
 	cmd.WaitDelay = time.Second
 	return cmd.CombinedOutput()

@@ -35,6 +35,9 @@ type runscConfig struct {
 	// mount would be left in the session dir); the driver shares one for
 	// all its sessions and unmounts it on Close.
 	sharedRoot bool
+	// checkpoint: the binary can checkpoint a sandbox on the host network
+	// stack (savesHostinet).
+	checkpoint bool
 }
 
 // Choice is the runsc binary (path and "runsc --version"), gVisor platform
