@@ -1,0 +1,347 @@
+package testenv
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/kubernetes"
+)
+
+// Kubelet plays the node for a Kube control plane: it watches the pods of
+// a namespace and runs each one's containers as local processes (init
+// containers to completion, then the first container), ignoring images.
+// Each emptyDir volume is a temp directory, substituted for its mount path
+// in the command, environment and working directory. Each pod gets its own
+// loopback address 127.77.x.y as its IP; the agent listens on a free port
+// given in PORT and the kubelet forwards podIP:containerPort to it, so many
+// pods serve :8080 at once. It reports the pod's IP, phase and Ready
+// condition through the API (as a kubelet does) and, when a pod is
+// deleted, kills its processes and removes the object (grace 0).
+type Kubelet struct {
+	t      testing.TB
+	client kubernetes.Interface
+	ns     string
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu   sync.Mutex
+	pods map[types.UID]*kpod
+	next int
+	Ran  []string // names of the pods it started, in order
+	all  []*kpod
+}
+
+// Logs is the output of every pod it ran (for failure messages).
+func (k *Kubelet) Logs() string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	var b strings.Builder
+	for _, p := range k.all {
+		p.mu.Lock()
+		fmt.Fprintf(&b, "--- pod %s\n%s\n", p.name, p.logs.String())
+		p.mu.Unlock()
+	}
+	return b.String()
+}
+
+type kpod struct {
+	name   string
+	cancel context.CancelFunc
+	logs   bytes.Buffer
+	mu     sync.Mutex
+}
+
+func (p *kpod) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.logs.Write(b)
+}
+
+// StartKubelet runs a kubelet for namespace ns until the test ends.
+func StartKubelet(t testing.TB, client kubernetes.Interface, ns string) *Kubelet {
+	ctx, cancel := context.WithCancel(context.Background())
+	k := &Kubelet{t: t, client: client, ns: ns, ctx: ctx, cancel: cancel, pods: map[types.UID]*kpod{}, next: int(time.Now().UnixNano() % 200)}
+	k.wg.Add(1)
+	go k.loop()
+	t.Cleanup(func() { k.cancel(); k.wg.Wait() })
+	return k
+}
+
+// Started lists the pods the kubelet ran.
+func (k *Kubelet) Started() []string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return append([]string(nil), k.Ran...)
+}
+
+func (k *Kubelet) loop() {
+	defer k.wg.Done()
+	pods := k.client.CoreV1().Pods(k.ns)
+	rv := ""
+	for k.ctx.Err() == nil {
+		if rv == "" {
+			l, err := pods.List(k.ctx, metav1.ListOptions{})
+			if err != nil {
+				time.Sleep(100 * time.Millisecond)
+				continue
+			}
+			for i := range l.Items {
+				k.handle(watch.Added, &l.Items[i])
+			}
+			rv = l.ResourceVersion
+		}
+		w, err := pods.Watch(k.ctx, metav1.ListOptions{ResourceVersion: rv})
+		if err != nil {
+			rv = ""
+			continue
+		}
+		for ev := range w.ResultChan() {
+			p, ok := ev.Object.(*corev1.Pod)
+			if !ok {
+				rv = "" // an error event: list again
+				break
+			}
+			rv = p.ResourceVersion
+			k.handle(ev.Type, p)
+		}
+		w.Stop()
+	}
+}
+
+func (k *Kubelet) handle(typ watch.EventType, p *corev1.Pod) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	kp := k.pods[p.UID]
+	switch {
+	case typ == watch.Deleted:
+		if kp != nil {
+			kp.cancel()
+			delete(k.pods, p.UID)
+		}
+	case p.DeletionTimestamp != nil:
+		if kp != nil {
+			kp.cancel()
+		}
+		zero := int64(0)
+		uid := p.UID
+		go k.client.CoreV1().Pods(k.ns).Delete(context.Background(), p.Name, metav1.DeleteOptions{ //nolint:errcheck // may be gone
+			GracePeriodSeconds: &zero, Preconditions: &metav1.Preconditions{UID: &uid}})
+	case kp == nil && p.Status.Phase == corev1.PodPending || kp == nil && p.Status.Phase == "":
+		ctx, cancel := context.WithCancel(k.ctx)
+		kp = &kpod{name: p.Name, cancel: cancel}
+		k.all = append(k.all, kp)
+		k.pods[p.UID] = kp
+		k.next++
+		ip := fmt.Sprintf("127.77.%d.%d", 1+k.next/250%250, 1+k.next%250)
+		k.Ran = append(k.Ran, p.Name)
+		k.wg.Add(1)
+		go func() { defer k.wg.Done(); k.run(ctx, p.DeepCopy(), ip, kp) }()
+	}
+}
+
+// run runs one pod until it ends or ctx ends (deletion).
+func (k *Kubelet) run(ctx context.Context, p *corev1.Pod, ip string, out io.Writer) {
+	dirs := map[string]string{} // mount path -> host dir
+	vols := map[string]string{}
+	for _, v := range p.Spec.Volumes {
+		if v.EmptyDir != nil {
+			d, err := os.MkdirTemp("", "kubelet-"+v.Name)
+			if err != nil {
+				k.status(p, corev1.PodFailed, ip, false, "volume: "+err.Error(), -1)
+				return
+			}
+			defer os.RemoveAll(d)
+			vols[v.Name] = d
+		}
+	}
+	for _, c := range append(append([]corev1.Container(nil), p.Spec.InitContainers...), p.Spec.Containers...) {
+		for _, m := range c.VolumeMounts {
+			if vols[m.Name] != "" {
+				dirs[m.MountPath] = vols[m.Name]
+			}
+		}
+	}
+	for _, c := range p.Spec.InitContainers {
+		cmd := k.command(ctx, c, dirs, nil)
+		cmd.Stdout, cmd.Stderr = out, out
+		if err := cmd.Run(); err != nil {
+			k.status(p, corev1.PodFailed, "", false, "init container "+c.Name+": "+err.Error(), exitCode(err))
+			return
+		}
+	}
+	c := p.Spec.Containers[0]
+	port, err := freeLocalPort()
+	if err != nil {
+		k.status(p, corev1.PodFailed, "", false, err.Error(), -1)
+		return
+	}
+	cmd := k.command(ctx, c, dirs, []string{"PORT=" + strconv.Itoa(port)})
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		k.status(p, corev1.PodFailed, "", false, "start: "+err.Error(), 128)
+		return
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	for _, cp := range c.Ports {
+		ln, err := net.Listen("tcp", net.JoinHostPort(ip, strconv.Itoa(int(cp.ContainerPort))))
+		if err != nil {
+			k.t.Logf("kubelet: pod %s: listen on its IP: %v", p.Name, err)
+			continue
+		}
+		defer ln.Close()
+		go forward(ln, "127.0.0.1:"+strconv.Itoa(port))
+	}
+	k.status(p, corev1.PodRunning, ip, false, "", 0)
+	ready := time.NewTicker(50 * time.Millisecond)
+	defer ready.Stop()
+	for isReady := false; ; {
+		select {
+		case err := <-exited:
+			phase := corev1.PodSucceeded
+			if err != nil {
+				phase = corev1.PodFailed
+			}
+			k.status(p, phase, ip, false, fmt.Sprint(err), exitCode(err))
+			return
+		case <-ctx.Done():
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) //nolint:errcheck // may have exited
+			<-exited
+			return
+		case <-ready.C:
+			if c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second); err == nil && !isReady {
+				c.Close()
+				isReady = true
+				k.status(p, corev1.PodRunning, ip, true, "", 0)
+			}
+		}
+	}
+}
+
+// command is container c as a local process: volume mount paths replaced
+// by their host directories, PORT and extra appended to its environment.
+func (k *Kubelet) command(ctx context.Context, c corev1.Container, dirs map[string]string, extra []string) *exec.Cmd {
+	paths := make([]string, 0, len(dirs))
+	for m := range dirs {
+		paths = append(paths, m)
+	}
+	sort.Slice(paths, func(i, j int) bool { return len(paths[i]) > len(paths[j]) })
+	sub := func(s string) string {
+		for _, m := range paths {
+			s = strings.ReplaceAll(s, m, dirs[m])
+		}
+		return s
+	}
+	argv := append(append([]string(nil), c.Command...), c.Args...)
+	for i := range argv {
+		argv[i] = sub(argv[i])
+	}
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + os.TempDir()}
+	for _, e := range c.Env {
+		cmd.Env = append(cmd.Env, e.Name+"="+sub(e.Value))
+	}
+	cmd.Env = append(cmd.Env, extra...)
+	if c.WorkingDir != "" {
+		cmd.Dir = sub(c.WorkingDir)
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = time.Second
+	return cmd
+}
+
+// status writes the pod's status as a kubelet reports it.
+func (k *Kubelet) status(p *corev1.Pod, phase corev1.PodPhase, ip string, ready bool, msg string, code int) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for try := 0; try < 20; try++ {
+		cur, err := k.client.CoreV1().Pods(k.ns).Get(ctx, p.Name, metav1.GetOptions{})
+		if err != nil || cur.UID != p.UID {
+			return // deleted
+		}
+		st := corev1.ConditionFalse
+		if ready {
+			st = corev1.ConditionTrue
+		}
+		now := metav1.Now()
+		cur.Status.Phase, cur.Status.Message = phase, msg
+		cur.Status.HostIP = "127.0.0.1"
+		if ip != "" {
+			cur.Status.PodIP, cur.Status.PodIPs = ip, []corev1.PodIP{{IP: ip}}
+		}
+		if cur.Status.StartTime == nil {
+			cur.Status.StartTime = &now
+		}
+		cur.Status.Conditions = []corev1.PodCondition{
+			{Type: corev1.PodReady, Status: st, LastTransitionTime: now},
+			{Type: corev1.ContainersReady, Status: st, LastTransitionTime: now},
+		}
+		cs := corev1.ContainerStatus{Name: p.Spec.Containers[0].Name, Image: p.Spec.Containers[0].Image, Ready: ready}
+		if phase == corev1.PodFailed || phase == corev1.PodSucceeded {
+			cs.State.Terminated = &corev1.ContainerStateTerminated{ExitCode: int32(code), Reason: "Error", Message: msg, FinishedAt: now}
+		} else {
+			cs.State.Running = &corev1.ContainerStateRunning{StartedAt: now}
+		}
+		cur.Status.ContainerStatuses = []corev1.ContainerStatus{cs}
+		if _, err = k.client.CoreV1().Pods(k.ns).UpdateStatus(ctx, cur, metav1.UpdateOptions{}); err == nil {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func forward(ln net.Listener, to string) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer c.Close()
+			up, err := net.Dial("tcp", to)
+			if err != nil {
+				return
+			}
+			defer up.Close()
+			go func() { io.Copy(up, c); up.(*net.TCPConn).CloseWrite() }() //nolint:errcheck
+			io.Copy(c, up)                                                 //nolint:errcheck
+		}()
+	}
+}
+
+func freeLocalPort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func exitCode(err error) int {
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		return 128
+	}
+	return 0
+}
