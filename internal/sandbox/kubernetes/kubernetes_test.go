@@ -125,7 +125,7 @@ func TestDriver(t *testing.T) {
 	t.Run("ExitDetected", func(t *testing.T) {
 		in := start(t, d, spec("exit"))
 		get(t, in, "/ping")
-		http.DefaultClient.Do(mustReq(t, in, "/exit")) //nolint:errcheck // dies mid-request
+		client(in).Get("http://agent/exit") //nolint:errcheck // dies mid-request
 		select {
 		case <-in.Done():
 		case <-time.After(10 * time.Second):
@@ -224,21 +224,10 @@ func start(t *testing.T, d sandbox.Driver, s sandbox.Spec) sandbox.Instance {
 	return in
 }
 
-func mustReq(t *testing.T, in sandbox.Instance, path string) *http.Request {
-	req, _ := http.NewRequest("GET", "http://agent"+path, nil)
-	return req.WithContext(context.WithValue(context.Background(), instKey{}, in))
-}
-
-type instKey struct{}
-
-func init() {
-	http.DefaultTransport.(*http.Transport).DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-		if in, ok := ctx.Value(instKey{}).(sandbox.Instance); ok {
-			return in.Dial(ctx, 8080)
-		}
-		var d net.Dialer
-		return d.DialContext(ctx, network, addr)
-	}
+// client reaches one instance's agent (no connection reuse across instances).
+func client(in sandbox.Instance) *http.Client {
+	return &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DisableKeepAlives: true,
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) { return in.Dial(ctx, 8080) }}}
 }
 
 // get polls path on the agent until it answers (the pod becomes Ready).
@@ -246,7 +235,7 @@ func get(t *testing.T, in sandbox.Instance, path string) string {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		resp, err := http.DefaultClient.Do(mustReq(t, in, path))
+		resp, err := client(in).Get("http://agent" + path)
 		if err == nil {
 			b, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()

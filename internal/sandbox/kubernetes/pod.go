@@ -126,8 +126,13 @@ func (d *Driver) podFor(name string, spec sandbox.Spec, bundleURL string) *corev
 	// in the code image, its host paths rewritten (sandbox.Relocate).
 	rs, _ := sandbox.Relocate(spec)
 	cmd := append([]string(nil), rs.Command...)
-	if !filepath.IsAbs(cmd[0]) && isExec(filepath.Join(spec.Dir, cmd[0])) {
+	switch {
+	case !filepath.IsAbs(cmd[0]) && isExec(filepath.Join(spec.Dir, cmd[0])):
 		cmd[0] = sandbox.BundlePath + "/" + cmd[0]
+	case filepath.IsAbs(cmd[0]) && !strings.HasPrefix(cmd[0], sandbox.BundlePath+"/"):
+		// A host interpreter (python3.12 under the server's prefix): the
+		// code image has its own in PATH.
+		cmd[0] = filepath.Base(cmd[0])
 	}
 	c.Image, c.Command, c.WorkingDir = d.opts.CodeImage, cmd, defaultString(rs.WorkDir, sandbox.BundlePath)
 	c.Env = envVars(append(rs.Env, portEnv(spec)...))
