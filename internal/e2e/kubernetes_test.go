@@ -104,7 +104,9 @@ func TestKubernetesDriver(t *testing.T) {
 	if len(np.Spec.Egress) != 3 || np.Spec.Egress[2].To[0].IPBlock == nil || np.Spec.Ingress[0].Ports[0].Port.IntValue() != 8080 {
 		t.Errorf("policy %+v", np.Spec)
 	}
+	t0 = time.Now()
 	second := e.InvokeJSON(t, arn, s2, map[string]any{"action": "count"})
+	t.Logf("first invocation of a second session (the refilled pool, or a new pod): %s", time.Since(t0))
 	if second["instance"] == first["instance"] || second["count"] != 1.0 {
 		t.Fatalf("a new session shares an agent: %v %v", first, second)
 	}
@@ -131,10 +133,12 @@ func TestKubernetesDriver(t *testing.T) {
 	if _, err := pods.Get(ctx, p2.Name, metav1.GetOptions{}); err != nil {
 		t.Fatalf("pod of session 2 right after the kill: %v", err)
 	}
+	t0 = time.Now()
 	start()
 	for _, p := range before.Items {
 		waitDeleted(t, k, ns, p.Name)
 	}
+	t.Logf("restart: %d pods of the previous life deleted %s after the new process started", len(before.Items), time.Since(t0))
 	again := e.InvokeJSON(t, arn, s2, map[string]any{"action": "count"})
 	if again["count"] != 1.0 || again["instance"] == second["instance"] {
 		t.Fatalf("after the restart session 2 runs in a new pod: %v then %v", second, again)
@@ -181,4 +185,3 @@ func waitDeleted(t *testing.T, k *testenv.Kube, ns, name string) {
 		}
 	}
 }
-

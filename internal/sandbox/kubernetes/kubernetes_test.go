@@ -49,10 +49,12 @@ func TestDriver(t *testing.T) {
 	})
 
 	t.Run("CodeRuntimePod", func(t *testing.T) {
+		t0 := time.Now()
 		in := start(t, d, spec("one"))
 		if got := get(t, in, "/env?k=GREETING"); got != "hello-one" {
 			t.Fatalf("GREETING = %q", got)
 		}
+		t.Logf("pod created, bundle fetched by the init container, agent answering: %s", time.Since(t0))
 		p := pod(t, k.Client, "agentcore-one")
 		want := map[string]string{kube.LabelManagedBy: "agentcore", kube.LabelServer: "server-a", kube.LabelAccount: "123456789012",
 			kube.LabelRuntime: "agent-AbC123", kube.LabelSession: "session-one", kube.LabelEnv: "one"}
