@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -33,7 +34,7 @@ func TestKubernetesDriver(t *testing.T) {
 	k := testenv.StartKube(t)
 	const ns = "agent-sessions"
 	k.Namespace(t, ns)
-	kl := testenv.StartKubelet(t, k.Client, ns)
+	kl := testenv.StartKubelet(t, k, ns)
 	bin := testenv.BuildGo(t, "cmd/agentcore")
 	url := fmt.Sprintf("http://127.0.0.1:%d", freePort(t))
 	bundle := fmt.Sprintf("127.0.0.1:%d", freePort(t))
@@ -111,6 +112,21 @@ func TestKubernetesDriver(t *testing.T) {
 		t.Fatalf("a new session shares an agent: %v %v", first, second)
 	}
 	p2 := waitPods(t, k, ns, sel+","+kube.LabelSession+"="+s2, 1)[0]
+	// The pods' logs (pods/log through the kubelet) are the sessions' logs.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		files, _ := filepath.Glob(filepath.Join(dir, "logs", "*", id, "*.log"))
+		var all []byte
+		for _, f := range files {
+			b, _ := os.ReadFile(f)
+			all = append(all, b...)
+		}
+		if bytes.Contains(all, []byte("Listening")) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no agent output in the session logs %v: %q", files, all)
+		}
+	}
 
 	// StopRuntimeSession deletes the session's pod and policy.
 	if _, err := e.Data.StopRuntimeSession(ctx, &dp.StopRuntimeSessionInput{AgentRuntimeArn: aws.String(arn), RuntimeSessionId: aws.String(s1)}); err != nil {

@@ -2,6 +2,9 @@ package testenv
 
 import (
 	"context"
+	"encoding/pem"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -22,6 +25,10 @@ type Kube struct {
 	Config     *rest.Config
 	Client     kubernetes.Interface
 	Kubeconfig string // a kubeconfig file for a cluster admin
+	// kubelet is the HTTPS endpoint the API server reaches nodes' kubelets
+	// at (pods/log); its certificate is the API server's kubelet CA.
+	kubelet    *httptest.Server
+	kubeletMux *http.ServeMux
 }
 
 // StartKube starts the control plane for the test, or skips the test
@@ -38,6 +45,15 @@ func StartKube(t testing.TB) *Kube {
 		}
 	}
 	env := &envtest.Environment{BinaryAssetsDirectory: dir, ControlPlaneStartTimeout: 3 * time.Minute, ControlPlaneStopTimeout: time.Minute}
+	mux := http.NewServeMux()
+	kl := httptest.NewUnstartedServer(mux)
+	kl.StartTLS()
+	t.Cleanup(kl.Close)
+	ca := filepath.Join(t.TempDir(), "kubelet-ca.pem")
+	if err := os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: kl.Certificate().Raw}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env.ControlPlane.GetAPIServer().Configure().Set("kubelet-certificate-authority", ca).Set("kubelet-preferred-address-types", "InternalIP")
 	cfg, err := env.Start()
 	if err != nil {
 		t.Fatalf("envtest: %v", err)
@@ -55,7 +71,7 @@ func StartKube(t testing.TB) *Kube {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := &Kube{Config: cfg, Kubeconfig: filepath.Join(t.TempDir(), "kubeconfig")}
+	k := &Kube{Config: cfg, Kubeconfig: filepath.Join(t.TempDir(), "kubeconfig"), kubelet: kl, kubeletMux: mux}
 	if err := os.WriteFile(k.Kubeconfig, kc, 0o600); err != nil {
 		t.Fatal(err)
 	}

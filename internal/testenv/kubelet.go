@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"sort"
@@ -37,6 +38,7 @@ type Kubelet struct {
 	t      testing.TB
 	client kubernetes.Interface
 	ns     string
+	node   string
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -55,17 +57,27 @@ func (k *Kubelet) Logs() string {
 	var b strings.Builder
 	for _, p := range k.all {
 		p.mu.Lock()
-		fmt.Fprintf(&b, "--- pod %s\n%s\n", p.name, p.logs.String())
+		fmt.Fprintf(&b, "--- pod %s\n%s%s\n", p.name, p.initLogs.String(), p.logs.String())
 		p.mu.Unlock()
 	}
 	return b.String()
 }
 
 type kpod struct {
-	name   string
-	cancel context.CancelFunc
-	logs   bytes.Buffer
-	mu     sync.Mutex
+	name     string
+	cancel   context.CancelFunc
+	logs     bytes.Buffer  // the container's output (pods/log)
+	initLogs bytes.Buffer  // the init containers' output
+	ended    chan struct{} // the container's processes are gone
+	mu       sync.Mutex
+}
+
+type initWriter struct{ p *kpod }
+
+func (w initWriter) Write(b []byte) (int, error) {
+	w.p.mu.Lock()
+	defer w.p.mu.Unlock()
+	return w.p.initLogs.Write(b)
 }
 
 func (p *kpod) Write(b []byte) (int, error) {
@@ -74,10 +86,25 @@ func (p *kpod) Write(b []byte) (int, error) {
 	return p.logs.Write(b)
 }
 
-// StartKubelet runs a kubelet for namespace ns until the test ends.
-func StartKubelet(t testing.TB, client kubernetes.Interface, ns string) *Kubelet {
+// StartKubelet runs a kubelet for namespace ns until the test ends: a
+// Node named "node-<ns>" whose kubelet endpoint serves pods/log.
+func StartKubelet(t testing.TB, kc *Kube, ns string) *Kubelet {
 	ctx, cancel := context.WithCancel(context.Background())
-	k := &Kubelet{t: t, client: client, ns: ns, ctx: ctx, cancel: cancel, pods: map[types.UID]*kpod{}, next: int(time.Now().UnixNano() % 200)}
+	k := &Kubelet{t: t, client: kc.Client, ns: ns, node: "node-" + ns, ctx: ctx, cancel: cancel, pods: map[types.UID]*kpod{}, next: int(time.Now().UnixNano() % 200)}
+	kc.kubeletMux.HandleFunc("/containerLogs/"+ns+"/", k.serveLogs)
+	port := kc.kubelet.Listener.Addr().(*net.TCPAddr).Port
+	node, err := k.client.CoreV1().Nodes().Create(ctx, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: k.node}}, metav1.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	node.Status = corev1.NodeStatus{
+		Addresses:       []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: "127.0.0.1"}},
+		DaemonEndpoints: corev1.NodeDaemonEndpoints{KubeletEndpoint: corev1.DaemonEndpoint{Port: int32(port)}},
+		Conditions:      []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionTrue, LastHeartbeatTime: metav1.Now()}},
+	}
+	if _, err := k.client.CoreV1().Nodes().UpdateStatus(ctx, node, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
 	k.wg.Add(1)
 	go k.loop()
 	t.Cleanup(func() { k.cancel(); k.wg.Wait() })
@@ -145,7 +172,7 @@ func (k *Kubelet) handle(typ watch.EventType, p *corev1.Pod) {
 			GracePeriodSeconds: &zero, Preconditions: &metav1.Preconditions{UID: &uid}})
 	case kp == nil && p.Status.Phase == corev1.PodPending || kp == nil && p.Status.Phase == "":
 		ctx, cancel := context.WithCancel(k.ctx)
-		kp = &kpod{name: p.Name, cancel: cancel}
+		kp = &kpod{name: p.Name, cancel: cancel, ended: make(chan struct{})}
 		k.all = append(k.all, kp)
 		k.pods[p.UID] = kp
 		k.next++
@@ -157,7 +184,16 @@ func (k *Kubelet) handle(typ watch.EventType, p *corev1.Pod) {
 }
 
 // run runs one pod until it ends or ctx ends (deletion).
-func (k *Kubelet) run(ctx context.Context, p *corev1.Pod, ip string, out io.Writer) {
+func (k *Kubelet) run(ctx context.Context, p *corev1.Pod, ip string, kp *kpod) {
+	defer close(kp.ended)
+	// Scheduled here (a pod on a node is deleted gracefully: the kubelet
+	// finishes the deletion).
+	err := k.client.CoreV1().Pods(k.ns).Bind(ctx, &corev1.Binding{ObjectMeta: metav1.ObjectMeta{Name: p.Name, UID: p.UID},
+		Target: corev1.ObjectReference{Kind: "Node", Name: k.node}}, metav1.CreateOptions{})
+	if err != nil {
+		return // deleted before it was scheduled
+	}
+	var out io.Writer = kp
 	dirs := map[string]string{} // mount path -> host dir
 	vols := map[string]string{}
 	for _, v := range p.Spec.Volumes {
@@ -180,7 +216,7 @@ func (k *Kubelet) run(ctx context.Context, p *corev1.Pod, ip string, out io.Writ
 	}
 	for _, c := range p.Spec.InitContainers {
 		cmd := k.command(ctx, c, dirs, nil)
-		cmd.Stdout, cmd.Stderr = out, out
+		cmd.Stdout, cmd.Stderr = initWriter{kp}, initWriter{kp}
 		if err := cmd.Run(); err != nil {
 			k.status(p, corev1.PodFailed, "", false, "init container "+c.Name+": "+err.Error(), exitCode(err))
 			return
@@ -231,6 +267,50 @@ func (k *Kubelet) run(ctx context.Context, p *corev1.Pod, ip string, out io.Writ
 				isReady = true
 				k.status(p, corev1.PodRunning, ip, true, "", 0)
 			}
+		}
+	}
+}
+
+// serveLogs is the kubelet's /containerLogs/NS/POD/CONTAINER (what the API
+// server's pods/log proxies to), with ?follow=true.
+func (k *Kubelet) serveLogs(w http.ResponseWriter, r *http.Request) {
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/containerLogs/"), "/")
+	var kp *kpod
+	k.mu.Lock()
+	for _, p := range k.all {
+		if len(parts) == 3 && p.name == parts[1] {
+			kp = p
+		}
+	}
+	k.mu.Unlock()
+	if kp == nil {
+		http.Error(w, "pod not found", http.StatusNotFound)
+		return
+	}
+	follow := r.URL.Query().Get("follow") == "true"
+	fl, _ := w.(http.Flusher)
+	for off, last := 0, false; ; {
+		kp.mu.Lock()
+		chunk := append([]byte(nil), kp.logs.Bytes()[off:]...)
+		kp.mu.Unlock()
+		if len(chunk) > 0 {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+			off += len(chunk)
+			if fl != nil {
+				fl.Flush()
+			}
+		}
+		if !follow || last {
+			return
+		}
+		select {
+		case <-kp.ended:
+			last = true
+		case <-r.Context().Done():
+			return
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
 }

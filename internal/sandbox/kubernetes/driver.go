@@ -321,6 +321,11 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 	d.live[name] = in
 	d.mu.Unlock()
 	go in.follow(created.ResourceVersion)
+	out := spec.Stdout
+	if out == nil {
+		out = spec.Stderr
+	}
+	go in.copyLogs(out)
 	return in, nil
 }
 

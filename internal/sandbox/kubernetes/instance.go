@@ -37,12 +37,13 @@ type instance struct {
 	goneOnce sync.Once
 	stopOnce sync.Once
 	stopErr  error
+	logsDone chan struct{} // copyLogs returned
 }
 
 func newInstance(d *Driver, pod *corev1.Pod, token string) *instance {
 	ctx, cancel := context.WithCancel(d.ctx)
 	return &instance{d: d, name: pod.Name, token: token, ctx: ctx, cancel: cancel,
-		done: make(chan struct{}), gone: make(chan struct{})}
+		done: make(chan struct{}), gone: make(chan struct{}), logsDone: make(chan struct{})}
 }
 
 // follow watches the pod from resource version rv until it is deleted or

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -29,7 +30,7 @@ const ns = "sessions"
 func TestDriver(t *testing.T) {
 	k := testenv.StartKube(t)
 	k.Namespace(t, ns)
-	kl := testenv.StartKubelet(t, k.Client, ns)
+	kl := testenv.StartKubelet(t, k, ns)
 	ctx := context.Background()
 	if _, err := k.Client.NodeV1().RuntimeClasses().Create(ctx, &nodev1.RuntimeClass{ObjectMeta: metav1.ObjectMeta{Name: "gvisor"}, Handler: "runsc"}, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
@@ -50,12 +51,24 @@ func TestDriver(t *testing.T) {
 
 	t.Run("CodeRuntimePod", func(t *testing.T) {
 		t0 := time.Now()
-		in := start(t, d, spec("one"))
+		var out sandboxtest.SyncBuffer
+		s := spec("one")
+		s.Stdout = &out
+		in := start(t, d, s)
 		if got := get(t, in, "/env?k=GREETING"); got != "hello-one" {
 			t.Fatalf("GREETING = %q", got)
 		}
 		t.Logf("pod created, bundle fetched by the init container, agent answering: %s", time.Since(t0))
+		// The container's log (pods/log, through the kubelet) is the session's output.
+		for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out.String(), "agent starting"); time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("stdout not captured: %q", out.String())
+			}
+		}
 		p := pod(t, k.Client, "agentcore-one")
+		if p.Spec.NodeName == "" {
+			t.Errorf("pod not scheduled")
+		}
 		want := map[string]string{kube.LabelManagedBy: "agentcore", kube.LabelServer: "server-a", kube.LabelAccount: "123456789012",
 			kube.LabelRuntime: "agent-AbC123", kube.LabelSession: "session-one", kube.LabelEnv: "one"}
 		for k, v := range want {
