@@ -7,14 +7,20 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/sandbox"
+	"github.com/agentcore-dev/agentcore/internal/sandbox/sandboxtest"
 	"github.com/agentcore-dev/agentcore/internal/testenv"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/discovery/cached/memory"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/restmapper"
 	"sigs.k8s.io/yaml"
 )
@@ -57,7 +63,9 @@ func TestManifests(t *testing.T) {
 		}
 	}
 	kinds := map[string]int{}
-	// Namespaces first, for real; then everything else as a dry run.
+	// Namespaces and the server's RBAC for real (the driver then runs as
+	// its ServiceAccount); everything else as a dry run.
+	rbac := map[string]bool{"ServiceAccount": true, "Role": true, "RoleBinding": true}
 	for pass := 0; pass < 2; pass++ {
 		for _, o := range objs {
 			if (o.GetKind() == "Namespace") != (pass == 0) {
@@ -73,7 +81,7 @@ func TestManifests(t *testing.T) {
 				r = dyn.Resource(m.Resource).Namespace(o.GetNamespace())
 			}
 			opts := metav1.CreateOptions{FieldValidation: "Strict"}
-			if pass == 1 {
+			if pass == 1 && !rbac[gvk.Kind] {
 				opts.DryRun = []string{metav1.DryRunAll}
 			}
 			if _, err := r.Create(ctx, o, opts); err != nil {
@@ -87,6 +95,7 @@ func TestManifests(t *testing.T) {
 			t.Errorf("no %s in deploy/kubernetes", want)
 		}
 	}
+	t.Run("DriverAsServiceAccount", func(t *testing.T) { asServiceAccount(t, k) })
 	// The Role: pods and networkpolicies, in the sessions namespace only.
 	for _, o := range objs {
 		if o.GetKind() != "Role" {
@@ -98,8 +107,47 @@ func TestManifests(t *testing.T) {
 			res, _, _ := unstructured.NestedStringSlice(r.(map[string]any), "resources")
 			got = append(got, res...)
 		}
-		if strings.Join(got, ",") != "pods,networkpolicies" || o.GetNamespace() != "agentcore-sessions" {
+		if strings.Join(got, ",") != "pods,pods/log,networkpolicies" || o.GetNamespace() != "agentcore-sessions" {
 			t.Errorf("Role %s/%s covers %v", o.GetNamespace(), o.GetName(), got)
 		}
+	}
+}
+
+// asServiceAccount runs a session through the driver with the server's
+// ServiceAccount and nothing else: deploy/kubernetes/rbac.yaml suffices,
+// and grants nothing beyond the sessions namespace's pods and policies.
+func asServiceAccount(t *testing.T, k *testenv.Kube) {
+	const sessions = "agentcore-sessions"
+	testenv.StartKubelet(t, k, sessions)
+	cfg := rest.CopyConfig(k.Config)
+	cfg.Impersonate = rest.ImpersonationConfig{UserName: "system:serviceaccount:agentcore:agentcore"}
+	o := options(t, k, "agentcore-0")
+	o.RestConfig, o.Namespace, o.ServerNamespace, o.RuntimeClass = cfg, sessions, "agentcore", ""
+	d := newDriver(t, o)
+	var out sandboxtest.SyncBuffer
+	in := start(t, d, sandbox.Spec{ID: "rbac", Command: []string{"agent"}, Dir: sandboxtest.AgentDir(t), Ports: []int{8080},
+		Network: "PUBLIC", Env: []string{"GREETING=rbac"}, Stdout: &out})
+	if got := get(t, in, "/env?k=GREETING"); got != "rbac" {
+		t.Fatalf("GREETING = %q", got)
+	}
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(out.String(), "agent starting"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("pods/log as the ServiceAccount: %q", out.String())
+		}
+	}
+	if err := in.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	newDriver(t, o) // a restart's collection (list, delete) is allowed too
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := cs.CoreV1().Secrets(sessions).List(ctx, metav1.ListOptions{}); !apierrors.IsForbidden(err) {
+		t.Errorf("the ServiceAccount lists secrets: %v", err)
+	}
+	if _, err := cs.CoreV1().Pods("default").List(ctx, metav1.ListOptions{}); !apierrors.IsForbidden(err) {
+		t.Errorf("the ServiceAccount lists pods outside the sessions namespace: %v", err)
 	}
 }
