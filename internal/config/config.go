@@ -12,6 +12,7 @@ package config
 
 import (
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
@@ -166,6 +167,7 @@ type Kube struct {
 	ServerID        string // --kube-server-id (default: POD_NAME, else the host name)
 	ServerNamespace string // --kube-server-namespace (default: POD_NAMESPACE, else Namespace)
 	ServerLabels    string // --kube-server-labels: KEY=VALUE,... of the server's pods
+	CollectPeers    bool   // --kube-collect-peers: delete gone servers' session pods
 }
 
 // Options are the driver options (internal/sandbox/kubernetes.ParseOptions).
@@ -174,7 +176,7 @@ func (k Kube) Options() map[string]string {
 		"config": k.Config, "namespace": k.Namespace, "runtime-class": k.RuntimeClass,
 		"code-image": k.CodeImage, "fetch-image": k.FetchImage, "bundle-listen": k.BundleListen,
 		"bundle-url": k.BundleURL, "server-id": k.ServerID, "server-namespace": k.ServerNamespace,
-		"server-labels": k.ServerLabels,
+		"server-labels": k.ServerLabels, "collect-peers": strconv.FormatBool(k.CollectPeers),
 	}
 }
 

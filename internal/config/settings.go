@@ -63,6 +63,8 @@ var settings = []Setting{
 		field: func(c *Config) any { return &c.Kube.ServerNamespace }},
 	{Key: "kube-server-labels", Default: "app.kubernetes.io/name=agentcore", Help: "with --sandbox kubernetes: labels (KEY=VALUE,...) of the server's own pods, used in session pods' NetworkPolicies",
 		field: func(c *Config) any { return &c.Kube.ServerLabels }},
+	{Key: "kube-collect-peers", Default: "false", Help: "with --sandbox kubernetes: server ids are pod names in --kube-server-namespace; at start and every minute delete the session pods of servers whose pod no longer exists (a Deployment's replica replaced after a crash); needs get on pods there",
+		field: func(c *Config) any { return &c.Kube.CollectPeers }},
 	{Key: "allow-unisolated", Default: "false", Help: "with credentials configured, accept a sandbox driver that does not isolate sessions (process): every account's agents then run as the server's user and reach its loopback; without this flag such a server refuses to start",
 		field: func(c *Config) any { return &c.AllowUnisolated }},
 	{Key: "python-fallback", Default: "false", Help: "run a PYTHON_3_X code runtime on the host's python3 when python3.X is not installed (without it, CreateAgentRuntime answers a ValidationException naming the missing interpreter)",

@@ -52,6 +52,12 @@ type Options struct {
 	ServerID        string
 	ServerNamespace string
 	ServerLabels    map[string]string
+	// CollectPeers: server ids are pod names in ServerNamespace; session
+	// pods of a server whose pod no longer exists are deleted at start and
+	// every PeerSweep (default 1 min). For Deployments, whose replacement
+	// pods have new names.
+	CollectPeers bool
+	PeerSweep    time.Duration
 	// Grace is the termination grace period of session pods (default 5s).
 	Grace time.Duration
 	// RestConfig, when set, is used instead of Kubeconfig (tests).
@@ -145,6 +151,13 @@ func New(ctx context.Context, o Options) (*Driver, error) {
 	if err := d.collect(ctx); err != nil {
 		cancel()
 		return nil, err
+	}
+	if o.CollectPeers {
+		if err := d.collectPeers(ctx); err != nil {
+			cancel()
+			return nil, err
+		}
+		go d.sweepPeers(cmpDuration(o.PeerSweep, time.Minute))
 	}
 	return d, nil
 }
@@ -334,6 +347,13 @@ func (d *Driver) forget(name string) {
 	d.mu.Lock()
 	delete(d.live, name)
 	d.mu.Unlock()
+}
+
+func cmpDuration(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
 }
 
 func defaultString(s, def string) string {

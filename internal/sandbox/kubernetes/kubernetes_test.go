@@ -199,6 +199,35 @@ func TestDriver(t *testing.T) {
 		stop(t, k.Client, c, "agentcore-kept")
 		d = d2
 	})
+
+	t.Run("GoneServersCollected", func(t *testing.T) {
+		// Server ids are pod names in "servers" (a Deployment's replicas):
+		// the sessions of a server whose pod is gone are deleted by any
+		// server with CollectPeers, at start and then periodically.
+		k.Namespace(t, "servers")
+		live := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "server-live"}, Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "s", Image: "agentcore"}}}}
+		if _, err := k.Client.CoreV1().Pods("servers").Create(ctx, live, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		peer := func(id string, collect bool) kube.Options {
+			o := options(t, k, id)
+			o.ServerNamespace, o.CollectPeers, o.PeerSweep = "servers", collect, 200*time.Millisecond
+			return o
+		}
+		keep := start(t, newDriver(t, peer("server-live", false)), spec("live"))
+		dead := newDriver(t, peer("server-dead", false))
+		start(t, dead, spec("dead"))
+		get(t, keep, "/ping")
+		dead.Close() // died without stopping its sessions; no pod named server-dead exists
+		newDriver(t, peer("server-z", true))
+		waitGone(t, k.Client, "agentcore-dead")
+		late := newDriver(t, peer("server-late", false))
+		start(t, late, spec("late"))
+		late.Close()
+		waitGone(t, k.Client, "agentcore-late") // the periodic sweep
+		get(t, keep, "/ping")
+		stop(t, k.Client, keep, "agentcore-live")
+	})
 }
 
 func options(t *testing.T, k *testenv.Kube, id string) kube.Options {

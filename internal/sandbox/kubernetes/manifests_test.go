@@ -96,7 +96,8 @@ func TestManifests(t *testing.T) {
 		}
 	}
 	t.Run("DriverAsServiceAccount", func(t *testing.T) { asServiceAccount(t, k) })
-	// The Role: pods and networkpolicies, in the sessions namespace only.
+	// The Roles: pods, their logs and networkpolicies in the sessions
+	// namespace; reading server pods in the server's namespace.
 	for _, o := range objs {
 		if o.GetKind() != "Role" {
 			continue
@@ -107,7 +108,8 @@ func TestManifests(t *testing.T) {
 			res, _, _ := unstructured.NestedStringSlice(r.(map[string]any), "resources")
 			got = append(got, res...)
 		}
-		if strings.Join(got, ",") != "pods,pods/log,networkpolicies" || o.GetNamespace() != "agentcore-sessions" {
+		want := map[string]string{"agentcore-sessions": "pods,pods/log,networkpolicies", "agentcore": "pods"}[o.GetNamespace()]
+		if strings.Join(got, ",") != want {
 			t.Errorf("Role %s/%s covers %v", o.GetNamespace(), o.GetName(), got)
 		}
 	}
@@ -122,7 +124,7 @@ func asServiceAccount(t *testing.T, k *testenv.Kube) {
 	cfg := rest.CopyConfig(k.Config)
 	cfg.Impersonate = rest.ImpersonationConfig{UserName: "system:serviceaccount:agentcore:agentcore"}
 	o := options(t, k, "agentcore-0")
-	o.RestConfig, o.Namespace, o.ServerNamespace, o.RuntimeClass = cfg, sessions, "agentcore", ""
+	o.RestConfig, o.Namespace, o.ServerNamespace, o.RuntimeClass, o.CollectPeers = cfg, sessions, "agentcore", "", true
 	d := newDriver(t, o)
 	var out sandboxtest.SyncBuffer
 	in := start(t, d, sandbox.Spec{ID: "rbac", Command: []string{"agent"}, Dir: sandboxtest.AgentDir(t), Ports: []int{8080},

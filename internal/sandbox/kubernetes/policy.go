@@ -79,7 +79,7 @@ func ParseOptions(m map[string]string) (Options, error) {
 		CodeImage: m["code-image"], FetchImage: m["fetch-image"],
 		BundleListen: m["bundle-listen"], BundleURL: m["bundle-url"],
 		ServerID: m["server-id"], ServerNamespace: m["server-namespace"],
-		ServerLabels: map[string]string{},
+		ServerLabels: map[string]string{}, CollectPeers: m["collect-peers"] == "true",
 	}
 	for _, kv := range strings.Split(m["server-labels"], ",") {
 		if kv = strings.TrimSpace(kv); kv == "" {
