@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	dp "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
+	ctltypes "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol/types"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -29,7 +31,8 @@ import (
 // pods with the AWS SDK; the warm pool's pod serves the first session;
 // limits and the NetworkPolicy are as configured; StopRuntimeSession
 // deletes the pod; after the server is killed with SIGKILL and restarted
-// with the same id, the pods of its previous life are deleted.
+// with the same id, the pods of its previous life are deleted. A container
+// runtime's pod runs its image, pinned to the digest.
 func TestKubernetesDriver(t *testing.T) {
 	k := testenv.StartKube(t)
 	const ns = "agent-sessions"
@@ -161,6 +164,23 @@ func TestKubernetesDriver(t *testing.T) {
 	}
 	if _, err := e.Control.DeleteAgentRuntime(ctx, &ctl.DeleteAgentRuntimeInput{AgentRuntimeId: aws.String(id)}); err != nil {
 		t.Fatal(err)
+	}
+
+	// A container runtime: the pod runs the version's image pinned to its
+	// digest (the kubelet pulls it from the registry and runs it chrooted).
+	reg := testenv.StartRegistry(t)
+	ref := reg.PushTestAgent(t, "agents/testagent:v1")
+	img := e.Deploy(t, fmt.Sprintf("kube_img_%d", time.Now().UnixNano()%1e6), func(in *ctl.CreateAgentRuntimeInput) {
+		in.AgentRuntimeArtifact = &ctltypes.AgentRuntimeArtifactMemberContainerConfiguration{Value: ctltypes.ContainerConfiguration{ContainerUri: aws.String(ref)}}
+	})
+	s3 := testenv.SessionID("kube-image")
+	got := e.InvokeJSON(t, *img.AgentRuntimeArn, s3, map[string]any{"envKeys": []string{"TESTAGENT_IMAGE"}})
+	if env, _ := got["env"].(map[string]any); env["TESTAGENT_IMAGE"] != "yes" {
+		t.Fatalf("the image's environment is not the agent's: %v", got)
+	}
+	ip := waitPods(t, k, ns, kube.LabelRuntime+"="+*img.AgentRuntimeId+","+kube.LabelSession+"="+s3, 1)[0]
+	if c := ip.Spec.Containers[0]; !strings.HasPrefix(c.Image, reg.Host+"/agents/testagent@sha256:") || len(ip.Spec.InitContainers) != 0 {
+		t.Errorf("image pod: image %q, init containers %d", c.Image, len(ip.Spec.InitContainers))
 	}
 	t.Logf("kubelet ran %d pods: %v", len(kl.Started()), kl.Started())
 }

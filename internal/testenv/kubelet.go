@@ -26,7 +26,9 @@ import (
 
 // Kubelet plays the node for a Kube control plane: it watches the pods of
 // a namespace and runs each one's containers as local processes (init
-// containers to completion, then the first container), ignoring images.
+// containers to completion, then the first container). Images in a
+// loopback registry are pulled and run chrooted in their root filesystem
+// (needs root); other images are not pulled: their command runs on the host.
 // Each emptyDir volume is a temp directory, substituted for its mount path
 // in the command, environment and working directory. Each pod gets its own
 // loopback address 127.77.x.y as its IP; the agent listens on a free port
@@ -215,7 +217,7 @@ func (k *Kubelet) run(ctx context.Context, p *corev1.Pod, ip string, kp *kpod) {
 		}
 	}
 	for _, c := range p.Spec.InitContainers {
-		cmd := k.command(ctx, c, dirs, nil)
+		cmd := k.command(ctx, c, dirs, nil, nil)
 		cmd.Stdout, cmd.Stderr = initWriter{kp}, initWriter{kp}
 		if err := cmd.Run(); err != nil {
 			k.status(p, corev1.PodFailed, "", false, "init container "+c.Name+": "+err.Error(), exitCode(err))
@@ -228,7 +230,15 @@ func (k *Kubelet) run(ctx context.Context, p *corev1.Pod, ip string, kp *kpod) {
 		k.status(p, corev1.PodFailed, "", false, err.Error(), -1)
 		return
 	}
-	cmd := k.command(ctx, c, dirs, []string{"PORT=" + strconv.Itoa(port)})
+	var img *kubeletImage
+	if pullable(c.Image) {
+		if img, err = pullImage(c.Image); err != nil {
+			k.status(p, corev1.PodFailed, "", false, "ErrImagePull: "+err.Error(), -1)
+			return
+		}
+		defer os.RemoveAll(img.root)
+	}
+	cmd := k.command(ctx, c, dirs, img, []string{"PORT=" + strconv.Itoa(port)})
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		k.status(p, corev1.PodFailed, "", false, "start: "+err.Error(), 128)
@@ -317,7 +327,9 @@ func (k *Kubelet) serveLogs(w http.ResponseWriter, r *http.Request) {
 
 // command is container c as a local process: volume mount paths replaced
 // by their host directories, PORT and extra appended to its environment.
-func (k *Kubelet) command(ctx context.Context, c corev1.Container, dirs map[string]string, extra []string) *exec.Cmd {
+// With img (a pulled image) it runs chrooted in the image's root with the
+// image's entrypoint, environment and working directory as defaults.
+func (k *Kubelet) command(ctx context.Context, c corev1.Container, dirs map[string]string, img *kubeletImage, extra []string) *exec.Cmd {
 	paths := make([]string, 0, len(dirs))
 	for m := range dirs {
 		paths = append(paths, m)
@@ -330,11 +342,20 @@ func (k *Kubelet) command(ctx context.Context, c corev1.Container, dirs map[stri
 		return s
 	}
 	argv := append(append([]string(nil), c.Command...), c.Args...)
+	if img != nil {
+		sub = func(s string) string { return s }
+		if len(argv) == 0 {
+			argv = img.entrypoint
+		}
+	}
 	for i := range argv {
 		argv[i] = sub(argv[i])
 	}
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = []string{"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + os.TempDir()}
+	if img != nil {
+		cmd.Env = append([]string{"HOME=/"}, img.env...)
+	}
 	for _, e := range c.Env {
 		cmd.Env = append(cmd.Env, e.Name+"="+sub(e.Value))
 	}
@@ -343,6 +364,15 @@ func (k *Kubelet) command(ctx context.Context, c corev1.Container, dirs map[stri
 		cmd.Dir = sub(c.WorkingDir)
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if img != nil {
+		cmd.SysProcAttr.Chroot = img.root
+		if cmd.Dir == "" {
+			cmd.Dir = img.workDir
+		}
+		if cmd.Dir == "" {
+			cmd.Dir = "/"
+		}
+	}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = time.Second
 	return cmd
