@@ -14,16 +14,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"net"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -192,48 +189,6 @@ func (d *Driver) Available() error {
 
 // Client is the driver's clientset.
 func (d *Driver) Client() kubernetes.Interface { return d.client }
-
-// ownSelector selects everything this server created.
-func (d *Driver) ownSelector() string {
-	return labels.SelectorFromSet(labels.Set{LabelManagedBy: managedBy, LabelServer: d.opts.ServerID}).String()
-}
-
-// collect deletes the pods and policies labelled with this server's id that
-// this driver does not run (at start: all of them).
-func (d *Driver) collect(ctx context.Context) error {
-	pods, err := d.client.CoreV1().Pods(d.opts.Namespace).List(ctx, metav1.ListOptions{LabelSelector: d.ownSelector()})
-	if err != nil {
-		return fmt.Errorf("kubernetes: list own pods: %w", err)
-	}
-	d.mu.Lock()
-	known := maps.Clone(d.live)
-	d.mu.Unlock()
-	zero := int64(0)
-	for _, p := range pods.Items {
-		if known[p.Name] != nil {
-			continue
-		}
-		err := d.client.CoreV1().Pods(d.opts.Namespace).Delete(ctx, p.Name, metav1.DeleteOptions{GracePeriodSeconds: &zero})
-		if err != nil && !apierrors.IsNotFound(err) {
-			return fmt.Errorf("kubernetes: delete orphan pod %s: %w", p.Name, err)
-		}
-		d.log.Info("kubernetes: deleted a pod of this server's previous run", "pod", p.Name)
-	}
-	nps, err := d.client.NetworkingV1().NetworkPolicies(d.opts.Namespace).List(ctx, metav1.ListOptions{LabelSelector: d.ownSelector()})
-	if err != nil {
-		return fmt.Errorf("kubernetes: list own network policies: %w", err)
-	}
-	for _, np := range nps.Items {
-		if known[np.Name] != nil {
-			continue
-		}
-		err := d.client.NetworkingV1().NetworkPolicies(d.opts.Namespace).Delete(ctx, np.Name, metav1.DeleteOptions{})
-		if err != nil && !apierrors.IsNotFound(err) {
-			return fmt.Errorf("kubernetes: delete orphan network policy %s: %w", np.Name, err)
-		}
-	}
-	return nil
-}
 
 // Close implements sandbox.Closer: stops the bundle endpoint and watches.
 func (d *Driver) Close() error {
