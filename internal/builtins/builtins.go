@@ -3,10 +3,9 @@
 package builtins
 
 import (
-	_ "github.com/agentcore-dev/agentcore/internal/sandbox/gvisor"     // runsc (gVisor, ptrace platform)
-	_ "github.com/agentcore-dev/agentcore/internal/sandbox/kubernetes" // a pod per session (--sandbox kubernetes only, never auto)
-	_ "github.com/agentcore-dev/agentcore/internal/sandbox/linuxns"    // Linux namespaces + cgroups + seccomp
-	_ "github.com/agentcore-dev/agentcore/internal/sandbox/process"    // development driver, no isolation
+	_ "github.com/agentcore-dev/agentcore/internal/sandbox/gvisor"  // runsc (gVisor, ptrace platform)
+	_ "github.com/agentcore-dev/agentcore/internal/sandbox/linuxns" // Linux namespaces + cgroups + seccomp
+	_ "github.com/agentcore-dev/agentcore/internal/sandbox/process" // development driver, no isolation
 )
 
 // AutoOrder is the order "--sandbox auto" tries drivers in: strongest first.
