@@ -140,7 +140,18 @@ func asServiceAccount(t *testing.T, k *testenv.Kube) {
 	if err := in.Stop(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	newDriver(t, o) // a restart's collection (list, delete) is allowed too
+	// A replica that is gone left a session; a restart's collection (its
+	// own pods, and with --kube-collect-peers the gone replica's: a get of
+	// its server pod) is allowed and deletes it.
+	gone := options(t, k, "agentcore-gone")
+	gone.Namespace, gone.ServerNamespace, gone.RuntimeClass = sessions, "agentcore", ""
+	gd := newDriver(t, gone)
+	start(t, gd, sandbox.Spec{ID: "gone", Command: []string{"agent"}, Dir: sandboxtest.AgentDir(t), Ports: []int{8080}})
+	gd.Close()
+	newDriver(t, o)
+	if _, err := k.Client.CoreV1().Pods(sessions).Get(context.Background(), "agentcore-gone", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("the gone replica's session pod: %v", err)
+	}
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		t.Fatal(err)
