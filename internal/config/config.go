@@ -12,6 +12,7 @@ package config
 
 import (
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,6 +71,9 @@ type Config struct {
 	IdleTimeout   time.Duration // --session-idle-timeout
 	MaxLifetime   time.Duration // --session-max-lifetime
 	InvokeTimeout time.Duration // --invoke-timeout
+
+	// Kube configures --sandbox kubernetes (the --kube-* settings).
+	Kube Kube
 
 	Limits   sandbox.Limits // --session-memory, --session-cpu-millis, --session-pids
 	WarmPool int            // --warm-pool
@@ -153,6 +157,31 @@ type Config struct {
 	// bundle's .deps/bin (default: the server's own PATH, captured when the
 	// defaults are applied).
 	AgentPath string
+}
+
+// Kube is the kubernetes sandbox driver's configuration (docs/kubernetes.md).
+type Kube struct {
+	Config          string // --kube-config: kubeconfig file ("" = in-cluster)
+	Namespace       string // --kube-namespace: where session pods run
+	RuntimeClass    string // --kube-runtime-class: e.g. gvisor, kata
+	CodeImage       string // --kube-code-image: runs code runtimes
+	FetchImage      string // --kube-fetch-image: the init container fetching bundles
+	BundleListen    string // --kube-bundle-listen
+	BundleURL       string // --kube-bundle-url: BundleListen as pods reach it
+	ServerID        string // --kube-server-id (default: POD_NAME, else the host name)
+	ServerNamespace string // --kube-server-namespace (default: POD_NAMESPACE, else Namespace)
+	ServerLabels    string // --kube-server-labels: KEY=VALUE,... of the server's pods
+	CollectPeers    bool   // --kube-collect-peers: delete gone servers' session pods
+}
+
+// Options are the driver options (internal/sandbox/kubernetes.ParseOptions).
+func (k Kube) Options() map[string]string {
+	return map[string]string{
+		"config": k.Config, "namespace": k.Namespace, "runtime-class": k.RuntimeClass,
+		"code-image": k.CodeImage, "fetch-image": k.FetchImage, "bundle-listen": k.BundleListen,
+		"bundle-url": k.BundleURL, "server-id": k.ServerID, "server-namespace": k.ServerNamespace,
+		"server-labels": k.ServerLabels, "collect-peers": strconv.FormatBool(k.CollectPeers),
+	}
 }
 
 // Default is the configuration with every default applied.

@@ -92,7 +92,9 @@ func (s *Service) imageSpec(rt *Runtime, v *Version) (sandbox.Spec, error) {
 	if _, ok := env["PYTHONUNBUFFERED"]; !ok {
 		env["PYTHONUNBUFFERED"] = "1" // agent logs reach the session log as they are written
 	}
-	return sandbox.Spec{Command: img.Command, RootFS: img.RootFS, WorkDir: img.WorkDir, Env: s.agentEnv(env, rt, v)}, nil
+	// Image: the pinned reference, for drivers whose nodes pull it.
+	pinned, _ := s.images.Pinned(v.Image.Ref, v.Image.Digest)
+	return sandbox.Spec{Command: img.Command, RootFS: img.RootFS, WorkDir: img.WorkDir, Env: s.agentEnv(env, rt, v), Image: pinned}, nil
 }
 
 // driverName names the sandbox driver ("none" without a session manager).

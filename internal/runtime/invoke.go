@@ -258,6 +258,7 @@ func (s *Service) launch(ctx context.Context, acct, id string, n int, sessionID 
 	spec.ID = hashID(acct + "/" + id + "/" + sessionID)[:16] + strings.ToLower(randomSuffix(8))
 	spec.Ports, spec.Stdout, spec.Stderr = []int{L.Port}, stdout, stderr
 	spec.Network, spec.Limits = network, s.limits
+	spec.Owner = sandbox.Owner{Account: acct, Runtime: id, Session: sessionID}
 	detach, err := s.attachFilesystems(ctx, acct, id, v, sessionID, &spec)
 	if err != nil {
 		logf.Close()

@@ -244,6 +244,9 @@ func (s *Sessions) Acquire(ctx context.Context, acct, runtimeID, sessionID strin
 			sess, pooled = pooled, nil
 			sess.ID, sess.key, sess.pooled, sess.lastActive = sessionID, key, false, time.Now()
 			sess.boundID.Store(&sessionID)
+			if b, ok := sess.inst.(sandbox.Binder); ok {
+				go b.Bind(s.ctx, sessionID) //nolint:errcheck // a label only; the driver logs failures
+			}
 			s.m[key] = sess
 			s.wg.Add(1)
 			go s.watch(sess)

@@ -56,6 +56,27 @@ type Spec struct {
 	Network string
 	// Limits bound the environment's resources; zero fields take defaults.
 	Limits Limits
+
+	// Image, when set, is the container image the version was pinned to
+	// (repository@sha256:...), for drivers whose nodes pull images
+	// themselves (kubernetes) rather than run RootFS.
+	Image string
+	// Owner says whom the environment is for; drivers that label what they
+	// create (kubernetes) use it. Session is empty for a warm-pool
+	// environment until Binder.Bind.
+	Owner Owner
+}
+
+// Owner identifies the session an environment serves.
+type Owner struct {
+	Account, Runtime, Session string
+}
+
+// Binder is implemented by instances that record which session a pooled
+// environment was handed to (the kubernetes driver relabels its pod). The
+// platform calls Bind once, when a warm-pool environment gets a session.
+type Binder interface {
+	Bind(ctx context.Context, sessionID string) error
 }
 
 // Limits are per-session resource bounds.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -159,6 +160,13 @@ func newDriver(cfg Config) (sandbox.Driver, error) {
 	if cfg.Runsc != "" {
 		opts["gvisor"] = map[string]string{"runsc": cfg.Runsc}
 	}
+	if cfg.Sandbox == "kubernetes" {
+		k := cfg.Kube
+		if k.ServerID == "" {
+			k.ServerID, _ = os.Hostname()
+		}
+		opts["kubernetes"] = k.Options()
+	}
 	if cfg.Sandbox == "auto" {
 		var why []string
 		driver, why, err = sandbox.Auto(builtins.AutoOrder, opts)
@@ -175,6 +183,9 @@ func newDriver(cfg Config) (sandbox.Driver, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if l, ok := driver.(interface{ SetLogger(*slog.Logger) }); ok {
+		l.SetLogger(lg)
 	}
 	caps := driver.Capabilities()
 	lg.Info("sandbox driver", "driver", driver.Name(), "isolation", caps.Isolation, "isolated", caps.Isolated)
