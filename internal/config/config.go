@@ -95,6 +95,9 @@ type Config struct {
 	SecretAccessKey string // AGENTCORE_SECRET_ACCESS_KEY
 	VaultKey        string // AGENTCORE_VAULT_KEY: base64 of 32 bytes; "" = DataDir/vault.key
 
+	// ConsoleSessionLifetime is how long a console sign-in lasts.
+	ConsoleSessionLifetime time.Duration // --console-session-lifetime
+
 	// Gateway.
 	LambdaEndpoint         string        // --lambda-endpoint
 	SmithyEndpoint         string        // --smithy-endpoint

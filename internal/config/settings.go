@@ -125,6 +125,8 @@ var settings = []Setting{
 		field: func(c *Config) any { return &c.AccessKeyID }},
 	{Key: "secret-access-key", Env: "AGENTCORE_SECRET_ACCESS_KEY", NoFlag: true, Help: "secret of access-key-id",
 		field: func(c *Config) any { return &c.SecretAccessKey }},
+	{Key: "console-session-lifetime", Default: "8h0m0s", Help: "how long a web console sign-in (with --credentials-file) lasts before the person signs in again",
+		field: func(c *Config) any { return &c.ConsoleSessionLifetime }},
 	{Key: "vault-key", Env: "AGENTCORE_VAULT_KEY", NoFlag: true, Help: "token vault master key, base64 of 32 random bytes (default: a keyring in --data-dir/vault.key, created on first start)",
 		field: func(c *Config) any { return &c.VaultKey }},
 	{Key: "log-json", Default: "false", Help: "log JSON lines instead of text",

@@ -33,6 +33,7 @@ func (s *Server) services() []serviceRoutes {
 		{on: c.Tags != nil, off: notEnabled("tagging service"), routes: s.tagRoutes()},
 		{on: c.Gateway != nil, off: notEnabled("gateway service"), routes: s.gatewayRoutes()},
 		{on: c.Gateway != nil && c.GatewayMCP != nil, off: notEnabled("gateway service"), routes: s.gatewayDataRoutes()},
+		{on: c.Gateway != nil, off: notEnabled("gateway service"), routes: s.gatewayToolRoutes()}, // console_gateway.go
 		{on: c.Policy != nil, off: notEnabled("policy service"), routes: s.policyRoutes()},
 		{on: c.Memory != nil, off: notEnabled("Memory service"), routes: s.memoryRoutes()},
 		{on: c.CodeInterpreter != nil, off: notEnabled("Code Interpreter service"), routes: s.codeInterpreterRoutes()},
