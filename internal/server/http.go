@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/artifact"
+	"github.com/agentcore-dev/agentcore/internal/consoleauth"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
 	"github.com/agentcore-dev/agentcore/internal/gateway/mcpserver"
@@ -44,6 +45,10 @@ func (s *Server) newEdge(gw *gateway.Service, pol *policy.Service, tags *tagging
 		Observability: s.obs,
 		Telemetry:     s.tel,
 		SigV4:         s.idp.verifier, JWT: s.idp.jwt, Identity: s.idp.svc,
+	}
+	if s.idp.verifier != nil { // console sign-in with the configured access keys (internal/consoleauth)
+		cfg.ConsoleSessions = consoleauth.New(consoleauth.Options{KV: s.kv, Lookup: s.idp.keys.Lookup, Lifetime: s.cfg.ConsoleSessionLifetime,
+			Logger: lg.With("component", "consoleauth")})
 	}
 	if gw != nil {
 		iam := s.cfg.GatewayIAM
