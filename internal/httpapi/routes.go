@@ -48,6 +48,7 @@ func (s *Server) services() []serviceRoutes {
 		{on: c.OTLP != nil, routes: s.otlpRoutes()},
 		{on: c.Telemetry != nil, routes: s.metricsRoutes()},
 		{on: c.Runtime != nil && c.OpenAI != nil, routes: s.openAIRoutes()},
+		{on: c.Console != nil, routes: s.consoleRoutes()},
 	}
 }
 

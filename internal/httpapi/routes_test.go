@@ -198,6 +198,10 @@ func TestRouteTable(t *testing.T) {
 		"POST /evaluations/batch-evaluate/{batchEvaluationId}/stop StopBatchEvaluation",
 		"DELETE /evaluations/batch-evaluate/{batchEvaluationId} DeleteBatchEvaluation",
 		"GET /_agentcore/batch-evaluations/{batchEvaluationId}/results ListBatchEvaluationResults",
+		// the web console (console.go)
+		"GET /console ConsolePage",
+		"GET /console/ ConsolePage",
+		"GET /console/{page+} ConsolePage",
 	}
 	s := New(Config{})
 	var all []route
@@ -282,6 +286,7 @@ func TestRouteAuthKinds(t *testing.T) {
 		"OAuth2Callback": authUnsigned, "GetHealth": authUnsigned,
 		"ListModels": authOpenAI, "GetModel": authOpenAI, "ChatCompletions": authOpenAI,
 		"BrowserLiveViewStream": authStream,
+		"ConsolePage": authUnsigned,
 	}
 	s := &Server{}
 	for _, svc := range s.services() {

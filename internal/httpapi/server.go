@@ -107,6 +107,10 @@ type Config struct {
 	// (internal/openaicompat); nil = not served.
 	RuntimeData RuntimeData
 	OpenAI      OpenAI
+
+	// Console serves the web console under /console/ (internal/console);
+	// nil = not served (/console/* answers 404).
+	Console http.Handler
 }
 
 // Server is the http.Handler for the whole API.
