@@ -142,6 +142,8 @@ type Config struct {
 
 	// Browser.
 	DisableBrowser bool // --browser=false
+	// Console.
+	DisableConsole bool // --console=false
 	// Evaluation datasets and batch evaluations.
 	EvalDatasetMaxExamples int    // --eval-dataset-max-examples
 	EvalBatchConcurrency   int    // --eval-batch-concurrency

@@ -187,6 +187,8 @@ var settings = []Setting{
 		field: func(c *Config) any { return &c.EvalBatchConcurrency }},
 	{Key: "browser", Default: "true", Help: "serve the Browser tool (built-in aws.browser.v1, custom browsers, profiles, sessions of headless Chromium); --browser=false turns it off",
 		invert: true, field: func(c *Config) any { return &c.DisableBrowser }},
+	{Key: "console", Default: "true", Help: "serve the web console at /console/ (assets embedded in the binary); --console=false turns it off (/console/* answers 404)",
+		invert: true, field: func(c *Config) any { return &c.DisableConsole }},
 	{Key: "browser-chromium", Help: "Chromium executable browser sessions run (default: /usr/lib/chromium/chromium when present, else chromium on the server's PATH)",
 		field: func(c *Config) any { return &c.BrowserChromium }},
 	{Key: "browser-warm-pool", Default: "0", Help: "started browsers kept ready for new sessions (default viewport, PUBLIC network; 0 = off)",

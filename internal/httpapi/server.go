@@ -111,6 +111,10 @@ type Config struct {
 	// (internal/openaicompat); nil = not served.
 	RuntimeData RuntimeData
 	OpenAI      OpenAI
+
+	// Console serves the web console under /console/ (internal/console);
+	// nil = not served (/console/* answers 404).
+	Console http.Handler
 }
 
 // Server is the http.Handler for the whole API.
@@ -135,6 +139,9 @@ func New(cfg Config) *Server {
 		rates: newRateLimits(cfg.MaxRequestRate, cfg.MaxInvokeRate)}
 	if cfg.Runtime != nil {
 		s.logs.Runtimes = logsRuntimes{cfg.Runtime}
+	}
+	if cfg.Console != nil { // sign-in gate of the console's pages (console_auth.go)
+		s.cfg.Console = s.gateConsole(cfg.Console)
 	}
 	on, off := s.routes()
 	s.router, s.off = newRouter(on), newRouter(off)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/artifact"
+	"github.com/agentcore-dev/agentcore/internal/console"
 	"github.com/agentcore-dev/agentcore/internal/consoleauth"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
@@ -62,6 +63,9 @@ func (s *Server) newEdge(gw *gateway.Service, pol *policy.Service, tags *tagging
 		s.closers.push("browser streams", bs.Close)
 		s.browser.OnRecordedSession(bs.Record)
 		cfg.BrowserStreams = bs
+	}
+	if !s.cfg.DisableConsole {
+		cfg.Console = console.New()
 	}
 	if s.obs != nil {
 		cfg.OTLP = otlphttp.NewReceiver(s.obs, observability.Tag{Account: s.cfg.Account}, lg)
