@@ -54,3 +54,16 @@ func TestHandlerServesShellAndAssets(t *testing.T) {
 		t.Fatalf("POST: %d", w.Code)
 	}
 }
+// TestPagesListed: every page app.js routes to is embedded (console-auth's
+// pages are checked once they land).
+func TestPagesListed(t *testing.T) {
+	app, _ := New().Asset("app.js")
+	for _, page := range []string{"overview", "runtime", "session", "tools", "evaluations"} {
+		if !strings.Contains(string(app), "'"+page+"'") {
+			t.Errorf("app.js does not route to %s", page)
+		}
+		if _, ok := New().Asset("pages/" + page + ".js"); !ok {
+			t.Errorf("pages/%s.js is not embedded", page)
+		}
+	}
+}

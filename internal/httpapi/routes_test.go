@@ -157,6 +157,7 @@ func TestRouteTable(t *testing.T) {
 		"GET /_agentcore/observability/spans ListSpans",
 		"GET /_agentcore/observability/logs ListLogs",
 		"GET /_agentcore/observability/stats GetObservabilityStats",
+		"GET /_agentcore/observability/series GetObservabilitySeries",
 		"* /v1/traces ExportTraces",
 		"* /v1/logs ExportLogs",
 		"* /v1/metrics ExportMetrics",

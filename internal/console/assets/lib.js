@@ -45,10 +45,11 @@ function encodeBody(body) {
   return [JSON.stringify(body), true];
 }
 
-// api sends a JSON request and returns the decoded answer (null when empty).
-export async function api(method, path, body) {
+// api sends a JSON request and returns the decoded answer (null when
+// empty). extraHeaders (optional) adds headers (e.g. a runtime session id).
+export async function api(method, path, body, extraHeaders) {
   const [data, json] = encodeBody(body);
-  const res = await fetch(path, { method, credentials: 'same-origin', headers: headers(null, json || data !== undefined), body: data });
+  const res = await fetch(path, { method, credentials: 'same-origin', headers: headers(extraHeaders, json || data !== undefined), body: data });
   if (!res.ok) throw await toError(res);
   if (res.status === 204) return null;
   const text = await res.text();
@@ -187,8 +188,9 @@ export function errorBox(err) {
 
 // poll runs fn now and every ms after it finishes (skipped while the tab
 // is hidden) until the returned stop() is called. fn's errors are its own
-// to show; polling goes on.
-export function poll(fn, ms) {
+// to show; polling goes on. opts.later: the first run is after ms too (the
+// page has just loaded the data itself).
+export function poll(fn, ms, opts = {}) {
   let stopped = false, timer = null;
   const tick = async () => {
     if (stopped) return;
@@ -197,6 +199,6 @@ export function poll(fn, ms) {
     }
     if (!stopped) timer = setTimeout(tick, ms);
   };
-  tick();
+  if (opts.later) timer = setTimeout(tick, ms); else tick();
   return () => { stopped = true; clearTimeout(timer); };
 }
