@@ -173,6 +173,7 @@ async function render() {
   }
   if (gen === generation) {
     root.setAttribute('data-ready', '');
+    if (!performance.getEntriesByName('console-ready').length) performance.mark('console-ready'); // first render (docs/benchmarks.md)
     const h1 = root.querySelector('h1');
     if (h1 && window.consoleNavigated) { h1.setAttribute('tabindex', '-1'); h1.focus({ preventScroll: true }); }
     window.consoleNavigated = true;

@@ -1,0 +1,134 @@
+package console
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// beforeSessionAPI drops the one error a server without console-auth's
+// /console/api/session logs (its 404 means local mode to app.js).
+func beforeSessionAPI(m chromedp.ConsoleMessage) bool {
+	return m.Source == "network" && strings.HasSuffix(m.URL, "/console/api/session") && strings.Contains(m.Text, "404")
+}
+
+// TestConsolePages: on data created through the AWS SDK (a runtime, two
+// sessions, a traced invocation), every console-ui page loads in headless
+// Chromium without console errors or exceptions and shows that data; the
+// trace waterfall nests the agent's spans under the platform's invocation
+// span; the invoke box streams the agent's answer.
+func TestConsolePages(t *testing.T) {
+	b := StartBrowser(t)
+	e := localServer(t)
+	s := seed(t, e)
+	p := b.NewPage(t)
+	p.Ignore = beforeSessionAPI
+
+	pages := []struct{ name, path, want string }{
+		{"overview", "/console/", s.name},
+		{"runtime", "/console/runtimes/" + s.runtimeID, s.arn},
+		{"session", "/console/sessions/" + s.runtimeID + "/" + s.session, "agent.handle"},
+		{"tools", "/console/code-interpreters", "aws.codeinterpreter.v1"},
+		{"evaluations", "/console/evaluations", "Scores per session"},
+	}
+	for _, pg := range pages {
+		p.Visit(t, e.URL+pg.path)
+		p.WaitReady(t, pg.name)
+		text := Eval[string](t, p, `document.getElementById('main').innerText`)
+		if !strings.Contains(text, pg.want) {
+			t.Fatalf("%s page does not show %q:\n%s", pg.name, pg.want, text)
+		}
+		p.NoErrors(t, pg.name+" page")
+	}
+
+	t.Run("OverviewCharts", func(t *testing.T) {
+		p.Visit(t, e.URL+"/console/")
+		p.Wait(t, "figure svg.chart path.s0", 0)
+		n := Eval[int](t, p, `document.querySelectorAll('.charts figure').length`)
+		cards := Eval[string](t, p, `document.querySelector('.cards').innerText`)
+		if n != 4 || !strings.Contains(cards, "Invocations") {
+			t.Fatalf("overview: %d charts, cards %q", n, cards)
+		}
+		// The three invocations are counted (the card reads the series).
+		if inv := Eval[string](t, p, `[...document.querySelectorAll('.card')].find(c => c.innerText.includes('Invocations')).querySelector('.v').innerText`); inv != "3" {
+			t.Fatalf("invocations card %q, want 3", inv)
+		}
+		p.NoErrors(t, "overview charts")
+	})
+
+	t.Run("Waterfall", func(t *testing.T) {
+		p.Visit(t, e.URL+"/console/sessions/"+s.runtimeID+"/"+s.session)
+		p.Wait(t, `.wf-row[data-name="agent.handle"]`, 0)
+		// Each row carries its span's parent and depth: agent.handle is a
+		// child of the invocation span, llm.call of agent.handle, and
+		// the rows come in tree order.
+		got := Eval[string](t, p, `(() => {
+			const rows = [...document.querySelectorAll('.wf-row[data-span-id]')];
+			const by = n => rows.find(r => r.dataset.name === n && (n !== 'InvokeAgentRuntime' || rows.some(c => c.dataset.parentSpanId === r.dataset.spanId)));
+			const inv = by('InvokeAgentRuntime'), agent = by('agent.handle'), llm = by('llm.call');
+			if (!inv || !agent || !llm) return 'missing rows: ' + rows.map(r => r.dataset.name).join(',');
+			return [agent.dataset.parentSpanId === inv.dataset.spanId, llm.dataset.parentSpanId === agent.dataset.spanId,
+				+agent.dataset.depth === +inv.dataset.depth + 1, +llm.dataset.depth === +agent.dataset.depth + 1,
+				rows.indexOf(inv) < rows.indexOf(agent) && rows.indexOf(agent) < rows.indexOf(llm),
+				inv.dataset.kind, agent.dataset.kind].join(',');
+		})()`)
+		if got != "true,true,true,true,true,platform,agent" {
+			t.Fatalf("waterfall nesting: %s", got)
+		}
+		// A span's attributes open under its row.
+		p.Click(t, `.wf-row[data-name="llm.call"] .wf-name`)
+		p.Wait(t, `.wf-attrs`, 0)
+		attrs := Eval[string](t, p, `document.querySelector('.wf-attrs').innerText`)
+		if !strings.Contains(attrs, "gen_ai.request.model") || !strings.Contains(attrs, "test-model") {
+			t.Fatalf("span attributes: %s", attrs)
+		}
+		usage := Eval[string](t, p, `document.getElementById('h-token-usage').parentElement.innerText`)
+		if !strings.Contains(usage, "test-model") || !strings.Contains(usage, "12") || !strings.Contains(usage, "34") {
+			t.Fatalf("token usage: %s", usage)
+		}
+		p.NoErrors(t, "session page")
+	})
+
+	t.Run("InvokeStreams", func(t *testing.T) {
+		p.Visit(t, e.URL+"/console/runtimes/"+url.PathEscape(s.runtimeID))
+		p.Wait(t, "#invoke-submit", 0)
+		if err := chromedp.Do(p.Ctx, chromedp.SetValue(chromedp.ID("invoke-payload"), `{"action":"stream","n":6,"delayMs":150}`)); err != nil {
+			t.Fatal(err)
+		}
+		// Record each change of the output while the answer streams.
+		type result struct {
+			Updates [][2]float64 `json:"seen"`
+			Text    string       `json:"text"`
+			Err     string       `json:"err"`
+		}
+		r := Eval[result](t, p, `new Promise(res => {
+			const out = document.getElementById('invoke-output'), seen = [];
+			const mo = new MutationObserver(() => seen.push([performance.now(), out.textContent.length]));
+			mo.observe(out, {childList: true, characterData: true, subtree: true});
+			document.getElementById('invoke-submit').click();
+			const check = () => {
+				const done = document.querySelector('.invoke .badge.ok'), err = document.querySelector('.invoke .error');
+				if (done || err) { mo.disconnect(); res({seen, text: out.textContent, err: err ? err.textContent : ''}); }
+				else setTimeout(check, 20);
+			};
+			check();
+		})`)
+		if r.Err != "" {
+			t.Fatalf("invoke: %s", r.Err)
+		}
+		for i := range 6 {
+			if !strings.Contains(r.Text, fmt.Sprintf(`"i":%d`, i)) && !strings.Contains(r.Text, fmt.Sprintf(`"i": %d`, i)) {
+				t.Fatalf("event %d missing from the output:\n%s", i, r.Text)
+			}
+		}
+		// Streamed: the text grew in several steps spread over the
+		// agent's delays, not at once at the end.
+		if len(r.Updates) < 3 || r.Updates[len(r.Updates)-1][0]-r.Updates[0][0] < 300 {
+			t.Fatalf("the output did not stream: %d updates %v", len(r.Updates), r.Updates)
+		}
+		p.NoErrors(t, "invoke box")
+	})
+}
