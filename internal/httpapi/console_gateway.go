@@ -23,7 +23,7 @@ import (
 func (s *Server) gatewayToolRoutes() []route {
 	return []route{
 		{Method: "GET", Path: "/_agentcore/gateways/{gatewayId}/tools", Op: "ListGatewayTools", H: s.listGatewayTools, Auth: authLoopback},
-		{Method: "POST", Path: "/_agentcore/gateways/{gatewayId}/tools/call", Op: "CallGatewayTool", H: s.callGatewayTool, Auth: authLoopback},
+		{Method: "POST", Path: "/_agentcore/gateways/{gatewayId}/calls", Op: "CallGatewayTool", H: s.callGatewayTool, Auth: authLoopback},
 	}
 }
 
@@ -80,7 +80,7 @@ func (s *Server) listGatewayTools(ctx context.Context, w http.ResponseWriter, r 
 	return writeJSON(w, http.StatusOK, out)
 }
 
-// callGatewayTool serves POST /_agentcore/gateways/{id}/tools/call
+// callGatewayTool serves POST /_agentcore/gateways/{id}/calls
 // {name, arguments}: one tool call. A denial by policy is an
 // AccessDeniedException, arguments that fail the schema a
 // ValidationException, an unknown tool ResourceNotFoundException; the

@@ -208,7 +208,7 @@ func TestRouteTable(t *testing.T) {
 		"POST /console/api/session ConsoleSignIn",
 		"DELETE /console/api/session ConsoleSignOut",
 		"GET /_agentcore/gateways/{gatewayId}/tools ListGatewayTools",
-		"POST /_agentcore/gateways/{gatewayId}/tools/call CallGatewayTool",
+		"POST /_agentcore/gateways/{gatewayId}/calls CallGatewayTool",
 	}
 	s := New(Config{})
 	var all []route

@@ -61,7 +61,7 @@ func TestConsoleTenantIsolation(t *testing.T) {
 		{"POST", "/runtimes/" + url.PathEscape(b.RuntimeArn) + "/invocations", map[string]any{"prompt": "hi"}},
 		{"GET", "/tags/" + url.PathEscape(b.MemoryArn), nil},
 		{"GET", "/tags/" + url.PathEscape(b.EngineArn), nil},
-		{"POST", "/_agentcore/gateways/" + b.Gateway + "/tools/call", map[string]any{"name": "pets___listPets", "arguments": map[string]any{}}},
+		{"POST", "/_agentcore/gateways/" + b.Gateway + "/calls", map[string]any{"name": "pets___listPets", "arguments": map[string]any{}}},
 	} {
 		st, body := c.do(r[0].(string), r[1].(string), r[2])
 		if st == 200 || containsAny(body, bContent...) != "" {
@@ -100,7 +100,7 @@ func TestConsoleCSRF(t *testing.T) {
 		{"POST", "/policy-engines", map[string]any{"name": "csrf_probe"}},
 		{"POST", "/memories/" + a.Memory + "/events", map[string]any{"actorId": "csrf-actor", "sessionId": "s1",
 			"eventTimestamp": time.Now().Unix(), "payload": []any{map[string]any{"blob": "x"}}}},
-		{"POST", "/_agentcore/gateways/" + a.Gateway + "/tools/call", map[string]any{"name": "pets___listPets", "arguments": map[string]any{}}},
+		{"POST", "/_agentcore/gateways/" + a.Gateway + "/calls", map[string]any{"name": "pets___listPets", "arguments": map[string]any{}}},
 		{"DELETE", "/memories/" + a.Memory + "/delete", nil},
 		{"POST", "/memories/", map[string]any{}},
 		{"GET", "/gateways/", nil},
@@ -136,7 +136,7 @@ func TestConsoleCSRF(t *testing.T) {
 	if st, body := c.do("POST", "/policy-engines", map[string]any{"name": "csrf_probe"}); st/100 != 2 {
 		t.Errorf("CreatePolicyEngine with the header: %d %s", st, body)
 	}
-	if st, body := c.do("POST", "/_agentcore/gateways/"+a.Gateway+"/tools/call", map[string]any{"name": "pets___listPets", "arguments": map[string]any{}}); st != 200 || pets.Calls() != 1 {
+	if st, body := c.do("POST", "/_agentcore/gateways/"+a.Gateway+"/calls", map[string]any{"name": "pets___listPets", "arguments": map[string]any{}}); st != 200 || pets.Calls() != 1 {
 		t.Errorf("tool call with the header: %d %s (calls %d)", st, body, pets.Calls())
 	}
 }

@@ -55,7 +55,7 @@ func TestConsoleSecretsNeverShown(t *testing.T) {
 
 	// The tool call sends the API key to the target: the console sees the
 	// answer, not the key.
-	st, body := c.do("POST", "/_agentcore/gateways/"+a.Gateway+"/tools/call", map[string]any{"name": "keyed___listPets", "arguments": map[string]any{}})
+	st, body := c.do("POST", "/_agentcore/gateways/"+a.Gateway+"/calls", map[string]any{"name": "keyed___listPets", "arguments": map[string]any{}})
 	if st != 200 || pets.LastHeader("X-Api-Key") != apiKey {
 		t.Fatalf("tool call through the keyed target: %d %s (backend saw %q)", st, body, pets.LastHeader("X-Api-Key"))
 	}

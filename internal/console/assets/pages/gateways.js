@@ -99,7 +99,7 @@ async function renderTools(panel, tryPanel, id, refreshCalls) {
     }
     result.replaceChildren(h('p', null, 'Calling…'));
     try {
-      const r = await api('POST', `${base}/call`, { name: sel.value, arguments: parsed });
+      const r = await api('POST', `/_agentcore/gateways/${enc(id)}/calls`, { name: sel.value, arguments: parsed });
       result.replaceChildren(
         h('p', null, r.isError ? h('span', { class: 'badge bad' }, 'tool error') : h('span', { class: 'badge ok' }, 'ok'),
           r.decision && r.decision !== 'NONE' ? ` policy: ${r.decision}` : ''),
