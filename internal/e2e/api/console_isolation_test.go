@@ -167,3 +167,26 @@ func TestConsoleLocalModeCrossSite(t *testing.T) {
 		t.Errorf("foreign Origin in local mode: %v %v", resp, err)
 	}
 }
+
+// TestConsoleInvokeWithSession: a console session invokes its account's
+// runtime (InvokeAgentRuntime takes the session as a SigV4 caller), needs
+// the CSRF header to do it, and cannot invoke another account's runtime.
+func TestConsoleInvokeWithSession(t *testing.T) {
+	e := startConsoleEnv(t)
+	dep := e.as(consoleAcctA).Deploy(t, "console_invoke", nil)
+	path := "/runtimes/" + url.PathEscape(*dep.AgentRuntimeArn) + "/invocations"
+	a := newConsoleClient(t, e.URL)
+	a.signIn(consoleKeyA, consoleSecretA)
+	resp, body := a.raw("POST", path, map[string]any{"action": "echo", "hello": "from the console"}, "")
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("invoke without the CSRF header: %d %s", resp.StatusCode, body)
+	}
+	if st, body := a.do("POST", path, map[string]any{"action": "echo", "hello": "from the console"}); st != 200 || !strings.Contains(string(body), "from the console") {
+		t.Errorf("invoke with A's session: %d %s", st, body)
+	}
+	b := newConsoleClient(t, e.URL)
+	b.signIn(consoleKeyB, consoleSecretB)
+	if st, body := b.do("POST", path, map[string]any{"action": "echo"}); st != 404 {
+		t.Errorf("B's session invokes A's runtime: %d %s", st, body)
+	}
+}
