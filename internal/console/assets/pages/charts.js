@@ -50,10 +50,17 @@ export function lineChart(times, series, opts = {}) {
       pen = true;
     });
     if (d) kids.push(svg('path', { class: `s${si % 4}`, d }));
+    // A point with no neighbour draws no line: a dot shows it.
+    s.values.forEach((v, i) => {
+      const none = j => j < 0 || j >= n || s.values[j] === null || s.values[j] === undefined;
+      if (v !== null && v !== undefined && v > 0 && none(i - 1) && none(i + 1)) {
+        kids.push(svg('circle', { class: `dot s${si % 4}`, cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 2.5 }));
+      }
+    });
   });
   const total = series.map(s => `${s.label}: ${fmtTick(s.values.reduce((a, v) => a + (v || 0), 0))}`).join(', ');
   const label = `${opts.title || 'chart'}${opts.unit ? ` (${opts.unit})` : ''} — ${opts.summary || `totals ${total}`}`;
-  const chart = svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label, preserveAspectRatio: 'none' }, kids);
+  const chart = svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label }, kids);
   return h('figure', { class: 'panel', style: { margin: '0' } },
     h('h3', null, opts.title || '', opts.unit ? h('span', { class: 'kind' }, opts.unit) : null),
     chart,
