@@ -7,7 +7,7 @@ const W = 560, H = 180, PAD = { l: 46, r: 10, t: 10, b: 22 };
 function niceMax(v) {
   if (!(v > 0)) return 1;
   const p = Math.pow(10, Math.floor(Math.log10(v)));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  for (const m of [1, 2, 4, 8, 10]) if (m * p >= v) return m * p; // quarters stay round
   return 10 * p;
 }
 
@@ -39,7 +39,8 @@ export function lineChart(times, series, opts = {}) {
   for (let k = 0; k < ticks; k++) {
     const i = Math.round((k * (n - 1)) / Math.max(1, ticks - 1));
     const d = toDate(times[i]);
-    if (d) kids.push(svg('text', { x: x(i), y: H - 6, 'text-anchor': 'middle' }, hhmm(d)));
+    const anchor = k === 0 ? 'start' : k === ticks - 1 ? 'end' : 'middle';
+    if (d) kids.push(svg('text', { x: x(i), y: H - 6, 'text-anchor': anchor }, hhmm(d)));
   }
   series.forEach((s, si) => {
     let d = '';
