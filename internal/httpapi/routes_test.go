@@ -287,7 +287,7 @@ func TestRouteAuthKinds(t *testing.T) {
 		"OAuth2Callback": authUnsigned, "GetHealth": authUnsigned,
 		"ListModels": authOpenAI, "GetModel": authOpenAI, "ChatCompletions": authOpenAI,
 		"BrowserLiveViewStream": authStream,
-		"ConsolePage": authUnsigned,
+		"ConsolePage":           authUnsigned,
 	}
 	s := &Server{}
 	for _, svc := range s.services() {
