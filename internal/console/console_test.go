@@ -54,6 +54,7 @@ func TestHandlerServesShellAndAssets(t *testing.T) {
 		t.Fatalf("POST: %d", w.Code)
 	}
 }
+
 // TestPagesListed: every page app.js routes to is embedded (console-auth's
 // pages are checked once they land).
 func TestPagesListed(t *testing.T) {

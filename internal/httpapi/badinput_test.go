@@ -24,7 +24,8 @@ var protocolOps = map[string]bool{
 // /_agentcore/ extensions, OTLP, /metrics, the OpenAI front door or the
 // web console).
 func awsPath(p string) bool {
-	return !strings.HasPrefix(p, "/_agentcore/") && !strings.HasPrefix(p, "/v1/") && p != "/metrics" && !strings.HasPrefix(p, "/console")
+	return !strings.HasPrefix(p, "/_agentcore/") && !strings.HasPrefix(p, "/v1/") && p != "/metrics" &&
+		p != "/console" && !strings.HasPrefix(p, "/console/")
 }
 
 // TestEveryOperationAnswersBadInputTyped sends empty, null, wrong-shaped and

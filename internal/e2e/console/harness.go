@@ -100,6 +100,9 @@ func (b *Browser) NewPage(t testing.TB) *Page {
 	return p
 }
 
+// Close closes the tab (its page stops polling).
+func (p *Page) Close() { p.cancel() }
+
 // Visit loads url and waits (up to 30 s) until the console page has
 // rendered (its root carries data-ready).
 func (p *Page) Visit(t testing.TB, url string) {

@@ -7,7 +7,7 @@ const W = 560, H = 180, PAD = { l: 46, r: 10, t: 10, b: 22 };
 function niceMax(v) {
   if (!(v > 0)) return 1;
   const p = Math.pow(10, Math.floor(Math.log10(v)));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  for (const m of [1, 2, 4, 8, 10]) if (m * p >= v) return m * p; // quarters stay round
   return 10 * p;
 }
 
@@ -39,7 +39,8 @@ export function lineChart(times, series, opts = {}) {
   for (let k = 0; k < ticks; k++) {
     const i = Math.round((k * (n - 1)) / Math.max(1, ticks - 1));
     const d = toDate(times[i]);
-    if (d) kids.push(svg('text', { x: x(i), y: H - 6, 'text-anchor': 'middle' }, hhmm(d)));
+    const anchor = k === 0 ? 'start' : k === ticks - 1 ? 'end' : 'middle';
+    if (d) kids.push(svg('text', { x: x(i), y: H - 6, 'text-anchor': anchor }, hhmm(d)));
   }
   series.forEach((s, si) => {
     let d = '';
@@ -50,10 +51,17 @@ export function lineChart(times, series, opts = {}) {
       pen = true;
     });
     if (d) kids.push(svg('path', { class: `s${si % 4}`, d }));
+    // A point with no neighbour draws no line: a dot shows it.
+    s.values.forEach((v, i) => {
+      const none = j => j < 0 || j >= n || s.values[j] === null || s.values[j] === undefined;
+      if (v !== null && v !== undefined && v > 0 && none(i - 1) && none(i + 1)) {
+        kids.push(svg('circle', { class: `dot s${si % 4}`, cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 2.5 }));
+      }
+    });
   });
   const total = series.map(s => `${s.label}: ${fmtTick(s.values.reduce((a, v) => a + (v || 0), 0))}`).join(', ');
   const label = `${opts.title || 'chart'}${opts.unit ? ` (${opts.unit})` : ''} — ${opts.summary || `totals ${total}`}`;
-  const chart = svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label, preserveAspectRatio: 'none' }, kids);
+  const chart = svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label }, kids);
   return h('figure', { class: 'panel', style: { margin: '0' } },
     h('h3', null, opts.title || '', opts.unit ? h('span', { class: 'kind' }, opts.unit) : null),
     chart,

@@ -7,7 +7,7 @@ import { badge, kv, section, slot, runtimeLink, notEnabled } from './common.js';
 
 export const title = 'Session';
 
-const MAX_TRACES = 50, MAX_LOGS = 5000;
+const MAX_TRACES = 50, MAX_LOGS = 5000, SPAN_STARTS = 300;
 
 async function loadSpans(sessionId) {
   const s = await api('GET', `/_agentcore/observability/sessions/${encodeURIComponent(sessionId)}`);
@@ -66,9 +66,9 @@ export async function render(root, params) {
   const { runtimeId, sessionId } = params;
   const open = new Set();
   const head = slot(), wf = slot(), logsEl = slot(), tokens = slot(), evals = slot();
-  let traceSel = 'all', withSpans = true, data = { traces: [], spans: [] }, logs = [];
+  let traceSel = 'all', withSpans = null, data = { traces: [], spans: [] }, logs = [];
   const sel = h('select', { id: 'trace-select', onchange: e => { traceSel = e.target.value; drawSpans(); } });
-  const spanToggle = h('input', { type: 'checkbox', id: 'log-spans', checked: true, onchange: e => { withSpans = e.target.checked; drawLogs(); } });
+  const spanToggle = h('input', { type: 'checkbox', id: 'log-spans', onchange: e => { withSpans = e.target.checked; drawLogs(); } });
   root.append(
     h('h1', null, 'Session ', h('code', null, sessionId)),
     head,
@@ -92,8 +92,12 @@ export async function render(root, params) {
     ], u, { empty: 'No GenAI token usage reported by this session\'s spans.' }));
   }
   function drawLogs() {
-    const spans = withSpans && data.spans.length <= 2000 ? order(data.spans).map(r => r.span) : [];
-    logsEl.replaceChildren(timeline(logs, spans, withSpans));
+    // Span starts are interleaved by default for small traces only (a big
+    // trace's starts would drown the logs); the checkbox decides after.
+    const on = withSpans === null ? data.spans.length <= SPAN_STARTS : withSpans;
+    spanToggle.checked = on;
+    const spans = on ? order(data.spans).map(r => r.span) : [];
+    logsEl.replaceChildren(timeline(logs, spans, on));
   }
   function drawHead(running) {
     const errs = data.spans.filter(s => s.error).length;
@@ -120,6 +124,7 @@ export async function render(root, params) {
       api('GET', '/_agentcore/sessions').catch(() => ({ sessions: [] })),
     ]);
     running = (rs.sessions || []).some(s => s.sessionId === sessionId);
+    performance.mark('session:data');
     let changed = false;
     if (d instanceof Error) { wf.replaceChildren(notEnabled(d) ? h('p', { class: 'empty' }, 'Observability is not enabled.') : errorBox(d)); }
     else {
@@ -129,7 +134,7 @@ export async function render(root, params) {
         changed = true;
         lastKey = key;
         sel.replaceChildren(h('option', { value: 'all' }, `all traces (${d.traces.length})`),
-          d.traces.map(t => h('option', { value: t.traceId }, `${fmtTime(t.startTime)} ${t.rootName || ''} (${t.spanCount} spans)`)));
+          ...d.traces.map(t => h('option', { value: t.traceId }, `${fmtTime(t.startTime)} ${t.rootName || ''} (${t.spanCount} spans)`)));
         if (traceSel !== 'all' && !d.traces.some(t => t.traceId === traceSel)) traceSel = 'all';
         sel.value = traceSel;
         drawSpans();
@@ -138,6 +143,7 @@ export async function render(root, params) {
     if (l instanceof Error) logsEl.replaceChildren(errorBox(l));
     else if (changed || l.length !== logs.length || !logsEl.firstChild) { logs = l; drawLogs(); }
     drawHead(running);
+    performance.mark('session:drawn');
     return running;
   }
 
@@ -156,8 +162,7 @@ export async function render(root, params) {
     }
   }
 
-  const running = await refresh();
-  await refreshEvals();
+  const [running] = await Promise.all([refresh(), refreshEvals()]);
   // A running session (or one whose spans are still arriving) refreshes.
   const stops = [poll(refresh, running ? 2000 : 15000, { later: true }), poll(refreshEvals, 15000, { later: true })];
   return () => stops.forEach(s => s());

@@ -45,7 +45,7 @@ function toolPanel(kind) {
       sessions.replaceChildren();
       return;
     }
-    const all = [{ id: kind.builtin, name: `${kind.builtin} (built-in)`, status: 'READY' }, ...list];
+    const all = [{ id: kind.builtin, name: `${kind.builtin} (built-in)`, status: 'READY' }, ...list.filter(t => t.id !== kind.builtin)];
     tools.replaceChildren(table([
       { label: 'Name', render: t => t.name },
       { label: 'ID', render: t => h('code', null, t.id) },
@@ -55,7 +55,7 @@ function toolPanel(kind) {
       .sort((a, b) => String(b.createdAt).localeCompare(String(a.createdAt)));
     const ready = rows.filter(s => s.status === 'READY');
     const ended = rows.filter(s => s.status !== 'READY').slice(0, 20);
-    sessions.replaceChildren(table([
+    sessions.replaceChildren(...[table([
       { label: 'Session', render: s => h('code', null, s.sessionId) },
       { label: 'Name', render: s => s.name || '' },
       { label: 'Tool', render: s => h('code', null, s.tool) },
@@ -71,7 +71,7 @@ function toolPanel(kind) {
     ], [...ready, ...ended], { empty: `No ${kind.name} session.` }),
     kind.key === 'browser' && ready.length
       ? h('p', { class: 'empty' }, 'A session\'s live view opens from the presigned URL `agentcore browser start` prints (the live view accepts signed requests only).')
-      : null);
+      : null].filter(Boolean));
   }
   return { el, refresh };
 }
