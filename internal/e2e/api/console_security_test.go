@@ -184,3 +184,21 @@ func TestConsoleSignIn(t *testing.T) {
 		t.Errorf("B's signature with A's cookie: %d %s", r2.StatusCode, body)
 	}
 }
+
+// TestConsoleOff: --console=false turns the pages and the session API off
+// (404), so no sign-in is possible.
+func TestConsoleOff(t *testing.T) {
+	cfg := testenv.Fast()
+	cfg.DisableConsole = true
+	e := testenv.Start(t, cfg)
+	c := newConsoleClient(t, e.URL)
+	for _, r := range [][2]string{{"GET", "/console/"}, {"GET", "/console/api/session"}, {"POST", "/console/api/session"}, {"GET", "/console/assets/app.js"}} {
+		var body any
+		if r[0] == "POST" {
+			body = map[string]string{"accessKeyId": testenv.AccessKeyID, "secretAccessKey": testenv.SecretAccessKey}
+		}
+		if resp, b := c.raw(r[0], r[1], body, ""); resp.StatusCode != http.StatusNotFound || resp.Header.Get("Set-Cookie") != "" {
+			t.Errorf("%s %s with the console off: %d %s", r[0], r[1], resp.StatusCode, b)
+		}
+	}
+}
