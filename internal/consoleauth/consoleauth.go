@@ -17,6 +17,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
@@ -43,8 +44,18 @@ type Options struct {
 
 // Service signs people in and out.
 type Service struct {
-	o Options
+	o        Options
+	mu       sync.Mutex
+	failures map[string][]time.Time // failed sign-ins per access key id, within failureWindow
 }
+
+// Guessing a secret: after maxFailures wrong pairs for one access key id
+// within failureWindow, its sign-ins are refused (Throttled) until the
+// oldest failure leaves the window. Per server process.
+const (
+	maxFailures   = 10
+	failureWindow = 5 * time.Minute
+)
 
 // New builds the service.
 func New(o Options) *Service {
@@ -57,7 +68,34 @@ func New(o Options) *Service {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Service{o: o}
+	return &Service{o: o, failures: map[string][]time.Time{}}
+}
+
+// throttled reports whether the key has had too many failures lately.
+func (s *Service) throttled(keyID string, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	recent := s.failures[keyID][:0]
+	for _, t := range s.failures[keyID] {
+		if now.Sub(t) < failureWindow {
+			recent = append(recent, t)
+		}
+	}
+	if len(recent) == 0 {
+		delete(s.failures, keyID)
+	} else {
+		s.failures[keyID] = recent
+	}
+	return len(recent) >= maxFailures
+}
+
+func (s *Service) failed(keyID string, now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.failures) > 10000 { // many made-up key ids: start over rather than grow
+		s.failures = map[string][]time.Time{}
+	}
+	s.failures[keyID] = append(s.failures[keyID], now)
 }
 
 // Lifetime is how long a new session lasts.
@@ -90,6 +128,10 @@ func (s *Service) SignIn(ctx context.Context, accessKeyID, secret string) (*Sess
 	if accessKeyID == "" || secret == "" {
 		return nil, errs.E(errs.Invalid, "accessKeyId and secretAccessKey are required")
 	}
+	if s.throttled(accessKeyID, s.o.Now()) {
+		s.o.Logger.Warn("console sign-in throttled", "accessKeyId", accessKeyID)
+		return nil, errs.E(errs.Throttled, "too many failed sign-ins for this access key: try again in a few minutes")
+	}
 	var cred *sigv4.Credential
 	if s.o.Lookup != nil {
 		cred = s.o.Lookup(accessKeyID)
@@ -100,6 +142,7 @@ func (s *Service) SignIn(ctx context.Context, accessKeyID, secret string) (*Sess
 	}
 	if subtle.ConstantTimeCompare(digest(want), digest(secret)) != 1 || cred == nil {
 		s.o.Logger.Info("console sign-in refused", "accessKeyId", accessKeyID)
+		s.failed(accessKeyID, s.o.Now())
 		return nil, errs.E(errs.AccessDenied, "the access key id or secret access key is not valid")
 	}
 	raw := make([]byte, 32)

@@ -70,4 +70,18 @@ func TestSessions(t *testing.T) {
 	if _, err := gone.Lookup(ctx, s3.Token); errs.KindOf(err) != errs.NotFound {
 		t.Errorf("session of a removed key: %v", err)
 	}
+
+	// Guessing: the 11th wrong pair in 5 minutes is throttled, the right one too, until the window passes.
+	for i := 0; i < 10; i++ {
+		if _, err := svc2.SignIn(ctx, "AKIDONE", "guess"); errs.KindOf(err) != errs.AccessDenied {
+			t.Fatalf("guess %d: %v", i, err)
+		}
+	}
+	if _, err := svc2.SignIn(ctx, "AKIDONE", "s1"); errs.KindOf(err) != errs.Throttled {
+		t.Errorf("after 10 failures: %v", err)
+	}
+	now = now.Add(5 * time.Minute)
+	if _, err := svc2.SignIn(ctx, "AKIDONE", "s1"); err != nil {
+		t.Errorf("after the window: %v", err)
+	}
 }
