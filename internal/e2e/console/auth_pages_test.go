@@ -45,9 +45,10 @@ func setValue(t *testing.T, p *Page, css, value string) {
 // TestConsoleSignInAndAuthPages: in credentials mode a page sends the
 // browser to the sign-in form; signing in through the form opens the
 // console; the memory search finds a record, the try-a-tool form calls a
-// tool of a gateway whose target is a local OpenAPI service, a Cedar
-// syntax error is shown next to the editor, and the memory, gateway,
-// policy and identity pages load without console errors.
+// tool of a gateway whose target is a local OpenAPI service, the policy
+// engine's decisions log lists that call as allowed, a Cedar syntax error
+// is shown next to the editor, and the memory, gateway, policy and
+// identity pages load without console errors.
 func TestConsoleSignInAndAuthPages(t *testing.T) {
 	e := testenv.Start(t, testenv.Fast()) // credentials mode: the test key pair
 	s := authSeed(t, e)
@@ -108,6 +109,8 @@ func TestConsoleSignInAndAuthPages(t *testing.T) {
 	waitText(t, p, "main", "console_engine")
 	p.Visit(t, e.URL+"/console/policies/"+s.engine)
 	waitText(t, p, "main", "allow_all")
+	waitText(t, p, "decisions", "1 allowed, 0 denied") // the try-a-tool call above, decided by the engine
+	waitText(t, p, "decisions", "shelter___listPets")
 	setValue(t, p, "#policy-name", "broken_policy")
 	setValue(t, p, "#policy-cedar", "permit(principal, action, resource")
 	p.Click(t, "#policy-cedar ~ .row button[type=submit]")

@@ -102,6 +102,12 @@ func authSeed(t *testing.T, e *testenv.Env) authSeeded {
 		Definition: &ctltypes.PolicyDefinitionMemberCedar{Value: ctltypes.CedarPolicy{Statement: aws.String("permit(principal, action, resource);")}}}); err != nil {
 		t.Fatal(err)
 	}
+	// The gateway enforces the engine: its tool calls are decisions.
+	if _, err := e.Control.UpdateGateway(ctx, &ctl.UpdateGatewayInput{GatewayIdentifier: gw.GatewayId, Name: aws.String("console-gateway"),
+		RoleArn: aws.String(testenv.RoleArn), AuthorizerType: ctltypes.AuthorizerTypeNone, ProtocolType: ctltypes.GatewayProtocolTypeMcp,
+		PolicyEngineConfiguration: &ctltypes.GatewayPolicyEngineConfiguration{Arn: pe.PolicyEngineArn, Mode: ctltypes.GatewayPolicyEngineModeEnforce}}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := e.Control.CreateApiKeyCredentialProvider(ctx, &ctl.CreateApiKeyCredentialProviderInput{Name: aws.String("shelter-key"),
 		ApiKey: aws.String("shelter-api-key-K3Y")}); err != nil {
 		t.Fatal(err)

@@ -38,7 +38,7 @@ async function renderEngine(root, id) {
   );
   const list = h('section', { class: 'panel', 'aria-labelledby': 'policies-h' }, h('h2', { id: 'policies-h' }, 'Policies'));
   const editor = h('section', { class: 'panel', 'aria-labelledby': 'editor-h' });
-  const log = h('section', { class: 'panel', 'aria-labelledby': 'decisions-h' }, h('h2', { id: 'decisions-h' }, 'Decisions'));
+  const log = h('section', { class: 'panel', id: 'decisions', 'aria-labelledby': 'decisions-h' }, h('h2', { id: 'decisions-h' }, 'Decisions'));
   root.append(list, editor, log);
   let policies = [];
   const reload = async () => {
