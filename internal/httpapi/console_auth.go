@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"context"
+	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 
 	"github.com/agentcore-dev/agentcore/internal/consoleauth"
@@ -23,8 +25,9 @@ import (
 //
 // In local mode (no credentials) there is no sign-in; unsigned requests a
 // browser sends from another site (Sec-Fetch-Site cross-site or same-site,
-// or an Origin other than the server's) are refused, so a web page the
-// person visits cannot drive the local API.
+// or an Origin other than the server's) or to a Host that is not a
+// loopback name (DNS rebinding) are refused, so a web page the person
+// visits cannot drive the local API.
 
 const (
 	// ConsoleCookie is the console's session cookie.
@@ -49,7 +52,11 @@ func (s *Server) authenticateConsole(ctx context.Context, r *http.Request, t ten
 		return nil, false, nil
 	}
 	if s.cfg.SigV4 == nil { // local mode
-		if crossSite(r) {
+		// A page of another site, or one sent to a name that is not
+		// loopback's (DNS rebinding: a page of evil.example whose name now
+		// resolves to 127.0.0.1 is same-origin with itself, but its
+		// requests name evil.example as their Host).
+		if crossSite(r) || fromBrowser(r) && !loopbackHost(r.Host) {
 			return nil, true, &sigv4.Error{Type: sigv4.TypeDenied, Message: "requests from another web site are refused"}
 		}
 		return nil, false, nil
@@ -129,4 +136,18 @@ func (s *Server) gateConsole(pages http.Handler) http.Handler {
 		}
 		pages.ServeHTTP(w, r)
 	})
+}
+
+// loopbackHost reports a Host header naming this machine: localhost (or a
+// name under it) or a loopback address.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.Trim(host, "[]"), ".")
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.IsLoopback()
 }

@@ -161,7 +161,15 @@ func TestConsoleLocalModeCrossSite(t *testing.T) {
 			t.Errorf("%s write in local mode: %v %v", site, resp, err)
 		}
 	}
+	// DNS rebinding: a page of rebound.example (now resolving to loopback)
+	// is same-origin with itself, but names its own host.
 	req, _ := http.NewRequest("POST", e.URL+"/runtimes/", strings.NewReader(`{}`))
+	req.Host = "rebound.example:" + strings.Split(e.URL, ":")[2]
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 403 {
+		t.Errorf("rebound host in local mode: %v %v", resp, err)
+	}
+	req, _ = http.NewRequest("POST", e.URL+"/runtimes/", strings.NewReader(`{}`))
 	req.Header.Set("Origin", "http://evil.example")
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 403 {
 		t.Errorf("foreign Origin in local mode: %v %v", resp, err)

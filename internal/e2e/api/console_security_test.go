@@ -147,6 +147,16 @@ func TestConsoleSignIn(t *testing.T) {
 		t.Errorf("cross-site sign-in: %v %v", resp, err)
 	}
 
+	// Served under a public name (behind DNS or a proxy): same-origin sign-in works.
+	req, _ = http.NewRequest("POST", e.URL+"/console/api/session", strings.NewReader(`{"accessKeyId":"`+consoleKeyA+`","secretAccessKey":"`+consoleSecretA+`"}`))
+	req.Host = "agentcore.example.com"
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("Origin", "https://agentcore.example.com")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 || resp.Header.Get("Set-Cookie") == "" {
+		t.Errorf("same-origin sign-in under a public name: %v %v", resp, err)
+	}
+
 	resp := c.signIn(consoleKeyA, consoleSecretA)
 	ck := resp.Header.Get("Set-Cookie")
 	for _, attr := range []string{"agentcore_console=", "HttpOnly", "SameSite=Strict", "Path=/", "Max-Age="} {
