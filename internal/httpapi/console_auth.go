@@ -63,7 +63,10 @@ func (s *Server) authenticateConsole(ctx context.Context, r *http.Request, t ten
 	}
 	ck, err := r.Cookie(ConsoleCookie)
 	if err != nil || ck.Value == "" {
-		if fromBrowser(r) && kind == authLoopback {
+		// A page's request never gets the loopback exemption; a GET the
+		// person typed or bookmarked (Sec-Fetch-Site: none; no page can
+		// cause one) keeps it, as curl on the host does.
+		if fromBrowser(r) && kind == authLoopback && !(r.Method == http.MethodGet && r.Header.Get("Sec-Fetch-Site") == "none") {
 			return nil, true, &sigv4.Error{Type: sigv4.TypeMissing, Message: "Missing Authentication Token: sign in to the console"}
 		}
 		return nil, false, nil

@@ -83,6 +83,14 @@ func TestConsoleNoSessionNoData(t *testing.T) {
 			}
 		}
 	}
+	// The person at the host's keyboard typing an extension's URL keeps the
+	// loopback exemption (no page can send Sec-Fetch-Site: none).
+	req, _ := http.NewRequest("GET", e.URL+"/_agentcore/observability/traces/"+trace, nil)
+	req.Header.Set("Sec-Fetch-Site", "none")
+	req.Header.Set("Sec-Fetch-Mode", "navigate")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Errorf("typed URL from the host: %v %v", resp, err)
+	}
 	check("no cookie", anon, "")
 	check("no cookie, a made-up CSRF header", anon, "forged")
 
