@@ -14,8 +14,8 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/server"
 	"github.com/agentcore-dev/agentcore/internal/sigv4"
 	"github.com/agentcore-dev/agentcore/internal/testenv"
-	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
+	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 )
 
 // Two accounts with one access key each, in a credentials file; the

@@ -33,7 +33,9 @@ func waitText(t *testing.T, p *Page, id, want string) string {
 	}
 }
 
-func jsString(s string) string { return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'" }
+func jsString(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+}
 
 // setValue sets a form field's value as typing would.
 func setValue(t *testing.T, p *Page, css, value string) {
