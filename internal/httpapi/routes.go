@@ -48,7 +48,7 @@ func (s *Server) services() []serviceRoutes {
 		{on: c.OTLP != nil, routes: s.otlpRoutes()},
 		{on: c.Telemetry != nil, routes: s.metricsRoutes()},
 		{on: c.Runtime != nil && c.OpenAI != nil, routes: s.openAIRoutes()},
-		{on: c.Console != nil, routes: s.consoleRoutes()},
+		{on: c.Console != nil, off: errs.E(errs.NotFound, "the console is not enabled on this server (--console=false)"), routes: s.consoleRoutes()},
 	}
 }
 

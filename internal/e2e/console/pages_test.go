@@ -2,10 +2,13 @@ package console
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/chromedp/chromedp"
 )
 
@@ -57,6 +60,20 @@ func TestConsolePages(t *testing.T) {
 			t.Fatalf("invocations card %q, want 3", inv)
 		}
 		p.NoErrors(t, "overview charts")
+	})
+
+	t.Run("LiveSessions", func(t *testing.T) {
+		// A session started through the SDK while the overview is open
+		// appears without a reload.
+		p.Visit(t, e.URL+"/console/")
+		Eval[bool](t, p, `window.notReloaded = true`)
+		live := testenv.SessionID("console-live")
+		e.InvokeJSON(t, s.arn, live, map[string]any{})
+		p.Wait(t, fmt.Sprintf(`a[href$=%q]`, "/"+live), 15*time.Second)
+		if !Eval[bool](t, p, `window.notReloaded === true`) {
+			t.Fatal("the page reloaded")
+		}
+		p.NoErrors(t, "overview, live sessions")
 	})
 
 	t.Run("Waterfall", func(t *testing.T) {
@@ -131,4 +148,30 @@ func TestConsolePages(t *testing.T) {
 		}
 		p.NoErrors(t, "invoke box")
 	})
+}
+
+// TestConsoleOff: with --console=false no /console/ path is served.
+func TestConsoleOff(t *testing.T) {
+	cfg := testenv.Fast()
+	cfg.DisableConsole = true
+	e := testenv.Start(t, cfg)
+	for _, p := range []string{"/console", "/console/", "/console/assets/app.js", "/console/runtimes/x"} {
+		resp, err := http.Get(e.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("GET %s with the console off: %d", p, resp.StatusCode)
+		}
+	}
+	on := testenv.Start(t, testenv.Fast())
+	resp, err := http.Get(on.URL + "/console/assets/app.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /console/assets/app.js with the console on (default): %d", resp.StatusCode)
+	}
 }
