@@ -10,6 +10,8 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/chromedp/chromedp"
+	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 )
 
 // beforeSessionAPI drops the one error a server without console-auth's
@@ -74,6 +76,34 @@ func TestConsolePages(t *testing.T) {
 			t.Fatal("the page reloaded")
 		}
 		p.NoErrors(t, "overview, live sessions")
+	})
+
+	t.Run("EvaluationTrend", func(t *testing.T) {
+		// Evaluation result spans (as online evaluation writes them into
+		// the evaluated session) make the evaluator's trend line.
+		now := time.Now()
+		var spans []*tracepb.Span
+		for i, v := range []float64{0.5, 0.75, 1} {
+			at := now.Add(time.Duration(i-3) * time.Minute)
+			spans = append(spans, &tracepb.Span{TraceId: []byte("console-eval-tr" + fmt.Sprint(i)), SpanId: []byte("evalsp0" + fmt.Sprint(i)),
+				Name: "evaluation", StartTimeUnixNano: uint64(at.UnixNano()), EndTimeUnixNano: uint64(at.Add(time.Millisecond).UnixNano()),
+				Attributes: []*commonpb.KeyValue{str("session.id", s.session), str("gen_ai.evaluation.name", "Builtin.Helpfulness"),
+					{Key: "gen_ai.evaluation.score.value", Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_DoubleValue{DoubleValue: v}}}}})
+		}
+		postSpans(t, e.URL, "agentcore-evaluation", spans)
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			p.Visit(t, e.URL+"/console/evaluations")
+			text := Eval[string](t, p, `document.getElementById('h-score-trend').parentElement.innerText`)
+			if strings.Contains(text, "Builtin.Helpfulness") && Eval[int](t, p, `document.querySelectorAll('#h-score-trend ~ * svg.chart path, #h-score-trend ~ * svg.chart circle').length`) > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("score trend without the evaluator: %s", text)
+			}
+			time.Sleep(300 * time.Millisecond)
+		}
+		p.NoErrors(t, "evaluations page")
 	})
 
 	t.Run("Waterfall", func(t *testing.T) {
