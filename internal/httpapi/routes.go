@@ -43,14 +43,14 @@ func (s *Server) services() []serviceRoutes {
 		{on: c.Datasets != nil, off: notEnabled("evaluation service"), routes: s.evaluationDatasetRoutes()},
 		{on: c.Batches != nil, off: notEnabled("evaluation service"), routes: s.evaluationBatchRoutes()},
 		{on: c.Identity != nil, off: errs.E(errs.Unavailable, "the Identity service is not enabled on this server"), routes: s.identityRoutes()},
-		{on: c.Console != nil, off: notEnabled("console"), routes: s.consoleSessionRoutes()}, // console_session.go
+		{on: c.Console != nil, off: errs.E(errs.NotFound, "the console is not enabled on this server (--console=false)"), routes: s.consoleSessionRoutes()}, // console_session.go
 		{on: c.Sessions != nil, off: notEnabled("Runtime service"), routes: s.sessionRoutes()},
 		{on: c.Artifacts != nil, off: notEnabled("artifact store"), routes: s.artifactRoutes()},
 		{on: c.Observability != nil, off: errs.E(errs.UnknownOperation, "observability is not enabled on this server"), routes: s.observabilityRoutes()},
 		{on: c.OTLP != nil, routes: s.otlpRoutes()},
 		{on: c.Telemetry != nil, routes: s.metricsRoutes()},
 		{on: c.Runtime != nil && c.OpenAI != nil, routes: s.openAIRoutes()},
-		{on: c.Console != nil, off: notEnabled("console"), routes: s.consoleRoutes()}, // --console=false: 404
+		{on: c.Console != nil, off: errs.E(errs.NotFound, "the console is not enabled on this server (--console=false)"), routes: s.consoleRoutes()},
 	}
 }
 

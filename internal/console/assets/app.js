@@ -149,7 +149,8 @@ async function render() {
   const m = match(path);
   if (!m) {
     document.title = 'Not found · agentcore console';
-    main.replaceChildren(h('h1', null, 'Not found'), h('p', null, 'No console page at ', h('code', null, path), '. '), link('/console/', 'Overview'));
+    main.replaceChildren(h('div', { class: 'page', 'data-page': 'notfound', 'data-ready': '' },
+      h('h1', null, 'Not found'), h('p', null, 'No console page at ', h('code', null, path), '. '), link('/console/', 'Overview')));
     return;
   }
   let mod;
@@ -182,6 +183,13 @@ async function render() {
 
 window.addEventListener('console:navigate', () => { render(); window.scrollTo(0, 0); });
 window.addEventListener('popstate', render);
+window.addEventListener('console:signedout', () => {
+  if (!ctx || ctx.mode === 'local' || location.pathname.startsWith('/console/signin')) return;
+  ctx = null;
+  setSession(null);
+  document.getElementById('whoami').replaceChildren();
+  navigate('/console/signin');
+});
 document.querySelector('.brand').addEventListener('click', e => {
   if (e.button !== 0 || e.metaKey || e.ctrlKey) return;
   e.preventDefault();

@@ -31,6 +31,12 @@ function shortType(t) {
   return i >= 0 ? t.slice(i + 1) : t;
 }
 
+// signedOut tells app.js that the session is gone (a 401 from the API:
+// expired or signed out elsewhere); it shows the sign-in form.
+function signedOut(res, path) {
+  if (res.status === 401 && !path.startsWith('/console/api/session')) window.dispatchEvent(new Event('console:signedout'));
+}
+
 async function toError(res) {
   let body = {};
   const text = await res.text().catch(() => '');
@@ -50,7 +56,7 @@ function encodeBody(body) {
 export async function api(method, path, body, extraHeaders) {
   const [data, json] = encodeBody(body);
   const res = await fetch(path, { method, credentials: 'same-origin', headers: headers(extraHeaders, json || data !== undefined), body: data });
-  if (!res.ok) throw await toError(res);
+  if (!res.ok) { signedOut(res, path); throw await toError(res); }
   if (res.status === 204) return null;
   const text = await res.text();
   if (!text) return null;
@@ -65,7 +71,7 @@ export async function apiStream(method, path, body, onText, extraHeaders) {
   const hd = headers(extraHeaders, json);
   hd.Accept = 'text/event-stream, application/json, */*';
   const res = await fetch(path, { method, credentials: 'same-origin', headers: hd, body: data });
-  if (!res.ok) throw await toError(res);
+  if (!res.ok) { signedOut(res, path); throw await toError(res); }
   if (!res.body) { onText(await res.text()); return res.headers; }
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   for (;;) {

@@ -2,11 +2,16 @@ package console
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/chromedp/chromedp"
+	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 )
 
 // beforeSessionAPI drops the one error a server without console-auth's
@@ -57,6 +62,48 @@ func TestConsolePages(t *testing.T) {
 			t.Fatalf("invocations card %q, want 3", inv)
 		}
 		p.NoErrors(t, "overview charts")
+	})
+
+	t.Run("LiveSessions", func(t *testing.T) {
+		// A session started through the SDK while the overview is open
+		// appears without a reload.
+		p.Visit(t, e.URL+"/console/")
+		Eval[bool](t, p, `window.notReloaded = true`)
+		live := testenv.SessionID("console-live")
+		e.InvokeJSON(t, s.arn, live, map[string]any{})
+		p.Wait(t, fmt.Sprintf(`a[href$=%q]`, "/"+live), 15*time.Second)
+		if !Eval[bool](t, p, `window.notReloaded === true`) {
+			t.Fatal("the page reloaded")
+		}
+		p.NoErrors(t, "overview, live sessions")
+	})
+
+	t.Run("EvaluationTrend", func(t *testing.T) {
+		// Evaluation result spans (as online evaluation writes them into
+		// the evaluated session) make the evaluator's trend line.
+		now := time.Now()
+		var spans []*tracepb.Span
+		for i, v := range []float64{0.5, 0.75, 1} {
+			at := now.Add(time.Duration(i-3) * time.Minute)
+			spans = append(spans, &tracepb.Span{TraceId: []byte("console-eval-tr" + fmt.Sprint(i)), SpanId: []byte("evalsp0" + fmt.Sprint(i)),
+				Name: "evaluation", StartTimeUnixNano: uint64(at.UnixNano()), EndTimeUnixNano: uint64(at.Add(time.Millisecond).UnixNano()),
+				Attributes: []*commonpb.KeyValue{str("session.id", s.session), str("gen_ai.evaluation.name", "Builtin.Helpfulness"),
+					{Key: "gen_ai.evaluation.score.value", Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_DoubleValue{DoubleValue: v}}}}})
+		}
+		postSpans(t, e.URL, "agentcore-evaluation", spans)
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			p.Visit(t, e.URL+"/console/evaluations")
+			text := Eval[string](t, p, `document.getElementById('h-score-trend').parentElement.innerText`)
+			if strings.Contains(text, "Builtin.Helpfulness") && Eval[int](t, p, `document.querySelectorAll('#h-score-trend ~ * svg.chart path, #h-score-trend ~ * svg.chart circle').length`) > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("score trend without the evaluator: %s", text)
+			}
+			time.Sleep(300 * time.Millisecond)
+		}
+		p.NoErrors(t, "evaluations page")
 	})
 
 	t.Run("Waterfall", func(t *testing.T) {
@@ -131,4 +178,30 @@ func TestConsolePages(t *testing.T) {
 		}
 		p.NoErrors(t, "invoke box")
 	})
+}
+
+// TestConsoleOff: with --console=false no /console/ path is served.
+func TestConsoleOff(t *testing.T) {
+	cfg := testenv.Fast()
+	cfg.DisableConsole = true
+	e := testenv.Start(t, cfg)
+	for _, p := range []string{"/console", "/console/", "/console/assets/app.js", "/console/runtimes/x"} {
+		resp, err := http.Get(e.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("GET %s with the console off: %d", p, resp.StatusCode)
+		}
+	}
+	on := testenv.Start(t, testenv.Fast())
+	resp, err := http.Get(on.URL + "/console/assets/app.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /console/assets/app.js with the console on (default): %d", resp.StatusCode)
+	}
 }

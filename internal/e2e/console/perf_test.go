@@ -95,9 +95,6 @@ func postBigTrace(t *testing.T, url, session string, n int) {
 	tid := make([]byte, 16)
 	binary.BigEndian.PutUint64(tid[8:], uint64(time.Now().UnixNano()))
 	sid := func(i int) []byte { b := make([]byte, 8); binary.BigEndian.PutUint64(b, uint64(i+1)); return b }
-	str := func(k, v string) *commonpb.KeyValue {
-		return &commonpb.KeyValue{Key: k, Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: v}}}
-	}
 	base := time.Now().Add(-time.Minute)
 	names := []string{"chat model", "execute_tool search", "execute_tool fetch", "retrieve memory"}
 	var spans []*tracepb.Span
@@ -125,24 +122,7 @@ func postBigTrace(t *testing.T, url, session string, n int) {
 		}
 		spans = append(spans, sp)
 	}
-	for len(spans) > 0 {
-		batch := spans[:min(500, len(spans))]
-		spans = spans[len(batch):]
-		req := &coltracepb.ExportTraceServiceRequest{ResourceSpans: []*tracepb.ResourceSpans{{
-			Resource:   &resourcepb.Resource{Attributes: []*commonpb.KeyValue{str("service.name", "bench-agent")}},
-			ScopeSpans: []*tracepb.ScopeSpans{{Spans: batch}},
-		}}}
-		body, _ := proto.Marshal(req)
-		resp, err := http.Post(url+"/v1/traces", "application/x-protobuf", bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 200 {
-			t.Fatalf("POST /v1/traces: %d %s", resp.StatusCode, out)
-		}
-	}
+	postSpans(t, url, "bench-agent", spans)
 	// Stored asynchronously: wait for all of them.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -159,5 +139,33 @@ func postBigTrace(t *testing.T, url, session string, n int) {
 			t.Fatalf("the 2,000 spans were not stored: %s", b)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func str(k, v string) *commonpb.KeyValue {
+	return &commonpb.KeyValue{Key: k, Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: v}}}
+}
+
+// postSpans exports spans of one service over OTLP/HTTP (protobuf), 500 a
+// request.
+func postSpans(t *testing.T, url, service string, spans []*tracepb.Span) {
+	t.Helper()
+	for len(spans) > 0 {
+		batch := spans[:min(500, len(spans))]
+		spans = spans[len(batch):]
+		req := &coltracepb.ExportTraceServiceRequest{ResourceSpans: []*tracepb.ResourceSpans{{
+			Resource:   &resourcepb.Resource{Attributes: []*commonpb.KeyValue{str("service.name", service)}},
+			ScopeSpans: []*tracepb.ScopeSpans{{Spans: batch}},
+		}}}
+		body, _ := proto.Marshal(req)
+		resp, err := http.Post(url+"/v1/traces", "application/x-protobuf", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("POST /v1/traces: %d %s", resp.StatusCode, out)
+		}
 	}
 }
