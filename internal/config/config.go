@@ -103,6 +103,9 @@ type Config struct {
 	SecretAccessKey string // AGENTCORE_SECRET_ACCESS_KEY
 	VaultKey        string // AGENTCORE_VAULT_KEY: base64 of 32 bytes; "" = DataDir/vault.key
 
+	// ConsoleSessionLifetime is how long a console sign-in lasts.
+	ConsoleSessionLifetime time.Duration // --console-session-lifetime
+
 	// Gateway.
 	LambdaEndpoint         string        // --lambda-endpoint
 	SmithyEndpoint         string        // --smithy-endpoint
@@ -147,6 +150,8 @@ type Config struct {
 
 	// Browser.
 	DisableBrowser bool // --browser=false
+	// Console.
+	DisableConsole bool // --console=false
 	// Evaluation datasets and batch evaluations.
 	EvalDatasetMaxExamples int    // --eval-dataset-max-examples
 	EvalBatchConcurrency   int    // --eval-batch-concurrency

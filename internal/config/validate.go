@@ -73,6 +73,7 @@ func (c Config) Validate() error {
 		"gateway-call-timeout": c.GatewayCallTimeout, "memory-job-lease": c.MemoryJobLease,
 		"code-interpreter-timeout": c.CodeInterpreterTimeout, "eval-online-poll": c.EvalOnlinePoll,
 		"session-storage-ttl": c.SessionStorageTTL, "session-storage-check": c.SessionStorageCheck,
+		"console-session-lifetime": c.ConsoleSessionLifetime,
 	} {
 		if d <= 0 {
 			bad(key, "%s must be positive", d)

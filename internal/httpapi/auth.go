@@ -32,6 +32,9 @@ import (
 //
 // Without credentials (local mode, loopback listeners only) any or no
 // signature is accepted and requests act in Config.Tenant.
+//
+// The web console authenticates with a session cookie and a CSRF header
+// instead of a signature (console_auth.go); SigV4 wins when present.
 
 // caller is how a request authenticated.
 type caller struct {
@@ -123,6 +126,11 @@ func (s *Server) authenticate(r *http.Request, path string, kind authKind) (cont
 		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{Bearer: bearer}), nil
 	}
 	signed := sigv4.Signed(r)
+	if !signed { // the web console's session cookie and CSRF header (console_auth.go)
+		if cctx, handled, err := s.authenticateConsole(ctx, r, t, kind); handled {
+			return cctx, err
+		}
+	}
 	if s.cfg.SigV4 == nil { // local mode: signatures are not checked
 		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{SigV4: signed || !invoke && kind != authStream}), nil
 	}

@@ -21,9 +21,11 @@ var protocolOps = map[string]bool{
 }
 
 // awsPath reports the paths of AWS operations (not agentcore's own
-// /_agentcore/ extensions, OTLP, /metrics or the OpenAI front door).
+// /_agentcore/ extensions, OTLP, /metrics, the OpenAI front door or the
+// web console).
 func awsPath(p string) bool {
-	return !strings.HasPrefix(p, "/_agentcore/") && !strings.HasPrefix(p, "/v1/") && p != "/metrics"
+	return !strings.HasPrefix(p, "/_agentcore/") && !strings.HasPrefix(p, "/v1/") && p != "/metrics" &&
+		p != "/console" && !strings.HasPrefix(p, "/console/")
 }
 
 // TestEveryOperationAnswersBadInputTyped sends empty, null, wrong-shaped and

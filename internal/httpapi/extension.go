@@ -34,7 +34,7 @@ func (s *Server) artifactRoutes() []route {
 // extensionOps are the operations above: their metrics are labelled
 // "extension" and their spans named after method and endpoint (tracing.go).
 var extensionOps = map[string]bool{"GetHealth": true, "ListRunningSessions": true, "PutArtifact": true, "GetArtifact": true,
-	"ListGatewayCalls": true}
+	"ListGatewayCalls": true, "ListGatewayTools": true, "CallGatewayTool": true}
 
 // getHealth reports liveness and the sandbox driver.
 func (s *Server) getHealth(_ context.Context, w http.ResponseWriter, _ *http.Request, _ params) error {

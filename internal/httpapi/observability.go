@@ -23,6 +23,7 @@ func (s *Server) observabilityRoutes() []route {
 		{Method: "GET", Path: "/_agentcore/observability/spans", Op: "ListSpans", H: s.listSpans, Auth: authLoopback},
 		{Method: "GET", Path: "/_agentcore/observability/logs", Op: "ListLogs", H: s.listLogs, Auth: authLoopback},
 		{Method: "GET", Path: "/_agentcore/observability/stats", Op: "GetObservabilityStats", H: s.getObservabilityStats, Auth: authLoopback},
+		{Method: "GET", Path: "/_agentcore/observability/series", Op: "GetObservabilitySeries", H: s.getObservabilitySeries, Auth: authLoopback},
 	}
 }
 
@@ -116,6 +117,36 @@ func (s *Server) getObservabilityStats(ctx context.Context, w http.ResponseWrite
 		return err
 	}
 	return writeJSON(w, http.StatusOK, s.cfg.Observability.Stats())
+}
+
+// getObservabilitySeries: invocations, errors, latency percentiles, tokens
+// and evaluation scores over time (?from&to, default the last hour;
+// ?buckets, default 60; ?runtimeArn, ?sessionId).
+func (s *Server) getObservabilitySeries(ctx context.Context, w http.ResponseWriter, r *http.Request, _ params) error {
+	f, err := s.obsQuery(ctx, r)
+	if err != nil {
+		return err
+	}
+	if f.To.IsZero() {
+		f.To = time.Now()
+	}
+	if f.From.IsZero() {
+		f.From = f.To.Add(-time.Hour)
+	}
+	if !f.From.Before(f.To) || f.To.Sub(f.From) > 31*24*time.Hour {
+		return errs.Field("from", "must be before to, at most 31 days earlier")
+	}
+	n := 60
+	if v := r.URL.Query().Get("buckets"); v != "" {
+		if n, err = strconv.Atoi(v); err != nil || n < 1 || n > 1000 {
+			return errs.Field("buckets", "must be between 1 and 1000")
+		}
+	}
+	out, err := s.cfg.Observability.Series(ctx, f, n)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, out)
 }
 
 func obsPage(key string, items any, next string) map[string]any {

@@ -33,6 +33,7 @@ func (s *Server) services() []serviceRoutes {
 		{on: c.Tags != nil, off: notEnabled("tagging service"), routes: s.tagRoutes()},
 		{on: c.Gateway != nil, off: notEnabled("gateway service"), routes: s.gatewayRoutes()},
 		{on: c.Gateway != nil && c.GatewayMCP != nil, off: notEnabled("gateway service"), routes: s.gatewayDataRoutes()},
+		{on: c.Gateway != nil, off: notEnabled("gateway service"), routes: s.gatewayToolRoutes()}, // console_gateway.go
 		{on: c.Policy != nil, off: notEnabled("policy service"), routes: s.policyRoutes()},
 		{on: c.Memory != nil, off: notEnabled("Memory service"), routes: s.memoryRoutes()},
 		{on: c.CodeInterpreter != nil, off: notEnabled("Code Interpreter service"), routes: s.codeInterpreterRoutes()},
@@ -42,12 +43,14 @@ func (s *Server) services() []serviceRoutes {
 		{on: c.Datasets != nil, off: notEnabled("evaluation service"), routes: s.evaluationDatasetRoutes()},
 		{on: c.Batches != nil, off: notEnabled("evaluation service"), routes: s.evaluationBatchRoutes()},
 		{on: c.Identity != nil, off: errs.E(errs.Unavailable, "the Identity service is not enabled on this server"), routes: s.identityRoutes()},
+		{on: c.Console != nil, off: errs.E(errs.NotFound, "the console is not enabled on this server (--console=false)"), routes: s.consoleSessionRoutes()}, // console_session.go
 		{on: c.Sessions != nil, off: notEnabled("Runtime service"), routes: s.sessionRoutes()},
 		{on: c.Artifacts != nil, off: notEnabled("artifact store"), routes: s.artifactRoutes()},
 		{on: c.Observability != nil, off: errs.E(errs.UnknownOperation, "observability is not enabled on this server"), routes: s.observabilityRoutes()},
 		{on: c.OTLP != nil, routes: s.otlpRoutes()},
 		{on: c.Telemetry != nil, routes: s.metricsRoutes()},
 		{on: c.Runtime != nil && c.OpenAI != nil, routes: s.openAIRoutes()},
+		{on: c.Console != nil, off: errs.E(errs.NotFound, "the console is not enabled on this server (--console=false)"), routes: s.consoleRoutes()},
 	}
 }
 

@@ -157,6 +157,7 @@ func TestRouteTable(t *testing.T) {
 		"GET /_agentcore/observability/spans ListSpans",
 		"GET /_agentcore/observability/logs ListLogs",
 		"GET /_agentcore/observability/stats GetObservabilityStats",
+		"GET /_agentcore/observability/series GetObservabilitySeries",
 		"* /v1/traces ExportTraces",
 		"* /v1/logs ExportLogs",
 		"* /v1/metrics ExportMetrics",
@@ -198,6 +199,16 @@ func TestRouteTable(t *testing.T) {
 		"POST /evaluations/batch-evaluate/{batchEvaluationId}/stop StopBatchEvaluation",
 		"DELETE /evaluations/batch-evaluate/{batchEvaluationId} DeleteBatchEvaluation",
 		"GET /_agentcore/batch-evaluations/{batchEvaluationId}/results ListBatchEvaluationResults",
+		// the web console (console.go)
+		"GET /console ConsolePage",
+		"GET /console/ ConsolePage",
+		"GET /console/{page+} ConsolePage",
+		// console sign-in (console_session.go) and the gateway tools it calls (console_gateway.go)
+		"GET /console/api/session GetConsoleSession",
+		"POST /console/api/session ConsoleSignIn",
+		"DELETE /console/api/session ConsoleSignOut",
+		"GET /_agentcore/gateways/{gatewayId}/tools ListGatewayTools",
+		"POST /_agentcore/gateways/{gatewayId}/calls CallGatewayTool",
 	}
 	s := New(Config{})
 	var all []route
@@ -282,6 +293,8 @@ func TestRouteAuthKinds(t *testing.T) {
 		"OAuth2Callback": authUnsigned, "GetHealth": authUnsigned,
 		"ListModels": authOpenAI, "GetModel": authOpenAI, "ChatCompletions": authOpenAI,
 		"BrowserLiveViewStream": authStream,
+		"ConsolePage":           authUnsigned,
+		"GetConsoleSession":     authUnsigned, "ConsoleSignIn": authUnsigned, "ConsoleSignOut": authUnsigned,
 	}
 	s := &Server{}
 	for _, svc := range s.services() {

@@ -15,6 +15,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/browser"
 	"github.com/agentcore-dev/agentcore/internal/codeinterpreter"
+	"github.com/agentcore-dev/agentcore/internal/consoleauth"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/evaluation"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
@@ -86,6 +87,9 @@ type Config struct {
 	// SigV4 verifies signatures against configured keys; nil = local mode
 	// (loopback only): any or no signature acts in Tenant.
 	SigV4 *sigv4.Verifier
+	// ConsoleSessions keeps the web console's sign-in sessions (with SigV4
+	// set; console_session.go); nil = console sign-in refused.
+	ConsoleSessions *consoleauth.Service
 	// JWT validates bearer tokens of runtimes with a customJWTAuthorizer.
 	JWT *jwtauth.Validator
 	// Identity is the workload identity / token vault service (nil = off).
@@ -107,6 +111,10 @@ type Config struct {
 	// (internal/openaicompat); nil = not served.
 	RuntimeData RuntimeData
 	OpenAI      OpenAI
+
+	// Console serves the web console under /console/ (internal/console);
+	// nil = not served (/console/* answers 404).
+	Console http.Handler
 }
 
 // Server is the http.Handler for the whole API.
@@ -131,6 +139,9 @@ func New(cfg Config) *Server {
 		rates: newRateLimits(cfg.MaxRequestRate, cfg.MaxInvokeRate)}
 	if cfg.Runtime != nil {
 		s.logs.Runtimes = logsRuntimes{cfg.Runtime}
+	}
+	if cfg.Console != nil { // sign-in gate of the console's pages (console_auth.go)
+		s.cfg.Console = s.gateConsole(cfg.Console)
 	}
 	on, off := s.routes()
 	s.router, s.off = newRouter(on), newRouter(off)

@@ -39,10 +39,11 @@ var dataPlaneOps = map[string]bool{"InvokeAgentRuntime": true, "StopRuntimeSessi
 	"BrowserAutomationStream": true, "BrowserLiveViewStream": true}
 
 // untraced reports paths that get neither spans nor metrics: the telemetry
-// plumbing itself (an exported span must not make another span).
+// plumbing itself (an exported span must not make another span) and the
+// console's static pages (its data calls are traced as any client's).
 func untraced(path string) bool {
 	return path == "/metrics" || strings.HasPrefix(path, "/v1/") || strings.HasPrefix(path, "/_agentcore/observability/") ||
-		path == "/_agentcore/health"
+		path == "/_agentcore/health" || path == "/console" || strings.HasPrefix(path, "/console/")
 }
 
 // obsWriter records what the handler sent: status, bytes and the time of

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/artifact"
+	"github.com/agentcore-dev/agentcore/internal/console"
+	"github.com/agentcore-dev/agentcore/internal/consoleauth"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
 	"github.com/agentcore-dev/agentcore/internal/gateway/mcpserver"
@@ -45,6 +47,10 @@ func (s *Server) newEdge(gw *gateway.Service, pol *policy.Service, tags *tagging
 		Telemetry:     s.tel,
 		SigV4:         s.idp.verifier, JWT: s.idp.jwt, Identity: s.idp.svc,
 	}
+	if s.idp.verifier != nil && !s.cfg.DisableConsole { // console sign-in with the configured access keys (internal/consoleauth)
+		cfg.ConsoleSessions = consoleauth.New(consoleauth.Options{KV: s.kv, Lookup: s.idp.keys.Lookup, Lifetime: s.cfg.ConsoleSessionLifetime,
+			Logger: lg.With("component", "consoleauth")})
+	}
 	if gw != nil {
 		iam := s.cfg.GatewayIAM
 		if iam == nil {
@@ -57,6 +63,9 @@ func (s *Server) newEdge(gw *gateway.Service, pol *policy.Service, tags *tagging
 		s.closers.push("browser streams", bs.Close)
 		s.browser.OnRecordedSession(bs.Record)
 		cfg.BrowserStreams = bs
+	}
+	if !s.cfg.DisableConsole {
+		cfg.Console = console.New()
 	}
 	if s.obs != nil {
 		cfg.OTLP = otlphttp.NewReceiver(s.obs, observability.Tag{Account: s.cfg.Account}, lg)
