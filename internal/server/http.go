@@ -44,6 +44,7 @@ func (s *Server) newEdge(gw *gateway.Service, pol *policy.Service, tags *tagging
 		Observability: s.obs,
 		Telemetry:     s.tel,
 		SigV4:         s.idp.verifier, JWT: s.idp.jwt, Identity: s.idp.svc,
+		ClusterSecret: []byte(s.cfg.ClusterSecret),
 	}
 	if gw != nil {
 		iam := s.cfg.GatewayIAM

@@ -88,6 +88,7 @@ type Server struct {
 	evalDatasets *evaluation.Datasets
 	evalBatches  *evaluation.Batches
 	idp          *identityParts
+	cluster      *runtime.Cluster // nil unless a replica (cluster.go)
 	closers      closers // build.go: every step pushes its closer
 }
 
