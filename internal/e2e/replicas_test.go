@@ -136,6 +136,7 @@ func TestReplicas(t *testing.T) {
 		}
 	})
 
+	t.Run("CommandAndStopThroughNonOwners", func(t *testing.T) { replicasCommandStop(t, arn, a, b, c, owned(a)[0], first) })
 	t.Run("Kill9UnderLoad", func(t *testing.T) { replicasKill9(t, arn, a, b, c, owned(c), first) })
 	t.Run("DrainLosesNothing", func(t *testing.T) { replicasDrain(t, arn, a, b, owned(b)) })
 }

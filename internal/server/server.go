@@ -89,7 +89,7 @@ type Server struct {
 	evalBatches  *evaluation.Batches
 	idp          *identityParts
 	cluster      *runtime.Cluster // nil unless a replica (cluster.go)
-	closers      closers // build.go: every step pushes its closer
+	closers      closers          // build.go: every step pushes its closer
 }
 
 // Start applies the defaults, validates the configuration, builds every part
