@@ -53,12 +53,18 @@ func (r *replica) log() string {
 // the process driver and the cluster secret, and waits until it is healthy.
 func startReplica(t testing.TB, bin, name, dsn, dataDir string, flags ...string) *replica {
 	t.Helper()
+	return startServer(t, bin, name, dsn, dataDir, replicaSecret, flags...)
+}
+
+// startServer is startReplica with another cluster secret ("": not a replica).
+func startServer(t testing.TB, bin, name, dsn, dataDir, secret string, flags ...string) *replica {
+	t.Helper()
 	r := &replica{name: name, url: fmt.Sprintf("http://127.0.0.1:%d", freePort(t)), done: make(chan struct{})}
 	args := append([]string{"server", "--listen", strings.TrimPrefix(r.url, "http://"), "--data-dir", dataDir,
 		"--database", dsn, "--sandbox", "process", "--allow-unisolated", "--log-level", "info",
 		"--ping-interval", "500ms", "--browser=false", "--code-interpreter=false"}, flags...)
 	r.cmd = exec.Command(bin, args...)
-	r.cmd.Env = append(os.Environ(), "AGENTCORE_CLUSTER_SECRET="+replicaSecret,
+	r.cmd.Env = append(os.Environ(), "AGENTCORE_CLUSTER_SECRET="+secret,
 		"AGENTCORE_ACCESS_KEY_ID="+testenv.AccessKeyID, "AGENTCORE_SECRET_ACCESS_KEY="+testenv.SecretAccessKey,
 		"AGENTCORE_MEMORY_MASTER_KEY="+testenv.MemoryMasterKey)
 	r.cmd.Stdout, r.cmd.Stderr = r, r
