@@ -40,7 +40,9 @@ func BenchmarkScaleOut(b *testing.B) {
 	loneARN := deployVia(b, lone, fmt.Sprintf("bench_solo_%d", time.Now().UnixNano()%1e6))
 	hc := keepAliveClient()
 	body := []byte(`{"action":"count"}`)
-	inv := func(r *replica, arn string) string { return r.url + "/runtimes/" + url.PathEscape(arn) + "/invocations" }
+	inv := func(r *replica, arn string) string {
+		return r.url + "/runtimes/" + url.PathEscape(arn) + "/invocations"
+	}
 	timed := func(u, session string) time.Duration {
 		t0 := time.Now()
 		post(b, hc, u, session, body)
@@ -67,7 +69,7 @@ func BenchmarkScaleOut(b *testing.B) {
 		s1, s2 := testenv.SessionID(fmt.Sprintf("bench-new-%d", i)), testenv.SessionID(fmt.Sprintf("bench-alone-%d", i))
 		placed = append(placed, timed(inv(a, arn), s1))
 		alone = append(alone, timed(inv(lone, loneARN), s2))
-		a.env.Data.StopRuntimeSession(ctx, &dp.StopRuntimeSessionInput{AgentRuntimeArn: aws.String(arn), RuntimeSessionId: aws.String(s1)})            //nolint:errcheck
+		a.env.Data.StopRuntimeSession(ctx, &dp.StopRuntimeSessionInput{AgentRuntimeArn: aws.String(arn), RuntimeSessionId: aws.String(s1)})        //nolint:errcheck
 		lone.env.Data.StopRuntimeSession(ctx, &dp.StopRuntimeSessionInput{AgentRuntimeArn: aws.String(loneARN), RuntimeSessionId: aws.String(s2)}) //nolint:errcheck
 	}
 	b.Logf("new session, first invocation: replica (owner row claimed) p50 %.2f ms p99 %.2f ms; lone server p50 %.2f ms p99 %.2f ms; placement adds p50 %.2f ms",
