@@ -12,6 +12,7 @@ package config
 
 import (
 	"os"
+	"strings"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
@@ -29,6 +30,9 @@ type Config struct {
 	DataDir  string // --data-dir
 	Database string // --database: "" = SQLite in DataDir, postgres://..., sqlite:PATH
 	Sandbox  string // --sandbox: auto or a driver name
+	// ArtifactStore (--artifact-store): "dir", "postgres", or "" (postgres
+	// when Database is, else dir); see ArtifactBackend.
+	ArtifactStore string
 	// Runsc (--runsc) is the runsc binary the gvisor driver tries first;
 	// "" = runsc from PATH.
 	Runsc string
@@ -177,4 +181,21 @@ func (c Config) WithDefaults() Config {
 		}
 	}
 	return c
+}
+
+// ArtifactBackend is the artifact store --artifact-store selects, with its
+// default resolved: "dir" or "postgres".
+func (c Config) ArtifactBackend() string {
+	if c.ArtifactStore != "" {
+		return c.ArtifactStore
+	}
+	if c.PostgresDatabase() {
+		return "postgres"
+	}
+	return "dir"
+}
+
+// PostgresDatabase reports whether --database names a PostgreSQL server.
+func (c Config) PostgresDatabase() bool {
+	return strings.HasPrefix(c.Database, "postgres://") || strings.HasPrefix(c.Database, "postgresql://")
 }

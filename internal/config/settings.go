@@ -39,6 +39,8 @@ var settings = []Setting{
 		field: func(c *Config) any { return &c.DataDir }},
 	{Key: "database", Env: "AGENTCORE_DATABASE", Help: "postgres://... to keep state in PostgreSQL, or sqlite:PATH (default: SQLite in --data-dir)",
 		field: func(c *Config) any { return &c.Database }},
+	{Key: "artifact-store", Env: "AGENTCORE_ARTIFACT_STORE", Help: "where uploaded code zips, browser recordings and datasets are kept: dir (--data-dir/artifacts: this server only) or postgres (the --database PostgreSQL: shared by every replica on it) (default: postgres when --database is postgres://..., else dir)",
+		field: func(c *Config) any { return &c.ArtifactStore }},
 	{Key: "sandbox", Default: "auto", Help: "session sandbox driver: auto (strongest available: gvisor, then linuxns, then process), gvisor, linuxns, or process (a host process on a free port passed in PORT; no isolation, development only)",
 		field: func(c *Config) any { return &c.Sandbox }},
 	{Key: "runsc", Env: "AGENTCORE_RUNSC", Help: "runsc binary the gvisor driver tries first (e.g. a current gVisor built with CGO_ENABLED=0); the driver falls back to runsc in PATH and picks the systrap platform when the binary has it, else ptrace, logging its choice",

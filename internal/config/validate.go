@@ -48,6 +48,15 @@ func (c Config) Validate() error {
 	if d := c.Database; d != "" && !strings.HasPrefix(d, "postgres://") && !strings.HasPrefix(d, "postgresql://") && !strings.HasPrefix(d, "sqlite:") {
 		bad("database", "want postgres://..., postgresql://... or sqlite:PATH, got scheme %q", scheme(d))
 	}
+	switch c.ArtifactStore {
+	case "", "dir":
+	case "postgres":
+		if !c.PostgresDatabase() {
+			bad("artifact-store", "postgres keeps artifacts in the --database PostgreSQL; --database is not postgres://...")
+		}
+	default:
+		bad("artifact-store", "%q: want dir or postgres", c.ArtifactStore)
+	}
 	if drivers := append([]string{"auto"}, sandbox.Names()...); !slices.Contains(drivers, c.Sandbox) {
 		bad("sandbox", "unknown driver %q (want one of %s)", c.Sandbox, strings.Join(drivers, ", "))
 	}

@@ -29,10 +29,9 @@ func BenchmarkScaleOut(b *testing.B) {
 	pg := testenv.Postgres(b, "bench_replicas")
 	solo := testenv.Postgres(b, "bench_solo")
 	bin := testenv.BuildGo(b, "cmd/agentcore")
-	shared := b.TempDir() // until the artifact store is shared: one data directory
 	var rs []*replica
 	for _, n := range []string{"A", "B", "C"} {
-		rs = append(rs, startReplica(b, bin, n, pg.DSN, shared, "--log-level", "error"))
+		rs = append(rs, startReplica(b, bin, n, pg.DSN, b.TempDir(), "--log-level", "error"))
 	}
 	lone := startLone(b, bin, solo.DSN)
 	a, bb := rs[0], rs[1]

@@ -35,10 +35,9 @@ func TestReplicas(t *testing.T) {
 	}
 	pg := testenv.Postgres(t, "e2e_replicas")
 	bin := testenv.BuildGo(t, "cmd/agentcore")
-	shared := t.TempDir() // until the artifact store is shared: one data directory
 	var rs []*replica
 	for _, n := range []string{"A", "B", "C"} {
-		rs = append(rs, startReplica(t, bin, n, pg.DSN, shared, "--node-lease", "3s", "--drain-timeout", "20s"))
+		rs = append(rs, startReplica(t, bin, n, pg.DSN, t.TempDir(), "--node-lease", "3s", "--drain-timeout", "20s"))
 	}
 	a, b, c := rs[0], rs[1], rs[2]
 	ctx := context.Background()

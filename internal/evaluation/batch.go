@@ -46,8 +46,13 @@ type Batch struct {
 	Metadata     []SessionMetadata `json:"metadata,omitempty"`
 	Progress     BatchProgress     `json:"progress"`
 	ErrorDetails []string          `json:"errorDetails,omitempty"`
-	CreatedAt    time.Time         `json:"createdAt"`
-	UpdatedAt    time.Time         `json:"updatedAt"`
+	// Owner is the replica running the batch and Heartbeat when it last
+	// said so (batch_owner.go): another replica fails the batch only once
+	// the heartbeat is stale.
+	Owner     string    `json:"owner,omitempty"`
+	Heartbeat time.Time `json:"heartbeat,omitzero"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
 }
 
 // BatchSelection is the parsed data source: which sessions to evaluate.
@@ -156,6 +161,14 @@ type BatchOptions struct {
 	Concurrency int // sessions evaluated at once per batch; default 4
 	MaxSessions int // sessions one batch may select; default 1000
 	Now         func() time.Time
+	// Node names this replica among those sharing the store ("" = a
+	// single server: Open fails every unfinished batch). Leader gates the
+	// sweep that fails batches of replicas that stopped (nil: always).
+	Node   string
+	Leader func(ctx context.Context, job string, ttl time.Duration) bool
+	// Heartbeat is how often a running batch records that its replica is
+	// alive (default 10s); one silent for 3 heartbeats is failed.
+	Heartbeat time.Duration
 }
 
 // Batches is the batch evaluation service (data plane).
@@ -180,6 +193,9 @@ func NewBatches(o BatchOptions) *Batches {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Heartbeat <= 0 {
+		o.Heartbeat = 10 * time.Second
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

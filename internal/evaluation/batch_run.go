@@ -12,42 +12,19 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/tenant"
 )
 
-// Open marks the batches a previous run of the server left unfinished:
-// PENDING / IN_PROGRESS → FAILED, STOPPING → STOPPED, with an error detail.
-// (Batches run in the process that started them; with several replicas
-// sharing a store, start-up of one would also fail another's running
-// batches — run batch evaluations on one replica.)
+// Open marks the batches a previous run of this server left unfinished:
+// PENDING / IN_PROGRESS → FAILED, STOPPING → STOPPED, with an error detail,
+// and starts the sweep that does the same for batches of replicas that
+// stopped (their heartbeat went stale). Batches run in the process that
+// started them; other replicas' live batches are left alone
+// (batch_owner.go).
 func (b *Batches) Open(ctx context.Context) error {
-	after := ""
-	for {
-		items, err := b.kv.List(ctx, tblBatch, "", after, 500)
-		if err != nil || len(items) == 0 {
-			return err
-		}
-		for _, it := range items {
-			acct, id, _ := cutLast(it.Key)
-			_, err := b.update(ctx, acct, id, func(bt *Batch) error {
-				switch bt.Status {
-				case BatchPending, BatchInProgress:
-					bt.Status = BatchFailed
-				case BatchStopping:
-					bt.Status = BatchStopped
-				default:
-					return errNoChange
-				}
-				bt.Progress.InProgress = 0
-				bt.ErrorDetails = append(bt.ErrorDetails, "the server restarted while this batch evaluation was running; it was not resumed")
-				return nil
-			})
-			if err != nil && !errors.Is(err, errNoChange) {
-				return err
-			}
-			if err == nil {
-				b.log.Warn("batch evaluation interrupted by a restart", "id", id)
-			}
-		}
-		after = items[len(items)-1].Key
+	if err := b.recover(ctx, false); err != nil {
+		return err
 	}
+	b.wg.Add(1)
+	go func() { defer b.wg.Done(); b.sweep() }() // batch_owner.go
+	return nil
 }
 
 var errNoChange = errors.New("no change")
@@ -77,6 +54,9 @@ func (b *Batches) launch(t tenant.Tenant, id string) {
 			b.mu.Unlock()
 			cancel()
 		}()
+		hb, stopHB := context.WithCancel(tenant.With(b.ctx, t))
+		defer stopHB()
+		go b.heartbeat(hb, t.Account, id) // batch_owner.go
 		b.run(ctx, t, id)
 	}()
 }

@@ -103,7 +103,8 @@ func (b *Batches) Start(ctx context.Context, in StartBatchInput) (*Batch, error)
 	id := in.Name + "-" + randomString(10, alnum)
 	bt := &Batch{ID: id, Name: in.Name, ARN: BatchARN(t.Region, t.Account, id), Description: in.Description,
 		Status: BatchPending, DataSource: in.Source.Raw, OutputConfig: in.OutputConfig, Evaluators: in.Evaluators,
-		Insights: in.Insights, KmsKeyArn: in.KmsKeyArn, Selection: sel, Metadata: in.Metadata, CreatedAt: now, UpdatedAt: now}
+		Insights: in.Insights, KmsKeyArn: in.KmsKeyArn, Selection: sel, Metadata: in.Metadata, CreatedAt: now, UpdatedAt: now,
+		Owner: b.o.Node, Heartbeat: now}
 	for _, e := range in.Evaluators {
 		bt.Progress.Evaluators = append(bt.Progress.Evaluators, EvaluatorProgress{EvaluatorID: e})
 	}

@@ -512,7 +512,9 @@ func (s *Service) reaper() {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for {
-		s.reapOnce(s.ctx)
+		if s.leader == nil || s.leader(s.ctx, "memory-reaper", 3*time.Minute) {
+			s.reapOnce(s.ctx)
+		}
 		select {
 		case <-s.ctx.Done():
 			return

@@ -37,6 +37,10 @@ type Options struct {
 	Poll time.Duration
 	// Now is the clock (tests).
 	Now func() time.Time
+	// Leader, when set, says whether this replica runs the expiry reaper
+	// now (replicas sharing a store reap once, not once each; see
+	// internal/lease). Nil: always.
+	Leader func(ctx context.Context, job string, ttl time.Duration) bool
 }
 
 // Service implements the Memory control and data planes.
@@ -52,6 +56,7 @@ type Service struct {
 	activate time.Duration
 	poll     time.Duration
 	owner    string
+	leader   func(ctx context.Context, job string, ttl time.Duration) bool
 
 	idxMu   sync.Mutex
 	indexes map[string]*index // acct|memoryId → records
@@ -66,7 +71,7 @@ type Service struct {
 func New(o Options) *Service {
 	s := &Service{kv: o.KV, emb: o.Embedder, model: o.Model, master: o.MasterKey, log: o.Logger, now: o.Now,
 		workers: o.Workers, lease: o.Lease, activate: o.ActivationDelay, poll: o.Poll,
-		indexes: map[string]*index{}, wake: make(chan struct{}, 1), owner: newHex(8)}
+		indexes: map[string]*index{}, wake: make(chan struct{}, 1), owner: newHex(8), leader: o.Leader}
 	if s.emb == nil {
 		s.emb = embed.NewHashing(256)
 	}

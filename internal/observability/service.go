@@ -45,6 +45,10 @@ type Options struct {
 	MaxSpans int
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// Leader, when set, says whether this replica runs the retention pass
+	// now (replicas sharing a store delete old rows once, not once each;
+	// see internal/lease). Nil: always.
+	Leader func(ctx context.Context, job string, ttl time.Duration) bool
 	// OnSpans, when set, sees every batch of spans after it is stored (e.g.
 	// to count GenAI token usage into metrics). It must not block.
 	OnSpans func(spans []Span)
@@ -63,6 +67,9 @@ type Stats struct {
 	Dropped       int64 `json:"dropped"`       // batches not delivered (queue full, endpoint down or slow)
 	Queued        int64 `json:"queued"`        // batches waiting to be forwarded
 	Deleted       int64 `json:"deleted"`       // rows removed by retention
+	// RetentionPasses counts the retention passes this replica ran (with
+	// replicas sharing a store, one of them runs each pass).
+	RetentionPasses int64 `json:"retentionPasses"`
 }
 
 // Service ingests, stores, queries and forwards telemetry.
@@ -76,7 +83,7 @@ type Service struct {
 	pending   atomic.Int64   // batches in writes not stored yet
 
 	ingestedSpans, ingestedLogs, rejectedSpans, rejectedLogs atomic.Int64
-	droppedLogs, droppedSpans, metrics, deleted              atomic.Int64
+	droppedLogs, droppedSpans, metrics, deleted, passes      atomic.Int64
 
 	stop      chan struct{}
 	wg        sync.WaitGroup
@@ -135,7 +142,7 @@ func (s *Service) Stats() Stats {
 	st := Stats{IngestedSpans: s.ingestedSpans.Load(), IngestedLogs: s.ingestedLogs.Load(),
 		RejectedSpans: s.rejectedSpans.Load(), RejectedLogs: s.rejectedLogs.Load(), DroppedLogs: s.droppedLogs.Load(),
 		DroppedSpans:  s.droppedSpans.Load(),
-		MetricsPoints: s.metrics.Load(), Deleted: s.deleted.Load()}
+		MetricsPoints: s.metrics.Load(), Deleted: s.deleted.Load(), RetentionPasses: s.passes.Load()}
 	if s.fwd != nil {
 		st.Forwarded, st.Dropped, st.Queued = s.fwd.forwarded.Load(), s.fwd.dropped.Load(), int64(len(s.fwd.queue))
 	}
@@ -200,7 +207,12 @@ func (s *Service) retentionLoop() {
 	t := time.NewTicker(s.opt.RetentionInterval)
 	defer t.Stop()
 	for {
-		s.DeleteBefore(context.Background(), s.opt.Now().Add(-s.opt.Retention))
+		// The lease outlives two intervals: a live leader renews it each
+		// pass; another replica takes over when the leader stops.
+		if s.opt.Leader == nil || s.opt.Leader(context.Background(), "observability-retention", 2*s.opt.RetentionInterval+time.Second) {
+			s.passes.Add(1)
+			s.DeleteBefore(context.Background(), s.opt.Now().Add(-s.opt.Retention))
+		}
 		select {
 		case <-s.stop:
 			return

@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"archive/zip"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -38,11 +37,23 @@ func (s *Service) unpack(ctx context.Context, cc *CodeConfiguration, dir string)
 	if size > maxZipBytes {
 		return errs.Field("agentRuntimeArtifact.codeConfiguration.code.s3", "code artifact is %d bytes; the limit is %d", size, maxZipBytes)
 	}
-	data, err := io.ReadAll(rc)
+	// Spooled to a file beside dir, not held in memory (up to 250 MB).
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return err
+	}
+	spool, err := os.CreateTemp(filepath.Dir(dir), ".zip-*")
 	if err != nil {
 		return err
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	defer func() { spool.Close(); os.Remove(spool.Name()) }()
+	n, err := io.Copy(spool, io.LimitReader(rc, maxZipBytes+1))
+	if err != nil {
+		return err
+	}
+	if n > maxZipBytes {
+		return errs.Field("agentRuntimeArtifact.codeConfiguration.code.s3", "code artifact is more than %d bytes", maxZipBytes)
+	}
+	zr, err := zip.NewReader(spool, n)
 	if err != nil {
 		return errs.Field("agentRuntimeArtifact.codeConfiguration.code.s3", "code artifact s3://%s/%s is not a valid zip file: %v", loc.Bucket, loc.Prefix, err)
 	}

@@ -178,8 +178,10 @@ func (s *Service) launch(ctx context.Context, acct, id string, n int, sessionID 
 	var spec sandbox.Spec
 	if v.Config.Artifact.Container != nil {
 		spec, err = s.imageSpec(rt, v)
-	} else {
+	} else if err = s.ensureBundle(ctx, acct, v); err == nil { // bundle_local.go
 		spec, err = s.codeSpec(acct, rt, v)
+	} else if _, ok := errs.As(err); !ok || errs.KindOf(err) == errs.Invalid {
+		err = errs.Wrap(errs.RuntimeClient, err, "Runtime initialization failed: the code bundle of version %d cannot be prepared on this server", n)
 	}
 	if err != nil {
 		return nil, err

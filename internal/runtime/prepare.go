@@ -39,7 +39,13 @@ func (s *Service) startPrepare(acct, id string, n int) {
 		}
 		if cc := v.Config.Artifact.Code; cc != nil {
 			start := time.Now()
-			if err := installDeps(ctx, cc, s.bundleDir(acct, id, n), s.pythonFallback); err != nil {
+			install := func() error { return installDeps(ctx, cc, s.bundleDir(acct, id, n), s.pythonFallback) }
+			if !exists(s.bundleDir(acct, id, n)) {
+				// Resumed by a replica that did not unpack it (Open after a
+				// restart): unpack and install from the artifact store.
+				install = func() error { return s.ensureBundle(ctx, acct, v) }
+			}
+			if err := install(); err != nil {
 				if s.ctx.Err() != nil {
 					return // shutting down; resumed by the next Open
 				}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/agentclient"
-	"github.com/agentcore-dev/agentcore/internal/artifact/localdir"
+	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/builtins"
 	"github.com/agentcore-dev/agentcore/internal/identity/jwtauth"
 	"github.com/agentcore-dev/agentcore/internal/image"
@@ -36,6 +36,9 @@ func (s *Server) build(ctx context.Context) (err error) {
 		return err
 	}
 	if s.kv, err = openStore(ctx, s.cfg, &s.closers); err != nil {
+		return err
+	}
+	if s.leases, err = s.startLeases(); err != nil { // node.go
 		return err
 	}
 	driver, err := newDriver(s.cfg)
@@ -76,7 +79,7 @@ func (s *Server) build(ctx context.Context) (err error) {
 	if s.idp, err = s.buildIdentity(s.cfg, creds); err != nil { // identity.go
 		return err
 	}
-	artifacts, err := localdir.New(filepath.Join(s.cfg.DataDir, "artifacts"))
+	artifacts, err := s.openArtifacts(ctx) // artifacts.go
 	if err != nil {
 		return err
 	}
@@ -89,7 +92,7 @@ func (s *Server) build(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	if s.memory, err = newMemory(s.cfg, prov, s.kv, s.cfg.Logger); err != nil { // memory.go
+	if s.memory, err = newMemory(s.cfg, prov, s.kv, s.cfg.Logger, s.leases.Leader()); err != nil { // memory.go
 		return err
 	}
 	if s.evaluation, err = s.newEvaluation(prov, tags); err != nil { // evaluation.go
@@ -202,7 +205,7 @@ func listen(addr string, cl *closers) (net.Listener, error) {
 
 // startRuntime starts the session manager and the runtime service and
 // resumes unfinished deployments.
-func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifacts *localdir.Store, tags *tagging.Service) (*runtime.Sessions, *runtime.Service, error) {
+func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifacts artifact.Store, tags *tagging.Service) (*runtime.Sessions, *runtime.Service, error) {
 	cfg, lg := s.cfg, s.cfg.Logger
 	images, err := image.New(filepath.Join(cfg.DataDir, "images"), image.Options{})
 	if err != nil {

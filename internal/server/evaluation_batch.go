@@ -30,7 +30,7 @@ func (s *Server) startEvaluationData(ctx context.Context, tags *tagging.Service,
 		return ds, nil, nil
 	}
 	b := evaluation.NewBatches(evaluation.BatchOptions{KV: s.kv, Logger: lg, Sessions: s.obs,
-		Judge: s.evaluation, Concurrency: s.cfg.EvalBatchConcurrency})
+		Judge: s.evaluation, Concurrency: s.cfg.EvalBatchConcurrency, Node: s.node, Leader: s.leases.Leader()})
 	if err := b.Open(ctx); err != nil {
 		return nil, nil, err
 	}

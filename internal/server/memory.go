@@ -20,6 +20,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/embed/minilm"
 	"github.com/agentcore-dev/agentcore/internal/embed/static"
 	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/lease"
 	"github.com/agentcore-dev/agentcore/internal/memory"
 	"github.com/agentcore-dev/agentcore/internal/model"
 	"github.com/agentcore-dev/agentcore/internal/model/anthropic"
@@ -57,7 +58,7 @@ func newModelProvider(cfg Config) (model.Provider, error) {
 // config.Validate): the shared model provider, the embedder and the master
 // key for encryption at rest (MemoryMasterKey as hex, else
 // DataDir/memory-master.key, created on first start).
-func newMemory(cfg Config, prov model.Provider, kv store.KV, lg *slog.Logger) (*memory.Service, error) {
+func newMemory(cfg Config, prov model.Provider, kv store.KV, lg *slog.Logger, leader lease.Leader) (*memory.Service, error) {
 	emb, err := newEmbedder(cfg, lg)
 	if err != nil {
 		return nil, err
@@ -70,7 +71,7 @@ func newMemory(cfg Config, prov model.Provider, kv store.KV, lg *slog.Logger) (*
 		return nil, err
 	}
 	lg.Info("memory", "model", providerName(prov), "embedder", emb.Name())
-	return memory.New(memory.Options{KV: kv, Embedder: emb, Model: prov, MasterKey: master, Logger: lg, Lease: cfg.MemoryJobLease}), nil
+	return memory.New(memory.Options{KV: kv, Embedder: emb, Model: prov, MasterKey: master, Logger: lg, Lease: cfg.MemoryJobLease, Leader: leader}), nil
 }
 
 // newEmbedder picks Memory's embedder: the OpenAI-compatible endpoint when

@@ -17,6 +17,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/config"
 	"github.com/agentcore-dev/agentcore/internal/evaluation"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
+	"github.com/agentcore-dev/agentcore/internal/lease"
 	"github.com/agentcore-dev/agentcore/internal/memory"
 	"github.com/agentcore-dev/agentcore/internal/observability"
 	"github.com/agentcore-dev/agentcore/internal/policy"
@@ -90,6 +91,10 @@ type Server struct {
 	idp          *identityParts
 	cluster      *runtime.Cluster // nil unless a replica (cluster.go)
 	closers      closers          // build.go: every step pushes its closer
+	// node names this replica (node.go); leases run background jobs once
+	// across replicas sharing the database.
+	node   string
+	leases *lease.Leases
 }
 
 // Start applies the defaults, validates the configuration, builds every part

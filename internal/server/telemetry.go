@@ -20,7 +20,7 @@ func (s *Server) startObservability() (*observability.Service, net.Listener, err
 	if !ok {
 		return nil, nil, nil
 	}
-	opt := observability.Options{Store: ost, Retention: cfg.Retention, Logger: cfg.Logger, OnSpans: s.countTokens}
+	opt := observability.Options{Store: ost, Retention: cfg.Retention, Logger: cfg.Logger, OnSpans: s.countTokens, Leader: s.leases.Leader()}
 	if cfg.OTLPExport != "" {
 		opt.Export = otlphttp.New(cfg.OTLPExport)
 	}

@@ -10,15 +10,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"syscall"
 
 	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 )
-
-var bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 
 // Store is a directory-backed artifact.Store.
 type Store struct{ root string }
@@ -34,29 +30,11 @@ func New(dir string) (*Store, error) {
 }
 
 func (s *Store) path(bucket, key string) (string, error) {
-	if !bucketRE.MatchString(bucket) {
-		return "", errs.Field("bucket", "bucket name %q is not valid (3-63 chars of a-z, 0-9, '.', '-')", bucket)
+	if err := artifact.CheckName(bucket, key); err != nil {
+		return "", err
 	}
-	clean := filepath.Clean("/" + key)
-	if key == "" || strings.HasSuffix(key, "/") || clean == "/" || len(key) > 1024 || strings.Contains(key, "\x00") {
-		return "", errs.Field("key", "object key %q is not valid", key)
-	}
-	if clean[1:] != key {
-		// "a//b", "./a", "/a" and "a/../b" would name the file of another
-		// key ("a/b", "a", "b"): distinct keys must be distinct objects.
-		return "", errs.Field("key", "object key %.64q is not stored by this server: a leading '/', an empty segment ('//') or a '.' or '..' segment", key)
-	}
-	for _, seg := range strings.Split(clean, "/") {
-		if len(seg) > maxSegment {
-			return "", errs.Field("key", "object key %.64q… has a path segment of %d bytes; at most %d bytes between slashes", key, len(seg), maxSegment)
-		}
-	}
-	return filepath.Join(s.root, bucket, clean), nil
+	return filepath.Join(s.root, bucket, filepath.FromSlash(key)), nil
 }
-
-// maxSegment is the longest file name the file systems we run on take
-// (NAME_MAX); the store's temporary names are shorter.
-const maxSegment = 255
 
 // badPath turns file-system answers that come from the key's shape (a key
 // under another object's name, or an object where a "directory" is) into a
@@ -102,7 +80,7 @@ func (s *Store) Open(ctx context.Context, bucket, key string) (io.ReadCloser, in
 		return nil, 0, err
 	}
 	f, err := os.Open(p)
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return nil, 0, errs.E(errs.NotFound, "artifact s3://%s/%s not found", bucket, key)
 	}
 	if err != nil {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/agentcore-dev/agentcore/internal/artifact"
+	"github.com/agentcore-dev/agentcore/internal/artifact/artifacttest"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 )
 
@@ -43,4 +45,21 @@ func TestKeysTheFileSystemCannotHold(t *testing.T) {
 		t.Fatalf("open: %v %d", err, n)
 	}
 	r.Close()
+}
+
+func TestConformance(t *testing.T) {
+	artifacttest.Run(t, func(t *testing.T) (artifact.Store, func() artifact.Store) {
+		dir := t.TempDir()
+		s, err := New(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, func() artifact.Store {
+			s2, err := New(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s2
+		}
+	}, artifacttest.Options{})
 }
