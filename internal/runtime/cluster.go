@@ -78,7 +78,9 @@ type Cluster struct {
 	beatOK   time.Time // last successful heartbeat (local clock)
 	draining bool
 	peers    map[string]*peer
-	beatMu   sync.Mutex // one heartbeat at a time (the row's revision)
+	owners   map[string]string // session key → owner node, sessions hosted elsewhere (owners.go)
+	watching bool              // owner-row writes are announced: the owners cache is on
+	beatMu   sync.Mutex        // one heartbeat at a time (the row's revision)
 
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -100,13 +102,17 @@ func StartCluster(ctx context.Context, o ClusterOptions) (*Cluster, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	c := &Cluster{o: o, log: o.Logger.With("component", "cluster"), peers: map[string]*peer{}, done: make(chan struct{})}
+	c := &Cluster{o: o, log: o.Logger.With("component", "cluster"), peers: map[string]*peer{}, owners: map[string]string{}, done: make(chan struct{})}
 	if err := c.register(ctx); err != nil {
 		return nil, err
 	}
 	c.refresh(ctx)
 	bctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
+	if n, ok := o.KV.(store.Notifier); ok {
+		n.Watch(bctx, tblOwner, c.ownerWritten)
+		c.watching = true
+	}
 	go c.loop(bctx)
 	return c, nil
 }
@@ -250,21 +256,6 @@ func (c *Cluster) refresh(ctx context.Context) {
 // alive reports whether p's node may still hold sessions.
 func (c *Cluster) alive(p *peer) bool {
 	return !p.node.Dead && time.Since(p.seenAt) < c.o.Lease
-}
-
-// Nodes returns the live nodes (this one included), for status and tests.
-func (c *Cluster) Nodes() []Node {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var out []Node
-	for id, p := range c.peers {
-		if id == c.self.ID {
-			out = append(out, c.self)
-		} else if c.alive(p) {
-			out = append(out, p.node)
-		}
-	}
-	return out
 }
 
 // SetDraining marks this node draining (no new sessions are placed on it)

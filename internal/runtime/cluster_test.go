@@ -87,8 +87,14 @@ func TestClusterOwnershipAndFencing(t *testing.T) {
 		t.Fatalf("a draining node placed a new session at %+v, want http://a", p)
 	}
 	b.Release(ctx, "111111111111", "rt-1", "s1")
-	if p, _ := a.Locate(ctx, "111111111111", "rt-1", "s1", false); !p.Local {
-		t.Fatalf("released session still located at %+v", p)
+	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(5 * time.Millisecond) { // A's owners cache hears of the write
+		p, _ := a.Locate(ctx, "111111111111", "rt-1", "s1", false)
+		if p.Local {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("released session still located at %+v", p)
+		}
 	}
 }
 

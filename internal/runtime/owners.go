@@ -42,13 +42,20 @@ var _ Owners = (*Cluster)(nil)
 
 // Locate implements Owners.
 func (c *Cluster) Locate(ctx context.Context, acct, runtimeID, sessionID string, place bool) (Placement, error) {
-	row, _, err := store.GetJSON[ownerRow](ctx, c.o.KV, tblOwner, sessionKey(acct, runtimeID, sessionID))
+	key := sessionKey(acct, runtimeID, sessionID)
+	if id, ok := c.cachedOwner(key); ok {
+		if p := c.peer(ctx, id); p != nil && c.alive(p) {
+			return Placement{Node: p.node.ID, URL: p.node.URL}, nil
+		}
+	}
+	row, _, err := store.GetJSON[ownerRow](ctx, c.o.KV, tblOwner, key)
 	switch {
 	case err == nil:
 		if row.Node == c.NodeID() {
 			return c.local(), nil
 		}
 		if p := c.peer(ctx, row.Node); p != nil && c.alive(p) {
+			c.cacheOwner(key, row.Node)
 			return Placement{Node: p.node.ID, URL: p.node.URL}, nil
 		}
 		// Its owner expired: a new environment starts where placement says.
@@ -177,4 +184,43 @@ func (c *Cluster) Release(ctx context.Context, acct, runtimeID, sessionID string
 	if err := c.o.KV.Txn(ctx, store.DeleteAt(tblOwner, key, rev)); err != nil && errs.KindOf(err) != errs.Conflict && errs.KindOf(err) != errs.NotFound {
 		c.log.Warn("release session owner row", "session", sessionID, "err", err)
 	}
+}
+
+// The owners of sessions hosted elsewhere are cached (a forwarded request
+// then costs no store read); every write of an owner row, by any replica,
+// drops its entry (store.Notifier: PostgreSQL LISTEN/NOTIFY), and a stale
+// entry costs one more hop at worst (the old owner forwards again).
+const maxOwnerCache = 100_000
+
+func (c *Cluster) cachedOwner(key string) (string, bool) {
+	if !c.watching {
+		return "", false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	id, ok := c.owners[key]
+	return id, ok
+}
+
+func (c *Cluster) cacheOwner(key, node string) {
+	if !c.watching {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.owners) >= maxOwnerCache {
+		clear(c.owners)
+	}
+	c.owners[key] = node
+}
+
+// ownerWritten drops the cached owner of key ("" = everything).
+func (c *Cluster) ownerWritten(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if key == "" {
+		clear(c.owners)
+		return
+	}
+	delete(c.owners, key)
 }
