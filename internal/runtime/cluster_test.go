@@ -106,3 +106,33 @@ func getNode(ctx context.Context, c *Cluster, id string) (Node, int64, error) {
 	}
 	return p.node, p.rev, nil
 }
+
+// TestClusterPlacementFull: a node at its --max-sessions places a new
+// session on the live node with the most free slots; one with room keeps it.
+func TestClusterPlacementFull(t *testing.T) {
+	ctx := context.Background()
+	kv, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "kv.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kv.Close()
+	start := func(url string, sessions, max int) *Cluster {
+		c, err := StartCluster(ctx, ClusterOptions{KV: kv, URL: url, Lease: time.Minute,
+			Load: func() (int, int, int64) { return sessions, max, 1 << 30 }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close(ctx) })
+		return c
+	}
+	full := start("http://full", 4, 4)
+	start("http://roomy", 1, 10)
+	start("http://tight", 8, 10)
+	full.refresh(ctx)
+	if p, err := full.Locate(ctx, "111111111111", "rt", "s-new", true); err != nil || p.Local || p.URL != "http://roomy" {
+		t.Fatalf("full node placed a new session at %+v %v, want http://roomy", p, err)
+	}
+	if p, _ := full.Locate(ctx, "111111111111", "rt", "s-new", false); !p.Local {
+		t.Fatalf("without placement (StopRuntimeSession) an unowned session is served here, got %+v", p)
+	}
+}
