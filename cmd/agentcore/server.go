@@ -56,7 +56,10 @@ func runServer(c config.Config, logOut io.Writer) error {
 			return err
 		}
 	}
-	cfg.Logger.Info("shutting down")
+	cfg.Logger.Info("shutting down: draining", "drainTimeout", srv.DrainTimeout())
+	dctx, dcancel := context.WithTimeout(context.Background(), srv.DrainTimeout())
+	srv.Drain(dctx) // no new sessions; in-flight invocations finish (--drain-timeout)
+	dcancel()
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	return srv.Close(sctx)

@@ -158,6 +158,13 @@ type Config struct {
 	BrowserChromium        string // --browser-chromium: "" = /usr/lib/chromium/chromium, else chromium on PATH
 	BrowserWarmPool        int    // --browser-warm-pool
 
+	// Replicas (issue 16): ClusterSecret (AGENTCORE_CLUSTER_SECRET) turns
+	// them on; AdvertiseURL (--advertise-url) is this one's internal URL.
+	ClusterSecret string
+	AdvertiseURL  string
+	NodeLease     time.Duration // --node-lease
+	DrainTimeout  time.Duration // --drain-timeout
+
 	// AgentPath is the PATH agents started from code bundles get after their
 	// bundle's .deps/bin (default: the server's own PATH, captured when the
 	// defaults are applied).

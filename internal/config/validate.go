@@ -41,6 +41,7 @@ func (c Config) Validate() error {
 		check("otlp-grpc-listen", checkAddr(c.OTLPGRPCListen))
 	}
 	errs = append(errs, c.validateTLS()...)
+	errs = append(errs, c.validateCluster()...)
 	if c.DataDir == "" {
 		bad("data-dir", "must not be empty")
 	}

@@ -115,6 +115,10 @@ type Config struct {
 	// Console serves the web console under /console/ (internal/console);
 	// nil = not served (/console/* answers 404).
 	Console http.Handler
+	// ClusterSecret authenticates requests forwarded between server
+	// replicas to the one hosting a runtime session (forward.go); empty:
+	// this server is alone and forwards nothing.
+	ClusterSecret []byte
 }
 
 // Server is the http.Handler for the whole API.
@@ -184,7 +188,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rt == nil && other == nil {
 		off, _, offOther = s.off.lookup(r.Method, path)
 	}
-	ctx, aerr := s.authenticate(r, path, authOf(path, rt, other, off, offOther)) // auth.go (Identity)
+	ctx, hops, fwd := s.forwarded(r) // forward.go: from another replica, authenticated there
+	var aerr error
+	if !fwd {
+		ctx, aerr = s.authenticate(r, path, authOf(path, rt, other, off, offOther)) // auth.go (Identity)
+	}
 	if aerr != nil {
 		op = "authenticate"
 		if !writeAuthError(w, aerr) {
@@ -202,11 +210,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	op = rt.Op
-	if s.rates != nil { // ratelimit.go
+	if s.rates != nil && !fwd { // ratelimit.go (counted where the request arrived)
 		if err := s.rates.check(tenantAccount(ctx), op, p["agentRuntimeArn"]); err != nil {
 			writeError(w, s.log, op, err)
 			return
 		}
+	}
+	if s.maybeForward(ctx, w, r, p, op, hops) { // forward.go: the session lives on another replica
+		return
 	}
 	if err := rt.H(ctx, w, r.WithContext(ctx), p); err != nil && !writeAuthError(w, err) {
 		writeError(w, s.log, op, err)

@@ -116,6 +116,10 @@ func (s *Service) Invoke(ctx context.Context, tg Target) (*Invocation, error) {
 		}
 	}
 	s.warm(acct, id, version)
+	claimed, err := s.claim(ctx, acct, id, tg.SessionID) // route.go
+	if err != nil {
+		return nil, err
+	}
 	var inv Invocation
 	lease, err := s.sessions.Acquire(ctx, acct, id, tg.SessionID, version, func() (*Launch, error) {
 		// Start-up is shared by every request waiting for this session: it
@@ -125,6 +129,9 @@ func (s *Service) Invoke(ctx context.Context, tg Target) (*Invocation, error) {
 		return s.launch(lctx, acct, id, version, tg.SessionID)
 	})
 	if err != nil {
+		if claimed && !s.sessions.Hosts(acct, id, tg.SessionID) {
+			s.owners.Release(context.WithoutCancel(ctx), acct, id, tg.SessionID)
+		}
 		return nil, err
 	}
 	inv.Lease = lease

@@ -77,6 +77,9 @@ type Options struct {
 	// PrepareSweep is how often a replica looks for versions left CREATING
 	// by a replica that stopped (default 1 minute; with Leases only).
 	PrepareSweep time.Duration
+	// Owners records which server replica hosts each session (route.go);
+	// nil: this server is alone.
+	Owners Owners
 }
 
 // Service implements the runtime control plane and invocation routing.
@@ -96,6 +99,7 @@ type Service struct {
 	sessionAPI     bool
 	storage        *sessionstore.Store
 	filesystems    map[string]string
+	owners         Owners
 	inbound        sync.Map // acct/id/version → *Inbound (versions are immutable; inbound.go)
 	limits         sandbox.Limits
 	otlp           OTLPServer
@@ -123,7 +127,7 @@ func New(o Options) *Service {
 		lg = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{repo: repo{o.KV}, dataDir: o.DataDir, artifacts: o.Artifacts, images: o.Images, sessions: o.Sessions,
-		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, agentPath: o.AgentPath, pythonFallback: o.PythonFallback, limits: o.Limits, poolDefault: o.WarmPool, otlp: o.OTLP, agentLogs: o.AgentLogs, accountEnv: o.AccountEnv, checkAuthz: o.CheckAuthorizer, sessionAPI: o.SessionAPI, storage: o.SessionStorage, filesystems: o.Filesystems, now: time.Now, ctx: ctx, cancel: cancel,
+		log: lg.With("component", "runtime"), onDelete: o.OnDelete, agentExtraEnv: o.AgentEnv, agentPath: o.AgentPath, pythonFallback: o.PythonFallback, limits: o.Limits, poolDefault: o.WarmPool, otlp: o.OTLP, agentLogs: o.AgentLogs, accountEnv: o.AccountEnv, checkAuthz: o.CheckAuthorizer, sessionAPI: o.SessionAPI, storage: o.SessionStorage, filesystems: o.Filesystems, owners: o.Owners, now: time.Now, ctx: ctx, cancel: cancel,
 		leases: o.Leases, prepareSweep: cmp.Or(o.PrepareSweep, time.Minute)}
 	if n, ok := o.KV.(store.Notifier); ok {
 		// Endpoint writes by any server (replicas on one PostgreSQL)

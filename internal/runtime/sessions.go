@@ -58,6 +58,9 @@ type SessionOptions struct {
 	MaxSessions, MaxPerAccount int
 	// MaxPerRuntime bounds the sessions of one agent runtime (0: no bound).
 	MaxPerRuntime int
+	// Ended is told when a runtime session (one with an account) is gone,
+	// e.g. to release its owner row (sessions_cluster.go); nil: nobody.
+	Ended func(acct, runtimeID, sessionID string)
 }
 
 // Observer is told about session lifecycle events (metrics).
@@ -135,11 +138,12 @@ type Sessions struct {
 	o   SessionOptions
 	log *slog.Logger
 
-	mu      sync.Mutex
-	m       map[string]*Session
-	usage   usageState
-	pausing map[string]chan struct{} // key → closed when its idle checkpoint is written
-	paused  map[string]time.Time     // key → when this server checkpointed it
+	mu       sync.Mutex
+	m        map[string]*Session
+	usage    usageState
+	pausing  map[string]chan struct{} // key → closed when its idle checkpoint is written
+	paused   map[string]time.Time     // key → when this server checkpointed it
+	draining bool                     // no new sessions (sessions_cluster.go)
 
 	poolMu sync.Mutex // never held with mu
 	pools  map[string]*warmPool
@@ -233,6 +237,10 @@ func (s *Sessions) Acquire(ctx context.Context, acct, runtimeID, sessionID strin
 	}
 	sess := s.m[key]
 	if sess == nil {
+		if s.draining {
+			s.mu.Unlock()
+			return nil, errs.E(errs.Unavailable, "this server is draining: it starts no new sessions; retry")
+		}
 		if err := s.checkQuotaLocked(acct, runtimeID); err != nil {
 			s.mu.Unlock()
 			return nil, err
@@ -491,6 +499,7 @@ func (s *Sessions) teardown(sess *Session, reason string) {
 		cancel()
 	}
 	sess.runCleanup()
+	s.ended(sess)
 }
 
 func (s *Session) runCleanup() {

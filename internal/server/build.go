@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/agentclient"
 	"github.com/agentcore-dev/agentcore/internal/artifact"
@@ -229,7 +230,21 @@ func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifa
 		DefaultIdle: cfg.IdleTimeout, DefaultMaxLifetime: cfg.MaxLifetime,
 		Tracer: s.tel.Tracer(), Observer: s.tel.Metrics,
 		MaxSessions: cfg.MaxSessions, MaxPerAccount: cfg.MaxSessionsPerAccount, MaxPerRuntime: cfg.MaxSessionsPerRuntime,
+		Ended: func(acct, runtimeID, sessionID string) {
+			if s.cluster != nil { // cluster.go: the session's owner row goes with it
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				s.cluster.Release(ctx, acct, runtimeID, sessionID)
+			}
+		},
 	})
+	if s.cluster, err = s.startCluster(ctx, sessions); err != nil {
+		return nil, nil, err
+	}
+	var owners runtime.Owners
+	if s.cluster != nil {
+		owners = s.cluster
+	}
 	s.tel.Metrics.SetSessionCounts(sessions.Counts)
 	s.tel.Metrics.SetUsage(func() []telemetry.UsageSample {
 		var out []telemetry.UsageSample
@@ -278,7 +293,7 @@ func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifa
 		OTLP:       sessionOTLP(sessionOTLPHandler, lg),
 		AgentLogs:  agentLogs,
 		AccountEnv: idp.agentEnv, CheckAuthorizer: jwtauth.CheckRaw, SessionAPI: sessionAPI,
-		SessionStorage: storage, Filesystems: shared,
+		SessionStorage: storage, Filesystems: shared, Owners: owners,
 		Leases: s.leases, PrepareSweep: s.cfg.PrepareSweep,
 	})
 	s.closers.push("runtime", rt.Close) // ends every session

@@ -93,7 +93,8 @@ type Server struct {
 	evalDatasets *evaluation.Datasets
 	evalBatches  *evaluation.Batches
 	idp          *identityParts
-	closers      closers // build.go: every step pushes its closer
+	cluster      *runtime.Cluster // nil unless a replica (cluster.go)
+	closers      closers          // build.go: every step pushes its closer
 	// node names this replica (node.go); leases run background jobs once
 	// across replicas sharing the database.
 	node   string
