@@ -10,7 +10,7 @@ type StorageStats struct {
 	HeldBytes, HeldFiles     int64
 	// Synchronisation with a shared store (scale-out).
 	Uploads, UploadBytes, Restores, RestoreBytes, SyncFailures int64
-	UploadSeconds, RestoreSeconds                               float64
+	UploadSeconds, RestoreSeconds                              float64
 }
 
 // SetStorageStats sets where the session-storage metrics read from.
