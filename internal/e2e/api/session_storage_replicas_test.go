@@ -16,7 +16,8 @@ import (
 // through replica A and is stopped; the same session id invoked through B
 // finds them (restored from the snapshot A stored at the stop); B's writes
 // come back to A (its stale local copy is replaced); a second session sees
-// nothing; a new runtime version starts empty on either replica.
+// nothing; a new runtime version starts empty on either replica; a session
+// ended by A's shutdown is found through B.
 func TestSessionStorageTwoReplicas(t *testing.T) {
 	pg := testenv.Postgres(t, "e2e_ssrep")
 	replica := func() *testenv.Env {
@@ -105,5 +106,14 @@ func TestSessionStorageTwoReplicas(t *testing.T) {
 	stop(t, b, arn, s1)
 	if m := a.InvokeJSON(t, arn, s1, map[string]any{"action": "listdir", "path": dirOf(a, s1)}); len(m["names"].([]any)) != 1 {
 		t.Fatalf("version 2 on A: %v, want only v2.txt", m)
+	}
+
+	// A replica that shuts down (a drain) stores the snapshots of the
+	// sessions it ends.
+	s3 := testenv.SessionID("ssrep-three")
+	mustOK(t, a.InvokeJSON(t, arn, s3, map[string]any{"action": "writefile", "path": dirOf(a, s3) + "/drained.txt", "data": "from the drain"}))
+	a.Stop()
+	if m := b.InvokeJSON(t, arn, s3, map[string]any{"action": "readfile", "path": dirOf(b, s3) + "/drained.txt"}); m["data"] != "from the drain" {
+		t.Fatalf("B after A shut down: drained.txt = %v", m)
 	}
 }
