@@ -19,10 +19,18 @@ import (
 // nothing; a new runtime version starts empty on either replica; a session
 // ended by A's shutdown is found through B.
 func TestSessionStorageTwoReplicas(t *testing.T) {
-	pg := testenv.Postgres(t, "e2e_ssrep")
+	t.Run("process", func(t *testing.T) { storageReplicas(t, "process") })
+	t.Run("linuxns", func(t *testing.T) {
+		testenv.RequireImageDriver(t, "linuxns")
+		storageReplicas(t, "linuxns")
+	})
+}
+
+func storageReplicas(t *testing.T, driver string) {
+	pg := testenv.Postgres(t, "e2e_ssrep_"+driver)
 	replica := func() *testenv.Env {
 		cfg := testenv.Fast()
-		cfg.Database, cfg.Sandbox = pg.DSN, "process"
+		cfg.Database, cfg.Sandbox = pg.DSN, driver
 		cfg.DataDir = t.TempDir()
 		return testenv.Start(t, cfg)
 	}
@@ -32,11 +40,17 @@ func TestSessionStorageTwoReplicas(t *testing.T) {
 
 	// The process driver mounts nothing: the agent writes where
 	// AGENTCORE_SESSION_STORAGE points, a directory of the replica's own
-	// --data-dir.
+	// --data-dir. Under linuxns it is the mountPath.
 	dirOf := func(e *testenv.Env, s string) string {
 		t.Helper()
 		env := e.InvokeJSON(t, arn, s, map[string]any{"envKeys": []string{"AGENTCORE_SESSION_STORAGE"}})["env"].(map[string]any)
 		dir, _ := env["AGENTCORE_SESSION_STORAGE"].(string)
+		if driver != "process" {
+			if dir != "/mnt/data" {
+				t.Fatalf("AGENTCORE_SESSION_STORAGE = %q, want /mnt/data", dir)
+			}
+			return dir
+		}
 		if !strings.HasPrefix(dir, e.DataDir+string(filepath.Separator)) {
 			t.Fatalf("AGENTCORE_SESSION_STORAGE = %q, not under the replica's data dir %s", dir, e.DataDir)
 		}
@@ -52,7 +66,7 @@ func TestSessionStorageTwoReplicas(t *testing.T) {
 	t0 := time.Now()
 	dirB := dirOf(b, s1)
 	t.Logf("first invocation on B, storage restored: %s", time.Since(t0))
-	if dirB == dirA {
+	if driver == "process" && dirB == dirA {
 		t.Fatal("the replicas share one directory: the test shows nothing")
 	}
 	if m := b.InvokeJSON(t, arn, s1, map[string]any{"action": "readfile", "path": dirB + "/notes.txt"}); m["data"] != "written on A" {
@@ -61,7 +75,9 @@ func TestSessionStorageTwoReplicas(t *testing.T) {
 	if m := b.InvokeJSON(t, arn, s1, map[string]any{"action": "fs", "op": "du", "path": dirB + "/tree"}); m["files"] != float64(123) {
 		t.Fatalf("B: tree holds %v entries, want 123 (the root, 2 dirs, 120 files)", m)
 	}
+	// Writable by B's environment (under linuxns: other host ids).
 	mustOK(t, b.InvokeJSON(t, arn, s1, map[string]any{"action": "writefile", "path": dirB + "/notes.txt", "data": "rewritten on B"}))
+	mustOK(t, b.InvokeJSON(t, arn, s1, map[string]any{"action": "writefile", "path": dirB + "/tree/d000/f00000", "data": "rewritten on B"}))
 	stop(t, b, arn, s1)
 
 	// Back on A: its own copy is older than B's snapshot.
