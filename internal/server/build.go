@@ -268,7 +268,8 @@ func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifa
 		st := storage.Stats()
 		return telemetry.StorageStats{Resumes: st.Resumes, Resets: st.Resets, Expired: st.Expired, Held: st.Held, HeldBytes: st.HeldBytes, HeldFiles: st.HeldFiles,
 			Uploads: st.Uploads, UploadBytes: st.UploadBytes, UploadSeconds: st.UploadSeconds,
-			Restores: st.Restores, RestoreBytes: st.RestoreBytes, RestoreSeconds: st.RestoreSeconds, SyncFailures: st.SyncFailures}
+			Restores: st.Restores, RestoreBytes: st.RestoreBytes, RestoreSeconds: st.RestoreSeconds, SyncFailures: st.SyncFailures,
+			Unchanged: st.Unchanged}
 	})
 	rt := runtime.New(runtime.Options{
 		DataDir: cfg.DataDir, KV: s.kv, Artifacts: artifacts, Images: image.ForRuntime{Store: images}, Sessions: sessions, Logger: lg,

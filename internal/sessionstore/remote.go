@@ -143,7 +143,8 @@ func (s *Store) syncIn(ctx context.Context, dir string, version int, m *meta, me
 		os.RemoveAll(tmp)
 		return fmt.Errorf("session storage: restore: %w", err)
 	}
-	*m = meta{Version: r.Version, Created: s.o.Now().UTC(), LastUsed: r.LastUsed, Snapshot: r.Object}
+	print, _ := fingerprint(filepath.Join(dir, "data"))
+	*m = meta{Version: r.Version, Created: s.o.Now().UTC(), LastUsed: r.LastUsed, Snapshot: r.Object, Print: print}
 	*merr = nil
 	took := time.Since(t0)
 	s.n.restores.Add(1)
@@ -158,12 +159,25 @@ func (s *Store) syncIn(ctx context.Context, dir string, version int, m *meta, me
 // returns the new object key ("" when there was nothing to store).
 func (s *Store) syncOut(ctx context.Context, dir string, m meta) (string, error) {
 	key := s.recordKey(dir)
-	prev, _, err := s.getRecord(ctx, key)
+	prev, rev, err := s.getRecord(ctx, key)
 	if err != nil {
 		return "", err
 	}
 	if prev == nil && m.Files == 0 {
 		return "", nil // empty and never stored: nothing to keep
+	}
+	if prev != nil && prev.Object == m.Snapshot && m.Print != "" && prev.Version == m.Version {
+		if p, err := fingerprint(filepath.Join(dir, "data")); err == nil && p == m.Print {
+			// Unchanged since stored or restored: only the last use moves.
+			prev.LastUsed = m.LastUsed
+			val, _ := json.Marshal(prev)
+			err := s.o.KV.Txn(ctx, store.Op{Kind: store.OpUpdate, Table: recordTable, Key: key, Value: val, Revision: rev})
+			if errs.KindOf(err) != errs.Conflict {
+				s.n.unchanged.Add(1)
+				return "", err
+			}
+			// Rewritten meanwhile (another node): store ours, last writer wins.
+		}
 	}
 	var gen int64 = 1
 	if prev != nil {

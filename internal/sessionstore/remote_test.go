@@ -87,13 +87,25 @@ func TestSnapshotFollowsTheSession(t *testing.T) {
 		t.Fatalf("A after B: dir/f2 = %q", got)
 	}
 	h.Close()
-	// A again: its own copy is current, no restore.
-	before := a.Stats().Restores
+	// A again: its own copy is current, no restore; unchanged, no upload.
+	before := a.Stats()
 	h = open(t, a, "s1", 1)
 	h.Close()
-	if a.Stats().Restores != before {
-		t.Error("A restored although its copy matched the snapshot")
+	if st := a.Stats(); st.Restores != before.Restores || st.Uploads != before.Uploads || st.Unchanged != before.Unchanged+1 {
+		t.Errorf("A's unchanged current copy: %+v, before %+v", st, before)
 	}
+	// A change of content is stored again, a removal too.
+	h = open(t, a, "s1", 1)
+	os.Remove(filepath.Join(h.Data(), "hard"))
+	h.Close()
+	if st := a.Stats(); st.Uploads != before.Uploads+1 {
+		t.Errorf("a removal was not stored: %+v", st)
+	}
+	h = open(t, b, "s1", 1)
+	if _, err := os.Lstat(filepath.Join(h.Data(), "hard")); err == nil {
+		t.Error("B: the removed file came back")
+	}
+	h.Close()
 
 	other := open(t, b, "s2", 1)
 	if ents, _ := os.ReadDir(other.Data()); len(ents) != 0 {

@@ -4,6 +4,8 @@ import (
 	"archive/tar"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -134,4 +136,29 @@ func (s *Store) readSnapshot(ctx context.Context, r io.Reader, dir string) error
 		return fmt.Errorf("session storage snapshot: %w", err)
 	}
 	return nil
+}
+
+// fingerprint summarises a tree for change detection: a hash of every
+// entry's path, type and mode bits, size and modification time. Writes,
+// creates, deletes and renames move a file's or its directory's mtime;
+// chmod changes the mode. Owners and ctime are left out: the drivers
+// re-own the tree at every start. A write that keeps a file's size and
+// then sets its mtime back is not seen (that session end stores nothing).
+func fingerprint(dir string) (string, error) {
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%q %o %d %d\n", p, fi.Mode(), fi.Size(), fi.ModTime().UnixNano())
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

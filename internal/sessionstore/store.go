@@ -85,6 +85,9 @@ type meta struct {
 	// Snapshot is the shared store's object this copy matches (remote.go);
 	// "" when it was never synchronised.
 	Snapshot string `json:"snapshot,omitempty"`
+	// Print is the data tree's fingerprint when it matched Snapshot
+	// (stored or restored): an unchanged tree is not stored again.
+	Print string `json:"print,omitempty"`
 }
 
 // New returns a store and starts its quota and expiry loop (Close ends it).
@@ -270,6 +273,7 @@ func (h *Handle) Close() {
 		}
 		if obj != "" {
 			m.Snapshot = obj
+			m.Print, _ = fingerprint(h.Data())
 			if err := writeMeta(h.dir, m); err != nil {
 				h.s.log.Warn("session storage: record the snapshot", "dir", h.dir, "err", err)
 			}

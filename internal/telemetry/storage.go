@@ -9,8 +9,8 @@ type StorageStats struct {
 	Held                     int
 	HeldBytes, HeldFiles     int64
 	// Synchronisation with a shared store (scale-out).
-	Uploads, UploadBytes, Restores, RestoreBytes, SyncFailures int64
-	UploadSeconds, RestoreSeconds                              float64
+	Uploads, UploadBytes, Restores, RestoreBytes, SyncFailures, Unchanged int64
+	UploadSeconds, RestoreSeconds                                         float64
 }
 
 // SetStorageStats sets where the session-storage metrics read from.
@@ -61,6 +61,9 @@ func (m *Metrics) registerStorage() {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "agentcore_session_storage_sync_restore_seconds_total",
 			Help: "Time spent restoring session storage snapshots."},
 			read(func(s StorageStats) float64 { return s.RestoreSeconds })),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "agentcore_session_storage_sync_unchanged_total",
+			Help: "Session ends whose storage was unchanged since its snapshot was stored or restored (nothing uploaded)."},
+			read(func(s StorageStats) float64 { return float64(s.Unchanged) })),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "agentcore_session_storage_sync_failures_total",
 			Help: "Session storage snapshots that could not be stored or restored."},
 			read(func(s StorageStats) float64 { return float64(s.SyncFailures) })),

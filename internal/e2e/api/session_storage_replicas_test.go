@@ -86,6 +86,10 @@ func storageReplicas(t *testing.T, driver string) {
 		t.Fatalf("A after B: notes.txt = %v (a stale local copy was used)", m)
 	}
 	stop(t, a, arn, s1)
+	// Only read on A: nothing to upload at that stop.
+	if n := metricValue(scrape(t, a.URL), "agentcore_session_storage_sync_unchanged_total", nil); n != 1 {
+		t.Errorf("A: %v session ends with unchanged storage, want 1", n)
+	}
 
 	// Another session sees nothing.
 	d2 := dirOf(b, s2)
