@@ -212,9 +212,10 @@ func (s *Store) syncOut(ctx context.Context, dir string, m meta) (string, error)
 	return obj, nil
 }
 
-// sweepRemote deletes the records and snapshots not used for TTL (every
-// replica runs it; deletes are revision-checked, so a record written again
-// meanwhile stays). held tells whether this node holds a directory now.
+// sweepRemote deletes the records and snapshots under prefix not used for
+// TTL (all: every one, for a deleted runtime). Every replica runs it;
+// deletes are revision-checked, so a record written again meanwhile stays,
+// and directories this node holds now are skipped.
 func (s *Store) sweepRemote(ctx context.Context, prefix string, all bool) int {
 	now := s.o.Now()
 	n, after := 0, ""
@@ -239,8 +240,10 @@ func (s *Store) sweepRemote(ctx context.Context, prefix string, all bool) int {
 			if busy && !all {
 				continue
 			}
-			if err := s.dropRecord(ctx, it.Key, &r, it.Revision); err != nil && errs.KindOf(err) != errs.Conflict {
-				s.log.Warn("session storage: delete snapshot", "object", r.Object, "err", err)
+			if err := s.dropRecord(ctx, it.Key, &r, it.Revision); err != nil {
+				if errs.KindOf(err) != errs.Conflict { // Conflict: used again meanwhile
+					s.log.Warn("session storage: delete snapshot", "object", r.Object, "err", err)
+				}
 				continue
 			}
 			n++
