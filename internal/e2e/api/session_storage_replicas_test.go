@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,6 +10,9 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
+	awss3 "github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 )
 
 // TestSessionStorageTwoReplicas: two servers on one PostgreSQL, whose
@@ -17,20 +21,41 @@ import (
 // finds them (restored from the snapshot A stored at the stop); B's writes
 // come back to A (its stale local copy is replaced); a second session sees
 // nothing; a new runtime version starts empty on either replica; a session
-// ended by A's shutdown is found through B.
+// ended by A's shutdown is found through B. Subtests: process and linuxns
+// drivers with the postgres store, process with an S3-compatible store.
 func TestSessionStorageTwoReplicas(t *testing.T) {
-	t.Run("process", func(t *testing.T) { storageReplicas(t, "process") })
+	t.Run("process", func(t *testing.T) { storageReplicas(t, "process", "") })
 	t.Run("linuxns", func(t *testing.T) {
 		testenv.RequireImageDriver(t, "linuxns")
-		storageReplicas(t, "linuxns")
+		storageReplicas(t, "linuxns", "")
+	})
+	t.Run("process-s3", func(t *testing.T) {
+		srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
+		t.Cleanup(srv.Close)
+		t.Setenv("AWS_ACCESS_KEY_ID", "AKIDS3TEST")
+		t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+		client := awss3.New(awss3.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), UsePathStyle: true, Credentials: aws.AnonymousCredentials{}})
+		if _, err := client.CreateBucket(bg, &awss3.CreateBucketInput{Bucket: aws.String("shared")}); err != nil {
+			t.Fatal(err)
+		}
+		storageReplicas(t, "process", "s3://shared/agentcore?endpoint="+srv.URL)
+		out, err := client.ListObjectsV2(bg, &awss3.ListObjectsV2Input{Bucket: aws.String("shared"), Prefix: aws.String("agentcore/agentcore-session-storage/")})
+		if err != nil || len(out.Contents) == 0 {
+			t.Fatalf("no session storage snapshots in the bucket: %v %v", out, err)
+		}
+		t.Logf("%d snapshots in the bucket, e.g. %s", len(out.Contents), aws.ToString(out.Contents[0].Key))
 	})
 }
 
-func storageReplicas(t *testing.T, driver string) {
-	pg := testenv.Postgres(t, "e2e_ssrep_"+driver)
+func storageReplicas(t *testing.T, driver, artifacts string) {
+	schema := "e2e_ssrep_" + driver
+	if artifacts != "" {
+		schema += "_s3"
+	}
+	pg := testenv.Postgres(t, schema)
 	replica := func() *testenv.Env {
 		cfg := testenv.Fast()
-		cfg.Database, cfg.Sandbox = pg.DSN, driver
+		cfg.Database, cfg.Sandbox, cfg.ArtifactStore = pg.DSN, driver, artifacts
 		cfg.DataDir = t.TempDir()
 		return testenv.Start(t, cfg)
 	}
