@@ -12,6 +12,12 @@
 // checkpoint/ beside them (internal/runtime/checkpoint.go), so expiry and
 // RemoveRuntime remove it too. Only one environment holds a directory at a time: Open
 // waits until the previous holder (a session still stopping) Closes.
+//
+// With a store shared by server replicas (Options.Remote), each Close also
+// stores a tar.gz snapshot of the directory there, and Open restores the
+// latest snapshot when the local copy is not the one it was taken from
+// (remote.go): last writer wins at session end, a session runs on one
+// replica at a time.
 package sessionstore
 
 import (
