@@ -26,6 +26,8 @@ type Store interface {
 	// content is the object as it was when Open was called, even if it is
 	// replaced while being read.
 	Open(ctx context.Context, bucket, key string) (io.ReadCloser, int64, error)
+	// Delete removes the object; an absent object is not an error.
+	Delete(ctx context.Context, bucket, key string) error
 }
 
 var bucketRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)

@@ -39,7 +39,7 @@ var settings = []Setting{
 		field: func(c *Config) any { return &c.DataDir }},
 	{Key: "database", Env: "AGENTCORE_DATABASE", Help: "postgres://... to keep state in PostgreSQL, or sqlite:PATH (default: SQLite in --data-dir)",
 		field: func(c *Config) any { return &c.Database }},
-	{Key: "artifact-store", Env: "AGENTCORE_ARTIFACT_STORE", Help: "where uploaded code zips, browser recordings and datasets are kept: dir (--data-dir/artifacts: this server only), postgres (the --database PostgreSQL: shared by every replica on it) or s3://BUCKET[/PREFIX][?endpoint=URL&region=REGION] (an S3-compatible object store; credentials from the AWS SDK's chain, e.g. AWS_ACCESS_KEY_ID) (default: postgres when --database is postgres://..., else dir)",
+	{Key: "artifact-store", Env: "AGENTCORE_ARTIFACT_STORE", Help: "where uploaded code zips, browser recordings, datasets and (when shared) session storage snapshots are kept: dir (--data-dir/artifacts: this server only), postgres (the --database PostgreSQL: shared by every replica on it) or s3://BUCKET[/PREFIX][?endpoint=URL&region=REGION] (an S3-compatible object store; credentials from the AWS SDK's chain, e.g. AWS_ACCESS_KEY_ID) (default: postgres when --database is postgres://..., else dir)",
 		field: func(c *Config) any { return &c.ArtifactStore }},
 	{Key: "sandbox", Default: "auto", Help: "session sandbox driver: auto (strongest available: gvisor, then linuxns, then process), gvisor, linuxns, process (a host process on a free port passed in PORT; no isolation, development only), or kubernetes (a pod per session; see the --kube-* settings)",
 		field: func(c *Config) any { return &c.Sandbox }},

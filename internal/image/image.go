@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/untar"
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -226,7 +227,7 @@ func (s *Store) cleanTmp() {
 	ents, _ := os.ReadDir(filepath.Join(s.dir, "tmp"))
 	for _, e := range ents {
 		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > time.Hour {
-			removeTree(filepath.Join(s.dir, "tmp", e.Name()))
+			untar.RemoveTree(filepath.Join(s.dir, "tmp", e.Name()))
 		}
 	}
 }

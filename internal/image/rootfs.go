@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
+	"github.com/agentcore-dev/agentcore/internal/untar"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/partial"
 	"github.com/google/go-containerregistry/pkg/v1/types"
@@ -28,23 +29,23 @@ func (s *Store) buildRootFS(ctx context.Context, digest v1.Hash, layers []v1.Has
 	if err != nil {
 		return "", err
 	}
-	defer removeTree(tmp) // a no-op once renamed
+	defer untar.RemoveTree(tmp) // a no-op once renamed
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return "", err
 	}
-	u, err := newUnpacker(tmp, 4*s.o.MaxImageBytes)
+	u, err := untar.New(tmp, 4*s.o.MaxImageBytes)
 	if err != nil {
 		return "", err
 	}
-	defer u.root.Close()
+	defer u.Close()
 	for _, h := range layers {
 		if err := s.applyLayer(ctx, u, h); err != nil {
 			return "", errs.Wrap(errs.Invalid, err, "layer %s", h)
 		}
 	}
 	// Like container engines, create the working directory if the image lacks it.
-	if wd, err := cleanPath(workDir); err == nil && wd != "" {
-		if err := u.root.MkdirAll(wd, 0o755); err != nil {
+	if wd, err := untar.CleanPath(workDir); err == nil && wd != "" {
+		if err := u.Root().MkdirAll(wd, 0o755); err != nil {
 			return "", errs.Wrap(errs.Invalid, err, "working directory %s", workDir)
 		}
 	}
@@ -75,7 +76,7 @@ func (c *cachedLayer) Size() (int64, error) {
 	return st.Size(), nil
 }
 
-func (s *Store) applyLayer(ctx context.Context, u *unpacker, h v1.Hash) error {
+func (s *Store) applyLayer(ctx context.Context, u *untar.Unpacker, h v1.Hash) error {
 	l, err := partial.CompressedToLayer(&cachedLayer{h: h, path: s.layerPath(h)})
 	if err != nil {
 		return err
@@ -85,5 +86,5 @@ func (s *Store) applyLayer(ctx context.Context, u *unpacker, h v1.Hash) error {
 		return err
 	}
 	defer rc.Close()
-	return u.apply(ctx, rc)
+	return u.Apply(ctx, rc)
 }

@@ -65,8 +65,8 @@ func TestUnsafeLayersRefused(t *testing.T) {
 		layers [][]TE
 		want   string
 	}{
-		{"dotdot entry", [][]TE{{{Name: "../../../../../../" + rel + "/pwned", Body: "x"}}}, "escapes the image root"},
-		{"hard link out", [][]TE{{{Name: "h", Type: tar.TypeLink, Linkname: "../../../../../../" + rel + "/target"}}}, "escapes the image"},
+		{"dotdot entry", [][]TE{{{Name: "../../../../../../" + rel + "/pwned", Body: "x"}}}, "escapes the archive root"},
+		{"hard link out", [][]TE{{{Name: "h", Type: tar.TypeLink, Linkname: "../../../../../../" + rel + "/target"}}}, "escapes the archive"},
 		{"write through absolute symlink", [][]TE{
 			{{Name: "esc", Type: tar.TypeSymlink, Linkname: outside}},
 			{{Name: "esc/pwned", Body: "x"}},

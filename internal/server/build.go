@@ -269,15 +269,22 @@ func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifa
 	if err != nil {
 		return nil, nil, err
 	}
-	storage := sessionstore.New(sessionstore.Options{
+	sso := sessionstore.Options{
 		Root: filepath.Join(cfg.DataDir, "session-storage"), TTL: cfg.SessionStorageTTL,
 		MaxBytes: cfg.SessionStorageMaxBytes, MaxFiles: int64(cfg.SessionStorageMaxFiles),
 		Interval: cfg.SessionStorageCheck, Logger: lg,
-	})
+	}
+	if cfg.ArtifactBackend() != "dir" { // shared by the replicas: sessions resume on any of them
+		sso.Remote, sso.KV = artifacts, s.kv
+	}
+	storage := sessionstore.New(sso)
 	s.closers.push("session storage", func(context.Context) error { storage.Close(); return nil })
 	s.tel.Metrics.SetStorageStats(func() telemetry.StorageStats {
 		st := storage.Stats()
-		return telemetry.StorageStats{Resumes: st.Resumes, Resets: st.Resets, Expired: st.Expired, Held: st.Held, HeldBytes: st.HeldBytes, HeldFiles: st.HeldFiles}
+		return telemetry.StorageStats{Resumes: st.Resumes, Resets: st.Resets, Expired: st.Expired, Held: st.Held, HeldBytes: st.HeldBytes, HeldFiles: st.HeldFiles,
+			Uploads: st.Uploads, UploadBytes: st.UploadBytes, UploadSeconds: st.UploadSeconds,
+			Restores: st.Restores, RestoreBytes: st.RestoreBytes, RestoreSeconds: st.RestoreSeconds, SyncFailures: st.SyncFailures,
+			Unchanged: st.Unchanged}
 	})
 	rt := runtime.New(runtime.Options{
 		DataDir: cfg.DataDir, KV: s.kv, Artifacts: artifacts, Images: image.ForRuntime{Store: images}, Sessions: sessions, Logger: lg,

@@ -12,6 +12,12 @@
 // checkpoint/ beside them (internal/runtime/checkpoint.go), so expiry and
 // RemoveRuntime remove it too. Only one environment holds a directory at a time: Open
 // waits until the previous holder (a session still stopping) Closes.
+//
+// With a store shared by server replicas (Options.Remote), each Close also
+// stores a tar.gz snapshot of the directory there, and Open restores the
+// latest snapshot when the local copy is not the one it was taken from
+// (remote.go): last writer wins at session end, a session runs on one
+// replica at a time.
 package sessionstore
 
 import (
@@ -27,8 +33,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/artifact"
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
+	"github.com/agentcore-dev/agentcore/internal/store"
 )
 
 // Defaults of Options.
@@ -50,6 +58,14 @@ type Options struct {
 	Interval time.Duration
 	Logger   *slog.Logger
 	Now      func() time.Time
+	// Remote, when set (a store shared by the replicas: postgres, s3),
+	// keeps a snapshot of each session's directory, taken when an
+	// environment lets it go and restored on another node (remote.go).
+	// KV holds the snapshot records; it is required with Remote.
+	Remote artifact.Store
+	KV     store.KV
+	// SyncTimeout bounds one snapshot upload (default 10 minutes).
+	SyncTimeout time.Duration
 }
 
 // Store hands out session directories.
@@ -72,6 +88,12 @@ type meta struct {
 	LastUsed time.Time `json:"lastUsed"`
 	Bytes    int64     `json:"bytes"`
 	Files    int64     `json:"files"`
+	// Snapshot is the shared store's object this copy matches (remote.go);
+	// "" when it was never synchronised.
+	Snapshot string `json:"snapshot,omitempty"`
+	// Print is the data tree's fingerprint when it matched Snapshot
+	// (stored or restored): an unchanged tree is not stored again.
+	Print string `json:"print,omitempty"`
 }
 
 // New returns a store and starts its quota and expiry loop (Close ends it).
@@ -93,6 +115,12 @@ func New(o Options) *Store {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.SyncTimeout == 0 {
+		o.SyncTimeout = 10 * time.Minute
+	}
+	if o.KV == nil {
+		o.Remote = nil
 	}
 	s := &Store{o: o, log: o.Logger.With("component", "sessionstore"), held: map[string]*Handle{}, stop: make(chan struct{})}
 	s.wg.Add(1)
@@ -167,6 +195,11 @@ func (s *Store) Open(ctx context.Context, acct, runtimeID, sessionID string, ver
 	}
 	now := s.o.Now().UTC()
 	m, err := readMeta(dir)
+	if s.o.Remote != nil {
+		if serr := s.syncIn(ctx, dir, version, &m, &err); serr != nil {
+			return nil, serr
+		}
+	}
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		m = meta{Version: version, Created: now}
@@ -216,20 +249,41 @@ func (s *Store) check(u sandbox.TreeUsage) error {
 	return nil
 }
 
-// Close records the last use and lets the next environment of the session
-// open the directory. Idempotent.
+// Close records the last use, stores a snapshot in the shared store (when
+// there is one; before returning) and lets the next environment of the
+// session open the directory. Idempotent.
 func (h *Handle) Close() {
 	h.once.Do(func() {
-		if m, err := readMeta(h.dir); err == nil {
-			m.LastUsed = h.s.o.Now().UTC()
-			if u, err := sandbox.MeasureTree(h.Data()); err == nil {
-				m.Bytes, m.Files = u.Bytes, u.Files
-			}
+		defer h.release()
+		m, err := readMeta(h.dir)
+		if err != nil {
+			return
+		}
+		m.LastUsed = h.s.o.Now().UTC()
+		if u, err := sandbox.MeasureTree(h.Data()); err == nil {
+			m.Bytes, m.Files = u.Bytes, u.Files
+		}
+		if err := writeMeta(h.dir, m); err != nil {
+			h.s.log.Warn("session storage: record last use", "dir", h.dir, "err", err)
+		}
+		if h.s.o.Remote == nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), h.s.o.SyncTimeout)
+		defer cancel()
+		obj, err := h.s.syncOut(ctx, h.dir, m)
+		if err != nil {
+			h.s.n.syncFailures.Add(1)
+			h.s.log.Warn("session storage: snapshot to the shared store failed; another node resumes the session from its previous snapshot", "dir", h.dir, "err", err)
+			return
+		}
+		if obj != "" {
+			m.Snapshot = obj
+			m.Print, _ = fingerprint(h.Data())
 			if err := writeMeta(h.dir, m); err != nil {
-				h.s.log.Warn("session storage: record last use", "dir", h.dir, "err", err)
+				h.s.log.Warn("session storage: record the snapshot", "dir", h.dir, "err", err)
 			}
 		}
-		h.release()
 	})
 }
 

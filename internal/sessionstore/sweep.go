@@ -1,6 +1,7 @@
 package sessionstore
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"time"
@@ -92,6 +93,11 @@ func (s *Store) Sweep() int {
 		}
 		os.Remove(filepath.Join(s.o.Root, a.Name()))
 	}
+	if s.o.Remote != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), s.o.SyncTimeout)
+		n += s.sweepRemote(ctx, "", false)
+		cancel()
+	}
 	s.n.expired.Add(int64(n))
 	if n > 0 {
 		s.log.Info("session storage expired", "removed", n, "ttl", s.o.TTL)
@@ -102,5 +108,8 @@ func (s *Store) Sweep() int {
 // RemoveRuntime deletes every session directory of a runtime (after
 // DeleteAgentRuntime, once its sessions are gone).
 func (s *Store) RemoveRuntime(acct, runtimeID string) error {
+	if s.o.Remote != nil {
+		s.removeRemoteRuntime(acct, runtimeID)
+	}
 	return os.RemoveAll(filepath.Join(s.o.Root, acct, runtimeID))
 }

@@ -41,6 +41,7 @@ func Run(t *testing.T, f Factory, o Options) {
 		{"RoundTrip", testRoundTrip},
 		{"Replace", testReplace},
 		{"NotFound", testNotFound},
+		{"Delete", testDelete},
 		{"InvalidNames", testInvalid},
 		{"DistinctKeys", testDistinct},
 		{"FailedPutKeepsOld", testFailedPut},
@@ -116,6 +117,36 @@ func testNotFound(t *testing.T, f Factory, _ Options) {
 		if _, _, err := s.Open(ctx, bk[0], bk[1]); errs.KindOf(err) != errs.NotFound {
 			t.Errorf("Open(%s, %s): %v, want NotFound", bk[0], bk[1], err)
 		}
+	}
+}
+
+func testDelete(t *testing.T, f Factory, _ Options) {
+	s, _ := f(t)
+	put(t, s, "code", "a/one", []byte("1"))
+	put(t, s, "code", "a/two", []byte("2"))
+	if err := s.Delete(ctx, "code", "a/one"); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if _, _, err := s.Open(ctx, "code", "a/one"); errs.KindOf(err) != errs.NotFound {
+		t.Errorf("Open after Delete: %v, want NotFound", err)
+	}
+	if got := get(t, s, "code", "a/two"); string(got) != "2" {
+		t.Errorf("the other object after Delete: %q", got)
+	}
+	for _, bk := range [][2]string{{"code", "a/one"}, {"code", "absent"}, {"code", "a"}, {"other", "a/two"}} {
+		if err := s.Delete(ctx, bk[0], bk[1]); err != nil {
+			t.Errorf("Delete(%s, %s) of an absent object: %v, want nil", bk[0], bk[1], err)
+		}
+	}
+	if got := get(t, s, "code", "a/two"); string(got) != "2" {
+		t.Errorf("a/two after deleting absent keys: %q", got)
+	}
+	if err := s.Delete(ctx, "code", "a/../b"); errs.KindOf(err) != errs.Invalid {
+		t.Errorf("Delete of an invalid key: %v, want a validation error", err)
+	}
+	put(t, s, "code", "a/one", []byte("again"))
+	if got := get(t, s, "code", "a/one"); string(got) != "again" {
+		t.Errorf("Put after Delete: %q", got)
 	}
 }
 

@@ -93,3 +93,18 @@ func (s *Store) Open(ctx context.Context, bucket, key string) (io.ReadCloser, in
 	}
 	return f, st.Size(), nil
 }
+
+// Delete implements artifact.Store (an open reader keeps its file).
+func (s *Store) Delete(ctx context.Context, bucket, key string) error {
+	p, err := s.path(bucket, key)
+	if err != nil {
+		return err
+	}
+	if st, err := os.Lstat(p); err != nil || st.IsDir() {
+		return nil
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("delete %s/%s: %w", bucket, key, err)
+	}
+	return nil
+}

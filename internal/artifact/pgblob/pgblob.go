@@ -130,6 +130,29 @@ func (s *Store) Put(ctx context.Context, bucket, key string, r io.Reader) (int64
 	return size, nil
 }
 
+// Delete implements artifact.Store: the object row and its chunks go in
+// one transaction (a reader already streaming keeps its snapshot).
+func (s *Store) Delete(ctx context.Context, bucket, key string) error {
+	if err := artifact.CheckName(bucket, key); err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM artifact_objects WHERE bucket = $1 AND k = $2`, bucket, key); err != nil {
+		return fmt.Errorf("delete %s/%s: %w", bucket, key, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM artifact_chunks WHERE bucket = $1 AND k = $2`, bucket, key); err != nil {
+		return fmt.Errorf("delete %s/%s: %w", bucket, key, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("delete %s/%s: %w", bucket, key, err)
+	}
+	return nil
+}
+
 // Open implements artifact.Store. One statement reads the object row and
 // its chunks, so the reader sees one snapshot (a replacement committed
 // meanwhile does not cut it short); rows are fetched as the caller reads,

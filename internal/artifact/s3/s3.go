@@ -169,3 +169,20 @@ func (s *Store) Open(ctx context.Context, bucket, key string) (io.ReadCloser, in
 	}
 	return out.Body, aws.ToInt64(out.ContentLength), nil
 }
+
+// Delete implements artifact.Store (DeleteObject; S3 answers success for
+// an absent key).
+func (s *Store) Delete(ctx context.Context, bucket, key string) error {
+	obj, err := s.object(bucket, key)
+	if err != nil {
+		return err
+	}
+	if _, err := s.client.DeleteObject(ctx, &awss3.DeleteObjectInput{Bucket: &s.bucket, Key: &obj}); err != nil {
+		var api smithy.APIError
+		if errors.As(err, &api) && (api.ErrorCode() == "NotFound" || api.ErrorCode() == "NoSuchKey") {
+			return nil
+		}
+		return fmt.Errorf("delete %s/%s: %w", bucket, key, err)
+	}
+	return nil
+}

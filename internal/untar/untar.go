@@ -1,4 +1,7 @@
-package image
+// Package untar extracts tar streams into a directory without letting
+// them reach outside it: image layers (internal/image, with whiteouts) and
+// plain archives such as session storage snapshots (Extract).
+package untar
 
 import (
 	"archive/tar"
@@ -20,29 +23,35 @@ const (
 	maxEntries     = 1 << 20
 )
 
-// unpacker applies layer tars, in order, to a directory. Every file
+// Unpacker applies layer tars, in order, to a directory. Every file
 // operation goes through an os.Root, so neither entry names, hard links nor
 // symlinks planted by earlier entries can reach outside the directory.
-type unpacker struct {
+type Unpacker struct {
 	root     *os.Root
 	asRoot   bool
 	total    int64
 	maxBytes int64
 	entries  int
+	// plain: a plain tar (Extract), not an image layer: whiteout names
+	// are ordinary files. maxEntries bounds its entries.
+	plain      bool
+	maxEntries int
 }
 
-func newUnpacker(dir string, maxBytes int64) (*unpacker, error) {
+// New opens an unpacker on dir (an existing directory); at most maxBytes
+// of file content may be extracted. Close releases it.
+func New(dir string, maxBytes int64) (*Unpacker, error) {
 	r, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, err
 	}
-	return &unpacker{root: r, asRoot: os.Geteuid() == 0, maxBytes: maxBytes}, nil
+	return &Unpacker{root: r, asRoot: os.Geteuid() == 0, maxBytes: maxBytes}, nil
 }
 
-// apply extracts one layer. Whiteouts (.wh.NAME) delete NAME from lower
+// Apply extracts one layer. Whiteouts (.wh.NAME) delete NAME from lower
 // layers; an opaque whiteout (.wh..wh..opq) empties its directory of
 // everything lower layers put there. Device nodes and FIFOs are skipped.
-func (u *unpacker) apply(ctx context.Context, r io.Reader) error {
+func (u *Unpacker) Apply(ctx context.Context, r io.Reader) error {
 	tr := tar.NewReader(r)
 	mine := map[string]bool{} // paths (and their parents) this layer created
 	var opaque []string
@@ -57,10 +66,10 @@ func (u *unpacker) apply(ctx context.Context, r io.Reader) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if u.entries++; u.entries > maxEntries {
-			return fmt.Errorf("more than %d entries", maxEntries)
+		if u.entries++; u.entries > u.limitEntries() {
+			return &LimitError{What: fmt.Sprintf("more than %d entries", u.limitEntries())}
 		}
-		p, err := cleanPath(hdr.Name)
+		p, err := CleanPath(hdr.Name)
 		if err != nil {
 			return err
 		}
@@ -70,6 +79,7 @@ func (u *unpacker) apply(ctx context.Context, r io.Reader) error {
 		dir, base := path.Split(p)
 		dir = strings.TrimSuffix(dir, "/")
 		switch {
+		case u.plain:
 		case base == whiteoutOpaque:
 			opaque = append(opaque, dir)
 			continue
@@ -98,7 +108,7 @@ func (u *unpacker) apply(ctx context.Context, r io.Reader) error {
 	return nil
 }
 
-func (u *unpacker) entry(tr *tar.Reader, hdr *tar.Header, p, dir string) error {
+func (u *Unpacker) entry(tr *tar.Reader, hdr *tar.Header, p, dir string) error {
 	switch hdr.Typeflag {
 	case tar.TypeDir, tar.TypeReg, tar.TypeSymlink, tar.TypeLink:
 	default:
@@ -145,7 +155,7 @@ func (u *unpacker) entry(tr *tar.Reader, hdr *tar.Header, p, dir string) error {
 		}
 	case tar.TypeReg:
 		if u.total += hdr.Size; u.total > u.maxBytes {
-			return fmt.Errorf("the image unpacks to more than %d bytes", u.maxBytes)
+			return &LimitError{What: fmt.Sprintf("the archive unpacks to more than %d bytes", u.maxBytes)}
 		}
 		f, err := u.root.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 		if err != nil {
@@ -167,9 +177,9 @@ func (u *unpacker) entry(tr *tar.Reader, hdr *tar.Header, p, dir string) error {
 			return err
 		}
 	case tar.TypeLink:
-		target, err := cleanPath(hdr.Linkname)
+		target, err := CleanPath(hdr.Linkname)
 		if err != nil || target == "" {
-			return fmt.Errorf("hard link target %q escapes the image", hdr.Linkname)
+			return fmt.Errorf("hard link target %q escapes the archive", hdr.Linkname)
 		}
 		if err := u.root.Link(target, p); err != nil {
 			return err
@@ -184,7 +194,7 @@ func (u *unpacker) entry(tr *tar.Reader, hdr *tar.Header, p, dir string) error {
 }
 
 // clearExcept removes everything under dir that keep does not name.
-func (u *unpacker) clearExcept(dir string, keep map[string]bool) error {
+func (u *Unpacker) clearExcept(dir string, keep map[string]bool) error {
 	open := dir
 	if open == "" {
 		open = "."
@@ -218,9 +228,9 @@ func (u *unpacker) clearExcept(dir string, keep map[string]bool) error {
 	return nil
 }
 
-// cleanPath turns a tar entry name into a clean relative path ("" for the
+// CleanPath turns a tar entry name into a clean relative path ("" for the
 // root) and refuses names that climb above the root.
-func cleanPath(name string) (string, error) {
+func CleanPath(name string) (string, error) {
 	if strings.IndexByte(name, 0) >= 0 {
 		return "", fmt.Errorf("entry name %q contains a NUL byte", name)
 	}
@@ -230,7 +240,7 @@ func cleanPath(name string) (string, error) {
 		case "", ".":
 		case "..":
 			if depth--; depth < 0 {
-				return "", fmt.Errorf("entry %q escapes the image root", name)
+				return "", fmt.Errorf("entry %q escapes the archive root", name)
 			}
 		default:
 			depth++
@@ -239,8 +249,8 @@ func cleanPath(name string) (string, error) {
 	return strings.TrimPrefix(path.Clean("/"+name), "/"), nil
 }
 
-// removeTree deletes a directory tree even where entries are read-only.
-func removeTree(dir string) {
+// RemoveTree deletes a directory tree even where entries are read-only.
+func RemoveTree(dir string) {
 	if os.RemoveAll(dir) == nil {
 		return
 	}
@@ -251,4 +261,41 @@ func removeTree(dir string) {
 		return nil
 	})
 	os.RemoveAll(dir)
+}
+
+// Root is the directory being extracted into, as an os.Root.
+func (u *Unpacker) Root() *os.Root { return u.root }
+
+// Close releases the directory.
+func (u *Unpacker) Close() error { return u.root.Close() }
+
+// LimitError is an archive over its size or entry bounds.
+type LimitError struct{ What string }
+
+func (e *LimitError) Error() string { return e.What }
+
+func (u *Unpacker) limitEntries() int {
+	if u.maxEntries > 0 {
+		return u.maxEntries
+	}
+	return maxEntries
+}
+
+// Extract unpacks a plain tar stream into dir (an existing directory) with
+// the protections of image layers: every file operation goes through an
+// os.Root, so entry names with "..", absolute names, hard links to outside
+// and symbolic links planted by earlier entries cannot reach outside dir
+// (a symlink is created as given but never followed while extracting);
+// device nodes and FIFOs are skipped; setuid/setgid bits are dropped;
+// owners are restored only when running as root. Whiteout names (.wh.*)
+// are ordinary files. More than maxBytes of file content or maxEntries
+// entries is a *LimitError.
+func Extract(ctx context.Context, r io.Reader, dir string, maxBytes int64, maxEntries int) error {
+	u, err := New(dir, maxBytes)
+	if err != nil {
+		return err
+	}
+	defer u.Close()
+	u.plain, u.maxEntries = true, maxEntries
+	return u.Apply(ctx, r)
 }
