@@ -99,10 +99,12 @@ func (s *Server) consoleSession(ctx context.Context, r *http.Request) *consoleau
 }
 
 // fromBrowser reports a request a web browser sent on its own (fetch,
-// navigation, form): browsers add Sec-Fetch-* (and Origin on writes), and
-// scripts cannot set them.
+// navigation, form): browsers add Sec-Fetch-Site (and Origin on writes),
+// and pages cannot set them. Sec-Fetch-Mode alone does not count: Node's
+// fetch (undici) sends "sec-fetch-mode: cors" on every request, from
+// programs that are not browsers.
 func fromBrowser(r *http.Request) bool {
-	return r.Header.Get("Sec-Fetch-Site") != "" || r.Header.Get("Sec-Fetch-Mode") != "" || r.Header.Get("Origin") != ""
+	return r.Header.Get("Sec-Fetch-Site") != "" || r.Header.Get("Origin") != ""
 }
 
 // crossSite reports a browser request made by a page of another origin.
