@@ -174,8 +174,12 @@ func buildStrategy(in StrategyInput, now Epoch) (*Strategy, error) {
 	if base.RecordExpirySpecification != nil {
 		st.RecordExpiryDays = base.RecordExpirySpecification.Days
 	}
-	if typ == TypeEpisodic && base.ReflectionConfiguration != nil {
-		st.Configuration = &StrategyConfig{Reflection: &OverrideConfig{"episodicReflectionConfiguration": {"": *base.ReflectionConfiguration}}}
+	if typ == TypeEpisodic {
+		rc, err := episodicReflection(st, base.ReflectionConfiguration, base.Namespaces, base.NamespaceTemplates)
+		if err != nil {
+			return nil, err
+		}
+		st.Configuration = &StrategyConfig{Reflection: &ReflectionConfig{Episodic: rc}}
 	}
 	if typ == TypeCustom {
 		cfg, err := customConfig(in.Custom.Configuration)
@@ -229,10 +233,14 @@ func customConfig(c *CustomConfigInput) (*StrategyConfig, error) {
 		if len(chosen) > 0 {
 			return nil, errs.Field("configuration", "configuration must set exactly one override or selfManagedConfiguration")
 		}
-		if len(c.SelfManaged.InvocationConfiguration) == 0 {
+		if c.SelfManaged.InvocationConfiguration == nil {
 			return nil, errs.Field("configuration", "selfManagedConfiguration needs invocationConfiguration")
 		}
-		return &StrategyConfig{Type: "SELF_MANAGED", SelfManaged: c.SelfManaged}, nil
+		sm := mergeSelfManaged(nil, c.SelfManaged)
+		if err := sm.validate(); err != nil {
+			return nil, err
+		}
+		return &StrategyConfig{Type: "SELF_MANAGED", SelfManaged: sm}, nil
 	}
 	if len(chosen) != 1 {
 		return nil, errs.Field("configuration", "configuration must set exactly one override or selfManagedConfiguration")
@@ -269,7 +277,7 @@ func customConfig(c *CustomConfigInput) (*StrategyConfig, error) {
 		cfg.Consolidation = &OverrideConfig{"customConsolidationConfiguration": {p.prefix + "ConsolidationOverride": *o}}
 	}
 	if o := p.set.Reflection; o != nil {
-		cfg.Reflection = &OverrideConfig{"customReflectionConfiguration": {p.prefix + "ReflectionOverride": *o}}
+		cfg.Reflection = &ReflectionConfig{Custom: map[string]Override{p.prefix + "ReflectionOverride": *o}}
 	}
 	return cfg, nil
 }
@@ -464,28 +472,42 @@ func modifyStrategy(st *Strategy, mod ModifyStrategyInput, now Epoch) error {
 		st.RecordExpiryDays = mod.RecordExpirySpecification.Days
 	}
 	if c := mod.Configuration; c != nil {
-		if st.Type != TypeCustom {
-			return errs.Field("configuration", "only custom strategies have a configuration to modify")
-		}
-		if st.Configuration == nil {
-			st.Configuration = &StrategyConfig{}
-		}
-		for _, o := range []*OverrideConfig{c.Extraction, c.Consolidation, c.Reflection} {
-			if ov := o.One(); ov != nil && (ov.AppendToPrompt == "" || ov.ModelID == "") {
-				return errs.Field("configuration", "an override needs appendToPrompt and modelId")
+		if st.Type == TypeEpisodic && c.Reflection != nil && c.Reflection.Episodic != nil && c.Extraction == nil && c.Consolidation == nil && c.SelfManaged == nil {
+			rc, err := episodicReflection(st, c.Reflection.Episodic, nil, nil)
+			if err != nil {
+				return err
 			}
-		}
-		if c.Extraction != nil {
-			st.Configuration.Extraction = c.Extraction
-		}
-		if c.Consolidation != nil {
-			st.Configuration.Consolidation = c.Consolidation
-		}
-		if c.Reflection != nil {
-			st.Configuration.Reflection = c.Reflection
-		}
-		if c.SelfManaged != nil {
-			st.Configuration.SelfManaged = c.SelfManaged
+			st.Configuration = &StrategyConfig{Reflection: &ReflectionConfig{Episodic: rc}}
+		} else if st.Type != TypeCustom {
+			return errs.Field("configuration", "only custom strategies (and an episodic strategy's reflection) have a configuration to modify")
+		} else {
+			if st.Configuration == nil {
+				st.Configuration = &StrategyConfig{}
+			}
+			for _, ov := range []*Override{c.Extraction.One(), c.Consolidation.One(), c.Reflection.One()} {
+				if ov != nil && (ov.AppendToPrompt == "" || ov.ModelID == "") {
+					return errs.Field("configuration", "an override needs appendToPrompt and modelId")
+				}
+			}
+			if c.Extraction != nil {
+				st.Configuration.Extraction = c.Extraction
+			}
+			if c.Consolidation != nil {
+				st.Configuration.Consolidation = c.Consolidation
+			}
+			if c.Reflection != nil {
+				st.Configuration.Reflection = c.Reflection
+			}
+			if c.SelfManaged != nil {
+				if st.Configuration.Type != "SELF_MANAGED" {
+					return errs.Field("configuration", "selfManagedConfiguration can only modify a self-managed strategy")
+				}
+				merged := mergeSelfManaged(st.Configuration.SelfManaged, c.SelfManaged)
+				if err := merged.validate(); err != nil {
+					return err
+				}
+				st.Configuration.SelfManaged = merged
+			}
 		}
 	}
 	st.Status = StatusCreating
