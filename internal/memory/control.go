@@ -84,6 +84,9 @@ func (s *Service) CreateMemory(ctx context.Context, in CreateMemoryInput) (*Memo
 	if err := validateIndexedKeys(in.IndexedKeys); err != nil {
 		return nil, err
 	}
+	if err := validateStream(in.StreamDelivery); err != nil {
+		return nil, err
+	}
 	for i, si := range in.Strategies {
 		st, err := buildStrategy(si, now)
 		if err != nil {
@@ -414,6 +417,9 @@ func (s *Service) applyUpdate(m *Memory, in UpdateMemoryInput) error {
 		m.NamespaceKeys = in.NamespaceKeys
 	}
 	if len(in.StreamDelivery) > 0 {
+		if err := validateStream(in.StreamDelivery); err != nil {
+			return err
+		}
 		m.StreamDelivery = in.StreamDelivery
 	}
 	if ms := in.Strategies; ms != nil {

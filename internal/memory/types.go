@@ -298,10 +298,13 @@ type Job struct {
 	ActorID    string       `json:"actorId"`
 	SessionID  string       `json:"sessionId"`
 	Messages   []MessageRef `json:"messages"`
-	Status     string       `json:"status"`
+	// Events are a stream job's record changes.
+	Events []RecordEvent `json:"events,omitempty"`
+	Status string        `json:"status"`
 	// Kind is "" for an extraction, "reflection" for an episodic
 	// strategy's reflection across episodes, "delivery" for a
-	// self-managed strategy's payload delivery.
+	// self-managed strategy's payload delivery, "stream" for the record
+	// events of a memory with streamDeliveryResources.
 	Kind          string    `json:"kind,omitempty"`
 	FailureReason string    `json:"failureReason,omitempty"`
 	Attempts      int       `json:"attempts"`

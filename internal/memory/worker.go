@@ -254,6 +254,19 @@ func (s *Service) process(ctx context.Context, l *lease) error {
 		}
 		return err
 	}
+	if jobs[0].Kind == "stream" {
+		err := s.streamOut(ctx, acct, m, jobs[0])
+		if errors.Is(err, errBackoff) && ctx.Err() == nil {
+			if again, perr := s.postpone(ctx, l, jobs, err.Error()); again || perr != nil {
+				return err
+			}
+			return commitFailure(err.Error())
+		}
+		if err != nil {
+			return err
+		}
+		return s.kv.Txn(ctx, finish(JobCompleted, "")...)
+	}
 	st, err := s.strategy(m, jobs[0].StrategyID)
 	if err != nil {
 		return commitFailure("the strategy was deleted from the memory")
