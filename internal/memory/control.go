@@ -543,7 +543,7 @@ func (s *Service) DeleteMemory(ctx context.Context, id string) (*Memory, error) 
 	go func() { // the data goes in the background; nothing can reach it any more
 		defer s.wg.Done()
 		s.kv.Txn(context.Background(), store.Op{Kind: store.OpDelete, Table: tblRecSeq, Key: key(t.Account, id), Revision: -1})
-		for _, tbl := range []string{tblEvent, tblSession, tblActor, tblRecord, tblRecLog, tblJob, tblBatch} {
+		for _, tbl := range []string{tblEvent, tblSession, tblActor, tblRecord, tblRecLog, tblJob, tblBatch, tblPending} {
 			if err := s.deletePrefix(context.Background(), tbl, prefix); err != nil {
 				s.log.Warn("deleting memory data", "memory", id, "table", tbl, "err", err)
 			}
