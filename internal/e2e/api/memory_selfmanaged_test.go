@@ -186,6 +186,24 @@ func TestMemorySelfManagedBadInput(t *testing.T) {
 			t.Errorf("%s: %d %s", name, code, typ)
 		}
 	}
+	// UpdateMemory modifies the settings member by member, with the same checks.
+	m := createMemory(t, e, "smmodify", selfManaged("sm", 2, messageTrigger(3)))
+	modify := func(c ctltypes.ModifySelfManagedConfiguration) error {
+		_, err := e.Control.UpdateMemory(bg, &ctl.UpdateMemoryInput{MemoryId: m.Id, MemoryStrategies: &ctltypes.ModifyMemoryStrategies{
+			ModifyMemoryStrategies: []ctltypes.ModifyMemoryStrategyInput{{MemoryStrategyId: m.Strategies[0].StrategyId,
+				Configuration: &ctltypes.ModifyStrategyConfiguration{SelfManagedConfiguration: &c}}}}})
+		return err
+	}
+	if err := modify(ctltypes.ModifySelfManagedConfiguration{TriggerConditions: []ctltypes.TriggerConditionInput{messageTrigger(0)}}); !isCtlValidation(err) {
+		t.Errorf("modify messageCount 0: %v", err)
+	}
+	if err := modify(ctltypes.ModifySelfManagedConfiguration{HistoricalContextWindowSize: aws.Int32(7)}); err != nil {
+		t.Fatal(err)
+	}
+	g := waitMemoryActive(t, e, *m.Id).Strategies[0].Configuration.SelfManagedConfiguration
+	if *g.HistoricalContextWindowSize != 7 || *g.InvocationConfiguration.TopicArn != smTopic || len(g.TriggerConditions) != 1 {
+		t.Fatalf("after modify: %+v", g)
+	}
 	for name, body := range map[string]string{
 		"endpoint not a URL": `{"topicArn": "` + smTopic + `", "endpoint": "ftp://x", "secret": "` + smSecret + `"}`,
 		"short secret":       `{"topicArn": "` + smTopic + `", "endpoint": "http://127.0.0.1:1/h", "secret": "x"}`,
