@@ -431,6 +431,9 @@ func (s *Service) StartMemoryExtractionJob(ctx context.Context, memoryID, jobID 
 		}
 		now := s.now().UTC()
 		job.Status, job.FailureReason, job.UpdatedAt = JobPending, "", now
+		if job.Kind == "delivery" || job.Kind == "stream" {
+			job.Attempts = 0 // a redriven delivery gets its full backoff again
+		}
 		err = s.kv.Txn(ctx,
 			store.Op{Kind: store.OpUpdate, Table: tblJob, Key: jk, Value: mustJSON(job), Revision: rev},
 			store.Op{Kind: store.OpCreate, Table: tblQueue, Key: queueKey(now, t.Account, memoryID, jobID), Value: mustJSON(queueRowOf(t.Account, job))})
