@@ -149,6 +149,8 @@ func TestRouteTable(t *testing.T) {
 		"POST /_agentcore/memories/{memoryId}/extractionJobs ListAllExtractionJobs",
 		"POST /_agentcore/memoryTopics/subscribe SubscribeMemoryTopic",
 		"POST /_agentcore/memoryTopics/unsubscribe UnsubscribeMemoryTopic",
+		"POST /_agentcore/memoryTopics/receive ReceiveMemoryDeliveries",
+		"POST /_agentcore/memoryTopics/delete DeleteMemoryDelivery",
 		"GET /_agentcore/health GetHealth",
 		"GET /_agentcore/sessions ListRunningSessions",
 		"PUT /_agentcore/artifacts/{bucket}/{key+} PutArtifact",

@@ -103,16 +103,6 @@ func backoffDelay(n int) time.Duration {
 func (s *Service) deliver(ctx context.Context, acct string, m *Memory, st *Strategy, job *Job) error {
 	sm := st.Configuration.SelfManaged
 	ic := sm.InvocationConfiguration
-	sub, _, err := getJSON[Subscription](ctx, s.kv, tblSubscription, key(acct, ic.TopicARN), "subscription")
-	if errs.KindOf(err) == errs.NotFound {
-		return fmt.Errorf("%w: no endpoint subscribes to topic %s", errBackoff, ic.TopicARN)
-	}
-	if err != nil {
-		return err
-	}
-	if s.hooks == nil {
-		return fmt.Errorf("%w: this server delivers no webhooks", errBackoff)
-	}
 	msg := deliveryMessage{JobID: job.JobID, MemoryID: m.ID, StrategyID: st.StrategyID,
 		S3PayloadLocation: fmt.Sprintf("s3://%s/%s/%s/%s.json", ic.PayloadDeliveryBucketName, m.ID, st.StrategyID, job.JobID),
 		Payload: deliveryPayload{RequestID: job.JobID, AccountID: acct, MemoryID: m.ID, StrategyID: st.StrategyID,
@@ -121,6 +111,7 @@ func (s *Service) deliver(ctx context.Context, acct string, m *Memory, st *Strat
 	for _, ref := range job.Messages {
 		ev, ok := cache[ref.EventID]
 		if !ok {
+			var err error
 			ev, err = s.GetEvent(ctx, m.ID, job.ActorID, job.SessionID, ref.EventID)
 			if err != nil && errs.KindOf(err) != errs.NotFound {
 				return err
@@ -153,7 +144,23 @@ func (s *Service) deliver(ctx context.Context, acct string, m *Memory, st *Strat
 	if hist != nil {
 		msg.Payload.HistoricalContext = hist
 	}
-	if err := s.hooks.Post(ctx, sub.Endpoint, sub.Secret, job.JobID, mustJSON(msg)); err != nil {
+	return s.send(ctx, acct, m, ic.TopicARN, job.JobID, mustJSON(msg))
+}
+
+// send hands one delivery to the webhook subscribed to arn, or, when none
+// is, to arn's queue (inbox.go).
+func (s *Service) send(ctx context.Context, acct string, m *Memory, arn, deliveryID string, body []byte) error {
+	sub, _, err := getJSON[Subscription](ctx, s.kv, tblSubscription, key(acct, arn), "subscription")
+	if errs.KindOf(err) == errs.NotFound {
+		return s.enqueue(ctx, acct, m, arn, deliveryID, body)
+	}
+	if err != nil {
+		return err
+	}
+	if s.hooks == nil {
+		return fmt.Errorf("%w: this server delivers no webhooks", errBackoff)
+	}
+	if err := s.hooks.Post(ctx, sub.Endpoint, sub.Secret, deliveryID, body); err != nil {
 		return fmt.Errorf("%w: %v", errBackoff, err)
 	}
 	return nil

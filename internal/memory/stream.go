@@ -3,7 +3,6 @@ package memory
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
@@ -173,18 +172,8 @@ func (s *Service) streamOut(ctx context.Context, acct string, m *Memory, job *Jo
 			se.MemoryStreamEvent.RecordEvent = ev
 			body.Records = append(body.Records, se)
 		}
-		sub, _, err := getJSON[Subscription](ctx, s.kv, tblSubscription, key(acct, r.Kinesis.DataStreamARN), "subscription")
-		if errs.KindOf(err) == errs.NotFound {
-			return fmt.Errorf("%w: no endpoint subscribes to stream %s", errBackoff, r.Kinesis.DataStreamARN)
-		}
-		if err != nil {
+		if err := s.send(ctx, acct, m, r.Kinesis.DataStreamARN, job.JobID+"-"+r.Kinesis.DataStreamARN, mustJSON(body)); err != nil {
 			return err
-		}
-		if s.hooks == nil {
-			return fmt.Errorf("%w: this server delivers no webhooks", errBackoff)
-		}
-		if err := s.hooks.Post(ctx, sub.Endpoint, sub.Secret, job.JobID+"-"+r.Kinesis.DataStreamARN, mustJSON(body)); err != nil {
-			return fmt.Errorf("%w: %v", errBackoff, err)
 		}
 	}
 	return nil

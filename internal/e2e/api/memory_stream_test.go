@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -110,5 +111,64 @@ func TestMemoryRecordStream(t *testing.T) {
 		if !isCtlValidation(err) {
 			t.Errorf("%s: want ValidationException, got %v", name, err)
 		}
+	}
+}
+
+// TestMemoryDeliveryQueue: with no webhook subscribed to the topicArn, a
+// self-managed strategy's deliveries queue up for the pipeline to poll;
+// a received delivery is hidden for the visibility timeout and comes back
+// unless deleted.
+func TestMemoryDeliveryQueue(t *testing.T) {
+	e := testenv.Start(t, testenv.Fast())
+	m := createMemory(t, e, "polled", selfManaged("pipeline", 0, messageTrigger(1)))
+	mem := *m.Id
+	putEvent(t, e, mem, "carol", "s9", time.Now(), turn(dptypes.RoleUser, "I am allergic to peanuts"))
+	receive := func(vis int) []map[string]any {
+		code, typ, body := rawCall(t, e, "POST", "/_agentcore/memoryTopics/receive", fmt.Sprintf(`{"topicArn": %q, "maxMessages": 10, "visibilityTimeout": %d}`, smTopic, vis))
+		if code != 200 {
+			t.Fatalf("receive: %d %s %v", code, typ, body)
+		}
+		var out []map[string]any
+		for _, m := range body["messages"].([]any) {
+			out = append(out, m.(map[string]any))
+		}
+		return out
+	}
+	var got []map[string]any
+	deadline := time.Now().Add(20 * time.Second)
+	for len(got) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("nothing queued; jobs %+v", jobs(t, e, mem, ""))
+		}
+		time.Sleep(50 * time.Millisecond)
+		got = receive(1)
+	}
+	b, _ := json.Marshal(got[0]["body"])
+	var d smDelivery
+	json.Unmarshal(b, &d)
+	if len(got) != 1 || d.MemoryID != mem || d.Payload.ActorID != "carol" || len(d.Payload.CurrentContext) != 1 ||
+		d.Payload.CurrentContext[0].Content.Text != "I am allergic to peanuts" {
+		t.Fatalf("queued delivery: %s", b)
+	}
+	if again := receive(1); len(again) != 0 {
+		t.Fatalf("a received delivery is hidden: %+v", again)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	back := receive(30)
+	if len(back) != 1 || back[0]["receiptHandle"] != got[0]["receiptHandle"] {
+		t.Fatalf("after the visibility timeout: %+v", back)
+	}
+	if code, typ, body := rawCall(t, e, "POST", "/_agentcore/memoryTopics/delete", fmt.Sprintf(`{"topicArn": %q, "receiptHandle": %q}`, smTopic, back[0]["receiptHandle"])); code != 200 {
+		t.Fatalf("delete: %d %s %v", code, typ, body)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	if left := receive(1); len(left) != 0 {
+		t.Fatalf("deleted delivery came back: %+v", left)
+	}
+	if code, typ, _ := rawCall(t, e, "POST", "/_agentcore/memoryTopics/receive", `{"topicArn": "`+smTopic+`", "maxMessages": 11}`); code != 400 || typ != "ValidationException" {
+		t.Fatalf("maxMessages 11: %d %s", code, typ)
+	}
+	if code, typ, _ := rawCall(t, e, "POST", "/_agentcore/memoryTopics/delete", `{"topicArn": "`+smTopic+`", "receiptHandle": "nope"}`); code != 404 || typ != "ResourceNotFoundException" {
+		t.Fatalf("delete unknown: %d %s", code, typ)
 	}
 }
