@@ -56,6 +56,24 @@ func goldenMemory(t *testing.T, g *golden) {
 		must(t, "ListMemories", err)
 		return nil
 	})
+	g.check("Memory", "UpdateMemory", "episodic_selfmanaged", func() error {
+		out, err := c.UpdateMemory(bg, &ctl.UpdateMemoryInput{MemoryId: mem.Id, MemoryStrategies: &ctltypes.ModifyMemoryStrategies{
+			AddMemoryStrategies: []ctltypes.MemoryStrategyInput{
+				&ctltypes.MemoryStrategyInputMemberEpisodicMemoryStrategy{Value: ctltypes.EpisodicMemoryStrategyInput{Name: aws.String("journeys"),
+					NamespaceTemplates:      []string{"/journeys/{actorId}/{sessionId}/"},
+					ReflectionConfiguration: &ctltypes.EpisodicReflectionConfigurationInput{NamespaceTemplates: []string{"/journeys/{actorId}/"}}}},
+				&ctltypes.MemoryStrategyInputMemberCustomMemoryStrategy{Value: ctltypes.CustomMemoryStrategyInput{Name: aws.String("pipeline"),
+					Configuration: &ctltypes.CustomConfigurationInputMemberSelfManagedConfiguration{Value: ctltypes.SelfManagedConfigurationInput{
+						InvocationConfiguration: &ctltypes.InvocationConfigurationInput{TopicArn: aws.String("arn:aws:sns:us-east-1:123456789012:pipeline"),
+							PayloadDeliveryBucketName: aws.String("payloads")},
+						HistoricalContextWindowSize: aws.Int32(4),
+						TriggerConditions: []ctltypes.TriggerConditionInput{&ctltypes.TriggerConditionInputMemberMessageBasedTrigger{
+							Value: ctltypes.MessageBasedTriggerInput{MessageCount: aws.Int32(5)}}}}}}}}}})
+		must(t, "UpdateMemory", err)
+		g.name(*out.Memory.Strategies[1].StrategyId, "<episodicStrategyId>")
+		g.name(*out.Memory.Strategies[2].StrategyId, "<selfManagedStrategyId>")
+		return nil
+	})
 	base := time.Now().Add(-time.Hour).Truncate(time.Second)
 	text := func(role dptypes.Role, s string) dptypes.PayloadType {
 		return &dptypes.PayloadTypeMemberConversational{Value: dptypes.Conversational{Role: role, Content: &dptypes.ContentMemberText{Value: s}}}

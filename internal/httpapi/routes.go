@@ -211,6 +211,10 @@ func (s *Server) memoryRoutes() []route {
 		{Method: "POST", Path: "/memories/{memoryId}/memoryRecords/batchDelete", Op: "BatchDeleteMemoryRecords", H: s.batchDeleteMemoryRecords},
 		{Method: "POST", Path: "/memories/{memoryId}/extractionJobs", Op: "ListMemoryExtractionJobs", H: s.listMemoryExtractionJobs},
 		{Method: "POST", Path: "/_agentcore/memories/{memoryId}/extractionJobs", Op: "ListAllExtractionJobs", H: s.listAllExtractionJobs, Auth: authLoopback},
+		{Method: "POST", Path: "/_agentcore/memoryTopics/subscribe", Op: "SubscribeMemoryTopic", H: s.subscribeMemoryTopic, Auth: authLoopback},
+		{Method: "POST", Path: "/_agentcore/memoryTopics/unsubscribe", Op: "UnsubscribeMemoryTopic", H: s.unsubscribeMemoryTopic, Auth: authLoopback},
+		{Method: "POST", Path: "/_agentcore/memoryTopics/receive", Op: "ReceiveMemoryDeliveries", H: s.receiveMemoryDeliveries, Auth: authLoopback},
+		{Method: "POST", Path: "/_agentcore/memoryTopics/delete", Op: "DeleteMemoryDelivery", H: s.deleteMemoryDelivery, Auth: authLoopback},
 		{Method: "POST", Path: "/memories/{memoryId}/ingest", Op: "IngestData", H: s.idem("IngestData", s.ingestData)},
 		{Method: "POST", Path: "/memories/{memoryId}/extractionJobs/start", Op: "StartMemoryExtractionJob", H: s.idem("StartMemoryExtractionJob", s.startMemoryExtractionJob)},
 	}

@@ -147,6 +147,10 @@ func TestRouteTable(t *testing.T) {
 		// agentcore's own endpoints
 		"GET /_agentcore/gateways/{gatewayId}/calls ListGatewayCalls",
 		"POST /_agentcore/memories/{memoryId}/extractionJobs ListAllExtractionJobs",
+		"POST /_agentcore/memoryTopics/subscribe SubscribeMemoryTopic",
+		"POST /_agentcore/memoryTopics/unsubscribe UnsubscribeMemoryTopic",
+		"POST /_agentcore/memoryTopics/receive ReceiveMemoryDeliveries",
+		"POST /_agentcore/memoryTopics/delete DeleteMemoryDelivery",
 		"GET /_agentcore/health GetHealth",
 		"GET /_agentcore/sessions ListRunningSessions",
 		"PUT /_agentcore/artifacts/{bucket}/{key+} PutArtifact",

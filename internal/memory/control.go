@@ -84,6 +84,9 @@ func (s *Service) CreateMemory(ctx context.Context, in CreateMemoryInput) (*Memo
 	if err := validateIndexedKeys(in.IndexedKeys); err != nil {
 		return nil, err
 	}
+	if err := validateStream(in.StreamDelivery); err != nil {
+		return nil, err
+	}
 	for i, si := range in.Strategies {
 		st, err := buildStrategy(si, now)
 		if err != nil {
@@ -174,8 +177,12 @@ func buildStrategy(in StrategyInput, now Epoch) (*Strategy, error) {
 	if base.RecordExpirySpecification != nil {
 		st.RecordExpiryDays = base.RecordExpirySpecification.Days
 	}
-	if typ == TypeEpisodic && base.ReflectionConfiguration != nil {
-		st.Configuration = &StrategyConfig{Reflection: &OverrideConfig{"episodicReflectionConfiguration": {"": *base.ReflectionConfiguration}}}
+	if typ == TypeEpisodic {
+		rc, err := episodicReflection(st, base.ReflectionConfiguration, base.Namespaces, base.NamespaceTemplates)
+		if err != nil {
+			return nil, err
+		}
+		st.Configuration = &StrategyConfig{Reflection: &ReflectionConfig{Episodic: rc}}
 	}
 	if typ == TypeCustom {
 		cfg, err := customConfig(in.Custom.Configuration)
@@ -229,10 +236,14 @@ func customConfig(c *CustomConfigInput) (*StrategyConfig, error) {
 		if len(chosen) > 0 {
 			return nil, errs.Field("configuration", "configuration must set exactly one override or selfManagedConfiguration")
 		}
-		if len(c.SelfManaged.InvocationConfiguration) == 0 {
+		if c.SelfManaged.InvocationConfiguration == nil {
 			return nil, errs.Field("configuration", "selfManagedConfiguration needs invocationConfiguration")
 		}
-		return &StrategyConfig{Type: "SELF_MANAGED", SelfManaged: c.SelfManaged}, nil
+		sm := mergeSelfManaged(nil, c.SelfManaged)
+		if err := sm.validate(); err != nil {
+			return nil, err
+		}
+		return &StrategyConfig{Type: "SELF_MANAGED", SelfManaged: sm}, nil
 	}
 	if len(chosen) != 1 {
 		return nil, errs.Field("configuration", "configuration must set exactly one override or selfManagedConfiguration")
@@ -269,7 +280,7 @@ func customConfig(c *CustomConfigInput) (*StrategyConfig, error) {
 		cfg.Consolidation = &OverrideConfig{"customConsolidationConfiguration": {p.prefix + "ConsolidationOverride": *o}}
 	}
 	if o := p.set.Reflection; o != nil {
-		cfg.Reflection = &OverrideConfig{"customReflectionConfiguration": {p.prefix + "ReflectionOverride": *o}}
+		cfg.Reflection = &ReflectionConfig{Custom: map[string]Override{p.prefix + "ReflectionOverride": *o}}
 	}
 	return cfg, nil
 }
@@ -406,6 +417,9 @@ func (s *Service) applyUpdate(m *Memory, in UpdateMemoryInput) error {
 		m.NamespaceKeys = in.NamespaceKeys
 	}
 	if len(in.StreamDelivery) > 0 {
+		if err := validateStream(in.StreamDelivery); err != nil {
+			return err
+		}
 		m.StreamDelivery = in.StreamDelivery
 	}
 	if ms := in.Strategies; ms != nil {
@@ -464,28 +478,42 @@ func modifyStrategy(st *Strategy, mod ModifyStrategyInput, now Epoch) error {
 		st.RecordExpiryDays = mod.RecordExpirySpecification.Days
 	}
 	if c := mod.Configuration; c != nil {
-		if st.Type != TypeCustom {
-			return errs.Field("configuration", "only custom strategies have a configuration to modify")
-		}
-		if st.Configuration == nil {
-			st.Configuration = &StrategyConfig{}
-		}
-		for _, o := range []*OverrideConfig{c.Extraction, c.Consolidation, c.Reflection} {
-			if ov := o.One(); ov != nil && (ov.AppendToPrompt == "" || ov.ModelID == "") {
-				return errs.Field("configuration", "an override needs appendToPrompt and modelId")
+		if st.Type == TypeEpisodic && c.Reflection != nil && c.Reflection.Episodic != nil && c.Extraction == nil && c.Consolidation == nil && c.SelfManaged == nil {
+			rc, err := episodicReflection(st, c.Reflection.Episodic, nil, nil)
+			if err != nil {
+				return err
 			}
-		}
-		if c.Extraction != nil {
-			st.Configuration.Extraction = c.Extraction
-		}
-		if c.Consolidation != nil {
-			st.Configuration.Consolidation = c.Consolidation
-		}
-		if c.Reflection != nil {
-			st.Configuration.Reflection = c.Reflection
-		}
-		if c.SelfManaged != nil {
-			st.Configuration.SelfManaged = c.SelfManaged
+			st.Configuration = &StrategyConfig{Reflection: &ReflectionConfig{Episodic: rc}}
+		} else if st.Type != TypeCustom {
+			return errs.Field("configuration", "only custom strategies (and an episodic strategy's reflection) have a configuration to modify")
+		} else {
+			if st.Configuration == nil {
+				st.Configuration = &StrategyConfig{}
+			}
+			for _, ov := range []*Override{c.Extraction.One(), c.Consolidation.One(), c.Reflection.One()} {
+				if ov != nil && (ov.AppendToPrompt == "" || ov.ModelID == "") {
+					return errs.Field("configuration", "an override needs appendToPrompt and modelId")
+				}
+			}
+			if c.Extraction != nil {
+				st.Configuration.Extraction = c.Extraction
+			}
+			if c.Consolidation != nil {
+				st.Configuration.Consolidation = c.Consolidation
+			}
+			if c.Reflection != nil {
+				st.Configuration.Reflection = c.Reflection
+			}
+			if c.SelfManaged != nil {
+				if st.Configuration.Type != "SELF_MANAGED" {
+					return errs.Field("configuration", "selfManagedConfiguration can only modify a self-managed strategy")
+				}
+				merged := mergeSelfManaged(st.Configuration.SelfManaged, c.SelfManaged)
+				if err := merged.validate(); err != nil {
+					return err
+				}
+				st.Configuration.SelfManaged = merged
+			}
 		}
 	}
 	st.Status = StatusCreating
@@ -515,7 +543,7 @@ func (s *Service) DeleteMemory(ctx context.Context, id string) (*Memory, error) 
 	go func() { // the data goes in the background; nothing can reach it any more
 		defer s.wg.Done()
 		s.kv.Txn(context.Background(), store.Op{Kind: store.OpDelete, Table: tblRecSeq, Key: key(t.Account, id), Revision: -1})
-		for _, tbl := range []string{tblEvent, tblSession, tblActor, tblRecord, tblRecLog, tblJob, tblBatch} {
+		for _, tbl := range []string{tblEvent, tblSession, tblActor, tblRecord, tblRecLog, tblJob, tblBatch, tblPending} {
 			if err := s.deletePrefix(context.Background(), tbl, prefix); err != nil {
 				s.log.Warn("deleting memory data", "memory", id, "table", tbl, "err", err)
 			}

@@ -34,6 +34,7 @@ func (s *Service) jobOps(acct string, m *Memory, ev *Event, now time.Time) []sto
 	var ops []store.Op
 	for _, st := range m.Strategies {
 		if baseType(st) == "SELF_MANAGED" {
+			ops = append(ops, pendingOps(acct, m, st, ev, refs, now)...)
 			continue
 		}
 		j := Job{Acct: acct, JobID: newJobID(now), MemoryID: m.ID, StrategyID: st.StrategyID, ActorID: ev.ActorID, SessionID: ev.SessionID,
@@ -74,8 +75,8 @@ func (s *Service) transcript(ctx context.Context, m *Memory, job *Job) (string, 
 // historyWindow is how many earlier messages of the session an extraction
 // sees as context (a self-managed historicalContextWindowSize overrides it).
 func historyWindow(st *Strategy) int {
-	if c := st.Configuration; c != nil && c.SelfManaged != nil && c.SelfManaged.HistoricalContextWindowSize > 0 {
-		return min(c.SelfManaged.HistoricalContextWindowSize, 50)
+	if c := st.Configuration; c != nil && c.SelfManaged != nil && c.SelfManaged.HistoricalContextWindowSize != nil {
+		return min(*c.SelfManaged.HistoricalContextWindowSize, 50)
 	}
 	if baseType(st) == TypeSummary || baseType(st) == TypeEpisodic {
 		return 20
@@ -86,8 +87,19 @@ func historyWindow(st *Strategy) int {
 // history renders the conversational messages of the job's session that
 // precede its first event, oldest first, up to the strategy's window.
 func (s *Service) history(ctx context.Context, m *Memory, st *Strategy, job *Job) (string, error) {
-	if len(job.Messages) == 0 {
-		return "", nil
+	msgs, err := s.historyMsgs(ctx, m, historyWindow(st), job)
+	lines := make([]string, len(msgs))
+	for i, c := range msgs {
+		lines[i] = c.Role + ": " + c.Content.Text
+	}
+	return strings.Join(lines, "\n"), err
+}
+
+// historyMsgs returns up to want conversational messages of the job's
+// session that precede its first event, oldest first.
+func (s *Service) historyMsgs(ctx context.Context, m *Memory, want int, job *Job) ([]Conversational, error) {
+	if len(job.Messages) == 0 || want <= 0 {
+		return nil, nil
 	}
 	first := job.Messages[0].EventID
 	for _, r := range job.Messages {
@@ -97,13 +109,12 @@ func (s *Service) history(ctx context.Context, m *Memory, st *Strategy, job *Job
 	}
 	ek, err := s.eventKey(job.Account(), m.ID, job.ActorID, job.SessionID, first)
 	if err != nil {
-		return "", nil
+		return nil, nil
 	}
-	want := historyWindow(st)
-	var lines []string
+	var lines []Conversational
 	items, err := s.kv.List(ctx, tblEvent, key(job.Account(), m.ID, job.ActorID, job.SessionID, ""), ek, 50)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	for _, it := range items {
 		ev, live, err := s.openEvent(m, it.Value, true)
@@ -112,7 +123,7 @@ func (s *Service) history(ctx context.Context, m *Memory, st *Strategy, job *Job
 		}
 		for i := len(ev.Payload) - 1; i >= 0 && len(lines) < want; i-- {
 			if c := ev.Payload[i].Conversational; c != nil {
-				lines = append(lines, c.Role+": "+c.Content.Text)
+				lines = append(lines, *c)
 			}
 		}
 		if len(lines) >= want {
@@ -122,7 +133,7 @@ func (s *Service) history(ctx context.Context, m *Memory, st *Strategy, job *Job
 	for i, j := 0, len(lines)-1; i < j; i, j = i+1, j-1 {
 		lines[i], lines[j] = lines[j], lines[i]
 	}
-	return strings.Join(lines, "\n"), nil
+	return lines, nil
 }
 
 func overrideOf(o *OverrideConfig) *Override { return o.One() }
@@ -420,6 +431,9 @@ func (s *Service) StartMemoryExtractionJob(ctx context.Context, memoryID, jobID 
 		}
 		now := s.now().UTC()
 		job.Status, job.FailureReason, job.UpdatedAt = JobPending, "", now
+		if job.Kind == "delivery" || job.Kind == "stream" {
+			job.Attempts = 0 // a redriven delivery gets its full backoff again
+		}
 		err = s.kv.Txn(ctx,
 			store.Op{Kind: store.OpUpdate, Table: tblJob, Key: jk, Value: mustJSON(job), Revision: rev},
 			store.Op{Kind: store.OpCreate, Table: tblQueue, Key: queueKey(now, t.Account, memoryID, jobID), Value: mustJSON(queueRowOf(t.Account, job))})

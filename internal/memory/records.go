@@ -68,6 +68,7 @@ func (s *Service) commitRecords(ctx context.Context, acct string, m *Memory, x *
 		ops = append(ops, store.Op{Kind: kind, Table: tblRecord, Key: k, Value: mustJSON(st), Revision: w.rev})
 	}
 	ops = append(ops, extra...)
+	ops = append(ops, streamOps(acct, m, seal, ws, s.now())...)
 	ids := make([]string, len(ws))
 	for i, w := range ws {
 		ids[i] = w.id

@@ -35,6 +35,9 @@ type Options struct {
 	// Poll is how often idle workers look for jobs (default 500ms; new
 	// events wake them at once).
 	Poll time.Duration
+	// Webhooks delivers self-managed strategies' payloads to subscribed
+	// endpoints; nil = deliveries wait (and finally FAIL).
+	Webhooks Webhooks
 	// Now is the clock (tests).
 	Now func() time.Time
 	// Leader, when set, says whether this replica runs the expiry reaper
@@ -57,6 +60,8 @@ type Service struct {
 	poll     time.Duration
 	owner    string
 	leader   func(ctx context.Context, job string, ttl time.Duration) bool
+	hooks    Webhooks
+	smWake   chan struct{}
 
 	idxMu   sync.Mutex
 	indexes map[string]*index // acct|memoryId → records
@@ -71,7 +76,8 @@ type Service struct {
 func New(o Options) *Service {
 	s := &Service{kv: o.KV, emb: o.Embedder, model: o.Model, master: o.MasterKey, log: o.Logger, now: o.Now,
 		workers: o.Workers, lease: o.Lease, activate: o.ActivationDelay, poll: o.Poll,
-		indexes: map[string]*index{}, wake: make(chan struct{}, 1), owner: newHex(8), leader: o.Leader}
+		indexes: map[string]*index{}, wake: make(chan struct{}, 1), owner: newHex(8), leader: o.Leader,
+		hooks: o.Webhooks, smWake: make(chan struct{}, 1)}
 	if s.emb == nil {
 		s.emb = embed.NewHashing(256)
 	}
@@ -109,6 +115,8 @@ func (s *Service) Start() {
 	}
 	s.wg.Add(1)
 	go func() { defer s.wg.Done(); s.reaper() }()
+	s.wg.Add(1)
+	go func() { defer s.wg.Done(); s.triggers() }()
 }
 
 // Close stops the workers; a job in flight is left to the next run.
@@ -120,6 +128,10 @@ func (s *Service) Close() {
 func (s *Service) notify() {
 	select {
 	case s.wake <- struct{}{}:
+	default:
+	}
+	select {
+	case s.smWake <- struct{}{}:
 	default:
 	}
 }

@@ -119,11 +119,34 @@ type Strategy struct {
 // StrategyConfig is the StrategyConfiguration shape: the override type of a
 // custom strategy, its prompt/model overrides and self-managed settings.
 type StrategyConfig struct {
-	Type          string          `json:"type,omitempty"`
-	Extraction    *OverrideConfig `json:"extraction,omitempty"`
-	Consolidation *OverrideConfig `json:"consolidation,omitempty"`
-	Reflection    *OverrideConfig `json:"reflection,omitempty"`
-	SelfManaged   *SelfManaged    `json:"selfManagedConfiguration,omitempty"`
+	Type          string            `json:"type,omitempty"`
+	Extraction    *OverrideConfig   `json:"extraction,omitempty"`
+	Consolidation *OverrideConfig   `json:"consolidation,omitempty"`
+	Reflection    *ReflectionConfig `json:"reflection,omitempty"`
+	SelfManaged   *SelfManaged      `json:"selfManagedConfiguration,omitempty"`
+}
+
+// ReflectionConfig is the ReflectionConfiguration union: a built-in
+// episodic strategy's reflection namespaces, or an episodicOverride's
+// reflection prompt/model override (which also carries namespaces).
+type ReflectionConfig struct {
+	Episodic *Override           `json:"episodicReflectionConfiguration,omitempty"`
+	Custom   map[string]Override `json:"customReflectionConfiguration,omitempty"`
+}
+
+// One returns the reflection settings inside, if any.
+func (r *ReflectionConfig) One() *Override {
+	if r == nil {
+		return nil
+	}
+	if r.Episodic != nil {
+		return r.Episodic
+	}
+	for _, v := range r.Custom {
+		v := v
+		return &v
+	}
+	return nil
 }
 
 // OverrideConfig wraps one override as the wire nests it:
@@ -153,11 +176,22 @@ func (o *OverrideConfig) One() *Override {
 	return nil
 }
 
-// SelfManaged is a self-managed strategy's trigger and delivery settings.
+// SelfManaged is a self-managed strategy's trigger and delivery settings
+// (SelfManagedConfiguration; ModifySelfManagedConfiguration on update).
 type SelfManaged struct {
-	HistoricalContextWindowSize int                `json:"historicalContextWindowSize,omitempty"`
-	InvocationConfiguration     json.RawMessage    `json:"invocationConfiguration,omitempty"`
+	HistoricalContextWindowSize *int               `json:"historicalContextWindowSize,omitempty"`
+	InvocationConfiguration     *InvocationConfig  `json:"invocationConfiguration,omitempty"`
 	TriggerConditions           []TriggerCondition `json:"triggerConditions,omitempty"`
+}
+
+// InvocationConfig is InvocationConfiguration: where AWS publishes the
+// job notification (an SNS topic) and puts the payload (an S3 bucket).
+// Here topicArn names the topic whose subscribers (webhooks) and queue
+// receive the delivery; the bucket name is kept and reported in the
+// delivery's s3PayloadLocation (the payload itself travels inline).
+type InvocationConfig struct {
+	PayloadDeliveryBucketName string `json:"payloadDeliveryBucketName,omitempty"`
+	TopicARN                  string `json:"topicArn,omitempty"`
 }
 
 // TriggerCondition is the TriggerCondition union.
@@ -257,18 +291,25 @@ type MessageRef struct {
 
 // Job is one extraction job: a batch of messages for one strategy.
 type Job struct {
-	Acct          string       `json:"account"`
-	JobID         string       `json:"jobID"`
-	MemoryID      string       `json:"memoryId"`
-	StrategyID    string       `json:"strategyId"`
-	ActorID       string       `json:"actorId"`
-	SessionID     string       `json:"sessionId"`
-	Messages      []MessageRef `json:"messages"`
-	Status        string       `json:"status"`
-	FailureReason string       `json:"failureReason,omitempty"`
-	Attempts      int          `json:"attempts"`
-	CreatedAt     time.Time    `json:"createdAt"`
-	UpdatedAt     time.Time    `json:"updatedAt"`
+	Acct       string       `json:"account"`
+	JobID      string       `json:"jobID"`
+	MemoryID   string       `json:"memoryId"`
+	StrategyID string       `json:"strategyId"`
+	ActorID    string       `json:"actorId"`
+	SessionID  string       `json:"sessionId"`
+	Messages   []MessageRef `json:"messages"`
+	// Events are a stream job's record changes.
+	Events []RecordEvent `json:"events,omitempty"`
+	Status string        `json:"status"`
+	// Kind is "" for an extraction, "reflection" for an episodic
+	// strategy's reflection across episodes, "delivery" for a
+	// self-managed strategy's payload delivery, "stream" for the record
+	// events of a memory with streamDeliveryResources.
+	Kind          string    `json:"kind,omitempty"`
+	FailureReason string    `json:"failureReason,omitempty"`
+	Attempts      int       `json:"attempts"`
+	CreatedAt     time.Time `json:"createdAt"`
+	UpdatedAt     time.Time `json:"updatedAt"`
 }
 
 // Account is the tenant the job belongs to.

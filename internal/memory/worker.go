@@ -24,17 +24,18 @@ type queueRow struct {
 	StrategyID string    `json:"strategyId,omitempty"`
 	ActorID    string    `json:"actorId,omitempty"`
 	SessionID  string    `json:"sessionId,omitempty"`
+	Kind       string    `json:"kind,omitempty"`
 	Owner      string    `json:"owner,omitempty"`
 	LeaseUntil time.Time `json:"leaseUntil"`
 }
 
 func queueRowOf(acct string, j *Job) queueRow {
-	return queueRow{Account: acct, MemoryID: j.MemoryID, JobID: j.JobID, StrategyID: j.StrategyID, ActorID: j.ActorID, SessionID: j.SessionID}
+	return queueRow{Account: acct, MemoryID: j.MemoryID, JobID: j.JobID, StrategyID: j.StrategyID, ActorID: j.ActorID, SessionID: j.SessionID, Kind: j.Kind}
 }
 
 func (q *queueRow) sameConversation(o *queueRow) bool {
 	return q.StrategyID != "" && q.Account == o.Account && q.MemoryID == o.MemoryID && q.StrategyID == o.StrategyID &&
-		q.ActorID == o.ActorID && q.SessionID == o.SessionID
+		q.ActorID == o.ActorID && q.SessionID == o.SessionID && q.Kind == o.Kind && q.Kind == ""
 }
 
 // completedJobRetention is how long COMPLETED jobs stay listed.
@@ -253,6 +254,19 @@ func (s *Service) process(ctx context.Context, l *lease) error {
 		}
 		return err
 	}
+	if jobs[0].Kind == "stream" {
+		err := s.streamOut(ctx, acct, m, jobs[0])
+		if errors.Is(err, errBackoff) && ctx.Err() == nil {
+			if again, perr := s.postpone(ctx, l, jobs, err.Error()); again || perr != nil {
+				return err
+			}
+			return commitFailure(err.Error())
+		}
+		if err != nil {
+			return err
+		}
+		return s.kv.Txn(ctx, finish(JobCompleted, "")...)
+	}
 	st, err := s.strategy(m, jobs[0].StrategyID)
 	if err != nil {
 		return commitFailure("the strategy was deleted from the memory")
@@ -269,15 +283,28 @@ func (s *Service) process(ctx context.Context, l *lease) error {
 	}
 	sort.SliceStable(batch.Messages, func(a, b int) bool { return batch.Messages[a].EventID < batch.Messages[b].EventID })
 	for attempt := 0; ; attempt++ {
-		writes, err := s.extract(ctx, acct, m, st, x, &batch)
+		var writes []recordWrite
+		switch batch.Kind {
+		case "reflection":
+			writes, err = s.reflect(ctx, acct, m, st, x, &batch)
+		case "delivery":
+			err = s.deliver(ctx, acct, m, st, &batch)
+		default:
+			writes, err = s.extract(ctx, acct, m, st, x, &batch)
+		}
 		if err != nil {
 			if ctx.Err() != nil || errors.Is(err, errRetry) {
 				return err // the lease runs out and the job is taken again
 			}
+			if errors.Is(err, errBackoff) {
+				if again, perr := s.postpone(ctx, l, jobs, err.Error()); again || perr != nil {
+					return err
+				}
+			}
 			return commitFailure(err.Error())
 		}
 		x.mu.Lock()
-		err = s.commitRecords(ctx, acct, m, x, writes, finish(JobCompleted, "")...)
+		err = s.commitRecords(ctx, acct, m, x, writes, append(finish(JobCompleted, ""), reflectionJobOps(acct, st, &batch, writes, now)...)...)
 		x.mu.Unlock()
 		if errs.KindOf(err) == errs.Conflict {
 			if !s.stillOwned(ctx, l) || attempt >= 3 {

@@ -22,6 +22,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/lease"
 	"github.com/agentcore-dev/agentcore/internal/memory"
+	"github.com/agentcore-dev/agentcore/internal/memory/webhook"
 	"github.com/agentcore-dev/agentcore/internal/model"
 	"github.com/agentcore-dev/agentcore/internal/model/anthropic"
 	"github.com/agentcore-dev/agentcore/internal/model/bedrock"
@@ -71,7 +72,8 @@ func newMemory(cfg Config, prov model.Provider, kv store.KV, lg *slog.Logger, le
 		return nil, err
 	}
 	lg.Info("memory", "model", providerName(prov), "embedder", emb.Name())
-	return memory.New(memory.Options{KV: kv, Embedder: emb, Model: prov, MasterKey: master, Logger: lg, Lease: cfg.MemoryJobLease, Leader: leader}), nil
+	return memory.New(memory.Options{KV: kv, Embedder: emb, Model: prov, MasterKey: master, Logger: lg, Lease: cfg.MemoryJobLease, Leader: leader,
+		Webhooks: webhook.New()}), nil
 }
 
 // newEmbedder picks Memory's embedder: the OpenAI-compatible endpoint when

@@ -45,6 +45,9 @@ func newScriptedModel(t *testing.T, answer func(kind, user string) (int, string)
 		if strings.Contains(req.Messages[0].Content, "TASK: CONSOLIDATE") {
 			kind = "consolidate"
 		}
+		if strings.Contains(req.Messages[0].Content, "TASK: REFLECT") {
+			kind = "reflect"
+		}
 		user := req.Messages[len(req.Messages)-1].Content
 		sm.mu.Lock()
 		sm.users = append(sm.users, user)
