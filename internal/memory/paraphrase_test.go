@@ -52,30 +52,43 @@ func minilmFromEnv() (*minilm.Model, string) {
 	return m, ""
 }
 
+var paraphraseVecs = map[string][2][][]float32{}
+
 // recallEmbedder stores every fact in a vector index (the int16 index
-// Memory searches) and returns recall@1 and @3 of the queries.
-func recallEmbedder(t *testing.T, e embed.Embedder, set *paraphraseSet) (r1, r3 float64, misses []string) {
+// Memory searches) and returns recall@1 and @3 of the queries, ranked by
+// the vectors alone or (hybrid) as RetrieveMemoryRecords ranks: the
+// vector shortlist re-ordered with BM25 (hybrid.go).
+func recallEmbedder(t *testing.T, e embed.Embedder, set *paraphraseSet, hybrid bool) (r1, r3 float64, misses []string) {
 	ctx := context.Background()
 	texts := make([]string, len(set.Facts))
 	queries := make([]string, len(set.Facts))
 	for i, f := range set.Facts {
 		texts[i], queries[i] = f.Fact, f.Query
 	}
-	fv, err := e.Embed(ctx, texts)
-	if err != nil {
-		t.Fatal(err)
+	vecs, ok := paraphraseVecs[e.Name()] // the vector and hybrid rows share one embedding pass
+	if !ok {
+		fv, err := e.Embed(ctx, texts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		qv, err := e.Embed(ctx, queries)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vecs = [2][][]float32{fv, qv}
+		paraphraseVecs[e.Name()] = vecs
 	}
-	qv, err := e.Embed(ctx, queries)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fv, qv := vecs[0], vecs[1]
 	x := &index{dim: e.Dimensions(), pos: map[string]int{}, exactOnly: true}
 	for i, v := range fv {
-		x.put(&Record{MemoryRecordID: fmt.Sprintf("r%03d", i)}, v)
+		x.put(&Record{MemoryRecordID: fmt.Sprintf("r%03d", i), Content: Content{Text: texts[i]}}, v)
 	}
 	var h1, h3 int
 	for i := range queries {
 		hits := x.search(qv[i], 3, nil)
+		if hybrid {
+			hits = x.rerank(queries[i], x.search(qv[i], hybridShortlist, nil), 3)
+		}
 		for rank, h := range hits {
 			if x.recs[h.i].MemoryRecordID == fmt.Sprintf("r%03d", i) {
 				h3++
@@ -121,12 +134,13 @@ func recallBM25(set *paraphraseSet) (r1, r3 float64) {
 // TestParaphraseRecall measures recall@1 and recall@3 on
 // testdata/paraphrase.json (120 facts: preferences, events, numbers and
 // names, each found by a reworded query) for BM25, the hashing embedder,
-// the built-in static embedder (the default) and the MiniLM transformer
-// (skipped with the reason when its weights are absent), in one run. The
-// floors are regression guards just under what was measured when the set
-// was written (static 0.600, transformer 0.933 at recall@3): issue 19's
-// targets (0.85 and 0.95) are not reached on this set, whose queries share
-// few words with their facts (BM25 0.200).
+// the built-in static embedder and the MiniLM transformer (skipped with the
+// reason when its weights are absent; .ci/run places them), each ranked by
+// its vectors alone and as RetrieveMemoryRecords ranks (hybrid with BM25),
+// in one run. The transformer's hybrid row is held to issue 19's 0.95; the
+// static floor is a regression guard under its 0.600 (issue 19's 0.85 for
+// the default is met by the transformer, the default once the README's
+// first command has placed its weights).
 func TestParaphraseRecall(t *testing.T) {
 	set := loadParaphrases(t)
 	if len(set.Facts) < 100 {
@@ -135,24 +149,30 @@ func TestParaphraseRecall(t *testing.T) {
 	var report strings.Builder
 	fmt.Fprintf(&report, "paraphrase recall over %d facts:\n", len(set.Facts))
 	b1, b3 := recallBM25(set)
-	fmt.Fprintf(&report, "  %-40s recall@1 %.3f  recall@3 %.3f\n", "BM25", b1, b3)
-	row := func(e embed.Embedder, min3 float64) {
-		r1, r3, misses := recallEmbedder(t, e, set)
-		fmt.Fprintf(&report, "  %-40s recall@1 %.3f  recall@3 %.3f\n", e.Name(), r1, r3)
-		if r3 < min3 {
-			t.Errorf("%s: recall@3 %.3f below %.2f; misses:\n  %s", e.Name(), r3, min3, strings.Join(misses, "\n  "))
+	fmt.Fprintf(&report, "  %-45s recall@1 %.3f  recall@3 %.3f\n", "BM25", b1, b3)
+	row := func(e embed.Embedder, min3, minHybrid3 float64) {
+		for _, hybrid := range []bool{false, true} {
+			name, floor := e.Name(), min3
+			if hybrid {
+				name, floor = e.Name()+" + BM25", minHybrid3
+			}
+			r1, r3, misses := recallEmbedder(t, e, set, hybrid)
+			fmt.Fprintf(&report, "  %-45s recall@1 %.3f  recall@3 %.3f\n", name, r1, r3)
+			if r3 < floor {
+				t.Errorf("%s: recall@3 %.3f below %.2f; misses:\n  %s", name, r3, floor, strings.Join(misses, "\n  "))
+			}
 		}
 	}
-	row(embed.NewHashing(256), 0)
+	row(embed.NewHashing(256), 0, 0)
 	st, err := static.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	row(st, 0.55)
+	row(st, 0.55, 0.55)
 	if m, why := minilmFromEnv(); m != nil {
-		row(m, 0.90)
+		row(m, 0.90, 0.95) // issue 19's transformer target is met by the hybrid ranking Memory uses
 	} else {
-		fmt.Fprintf(&report, "  %-40s skipped: %s\n", minilm.Name, why)
+		fmt.Fprintf(&report, "  %-45s skipped: %s\n", minilm.Name, why)
 	}
 	t.Log(report.String())
 }

@@ -405,7 +405,7 @@ func (s *Service) RetrieveMemoryRecords(ctx context.Context, memoryID string, q 
 		return nil, "", errs.Wrap(errs.Unavailable, err, "embedding the search query")
 	}
 	x.mu.RLock()
-	hits := x.search(qv[0], topK, keep)
+	hits := x.rerank(sc.SearchQuery, x.search(qv[0], max(topK, hybridShortlist), keep), topK)
 	out := make([]*Record, len(hits))
 	for i, h := range hits {
 		c := *x.recs[h.i]

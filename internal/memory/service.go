@@ -44,24 +44,29 @@ type Options struct {
 	// now (replicas sharing a store reap once, not once each; see
 	// internal/lease). Nil: always.
 	Leader func(ctx context.Context, job string, ttl time.Duration) bool
+	// ReembedInterval is how often the background pass looks for memories
+	// whose records another embedder wrote (default 1 minute; it also runs
+	// at Start).
+	ReembedInterval time.Duration
 }
 
 // Service implements the Memory control and data planes.
 type Service struct {
-	kv       store.KV
-	emb      embed.Embedder
-	model    model.Provider
-	master   []byte
-	log      *slog.Logger
-	now      func() time.Time
-	workers  int
-	lease    time.Duration
-	activate time.Duration
-	poll     time.Duration
-	owner    string
-	leader   func(ctx context.Context, job string, ttl time.Duration) bool
-	hooks    Webhooks
-	smWake   chan struct{}
+	kv           store.KV
+	emb          embed.Embedder
+	model        model.Provider
+	master       []byte
+	log          *slog.Logger
+	now          func() time.Time
+	workers      int
+	lease        time.Duration
+	activate     time.Duration
+	poll         time.Duration
+	owner        string
+	leader       func(ctx context.Context, job string, ttl time.Duration) bool
+	reembedEvery time.Duration
+	hooks        Webhooks
+	smWake       chan struct{}
 
 	idxMu   sync.Mutex
 	indexes map[string]*index // acct|memoryId → records
@@ -76,7 +81,7 @@ type Service struct {
 func New(o Options) *Service {
 	s := &Service{kv: o.KV, emb: o.Embedder, model: o.Model, master: o.MasterKey, log: o.Logger, now: o.Now,
 		workers: o.Workers, lease: o.Lease, activate: o.ActivationDelay, poll: o.Poll,
-		indexes: map[string]*index{}, wake: make(chan struct{}, 1), owner: newHex(8), leader: o.Leader,
+		indexes: map[string]*index{}, wake: make(chan struct{}, 1), owner: newHex(8), leader: o.Leader, reembedEvery: o.ReembedInterval,
 		hooks: o.Webhooks, smWake: make(chan struct{}, 1)}
 	if s.emb == nil {
 		s.emb = embed.NewHashing(256)
@@ -100,6 +105,9 @@ func New(o Options) *Service {
 	if s.activate <= 0 {
 		s.activate = 200 * time.Millisecond
 	}
+	if s.reembedEvery <= 0 {
+		s.reembedEvery = time.Minute
+	}
 	if s.poll <= 0 {
 		s.poll = 500 * time.Millisecond
 	}
@@ -117,6 +125,8 @@ func (s *Service) Start() {
 	go func() { defer s.wg.Done(); s.reaper() }()
 	s.wg.Add(1)
 	go func() { defer s.wg.Done(); s.triggers() }()
+	s.wg.Add(1)
+	go func() { defer s.wg.Done(); s.reembedder(s.reembedEvery) }()
 }
 
 // Close stops the workers; a job in flight is left to the next run.

@@ -92,6 +92,10 @@ type Memory struct {
 	CreatedAt           Epoch             `json:"createdAt"`
 	UpdatedAt           Epoch             `json:"updatedAt"`
 	Tags                map[string]string `json:"-"`
+	// Reembedding (GetMemory only; an agentcore extension field the AWS
+	// SDKs ignore) is the progress of embedding again the records another
+	// embedder wrote.
+	Reembedding *Reembedding `json:"agentcoreReembedding,omitempty"`
 }
 
 // IndexedKey declares a metadata key usable in record filters.
