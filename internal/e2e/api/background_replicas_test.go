@@ -75,7 +75,11 @@ func TestMemoryExtractionExactlyOnceThreeReplicas(t *testing.T) {
 		cfg := testenv.Fast()
 		cfg.Database = pg.DSN
 		cfg.ModelEndpoint, cfg.Model, cfg.ModelAPIKey = cm.URL+"/v1", "test-model", fmt.Sprintf("sk-replica-%d", i)
-		cfg.MemoryJobLease = time.Second
+		// Long enough that a heartbeat (every lease/3) delayed by a loaded
+		// CI machine does not hand a running batch to another replica: a
+		// lost lease is fenced (the commit fails) but the model call repeats,
+		// and this test counts model calls.
+		cfg.MemoryJobLease = 10 * time.Second
 		reps = append(reps, testenv.Start(t, cfg))
 	}
 	mem := *createMemory(t, reps[0], "exactlyonce", semantic("facts", "/facts/{actorId}/")).Id
