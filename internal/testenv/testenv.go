@@ -61,6 +61,11 @@ const MemoryMasterKey = "000102030405060708090a0b0c0d0e0f101112131415161718191a1
 // configuration names another (replicas on one database share it).
 const VaultKey = "YWdlbnRjb3JlLXRlc3QtdmF1bHQta2V5LTMyYnl0ZXM="
 
+// OwnVaultKey, as a configuration's VaultKey, gives the server the key in
+// its own --data-dir (vault.key) instead of VaultKey: the only kind of key
+// SetTokenVaultCMK can rotate.
+const OwnVaultKey = "-"
+
 // Start runs a server with cfg (Listen and DataDir default to a free port and
 // a temp dir) and stops it when the test ends.
 func Start(t testing.TB, cfg server.Config) *Env {
@@ -77,8 +82,11 @@ func Start(t testing.TB, cfg server.Config) *Env {
 	if cfg.MemoryMasterKey == "" {
 		cfg.MemoryMasterKey = MemoryMasterKey // servers of one test may share a database, as replicas share the key
 	}
-	if cfg.VaultKey == "" {
+	switch cfg.VaultKey {
+	case "":
 		cfg.VaultKey = VaultKey // likewise the token vault's key
+	case OwnVaultKey:
+		cfg.VaultKey = ""
 	}
 	if cfg.Sandbox == "" {
 		cfg.Sandbox = "process" // tests pick other drivers explicitly (the server's default is auto)

@@ -263,7 +263,9 @@ func runIdentityFlows(t *testing.T, e *testenv.Env, o *oidctest.OP) []string {
 // TestTokenVault runs the flows on SQLite, then reads the raw database
 // files and the server log: no secret or token appears in either.
 func TestTokenVault(t *testing.T) {
-	e, o, rec, logs := identityEnv(t, testenv.Fast())
+	cfg := testenv.Fast()
+	cfg.VaultKey = testenv.OwnVaultKey // rotated by SetTokenVaultCMK
+	e, o, rec, logs := identityEnv(t, cfg)
 	secrets := append(runIdentityFlows(t, e, o), rec.all()...)
 	if len(rec.all()) < 4 {
 		t.Fatalf("recorded only %d tokens", len(rec.all()))
@@ -293,6 +295,7 @@ func TestTokenVaultPostgres(t *testing.T) {
 	pg := testenv.Postgres(t, "vault")
 	cfg := testenv.Fast()
 	cfg.Database = pg.DSN
+	cfg.VaultKey = testenv.OwnVaultKey // rotated by SetTokenVaultCMK
 	e, o, rec, logs := identityEnv(t, cfg)
 	secrets := append(runIdentityFlows(t, e, o), rec.all()...)
 	rows, err := pg.DB.Query("SELECT tbl, k, value FROM " + pg.Schema + ".kv")
