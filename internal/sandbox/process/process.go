@@ -101,6 +101,7 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 	}
 	in := &instance{cmd: cmd, ports: ports, home: home, env: env, dir: cmd.Dir, done: make(chan struct{})}
 	go func() {
+		sandbox.WaitExited(cmd.Process.Pid) // no OS thread held while the agent runs
 		err := cmd.Wait()
 		out.Wait()
 		in.mu.Lock()
