@@ -4,7 +4,9 @@ package e2e
 // (bench_hotpath_test.go).
 
 import (
+	"encoding/json"
 	"fmt"
+	"net/url"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -130,12 +132,15 @@ func hpIdleRSS(b *testing.B, bin string, k int) string {
 	if k == 0 {
 		return "idle: skipped"
 	}
+	if v := os.Getenv("AGENTCORE_BENCH_IDLE_BINARY"); v != "" {
+		bin = v // e.g. an older build, to compare
+	}
 	p := startServerProc(b, "idle", bin)
 	rt := p.env.Deploy(b, "hp_idle", nil)
 	u := invokeURL(p.env, *rt.AgentRuntimeArn)
 	pid := p.cmd.Process.Pid
 	time.Sleep(2 * time.Second)
-	before := procMemKiB(pid, "VmRSS")
+	before, thr0 := procMemKiB(pid, "VmRSS"), procMemKiB(pid, "Threads")
 	sessions := make([]string, k)
 	var wg sync.WaitGroup
 	work := make(chan int)
@@ -159,11 +164,34 @@ func hpIdleRSS(b *testing.B, bin string, k int) string {
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		b.Fatalf("idle session: %v", err)
+		var agentLogs strings.Builder
+		for tok, n := "", 0; n < 50; n++ { // every page of the agents' log lines
+			resp, gerr := http.Get(p.env.URL + "/_agentcore/observability/logs?limit=1000&nextToken=" + url.QueryEscape(tok))
+			if gerr != nil {
+				break
+			}
+			var page struct {
+				Logs []struct {
+					Body string `json:"body"`
+				} `json:"logs"`
+				NextToken string `json:"nextToken"`
+			}
+			json.NewDecoder(resp.Body).Decode(&page) //nolint:errcheck // best effort, for the failure message
+			resp.Body.Close()
+			for _, l := range page.Logs {
+				if !strings.HasPrefix(l.Body, "{") { // not the SDK's JSON log lines
+					agentLogs.WriteString(l.Body + "\n")
+				}
+			}
+			if tok = page.NextToken; tok == "" {
+				break
+			}
+		}
+		b.Fatalf("idle session: %v\nagent output other than log lines:\n%.3000s", err, agentLogs.String())
 	}
 	time.Sleep(3 * time.Second)
-	after := procMemKiB(pid, "VmRSS")
+	after, thr1 := procMemKiB(pid, "VmRSS"), procMemKiB(pid, "Threads")
 	isoStop(b, p.env, *rt.AgentRuntimeArn, sessions...)
-	return fmt.Sprintf("idle (load %s): server VmRSS %d → %d KiB with %d idle sessions: %.1f KiB/session",
-		la, before, after, k, float64(after-before)/float64(k))
+	return fmt.Sprintf("idle (load %s): server VmRSS %d → %d KiB, threads %d → %d with %d idle sessions: %.1f KiB/session",
+		la, before, after, thr0, thr1, k, float64(after-before)/float64(k))
 }

@@ -17,7 +17,8 @@ package e2e
 // Overrides: AGENTCORE_BENCH_RUNS (3), AGENTCORE_BENCH_WARM (requests per path
 // per run, 5000), AGENTCORE_BENCH_SECONDS (per throughput point, 3),
 // AGENTCORE_BENCH_COLD (cold starts per path per run, 20), AGENTCORE_BENCH_IDLE
-// (idle sessions for the RSS figure, 300), AGENTCORE_BENCH_DRIVERS (process,linuxns).
+// (idle sessions for the RSS figure, 300), AGENTCORE_BENCH_IDLE_BINARY (another
+// agentcore binary for the RSS figure), AGENTCORE_BENCH_DRIVERS (process,linuxns).
 // Every line carries the 1-minute load average. Results: docs/benchmarks.md.
 
 import (
