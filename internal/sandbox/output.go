@@ -40,16 +40,7 @@ func (o *Output) Pipe(w io.Writer) (*os.File, error) {
 	go func() {
 		defer o.wg.Done()
 		defer pr.Close()
-		buf := make([]byte, outputBuf)
-		for {
-			n, err := pr.Read(buf)
-			if n > 0 {
-				w.Write(buf[:n]) //nolint:errcheck // output writers never fail; a failing one just loses output
-			}
-			if err != nil {
-				return
-			}
-		}
+		pump(pr, w)
 	}()
 	return pw, nil
 }
@@ -65,3 +56,17 @@ func (o *Output) Started() {
 
 // Wait waits until the pumps have delivered everything.
 func (o *Output) Wait() { o.wg.Wait() }
+
+// pumpBuffered copies r to w through its own buffer until EOF.
+func pumpBuffered(r io.Reader, w io.Writer) {
+	buf := make([]byte, outputBuf)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			w.Write(buf[:n]) //nolint:errcheck // output writers never fail; a failing one just loses output
+		}
+		if err != nil {
+			return
+		}
+	}
+}

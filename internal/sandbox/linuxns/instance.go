@@ -51,6 +51,7 @@ func (in *instance) Cgroup() *cgroups.Cgroup { return in.cg }
 
 // wait reaps the agent and records why it exited.
 func (in *instance) wait() {
+	sandbox.WaitExited(in.cmd.Process.Pid) // no OS thread held while the agent runs
 	err := in.cmd.Wait()
 	if err != nil {
 		why := err.Error()

@@ -52,9 +52,15 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 		return nil, errors.New("process: empty command")
 	}
 	ports := map[int]int{}
+	started := false
+	defer func() {
+		if !started {
+			releasePorts(ports)
+		}
+	}()
 	env := append([]string(nil), spec.Env...)
 	for i, p := range spec.Ports {
-		hp, err := freePort()
+		hp, err := reservePort()
 		if err != nil {
 			return nil, fmt.Errorf("process: allocate port: %w", err)
 		}
@@ -100,8 +106,11 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 		return nil, fmt.Errorf("process: start %s: %w", spec.Command[0], err)
 	}
 	in := &instance{cmd: cmd, ports: ports, home: home, env: env, dir: cmd.Dir, done: make(chan struct{})}
+	started = true
 	go func() {
+		sandbox.WaitExited(cmd.Process.Pid) // no OS thread held while the agent runs
 		err := cmd.Wait()
+		releasePorts(ports)
 		out.Wait()
 		in.mu.Lock()
 		in.err = err
@@ -213,6 +222,40 @@ func (*Driver) Listen(ctx context.Context, port int) (net.Listener, error) {
 // is the host's loopback; the agent reaches the listener at ln.Addr()).
 func (in *instance) Listen(ctx context.Context, port int) (net.Listener, error) {
 	return (*Driver)(nil).Listen(ctx, port)
+}
+
+// handedOut holds the ports given to agents that have not exited: the kernel
+// may offer a port again as soon as freePort's listener closes, before the
+// agent it was given to binds it, so concurrent starts must not share one.
+var handedOut = struct {
+	sync.Mutex
+	m map[int]bool
+}{m: map[int]bool{}}
+
+// reservePort is a free loopback port no live agent of this driver was given.
+func reservePort() (int, error) {
+	for range 64 {
+		p, err := freePort()
+		if err != nil {
+			return 0, err
+		}
+		handedOut.Lock()
+		if !handedOut.m[p] {
+			handedOut.m[p] = true
+			handedOut.Unlock()
+			return p, nil
+		}
+		handedOut.Unlock()
+	}
+	return 0, errors.New("no port free of live agents after 64 tries")
+}
+
+func releasePorts(ports map[int]int) {
+	handedOut.Lock()
+	for _, p := range ports {
+		delete(handedOut.m, p)
+	}
+	handedOut.Unlock()
 }
 
 func freePort() (int, error) {
