@@ -101,20 +101,18 @@ func (s *Service) failed(keyID string, now time.Time) {
 // Lifetime is how long a new session lasts.
 func (s *Service) Lifetime() time.Duration { return s.o.Lifetime }
 
-// Session is a signed-in console session.
+// Session is a signed-in console session: what the store keeps (Record)
+// and the two tokens, which it does not (it keeps the session token's hash;
+// the CSRF token is derived from the session token).
 type Session struct {
-	// Token is the session token (set only by SignIn: the store keeps its hash).
-	Token       string    `json:"-"`
-	Account     string    `json:"account"`
-	AccessKeyID string    `json:"accessKeyId"`
-	CSRF        string    `json:"-"`
-	Created     time.Time `json:"created"`
-	Expires     time.Time `json:"expires"`
+	Record
+	// Token is the session token (set only by SignIn).
+	Token string `json:"-"`
+	CSRF  string `json:"-"`
 }
 
-// record is what the store keeps (the CSRF token is derived from the
-// session token, so it is not stored).
-type record struct {
+// Record is the stored part of a session.
+type Record struct {
 	Account     string    `json:"account"`
 	AccessKeyID string    `json:"accessKeyId"`
 	Created     time.Time `json:"created"`
@@ -151,13 +149,13 @@ func (s *Service) SignIn(ctx context.Context, accessKeyID, secret string) (*Sess
 	}
 	tok := base64.RawURLEncoding.EncodeToString(raw)
 	now := s.o.Now().UTC()
-	rec := record{Account: cred.Account, AccessKeyID: cred.AccessKeyID, Created: now, Expires: now.Add(s.o.Lifetime)}
+	rec := Record{Account: cred.Account, AccessKeyID: cred.AccessKeyID, Created: now, Expires: now.Add(s.o.Lifetime)}
 	if err := s.o.KV.Txn(ctx, store.CreateJSON(table, hashHex(tok), rec)); err != nil {
 		return nil, err
 	}
 	s.o.Logger.Info("console sign-in", "account", cred.Account, "accessKeyId", cred.AccessKeyID)
 	s.sweep(ctx, now)
-	return &Session{Token: tok, Account: rec.Account, AccessKeyID: rec.AccessKeyID, CSRF: csrfOf(tok), Created: now, Expires: rec.Expires}, nil
+	return &Session{Record: rec, Token: tok, CSRF: csrfOf(tok)}, nil
 }
 
 // Lookup returns the live session of a token, or errs.NotFound (unknown,
@@ -167,7 +165,7 @@ func (s *Service) Lookup(ctx context.Context, token string) (*Session, error) {
 		return nil, errs.E(errs.NotFound, "no console session")
 	}
 	key := hashHex(token)
-	rec, rev, err := store.GetJSON[record](ctx, s.o.KV, table, key)
+	rec, rev, err := store.GetJSON[Record](ctx, s.o.KV, table, key)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +176,7 @@ func (s *Service) Lookup(ctx context.Context, token string) (*Session, error) {
 	if s.o.Lookup != nil && s.o.Lookup(rec.AccessKeyID) == nil {
 		return nil, errs.E(errs.NotFound, "the access key of the console session is no longer configured")
 	}
-	return &Session{Account: rec.Account, AccessKeyID: rec.AccessKeyID, CSRF: csrfOf(token), Created: rec.Created, Expires: rec.Expires}, nil
+	return &Session{Record: *rec, CSRF: csrfOf(token)}, nil
 }
 
 // CheckCSRF reports whether header is the session's CSRF token.
@@ -200,7 +198,7 @@ func (s *Service) sweep(ctx context.Context, now time.Time) {
 	}
 	var ops []store.Op
 	for _, it := range items {
-		var rec record
+		var rec Record
 		if json.Unmarshal(it.Value, &rec) == nil && !now.Before(rec.Expires) {
 			ops = append(ops, store.DeleteAt(table, it.Key, it.Revision))
 		}
