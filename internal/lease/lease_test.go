@@ -54,6 +54,50 @@ func stores(t *testing.T, fn func(t *testing.T, open handles)) {
 	})
 }
 
+// win is one successful Hold: its owner and when the call began and ended.
+type win struct {
+	owner         string
+	before, after time.Time
+}
+
+// contend has one replica per handle hold "job" with ttl until until(i),
+// pausing between calls and releasing after every releaseEvery holds (0:
+// never), and returns every successful hold.
+func contend(t *testing.T, kvs []store.KV, ttl time.Duration, until func(i int) time.Time, pause time.Duration, releaseEvery int) []win {
+	var mu sync.Mutex
+	var wins []win
+	var wg sync.WaitGroup
+	for i, kv := range kvs {
+		l := lease.New(kv, fmt.Sprint("replica-", i))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			held := 0
+			for end := until(i); time.Now().Before(end); time.Sleep(pause) {
+				before := time.Now()
+				ok, err := l.Hold(bg, "job", ttl)
+				after := time.Now()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if !ok {
+					continue
+				}
+				mu.Lock()
+				wins = append(wins, win{l.Owner(), before, after})
+				mu.Unlock()
+				if held++; held == releaseEvery { // give it up now and then
+					l.Release(bg, "job")
+					held = 0
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return wins
+}
+
 // TestOneHolderAtATime: three replicas hammer one lease; no two owners'
 // hold windows ever overlap, every replica gets turns only by taking over
 // an expired or released lease, and the lease changes hands when its
@@ -62,42 +106,8 @@ func TestOneHolderAtATime(t *testing.T) {
 	stores(t, func(t *testing.T, open handles) {
 		kvs := open(t, 3)
 		const ttl = 80 * time.Millisecond
-		type win struct {
-			owner         string
-			before, after time.Time
-		}
-		var mu sync.Mutex
-		var wins []win
-		var wg sync.WaitGroup
 		end := time.Now().Add(1500 * time.Millisecond)
-		for i, kv := range kvs {
-			l := lease.New(kv, fmt.Sprint("replica-", i))
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				held := 0
-				for time.Now().Before(end) {
-					before := time.Now()
-					ok, err := l.Hold(bg, "job", ttl)
-					after := time.Now()
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					if ok {
-						mu.Lock()
-						wins = append(wins, win{l.Owner(), before, after})
-						mu.Unlock()
-						if held++; held == 5 { // give it up now and then
-							l.Release(bg, "job")
-							held = 0
-						}
-					}
-					time.Sleep(3 * time.Millisecond)
-				}
-			}()
-		}
-		wg.Wait()
+		wins := contend(t, kvs, ttl, func(int) time.Time { return end }, 3*time.Millisecond, 5)
 		sort.Slice(wins, func(i, j int) bool { return wins[i].before.Before(wins[j].before) })
 		owners := map[string]int{}
 		handovers := 0
@@ -121,40 +131,10 @@ func TestNoDoubleHolderWithoutRelease(t *testing.T) {
 	stores(t, func(t *testing.T, open handles) {
 		kvs := open(t, 3)
 		const ttl = 60 * time.Millisecond
-		type win struct {
-			owner         string
-			before, after time.Time
-		}
-		var mu sync.Mutex
-		var wins []win
-		var wg sync.WaitGroup
 		start := time.Now()
-		for i, kv := range kvs {
-			l := lease.New(kv, fmt.Sprint("replica-", i))
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				// Each replica renews for a while and then stops (dies),
-				// one after the other, so the lease must move.
-				stopAt := start.Add(time.Duration(i+1) * 400 * time.Millisecond)
-				for time.Now().Before(stopAt) {
-					before := time.Now()
-					ok, err := l.Hold(bg, "job", ttl)
-					after := time.Now()
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					if ok {
-						mu.Lock()
-						wins = append(wins, win{l.Owner(), before, after})
-						mu.Unlock()
-					}
-					time.Sleep(5 * time.Millisecond)
-				}
-			}()
-		}
-		wg.Wait()
+		// Each replica renews for a while and then stops (dies), one after
+		// the other, so the lease must move.
+		wins := contend(t, kvs, ttl, func(i int) time.Time { return start.Add(time.Duration(i+1) * 400 * time.Millisecond) }, 5*time.Millisecond, 0)
 		sort.Slice(wins, func(i, j int) bool { return wins[i].after.Before(wins[j].after) })
 		owners := map[string]bool{}
 		for i, w := range wins {
