@@ -116,8 +116,8 @@ func (s *Server) maybeForward(ctx context.Context, w http.ResponseWriter, r *htt
 		return false
 	}
 	tg := target(r, p)
-	if tg.SessionID == "" && op == "InvokeAgentRuntimeWithWebSocketStream" {
-		tg.SessionID = r.URL.Query().Get(hSession) // browsers name the session in the query
+	if op == "InvokeAgentRuntimeWithWebSocketStream" {
+		tg = wsTarget(r, p)
 	}
 	if tg.SessionID == "" {
 		return false // a new session: served here

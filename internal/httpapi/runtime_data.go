@@ -61,9 +61,24 @@ func (s *Server) invokeAgentRuntime(ctx context.Context, w http.ResponseWriter, 
 	return s.cfg.RuntimeData.Invoke(ctx, w, r, target(r, p))
 }
 
+// wsTarget is target for the WebSocket route, where presigned URLs and
+// browsers (which cannot set headers on an upgrade) name the session in
+// the query instead.
+// Query parameters are case-sensitive: this is the SDKs' spelling
+// (generate_presigned_url, generate_ws_connection).
+func wsTarget(r *http.Request, p params) runtime.Target {
+	tg := target(r, p)
+	if tg.SessionID == "" {
+		tg.SessionID = r.URL.Query().Get(wsSessionParam)
+	}
+	return tg
+}
+
+const wsSessionParam = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
+
 // invokeAgentRuntimeWebSocket is InvokeAgentRuntimeWithWebSocketStream.
 func (s *Server) invokeAgentRuntimeWebSocket(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
-	return s.cfg.RuntimeData.WebSocket(ctx, w, r, target(r, p))
+	return s.cfg.RuntimeData.WebSocket(ctx, w, r, wsTarget(r, p))
 }
 
 // getAgentCard is GetAgentCard (A2A runtimes).

@@ -24,10 +24,6 @@ const MaxWebSocketMessage = 64 << 10
 // (seconds; the bedrock-agentcore SDK refuses more than 300).
 const MaxPresignedExpiry = 300
 
-// wsSessionParam is the query parameter that carries the session id when
-// headers cannot (presigned URLs, browsers).
-const wsSessionParam = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
-
 // wsBearerProtocol prefixes the subprotocols browsers use to carry an OAuth
 // token; they are the platform's, never the agent's.
 const wsBearerProtocol = "base64UrlBearerAuthorization"
@@ -48,10 +44,7 @@ func (h *Handler) WebSocket(ctx context.Context, w http.ResponseWriter, r *http.
 			return errs.E(errs.AccessDenied, "X-Amz-Expires is %q: presigned WebSocket URLs are valid for 1 to %d seconds", v, MaxPresignedExpiry)
 		}
 	}
-	if tg.SessionID == "" {
-		tg.SessionID = r.URL.Query().Get(wsSessionParam)
-	}
-	if tg.SessionID == "" {
+	if tg.SessionID == "" { // neither the header nor the query named one (the edge reads both)
 		tg.SessionID = uuid.NewString()
 	}
 	who, err := h.Authorize(ctx, w, r, tg, h.cfg.Caller(ctx)) // the runtime's inbound authorizer
