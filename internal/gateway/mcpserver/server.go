@@ -164,6 +164,16 @@ func (s *Server) toolHandler(cat *gateway.Catalogue, name string) mcp.ToolHandle
 
 // runTool runs one tools/call and maps the outcome to MCP.
 func (s *Server) runTool(ctx context.Context, cat *gateway.Catalogue, name string, args json.RawMessage) (*mcp.CallToolResult, error) {
+	res, err := s.callTool(ctx, cat, name, args)
+	if err != nil {
+		return nil, err
+	}
+	return toMCPResult(res), nil
+}
+
+// callTool runs one tools/call: a result (arguments that fail the schema
+// are a result with IsError) or a *jsonrpc.Error.
+func (s *Server) callTool(ctx context.Context, cat *gateway.Catalogue, name string, args json.RawMessage) (*gateway.Result, error) {
 	{
 		caller, _ := ctx.Value(callerKey{}).(*gateway.Caller)
 		if caller == nil {
@@ -182,7 +192,7 @@ func (s *Server) runTool(ctx context.Context, cat *gateway.Catalogue, name strin
 		case errors.As(err, &denied):
 			return nil, &jsonrpc.Error{Code: codeDenied, Message: denied.Message}
 		case errors.As(err, &invalid):
-			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: invalid.Message}}, IsError: true}, nil
+			return &gateway.Result{Text: invalid.Message, IsError: true}, nil
 		case errs.KindOf(err) == errs.NotFound:
 			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: err.Error()}
 		case err != nil:
@@ -193,7 +203,7 @@ func (s *Server) runTool(ctx context.Context, cat *gateway.Catalogue, name strin
 			}
 			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: msg}
 		}
-		return toMCPResult(res), nil
+		return res, nil
 	}
 }
 
