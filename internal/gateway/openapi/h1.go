@@ -3,6 +3,7 @@ package openapi
 import (
 	"bufio"
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"sync"
@@ -23,16 +24,22 @@ type h1Client struct {
 	dial    func(ctx context.Context, network, addr string) (net.Conn, error)
 	maxIdle int // idle connections kept per host
 
-	mu   sync.Mutex
-	idle map[string][]*h1Conn
+	mu    sync.Mutex
+	idle  map[string][]*h1Conn
+	swept time.Time // last sweep of expired idle connections
 }
 
 type h1Conn struct {
 	nc     net.Conn
+	lr     io.LimitedReader // under br: bounds what one answer may send (headers and body)
 	br     *bufio.Reader
 	bw     *bufio.Writer
 	idleAt time.Time
 }
+
+// h1MaxHeader bounds an answer's status line and headers (as the
+// Transport's default MaxResponseHeaderBytes).
+const h1MaxHeader = 10 << 20
 
 // h1IdleTimeout closes connections idle for longer (as the Transport's
 // IdleConnTimeout).
@@ -107,6 +114,7 @@ func (h *h1Client) roundTrip(ctx context.Context, c *h1Conn, req *http.Request, 
 		c.nc.Close()
 		return nil, false, err
 	}
+	c.lr.N = h1MaxHeader + max + 1
 	var resp *http.Response
 	for {
 		if resp, err = http.ReadResponse(c.br, req); err != nil {
@@ -156,22 +164,44 @@ func (h *h1Client) get(ctx context.Context, addr string) (*h1Conn, bool, error) 
 	if err != nil {
 		return nil, false, err
 	}
-	return &h1Conn{nc: nc, br: bufio.NewReaderSize(nc, 4096), bw: bufio.NewWriterSize(nc, 4096)}, false, nil
+	c := &h1Conn{nc: nc, lr: io.LimitedReader{R: nc}, bw: bufio.NewWriterSize(nc, 4096)}
+	c.br = bufio.NewReaderSize(&c.lr, 4096)
+	return c, false, nil
 }
 
 func (h *h1Client) put(addr string, c *h1Conn) {
-	c.idleAt = time.Now()
+	now := time.Now()
+	c.idleAt = now
+	var expired []*h1Conn
 	h.mu.Lock()
 	if h.idle == nil {
 		h.idle = map[string][]*h1Conn{}
 	}
 	if list := h.idle[addr]; len(list) < h.maxIdle {
 		h.idle[addr] = append(list, c)
-		c = nil
+	} else {
+		expired = append(expired, c)
+	}
+	if now.Sub(h.swept) > h1IdleTimeout/3 { // connections to backends no longer called
+		h.swept = now
+		for a, list := range h.idle {
+			keep := list[:0]
+			for _, ic := range list {
+				if now.Sub(ic.idleAt) < h1IdleTimeout {
+					keep = append(keep, ic)
+				} else {
+					expired = append(expired, ic)
+				}
+			}
+			clear(list[len(keep):])
+			if h.idle[a] = keep; len(keep) == 0 {
+				delete(h.idle, a)
+			}
+		}
 	}
 	h.mu.Unlock()
-	if c != nil {
-		c.nc.Close()
+	for _, ec := range expired {
+		ec.nc.Close()
 	}
 }
 
