@@ -81,7 +81,6 @@ func (s *Server) ServeMCP(ctx context.Context, w http.ResponseWriter, r *http.Re
 	if len(body) > maxBody {
 		return errs.E(errs.Invalid, "request body exceeds %d bytes", maxBody)
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
 	bearer := ""
 	if a := r.Header.Get("Authorization"); len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
 		bearer = strings.TrimSpace(a[7:])
@@ -92,6 +91,7 @@ func (s *Server) ServeMCP(ctx context.Context, w http.ResponseWriter, r *http.Re
 			if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") && r.URL.Query().Get("X-Amz-Algorithm") == "" {
 				return "", errs.E(errs.Unauthorized, "missing SigV4 signature")
 			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
 			defer func() { r.Body = io.NopCloser(bytes.NewReader(body)) }() // the verifier may consume it
 			return v(ctx, r)
 		}
@@ -119,7 +119,9 @@ func (s *Server) ServeMCP(ctx context.Context, w http.ResponseWriter, r *http.Re
 		return nil
 	}
 	h := cat.Cached(func() any { return s.newHandler(cat) }).(http.Handler)
-	h.ServeHTTP(w, r.WithContext(ctx))
+	r = r.WithContext(ctx)
+	r.Body = io.NopCloser(bytes.NewReader(body)) // read above
+	h.ServeHTTP(w, r)
 	return nil
 }
 
