@@ -6,7 +6,8 @@ package e2e
 // with a gateway whose OpenAPI target is an HTTP backend in this (client)
 // process. Per run: 1000 tools/call per server interleaved in blocks of 50
 // with direct backend calls (added p50/p99), then calls/s at concurrency 16
-// in 1-second slices rotating over the backend direct and the servers:
+// in 1-second slices rotating over the backend direct and the servers, with
+// each server process's CPU time per call (/proc/<pid>/stat):
 //
 //	go test -run '^$' -bench '^BenchmarkHotpathGateway$' -benchtime 1x -v ./internal/e2e/
 //	AGENTCORE_BENCH_BINARIES=before=/tmp/agentcore-before,after=/tmp/agentcore-after \
