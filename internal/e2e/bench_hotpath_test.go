@@ -20,6 +20,8 @@ package e2e
 // (idle sessions for the RSS figure, 300), AGENTCORE_BENCH_IDLE_BINARY (another
 // agentcore binary for the RSS figure), AGENTCORE_BENCH_DRIVERS (process,linuxns).
 // Every line carries the 1-minute load average. Results: docs/benchmarks.md.
+// The gateway part alone, for several server binaries in one run:
+// BenchmarkHotpathGateway (bench_hotpath_gateway_test.go).
 
 import (
 	"fmt"

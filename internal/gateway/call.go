@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -102,6 +103,9 @@ func (s *Service) CallTool(ctx context.Context, tc *ToolCall) (res *Result, err 
 			*tc.Record = rec
 		}
 		s.rec.add(rec)
+		if !s.log.Enabled(ctx, slog.LevelInfo) { // the arguments below would allocate for nothing
+			return
+		}
 		s.log.Info("gateway tool call", "gateway", g.ID, "tool", tc.Name, "principal", rec.Principal, "decision", rec.Decision,
 			"mode", rec.Mode, "outcome", rec.Outcome, "err", rec.Error, "ms", float64(rec.Duration.Microseconds())/1000)
 	}()

@@ -82,8 +82,12 @@ func (e *Entry) compiled() (*jsonschema.Schema, error) {
 
 type catalogues struct {
 	mu sync.Mutex
-	m  map[string]*catalogue
+	m  map[catKey]*catalogue
 }
+
+// catKey is a catalogue's account and gateway id (a struct, so a lookup
+// does not build a string).
+type catKey struct{ acct, id string }
 
 type catalogue struct {
 	once    sync.Once
@@ -128,13 +132,13 @@ func (cs *catalogues) invalidateKey(key string) {
 		return
 	}
 	if parts := strings.SplitN(key, "/", 3); len(parts) >= 2 {
-		delete(cs.m, parts[0]+"/"+parts[1])
+		delete(cs.m, catKey{parts[0], parts[1]})
 	}
 }
 
 func (cs *catalogues) invalidate(acct, id string) {
 	cs.mu.Lock()
-	delete(cs.m, acct+"/"+id)
+	delete(cs.m, catKey{acct, id})
 	cs.mu.Unlock()
 }
 
@@ -144,7 +148,7 @@ func (s *Service) Catalogue(ctx context.Context, id string) (*Catalogue, error) 
 	if err != nil {
 		return nil, err
 	}
-	key := t.Account + "/" + id
+	key := catKey{t.Account, id}
 	s.cat.mu.Lock()
 	ce := s.cat.m[key]
 	if ce == nil {

@@ -63,7 +63,7 @@ func New(o Options) *Service {
 	}
 	s := &Service{o: o, repo: repo{o.KV}, log: o.Logger.With("component", "gateway"), now: time.Now, rec: newRecorder(1000)}
 	s.o.Backends[KindLambda] = lambdaBackend{s}
-	s.cat.m = map[string]*catalogue{}
+	s.cat.m = map[catKey]*catalogue{}
 	if n, ok := o.KV.(store.Notifier); ok {
 		// Writes by any server (replicas on one database) drop cached
 		// catalogues at once; the periodic fingerprint check stays as the

@@ -22,8 +22,7 @@ type GatewayMCP interface {
 func (s *Server) gatewayMCP(ctx context.Context, w http.ResponseWriter, r *http.Request, p params) error {
 	if ow, ok := w.(*obsWriter); ok && ow.rec != nil { // the request's span records the tool call
 		ow.gwCall = &gateway.CallObserver{}
-		ctx = gateway.WithCallObserver(ctx, ow.gwCall)
-		r = r.WithContext(ctx)
+		ctx = gateway.WithCallObserver(ctx, ow.gwCall) // ServeMCP hands ctx on (r's own context is not read)
 	}
 	return s.cfg.GatewayMCP.ServeMCP(ctx, w, r, p["gatewayIdentifier"])
 }

@@ -64,8 +64,10 @@ func (s *Server) fastToolCall(ctx context.Context, w http.ResponseWriter, r *htt
 	if r.Method != http.MethodPost || !s.fastPath || !fastVersions[version] || len(body) == 0 || body[0] != '{' {
 		return false
 	}
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
-		return false
+	if ct := r.Header.Get("Content-Type"); ct != "application/json" {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" {
+			return false
+		}
 	}
 	if pc := cat.Gateway.ProtocolConfiguration; pc != nil && pc.MCP != nil && len(pc.MCP.SupportedVersions) > 0 && !slices.Contains(pc.MCP.SupportedVersions, version) {
 		return false // the SDK refuses the version
@@ -102,7 +104,20 @@ func (s *Server) fastToolCall(ctx context.Context, w http.ResponseWriter, r *htt
 	if _, ok := cat.Lookup(req.Params.Name); !ok {
 		return false
 	}
-	res, err := s.runTool(ctx, cat, req.Params.Name, req.Params.Arguments)
+	gres, err := s.callTool(ctx, cat, req.Params.Name, req.Params.Arguments)
+	if err == nil && version != stateless2026 {
+		bp := respBufs.Get().(*[]byte)
+		defer respBufs.Put(bp)
+		if b, ok := appendToolResponse((*bp)[:0], req.ID, gres); ok {
+			*bp = b
+			writeJSONResponse(w, b)
+			return true
+		}
+	}
+	var res *mcp.CallToolResult
+	if err == nil {
+		res = toMCPResult(gres)
+	}
 	out := fastResponse{JSONRPC: "2.0", ID: req.ID}
 	if err != nil {
 		var we *jsonrpc.Error
@@ -127,9 +142,16 @@ func (s *Server) fastToolCall(ctx context.Context, w http.ResponseWriter, r *htt
 		// {"jsonrpc":..,"result":{...}} → add "resultType":"complete" to the result object.
 		b = append(b[:len(b)-2], []byte(`,"resultType":"complete"}}`)...)
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	writeJSONResponse(w, b)
+	return true
+}
+
+var jsonContentType = []string{"application/json"}
+
+func writeJSONResponse(w http.ResponseWriter, b []byte) {
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	w.WriteHeader(http.StatusOK)
 	w.Write(b) //nolint:errcheck // client gone
-	return true
 }

@@ -81,7 +81,6 @@ func (s *Server) ServeMCP(ctx context.Context, w http.ResponseWriter, r *http.Re
 	if len(body) > maxBody {
 		return errs.E(errs.Invalid, "request body exceeds %d bytes", maxBody)
 	}
-	r.Body = io.NopCloser(bytes.NewReader(body))
 	bearer := ""
 	if a := r.Header.Get("Authorization"); len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
 		bearer = strings.TrimSpace(a[7:])
@@ -92,6 +91,7 @@ func (s *Server) ServeMCP(ctx context.Context, w http.ResponseWriter, r *http.Re
 			if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") && r.URL.Query().Get("X-Amz-Algorithm") == "" {
 				return "", errs.E(errs.Unauthorized, "missing SigV4 signature")
 			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
 			defer func() { r.Body = io.NopCloser(bytes.NewReader(body)) }() // the verifier may consume it
 			return v(ctx, r)
 		}
@@ -119,7 +119,9 @@ func (s *Server) ServeMCP(ctx context.Context, w http.ResponseWriter, r *http.Re
 		return nil
 	}
 	h := cat.Cached(func() any { return s.newHandler(cat) }).(http.Handler)
-	h.ServeHTTP(w, r.WithContext(ctx))
+	r = r.WithContext(ctx)
+	r.Body = io.NopCloser(bytes.NewReader(body)) // read above
+	h.ServeHTTP(w, r)
 	return nil
 }
 
@@ -164,6 +166,16 @@ func (s *Server) toolHandler(cat *gateway.Catalogue, name string) mcp.ToolHandle
 
 // runTool runs one tools/call and maps the outcome to MCP.
 func (s *Server) runTool(ctx context.Context, cat *gateway.Catalogue, name string, args json.RawMessage) (*mcp.CallToolResult, error) {
+	res, err := s.callTool(ctx, cat, name, args)
+	if err != nil {
+		return nil, err
+	}
+	return toMCPResult(res), nil
+}
+
+// callTool runs one tools/call: a result (arguments that fail the schema
+// are a result with IsError) or a *jsonrpc.Error.
+func (s *Server) callTool(ctx context.Context, cat *gateway.Catalogue, name string, args json.RawMessage) (*gateway.Result, error) {
 	{
 		caller, _ := ctx.Value(callerKey{}).(*gateway.Caller)
 		if caller == nil {
@@ -182,7 +194,7 @@ func (s *Server) runTool(ctx context.Context, cat *gateway.Catalogue, name strin
 		case errors.As(err, &denied):
 			return nil, &jsonrpc.Error{Code: codeDenied, Message: denied.Message}
 		case errors.As(err, &invalid):
-			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: invalid.Message}}, IsError: true}, nil
+			return &gateway.Result{Text: invalid.Message, IsError: true}, nil
 		case errs.KindOf(err) == errs.NotFound:
 			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInvalidParams, Message: err.Error()}
 		case err != nil:
@@ -193,7 +205,7 @@ func (s *Server) runTool(ctx context.Context, cat *gateway.Catalogue, name strin
 			}
 			return nil, &jsonrpc.Error{Code: jsonrpc.CodeInternalError, Message: msg}
 		}
-		return toMCPResult(res), nil
+		return res, nil
 	}
 }
 

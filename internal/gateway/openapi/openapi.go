@@ -27,14 +27,27 @@ type Backend struct {
 	Client *http.Client
 	// MaxResponse bounds a response body (default 10 MiB).
 	MaxResponse int64
+
+	bindings bindingCache
+	h1       *h1Client                             // nil: every call goes through Client
+	proxy    func(*http.Request) (*url.URL, error) // the Transport's proxy choice, for h1
 }
 
-// New returns a backend with a pooled HTTP client.
+// New returns a backend with pooled connections: plain-http backends are
+// called over h1Client's keep-alive connections, the rest through an
+// http.Client.
 func New() *Backend {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 512, 256
 	tr.ResponseHeaderTimeout = 5 * time.Minute
-	return &Backend{Client: &http.Client{Transport: tr}, MaxResponse: 10 << 20}
+	return &Backend{Client: &http.Client{Transport: tr}, MaxResponse: 10 << 20,
+		h1: &h1Client{dial: tr.DialContext, maxIdle: tr.MaxIdleConnsPerHost}, proxy: tr.Proxy}
+}
+
+// Close closes the backend's idle connections.
+func (b *Backend) Close() {
+	b.h1.closeIdle()
+	b.Client.CloseIdleConnections()
 }
 
 // binding is what a call needs to know about its operation.
@@ -44,6 +57,8 @@ type binding struct {
 	Path   string  `json:"path"`
 	Params []param `json:"params,omitempty"`
 	Body   bool    `json:"body,omitempty"`
+
+	method string // Method in upper case (set when decoded for a call)
 }
 
 type param struct {
@@ -239,13 +254,13 @@ func convert(ref *openapi3.SchemaRef, depth int) map[string]any {
 
 // Call performs the HTTP request for one tool call.
 func (b *Backend) Call(ctx context.Context, c *gateway.Call) (*gateway.Result, error) {
-	var bd binding
-	if err := json.Unmarshal(c.Tool.Binding, &bd); err != nil {
+	bd, err := b.bindings.get(c.Tool.Binding)
+	if err != nil {
 		return nil, fmt.Errorf("tool %s has no OpenAPI binding: %w", c.Name, err)
 	}
 	path := bd.Path
-	q := url.Values{}
-	hdr := http.Header{}
+	var q url.Values
+	hdr := make(http.Header, 2)
 	for _, p := range bd.Params {
 		v, ok := c.Arguments[p.Name]
 		if !ok || v == nil {
@@ -256,6 +271,9 @@ func (b *Backend) Call(ctx context.Context, c *gateway.Call) (*gateway.Result, e
 		case "path":
 			path = strings.ReplaceAll(path, "{"+p.Name+"}", url.PathEscape(s))
 		case "query":
+			if q == nil {
+				q = url.Values{}
+			}
 			if arr, ok := v.([]any); ok {
 				for _, e := range arr {
 					q.Add(p.Name, scalar(e))
@@ -283,6 +301,9 @@ func (b *Backend) Call(ctx context.Context, c *gateway.Call) (*gateway.Result, e
 			hdr.Set(k, v)
 		}
 		for k, v := range c.Auth.Query {
+			if q == nil {
+				q = url.Values{}
+			}
 			q.Set(k, v)
 		}
 	}
@@ -291,23 +312,38 @@ func (b *Backend) Call(ctx context.Context, c *gateway.Call) (*gateway.Result, e
 		u += "?" + q.Encode()
 	}
 	var req *http.Request
-	var err error
 	if body != nil {
-		req, err = http.NewRequestWithContext(ctx, strings.ToUpper(bd.Method), u, body)
+		req, err = http.NewRequestWithContext(ctx, bd.method, u, body)
 	} else {
-		req, err = http.NewRequestWithContext(ctx, strings.ToUpper(bd.Method), u, nil)
+		req, err = http.NewRequestWithContext(ctx, bd.method, u, nil)
 	}
 	if err != nil {
 		return nil, err
 	}
 	req.Header = hdr
-	req.Header.Set("Accept", "application/json")
+	hdr["Accept"] = []string{"application/json"}
+	if b.h1.usable(req) && (b.proxy == nil || noProxy(b.proxy, req)) {
+		return b.h1.do(ctx, req, b.maxResponse())
+	}
 	resp, err := b.Client.Do(req)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	return Read(resp, b.MaxResponse)
+	return Read(resp, b.maxResponse())
+}
+
+func (b *Backend) maxResponse() int64 {
+	if b.MaxResponse <= 0 {
+		return 10 << 20
+	}
+	return b.MaxResponse
+}
+
+// noProxy reports whether the proxy settings send req directly.
+func noProxy(proxy func(*http.Request) (*url.URL, error), req *http.Request) bool {
+	u, err := proxy(req)
+	return err == nil && u == nil
 }
 
 // Read turns an HTTP response into a tool result (4xx/5xx are tool errors).
@@ -315,23 +351,32 @@ func Read(resp *http.Response, max int64) (*gateway.Result, error) {
 	if max <= 0 {
 		max = 10 << 20
 	}
-	buf, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
+	buf, err := readBody(resp.Body, max)
 	if err != nil {
 		return nil, err
 	}
+	return result(resp, buf, max), nil
+}
+
+// readBody reads up to max+1 bytes of body (more than max: too large).
+func readBody(body io.Reader, max int64) ([]byte, error) {
+	return io.ReadAll(io.LimitReader(body, max+1))
+}
+
+func result(resp *http.Response, buf []byte, max int64) *gateway.Result {
 	if int64(len(buf)) > max {
-		return &gateway.Result{Text: fmt.Sprintf("the target's response is larger than %d bytes", max), IsError: true}, nil
+		return &gateway.Result{Text: fmt.Sprintf("the target's response is larger than %d bytes", max), IsError: true}
 	}
 	r := &gateway.Result{Text: string(buf)}
 	if resp.StatusCode >= 400 {
 		r.IsError = true
 		r.Text = fmt.Sprintf("HTTP %d: %s", resp.StatusCode, buf)
-		return r, nil
+		return r
 	}
 	if strings.Contains(resp.Header.Get("Content-Type"), "json") && json.Valid(buf) {
 		r.Structured = buf
 	}
-	return r, nil
+	return r
 }
 
 func scalar(v any) string {
