@@ -45,7 +45,7 @@ func (s *Store) InsertLogs(ctx context.Context, logs []observability.LogRecord) 
 // work (driver calls, one VDBE run) is shared by the rows, while the
 // parameters stay far below SQLite's and PostgreSQL's limits (17 columns x
 // 64 rows = 1088).
-const batchRows = 64
+const batchRows = 256
 
 // batch inserts n rows in one transaction: statements of up to batchRows
 // rows (head, then row repeated with commas, then tail), each prepared once.
