@@ -21,8 +21,8 @@ type Conn struct {
 	inst     sandbox.Instance
 	port     int
 	protocol string
-	host     string // Host header of requests (loopback name and contract port)
-	tr       *http.Transport
+	host     string  // Host header of requests (loopback name and contract port)
+	relay    *h1Pool // invocations (h1.go)
 	client   *http.Client
 	ws       *http.Client // WebSocket handshakes (no pooling: the connection is hijacked)
 }
@@ -31,16 +31,7 @@ var _ runtime.AgentConn = (*Conn)(nil)
 
 // Connect is a runtime.Connector.
 func Connect(inst sandbox.Instance, port int, protocol string) runtime.AgentConn {
-	tr := &http.Transport{
-		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			return inst.Dial(ctx, port)
-		},
-		MaxIdleConns:        256,
-		MaxIdleConnsPerHost: 256,
-		IdleConnTimeout:     90 * time.Second,
-		DisableCompression:  true,
-		ForceAttemptHTTP2:   false,
-	}
+	relay := &h1Pool{dial: func(ctx context.Context) (net.Conn, error) { return inst.Dial(ctx, port) }, maxIdle: 256}
 	// Health checks get their own transport without keep-alive: a probe's
 	// context ending must never touch a connection an invocation uses.
 	probe := &http.Transport{
@@ -53,7 +44,7 @@ func Connect(inst sandbox.Instance, port int, protocol string) runtime.AgentConn
 	ws := &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 		return inst.Dial(ctx, port)
 	}}
-	return &Conn{inst: inst, port: port, protocol: protocol, host: hostFor(port), tr: tr,
+	return &Conn{inst: inst, port: port, protocol: protocol, host: hostFor(port), relay: relay,
 		client: &http.Client{Transport: probe}, ws: &http.Client{Transport: ws}}
 }
 
@@ -107,8 +98,8 @@ func (c *Conn) Ping(ctx context.Context) (runtime.PingResult, error) {
 	return res, nil
 }
 
-// Close drops pooled connections.
-func (c *Conn) Close() { c.tr.CloseIdleConnections() }
+// Close drops pooled connections (and those in use once they are done).
+func (c *Conn) Close() { c.relay.closeIdle(true) }
 
 // pingCDP checks a Chromium's DevTools HTTP endpoint: GET /json/version
 // answering 200. Chromium refuses Host names other than IPs and localhost,

@@ -9,8 +9,8 @@ import (
 )
 
 // RoundTrip implements runtime.AgentConn over the pooled keep-alive
-// transport: the request body streams to the agent and the answer's body
-// streams back.
+// connections (h1.go): the request body streams to the agent and the
+// answer's body streams back.
 func (c *Conn) RoundTrip(ctx context.Context, ar *runtime.AgentRequest) (*runtime.AgentResponse, error) {
 	req, err := http.NewRequestWithContext(ctx, ar.Method, baseURL+ar.Path, ar.Body)
 	if err != nil {
@@ -25,7 +25,7 @@ func (c *Conn) RoundTrip(ctx context.Context, ar *runtime.AgentRequest) (*runtim
 	if ar.Body != nil && req.GetBody == nil {
 		req.ContentLength = ar.ContentLength // else NewRequest measured the (rewindable) reader
 	}
-	resp, err := c.tr.RoundTrip(req)
+	resp, err := c.relay.roundTrip(ctx, req)
 	if err != nil {
 		return nil, err
 	}

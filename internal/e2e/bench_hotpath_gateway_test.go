@@ -20,9 +20,6 @@ package e2e
 import (
 	"fmt"
 	"net/http"
-	"os"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 )
@@ -100,18 +97,4 @@ func BenchmarkHotpathGateway(b *testing.B) {
 		}
 		b.Log(line)
 	}
-}
-
-// procCPU is the user+system CPU time of process pid so far (clock ticks of
-// 10 ms).
-func procCPU(pid int) time.Duration {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0
-	}
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:]) // fields from 3 (state) on
-	ut, _ := strconv.ParseInt(f[11], 10, 64)                 // field 14
-	st, _ := strconv.ParseInt(f[12], 10, 64)                 // field 15
-	return time.Duration(ut+st) * 10 * time.Millisecond
 }

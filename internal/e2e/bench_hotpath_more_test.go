@@ -83,6 +83,9 @@ func hpCold(b *testing.B, runs int, bin, agentBin string, agentEnv []string) {
 	if v := os.Getenv("AGENTCORE_BENCH_DRIVERS"); v != "" {
 		drivers = strings.Split(v, ",")
 	}
+	if len(drivers) == 1 && drivers[0] == "none" {
+		return
+	}
 	for _, driver := range drivers {
 		b.Run("cold-"+driver, func(b *testing.B) {
 			if driver != "process" {

@@ -18,7 +18,12 @@ package e2e
 // per run, 5000), AGENTCORE_BENCH_SECONDS (per throughput point, 3),
 // AGENTCORE_BENCH_COLD (cold starts per path per run, 20), AGENTCORE_BENCH_IDLE
 // (idle sessions for the RSS figure, 300), AGENTCORE_BENCH_IDLE_BINARY (another
-// agentcore binary for the RSS figure), AGENTCORE_BENCH_DRIVERS (process,linuxns).
+// agentcore binary for the RSS figure), AGENTCORE_BENCH_DRIVERS (process,linuxns;
+// "none" skips the cold starts), AGENTCORE_BENCH_BASELINE (another agentcore
+// binary, e.g. an older build: its servers, tracing on and off, join the warm
+// and throughput rotation as "baseline" and "baseline-notrace", so before and
+// after are measured in the same run), AGENTCORE_BENCH_GATEWAY (0 skips the
+// gateway part).
 // Every line carries the 1-minute load average. Results: docs/benchmarks.md.
 // The gateway part alone, for several server binaries in one run:
 // BenchmarkHotpathGateway (bench_hotpath_gateway_test.go).
@@ -122,6 +127,24 @@ type hpPath struct {
 	url  string
 	c    *http.Client
 	lat  latencies
+	pid  int // the server process whose CPU time per request is reported (0: none)
+}
+
+// procCPU is a process's user+system CPU time (/proc/<pid>/stat); its
+// children (the agents) are not in it.
+func procCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:]) // fields from 3 (state) on
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * time.Second / 100 // USER_HZ
 }
 
 func BenchmarkHotpath(b *testing.B) {
@@ -141,17 +164,27 @@ func BenchmarkHotpath(b *testing.B) {
 	paths := []*hpPath{
 		{name: "direct", url: direct.URL + "/invocations"},
 		{name: "nginx", url: ngx + "/invocations"},
-		{name: "platform", url: invokeURL(on.env, *onRT.AgentRuntimeArn)},
-		{name: "platform-notrace", url: invokeURL(off.env, *offRT.AgentRuntimeArn)},
+		{name: "platform", url: invokeURL(on.env, *onRT.AgentRuntimeArn), pid: on.cmd.Process.Pid},
+		{name: "platform-notrace", url: invokeURL(off.env, *offRT.AgentRuntimeArn), pid: off.cmd.Process.Pid},
 	}
+	if base := os.Getenv("AGENTCORE_BENCH_BASELINE"); base != "" {
+		bon := startServerProc(b, "baseline", base)
+		boff := startServerProc(b, "baseline-notrace", base, "--tracing=false")
+		bonRT, boffRT := bon.env.Deploy(b, "hp_warm_bon", nil), boff.env.Deploy(b, "hp_warm_boff", nil)
+		paths = append(paths, &hpPath{name: "baseline", url: invokeURL(bon.env, *bonRT.AgentRuntimeArn), pid: bon.cmd.Process.Pid},
+			&hpPath{name: "baseline-notrace", url: invokeURL(boff.env, *boffRT.AgentRuntimeArn), pid: boff.cmd.Process.Pid})
+	}
+	gateway := hpInt("AGENTCORE_BENCH_GATEWAY", 1) != 0
 	for _, p := range paths {
 		p.c = keepAliveClient()
 		for range 200 {
 			post(b, p.c, p.url, session, warmPayload)
 		}
 	}
-	gw := hpGatewaySetup(b, on)
-	gwOff := hpGatewaySetup(b, off)
+	var gw, gwOff hpGateway
+	if gateway {
+		gw, gwOff = hpGatewaySetup(b, on), hpGatewaySetup(b, off)
+	}
 	b.ResetTimer()
 	for run := 1; run <= runs; run++ {
 		// Warm latency: blocks of 50 requests rotate over the paths.
@@ -179,12 +212,20 @@ func BenchmarkHotpath(b *testing.B) {
 		line = fmt.Sprintf("run %d invoke req/s c=16:", run)
 		for _, p := range paths {
 			la := loadAvg()
+			cpu0 := procCPU(p.pid)
 			rate, _ := throughput(b, 16, secs, func(c *http.Client) { post(b, c, p.url, session, warmPayload) })
-			line += fmt.Sprintf(" %s %.0f (load %s);", p.name, rate, la)
+			cpu := ""
+			if p.pid != 0 && rate > 0 { // the server's CPU per request (its background writers included)
+				time.Sleep(5500 * time.Millisecond) // the span batch (SDK timeout 5 s) and log batches of these requests are stored
+				cpu = fmt.Sprintf(", server CPU %.0f µs/req", float64((procCPU(p.pid)-cpu0).Microseconds())/(rate*secs.Seconds()))
+			}
+			line += fmt.Sprintf(" %s %.0f (load %s%s);", p.name, rate, la, cpu)
 			b.ReportMetric(rate, p.name+"-req/s")
 		}
 		b.Log(line)
-		b.Log(hpGatewayRun(b, run, secs, gw, gwOff))
+		if gateway {
+			b.Log(hpGatewayRun(b, run, secs, gw, gwOff))
+		}
 	}
 	hpCold(b, runs, bin, agentBin, agentEnv)
 	b.Log(hpIdleRSS(b, bin, hpInt("AGENTCORE_BENCH_IDLE", 300)))

@@ -88,12 +88,16 @@ func (s *Server) authenticate(r *http.Request, path string, kind authKind) (cont
 	authz := r.Header.Get("Authorization")
 	bearer, isBearer := cutBearer(authz)
 	invoke := kind == authInvoke
-	var arnAcct string
-	if invoke {
-		arnAcct = runtimeAccount(path)
-		if arnAcct == "" && accountRE.MatchString(r.URL.Query().Get("accountId")) {
-			arnAcct = r.URL.Query().Get("accountId") // a bare runtime id names its account this way
+	// arnAcct is the account an invocation's path names (bearer and
+	// unsigned invocations act in it); only computed where it is used.
+	arnAcct := func() string {
+		if a := runtimeAccount(path); a != "" {
+			return a
 		}
+		if a := r.URL.Query().Get("accountId"); accountRE.MatchString(a) {
+			return a // a bare runtime id names its account this way
+		}
+		return ""
 	}
 	if !isBearer && invoke && strings.HasSuffix(path, "/ws") {
 		bearer, isBearer = wsBearer(r.Header.Values("Sec-Websocket-Protocol"))
@@ -120,8 +124,8 @@ func (s *Server) authenticate(r *http.Request, path string, kind authKind) (cont
 		return nil, &sigv4.Error{Type: sigv4.TypeIncomplete, Message: "Bearer tokens are accepted only by InvokeAgentRuntime on runtimes with a customJWTAuthorizer"}
 	}
 	if isBearer {
-		if arnAcct != "" {
-			t.Account = arnAcct
+		if a := arnAcct(); a != "" {
+			t.Account = a
 		}
 		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{Bearer: bearer}), nil
 	}
@@ -146,8 +150,8 @@ func (s *Server) authenticate(r *http.Request, path string, kind authKind) (cont
 	case kind == authStream: // unsigned: the streams handler checks its own token
 		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{}), nil
 	case invoke: // the runtime's authorizer decides (401 + WWW-Authenticate for JWT runtimes)
-		if arnAcct != "" {
-			t.Account = arnAcct
+		if a := arnAcct(); a != "" {
+			t.Account = a
 		}
 		return context.WithValue(tenant.With(ctx, t), callerKey{}, caller{}), nil
 	case kind == authUnsigned, kind == authLoopback && s.loopbackPeer(r):

@@ -51,9 +51,12 @@ func (s *Server) ErrorShape(op string, err error) errs.Shape {
 }
 
 func target(r *http.Request, p params) runtime.Target {
-	q := r.URL.Query()
-	return runtime.Target{ARN: p["agentRuntimeArn"], AccountID: q.Get("accountId"), Qualifier: q.Get("qualifier"),
-		SessionID: r.Header.Get(hSession)}
+	tg := runtime.Target{ARN: p["agentRuntimeArn"], SessionID: r.Header.Get(hSession)}
+	if r.URL.RawQuery != "" { // most invocations have no query: no map for it
+		q := r.URL.Query()
+		tg.AccountID, tg.Qualifier = q.Get("accountId"), q.Get("qualifier")
+	}
+	return tg
 }
 
 // invokeAgentRuntime is InvokeAgentRuntime (POST; GET and DELETE for MCP).

@@ -116,7 +116,8 @@ type parsed struct {
 
 // Signed reports whether r carries SigV4 material (header or query).
 func Signed(r *http.Request) bool {
-	return r.Header.Get("Authorization") != "" || r.URL.Query().Get("X-Amz-Algorithm") != ""
+	return r.Header.Get("Authorization") != "" ||
+		r.URL.RawQuery != "" && r.URL.Query().Get("X-Amz-Algorithm") != "" // no query parse for query-less requests
 }
 
 // Verify checks r's signature. It may replace r.Body (the body is read to be

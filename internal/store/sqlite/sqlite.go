@@ -50,7 +50,13 @@ func Open(ctx context.Context, path string) (*sqlstore.Store, error) {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 		}
 	}
-	dsn += "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+	// temp_store: multi-row inserts keep a statement journal, which spilled
+	// to a temporary file (a write per page) past 64 KiB. cache_size (8 MiB
+	// per connection, 2 MiB by default): a batch of spans or log lines
+	// dirtied more pages than fit and spilled them to the WAL mid-transaction.
+	// wal_autocheckpoint: a page written by several transactions is copied
+	// back once per checkpoint (docs/benchmarks.md, issue 21).
+	dsn += "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-8192)&_pragma=wal_autocheckpoint(4000)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)

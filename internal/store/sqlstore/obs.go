@@ -43,9 +43,9 @@ func (s *Store) InsertLogs(ctx context.Context, logs []observability.LogRecord) 
 
 // batchRows is how many rows one INSERT statement carries: per-statement
 // work (driver calls, one VDBE run) is shared by the rows, while the
-// parameters stay far below SQLite's and PostgreSQL's limits (17 columns x
-// 64 rows = 1088).
-const batchRows = 64
+// parameters stay below SQLite's (32766) and PostgreSQL's (65535) limits:
+// 17 columns x 256 rows = 4352.
+const batchRows = 256
 
 // batch inserts n rows in one transaction: statements of up to batchRows
 // rows (head, then row repeated with commas, then tail), each prepared once.
