@@ -27,7 +27,7 @@ func (s *Server) startCluster(ctx context.Context, sessions *runtime.Sessions) (
 	}
 	max := s.cfg.MaxSessions
 	cl, err := runtime.StartCluster(ctx, runtime.ClusterOptions{
-		KV: s.kv, URL: adv, Lease: s.cfg.NodeLease, Logger: s.cfg.Logger,
+		KV: s.kv, Name: s.node, URL: adv, Lease: s.cfg.NodeLease, Logger: s.cfg.Logger,
 		Load: func() (int, int, int64) { return sessions.Count(), max, memAvailable() },
 		Fenced: func() {
 			sessions.StopRuntimeSessions("fenced: another replica declared this server dead and took its sessions over")

@@ -88,9 +88,14 @@ func (s *Server) beat(ctx context.Context, l *lease.Leases) {
 	}
 }
 
-// nodeAlive reports whether replica node still runs (store errors count as
-// alive: nothing of it is terminated on a guess).
+// nodeAlive reports whether replica node still runs: with a cluster
+// registry, by its rule (a row changed within the lease and not declared
+// dead, as for runtime session owners); else by the node lease (store
+// errors count as alive: nothing of it is terminated on a guess).
 func (s *Server) nodeAlive(ctx context.Context, node string) bool {
+	if s.cluster != nil {
+		return s.cluster.ReplicaAlive(ctx, node)
+	}
 	ok, err := s.leases.Live(ctx, "node/"+node)
 	return ok || err != nil
 }

@@ -77,6 +77,15 @@ func (r *Records[S]) elsewhere(ctx context.Context, s *S) bool {
 	return o != "" && o != r.Self && r.Alive(ctx, o)
 }
 
+// Host names the other live replica that runs s ("" when s is not READY,
+// runs here, or its replica is gone): requests for it are forwarded there.
+func (r *Records[S]) Host(ctx context.Context, acct string, s *S) string {
+	if _, status, _ := r.State(s); status != Ready || r.Running(acct, s) || !r.elsewhere(ctx, s) {
+		return ""
+	}
+	return r.Owner(s)
+}
+
 // MarkTerminated stores a session TERMINATED (a no-op when it already is)
 // and returns the stored record; nil when it is gone or could not be
 // written (logged).
