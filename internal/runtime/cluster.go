@@ -112,7 +112,7 @@ func StartCluster(ctx context.Context, o ClusterOptions) (*Cluster, error) {
 	if err := c.register(ctx); err != nil {
 		return nil, err
 	}
-	c.refresh(ctx)
+	c.refresh(ctx) //nolint:errcheck // logged; the heartbeat reads again
 	bctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	if n, ok := o.KV.(store.Notifier); ok {
@@ -171,14 +171,17 @@ func (c *Cluster) loop(ctx context.Context) {
 	defer close(c.done)
 	t := time.NewTicker(c.o.Lease / 4)
 	defer t.Stop()
-	for {
+	for tick := 1; ; tick++ {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
 		c.beat(ctx)
-		c.refresh(ctx)
+		c.refresh(ctx) //nolint:errcheck // logged; the next tick tries again
+		if tick%4 == 0 {
+			c.sweep(ctx, tick%sweepAllEvery == 0) // sweep.go
+		}
 	}
 }
 
@@ -225,11 +228,11 @@ func (c *Cluster) beat(ctx context.Context) {
 }
 
 // refresh reads every node's row; rows Dead for several leases are removed.
-func (c *Cluster) refresh(ctx context.Context) {
+func (c *Cluster) refresh(ctx context.Context) error {
 	items, err := c.o.KV.List(ctx, tblNode, "", "", 0)
 	if err != nil {
 		c.log.Warn("cluster: list nodes", "err", err)
-		return
+		return err
 	}
 	now := time.Now()
 	seen := map[string]bool{}
@@ -258,6 +261,7 @@ func (c *Cluster) refresh(ctx context.Context) {
 	for _, op := range gone {
 		c.o.KV.Txn(ctx, op) //nolint:errcheck // another node may have removed it
 	}
+	return nil
 }
 
 // alive reports whether p's node may still hold sessions.

@@ -16,25 +16,42 @@ import (
 // (Local) when the name is its own, else the live node registered under
 // it; false when none is live.
 func (c *Cluster) Replica(ctx context.Context, name string) (Placement, bool) {
+	p, ok, _ := c.replica(ctx, name)
+	return p, ok
+}
+
+// ReplicaAlive reports whether replica name is this node or a live one
+// (when the registry cannot be read, it counts as alive: nothing of it is
+// terminated on a guess).
+func (c *Cluster) ReplicaAlive(ctx context.Context, name string) bool {
+	_, ok, err := c.replica(ctx, name)
+	return ok || err != nil
+}
+
+func (c *Cluster) replica(ctx context.Context, name string) (Placement, bool, error) {
 	if name == "" {
-		return Placement{}, false
+		return Placement{}, false, nil
 	}
 	if name == c.o.Name {
-		return c.local(), true
+		return c.local(), true, nil
 	}
 	if p, ok := c.named(name); ok {
-		return p, true
+		return p, true, nil
 	}
-	// Not seen (live) yet: a replica that registered since the last
-	// refresh. Read the registry again, at most every Lease/8.
+	// Not seen live: it registered since the last read of the registry,
+	// or this node's view is old. Read the registry again, at most every
+	// Lease/8.
 	c.mu.Lock()
 	stale := time.Since(c.listedAt) > c.o.Lease/8
 	c.mu.Unlock()
 	if !stale {
-		return Placement{}, false
+		return Placement{}, false, nil
 	}
-	c.refresh(ctx)
-	return c.named(name)
+	if err := c.refresh(ctx); err != nil {
+		return Placement{}, false, err
+	}
+	p, ok := c.named(name)
+	return p, ok, nil
 }
 
 // named is the live peer registered under name.
@@ -47,10 +64,4 @@ func (c *Cluster) named(name string) (Placement, bool) {
 		}
 	}
 	return Placement{}, false
-}
-
-// ReplicaAlive reports whether replica name is this node or a live one.
-func (c *Cluster) ReplicaAlive(ctx context.Context, name string) bool {
-	_, ok := c.Replica(ctx, name)
-	return ok
 }
