@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	dp "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
+	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
 	"github.com/aws/smithy-go"
 
@@ -27,7 +28,7 @@ import (
 // stream arrives through B) and C, Get through C reports it READY, Stop
 // through B ends it on A; a Browser session started through A is driven
 // through its automation WebSocket dialled at B (CDP: navigate, evaluate),
-// then stopped through B. A session of a replica killed with SIGKILL is
+// its profile saved through B, then stopped through B. A session of a replica killed with SIGKILL is
 // reported TERMINATED by the others once its lease has expired, and an
 // invocation of it fails at once instead of hanging.
 func TestReplicasToolSessions(t *testing.T) {
@@ -113,6 +114,14 @@ func TestReplicasToolSessions(t *testing.T) {
 			t.Fatalf("Runtime.evaluate through B: %s", res)
 		}
 		cdp.close()
+		prof, err := a.env.Control.CreateBrowserProfile(ctx, &ctl.CreateBrowserProfileInput{Name: aws.String(fmt.Sprintf("fwd_%d", time.Now().UnixNano()%1e9))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.env.Data.SaveBrowserSessionProfile(ctx, &dp.SaveBrowserSessionProfileInput{ProfileIdentifier: prof.ProfileId,
+			BrowserIdentifier: aws.String(brBuiltin), SessionId: aws.String(s.id)}); err != nil {
+			t.Fatalf("SaveBrowserSessionProfile through B: %v", err)
+		}
 		if _, err := b.env.Data.StopBrowserSession(ctx, &dp.StopBrowserSessionInput{
 			BrowserIdentifier: aws.String(brBuiltin), SessionId: aws.String(s.id)}); err != nil {
 			t.Fatalf("StopBrowserSession through B: %v", err)

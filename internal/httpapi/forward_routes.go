@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"net/http"
 
 	"github.com/agentcore-dev/agentcore/internal/runtime"
@@ -27,6 +30,8 @@ var forwardOps = map[string]fwdOp{
 	"InvokeBrowser":           {tool: toolBrowser, session: sidHeader(hBrowserSession)},
 	"BrowserAutomationStream": {tool: toolBrowser, session: sidPath("sessionId")},
 	"BrowserLiveViewStream":   {tool: toolBrowser, session: sidPath("sessionId")},
+	// Its JSON body names the browser and the session (fromBody).
+	"SaveBrowserSessionProfile": {tool: toolBrowser, fromBody: true},
 }
 
 // hBrowserSession is the session header of InvokeBrowser.
@@ -42,11 +47,33 @@ const (
 // operation (tool "") asks the runtime (place: it may start a new session,
 // placed by free capacity); a tool's operation reads its session's record,
 // the tool named by the route's {codeInterpreterIdentifier} or
-// {browserIdentifier} and the session by session.
+// {browserIdentifier} and the session by session, or both by the
+// request's JSON body (fromBody).
 type fwdOp struct {
-	place   bool
-	tool    string
-	session func(r *http.Request, p params) string
+	place    bool
+	tool     string
+	session  func(r *http.Request, p params) string
+	fromBody bool
+}
+
+// maxPeekBody bounds the body read to find a session (the rest stays in
+// the request, which is forwarded or served whole).
+const maxPeekBody = 64 << 10
+
+// peekBody reads the browserIdentifier and sessionId members of r's JSON
+// body and leaves the body readable from its start.
+func peekBody(r *http.Request) (toolID, sid string) {
+	b, _ := io.ReadAll(io.LimitReader(r.Body, maxPeekBody))
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(b), r.Body), r.Body}
+	var in struct {
+		BrowserIdentifier string `json:"browserIdentifier"`
+		SessionID         string `json:"sessionId"`
+	}
+	json.Unmarshal(b, &in) //nolint:errcheck // a bad body is answered by the handler
+	return in.BrowserIdentifier, in.SessionID
 }
 
 func sidHeader(name string) func(*http.Request, params) string {
@@ -107,16 +134,27 @@ func (s *Server) maybeForward(ctx context.Context, w http.ResponseWriter, r *htt
 // handler reports it TERMINATED, or the request does not resolve and the
 // handler answers the error).
 func (s *Server) toolHost(ctx context.Context, fo fwdOp, r *http.Request, p params) (runtime.Placement, bool) {
-	sid := fo.session(r, p)
-	if s.cfg.Replicas == nil || sid == "" {
+	if s.cfg.Replicas == nil {
+		return runtime.Placement{}, false
+	}
+	var toolID, sid string
+	switch {
+	case fo.fromBody:
+		toolID, sid = peekBody(r)
+	case fo.tool == toolCI:
+		toolID, sid = p["codeInterpreterIdentifier"], fo.session(r, p)
+	default:
+		toolID, sid = p["browserIdentifier"], fo.session(r, p)
+	}
+	if sid == "" {
 		return runtime.Placement{}, false
 	}
 	var node string
 	switch {
 	case fo.tool == toolCI && s.cfg.CodeInterpreter != nil:
-		node = s.cfg.CodeInterpreter.SessionHost(ctx, p["codeInterpreterIdentifier"], sid)
+		node = s.cfg.CodeInterpreter.SessionHost(ctx, toolID, sid)
 	case fo.tool == toolBrowser && s.cfg.Browser != nil:
-		node = s.cfg.Browser.SessionHost(ctx, p["browserIdentifier"], sid)
+		node = s.cfg.Browser.SessionHost(ctx, toolID, sid)
 	}
 	if node == "" {
 		return runtime.Placement{}, false
