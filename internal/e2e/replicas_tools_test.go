@@ -132,6 +132,36 @@ func TestReplicasToolSessions(t *testing.T) {
 		}
 	})
 
+	t.Run("PausedReplica", func(t *testing.T) {
+		sid, err := ciStart(ctx, b.env.Data)
+		if err != nil {
+			t.Fatalf("StartCodeInterpreterSession through B: %v", err)
+		}
+		b.signal(syscall.SIGSTOP) // B stalls (its kernel runs on) past three leases: declared dead
+		stopped := true
+		defer func() {
+			if stopped {
+				b.signal(syscall.SIGCONT)
+			}
+		}()
+		// A request forwarded to a stalled replica waits for it (TCP still
+		// accepts): ask A only once B's lease (3 s) has expired.
+		time.Sleep(4 * time.Second)
+		waitTerminated(ctx, t, a, sid, 15*time.Second)
+		time.Sleep(3 * 3 * time.Second) // three leases and a sweep: A or C declares B dead
+		b.signal(syscall.SIGCONT)
+		stopped = false
+		if st := ciStatus(ctx, t, b, sid); st != types.CodeInterpreterSessionStatusTerminated {
+			t.Fatalf("GetCodeInterpreterSession through B after it was declared dead: %s, want TERMINATED", st)
+		}
+		if !strings.Contains(b.log(), "its record was ended by another replica") {
+			t.Fatalf("B did not stop the kernel of its session that the others ended:\n%s", tail(b.log(), 3000))
+		}
+		if out, err := ciRun(ctx, b, sid, "print(1)"); err == nil {
+			t.Fatalf("executeCode through B on its ended session answered %q", out)
+		}
+	})
+
 	t.Run("DeadReplica", func(t *testing.T) {
 		sid, err := ciStart(ctx, c.env.Data)
 		if err != nil {
@@ -142,29 +172,7 @@ func TestReplicasToolSessions(t *testing.T) {
 		}
 		c.signal(syscall.SIGKILL)
 		c.waitExit(t, 10*time.Second)
-		// Until C's lease expires, requests for its session are forwarded
-		// to it and answered 503 (retry), as for runtime sessions.
-		t0 := time.Now()
-		unavailable := 0
-		for {
-			g, err := a.env.Data.GetCodeInterpreterSession(ctx, &dp.GetCodeInterpreterSessionInput{
-				CodeInterpreterIdentifier: aws.String(ciBuiltin), SessionId: aws.String(sid)})
-			var ae smithy.APIError
-			switch {
-			case err == nil && g.Status == types.CodeInterpreterSessionStatusTerminated:
-			case err == nil || errors.As(err, &ae) && ae.ErrorCode() == "ServiceException":
-				unavailable += map[bool]int{true: 1}[err != nil]
-				if time.Since(t0) > 15*time.Second {
-					t.Fatalf("the session of the killed replica C is not TERMINATED 15 s after the kill (lease 3 s): %v %v", g, err)
-				}
-				time.Sleep(200 * time.Millisecond)
-				continue
-			default:
-				t.Fatalf("GetCodeInterpreterSession through A: %v", err)
-			}
-			break
-		}
-		t.Logf("C's session reported TERMINATED %s after SIGKILL (%d answers 503 before)", time.Since(t0).Round(time.Millisecond), unavailable)
+		waitTerminated(ctx, t, a, sid, 15*time.Second)
 		ictx, icancel := context.WithTimeout(ctx, 10*time.Second)
 		defer icancel()
 		_, err = ciRun(ictx, b, sid, "print(1)")
@@ -206,6 +214,37 @@ func ciRun(ctx context.Context, r *replica, sid, code string) (string, error) {
 		return "", errors.New("executeCode: the event stream had no event")
 	}
 	return stdout, nil
+}
+
+// waitTerminated waits until a session of a stopped or stalled replica
+// reads TERMINATED through r. Until that replica's lease expires, requests
+// for its session are forwarded to it and answered 503 (retry), as for
+// runtime sessions.
+func waitTerminated(ctx context.Context, t *testing.T, r *replica, sid string, limit time.Duration) {
+	t.Helper()
+	t0 := time.Now()
+	unavailable := 0
+	for {
+		g, err := r.env.Data.GetCodeInterpreterSession(ctx, &dp.GetCodeInterpreterSessionInput{
+			CodeInterpreterIdentifier: aws.String(ciBuiltin), SessionId: aws.String(sid)})
+		var ae smithy.APIError
+		switch {
+		case err == nil && g.Status == types.CodeInterpreterSessionStatusTerminated:
+			t.Logf("the session reads TERMINATED through %s %s after the first request (%d answers 503 before)",
+				r.name, time.Since(t0).Round(time.Millisecond), unavailable)
+			return
+		case err == nil || errors.As(err, &ae) && ae.ErrorCode() == "ServiceException":
+			if err != nil {
+				unavailable++
+			}
+			if time.Since(t0) > limit {
+				t.Fatalf("the session of a stopped replica is not TERMINATED %s later (lease 3 s): %v %v", limit, g, err)
+			}
+			time.Sleep(200 * time.Millisecond)
+		default:
+			t.Fatalf("GetCodeInterpreterSession through %s: %v", r.name, err)
+		}
+	}
 }
 
 func ciStatus(ctx context.Context, t *testing.T, r *replica, sid string) types.CodeInterpreterSessionStatus {
