@@ -5,7 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -14,9 +18,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	dp "github.com/aws/aws-sdk-go-v2/service/bedrockagentcore"
-	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	"github.com/aws/aws-sdk-go-v2/service/bedrockagentcore/types"
+	ctl "github.com/aws/aws-sdk-go-v2/service/bedrockagentcorecontrol"
 	"github.com/aws/smithy-go"
+	"github.com/coder/websocket"
 
 	"github.com/agentcore-dev/agentcore/internal/testenv"
 )
@@ -28,7 +33,8 @@ import (
 // Python state when InvokeCodeInterpreter comes through B (the event
 // stream arrives through B) and C, Get through C reports it READY, Stop
 // through B ends it on A; a Browser session started through A is driven
-// through its automation WebSocket dialled at B (CDP: navigate, evaluate),
+// through its automation WebSocket dialled at B (CDP: navigate, evaluate)
+// and watched through its live view (page through B, WebSocket through C),
 // its profile saved through B, then stopped through B. A session of a replica killed with SIGKILL is
 // reported TERMINATED by the others once its lease has expired, and an
 // invocation of it fails at once instead of hanging.
@@ -128,6 +134,7 @@ func TestReplicasToolSessions(t *testing.T) {
 		if ev.Result.Value != "forwarded via B" {
 			t.Fatalf("Runtime.evaluate through B: %s", res)
 		}
+		liveView(ctx, t, stream, b, c)
 		cdp.close()
 		prof, err := a.env.Control.CreateBrowserProfile(ctx, &ctl.CreateBrowserProfileInput{Name: aws.String(fmt.Sprintf("fwd_%d", time.Now().UnixNano()%1e9))})
 		if err != nil {
@@ -229,6 +236,41 @@ func ciRun(ctx context.Context, r *replica, sid, code string) (string, error) {
 		return "", errors.New("executeCode: the event stream had no event")
 	}
 	return stdout, nil
+}
+
+// liveView opens the session's live view through replica pageVia (the
+// signed page) and its WebSocket through wsVia (the page's token), both
+// forwarded to the session's replica, and reads the first message.
+func liveView(ctx context.Context, t *testing.T, automation string, pageVia, wsVia *replica) {
+	t.Helper()
+	page := strings.TrimSuffix("http"+strings.TrimPrefix(automation, "ws"), "/automation") + "/live-view"
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, page, nil)
+	testenv.Sign(req, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`const token = "([^"]+)"`).FindSubmatch(body)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		t.Fatalf("live-view page through %s: %d %.300s", pageVia.name, resp.StatusCode, body)
+	}
+	u := strings.Replace("ws"+strings.TrimPrefix(page, "http"), strings.TrimPrefix(pageVia.url, "http://"), strings.TrimPrefix(wsVia.url, "http://"), 1) +
+		"/ws?token=" + url.QueryEscape(string(m[1]))
+	ws, _, err := websocket.Dial(ctx, u, nil)
+	if err != nil {
+		t.Fatalf("live-view WebSocket through %s: %v", wsVia.name, err)
+	}
+	defer ws.CloseNow() //nolint:errcheck // test
+	ws.SetReadLimit(16 << 20)
+	rctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	_, msg, err := ws.Read(rctx)
+	var first struct{ Type string }
+	if err != nil || json.Unmarshal(msg, &first) != nil || first.Type == "" {
+		t.Fatalf("live-view WebSocket through %s: first message %.200s %v", wsVia.name, msg, err)
+	}
 }
 
 // waitTerminated waits until a session of a stopped or stalled replica
