@@ -105,7 +105,10 @@ func New(o Options) *Service {
 		Running: s.running,
 		Owner:   func(x *Session) string { return x.Node },
 		Self:    o.Node, Alive: o.NodeAlive,
-		Terminate: s.terminated}
+		Terminate: s.terminated,
+		End: func(ctx context.Context, acct string, x *Session) {
+			s.end(ctx, acct, x, "its record was ended by another replica (this one was declared dead, or the tool deleted)")
+		}}
 	return s
 }
 

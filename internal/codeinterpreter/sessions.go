@@ -202,6 +202,16 @@ func (s *Service) GetSession(ctx context.Context, interpreterID, sid string) (*S
 	return sess, err
 }
 
+// SessionHost names the other live replica a session runs on ("" when it
+// is served here: it runs here, is gone, or does not resolve).
+func (s *Service) SessionHost(ctx context.Context, interpreterID, sid string) string {
+	acct, _, sess, err := s.session(ctx, interpreterID, sid)
+	if err != nil {
+		return ""
+	}
+	return s.records.Host(ctx, acct, sess)
+}
+
 // StopSession ends a session; stopping a TERMINATED one returns it as it is.
 func (s *Service) StopSession(ctx context.Context, interpreterID, sid string) (*Session, error) {
 	acct, _, sess, err := s.session(ctx, interpreterID, sid)

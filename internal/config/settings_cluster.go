@@ -13,7 +13,7 @@ func init() {
 			field: func(c *Config) any { return &c.ClusterSecret }},
 		Setting{Key: "advertise-url", Env: "AGENTCORE_ADVERTISE_URL", Help: "URL the other replicas reach this one at (internal network), e.g. http://10.0.0.5:8765 (default: http://LISTEN when --listen names a host, else http://HOSTNAME:PORT)",
 			field: func(c *Config) any { return &c.AdvertiseURL }},
-		Setting{Key: "node-lease", Default: "10s", Help: "a replica that has not renewed its row in the node registry for this long is dead: its sessions start again on other replicas at their next request (it renews every quarter of it)",
+		Setting{Key: "node-lease", Default: "10s", Help: "a server that has not renewed its row in the node registry for this long is dead: its runtime sessions start again on other replicas at their next request and its Code Interpreter and Browser sessions are reported TERMINATED (it renews every quarter of it; silent for three leases, it is declared dead and its session owner rows are removed)",
 			field: func(c *Config) any { return &c.NodeLease }},
 		Setting{Key: "drain-timeout", Default: "30s", Help: "on SIGTERM the server stops taking new sessions and lets in-flight invocations finish for up to this long before it exits",
 			field: func(c *Config) any { return &c.DrainTimeout }},

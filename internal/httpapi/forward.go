@@ -19,8 +19,9 @@ import (
 )
 
 // Forwarding between server replicas (issue 16). A runtime session lives on
-// one replica, its owner (internal/runtime: cluster.go, owners.go). A
-// request for it that reaches another replica is authenticated there and
+// one replica, its owner (internal/runtime: cluster.go, owners.go), and so
+// does a Code Interpreter or Browser session (its record names the
+// replica). A request for one (forward_routes.go) that reaches another replica is authenticated there and
 // then reverse-proxied to the owner, streaming preserved (SSE, event
 // streams, WebSocket upgrades). The owner trusts a forwarded request's
 // tenant and caller only with a valid HMAC-SHA256, keyed by the cluster
@@ -41,13 +42,6 @@ const (
 )
 
 var fwdHeaders = []string{hFwdAccount, hFwdCaller, hFwdTime, hFwdHops, hFwdSig}
-
-// forwardOps are the operations on one runtime session that are served by
-// its owner; place: the operation may start a new session.
-var forwardOps = map[string]bool{
-	"InvokeAgentRuntime": true, "InvokeAgentRuntimeWithWebSocketStream": true, "InvokeAgentRuntimeCommand": true,
-	"StopRuntimeSession": false,
-}
 
 // fwdTransport carries forwarded requests (kept-alive connections to the
 // other replicas).
@@ -107,33 +101,6 @@ func (s *Server) forwarded(r *http.Request) (context.Context, int, bool) {
 	return context.WithValue(tenant.With(r.Context(), t), callerKey{}, c), hops, true
 }
 
-// maybeForward serves a session operation whose session lives on another
-// replica by proxying it there; it reports whether it did (or answered an
-// error).
-func (s *Server) maybeForward(ctx context.Context, w http.ResponseWriter, r *http.Request, p params, op string, hops int) bool {
-	place, ok := forwardOps[op]
-	if !ok || len(s.cfg.ClusterSecret) == 0 || s.cfg.Runtime == nil || hops >= maxHops {
-		return false
-	}
-	tg := target(r, p)
-	if op == "InvokeAgentRuntimeWithWebSocketStream" {
-		tg = wsTarget(r, p)
-	}
-	if tg.SessionID == "" {
-		return false // a new session: served here
-	}
-	pl, err := s.cfg.Runtime.Route(ctx, tg, place)
-	if err != nil {
-		writeError(w, s.log, op, err)
-		return true
-	}
-	if pl.Local {
-		return false
-	}
-	s.forward(ctx, w, r, op, pl, hops+1)
-	return true
-}
-
 // forward proxies r to the replica pl names, signed for it.
 func (s *Server) forward(ctx context.Context, w http.ResponseWriter, r *http.Request, op string, pl runtime.Placement, hops int) {
 	dst, err := url.Parse(pl.URL)
@@ -173,7 +140,7 @@ func (s *Server) forward(ctx context.Context, w http.ResponseWriter, r *http.Req
 			if i := strings.LastIndex(msg, ": "); i >= 0 {
 				msg = msg[i+2:]
 			}
-			writeError(w, s.log, op, errs.E(errs.Unavailable, "the server replica hosting this runtime session did not answer (%s); retry", msg))
+			writeError(w, s.log, op, errs.E(errs.Unavailable, "the server replica hosting this session did not answer (%s); retry", msg))
 		},
 	}
 	proxy.ServeHTTP(w, r.WithContext(ctx))

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,5 +62,24 @@ func TestForwardedHeaders(t *testing.T) {
 	s.cfg.ClusterSecret = nil // a server that is not a replica trusts no forwarding
 	if ok, _, _ := req(func(*int64, *string, *string, *string) {}); ok {
 		t.Error("trusted a forwarded request without a cluster secret")
+	}
+}
+
+// TestForwardOpsAreRoutes: every operation of the forwarding table is a
+// routed operation (a renamed route would silently stop being forwarded),
+// and every tool operation says where its session is.
+func TestForwardOpsAreRoutes(t *testing.T) {
+	ops := map[string]bool{}
+	for _, line := range AllOps() { // METHOD PATH OP
+		f := strings.Fields(line)
+		ops[f[len(f)-1]] = true
+	}
+	for op, fo := range forwardOps {
+		if !ops[op] {
+			t.Errorf("forwardOps names %s, which no route has", op)
+		}
+		if fo.tool != "" && fo.session == nil && !fo.fromBody {
+			t.Errorf("forwardOps: %s does not say where its session is", op)
+		}
 	}
 }

@@ -119,6 +119,9 @@ type Config struct {
 	// replicas to the one hosting a runtime session (forward.go); empty:
 	// this server is alone and forwards nothing.
 	ClusterSecret []byte
+	// Replicas resolves the replica names that Code Interpreter and
+	// Browser session records keep (forward_routes.go); nil: not a replica.
+	Replicas Replicas
 }
 
 // Server is the http.Handler for the whole API.

@@ -36,7 +36,8 @@ const (
 // Node is one server replica's row in the registry.
 type Node struct {
 	ID           string `json:"id"`
-	URL          string `json:"url"` // internal URL other replicas forward to
+	Name         string `json:"name,omitempty"` // the replica's lasting name (ClusterOptions.Name)
+	URL          string `json:"url"`            // internal URL other replicas forward to
 	Draining     bool   `json:"draining,omitempty"`
 	Dead         bool   `json:"dead,omitempty"` // declared dead by a replica that took its sessions over
 	Sessions     int    `json:"sessions"`
@@ -56,8 +57,12 @@ func (n Node) free() int {
 
 // ClusterOptions configure a node's membership.
 type ClusterOptions struct {
-	KV     store.KV
-	URL    string        // this node's internal URL
+	KV  store.KV
+	URL string // this node's internal URL
+	// Name is the replica's lasting name, which records of work it does
+	// outside runtime sessions keep (Code Interpreter and Browser
+	// sessions): it survives re-registration under a new id (Replica).
+	Name   string
 	Lease  time.Duration // a node silent this long is expired (default 10 s)
 	Logger *slog.Logger
 	// Load reports this node's sessions, their bound and available memory.
@@ -78,6 +83,7 @@ type Cluster struct {
 	beatOK   time.Time // last successful heartbeat (local clock)
 	draining bool
 	peers    map[string]*peer
+	listedAt time.Time         // last refresh (local clock)
 	owners   map[string]string // session key → owner node, sessions hosted elsewhere (owners.go)
 	watching bool              // owner-row writes are announced: the owners cache is on
 	beatMu   sync.Mutex        // one heartbeat at a time (the row's revision)
@@ -106,7 +112,7 @@ func StartCluster(ctx context.Context, o ClusterOptions) (*Cluster, error) {
 	if err := c.register(ctx); err != nil {
 		return nil, err
 	}
-	c.refresh(ctx)
+	c.refresh(ctx) //nolint:errcheck // logged; the heartbeat reads again
 	bctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	if n, ok := o.KV.(store.Notifier); ok {
@@ -138,7 +144,7 @@ func (c *Cluster) Fresh() bool {
 
 func (c *Cluster) register(ctx context.Context) error {
 	c.mu.Lock()
-	n := Node{ID: uuid.NewString(), URL: c.o.URL, Draining: c.draining}
+	n := Node{ID: uuid.NewString(), Name: c.o.Name, URL: c.o.URL, Draining: c.draining}
 	c.mu.Unlock()
 	c.fillLoad(&n)
 	if err := c.o.KV.Txn(ctx, store.CreateJSON(tblNode, n.ID, n)); err != nil {
@@ -165,14 +171,17 @@ func (c *Cluster) loop(ctx context.Context) {
 	defer close(c.done)
 	t := time.NewTicker(c.o.Lease / 4)
 	defer t.Stop()
-	for {
+	for tick := 1; ; tick++ {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
 		c.beat(ctx)
-		c.refresh(ctx)
+		c.refresh(ctx) //nolint:errcheck // logged; the next tick tries again
+		if tick%4 == 0 {
+			c.sweep(ctx, tick%sweepAllEvery == 0) // sweep.go
+		}
 	}
 }
 
@@ -219,16 +228,17 @@ func (c *Cluster) beat(ctx context.Context) {
 }
 
 // refresh reads every node's row; rows Dead for several leases are removed.
-func (c *Cluster) refresh(ctx context.Context) {
+func (c *Cluster) refresh(ctx context.Context) error {
 	items, err := c.o.KV.List(ctx, tblNode, "", "", 0)
 	if err != nil {
 		c.log.Warn("cluster: list nodes", "err", err)
-		return
+		return err
 	}
 	now := time.Now()
 	seen := map[string]bool{}
 	var gone []store.Op
 	c.mu.Lock()
+	c.listedAt = now
 	for _, it := range items {
 		var n Node
 		if json.Unmarshal(it.Value, &n) != nil {
@@ -251,6 +261,7 @@ func (c *Cluster) refresh(ctx context.Context) {
 	for _, op := range gone {
 		c.o.KV.Txn(ctx, op) //nolint:errcheck // another node may have removed it
 	}
+	return nil
 }
 
 // alive reports whether p's node may still hold sessions.

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -134,5 +135,92 @@ func TestClusterPlacementFull(t *testing.T) {
 	}
 	if p, _ := full.Locate(ctx, "111111111111", "rt", "s-new", false); !p.Local {
 		t.Fatalf("without placement (StopRuntimeSession) an unowned session is served here, got %+v", p)
+	}
+}
+
+// TestClusterSweepsDeadOwners: the owner rows of a node that stopped
+// beating (SIGKILL) do not linger: once it has been silent for three
+// leases another node declares it dead, and a lease later deletes its rows;
+// the rows of live nodes stay. Its lasting name (Replica) resolves while it
+// is alive and not after; the node, coming back, is fenced.
+func TestClusterSweepsDeadOwners(t *testing.T) {
+	ctx := context.Background()
+	kv, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "kv.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kv.Close()
+	const lease = 300 * time.Millisecond
+	var fenced atomic.Int32
+	start := func(name, url string) *Cluster {
+		c, err := StartCluster(ctx, ClusterOptions{KV: kv, Name: name, URL: url, Lease: lease,
+			Fenced: func() { fenced.Add(1) }, Load: func() (int, int, int64) { return 0, 0, 0 }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close(ctx) })
+		return c
+	}
+	a, b := start("node-a", "http://a"), start("node-b", "http://b")
+	const acct = "111111111111"
+	for _, s := range []string{"a1", "a2", "a3"} {
+		if err := a.Claim(ctx, acct, "rt", s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Claim(ctx, acct, "rt", "b1"); err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := b.Replica(ctx, "node-a"); !ok || p.URL != "http://a" {
+		t.Fatalf("B resolves replica node-a to %+v %v, want http://a", p, ok)
+	}
+	if p, ok := b.Replica(ctx, "node-b"); !ok || !p.Local {
+		t.Fatalf("B resolves its own name to %+v %v, want local", p, ok)
+	}
+	if b.ReplicaAlive(ctx, "node-x") {
+		t.Fatal("an unknown replica name is alive")
+	}
+
+	a.cancel() // A stops beating (as if SIGKILLed)
+	<-a.done
+	t0 := time.Now()
+	owners := func() map[string]string {
+		items, err := kv.List(ctx, tblOwner, "", "", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, it := range items {
+			var row ownerRow
+			json.Unmarshal(it.Value, &row) //nolint:errcheck // test
+			out[it.Key] = row.Node
+		}
+		return out
+	}
+	for {
+		o := owners()
+		if len(o) == 1 && o[sessionKey(acct, "rt", "b1")] == b.NodeID() {
+			break
+		}
+		if time.Since(t0) > 20*lease {
+			t.Fatalf("A's owner rows still there %s after it stopped beating (lease %s): %v", time.Since(t0), lease, o)
+		}
+		time.Sleep(lease / 10)
+	}
+	took := time.Since(t0)
+	if took < 3*lease {
+		t.Fatalf("A's rows were removed %s after it stopped: before three leases (%s)", took, 3*lease)
+	}
+	t.Logf("A's owner rows removed %s after its last heartbeat (lease %s)", took.Round(time.Millisecond), lease)
+	if b.ReplicaAlive(ctx, "node-a") {
+		t.Fatal("replica node-a is alive after it was declared dead")
+	}
+	a.beat(ctx) // A comes back: fenced
+	if fenced.Load() != 1 {
+		t.Fatalf("A not fenced after coming back (fenced %d)", fenced.Load())
+	}
+	b.refresh(ctx) //nolint:errcheck // test
+	if p, ok := b.Replica(ctx, "node-a"); !ok || p.URL != "http://a" || p.Node != a.NodeID() {
+		t.Fatalf("A registered again under its name: B resolves it to %+v %v", p, ok)
 	}
 }

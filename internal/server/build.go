@@ -231,7 +231,7 @@ func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifa
 		Tracer: s.tel.Tracer(), Observer: s.tel.Metrics,
 		MaxSessions: cfg.MaxSessions, MaxPerAccount: cfg.MaxSessionsPerAccount, MaxPerRuntime: cfg.MaxSessionsPerRuntime,
 		Ended: func(acct, runtimeID, sessionID string) {
-			if s.cluster != nil { // cluster.go: the session's owner row goes with it
+			if s.replicated() { // cluster.go: the session's owner row goes with it
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 				defer cancel()
 				s.cluster.Release(ctx, acct, runtimeID, sessionID)
@@ -242,7 +242,7 @@ func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifa
 		return nil, nil, err
 	}
 	var owners runtime.Owners
-	if s.cluster != nil {
+	if s.replicated() {
 		owners = s.cluster
 	}
 	s.tel.Metrics.SetSessionCounts(sessions.Counts)

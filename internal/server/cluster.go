@@ -13,32 +13,38 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 )
 
-// startCluster registers this server as a replica in the node registry
-// when a cluster secret is set (nil otherwise): runtime sessions are then
-// owned by one replica each and requests for them forwarded there
+// startCluster registers this server in the node registry, which tells
+// every server on the database which others are alive (the liveness of
+// Code Interpreter and Browser sessions' replicas). With a cluster secret
+// the servers are replicas: runtime sessions are then owned by one replica
+// each and requests for sessions forwarded to their replica
 // (internal/runtime/cluster.go, internal/httpapi/forward.go).
 func (s *Server) startCluster(ctx context.Context, sessions *runtime.Sessions) (*runtime.Cluster, error) {
-	if s.cfg.ClusterSecret == "" {
-		return nil, nil
-	}
 	adv := s.cfg.AdvertiseURL
 	if adv == "" {
 		adv = advertiseURL(s.url)
 	}
 	max := s.cfg.MaxSessions
-	cl, err := runtime.StartCluster(ctx, runtime.ClusterOptions{
-		KV: s.kv, URL: adv, Lease: s.cfg.NodeLease, Logger: s.cfg.Logger,
+	o := runtime.ClusterOptions{
+		KV: s.kv, Name: s.node, URL: adv, Lease: s.cfg.NodeLease, Logger: s.cfg.Logger,
 		Load: func() (int, int, int64) { return sessions.Count(), max, memAvailable() },
-		Fenced: func() {
+	}
+	if s.replicated() {
+		o.Fenced = func() {
 			sessions.StopRuntimeSessions("fenced: another replica declared this server dead and took its sessions over")
-		},
-	})
+		}
+	}
+	cl, err := runtime.StartCluster(ctx, o)
 	if err != nil {
 		return nil, err
 	}
 	s.closers.push("cluster", cl.Close) // runs after the runtime's closer: sessions release their rows first
 	return cl, nil
 }
+
+// replicated reports whether this server is one of several replicas that
+// own runtime sessions and forward requests (a cluster secret is set).
+func (s *Server) replicated() bool { return s.cfg.ClusterSecret != "" }
 
 // advertiseURL is the listener's URL, with this host's name in place of an
 // unspecified address (0.0.0.0, ::).
@@ -82,14 +88,14 @@ func (s *Server) Drain(ctx context.Context) {
 		return
 	}
 	t0 := time.Now()
-	if s.cluster != nil {
+	if s.replicated() {
 		s.cluster.SetDraining(ctx)
 	}
 	n := s.sessions.Drain(ctx)
 	s.cfg.Logger.Info("drained", "sessionsEnded", n, "left", s.sessions.Count(), "took", time.Since(t0))
 }
 
-// Cluster is the node registry membership (nil: not a replica).
+// Cluster is the node registry membership.
 func (s *Server) Cluster() *runtime.Cluster { return s.cluster }
 
 // DrainTimeout is how long Drain may take (--drain-timeout).

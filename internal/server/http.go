@@ -48,6 +48,9 @@ func (s *Server) newEdge(gw *gateway.Service, pol *policy.Service, tags *tagging
 		SigV4:         s.idp.verifier, JWT: s.idp.jwt, Identity: s.idp.svc,
 		ClusterSecret: []byte(s.cfg.ClusterSecret),
 	}
+	if s.replicated() {
+		cfg.Replicas = s.cluster // Code Interpreter and Browser sessions are forwarded to their replica
+	}
 	if s.idp.verifier != nil && !s.cfg.DisableConsole { // console sign-in with the configured access keys (internal/consoleauth)
 		cfg.ConsoleSessions = consoleauth.New(consoleauth.Options{KV: s.kv, Lookup: s.idp.keys.Lookup, Lifetime: s.cfg.ConsoleSessionLifetime,
 			Logger: lg.With("component", "consoleauth")})

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/lease"
 )
@@ -48,7 +47,8 @@ func randomHex(n int) string {
 
 // startLeases gives this replica its leases on background jobs (run once
 // across replicas); a stopping replica releases them so another takes
-// over at once.
+// over at once. Its liveness is its row in the node registry
+// (cluster.go), under the same name.
 func (s *Server) startLeases() (*lease.Leases, error) {
 	id, err := nodeID(s.cfg.DataDir)
 	if err != nil {
@@ -58,39 +58,14 @@ func (s *Server) startLeases() (*lease.Leases, error) {
 	// Leases are per process (two processes never share one, even with
 	// the same --data-dir and host).
 	l := lease.New(s.kv, id+"/"+randomHex(4))
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); s.beat(ctx, l) }()
-	s.closers.push("leases", func(ctx context.Context) error { stop(); <-done; return l.ReleaseAll(ctx) })
+	s.closers.push("leases", l.ReleaseAll)
 	return l, nil
 }
 
-// Node liveness: each replica holds the lease node/ID while it runs;
-// others read it (nodeAlive) to tell a live replica's sessions from those
-// of one that stopped.
-const (
-	nodeBeat = 10 * time.Second
-	nodeTTL  = 3 * nodeBeat
-)
-
-func (s *Server) beat(ctx context.Context, l *lease.Leases) {
-	t := time.NewTicker(nodeBeat)
-	defer t.Stop()
-	for {
-		if _, err := l.Hold(ctx, "node/"+s.node, nodeTTL); err != nil && ctx.Err() == nil {
-			s.cfg.Logger.Warn("node liveness lease", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// nodeAlive reports whether replica node still runs (store errors count as
-// alive: nothing of it is terminated on a guess).
+// nodeAlive reports whether replica node still runs, by the node
+// registry's rule for runtime session owners: its row changed within the
+// lease and was not declared dead (store errors count as alive: nothing of
+// it is terminated on a guess).
 func (s *Server) nodeAlive(ctx context.Context, node string) bool {
-	ok, err := s.leases.Live(ctx, "node/"+node)
-	return ok || err != nil
+	return s.cluster.ReplicaAlive(ctx, node)
 }

@@ -55,8 +55,12 @@ type Records[S any] struct {
 	// ending what the service holds for it) and returns the stored record,
 	// nil when it could not.
 	Terminate func(ctx context.Context, acct, tool, sid string) *S
-	Now       func() time.Time
-	Log       *slog.Logger
+	// End stops the environment of a session whose record another
+	// replica stored TERMINATED while it runs here (this replica was
+	// declared dead meanwhile, or the tool was deleted); nil: none.
+	End func(ctx context.Context, acct string, s *S)
+	Now func() time.Time
+	Log *slog.Logger
 	// With replicas sharing the store: Owner names the replica a record's
 	// session runs on ("" = unknown), Self is this replica, and Alive
 	// reports whether a replica still runs. The sweep then terminates a
@@ -75,6 +79,15 @@ func (r *Records[S]) elsewhere(ctx context.Context, s *S) bool {
 	}
 	o := r.Owner(s)
 	return o != "" && o != r.Self && r.Alive(ctx, o)
+}
+
+// Host names the other live replica that runs s ("" when s is not READY,
+// runs here, or its replica is gone): requests for it are forwarded there.
+func (r *Records[S]) Host(ctx context.Context, acct string, s *S) string {
+	if _, status, _ := r.State(s); status != Ready || r.Running(acct, s) || !r.elsewhere(ctx, s) {
+		return ""
+	}
+	return r.Owner(s)
 }
 
 // MarkTerminated stores a session TERMINATED (a no-op when it already is)
@@ -105,13 +118,17 @@ func (r *Records[S]) MarkTerminated(ctx context.Context, acct, tool, sid string)
 
 // Current is s, or its record marked TERMINATED when s is READY but its
 // environment is gone (it crashed, or the server restarted; with replicas:
-// not running here nor on a live replica).
+// not running here nor on a live replica). A TERMINATED session whose
+// environment still runs here has it stopped (End).
 func (r *Records[S]) Current(ctx context.Context, acct, tool string, s *S) *S {
 	id, status, _ := r.State(s)
-	if status == Ready && !r.Running(acct, s) && !r.elsewhere(ctx, s) {
+	switch {
+	case status == Ready && !r.Running(acct, s) && !r.elsewhere(ctx, s):
 		if upd := r.Terminate(ctx, acct, tool, id); upd != nil {
 			return upd
 		}
+	case status == Terminated && r.End != nil && r.Running(acct, s):
+		r.End(ctx, acct, s)
 	}
 	return s
 }
@@ -185,7 +202,8 @@ func (r *Records[S]) EachReady(ctx context.Context, acct, tool string, f func(*S
 }
 
 // Sweep marks READY sessions whose environment is not running here
-// TERMINATED and deletes sessions terminated more than Kept ago.
+// TERMINATED, stops the environments of TERMINATED sessions still running
+// here (End) and deletes sessions terminated more than Kept ago.
 func (r *Records[S]) Sweep(ctx context.Context) error {
 	after := ""
 	for {
@@ -214,6 +232,8 @@ func (r *Records[S]) sweepOne(ctx context.Context, it store.Item) {
 	switch {
 	case status == Ready && !r.Running(acct, s) && !r.elsewhere(ctx, s):
 		r.Terminate(ctx, acct, tool, sid)
+	case status == Terminated && r.End != nil && r.Running(acct, s):
+		r.End(ctx, acct, s)
 	case status == Terminated && r.Now().Sub(updated) > Kept:
 		if err := r.KV.Txn(ctx, store.DeleteAt(r.Table, it.Key, it.Revision)); err != nil && !store.Concurrent(err) {
 			r.Log.Warn("deleting an expired session", "session", sid, "err", err)

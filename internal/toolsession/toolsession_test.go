@@ -132,3 +132,32 @@ func TestSweepLeavesLiveReplicasSessions(t *testing.T) {
 		}
 	}
 }
+
+// TestTerminatedRecordEndsLocalEnvironment: a session whose record another
+// replica stored TERMINATED while its environment still runs here (this
+// replica was declared dead meanwhile) has the environment stopped, by
+// the lazy check on a read and by the sweep.
+func TestTerminatedRecordEndsLocalEnvironment(t *testing.T) {
+	now := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	r := records(t, now)
+	var ended []string
+	r.End = func(_ context.Context, acct string, x *rec) { ended = append(ended, acct+"/"+x.ID) }
+	put(t, r, "111", "tool", rec{ID: "live1", Status: Terminated, UpdatedAt: now})
+	put(t, r, "111", "tool", rec{ID: "live2", Status: Terminated, UpdatedAt: now})
+	put(t, r, "111", "tool", rec{ID: "live3", Status: Ready, UpdatedAt: now})
+	put(t, r, "111", "tool", rec{ID: "gone1", Status: Terminated, UpdatedAt: now})
+	ctx := context.Background()
+	if got := r.Current(ctx, "111", "tool", &rec{ID: "live1", Status: Terminated, UpdatedAt: now}); got.Status != Terminated {
+		t.Fatalf("Current: %+v", got)
+	}
+	if fmt.Sprint(ended) != "[111/live1]" {
+		t.Fatalf("ended on read: %v, want [111/live1]", ended)
+	}
+	ended = nil
+	if err := r.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(ended) != "[111/live1 111/live2]" { // the fake's environments run on; a real End stops them
+		t.Fatalf("ended by the sweep: %v, want [111/live1 111/live2] (not the READY one, not one that is gone)", ended)
+	}
+}
