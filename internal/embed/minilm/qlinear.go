@@ -40,6 +40,8 @@ func quantize(w, b []float32, out, in int) qlinear {
 	return l
 }
 
+var tiles = sync.Pool{New: func() any { return new([4 * inter]float32) }}
+
 // tokenBlock bounds the tokens one pass over the weights handles, so that
 // their activations stay in L2 while the weight rows stream by.
 const tokenBlock = 48
@@ -75,17 +77,31 @@ func (l *qlinear) rows(out, x []float32, t, lo, hi int) {
 		return
 	}
 	k := l.in
+	tile := tiles.Get().(*[4 * inter]float32)
+	defer tiles.Put(tile)
 	for t0 := 0; t0 < t; t0 += tokenBlock {
 		t1 := min(t, t0+tokenBlock)
+		// With two or more groups of three tokens, the four rows are
+		// widened to float32 once (into tile, in L1) rather than in
+		// every group: the conversions competed with the FMAs.
+		wide := useAVX2 && t1-t0 > 3
 		for n := lo; n < hi; n += 4 {
 			w := l.q[n*k : (n+4)*k]
 			sc, b := l.scale[n:n+4], l.b[n:n+4]
+			if wide {
+				widen(tile[:4*k], w)
+			}
 			for i := t0; i < t1; i += 3 {
 				// A block's last one or two tokens are computed again in
 				// the spare slots (same input, same output).
 				i1, i2 := min(i+1, t1-1), min(i+2, t1-1)
-				qdot4x3(out[i*l.out+n:i*l.out+n+4], out[i1*l.out+n:i1*l.out+n+4], out[i2*l.out+n:i2*l.out+n+4],
-					x[i*k:(i+1)*k], x[i1*k:(i1+1)*k], x[i2*k:(i2+1)*k], w, k, sc, b)
+				o0, o1, o2 := out[i*l.out+n:i*l.out+n+4], out[i1*l.out+n:i1*l.out+n+4], out[i2*l.out+n:i2*l.out+n+4]
+				x0, x1, x2 := x[i*k:(i+1)*k], x[i1*k:(i1+1)*k], x[i2*k:(i2+1)*k]
+				if wide {
+					fdot4x3(o0, o1, o2, x0, x1, x2, tile[:4*k], k, sc, b)
+				} else {
+					qdot4x3(o0, o1, o2, x0, x1, x2, w, k, sc, b)
+				}
 				if l.gelu {
 					gelu(out[i*l.out+n : i*l.out+n+4])
 					if i1 > i {
