@@ -187,7 +187,10 @@ TEXT ·widen8AVX2(SB), NOSPLIT, $0-24
 	MOVQ n+16(FP), CX
 	XORQ AX, AX
 
+	LEAQ (SI)(CX*1), DX    // the next four rows, fetched while these are used
+
 wloop:
+	PREFETCHT0 (DX)(AX*1)
 	VPMOVSXBD (SI)(AX*1), Y0
 	VPMOVSXBD 8(SI)(AX*1), Y1
 	VPMOVSXBD 16(SI)(AX*1), Y2
