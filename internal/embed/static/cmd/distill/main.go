@@ -34,7 +34,7 @@ func main() {
 	if *dir == "" {
 		log.Fatal("distill: -model DIR is required")
 	}
-	m, err := minilm.Load(*dir)
+	m, err := minilm.LoadFloat32(*dir) // the arithmetic the committed table was made with
 	if err != nil {
 		log.Fatal(err)
 	}

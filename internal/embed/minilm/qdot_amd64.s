@@ -1,0 +1,210 @@
+#include "textflag.h"
+
+// func qdot4x3AVX2(o0, o1, o2, x0, x1, x2 *float32, w *int8, k int, sc, b *float32)
+// oJ[r] = sc[r] * sum_i xJ[i]*w[r*k+i] + b[r] for tokens J = 0..2 and rows
+// r = 0..3; k is a multiple of 8. Accumulator Y(3r+J); x in Y12-Y14; the
+// weight row, sign-extended and converted, in Y15.
+TEXT ·qdot4x3AVX2(SB), NOSPLIT, $0-80
+	MOVQ x0+24(FP), SI
+	MOVQ x1+32(FP), R11
+	MOVQ x2+40(FP), R12
+	MOVQ w+48(FP), DI
+	MOVQ k+56(FP), CX
+	LEAQ (DI)(CX*1), R8    // row 1
+	LEAQ (R8)(CX*1), R9    // row 2
+	LEAQ (R9)(CX*1), R10   // row 3
+	XORQ AX, AX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+loop:
+	VMOVUPS (SI)(AX*4), Y12
+	VMOVUPS (R11)(AX*4), Y13
+	VMOVUPS (R12)(AX*4), Y14
+	VPMOVSXBD (DI)(AX*1), Y15
+	VCVTDQ2PS Y15, Y15
+	VFMADD231PS Y12, Y15, Y0
+	VFMADD231PS Y13, Y15, Y1
+	VFMADD231PS Y14, Y15, Y2
+	VPMOVSXBD (R8)(AX*1), Y15
+	VCVTDQ2PS Y15, Y15
+	VFMADD231PS Y12, Y15, Y3
+	VFMADD231PS Y13, Y15, Y4
+	VFMADD231PS Y14, Y15, Y5
+	VPMOVSXBD (R9)(AX*1), Y15
+	VCVTDQ2PS Y15, Y15
+	VFMADD231PS Y12, Y15, Y6
+	VFMADD231PS Y13, Y15, Y7
+	VFMADD231PS Y14, Y15, Y8
+	VPMOVSXBD (R10)(AX*1), Y15
+	VCVTDQ2PS Y15, Y15
+	VFMADD231PS Y12, Y15, Y9
+	VFMADD231PS Y13, Y15, Y10
+	VFMADD231PS Y14, Y15, Y11
+	ADDQ $8, AX
+	CMPQ AX, CX
+	JLT  loop
+
+	MOVQ sc+64(FP), DX
+	MOVQ b+72(FP), BX
+	VMOVUPS (DX), X14      // scales
+	VMOVUPS (BX), X15      // biases
+
+	// token 0: rows in Y0, Y3, Y6, Y9
+	VHADDPS Y3, Y0, Y0     // [r0 r0 r1 r1 | …] pairwise sums
+	VHADDPS Y9, Y6, Y6
+	VHADDPS Y6, Y0, Y0     // [r0 r1 r2 r3 | r0' r1' r2' r3']
+	VEXTRACTF128 $1, Y0, X12
+	VADDPS X12, X0, X0
+	VFMADD213PS X15, X14, X0 // X0 = X0*sc + b
+	MOVQ o0+0(FP), DX
+	VMOVUPS X0, (DX)
+
+	// token 1: Y1, Y4, Y7, Y10
+	VHADDPS Y4, Y1, Y1
+	VHADDPS Y10, Y7, Y7
+	VHADDPS Y7, Y1, Y1
+	VEXTRACTF128 $1, Y1, X12
+	VADDPS X12, X1, X1
+	VFMADD213PS X15, X14, X1
+	MOVQ o1+8(FP), DX
+	VMOVUPS X1, (DX)
+
+	// token 2: Y2, Y5, Y8, Y11
+	VHADDPS Y5, Y2, Y2
+	VHADDPS Y11, Y8, Y8
+	VHADDPS Y8, Y2, Y2
+	VEXTRACTF128 $1, Y2, X12
+	VADDPS X12, X2, X2
+	VFMADD213PS X15, X14, X2
+	MOVQ o2+16(FP), DX
+	VMOVUPS X2, (DX)
+	VZEROUPPER
+	RET
+
+// func fdot4x3AVX2(o0, o1, o2, x0, x1, x2 *float32, w *float32, k int, sc, b *float32)
+// qdot4x3AVX2 with the four weight rows already converted to float32 (by
+// widen8AVX2): the same products in the same order, so the same results.
+TEXT ·fdot4x3AVX2(SB), NOSPLIT, $0-80
+	MOVQ x0+24(FP), SI
+	MOVQ x1+32(FP), R11
+	MOVQ x2+40(FP), R12
+	MOVQ w+48(FP), DI
+	MOVQ k+56(FP), CX
+	LEAQ (DI)(CX*4), R8    // row 1
+	LEAQ (R8)(CX*4), R9    // row 2
+	LEAQ (R9)(CX*4), R10   // row 3
+	XORQ AX, AX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+
+floop:
+	VMOVUPS (SI)(AX*4), Y12
+	VMOVUPS (R11)(AX*4), Y13
+	VMOVUPS (R12)(AX*4), Y14
+	VMOVUPS (DI)(AX*4), Y15
+	VFMADD231PS Y12, Y15, Y0
+	VFMADD231PS Y13, Y15, Y1
+	VFMADD231PS Y14, Y15, Y2
+	VMOVUPS (R8)(AX*4), Y15
+	VFMADD231PS Y12, Y15, Y3
+	VFMADD231PS Y13, Y15, Y4
+	VFMADD231PS Y14, Y15, Y5
+	VMOVUPS (R9)(AX*4), Y15
+	VFMADD231PS Y12, Y15, Y6
+	VFMADD231PS Y13, Y15, Y7
+	VFMADD231PS Y14, Y15, Y8
+	VMOVUPS (R10)(AX*4), Y15
+	VFMADD231PS Y12, Y15, Y9
+	VFMADD231PS Y13, Y15, Y10
+	VFMADD231PS Y14, Y15, Y11
+	ADDQ $8, AX
+	CMPQ AX, CX
+	JLT  floop
+
+	MOVQ sc+64(FP), DX
+	MOVQ b+72(FP), BX
+	VMOVUPS (DX), X14      // scales
+	VMOVUPS (BX), X15      // biases
+
+	// token 0: rows in Y0, Y3, Y6, Y9
+	VHADDPS Y3, Y0, Y0     // [r0 r0 r1 r1 | …] pairwise sums
+	VHADDPS Y9, Y6, Y6
+	VHADDPS Y6, Y0, Y0     // [r0 r1 r2 r3 | r0' r1' r2' r3']
+	VEXTRACTF128 $1, Y0, X12
+	VADDPS X12, X0, X0
+	VFMADD213PS X15, X14, X0 // X0 = X0*sc + b
+	MOVQ o0+0(FP), DX
+	VMOVUPS X0, (DX)
+
+	// token 1: Y1, Y4, Y7, Y10
+	VHADDPS Y4, Y1, Y1
+	VHADDPS Y10, Y7, Y7
+	VHADDPS Y7, Y1, Y1
+	VEXTRACTF128 $1, Y1, X12
+	VADDPS X12, X1, X1
+	VFMADD213PS X15, X14, X1
+	MOVQ o1+8(FP), DX
+	VMOVUPS X1, (DX)
+
+	// token 2: Y2, Y5, Y8, Y11
+	VHADDPS Y5, Y2, Y2
+	VHADDPS Y11, Y8, Y8
+	VHADDPS Y8, Y2, Y2
+	VEXTRACTF128 $1, Y2, X12
+	VADDPS X12, X2, X2
+	VFMADD213PS X15, X14, X2
+	MOVQ o2+16(FP), DX
+	VMOVUPS X2, (DX)
+	VZEROUPPER
+	RET
+
+// func widen8AVX2(dst *float32, src *int8, n int)
+// dst[i] = float32(src[i]) for i < n; n is a multiple of 32.
+TEXT ·widen8AVX2(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	XORQ AX, AX
+
+	LEAQ (SI)(CX*1), DX    // the next four rows, fetched while these are used
+
+wloop:
+	PREFETCHT0 (DX)(AX*1)
+	VPMOVSXBD (SI)(AX*1), Y0
+	VPMOVSXBD 8(SI)(AX*1), Y1
+	VPMOVSXBD 16(SI)(AX*1), Y2
+	VPMOVSXBD 24(SI)(AX*1), Y3
+	VCVTDQ2PS Y0, Y0
+	VCVTDQ2PS Y1, Y1
+	VCVTDQ2PS Y2, Y2
+	VCVTDQ2PS Y3, Y3
+	VMOVUPS Y0, (DI)(AX*4)
+	VMOVUPS Y1, 32(DI)(AX*4)
+	VMOVUPS Y2, 64(DI)(AX*4)
+	VMOVUPS Y3, 96(DI)(AX*4)
+	ADDQ $32, AX
+	CMPQ AX, CX
+	JLT  wloop
+	VZEROUPPER
+	RET
