@@ -185,5 +185,7 @@ func BenchmarkHotpath(b *testing.B) {
 		b.Log(hpGatewayRun(b, run, secs, gw, gwOff))
 	}
 	hpCold(b, runs, bin, agentBin, agentEnv)
-	b.Log(hpIdleRSS(b, bin, hpInt("AGENTCORE_BENCH_IDLE", 300)))
+	for _, driver := range hpDrivers() {
+		b.Log(hpIdleRSS(b, bin, driver, hpInt("AGENTCORE_BENCH_IDLE", 300)))
+	}
 }

@@ -4,6 +4,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -150,6 +151,11 @@ func sessionOTLP(newHandler func(account, runtimeARN, sessionID string) http.Han
 	if newHandler == nil {
 		return nil
 	}
+	// One error logger for every session's receiver, and no HTTP/2 set-up
+	// (an empty TLSNextProto): agents post plain HTTP/1.1, and both cost
+	// server memory per idle session.
+	errLog := slog.NewLogLogger(lg.Handler(), slog.LevelDebug)
+	noH2 := map[string]func(*http.Server, *tls.Conn, http.Handler){}
 	return func(ln net.Listener, tag runtime.TelemetryTag) func() {
 		var (
 			mu    sync.Mutex
@@ -168,7 +174,8 @@ func sessionOTLP(newHandler func(account, runtimeARN, sessionID string) http.Han
 				cur.ServeHTTP(w, r)
 			}),
 			ReadHeaderTimeout: 30 * time.Second,
-			ErrorLog:          slog.NewLogLogger(lg.Handler(), slog.LevelDebug),
+			ErrorLog:          errLog,
+			TLSNextProto:      noH2,
 		}
 		go srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed or the listener's error
 		return func() { srv.Close() }

@@ -33,6 +33,8 @@ var (
 	_ sandbox.Listener = (*Driver)(nil)
 	_ sandbox.Listener = (*instance)(nil)
 	_ sandbox.Execer   = (*instance)(nil)
+
+	_ sandbox.ExitNotifier = (*instance)(nil)
 )
 
 // New returns the driver.
@@ -114,8 +116,13 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 		out.Wait()
 		in.mu.Lock()
 		in.err = err
-		in.mu.Unlock()
 		close(in.done)
+		onExit := in.onExit
+		in.onExit = nil
+		in.mu.Unlock()
+		for _, f := range onExit {
+			f()
+		}
 	}()
 	return in, nil
 }
@@ -130,16 +137,17 @@ func nilOrFile(f *os.File) io.Writer {
 }
 
 type instance struct {
-	cmd   *exec.Cmd
-	ports map[int]int
-	home  string   // per-session HOME/TMPDIR, wiped at Stop
-	env   []string // the agent's environment (Exec runs with it)
-	dir   string   // the agent's working directory
-	done  chan struct{}
-	mu    sync.Mutex
-	err   error
-	execs map[*sandbox.CmdProcess]struct{} // running Exec commands, killed by Stop
-	ended bool                             // Stop has begun: no new Exec
+	cmd    *exec.Cmd
+	ports  map[int]int
+	home   string   // per-session HOME/TMPDIR, wiped at Stop
+	env    []string // the agent's environment (Exec runs with it)
+	dir    string   // the agent's working directory
+	done   chan struct{}
+	mu     sync.Mutex
+	err    error
+	execs  map[*sandbox.CmdProcess]struct{} // running Exec commands, killed by Stop
+	ended  bool                             // Stop has begun: no new Exec
+	onExit []func()                         // run once done is closed (OnExit)
 }
 
 func (in *instance) Dial(ctx context.Context, port int) (net.Conn, error) {
@@ -174,6 +182,18 @@ func (in *instance) Dial(ctx context.Context, port int) (net.Conn, error) {
 }
 
 func (in *instance) Done() <-chan struct{} { return in.done }
+
+// OnExit implements sandbox.ExitNotifier.
+func (in *instance) OnExit(f func()) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	select {
+	case <-in.done:
+		go f()
+	default:
+		in.onExit = append(in.onExit, f)
+	}
+}
 
 func (in *instance) Err() error {
 	in.mu.Lock()
