@@ -62,7 +62,7 @@ func hpDrivers() []string {
 // before, so its heap has not grown already) and reports the growth of the
 // server's VmRSS and goroutines per session (the agents are other
 // processes, so their memory is not in it), measured once the sessions have
-// been idle for 5 s.
+// been idle for 5 s: overall and for the second half of the sessions.
 func hpIdleRSS(b *testing.B, bin, driver string, k int) string {
 	if k == 0 {
 		return "idle: skipped"
@@ -73,30 +73,53 @@ func hpIdleRSS(b *testing.B, bin, driver string, k int) string {
 	if v := os.Getenv("AGENTCORE_BENCH_IDLE_BINARY"); v != "" {
 		bin = v // e.g. an older build, to compare
 	}
-	p := startServerProc(b, "idle-"+driver, bin, "--sandbox", driver, "--log-level", "info")
+	p := startServerProc(b, "idle-"+driver, bin, "--sandbox", driver)
 	rt := p.env.Deploy(b, "hp_idle", nil)
 	u := invokeURL(p.env, *rt.AgentRuntimeArn)
 	pid := p.cmd.Process.Pid
 	time.Sleep(2 * time.Second)
 	before, thr0, g0 := procMemKiB(pid, "VmRSS"), procMemKiB(pid, "Threads"), serverGoroutines(p.env.URL)
 	sessions := make([]string, k)
+	for i := range sessions {
+		sessions[i] = isoSession("hp-idle", i)
+	}
+	la := loadAvg()
+	// Two halves, each measured after 5 s idle: the second half's growth is
+	// the marginal cost of an idle session, without what the first
+	// sessions cost once (threads for concurrent starts, caches, pools).
+	hpStartIdle(b, p, u, sessions[:k/2])
+	mid, gMid := procMemKiB(pid, "VmRSS"), serverGoroutines(p.env.URL)
+	hpStartIdle(b, p, u, sessions[k/2:])
+	after, thr1, g1 := procMemKiB(pid, "VmRSS"), procMemKiB(pid, "Threads"), serverGoroutines(p.env.URL)
+	if n := isoHealth(b, p.env).Sessions; n != k {
+		b.Fatalf("%d of %d idle sessions running after 5 s idle; server log:\n%s", n, k, p.logs.String())
+	}
+	isoStop(b, p.env, *rt.AgentRuntimeArn, sessions...)
+	half := float64(k - k/2)
+	return fmt.Sprintf("idle %s (load %s): server VmRSS %d → %d → %d KiB, threads %d → %d, goroutines %d → %d → %d with 0 → %d → %d idle sessions: "+
+		"%.1f KiB/session overall, %.1f KiB/session for the second half; %.2f goroutines/session",
+		driver, la, before, mid, after, thr0, thr1, g0, gMid, g1, k/2, k,
+		float64(after-before)/float64(k), float64(after-mid)/half, float64(g1-g0)/float64(k))
+}
+
+// hpStartIdle starts sessions (one first invocation each, 8 at a time) and
+// leaves them idle for 5 s: past the agent connections' idle timeout (2 s).
+func hpStartIdle(b *testing.B, p *serverProc, u string, sessions []string) {
 	var wg sync.WaitGroup
-	work := make(chan int)
-	errs := make(chan error, k)
+	work := make(chan string)
+	errs := make(chan error, len(sessions))
 	for range 8 {
 		wg.Go(func() {
 			c := keepAliveClient()
-			for i := range work {
-				if err := isoFirstByte(c, u, sessions[i], warmPayload); err != nil {
+			for s := range work {
+				if err := isoFirstByte(c, u, s, warmPayload); err != nil {
 					errs <- err
 				}
 			}
 		})
 	}
-	la := loadAvg()
-	for i := range sessions {
-		sessions[i] = isoSession("hp-idle", i)
-		work <- i
+	for _, s := range sessions {
+		work <- s
 	}
 	close(work)
 	wg.Wait()
@@ -104,14 +127,7 @@ func hpIdleRSS(b *testing.B, bin, driver string, k int) string {
 	for err := range errs {
 		b.Fatalf("idle session: %v\nagent output other than log lines:\n%.3000s", err, agentOutput(p.env.URL))
 	}
-	time.Sleep(5 * time.Second) // idle: past the agent connections' idle timeout (2 s)
-	after, thr1, g1 := procMemKiB(pid, "VmRSS"), procMemKiB(pid, "Threads"), serverGoroutines(p.env.URL)
-	if n := isoHealth(b, p.env).Sessions; n != k {
-		b.Fatalf("%d of %d idle sessions running after 5 s idle; server log:\n%s", n, k, p.logs.String())
-	}
-	isoStop(b, p.env, *rt.AgentRuntimeArn, sessions...)
-	return fmt.Sprintf("idle %s (load %s): server VmRSS %d → %d KiB, threads %d → %d, goroutines %d → %d with %d idle sessions: %.1f KiB/session, %.2f goroutines/session",
-		driver, la, before, after, thr0, thr1, g0, g1, k, float64(after-before)/float64(k), float64(g1-g0)/float64(k))
+	time.Sleep(5 * time.Second)
 }
 
 // serverGoroutines reads go_goroutines from the server's /metrics (-1 when

@@ -53,9 +53,9 @@ var (
 // Cgroup exposes the session's cgroup (tests and benchmarks read its stats).
 func (in *instance) Cgroup() *cgroups.Cgroup { return in.cg }
 
-// wait reaps the agent and records why it exited.
+// wait reaps the agent and records why it exited (sandbox.AfterExit runs
+// it once the agent has exited).
 func (in *instance) wait() {
-	sandbox.WaitExited(in.cmd.Process.Pid) // no OS thread held while the agent runs
 	err := in.cmd.Wait()
 	in.out.Wait() // everything the agent wrote is delivered (and in tail)
 	if err != nil {

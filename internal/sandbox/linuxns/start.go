@@ -147,7 +147,7 @@ func (in *instance) launch(ctx context.Context) error {
 		return fmt.Errorf("linuxns: start sandbox init: %w", err)
 	}
 	in.cmd = cmd
-	go in.wait()
+	sandbox.AfterExit(cmd.Process.Pid, in.wait) // no goroutine or thread held while the agent runs
 	fail := func(err error) error {
 		in.kill()
 		<-in.done

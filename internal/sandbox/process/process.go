@@ -109,8 +109,7 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 	}
 	in := &instance{cmd: cmd, ports: ports, home: home, env: env, dir: cmd.Dir, done: make(chan struct{})}
 	started = true
-	go func() {
-		sandbox.WaitExited(cmd.Process.Pid) // no OS thread held while the agent runs
+	sandbox.AfterExit(cmd.Process.Pid, func() { // no goroutine or thread held while the agent runs
 		err := cmd.Wait()
 		releasePorts(ports)
 		out.Wait()
@@ -123,7 +122,7 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 		for _, f := range onExit {
 			f()
 		}
-	}()
+	})
 	return in, nil
 }
 
