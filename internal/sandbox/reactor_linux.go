@@ -2,8 +2,10 @@ package sandbox
 
 import (
 	"io"
+	"net"
 	"os"
 	"sync"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -25,7 +27,7 @@ type reactor struct {
 }
 
 // watch is what the reactor does for one fd: ready on each event until it
-// reports done; then the fd is unwatched and closed, and finish runs.
+// reports done; then the fd is unwatched and finish runs (and closes it).
 type watch struct {
 	ready  func() (done bool)
 	finish func()
@@ -63,6 +65,8 @@ func (r *reactor) add(fd int, w watch) error {
 	return err
 }
 
+// loop runs handlers under r.mu, so remove returns only once no handler of
+// that fd runs (its fd may then be closed and its number reused).
 func (r *reactor) loop() {
 	events := make([]unix.EpollEvent, 64)
 	for {
@@ -73,17 +77,26 @@ func (r *reactor) loop() {
 		for _, ev := range events[:n] {
 			r.mu.Lock()
 			w, ok := r.handlers[ev.Fd]
-			r.mu.Unlock()
-			if !ok || !w.ready() {
-				continue
+			done := ok && w.ready()
+			if done {
+				unix.EpollCtl(r.epfd, unix.EPOLL_CTL_DEL, int(ev.Fd), nil) //nolint:errcheck // finish closes it next anyway
+				delete(r.handlers, ev.Fd)
 			}
-			unix.EpollCtl(r.epfd, unix.EPOLL_CTL_DEL, int(ev.Fd), nil) //nolint:errcheck // closed next anyway
-			r.mu.Lock()
-			delete(r.handlers, ev.Fd)
 			r.mu.Unlock()
-			unix.Close(int(ev.Fd))
-			w.finish()
+			if done {
+				w.finish()
+			}
 		}
+	}
+}
+
+// remove stops watching fd (which the caller still owns).
+func (r *reactor) remove(fd int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.handlers[int32(fd)]; ok {
+		unix.EpollCtl(r.epfd, unix.EPOLL_CTL_DEL, fd, nil) //nolint:errcheck // not watched then either
+		delete(r.handlers, int32(fd))
 	}
 }
 
@@ -107,7 +120,7 @@ func reactorPipe(w io.Writer, done func()) (_ *os.File, ok bool, _ error) {
 		unix.Close(p[1])
 		return nil, true, err
 	}
-	err := r.add(rfd, watch{finish: done, ready: func() bool {
+	err := r.add(rfd, watch{finish: func() { unix.Close(rfd); done() }, ready: func() bool {
 		bp := outputBufs.Get().(*[]byte)
 		defer outputBufs.Put(bp)
 		for range 16 { // then let other pipes have their turn
@@ -150,8 +163,50 @@ func AfterExit(pid int, f func()) {
 		return
 	}
 	// A pidfd polls readable once the process has exited.
-	if err := r.add(fd, watch{ready: func() bool { return true }, finish: func() { go f() }}); err != nil {
+	if err := r.add(fd, watch{ready: func() bool { return true }, finish: func() { unix.Close(fd); go f() }}); err != nil {
 		unix.Close(fd)
 		go f()
 	}
+}
+
+// AcceptOnReactor hands every connection accepted on ln to deliver, which
+// must not block, without a goroutine parked in Accept for ln's life (one
+// per session for a per-session receiver). stop unwatches ln and closes it.
+// ok is false where that is not possible: the caller serves ln itself.
+func AcceptOnReactor(ln net.Listener, deliver func(net.Conn)) (stop func(), ok bool) {
+	r := getReactor()
+	sc, isSC := ln.(syscall.Conn)
+	if r == nil || !isSC {
+		return nil, false
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return nil, false
+	}
+	lfd := -1
+	if rc.Control(func(fd uintptr) { lfd = int(fd) }) != nil || lfd < 0 {
+		return nil, false
+	}
+	err = r.add(lfd, watch{ready: func() bool {
+		for range 16 {
+			nfd, _, err := unix.Accept4(lfd, unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK)
+			switch {
+			case err == unix.EINTR || err == unix.ECONNABORTED:
+				continue
+			case err != nil: // EAGAIN: all taken; else (EMFILE…) retried on the next event
+				return false
+			}
+			f := os.NewFile(uintptr(nfd), "accepted")
+			c, err := net.FileConn(f) // a dup, in the runtime's poller
+			f.Close()
+			if err == nil {
+				deliver(c)
+			}
+		}
+		return false
+	}})
+	if err != nil {
+		return nil, false
+	}
+	return func() { r.remove(lfd); ln.Close() }, true
 }

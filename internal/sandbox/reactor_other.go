@@ -4,6 +4,7 @@ package sandbox
 
 import (
 	"io"
+	"net"
 	"os"
 )
 
@@ -13,3 +14,6 @@ func reactorPipe(io.Writer, func()) (*os.File, bool, error) { return nil, false,
 // AfterExit runs f in a new goroutine at once outside Linux: f's cmd.Wait
 // waits for the process.
 func AfterExit(_ int, f func()) { go f() }
+
+// AcceptOnReactor: no reactor outside Linux (the caller serves ln itself).
+func AcceptOnReactor(net.Listener, func(net.Conn)) (func(), bool) { return nil, false }
