@@ -2,6 +2,8 @@ package sandbox
 
 import (
 	"bytes"
+	"io"
+	"net"
 	"os/exec"
 	"runtime"
 	"strings"
@@ -79,5 +81,50 @@ func TestReactorOutputAndExit(t *testing.T) {
 	}
 	if got := stderr.String(); got != "oops\n" {
 		t.Errorf("stderr %q, want %q", got, "oops\n")
+	}
+}
+
+// TestAcceptOnReactor: connections to a listener on the reactor are
+// accepted and delivered (usable both ways) with no goroutine in Accept;
+// after stop the listener is closed and new connections are refused.
+func TestAcceptOnReactor(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan net.Conn, 4)
+	getReactor() // its own goroutine is not the listener's
+	g0 := runtime.NumGoroutine()
+	stop, ok := AcceptOnReactor(ln, func(c net.Conn) { got <- c })
+	if !ok {
+		t.Skip("no reactor")
+	}
+	if g := runtime.NumGoroutine(); g > g0 {
+		t.Errorf("goroutines after AcceptOnReactor: %d, before %d", g, g0)
+	}
+	for i := range 3 {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s net.Conn
+		select {
+		case s = <-got:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("connection %d not delivered", i)
+		}
+		s.Write([]byte("hi"))
+		buf := make([]byte, 2)
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "hi" {
+			t.Fatalf("read from delivered conn: %q %v", buf, err)
+		}
+		c.Close()
+		s.Close()
+	}
+	stop()
+	if c, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second); err == nil {
+		c.Close()
+		t.Fatal("listener still accepts after stop")
 	}
 }
