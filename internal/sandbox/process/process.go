@@ -9,11 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -277,13 +279,44 @@ func releasePorts(ports map[int]int) {
 	handedOut.Unlock()
 }
 
+// freePort is a port nothing listens on, taken below the kernel's ephemeral
+// range where it can: a port the kernel picks (bind to port 0) comes from
+// that range, which outgoing connections use too, so between this check and
+// the agent's bind one of the server's own connections (readiness probes,
+// health checks: hundreds a second with 1,000 sessions) could take it and
+// the agent would fail with "address already in use".
 func freePort() (int, error) {
+	if lo := ephemeralLow(); lo > 2048 {
+		base := max(1024, lo-16384)
+		for range 32 {
+			p := base + rand.IntN(lo-base)
+			if l, err := net.Listen("tcp", ":"+strconv.Itoa(p)); err == nil {
+				l.Close()
+				return p, nil
+			}
+		}
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// ephemeralLow is the first port of the kernel's ephemeral range (0 when
+// unknown).
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(f[0])
+	return n
 }
 
 func isExec(path string) bool {
