@@ -6,6 +6,7 @@ package agentclient
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -23,29 +24,45 @@ type Conn struct {
 	protocol string
 	host     string  // Host header of requests (loopback name and contract port)
 	relay    *h1Pool // invocations (h1.go)
-	client   *http.Client
-	ws       *http.Client // WebSocket handshakes (no pooling: the connection is hijacked)
 }
 
 var _ runtime.AgentConn = (*Conn)(nil)
 
 // Connect is a runtime.Connector.
 func Connect(inst sandbox.Instance, port int, protocol string) runtime.AgentConn {
-	relay := &h1Pool{dial: func(ctx context.Context) (net.Conn, error) { return inst.Dial(ctx, port) }, maxIdle: 256}
-	// Health checks get their own transport without keep-alive: a probe's
-	// context ending must never touch a connection an invocation uses.
-	probe := &http.Transport{
-		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-			return inst.Dial(ctx, port)
-		},
-		DisableKeepAlives:  true,
-		DisableCompression: true,
+	c := &Conn{inst: inst, port: port, protocol: protocol, host: hostFor(port)}
+	c.relay = &h1Pool{dial: func(ctx context.Context) (net.Conn, error) { return c.dial(ctx, "", "") }, maxIdle: 256}
+	return c
+}
+
+func (c *Conn) dial(ctx context.Context, _, _ string) (net.Conn, error) {
+	return c.inst.Dial(ctx, c.port)
+}
+
+// connKey carries the *Conn a request of the shared transports below is for.
+type connKey struct{}
+
+// dialFromContext dials the agent of the *Conn in ctx.
+func dialFromContext(ctx context.Context, _, _ string) (net.Conn, error) {
+	c, ok := ctx.Value(connKey{}).(*Conn)
+	if !ok {
+		return nil, errors.New("agentclient: request without a connection target")
 	}
-	ws := &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
-		return inst.Dial(ctx, port)
-	}}
-	return &Conn{inst: inst, port: port, protocol: protocol, host: hostFor(port), relay: relay,
-		client: &http.Client{Transport: probe}, ws: &http.Client{Transport: ws}}
+	return c.dial(ctx, "", "")
+}
+
+// Health checks and WebSocket handshakes go through transports shared by
+// every session (one per session would be ≈ 1 KiB each), without
+// keep-alive: a connection is never reused, so never another agent's, and a
+// probe's context ending never touches a connection an invocation uses.
+// Each request names its agent in its context (connKey).
+var (
+	probeClient = &http.Client{Transport: &http.Transport{DialContext: dialFromContext, DisableKeepAlives: true, DisableCompression: true}}
+	wsClient    = &http.Client{Transport: &http.Transport{DialContext: dialFromContext, DisableKeepAlives: true}}
+)
+
+func (c *Conn) withTarget(ctx context.Context) context.Context {
+	return context.WithValue(ctx, connKey{}, c)
 }
 
 // baseURL is the URL prefix requests to this agent use; the host part is
@@ -67,11 +84,11 @@ func (c *Conn) Ping(ctx context.Context) (runtime.PingResult, error) {
 	if c.protocol == "CDP" {
 		return c.pingCDP(ctx)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/ping", nil)
+	req, err := http.NewRequestWithContext(c.withTarget(ctx), http.MethodGet, baseURL+"/ping", nil)
 	if err != nil {
 		return runtime.PingResult{}, err
 	}
-	resp, err := c.client.Do(req)
+	resp, err := probeClient.Do(req)
 	if err != nil {
 		return runtime.PingResult{}, err
 	}
@@ -105,12 +122,12 @@ func (c *Conn) Close() { c.relay.closeIdle(true) }
 // answering 200. Chromium refuses Host names other than IPs and localhost,
 // so the request carries the loopback Host.
 func (c *Conn) pingCDP(ctx context.Context) (runtime.PingResult, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/json/version", nil)
+	req, err := http.NewRequestWithContext(c.withTarget(ctx), http.MethodGet, baseURL+"/json/version", nil)
 	if err != nil {
 		return runtime.PingResult{}, err
 	}
 	req.Host = c.host
-	resp, err := c.client.Do(req)
+	resp, err := probeClient.Do(req)
 	if err != nil {
 		return runtime.PingResult{}, err
 	}

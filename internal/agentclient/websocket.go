@@ -13,8 +13,8 @@ import (
 // header is the loopback name with the contract port, as for RoundTrip
 // (Chromium's devtools endpoint refuses other names).
 func (c *Conn) DialWebSocket(ctx context.Context, path string, header map[string][]string, subprotocols []string) (runtime.WebSocketConn, error) {
-	conn, resp, err := websocket.Dial(ctx, "ws://"+c.host+path, &websocket.DialOptions{
-		HTTPClient:      c.ws,
+	conn, resp, err := websocket.Dial(c.withTarget(ctx), "ws://"+c.host+path, &websocket.DialOptions{
+		HTTPClient:      wsClient,
 		HTTPHeader:      header,
 		Subprotocols:    subprotocols,
 		CompressionMode: websocket.CompressionDisabled,

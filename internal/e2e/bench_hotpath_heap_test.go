@@ -8,6 +8,7 @@ package e2e
 //
 //	go test -run '^$' -bench HotpathIdleHeap -benchtime 1x ./internal/e2e/
 //	go tool pprof -sample_index=inuse_space -top hotpath-idle.heap
+//	go tool pprof -sample_index=inuse_space -top -diff_base hotpath-idle.heap.base hotpath-idle.heap
 
 import (
 	"os"
@@ -35,6 +36,11 @@ func BenchmarkHotpathIdleHeap(b *testing.B) {
 	}
 	time.Sleep(time.Second)
 	m0, g0 := mem()
+	path := os.Getenv("AGENTCORE_BENCH_HEAP")
+	if path == "" {
+		path = "hotpath-idle.heap"
+	}
+	writeHeap(b, path+".base") // for pprof -diff_base: what the sessions added
 	sessions := make([]string, k)
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -54,15 +60,19 @@ func BenchmarkHotpathIdleHeap(b *testing.B) {
 	}
 	close(work)
 	wg.Wait()
-	time.Sleep(3 * time.Second)
+	time.Sleep(5 * time.Second) // idle: past the agent connections' idle timeout (2 s)
 	m1, g1 := mem()
 	per := func(a, b uint64) float64 { return (float64(b) - float64(a)) / float64(k) / 1024 }
 	b.Logf("%d idle sessions: heap in use +%.1f KiB/session, stacks +%.1f KiB/session, goroutines +%.1f/session",
 		k, per(m0.HeapInuse, m1.HeapInuse), per(m0.StackInuse, m1.StackInuse), float64(g1-g0)/float64(k))
-	path := os.Getenv("AGENTCORE_BENCH_HEAP")
-	if path == "" {
-		path = "hotpath-idle.heap"
-	}
+	writeHeap(b, path)
+	buf := make([]byte, 4<<20)
+	os.WriteFile(path+".goroutines", buf[:runtime.Stack(buf, true)], 0o644) //nolint:errcheck
+	isoStop(b, e, *rt.AgentRuntimeArn, sessions...)
+}
+
+// writeHeap writes the heap profile to path.
+func writeHeap(b *testing.B, path string) {
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
@@ -71,7 +81,4 @@ func BenchmarkHotpathIdleHeap(b *testing.B) {
 	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
 		b.Fatal(err)
 	}
-	buf := make([]byte, 4<<20)
-	os.WriteFile(path+".goroutines", buf[:runtime.Stack(buf, true)], 0o644) //nolint:errcheck
-	isoStop(b, e, *rt.AgentRuntimeArn, sessions...)
 }

@@ -1,17 +1,12 @@
 package e2e
 
-// The gateway, cold-start and idle-memory parts of BenchmarkHotpath
-// (bench_hotpath_test.go).
+// The gateway and cold-start parts of BenchmarkHotpath
+// (bench_hotpath_test.go); its idle-memory part is in bench_hotpath_idle_test.go.
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
-	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -79,14 +74,7 @@ func hpGatewayRun(b *testing.B, run int, secs time.Duration, on, off hpGateway) 
 // first answer), alternating; under linuxns also 20 new sessions at once.
 func hpCold(b *testing.B, runs int, bin, agentBin string, agentEnv []string) {
 	n := hpInt("AGENTCORE_BENCH_COLD", 20)
-	drivers := []string{"process", "linuxns"}
-	if v := os.Getenv("AGENTCORE_BENCH_DRIVERS"); v != "" {
-		drivers = strings.Split(v, ",")
-	}
-	if len(drivers) == 1 && drivers[0] == "none" {
-		return
-	}
-	for _, driver := range drivers {
+	for _, driver := range hpDrivers() {
 		b.Run("cold-"+driver, func(b *testing.B) {
 			if driver != "process" {
 				testenv.RequireImageDriver(b, driver)
@@ -125,76 +113,4 @@ func hpCold(b *testing.B, runs int, bin, agentBin string, agentEnv []string) {
 			}
 		})
 	}
-}
-
-// hpIdleRSS starts k idle sessions on a fresh server process (process
-// driver, no load before, so its heap has not grown already) and reports the
-// growth of the server's VmRSS per session (the agents are other processes,
-// so their memory is not in it).
-func hpIdleRSS(b *testing.B, bin string, k int) string {
-	if k == 0 {
-		return "idle: skipped"
-	}
-	if v := os.Getenv("AGENTCORE_BENCH_IDLE_BINARY"); v != "" {
-		bin = v // e.g. an older build, to compare
-	}
-	p := startServerProc(b, "idle", bin)
-	rt := p.env.Deploy(b, "hp_idle", nil)
-	u := invokeURL(p.env, *rt.AgentRuntimeArn)
-	pid := p.cmd.Process.Pid
-	time.Sleep(2 * time.Second)
-	before, thr0 := procMemKiB(pid, "VmRSS"), procMemKiB(pid, "Threads")
-	sessions := make([]string, k)
-	var wg sync.WaitGroup
-	work := make(chan int)
-	errs := make(chan error, k)
-	for range 8 {
-		wg.Go(func() {
-			c := keepAliveClient()
-			for i := range work {
-				if err := isoFirstByte(c, u, sessions[i], warmPayload); err != nil {
-					errs <- err
-				}
-			}
-		})
-	}
-	la := loadAvg()
-	for i := range sessions {
-		sessions[i] = isoSession("hp-idle", i)
-		work <- i
-	}
-	close(work)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		var agentLogs strings.Builder
-		for tok, n := "", 0; n < 50; n++ { // every page of the agents' log lines
-			resp, gerr := http.Get(p.env.URL + "/_agentcore/observability/logs?limit=1000&nextToken=" + url.QueryEscape(tok))
-			if gerr != nil {
-				break
-			}
-			var page struct {
-				Logs []struct {
-					Body string `json:"body"`
-				} `json:"logs"`
-				NextToken string `json:"nextToken"`
-			}
-			json.NewDecoder(resp.Body).Decode(&page) //nolint:errcheck // best effort, for the failure message
-			resp.Body.Close()
-			for _, l := range page.Logs {
-				if !strings.HasPrefix(l.Body, "{") { // not the SDK's JSON log lines
-					agentLogs.WriteString(l.Body + "\n")
-				}
-			}
-			if tok = page.NextToken; tok == "" {
-				break
-			}
-		}
-		b.Fatalf("idle session: %v\nagent output other than log lines:\n%.3000s", err, agentLogs.String())
-	}
-	time.Sleep(3 * time.Second)
-	after, thr1 := procMemKiB(pid, "VmRSS"), procMemKiB(pid, "Threads")
-	isoStop(b, p.env, *rt.AgentRuntimeArn, sessions...)
-	return fmt.Sprintf("idle (load %s): server VmRSS %d → %d KiB, threads %d → %d with %d idle sessions: %.1f KiB/session",
-		la, before, after, thr0, thr1, k, float64(after-before)/float64(k))
 }

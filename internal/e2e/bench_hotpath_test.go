@@ -228,5 +228,7 @@ func BenchmarkHotpath(b *testing.B) {
 		}
 	}
 	hpCold(b, runs, bin, agentBin, agentEnv)
-	b.Log(hpIdleRSS(b, bin, hpInt("AGENTCORE_BENCH_IDLE", 300)))
+	for _, driver := range hpDrivers() {
+		b.Log(hpIdleRSS(b, bin, driver, hpInt("AGENTCORE_BENCH_IDLE", 300)))
+	}
 }

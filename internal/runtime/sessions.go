@@ -256,8 +256,7 @@ func (s *Sessions) Acquire(ctx context.Context, acct, runtimeID, sessionID strin
 				go b.Bind(s.ctx, sessionID) //nolint:errcheck // a label only; the driver logs failures
 			}
 			s.m[key] = sess
-			s.wg.Add(1)
-			go s.watch(sess)
+			s.watch(sess)
 			s.o.Observer.SessionStarted(runtimeID, 0)
 		} else if sess == nil {
 			sess = &Session{ID: sessionID, RuntimeID: runtimeID, Version: version, key: key, ready: make(chan struct{}), lastActive: time.Now(),
@@ -366,8 +365,7 @@ func (s *Sessions) boot(sess *Session, launch func() (*Launch, error)) (err erro
 		}
 	}
 	if !sess.pooled {
-		s.wg.Add(1)
-		go s.watch(sess)
+		s.watch(sess)
 	}
 	return nil
 }
@@ -448,14 +446,28 @@ func (s *Sessions) probe(sess *Session) bool {
 	return err == nil
 }
 
-// watch forgets the session when its process exits.
+// watch forgets the session when its process exits: through the
+// instance's exit hook where it has one (no goroutine per session), else a
+// goroutine waiting on Done. After Close no session is stopped here (Close
+// stops them all).
 func (s *Sessions) watch(sess *Session) {
-	defer s.wg.Done()
-	select {
-	case <-sess.inst.Done():
-		s.stop(sess, fmt.Sprintf("agent process exited: %v", sess.inst.Err()))
-	case <-s.ctx.Done():
+	if n, ok := sess.inst.(sandbox.ExitNotifier); ok {
+		n.OnExit(func() {
+			if s.ctx.Err() == nil {
+				s.stop(sess, fmt.Sprintf("agent process exited: %v", sess.inst.Err()))
+			}
+		})
+		return
 	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		select {
+		case <-sess.inst.Done():
+			s.stop(sess, fmt.Sprintf("agent process exited: %v", sess.inst.Err()))
+		case <-s.ctx.Done():
+		}
+	}()
 }
 
 // stop removes the session and tears its environment down.

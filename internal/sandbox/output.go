@@ -31,6 +31,16 @@ func (o *Output) Pipe(w io.Writer) (*os.File, error) {
 	if f, ok := w.(*os.File); ok {
 		return f, nil
 	}
+	o.wg.Add(1)
+	if pw, ok, err := reactorPipe(w, o.wg.Done); ok { // no goroutine per stream
+		if err != nil {
+			o.wg.Done()
+			return nil, err
+		}
+		o.ends = append(o.ends, pw)
+		return pw, nil
+	}
+	o.wg.Done()
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		return nil, err

@@ -132,6 +132,17 @@ type Instance interface {
 	Stop(ctx context.Context) error
 }
 
+// ExitNotifier is implemented by instances that can call a function when
+// their agent has exited, so a caller that reacts to the exit need not park
+// a goroutine on Done for the instance's whole life (a goroutine per idle
+// session: its stack and runtime bookkeeping, several KiB).
+type ExitNotifier interface {
+	// OnExit runs f once Done is closed (right away, in its own goroutine,
+	// when it already is), on the goroutine that saw the exit, which has
+	// nothing else to do.
+	OnExit(f func())
+}
+
 // Usage is a snapshot of one environment's resource use.
 type Usage struct {
 	MemoryBytes int64         // resident memory now (cgroup charge where there is one)

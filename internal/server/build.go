@@ -286,6 +286,8 @@ func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifa
 			Restores: st.Restores, RestoreBytes: st.RestoreBytes, RestoreSeconds: st.RestoreSeconds, SyncFailures: st.SyncFailures,
 			Unchanged: st.Unchanged}
 	})
+	otlpServe, otlpClose := sessionOTLP(sessionOTLPHandler, lg)
+	s.closers.push("session OTLP receivers", otlpClose) // after the runtime's sessions (closers run in reverse)
 	rt := runtime.New(runtime.Options{
 		DataDir: cfg.DataDir, KV: s.kv, Artifacts: artifacts, Images: image.ForRuntime{Store: images}, Sessions: sessions, Logger: lg,
 		AgentEnv: map[string]string{
@@ -297,7 +299,7 @@ func (s *Server) startRuntime(ctx context.Context, driver sandbox.Driver, artifa
 		Limits:     cfg.Limits,
 		WarmPool:   cfg.WarmPool,
 		OnDelete:   idp.forgetRuntime,
-		OTLP:       sessionOTLP(sessionOTLPHandler, lg),
+		OTLP:       otlpServe,
 		AgentLogs:  agentLogs,
 		AccountEnv: idp.agentEnv, CheckAuthorizer: jwtauth.CheckRaw, SessionAPI: sessionAPI,
 		SessionStorage: storage, Filesystems: shared, Owners: owners,

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/browser"
@@ -142,38 +141,6 @@ func (s *Server) Done() <-chan error { return s.done }
 // Close stops serving, ends every session and closes the store: the build
 // steps' closers in reverse order, their errors joined.
 func (s *Server) Close(ctx context.Context) error { return s.closers.close(ctx) }
-
-// sessionOTLP serves newHandler on each session's in-environment listener
-// (nil: no per-session receiver). The handler is built per session id: a
-// warm-pool environment learns its id when it is bound to a session.
-func sessionOTLP(newHandler func(account, runtimeARN, sessionID string) http.Handler, lg *slog.Logger) runtime.OTLPServer {
-	if newHandler == nil {
-		return nil
-	}
-	return func(ln net.Listener, tag runtime.TelemetryTag) func() {
-		var (
-			mu    sync.Mutex
-			h     http.Handler
-			bound string
-		)
-		srv := &http.Server{
-			Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				id := tag.SessionID()
-				mu.Lock()
-				if h == nil || id != bound {
-					h, bound = newHandler(tag.Account, tag.RuntimeARN, id), id
-				}
-				cur := h
-				mu.Unlock()
-				cur.ServeHTTP(w, r)
-			}),
-			ReadHeaderTimeout: 30 * time.Second,
-			ErrorLog:          slog.NewLogLogger(lg.Handler(), slog.LevelDebug),
-		}
-		go srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed or the listener's error
-		return func() { srv.Close() }
-	}
-}
 
 // countTokens feeds agentcore_gen_ai_token_usage_total from the GenAI usage
 // attributes (semconv gen_ai.usage.*) of spans agents export.

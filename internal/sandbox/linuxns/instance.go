@@ -28,8 +28,9 @@ type instance struct {
 	dir  string // per-session state dir
 	cmd  *exec.Cmd
 	tail *tailWriter
-	uid  int      // the agent's host uid and gid (of its root with a user namespace; Exec runs as it)
-	env  []string // the agent's environment
+	out  sandbox.Output // the agent's stdout and stderr pipes
+	uid  int            // the agent's host uid and gid (of its root with a user namespace; Exec runs as it)
+	env  []string       // the agent's environment
 
 	done    chan struct{} // closed when the session's init (so the agent) has exited
 	stopped chan struct{} // closed when Stop has released everything
@@ -38,21 +39,25 @@ type instance struct {
 	agent   int   // the agent's host pid, once Exec looked it up
 	stopErr error
 	stop    sync.Once
+	onExit  []func() // run once done is closed (OnExit)
 }
 
 var (
 	_ sandbox.Instance = (*instance)(nil)
 	_ sandbox.Listener = (*instance)(nil)
 	_ sandbox.Execer   = (*instance)(nil)
+
+	_ sandbox.ExitNotifier = (*instance)(nil)
 )
 
 // Cgroup exposes the session's cgroup (tests and benchmarks read its stats).
 func (in *instance) Cgroup() *cgroups.Cgroup { return in.cg }
 
-// wait reaps the agent and records why it exited.
+// wait reaps the agent and records why it exited (sandbox.AfterExit runs
+// it once the agent has exited).
 func (in *instance) wait() {
-	sandbox.WaitExited(in.cmd.Process.Pid) // no OS thread held while the agent runs
 	err := in.cmd.Wait()
+	in.out.Wait() // everything the agent wrote is delivered (and in tail)
 	if err != nil {
 		why := err.Error()
 		if st, serr := in.cg.Stats(); serr == nil && st.OOMKills > 0 {
@@ -65,8 +70,13 @@ func (in *instance) wait() {
 	}
 	in.mu.Lock()
 	in.err = err
-	in.mu.Unlock()
 	close(in.done)
+	onExit := in.onExit
+	in.onExit = nil
+	in.mu.Unlock()
+	for _, f := range onExit {
+		f()
+	}
 }
 
 // Dial implements sandbox.Instance: it connects to 127.0.0.1:port inside the
@@ -95,6 +105,18 @@ func (in *instance) Listen(ctx context.Context, port int) (net.Listener, error) 
 }
 
 func (in *instance) Done() <-chan struct{} { return in.done }
+
+// OnExit implements sandbox.ExitNotifier.
+func (in *instance) OnExit(f func()) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	select {
+	case <-in.done:
+		go f()
+	default:
+		in.onExit = append(in.onExit, f)
+	}
+}
 
 func (in *instance) Err() error {
 	in.mu.Lock()
@@ -157,6 +179,15 @@ func (in *instance) release() error {
 		in.d.ids.give(in.uid) // release runs once per instance
 	}
 	return errors.Join(errs...)
+}
+
+// nilOrFile keeps a nil *os.File a nil io.Writer (exec.Cmd then uses the
+// null device).
+func nilOrFile(f *os.File) io.Writer {
+	if f == nil {
+		return nil
+	}
+	return f
 }
 
 // tailWriter forwards to w and keeps the last bytes written, for errors.

@@ -115,15 +115,31 @@ func (in *instance) launch(ctx context.Context) error {
 	cmd := exec.Command("/proc/self/exe", "agentcore-linuxns-init", in.name)
 	cmd.Env = []string{nsinit.Env + "=1"}
 	cmd.ExtraFiles = []*os.File{cfgR, nsFile, errW} // fds 3, 4, 5
-	cmd.Stdout = s.Stdout
 	in.tail = &tailWriter{w: s.Stderr}
-	cmd.Stderr = in.tail
+	// Output through small-buffer pipes: exec.Cmd copies a writer that is
+	// not an *os.File through a 32 KiB buffer per stream for the agent's
+	// whole life (sandbox.Output).
+	stdout, err := in.out.Pipe(s.Stdout)
+	if err == nil {
+		var stderr *os.File
+		if stderr, err = in.out.Pipe(in.tail); err == nil {
+			cmd.Stdout, cmd.Stderr = nilOrFile(stdout), stderr
+		}
+	}
+	if err != nil {
+		in.out.Started()
+		cfgR.Close()
+		errW.Close()
+		nsFile.Close()
+		return fmt.Errorf("linuxns: output pipes: %w", err)
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{
 		Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC,
 		Setsid:     true,
 		Pdeathsig:  syscall.SIGKILL,
 	}
 	err = cmd.Start()
+	in.out.Started()
 	cfgR.Close()
 	errW.Close()
 	nsFile.Close()
@@ -131,7 +147,7 @@ func (in *instance) launch(ctx context.Context) error {
 		return fmt.Errorf("linuxns: start sandbox init: %w", err)
 	}
 	in.cmd = cmd
-	go in.wait()
+	sandbox.AfterExit(cmd.Process.Pid, in.wait) // no goroutine or thread held while the agent runs
 	fail := func(err error) error {
 		in.kill()
 		<-in.done

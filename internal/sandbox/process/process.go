@@ -9,11 +9,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -33,6 +35,8 @@ var (
 	_ sandbox.Listener = (*Driver)(nil)
 	_ sandbox.Listener = (*instance)(nil)
 	_ sandbox.Execer   = (*instance)(nil)
+
+	_ sandbox.ExitNotifier = (*instance)(nil)
 )
 
 // New returns the driver.
@@ -107,16 +111,20 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 	}
 	in := &instance{cmd: cmd, ports: ports, home: home, env: env, dir: cmd.Dir, done: make(chan struct{})}
 	started = true
-	go func() {
-		sandbox.WaitExited(cmd.Process.Pid) // no OS thread held while the agent runs
+	sandbox.AfterExit(cmd.Process.Pid, func() { // no goroutine or thread held while the agent runs
 		err := cmd.Wait()
 		releasePorts(ports)
 		out.Wait()
 		in.mu.Lock()
 		in.err = err
-		in.mu.Unlock()
 		close(in.done)
-	}()
+		onExit := in.onExit
+		in.onExit = nil
+		in.mu.Unlock()
+		for _, f := range onExit {
+			f()
+		}
+	})
 	return in, nil
 }
 
@@ -130,16 +138,17 @@ func nilOrFile(f *os.File) io.Writer {
 }
 
 type instance struct {
-	cmd   *exec.Cmd
-	ports map[int]int
-	home  string   // per-session HOME/TMPDIR, wiped at Stop
-	env   []string // the agent's environment (Exec runs with it)
-	dir   string   // the agent's working directory
-	done  chan struct{}
-	mu    sync.Mutex
-	err   error
-	execs map[*sandbox.CmdProcess]struct{} // running Exec commands, killed by Stop
-	ended bool                             // Stop has begun: no new Exec
+	cmd    *exec.Cmd
+	ports  map[int]int
+	home   string   // per-session HOME/TMPDIR, wiped at Stop
+	env    []string // the agent's environment (Exec runs with it)
+	dir    string   // the agent's working directory
+	done   chan struct{}
+	mu     sync.Mutex
+	err    error
+	execs  map[*sandbox.CmdProcess]struct{} // running Exec commands, killed by Stop
+	ended  bool                             // Stop has begun: no new Exec
+	onExit []func()                         // run once done is closed (OnExit)
 }
 
 func (in *instance) Dial(ctx context.Context, port int) (net.Conn, error) {
@@ -174,6 +183,18 @@ func (in *instance) Dial(ctx context.Context, port int) (net.Conn, error) {
 }
 
 func (in *instance) Done() <-chan struct{} { return in.done }
+
+// OnExit implements sandbox.ExitNotifier.
+func (in *instance) OnExit(f func()) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	select {
+	case <-in.done:
+		go f()
+	default:
+		in.onExit = append(in.onExit, f)
+	}
+}
 
 func (in *instance) Err() error {
 	in.mu.Lock()
@@ -258,13 +279,44 @@ func releasePorts(ports map[int]int) {
 	handedOut.Unlock()
 }
 
+// freePort is a port nothing listens on, taken below the kernel's ephemeral
+// range where it can: a port the kernel picks (bind to port 0) comes from
+// that range, which outgoing connections use too, so between this check and
+// the agent's bind one of the server's own connections (readiness probes,
+// health checks: hundreds a second with 1,000 sessions) could take it and
+// the agent would fail with "address already in use".
 func freePort() (int, error) {
+	if lo := ephemeralLow(); lo > 2048 {
+		base := max(1024, lo-16384)
+		for range 32 {
+			p := base + rand.IntN(lo-base)
+			if l, err := net.Listen("tcp", ":"+strconv.Itoa(p)); err == nil {
+				l.Close()
+				return p, nil
+			}
+		}
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// ephemeralLow is the first port of the kernel's ephemeral range (0 when
+// unknown).
+func ephemeralLow() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0
+	}
+	n, _ := strconv.Atoi(f[0])
+	return n
 }
 
 func isExec(path string) bool {

@@ -97,6 +97,11 @@ func Run(t *testing.T, d sandbox.Driver) {
 	t.Run("ExitDetected", func(t *testing.T) {
 		in := start(t, d, spec("exit"))
 		get(t, in, "/ping")
+		hooked := make(chan error, 2)
+		n, notifies := in.(sandbox.ExitNotifier)
+		if notifies { // the hook sees the exit already recorded
+			n.OnExit(func() { hooked <- in.Err() })
+		}
 		c := client(in)
 		c.Get("http://agent/exit") //nolint:errcheck // the agent dies mid-request
 		select {
@@ -106,6 +111,19 @@ func Run(t *testing.T, d sandbox.Driver) {
 		}
 		if in.Err() == nil {
 			t.Fatal("Err() nil after exit status 7")
+		}
+		if notifies {
+			n.OnExit(func() { hooked <- in.Err() }) // after the exit: runs at once
+			for range 2 {
+				select {
+				case err := <-hooked:
+					if err == nil {
+						t.Fatal("OnExit hook ran with Err() nil")
+					}
+				case <-time.After(5 * time.Second):
+					t.Fatal("OnExit hook did not run")
+				}
+			}
 		}
 	})
 	t.Run("Listener", func(t *testing.T) { listener(t, d, spec) })
