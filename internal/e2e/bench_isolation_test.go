@@ -21,7 +21,6 @@ package e2e
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -209,14 +208,7 @@ func isoCold(b *testing.B, e *testenv.Env, rt isoRuntime, ag isoAgent, n int, re
 // isoFirstByte is firstByte for goroutines other than the benchmark's: it
 // returns the error instead of failing.
 func isoFirstByte(c *http.Client, u, session string, body []byte) error {
-	req, err := http.NewRequest(http.MethodPost, u, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(benchSessionHeader, session)
-	testenv.Sign(req, body)
-	resp, err := c.Do(req)
+	resp, err := benchDo(c, u, session, body)
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func BenchmarkScaleOutTenNodes(b *testing.B) {
 	var wg sync.WaitGroup
 	baseRSS := make([]int64, nodes)
 	for i, r := range rs {
-		baseRSS[i] = rssKiB(r.cmd.Process.Pid)
+		baseRSS[i] = procMemKiB(r.cmd.Process.Pid, "VmRSS")
 	}
 	arn := deployVia(b, rs[0], fmt.Sprintf("bench_ten_%d", time.Now().UnixNano()%1e6))
 	inv := func(r *replica) string { return r.url + "/runtimes/" + url.PathEscape(arn) + "/invocations" }
@@ -109,7 +109,7 @@ func BenchmarkScaleOutTenNodes(b *testing.B) {
 	var serverRSS, agentRSS int64
 	for i, r := range rs {
 		perNode[i] = healthSessions(b, r.url)
-		serverRSS += rssKiB(r.cmd.Process.Pid) - baseRSS[i]
+		serverRSS += procMemKiB(r.cmd.Process.Pid, "VmRSS") - baseRSS[i]
 		agentRSS += childrenRSSKiB(r.cmd.Process.Pid)
 	}
 	b.Logf("load %s: %d sessions started through random replicas of %d in %s (%d failed): first invocation p50 %.2f ms p99 %.2f ms; sessions per node %v; PostgreSQL row writes per session start %.1f",
@@ -189,14 +189,7 @@ func BenchmarkScaleOutTenNodes(b *testing.B) {
 // postErr is post that returns the failure instead of ending the benchmark
 // (it runs on worker goroutines).
 func postErr(c *http.Client, u, session string, body []byte) error {
-	req, err := http.NewRequest(http.MethodPost, u, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(benchSessionHeader, session)
-	testenv.Sign(req, body)
-	resp, err := c.Do(req)
+	resp, err := benchDo(c, u, session, body)
 	if err != nil {
 		return err
 	}
@@ -286,21 +279,6 @@ func healthSessions(b *testing.B, base string) int {
 	return n
 }
 
-// rssKiB is a process's VmRSS.
-func rssKiB(pid int) int64 {
-	raw, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(raw), "\n") {
-		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmRSS:" {
-			n, _ := strconv.ParseInt(f[1], 10, 64)
-			return n
-		}
-	}
-	return 0
-}
-
 // childrenRSSKiB sums the VmRSS of the direct children of pid (the agents
 // the process driver started), over all of pid's threads (a child is listed
 // under the thread that forked it).
@@ -314,7 +292,7 @@ func childrenRSSKiB(pid int) int64 {
 		}
 		for _, c := range strings.Fields(string(raw)) {
 			if n, err := strconv.Atoi(c); err == nil {
-				sum += rssKiB(n)
+				sum += procMemKiB(n, "VmRSS")
 			}
 		}
 	}

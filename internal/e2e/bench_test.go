@@ -78,14 +78,7 @@ func keepAliveClient() *http.Client {
 
 // post sends body to u and reads the whole answer; it fails b on a non-200.
 func post(b testing.TB, c *http.Client, u, session string, body []byte) {
-	req, err := http.NewRequest(http.MethodPost, u, bytes.NewReader(body))
-	if err != nil {
-		b.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(benchSessionHeader, session)
-	testenv.Sign(req, body)
-	resp, err := c.Do(req)
+	resp, err := benchDo(c, u, session, body)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -363,17 +356,23 @@ func BenchmarkColdStart(b *testing.B) {
 	}
 }
 
-// firstByte posts body and returns once the first byte of the answer has
-// arrived; the rest is drained afterwards (it is already there).
-func firstByte(b testing.TB, c *http.Client, u, session string, body []byte) {
+// benchDo posts body to u as the benchmarks' invocations: JSON, the session
+// header, SigV4-signed.
+func benchDo(c *http.Client, u, session string, body []byte) (*http.Response, error) {
 	req, err := http.NewRequest(http.MethodPost, u, bytes.NewReader(body))
 	if err != nil {
-		b.Fatal(err)
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(benchSessionHeader, session)
 	testenv.Sign(req, body)
-	resp, err := c.Do(req)
+	return c.Do(req)
+}
+
+// firstByte posts body and returns once the first byte of the answer has
+// arrived; the rest is drained afterwards (it is already there).
+func firstByte(b testing.TB, c *http.Client, u, session string, body []byte) {
+	resp, err := benchDo(c, u, session, body)
 	if err != nil {
 		b.Fatal(err)
 	}
