@@ -46,7 +46,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/sandbox/cgroups"
 	"github.com/agentcore-dev/agentcore/internal/sandbox/hostnet"
-	"github.com/agentcore-dev/agentcore/internal/sandbox/linuxns/nsinit"
+	"github.com/agentcore-dev/agentcore/internal/sandbox/linuxns/sysfilter"
 )
 
 func init() {
@@ -174,7 +174,7 @@ func (d *Driver) Available() error {
 	if _, err := os.Stat("/proc/self/exe"); err != nil {
 		return fmt.Errorf("linuxns: cannot re-execute self: %w", err)
 	}
-	if err := nsinit.SeccompAvailable(); err != nil {
+	if err := sysfilter.Available(); err != nil {
 		return fmt.Errorf("linuxns: %w", err)
 	}
 	if err := cgroups.Available(); err != nil {
