@@ -18,7 +18,8 @@ package e2e
 // per run, 5000), AGENTCORE_BENCH_SECONDS (per throughput point, 3),
 // AGENTCORE_BENCH_COLD (cold starts per path per run, 20), AGENTCORE_BENCH_IDLE
 // (idle sessions for the RSS figure, 300), AGENTCORE_BENCH_IDLE_BINARY (another
-// agentcore binary for the RSS figure), AGENTCORE_BENCH_DRIVERS (process,linuxns).
+// agentcore binary for the RSS figure), AGENTCORE_BENCH_DRIVERS (process,linuxns),
+// AGENTCORE_BENCH_PREPARED (the linuxns server's --linuxns-prepared; 0 = none).
 // Every line carries the 1-minute load average. Results: docs/benchmarks.md.
 
 import (

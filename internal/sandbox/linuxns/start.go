@@ -9,18 +9,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
-	"github.com/agentcore-dev/agentcore/internal/sandbox/cgroups"
 	"github.com/agentcore-dev/agentcore/internal/sandbox/hostnet"
 	"github.com/agentcore-dev/agentcore/internal/sandbox/linuxns/nsinit"
-	"github.com/agentcore-dev/agentcore/internal/sandbox/linuxns/sysfilter"
 )
 
 // setupTimeout bounds the in-namespace setup when ctx has no deadline.
@@ -33,119 +29,34 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 	if err := validate(&spec); err != nil {
 		return nil, err
 	}
-	in := &instance{d: d, spec: spec, done: make(chan struct{}), stopped: make(chan struct{})}
-	in.name = instanceName(d.o.NameTag + spec.ID)
-	ok := false
-	defer func() {
-		if !ok {
-			in.release()
+	public := spec.Network == "PUBLIC"
+	b, done := d.pool.take(public)
+	defer done()
+	if b == nil {
+		var err error
+		if b, err = d.prepare(ctx, d.o.NameTag+spec.ID, public); err != nil {
+			return nil, err
 		}
-	}()
-	var err error
-	if in.cg, err = cgroups.New(in.name, spec.Limits); err != nil {
-		return nil, fmt.Errorf("linuxns: %w", err)
 	}
-	in.uid = d.ids.take(d.userNS)
-	in.dir = filepath.Join(d.o.StateDir, in.name)
-	if err := os.MkdirAll(d.o.StateDir, 0o700); err != nil {
-		return nil, fmt.Errorf("linuxns: state dir: %w", err)
-	}
-	if err := os.Mkdir(in.dir, 0o700); err != nil {
-		return nil, fmt.Errorf("linuxns: session dir: %w", err)
-	}
-	if err := in.launch(ctx); err != nil {
+	in := &instance{box: b, spec: spec, done: make(chan struct{}), stopped: make(chan struct{})}
+	if err := in.claim(ctx); err != nil {
+		b.discard() //nolint:errcheck // the setup error is the one to report
 		return nil, err
 	}
-	ok = true
+	go in.wait()
 	return in, nil
 }
 
-// launch starts the init process and, while it starts, puts it in the
-// cgroup (a cgroup v1 migration waits for an RCU grace period, several
-// milliseconds), creates the network namespace and hands the init its
-// configuration with the namespace; the init builds the root filesystem
-// meanwhile, and forks nothing before it hears that it is in the cgroup.
-// launch returns once the agent has been exec'd or setup failed.
-func (in *instance) launch(ctx context.Context) error {
+// claim gives the box its session: limits, Own mounts, output, and the
+// session's configuration, with which the init builds the root filesystem
+// and execs the agent. It returns once the agent was exec'd or setup failed.
+func (in *instance) claim(ctx context.Context) error {
 	s := in.spec
-	socks, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return fmt.Errorf("linuxns: %w", err)
-	}
-	cfgSock, initSock := socks[0], os.NewFile(uintptr(socks[1]), "config")
-	defer syscall.Close(cfgSock)
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		initSock.Close()
-		return fmt.Errorf("linuxns: %w", err)
-	}
-	defer errR.Close()
-	cmd := exec.Command("/proc/self/exe", "agentcore-linuxns-init", in.name)
-	cmd.Env = []string{nsinit.Env + "=1"}
-	cmd.ExtraFiles = []*os.File{initSock, errW} // fds 3, 4
-	cmd.Stdout = s.Stdout
-	in.tail = &tailWriter{w: s.Stderr}
-	cmd.Stderr = in.tail
-	cmd.SysProcAttr = &syscall.SysProcAttr{
-		Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC,
-		Setsid:     true,
-		Pdeathsig:  syscall.SIGKILL,
-	}
-	err = cmd.Start()
-	initSock.Close()
-	errW.Close()
-	if err != nil {
-		return fmt.Errorf("linuxns: start sandbox init: %w", err)
-	}
-	in.cmd = cmd
-	go in.wait()
-	fail := func(err error) error {
-		in.kill()
-		<-in.done
-		return err
-	}
-	added := make(chan error, 1)
-	go func() { added <- in.cg.Add(cmd.Process.Pid) }()
-	if err := in.configure(ctx, cfgSock); err != nil {
-		return fail(err)
-	}
-	if err := <-added; err != nil {
-		return fail(fmt.Errorf("linuxns: %w", err))
-	}
-	if _, err := syscall.Write(cfgSock, []byte{nsinit.InCgroup}); err != nil {
-		return fail(fmt.Errorf("linuxns: configure sandbox init: %w", err))
-	}
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		deadline = time.Now().Add(setupTimeout)
-	}
-	errR.SetReadDeadline(deadline)
-	msg, rerr := io.ReadAll(errR) // EOF without data: the agent was exec'd
-	switch {
-	case len(msg) > 0:
-		return fail(fmt.Errorf("linuxns: start %s: %s", s.Command[0], strings.TrimSpace(string(msg))))
-	case errors.Is(rerr, os.ErrDeadlineExceeded):
-		return fail(fmt.Errorf("linuxns: sandbox setup timed out: %w", context.DeadlineExceeded))
-	case rerr != nil:
-		return fail(fmt.Errorf("linuxns: sandbox setup: %w", rerr))
-	}
-	return nil
-}
-
-// configure creates the session's network namespace, gives the agent its
-// Own mounts and sends the init its configuration on sock.
-func (in *instance) configure(ctx context.Context, sock int) error {
-	s := in.spec
-	var err error
-	if in.net, err = hostnet.New(ctx, in.name, s.Network == "PUBLIC"); err != nil {
+	if err := in.cg.SetLimits(s.Limits); err != nil {
 		return fmt.Errorf("linuxns: %w", err)
 	}
 	if err := in.ownMounts(); err != nil {
 		return err
-	}
-	prog, err := sysfilter.Agent()
-	if err != nil {
-		return fmt.Errorf("linuxns: %w", err)
 	}
 	inside, mounts := sandbox.Relocate(s)
 	cfg := nsinit.Config{
@@ -155,15 +66,7 @@ func (in *instance) configure(ctx context.Context, sock int) error {
 		WorkDir:    inside.WorkDir,
 		RootFS:     s.RootFS,
 		HostPaths:  s.HostPaths,
-		Session:    in.dir,
-		UID:        in.uid,
-		GID:        in.uid,
-		UserNS:     in.d.userNS,
-		IDs:        idRange,
-		ResolvConf: hostnet.ResolvConf(s.Network == "PUBLIC"),
-		TmpBytes:   in.d.o.TmpBytes,
-		LayerBytes: in.d.o.LayerBytes,
-		Seccomp:    prog,
+		ResolvConf: hostnet.ResolvConf(in.public),
 	}
 	for i, m := range mounts { // Dir first, then Spec.Mounts
 		if i == 0 && s.Dir != "" {
@@ -173,13 +76,33 @@ func (in *instance) configure(ctx context.Context, sock int) error {
 		}
 	}
 	in.env = cfg.Env
-	nsFd, err := syscall.Open(in.net.Path(), syscall.O_RDONLY|syscall.O_CLOEXEC, 0)
+	in.tail = &tailWriter{w: s.Stderr}
+	outR, errOut := in.outR, in.errOut
+	in.outR, in.errOut = nil, nil // the pumps close them
+	in.pumps.Add(2)
+	go func() { defer in.pumps.Done(); sandbox.Pump(outR, s.Stdout) }()
+	go func() { defer in.pumps.Done(); sandbox.Pump(errOut, in.tail) }()
+	err := nsinit.SendSession(in.sock, &cfg)
+	syscall.Close(in.sock)
+	in.sock = -1
 	if err != nil {
-		return fmt.Errorf("linuxns: %w", err)
+		return fmt.Errorf("linuxns: configure sandbox init: %w (%s)", err, in.tail.String())
 	}
-	defer syscall.Close(nsFd)
-	if err := nsinit.SendConfig(sock, &cfg, nsFd); err != nil {
-		return fmt.Errorf("linuxns: configure sandbox init: %w", err)
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(setupTimeout)
+	}
+	in.errR.SetReadDeadline(deadline)
+	msg, rerr := io.ReadAll(in.errR) // EOF without data: the agent was exec'd
+	in.errR.Close()
+	in.errR = nil
+	switch {
+	case len(msg) > 0:
+		return fmt.Errorf("linuxns: start %s: %s", s.Command[0], strings.TrimSpace(string(msg)))
+	case errors.Is(rerr, os.ErrDeadlineExceeded):
+		return fmt.Errorf("linuxns: sandbox setup timed out: %w", context.DeadlineExceeded)
+	case rerr != nil:
+		return fmt.Errorf("linuxns: sandbox setup: %w", rerr)
 	}
 	return nil
 }

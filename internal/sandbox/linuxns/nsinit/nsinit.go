@@ -30,32 +30,44 @@ const Env = "_AGENTCORE_LINUXNS_INIT"
 
 // Fds the init receives, in this order, as cmd.ExtraFiles.
 const (
-	// fdConfig is a unix socket: the host sends the framed Config with the
-	// session's network namespace attached (SCM_RIGHTS), then one byte
-	// once the init is in the session's cgroup.
+	// fdConfig is a unix socket from the host, which sends on it: the
+	// sandbox's part of the Config (EncodeBox) with the session's network
+	// namespace attached (SCM_RIGHTS); the byte InCgroup once the init is
+	// in the session's cgroup; the session's part (EncodeSession) when the
+	// sandbox is given a session, which may be much later (prepared
+	// sandboxes wait for one with the agent stage started).
 	fdConfig = 3
 	fdErr    = 4 // setup errors; closed on exec (EOF means success)
 )
 
 // InCgroup is the byte the host sends on fdConfig once the init is in the
-// session's cgroup; the init builds the root filesystem meanwhile but forks
-// nothing before it.
+// session's cgroup; the init forks nothing before it.
 const InCgroup = 'g'
 
-// SendConfig sends c and the network namespace fd netns to the init over
-// sock (the host's end of fdConfig).
-func SendConfig(sock int, c *Config, netns int) error {
-	msg := frame(c.Encode())
+// SendBox sends the sandbox's part of c and the network namespace fd netns
+// to the init over sock (the host's end of fdConfig).
+func SendBox(sock int, c *Config, netns int) error {
+	msg := frame(c.EncodeBox())
 	n, err := syscall.SendmsgN(sock, msg, syscall.UnixRights(netns), nil, syscall.MSG_NOSIGNAL)
 	if err != nil {
 		return err
 	}
-	for n < len(msg) {
-		m, err := syscall.Write(sock, msg[n:])
+	return writeAll(sock, msg[n:])
+}
+
+// SendSession sends the session's part of c.
+func SendSession(sock int, c *Config) error { return writeAll(sock, frame(c.EncodeSession())) }
+
+func writeAll(fd int, b []byte) error {
+	for len(b) > 0 {
+		n, err := syscall.Write(fd, b)
+		if err == syscall.EINTR {
+			continue
+		}
 		if err != nil {
 			return err
 		}
-		n += m
+		b = b[n:]
 	}
 	return nil
 }
@@ -70,7 +82,8 @@ type Bind struct {
 	Writable       bool
 }
 
-// Config is what the init needs to build the sandbox.
+// Config is what the init needs to build the sandbox: the sandbox's part
+// (Session to Seccomp), known before the session is, and the session's.
 type Config struct {
 	Hostname  string
 	Argv, Env []string
@@ -118,7 +131,8 @@ func init() {
 func sandboxInit() (int, error) {
 	syscall.CloseOnExec(fdErr)
 	syscall.CloseOnExec(fdConfig)
-	cfg, netns, err := readConfig()
+	host := &hostConn{}
+	cfg, netns, err := host.readBox()
 	if err != nil {
 		return 0, fmt.Errorf("read sandbox config: %w", err)
 	}
@@ -127,12 +141,8 @@ func sandboxInit() (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("join network namespace: %w", err)
 	}
-	if err := syscall.Sethostname([]byte(cfg.Hostname)); err != nil {
-		return 0, fmt.Errorf("sethostname: %w", err)
-	}
-	root, err := buildRoot(cfg)
-	if err != nil {
-		return 0, err
+	if err := syscall.Mount("", "/", "", syscall.MS_REC|syscall.MS_PRIVATE, ""); err != nil {
+		return 0, fmt.Errorf("make mounts private: %w", err)
 	}
 	// The agent stage starts from the host's root, where this binary and
 	// its libraries are (an image may have neither); pivot_root moves it
@@ -145,16 +155,9 @@ func sandboxInit() (int, error) {
 	// Nothing is forked before the host has put the init in the session's
 	// cgroup (the agent stage inherits it); a cgroup namespace rooted there
 	// then hides the host's hierarchy.
-	b := pending
-	if len(b) == 0 {
-		b = make([]byte, 1)
-		n, _ := syscall.Read(fdConfig, b)
-		b = b[:max(n, 0)]
-	}
-	if len(b) != 1 || b[0] != InCgroup {
+	if b, err := host.read(1); err != nil || b[0] != InCgroup {
 		return 0, errors.New("the host did not place the sandbox in its cgroup")
 	}
-	syscall.Close(fdConfig)
 	if err := syscall.Unshare(syscall.CLONE_NEWCGROUP); err != nil && !errors.Is(err, syscall.EINVAL) {
 		return 0, fmt.Errorf("cgroup namespace: %w", err)
 	}
@@ -165,6 +168,22 @@ func sandboxInit() (int, error) {
 	fail := func(err error) (int, error) {
 		st.abort()
 		return 0, err
+	}
+	// Ready: the session's part may come much later (a prepared sandbox).
+	b, err := host.frame()
+	if err == nil {
+		err = cfg.decodeSession(b)
+	}
+	syscall.Close(fdConfig)
+	if err != nil {
+		return fail(fmt.Errorf("read session config: %w", err))
+	}
+	if err := syscall.Sethostname([]byte(cfg.Hostname)); err != nil {
+		return fail(fmt.Errorf("sethostname: %w", err))
+	}
+	root, err := buildRoot(cfg)
+	if err != nil {
+		return fail(err)
 	}
 	if err := pivot(root); err != nil {
 		return fail(err)
@@ -261,15 +280,19 @@ func dropPrivileges(uid, gid int, setGroups bool) error {
 	return nil
 }
 
-// readConfig reads the framed Config and the network namespace fd sent
-// with it from fdConfig.
-func readConfig() (*Config, int, error) {
-	buf := make([]byte, 64<<10)
+// hostConn reads what the host sends on fdConfig.
+type hostConn struct{ buf []byte }
+
+// readBox reads the sandbox's part of the Config and the network namespace
+// fd sent with it.
+func (h *hostConn) readBox() (*Config, int, error) {
+	buf := make([]byte, 16<<10)
 	oob := make([]byte, syscall.CmsgSpace(4))
 	n, oobn, _, _, err := syscall.Recvmsg(fdConfig, buf, oob, 0)
 	if err != nil {
 		return nil, -1, err
 	}
+	h.buf = buf[:n]
 	netns := -1
 	if msgs, err := syscall.ParseSocketControlMessage(oob[:oobn]); err == nil && len(msgs) == 1 {
 		if fds, err := syscall.ParseUnixRights(&msgs[0]); err == nil && len(fds) == 1 {
@@ -279,21 +302,11 @@ func readConfig() (*Config, int, error) {
 	if netns < 0 {
 		return nil, -1, errors.New("no network namespace received")
 	}
-	msg := buf[:n]
-	for len(msg) < 4 || len(msg) < 4+int(uint32(msg[0])<<24|uint32(msg[1])<<16|uint32(msg[2])<<8|uint32(msg[3])) {
-		if len(msg) == cap(msg) {
-			msg = append(msg, 0)[:len(msg)]
-		}
-		m, err := syscall.Read(fdConfig, msg[len(msg):cap(msg)])
-		if m <= 0 {
-			syscall.Close(netns)
-			return nil, -1, fmt.Errorf("short configuration (%v)", err)
-		}
-		msg = msg[:len(msg)+m]
+	cfg := &Config{}
+	b, err := h.frame()
+	if err == nil {
+		err = cfg.decodeBox(b)
 	}
-	end := 4 + int(uint32(msg[0])<<24|uint32(msg[1])<<16|uint32(msg[2])<<8|uint32(msg[3]))
-	pending = msg[end:] // the InCgroup byte may have come along
-	cfg, err := decodeConfig(msg[4:end])
 	if err != nil {
 		syscall.Close(netns)
 		return nil, -1, err
@@ -301,8 +314,32 @@ func readConfig() (*Config, int, error) {
 	return cfg, netns, nil
 }
 
-// pending holds what readConfig read past the Config.
-var pending []byte
+// read returns the next n bytes.
+func (h *hostConn) read(n int) ([]byte, error) {
+	for len(h.buf) < n {
+		b := make([]byte, max(n-len(h.buf), 4096))
+		m, err := syscall.Read(fdConfig, b)
+		if err == syscall.EINTR {
+			continue
+		}
+		if m <= 0 {
+			return nil, fmt.Errorf("connection to the host closed (%v)", err)
+		}
+		h.buf = append(h.buf, b[:m]...)
+	}
+	b := h.buf[:n:n]
+	h.buf = h.buf[n:]
+	return b, nil
+}
+
+// frame returns the next framed message (see frame).
+func (h *hostConn) frame() ([]byte, error) {
+	hdr, err := h.read(4)
+	if err != nil {
+		return nil, err
+	}
+	return h.read(int(uint32(hdr[0])<<24 | uint32(hdr[1])<<16 | uint32(hdr[2])<<8 | uint32(hdr[3])))
+}
 
 // pathJoin joins and cleans like filepath.Join (this package avoids
 // path/filepath; see Env).

@@ -37,14 +37,17 @@ func TestConfigRoundTrip(t *testing.T) {
 		HostPaths: []string{"/x"}, Binds: []Bind{{Source: "/s", Target: "/t", Writable: true}, {Source: "/r", Target: "/u"}},
 		Session: "/sess", UID: 1 << 30, GID: 7, UserNS: true, IDs: 65536, ResolvConf: "nameserver 1.1.1.1\n",
 		TmpBytes: 512 << 20, LayerBytes: 1 << 40, Seccomp: []byte{1, 2, 3, 4, 5, 6, 7, 8}}
-	got, err := decodeConfig(c.Encode())
-	if err != nil {
+	got := &Config{}
+	if err := got.decodeBox(c.EncodeBox()); err != nil {
+		t.Fatal(err)
+	}
+	if err := got.decodeSession(c.EncodeSession()); err != nil {
 		t.Fatal(err)
 	}
 	if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", c) {
 		t.Fatalf("round trip:\n%+v\n%+v", got, c)
 	}
-	if _, err := decodeConfig(c.Encode()[:20]); err == nil {
+	if err := got.decodeSession(c.EncodeSession()[:20]); err == nil {
 		t.Fatal("truncated config decoded")
 	}
 	sc := &stageConfig{Path: "/p", Argv: []string{"p"}, UID: 3, ErrFD: 2, Seccomp: []byte{9}}

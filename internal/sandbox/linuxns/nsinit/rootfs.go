@@ -16,7 +16,8 @@ var hostSystemDirs = []string{"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64
 // devNodes are bound from the host's /dev into the private one.
 var devNodes = []string{"null", "zero", "full", "random", "urandom", "tty"}
 
-// buildRoot assembles the session's root filesystem under cfg.Session and
+// buildRoot assembles the session's root filesystem (mounts are private
+// already) under cfg.Session and
 // returns its path (pivot makes it the root). Everything writable lives on a tmpfs that exists only in
 // this mount namespace: it vanishes with the session's last process.
 //
@@ -25,9 +26,6 @@ var devNodes = []string{"null", "zero", "full", "random", "urandom", "tty"}
 // root is their own) given their lower layers as /proc/self/fd/N and their
 // upper layers relative to the session tmpfs, the working directory here.
 func buildRoot(cfg *Config) (string, error) {
-	if err := syscall.Mount("", "/", "", syscall.MS_REC|syscall.MS_PRIVATE, ""); err != nil {
-		return "", fmt.Errorf("make mounts private: %w", err)
-	}
 	s := cfg.Session
 	if err := mount("tmpfs", s, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, fmt.Sprintf("size=%d,mode=0700", cfg.LayerBytes)); err != nil {
 		return "", err

@@ -115,8 +115,35 @@ func (d *decoder) done(what string) error {
 	return nil
 }
 
-// Encode serialises c for the sandbox init.
-func (c *Config) Encode() []byte {
+// EncodeBox serialises the sandbox's part of c (see Config).
+func (c *Config) EncodeBox() []byte {
+	var e encoder
+	e.str(c.Session)
+	e.int(c.UID)
+	e.int(c.GID)
+	e.bool(c.UserNS)
+	e.int(c.IDs)
+	e.int(int(c.TmpBytes))
+	e.int(int(c.LayerBytes))
+	e.bytes(c.Seccomp)
+	return e.b
+}
+
+func (c *Config) decodeBox(b []byte) error {
+	d := &decoder{b: b}
+	c.Session = d.str()
+	c.UID = d.int()
+	c.GID = d.int()
+	c.UserNS = d.bool()
+	c.IDs = d.int()
+	c.TmpBytes = int64(d.int())
+	c.LayerBytes = int64(d.int())
+	c.Seccomp = d.bytes()
+	return d.done("sandbox config")
+}
+
+// EncodeSession serialises the session's part of c.
+func (c *Config) EncodeSession() []byte {
 	var e encoder
 	e.str(c.Hostname)
 	e.strs(c.Argv)
@@ -132,21 +159,12 @@ func (c *Config) Encode() []byte {
 		e.str(b.Target)
 		e.bool(b.Writable)
 	}
-	e.str(c.Session)
-	e.int(c.UID)
-	e.int(c.GID)
-	e.bool(c.UserNS)
-	e.int(c.IDs)
 	e.str(c.ResolvConf)
-	e.int(int(c.TmpBytes))
-	e.int(int(c.LayerBytes))
-	e.bytes(c.Seccomp)
 	return e.b
 }
 
-func decodeConfig(b []byte) (*Config, error) {
+func (c *Config) decodeSession(b []byte) error {
 	d := &decoder{b: b}
-	c := &Config{}
 	c.Hostname = d.str()
 	c.Argv = d.strs()
 	c.Env = d.strs()
@@ -159,16 +177,8 @@ func decodeConfig(b []byte) (*Config, error) {
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		c.Binds = append(c.Binds, Bind{Source: d.str(), Target: d.str(), Writable: d.bool()})
 	}
-	c.Session = d.str()
-	c.UID = d.int()
-	c.GID = d.int()
-	c.UserNS = d.bool()
-	c.IDs = d.int()
 	c.ResolvConf = d.str()
-	c.TmpBytes = int64(d.int())
-	c.LayerBytes = int64(d.int())
-	c.Seccomp = d.bytes()
-	return c, d.done("sandbox config")
+	return d.done("session config")
 }
 
 func (c *stageConfig) encode() []byte {
