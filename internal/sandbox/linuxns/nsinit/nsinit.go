@@ -169,6 +169,9 @@ func sandboxInit() (int, error) {
 		st.abort()
 		return 0, err
 	}
+	// The root's base, from the host, before the session is known (a
+	// session with an image root has it rebuilt).
+	base, baseErr := buildBase(cfg)
 	// Ready: the session's part may come much later (a prepared sandbox).
 	b, err := host.frame()
 	if err == nil {
@@ -181,7 +184,13 @@ func sandboxInit() (int, error) {
 	if err := syscall.Sethostname([]byte(cfg.Hostname)); err != nil {
 		return fail(fmt.Errorf("sethostname: %w", err))
 	}
-	root, err := buildRoot(cfg)
+	root := base
+	if baseErr == nil && cfg.RootFS == "" {
+		err = finishRoot(cfg, root)
+	} else {
+		syscall.Unmount(cfg.Session, syscall.MNT_DETACH) // what the base had mounted
+		root, err = buildRoot(cfg)
+	}
 	if err != nil {
 		return fail(err)
 	}

@@ -26,6 +26,18 @@ var devNodes = []string{"null", "zero", "full", "random", "urandom", "tty"}
 // root is their own) given their lower layers as /proc/self/fd/N and their
 // upper layers relative to the session tmpfs, the working directory here.
 func buildRoot(cfg *Config) (string, error) {
+	root, err := buildBase(cfg)
+	if err != nil {
+		return "", err
+	}
+	return root, finishRoot(cfg, root)
+}
+
+// buildBase mounts the part of the root that does not depend on the
+// session's files: the session tmpfs and, in it, the root (the host's
+// system directories read-only, or the image), /proc, /tmp and /dev. For a
+// root from the host the init builds it before it knows its session.
+func buildBase(cfg *Config) (string, error) {
 	s := cfg.Session
 	if err := mount("tmpfs", s, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, fmt.Sprintf("size=%d,mode=0700", cfg.LayerBytes)); err != nil {
 		return "", err
@@ -60,11 +72,17 @@ func buildRoot(cfg *Config) (string, error) {
 	if err := buildDev(pathJoin(root, "dev")); err != nil {
 		return "", err
 	}
+	return root, nil
+}
+
+// finishRoot adds the session's files to a root from buildBase and freezes
+// it.
+func finishRoot(cfg *Config, root string) error {
 	// Host paths and Dir come last: they may live under /tmp.
 	if cfg.RootFS == "" {
 		for _, p := range cfg.HostPaths {
 			if err := bindHost(path.Clean(p), root); err != nil {
-				return "", err
+				return err
 			}
 		}
 		for i, b := range cfg.Binds {
@@ -72,33 +90,33 @@ func buildRoot(cfg *Config) (string, error) {
 				continue
 			}
 			if err := overlay(b.Source, pathJoin(root, b.Target), fmt.Sprintf("bind%d", i), 0, syscall.MS_RDONLY); err != nil {
-				return "", err
+				return err
 			}
 		}
 	}
 	if cfg.Dir != "" {
 		// The artifact, writable through a per-session layer owned by the agent.
 		if err := overlay(cfg.Dir, pathJoin(root, cfg.DirAt), "dir", cfg.UID, 0); err != nil {
-			return "", err
+			return err
 		}
 	}
 	for _, b := range cfg.Binds {
 		if b.Writable {
 			if err := bindWritable(b.Source, root, b.Target); err != nil {
-				return "", err
+				return err
 			}
 		}
 	}
 	if err := placeResolvConf(root, cfg.ResolvConf, cfg.RootFS != ""); err != nil {
-		return "", err
+		return err
 	}
 	if cfg.RootFS == "" {
 		// Only mount points live on the root tmpfs: freeze it.
 		if err := syscall.Mount("", root, "", syscall.MS_REMOUNT|syscall.MS_RDONLY|syscall.MS_NOSUID|syscall.MS_NODEV, ""); err != nil {
-			return "", fmt.Errorf("remount root read-only: %w", err)
+			return fmt.Errorf("remount root read-only: %w", err)
 		}
 	}
-	return root, nil
+	return nil
 }
 
 // placeResolvConf gives the session its own /etc/resolv.conf. An image's
