@@ -114,7 +114,7 @@ func hpCold(b *testing.B, runs int, bin, agentBin string, agentEnv []string) {
 					firstByte(b, c, u, s, warmPayload)
 					plat = append(plat, time.Since(t0))
 					isoStop(b, p.env, *rt.AgentRuntimeArn, s)
-					time.Sleep(300 * time.Millisecond)
+					time.Sleep(time.Second)
 				}
 				b.Logf("run %d cold %s%s (load %s, n=%d): platform p50 %.1f p99 %.1f ms, direct spawn p50 %.1f ms, added p50 %.1f ms",
 					run, driver, prepared(driver), la, n, ms(plat.pct(50)), ms(plat.pct(99)), ms(spawn.pct(50)), ms(plat.pct(50)-spawn.pct(50)))

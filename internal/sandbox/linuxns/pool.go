@@ -8,14 +8,17 @@ import (
 
 // pool keeps up to Options.Prepared boxes per network mode ready, for the
 // modes sessions have been started in. Boxes are infrastructure only (see
-// box): no agent runs in them. They are prepared in the background when no
-// Start is in progress, so a burst of starts does not compete with refills.
+// box): no agent runs in them. They are prepared in the background once no
+// Start has run for refillDelay, so refills compete neither with a burst of
+// starts nor with the boot of the agents just started.
+const refillDelay = 100 * time.Millisecond
 type pool struct {
 	d        *Driver
 	mu       sync.Mutex
 	ready    map[bool][]*box // by public
 	wanted   map[bool]bool   // modes to keep ready
 	starting int             // Starts in progress
+	last     time.Time       // when the last Start ended
 	filling  bool
 	filler   sync.WaitGroup
 	closed   bool
@@ -45,6 +48,7 @@ func (p *pool) take(public bool) (b *box, done func()) {
 	return b, func() {
 		p.mu.Lock()
 		p.starting--
+		p.last = time.Now()
 		p.mu.Unlock()
 		p.fill()
 	}
@@ -63,7 +67,8 @@ func (p *pool) fill() {
 }
 
 // next says which mode to prepare a box for next, waiting while Starts are
-// in progress; ok is false when nothing is missing.
+// in progress or ended less than refillDelay ago; ok is false when nothing
+// is missing.
 func (p *pool) next() (public, ok bool) {
 	for {
 		p.mu.Lock()
@@ -72,7 +77,7 @@ func (p *pool) next() (public, ok bool) {
 			p.mu.Unlock()
 			return false, false
 		}
-		if p.starting == 0 {
+		if p.starting == 0 && time.Since(p.last) >= refillDelay {
 			for _, mode := range []bool{true, false} {
 				if p.wanted[mode] && len(p.ready[mode]) < p.d.o.Prepared {
 					p.mu.Unlock()
@@ -84,7 +89,7 @@ func (p *pool) next() (public, ok bool) {
 			return false, false
 		}
 		p.mu.Unlock()
-		time.Sleep(5 * time.Millisecond)
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
