@@ -12,6 +12,7 @@ import (
 // Start has run for refillDelay, so refills compete neither with a burst of
 // starts nor with the boot of the agents just started.
 const refillDelay = 100 * time.Millisecond
+
 type pool struct {
 	d        *Driver
 	mu       sync.Mutex
