@@ -11,8 +11,6 @@ import (
 // box): no agent runs in them. They are prepared in the background once no
 // Start has run for refillDelay, so refills compete neither with a burst of
 // starts nor with the boot of the agents just started.
-const refillDelay = 100 * time.Millisecond
-
 type pool struct {
 	d        *Driver
 	mu       sync.Mutex
@@ -66,6 +64,9 @@ func (p *pool) fill() {
 	p.filler.Add(1)
 	go p.refill()
 }
+
+// refillDelay is how long after the last Start refilling waits.
+const refillDelay = 100 * time.Millisecond
 
 // next says which mode to prepare a box for next, waiting while Starts are
 // in progress or ended less than refillDelay ago; ok is false when nothing
