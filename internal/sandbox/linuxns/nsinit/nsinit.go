@@ -166,6 +166,9 @@ func sandboxInit() (int, error) {
 	if err != nil {
 		return fail(err)
 	}
+	if err := st.running(); err != nil {
+		return fail(err)
+	}
 	if err := pivot(root); err != nil {
 		return fail(err)
 	}

@@ -46,7 +46,8 @@ type stage struct {
 
 // startStage starts the agent stage (this binary again): in a new user
 // namespace whose root is the agent's host uid when cfg.UserNS is set. It
-// waits for its configuration (stage.run). The stage inherits the host's
+// waits for its configuration (stage.run); the init waits for it to run
+// (stage.running) before it changes the root. The stage inherits the host's
 // error pipe.
 func startStage(cfg *Config) (*stage, error) {
 	// No supplementary group of the host's root may follow the agent.
@@ -80,13 +81,17 @@ func startStage(cfg *Config) (*stage, error) {
 		w.Close()
 		return nil, fmt.Errorf("start the agent: %w", err)
 	}
-	st := &stage{pid: pid, conf: w}
+	return &stage{pid: pid, conf: w}, nil
+}
+
+// running waits until the stage says it runs (its libraries are loaded):
+// only then may the init change the root.
+func (s *stage) running() error {
 	var b [1]byte
-	if _, err := w.Read(b[:]); err != nil {
-		st.abort()
-		return nil, fmt.Errorf("start the agent: the agent stage died (%v)", err)
+	if _, err := s.conf.Read(b[:]); err != nil {
+		return fmt.Errorf("start the agent: the agent stage died (%v)", err)
 	}
-	return st, nil
+	return nil
 }
 
 // run hands the stage its configuration, which lets it exec the agent. The
