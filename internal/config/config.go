@@ -37,6 +37,9 @@ type Config struct {
 	// Runsc (--runsc) is the runsc binary the gvisor driver tries first;
 	// "" = runsc from PATH.
 	Runsc string
+	// LinuxnsPrepared (--linuxns-prepared) is how many sandboxes per
+	// network mode the linuxns driver keeps prepared.
+	LinuxnsPrepared int
 	// AllowUnisolated (--allow-unisolated) lets a server with credentials
 	// run sessions under a driver that does not isolate them (process).
 	AllowUnisolated bool

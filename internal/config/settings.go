@@ -45,6 +45,8 @@ var settings = []Setting{
 		field: func(c *Config) any { return &c.Sandbox }},
 	{Key: "runsc", Env: "AGENTCORE_RUNSC", Help: "runsc binary the gvisor driver tries first (e.g. a current gVisor built with CGO_ENABLED=0); the driver falls back to runsc in PATH and picks the systrap platform when the binary has it, else ptrace, logging its choice",
 		field: func(c *Config) any { return &c.Runsc }},
+	{Key: "linuxns-prepared", Default: "2", Help: "with --sandbox linuxns: sandboxes per network mode kept prepared in the background (cgroup, network namespace, the sandbox's init in its namespaces with no agent), so a new session only sets its limits, builds its root filesystem and execs its agent; refilled while no session is starting (0 = prepare each sandbox when its session starts)",
+		field: func(c *Config) any { return &c.LinuxnsPrepared }},
 	{Key: "kube-config", Env: "KUBECONFIG", Help: "with --sandbox kubernetes: kubeconfig file of the cluster session pods run in (default: the in-cluster service account)",
 		field: func(c *Config) any { return &c.Kube.Config }},
 	{Key: "kube-namespace", Default: "default", Help: "with --sandbox kubernetes: namespace of the session pods and their NetworkPolicies",

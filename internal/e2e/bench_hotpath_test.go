@@ -23,7 +23,8 @@ package e2e
 // binary, e.g. an older build: its servers, tracing on and off, join the warm
 // and throughput rotation as "baseline" and "baseline-notrace", so before and
 // after are measured in the same run), AGENTCORE_BENCH_GATEWAY (0 skips the
-// gateway part).
+// gateway part), AGENTCORE_BENCH_PREPARED (the linuxns server's
+// --linuxns-prepared; 0 = none).
 // Every line carries the 1-minute load average. Results: docs/benchmarks.md.
 // The gateway part alone, for several server binaries in one run:
 // BenchmarkHotpathGateway (bench_hotpath_gateway_test.go).

@@ -80,3 +80,13 @@ func pumpBuffered(r io.Reader, w io.Writer) {
 		}
 	}
 }
+
+// Pump copies r to w until EOF, like the pumps of Output, and closes r: for
+// a pipe created before the writer is known.
+func Pump(r *os.File, w io.Writer) {
+	defer r.Close()
+	if w == nil {
+		w = io.Discard
+	}
+	pump(r, w)
+}

@@ -120,7 +120,18 @@ func reactorPipe(w io.Writer, done func()) (_ *os.File, ok bool, _ error) {
 		unix.Close(p[1])
 		return nil, true, err
 	}
-	err := r.add(rfd, watch{finish: func() { unix.Close(rfd); done() }, ready: func() bool {
+	if err := r.add(rfd, readerWatch(rfd, w, done)); err != nil {
+		unix.Close(p[0])
+		unix.Close(p[1])
+		return nil, true, err
+	}
+	return os.NewFile(uintptr(p[1]), "|1"), true, nil
+}
+
+// readerWatch copies what the non-blocking rfd yields to w; at EOF it closes
+// rfd and calls done.
+func readerWatch(rfd int, w io.Writer, done func()) watch {
+	return watch{finish: func() { unix.Close(rfd); done() }, ready: func() bool {
 		bp := outputBufs.Get().(*[]byte)
 		defer outputBufs.Put(bp)
 		for range 16 { // then let other pipes have their turn
@@ -137,13 +148,31 @@ func reactorPipe(w io.Writer, done func()) (_ *os.File, ok bool, _ error) {
 			return true // EOF or an error
 		}
 		return false
-	}})
-	if err != nil {
-		unix.Close(p[0])
-		unix.Close(p[1])
-		return nil, true, err
+	}}
+}
+
+// PumpFile is Pump on the reactor, without a goroutine: it copies the read
+// end r of a pipe created before its writer was known to w (nil: dropped)
+// until EOF, closes r, then calls done. Without a reactor a goroutine pumps.
+func PumpFile(r *os.File, w io.Writer, done func()) {
+	if w == nil {
+		w = io.Discard
 	}
-	return os.NewFile(uintptr(p[1]), "|1"), true, nil
+	if rr := getReactor(); rr != nil {
+		if fd, err := unix.FcntlInt(r.Fd(), unix.F_DUPFD_CLOEXEC, 0); err == nil {
+			r.Close()
+			if err := unix.SetNonblock(fd, true); err == nil {
+				if err := rr.add(fd, readerWatch(fd, w, done)); err == nil {
+					return
+				}
+			}
+			r = os.NewFile(uintptr(fd), "|0") // pumped below instead
+		}
+	}
+	go func() {
+		defer done()
+		Pump(r, w)
+	}()
 }
 
 // AfterExit runs f in a new goroutine once process pid (a child not reaped

@@ -17,3 +17,11 @@ func AfterExit(_ int, f func()) { go f() }
 
 // AcceptOnReactor: no reactor outside Linux (the caller serves ln itself).
 func AcceptOnReactor(net.Listener, func(net.Conn)) (func(), bool) { return nil, false }
+
+// PumpFile pumps r to w with a goroutine outside Linux, then calls done.
+func PumpFile(r *os.File, w io.Writer, done func()) {
+	go func() {
+		defer done()
+		Pump(r, w)
+	}()
+}

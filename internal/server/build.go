@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -161,6 +162,7 @@ func newDriver(cfg Config) (sandbox.Driver, error) {
 	if cfg.Runsc != "" {
 		opts["gvisor"] = map[string]string{"runsc": cfg.Runsc}
 	}
+	opts["linuxns"] = map[string]string{"prepared": strconv.Itoa(cfg.LinuxnsPrepared)}
 	if cfg.Sandbox == "kubernetes" {
 		k := cfg.Kube
 		if k.ServerID == "" {

@@ -95,6 +95,15 @@ func (c *Cgroup) Add(pid int) error {
 	return nil
 }
 
+// SetLimits replaces the limits given to New (zero fields take the
+// defaults).
+func (c *Cgroup) SetLimits(l sandbox.Limits) error {
+	if err := c.h.setLimits(c.name, l.WithDefaults()); err != nil {
+		return fmt.Errorf("cgroups: %s: %w", c.name, err)
+	}
+	return nil
+}
+
 // Procs lists the processes in the cgroup.
 func (c *Cgroup) Procs() ([]int, error) { return procs(c.h.dirs(c.name)[0]) }
 

@@ -155,6 +155,11 @@ func (h *hierarchy) create(name string, l sandbox.Limits) error {
 			return err
 		}
 	}
+	return h.setLimits(name, l)
+}
+
+// setLimits writes l (with defaults applied) to the cgroup's controllers.
+func (h *hierarchy) setLimits(name string, l sandbox.Limits) error {
 	mem, cpu, pids := h.dir("memory", name), h.dir("cpu", name), h.dir("pids", name)
 	quota := fmt.Sprint(int64(l.CPUMillis) * cfsPeriod / 1000)
 	var steps [][3]string

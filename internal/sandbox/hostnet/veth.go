@@ -32,34 +32,12 @@ func (n *Net) connect() error {
 	}
 	defer inside.Close()
 
-	// Allocation and address assignment happen under one host-wide lock: the
-	// host-side addresses are the allocation table.
-	alloc, err := os.OpenFile(filepath.Join(LockDir, ".alloc"), os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return fmt.Errorf("hostnet: %w", err)
-	}
-	defer alloc.Close()
-	if err := unix.Flock(int(alloc.Fd()), unix.LOCK_EX); err != nil {
-		return fmt.Errorf("hostnet: alloc lock: %w", err)
-	}
-	hostIP, nsIP, err := freeSubnet()
+	hostIP, nsIP, err := n.claimSubnet(nsFd)
 	if err != nil {
 		return err
 	}
-	veth := &netlink.Veth{
-		LinkAttrs:     netlink.LinkAttrs{Name: n.veth},
-		PeerName:      "eth0",
-		PeerNamespace: netlink.NsFd(nsFd),
-	}
-	if err := netlink.LinkAdd(veth); err != nil {
-		return fmt.Errorf("hostnet: add veth %s: %w", n.veth, err)
-	}
-	os.WriteFile("/proc/sys/net/ipv6/conf/"+n.veth+"/disable_ipv6", []byte("1"), 0)
 	mask := net.CIDRMask(30, 32)
 	host, err := netlink.LinkByName(n.veth)
-	if err == nil {
-		err = netlink.AddrAdd(host, &netlink.Addr{IPNet: &net.IPNet{IP: hostIP, Mask: mask}})
-	}
 	if err == nil {
 		err = netlink.LinkSetUp(host)
 	}
@@ -87,6 +65,43 @@ func (n *Net) connect() error {
 	}
 	n.addr = nsIP
 	return nil
+}
+
+// claimSubnet allocates the namespace's /30 and creates the veth pair with
+// the host side's address, under a host-wide lock held only for that: the
+// host-side addresses are the allocation table, so once the address is on
+// the veth the /30 is taken and other sessions may allocate. The rest of the
+// set-up (links up, the namespace side, waiting for carrier) runs unlocked,
+// in parallel with other sessions'.
+func (n *Net) claimSubnet(nsFd int) (hostIP, nsIP net.IP, err error) {
+	alloc, err := os.OpenFile(filepath.Join(LockDir, ".alloc"), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("hostnet: %w", err)
+	}
+	defer alloc.Close() // unlocks
+	if err := unix.Flock(int(alloc.Fd()), unix.LOCK_EX); err != nil {
+		return nil, nil, fmt.Errorf("hostnet: alloc lock: %w", err)
+	}
+	if hostIP, nsIP, err = freeSubnet(); err != nil {
+		return nil, nil, err
+	}
+	veth := &netlink.Veth{
+		LinkAttrs:     netlink.LinkAttrs{Name: n.veth},
+		PeerName:      "eth0",
+		PeerNamespace: netlink.NsFd(nsFd),
+	}
+	if err := netlink.LinkAdd(veth); err != nil {
+		return nil, nil, fmt.Errorf("hostnet: add veth %s: %w", n.veth, err)
+	}
+	os.WriteFile("/proc/sys/net/ipv6/conf/"+n.veth+"/disable_ipv6", []byte("1"), 0)
+	host, err := netlink.LinkByName(n.veth)
+	if err == nil {
+		err = netlink.AddrAdd(host, &netlink.Addr{IPNet: &net.IPNet{IP: hostIP, Mask: net.CIDRMask(30, 32)}})
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("hostnet: configure %s: %w", n.veth, err)
+	}
+	return hostIP, nsIP, nil
 }
 
 // waitUp waits until the kernel reports the link operationally up: until

@@ -3,7 +3,6 @@ package linuxns
 import (
 	"context"
 	"debug/elf"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/sandbox/linuxns/nsinit"
+	"github.com/agentcore-dev/agentcore/internal/sandbox/linuxns/sysfilter"
 )
 
 // Exec implements sandbox.Execer. The command joins every namespace of the
@@ -45,7 +45,14 @@ func (in *instance) Exec(ctx context.Context, spec sandbox.ExecSpec) (sandbox.Ex
 	// Joined at the init's namespaces (the agent's, but for the user
 	// namespace, which is the agent's own).
 	nsArgs := []string{"nsenter", "--target", strconv.Itoa(in.cmd.Process.Pid), "--mount", "--uts", "--ipc", "--net", "--pid", "--cgroup"}
+	prog, err := sysfilter.Agent()
+	if err != nil {
+		return nil, fmt.Errorf("linuxns: %w", err)
+	}
 	cfg := nsinit.ExecConfig{Nsenter: nsenter}
+	if cfg.Seccomp, err = sysfilter.Exec(); err != nil {
+		return nil, fmt.Errorf("linuxns: %w", err)
+	}
 	if in.d.userNS && (in.spec.RootFS == "" || selfStatic()) {
 		// Into the agent's user namespace, through the agent stage (this
 		// binary, which must be able to run in the session's root).
@@ -53,9 +60,7 @@ func (in *instance) Exec(ctx context.Context, spec sandbox.ExecSpec) (sandbox.Ex
 		if err != nil {
 			return nil, err
 		}
-		if cfg.Env, err = nsinit.ExecStageEnv(argv, env, true, 0, 0); err != nil {
-			return nil, fmt.Errorf("linuxns: %w", err)
-		}
+		cfg.Env = nsinit.ExecStageEnv(argv, env, true, 0, 0, prog)
 		cfg.Argv = append(nsArgs, "--user=/proc/"+strconv.Itoa(pid)+"/ns/user", "--wd", "--", "/proc/self/fd/"+strconv.Itoa(nsinit.ExecExeFD))
 	} else {
 		// As the agent's host ids, outside any user namespace: an image
@@ -95,7 +100,7 @@ func (in *instance) Exec(ctx context.Context, spec sandbox.ExecSpec) (sandbox.Ex
 	if err := in.cg.Add(cmd.Process.Pid); err != nil {
 		return fail(fmt.Errorf("linuxns: %w", err))
 	}
-	if err := json.NewEncoder(cfgW).Encode(cfg); err != nil {
+	if _, err := cfgW.Write(cfg.Encode()); err != nil {
 		return fail(fmt.Errorf("linuxns: configure exec helper: %w", err))
 	}
 	cfgW.Close()

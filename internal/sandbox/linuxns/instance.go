@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -16,26 +14,19 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/sandbox/cgroups"
-	"github.com/agentcore-dev/agentcore/internal/sandbox/hostnet"
 )
 
 type instance struct {
-	d    *Driver
-	spec sandbox.Spec
-	name string // host-side name of the session's cgroup, netns and dir
-	cg   *cgroups.Cgroup
-	net  *hostnet.Net
-	dir  string // per-session state dir
-	cmd  *exec.Cmd
-	tail *tailWriter
-	out  sandbox.Output // the agent's stdout and stderr pipes
-	uid  int            // the agent's host uid and gid (of its root with a user namespace; Exec runs as it)
-	env  []string       // the agent's environment
+	*box  // uid is the agent's host uid and gid (of its root with a user namespace; Exec runs as it)
+	spec  sandbox.Spec
+	tail  *tailWriter
+	pumps sync.WaitGroup // the output pumps
+	env   []string       // the agent's environment
 
 	done    chan struct{} // closed when the session's init (so the agent) has exited
 	stopped chan struct{} // closed when Stop has released everything
 	mu      sync.Mutex
-	err     error // why the agent exited
+	why     error // why the agent exited
 	agent   int   // the agent's host pid, once Exec looked it up
 	stopErr error
 	stop    sync.Once
@@ -43,21 +34,21 @@ type instance struct {
 }
 
 var (
-	_ sandbox.Instance = (*instance)(nil)
-	_ sandbox.Listener = (*instance)(nil)
-	_ sandbox.Execer   = (*instance)(nil)
-
+	_ sandbox.Instance     = (*instance)(nil)
+	_ sandbox.Listener     = (*instance)(nil)
+	_ sandbox.Execer       = (*instance)(nil)
 	_ sandbox.ExitNotifier = (*instance)(nil)
 )
 
 // Cgroup exposes the session's cgroup (tests and benchmarks read its stats).
 func (in *instance) Cgroup() *cgroups.Cgroup { return in.cg }
 
-// wait reaps the agent and records why it exited (sandbox.AfterExit runs
-// it once the agent has exited).
+// wait waits until the init (so the agent) has exited and its output is
+// delivered, and records why it exited.
 func (in *instance) wait() {
-	err := in.cmd.Wait()
-	in.out.Wait() // everything the agent wrote is delivered (and in tail)
+	<-in.exited
+	in.pumps.Wait()
+	err := in.err
 	if err != nil {
 		why := err.Error()
 		if st, serr := in.cg.Stats(); serr == nil && st.OOMKills > 0 {
@@ -69,13 +60,25 @@ func (in *instance) wait() {
 		err = fmt.Errorf("linuxns: agent %s exited: %s: %w", in.spec.Command[0], why, err)
 	}
 	in.mu.Lock()
-	in.err = err
+	in.why = err
 	close(in.done)
 	onExit := in.onExit
 	in.onExit = nil
 	in.mu.Unlock()
 	for _, f := range onExit {
 		f()
+	}
+}
+
+// OnExit implements sandbox.ExitNotifier.
+func (in *instance) OnExit(f func()) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	select {
+	case <-in.done:
+		go f()
+	default:
+		in.onExit = append(in.onExit, f)
 	}
 }
 
@@ -106,22 +109,10 @@ func (in *instance) Listen(ctx context.Context, port int) (net.Listener, error) 
 
 func (in *instance) Done() <-chan struct{} { return in.done }
 
-// OnExit implements sandbox.ExitNotifier.
-func (in *instance) OnExit(f func()) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	select {
-	case <-in.done:
-		go f()
-	default:
-		in.onExit = append(in.onExit, f)
-	}
-}
-
 func (in *instance) Err() error {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	return in.err
+	return in.why
 }
 
 // Stop implements sandbox.Instance: SIGTERM (the session's init passes it
@@ -149,45 +140,11 @@ func (in *instance) Stop(ctx context.Context) error {
 		case <-time.After(10 * time.Second):
 			in.stopErr = fmt.Errorf("linuxns: %s: agent did not exit after SIGKILL", in.name)
 		}
+		in.closeFiles()
 		in.stopErr = errors.Join(in.stopErr, in.release())
 	})
 	<-in.stopped
 	return in.stopErr
-}
-
-// kill ends every process of the session.
-func (in *instance) kill() {
-	in.cmd.Process.Kill() // the init: the kernel kills the whole namespace
-	in.cg.KillAll()
-}
-
-// release frees the host resources; safe on a partly built instance.
-func (in *instance) release() error {
-	var errs []error
-	if in.cg != nil {
-		errs = append(errs, in.cg.Remove())
-	}
-	if in.net != nil {
-		errs = append(errs, in.net.Close())
-	}
-	if in.dir != "" {
-		if err := os.Remove(in.dir); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, err)
-		}
-	}
-	if in.uid != 0 {
-		in.d.ids.give(in.uid) // release runs once per instance
-	}
-	return errors.Join(errs...)
-}
-
-// nilOrFile keeps a nil *os.File a nil io.Writer (exec.Cmd then uses the
-// null device).
-func nilOrFile(f *os.File) io.Writer {
-	if f == nil {
-		return nil
-	}
-	return f
 }
 
 // tailWriter forwards to w and keeps the last bytes written, for errors.

@@ -46,7 +46,7 @@ import (
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 	"github.com/agentcore-dev/agentcore/internal/sandbox/cgroups"
 	"github.com/agentcore-dev/agentcore/internal/sandbox/hostnet"
-	"github.com/agentcore-dev/agentcore/internal/sandbox/linuxns/nsinit"
+	"github.com/agentcore-dev/agentcore/internal/sandbox/linuxns/sysfilter"
 )
 
 func init() {
@@ -62,6 +62,12 @@ func init() {
 					return nil, fmt.Errorf("linuxns: option userns: %w", err)
 				}
 				o.NoUserNS = !b
+			case "prepared":
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 0 {
+					return nil, fmt.Errorf("linuxns: option prepared: want a count, got %q", v)
+				}
+				o.Prepared = n
 			case "stopGrace":
 				d, err := time.ParseDuration(v)
 				if err != nil {
@@ -96,6 +102,14 @@ type Options struct {
 	// root of a user namespace (option userns=false). Without kernel
 	// support for user namespaces that is what happens anyway.
 	NoUserNS bool
+	// Prepared is how many sandboxes per network mode a background pool
+	// keeps prepared (option prepared; 0, the default, keeps none): cgroup,
+	// network namespace (with its veth for PUBLIC), and the init in its
+	// namespaces and cgroup with the agent stage started, waiting. A Start
+	// that finds one only sets limits, sends the session's configuration
+	// and waits for the agent's exec. No agent or session data is in a
+	// prepared sandbox; the pool is refilled while no Start is running.
+	Prepared int
 }
 
 // Driver starts namespace sandboxes.
@@ -103,6 +117,7 @@ type Driver struct {
 	o      Options
 	userNS bool // agents get a user namespace
 	ids    idPool
+	pool   pool
 }
 
 var (
@@ -125,7 +140,9 @@ func New(o Options) *Driver {
 	if o.LayerBytes == 0 {
 		o.LayerBytes = 1 << 30
 	}
-	return &Driver{o: o, userNS: !o.NoUserNS && userNSAvailable() == nil}
+	d := &Driver{o: o, userNS: !o.NoUserNS && userNSAvailable() == nil}
+	d.pool.d = d
+	return d
 }
 
 // userNSAvailable returns nil when the kernel lets this process create user
@@ -174,7 +191,7 @@ func (d *Driver) Available() error {
 	if _, err := os.Stat("/proc/self/exe"); err != nil {
 		return fmt.Errorf("linuxns: cannot re-execute self: %w", err)
 	}
-	if err := nsinit.SeccompAvailable(); err != nil {
+	if err := sysfilter.Available(); err != nil {
 		return fmt.Errorf("linuxns: %w", err)
 	}
 	if err := cgroups.Available(); err != nil {
@@ -305,6 +322,7 @@ func checkDir(p string) error {
 	return nil
 }
 
-// Close gives up the host firewall PUBLIC sessions used (the last process
-// using it removes the nftables table and restores ip_forward).
-func (d *Driver) Close() error { return hostnet.Release() }
+// Close discards the prepared sandboxes and gives up the host firewall
+// PUBLIC sessions used (the last process using it removes the nftables
+// table and restores ip_forward).
+func (d *Driver) Close() error { return errors.Join(d.pool.close(), hostnet.Release()) }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -77,10 +78,13 @@ func hostLeaks() error {
 
 func driver(t testing.TB) *Driver {
 	t.Helper()
-	d := New(Options{NameTag: testTag, NoUserNS: os.Getenv("NOUSERNS") != ""})
+	// PREPARED=n runs the tests on sandboxes a pool prepared.
+	prepared, _ := strconv.Atoi(os.Getenv("PREPARED"))
+	d := New(Options{NameTag: testTag, NoUserNS: os.Getenv("NOUSERNS") != "", Prepared: prepared})
 	if err := d.Available(); err != nil {
 		t.Skip(err)
 	}
+	t.Cleanup(func() { d.pool.close() })
 	return d
 }
 

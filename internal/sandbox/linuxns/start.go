@@ -5,20 +5,16 @@ import (
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
-	"github.com/agentcore-dev/agentcore/internal/sandbox/cgroups"
 	"github.com/agentcore-dev/agentcore/internal/sandbox/hostnet"
 	"github.com/agentcore-dev/agentcore/internal/sandbox/linuxns/nsinit"
 )
@@ -33,43 +29,35 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 	if err := validate(&spec); err != nil {
 		return nil, err
 	}
-	in := &instance{d: d, spec: spec, done: make(chan struct{}), stopped: make(chan struct{})}
-	in.name = instanceName(d.o.NameTag + spec.ID)
-	ok := false
-	defer func() {
-		if !ok {
-			in.release()
+	public := spec.Network == "PUBLIC"
+	b, done := d.pool.take(public)
+	defer done()
+	if b == nil {
+		var err error
+		if b, err = d.prepare(ctx, d.o.NameTag+spec.ID, public); err != nil {
+			return nil, err
 		}
-	}()
-	var err error
-	if in.cg, err = cgroups.New(in.name, spec.Limits); err != nil {
-		return nil, fmt.Errorf("linuxns: %w", err)
 	}
-	if in.net, err = hostnet.New(ctx, in.name, spec.Network == "PUBLIC"); err != nil {
-		return nil, fmt.Errorf("linuxns: %w", err)
-	}
-	in.uid = d.ids.take(d.userNS)
-	in.dir = filepath.Join(d.o.StateDir, in.name)
-	if err := os.MkdirAll(d.o.StateDir, 0o700); err != nil {
-		return nil, fmt.Errorf("linuxns: state dir: %w", err)
-	}
-	if err := os.Mkdir(in.dir, 0o700); err != nil {
-		return nil, fmt.Errorf("linuxns: session dir: %w", err)
-	}
-	if err := in.ownMounts(); err != nil {
+	in := &instance{box: b, spec: spec, done: make(chan struct{}), stopped: make(chan struct{})}
+	if err := in.claim(ctx); err != nil {
+		b.discard() //nolint:errcheck // the setup error is the one to report
 		return nil, err
 	}
-	if err := in.launch(ctx); err != nil {
-		return nil, err
-	}
-	ok = true
+	go in.wait()
 	return in, nil
 }
 
-// launch starts the init process, puts it in the cgroup, hands it its
-// configuration and waits until it has exec'd the agent or failed.
-func (in *instance) launch(ctx context.Context) error {
+// claim gives the box its session: limits, Own mounts, output, and the
+// session's configuration, with which the init builds the root filesystem
+// and execs the agent. It returns once the agent was exec'd or setup failed.
+func (in *instance) claim(ctx context.Context) error {
 	s := in.spec
+	if err := in.cg.SetLimits(s.Limits); err != nil {
+		return fmt.Errorf("linuxns: %w", err)
+	}
+	if err := in.ownMounts(); err != nil {
+		return err
+	}
 	inside, mounts := sandbox.Relocate(s)
 	cfg := nsinit.Config{
 		Hostname:   hostname(s.ID),
@@ -78,14 +66,7 @@ func (in *instance) launch(ctx context.Context) error {
 		WorkDir:    inside.WorkDir,
 		RootFS:     s.RootFS,
 		HostPaths:  s.HostPaths,
-		Session:    in.dir,
-		UID:        in.uid,
-		GID:        in.uid,
-		UserNS:     in.d.userNS,
-		IDs:        idRange,
-		ResolvConf: hostnet.ResolvConf(s.Network == "PUBLIC"),
-		TmpBytes:   in.d.o.TmpBytes,
-		LayerBytes: in.d.o.LayerBytes,
+		ResolvConf: hostnet.ResolvConf(in.public),
 	}
 	for i, m := range mounts { // Dir first, then Spec.Mounts
 		if i == 0 && s.Dir != "" {
@@ -95,84 +76,33 @@ func (in *instance) launch(ctx context.Context) error {
 		}
 	}
 	in.env = cfg.Env
-	cfgR, cfgW, err := os.Pipe()
-	if err != nil {
-		return fmt.Errorf("linuxns: %w", err)
-	}
-	defer cfgW.Close()
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		cfgR.Close()
-		return fmt.Errorf("linuxns: %w", err)
-	}
-	defer errR.Close()
-	nsFile, err := os.Open(in.net.Path())
-	if err != nil {
-		cfgR.Close()
-		errW.Close()
-		return fmt.Errorf("linuxns: %w", err)
-	}
-	cmd := exec.Command("/proc/self/exe", "agentcore-linuxns-init", in.name)
-	cmd.Env = []string{nsinit.Env + "=1"}
-	cmd.ExtraFiles = []*os.File{cfgR, nsFile, errW} // fds 3, 4, 5
 	in.tail = &tailWriter{w: s.Stderr}
-	// Output through small-buffer pipes: exec.Cmd copies a writer that is
-	// not an *os.File through a 32 KiB buffer per stream for the agent's
-	// whole life (sandbox.Output).
-	stdout, err := in.out.Pipe(s.Stdout)
-	if err == nil {
-		var stderr *os.File
-		if stderr, err = in.out.Pipe(in.tail); err == nil {
-			cmd.Stdout, cmd.Stderr = nilOrFile(stdout), stderr
-		}
-	}
+	outR, errOut := in.outR, in.errOut
+	in.outR, in.errOut = nil, nil // the pumps close them
+	in.pumps.Add(2)
+	sandbox.PumpFile(outR, s.Stdout, in.pumps.Done) // on the reactor: no goroutine per stream
+	sandbox.PumpFile(errOut, in.tail, in.pumps.Done)
+	err := nsinit.SendSession(in.sock, &cfg)
+	syscall.Close(in.sock)
+	in.sock = -1
 	if err != nil {
-		in.out.Started()
-		cfgR.Close()
-		errW.Close()
-		nsFile.Close()
-		return fmt.Errorf("linuxns: output pipes: %w", err)
+		return fmt.Errorf("linuxns: configure sandbox init: %w (%s)", err, in.tail.String())
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{
-		Cloneflags: syscall.CLONE_NEWNS | syscall.CLONE_NEWPID | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC,
-		Setsid:     true,
-		Pdeathsig:  syscall.SIGKILL,
-	}
-	err = cmd.Start()
-	in.out.Started()
-	cfgR.Close()
-	errW.Close()
-	nsFile.Close()
-	if err != nil {
-		return fmt.Errorf("linuxns: start sandbox init: %w", err)
-	}
-	in.cmd = cmd
-	sandbox.AfterExit(cmd.Process.Pid, in.wait) // no goroutine or thread held while the agent runs
-	fail := func(err error) error {
-		in.kill()
-		<-in.done
-		return err
-	}
-	if err := in.cg.Add(cmd.Process.Pid); err != nil {
-		return fail(fmt.Errorf("linuxns: %w", err))
-	}
-	if err := json.NewEncoder(cfgW).Encode(cfg); err != nil {
-		return fail(fmt.Errorf("linuxns: configure sandbox init: %w", err))
-	}
-	cfgW.Close()
 	deadline, ok := ctx.Deadline()
 	if !ok {
 		deadline = time.Now().Add(setupTimeout)
 	}
-	errR.SetReadDeadline(deadline)
-	msg, rerr := io.ReadAll(errR) // EOF without data: the agent was exec'd
+	in.errR.SetReadDeadline(deadline)
+	msg, rerr := io.ReadAll(in.errR) // EOF without data: the agent was exec'd
+	in.errR.Close()
+	in.errR = nil
 	switch {
 	case len(msg) > 0:
-		return fail(fmt.Errorf("linuxns: start %s: %s", s.Command[0], strings.TrimSpace(string(msg))))
+		return fmt.Errorf("linuxns: start %s: %s", s.Command[0], strings.TrimSpace(string(msg)))
 	case errors.Is(rerr, os.ErrDeadlineExceeded):
-		return fail(fmt.Errorf("linuxns: sandbox setup timed out: %w", context.DeadlineExceeded))
+		return fmt.Errorf("linuxns: sandbox setup timed out: %w", context.DeadlineExceeded)
 	case rerr != nil:
-		return fail(fmt.Errorf("linuxns: sandbox setup: %w", rerr))
+		return fmt.Errorf("linuxns: sandbox setup: %w", rerr)
 	}
 	return nil
 }

@@ -5,34 +5,44 @@
 // signals to the agent, reaps orphans and exits with the agent's status.
 //
 // It runs from this package's init function when the process was started
-// with Env set, before the rest of the binary is initialised. Keep its
-// imports few: Go initialises a package as soon as its dependencies are, so
-// a small dependency set lets the sandbox start without waiting for the
-// server's heavier packages.
+// with Env set, before the rest of the binary is initialised.
 package nsinit
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
+	"path"
 	"runtime"
 	"strings"
 	"syscall"
-
-	"golang.org/x/sys/unix"
 )
 
 // Env marks a process as the sandbox init ("Env=1").
+//
+// Keep this package's imports to packages the Go runtime initialises early
+// (os, syscall, strings, fmt; not encoding/json, path/filepath or
+// golang.org/x/sys/unix): Go initialises packages in import-path order as
+// soon as their dependencies are, so with a small early dependency set the
+// init and the agent stage run a few milliseconds after exec instead of
+// after the server's hundreds of packages (≈ 10–25 ms in agentcore).
 const Env = "_AGENTCORE_LINUXNS_INIT"
 
 // Fds the init receives, in this order, as cmd.ExtraFiles.
 const (
-	fdConfig = 3 // JSON Config; written once the init is in its cgroup
-	fdNetNS  = 4 // the session's network namespace
-	fdErr    = 5 // setup errors; closed on exec (EOF means success)
+	// fdConfig is a unix socket from the host, which sends on it: the
+	// sandbox's part of the Config (EncodeBox) with the session's network
+	// namespace attached (SCM_RIGHTS); the byte InCgroup once the init is
+	// in the session's cgroup; the session's part (EncodeSession) when the
+	// sandbox is given a session, which may be much later (prepared
+	// sandboxes wait for one with the agent stage started).
+	fdConfig = 3
+	fdErr    = 4 // setup errors; closed on exec (EOF means success)
 )
+
+// InCgroup is the byte the host sends on fdConfig once the init is in the
+// session's cgroup; the init forks nothing before it.
+const InCgroup = 'g'
 
 // DefaultPath is the agent's PATH when its environment has none.
 const DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -44,7 +54,8 @@ type Bind struct {
 	Writable       bool
 }
 
-// Config is what the init needs to build the sandbox.
+// Config is what the init needs to build the sandbox: the sandbox's part
+// (Session to Seccomp), known before the session is, and the session's.
 type Config struct {
 	Hostname  string
 	Argv, Env []string
@@ -63,6 +74,7 @@ type Config struct {
 	ResolvConf string // the session's /etc/resolv.conf
 	TmpBytes   int64
 	LayerBytes int64
+	Seccomp    []byte // the agent's seccomp filter (package sysfilter)
 }
 
 func init() {
@@ -80,7 +92,7 @@ func init() {
 	runtime.LockOSThread()
 	agent, err := sandboxInit()
 	if err != nil {
-		unix.Write(fdErr, []byte(err.Error()))
+		syscall.Write(fdErr, []byte(err.Error()))
 		os.Exit(1)
 	}
 	os.Exit(reap(agent))
@@ -89,45 +101,73 @@ func init() {
 // sandboxInit runs as PID 1 of the new PID namespace, in fresh mount, UTS
 // and IPC namespaces. It returns the agent's pid once it is started.
 func sandboxInit() (int, error) {
-	unix.CloseOnExec(fdErr)
-	f := os.NewFile(fdConfig, "config")
-	var cfg Config
-	err := json.NewDecoder(f).Decode(&cfg) // blocks until the parent has added us to the cgroup
-	f.Close()
+	syscall.CloseOnExec(fdErr)
+	syscall.CloseOnExec(fdConfig)
+	host := &hostConn{}
+	cfg, netns, err := host.readBox()
 	if err != nil {
 		return 0, fmt.Errorf("read sandbox config: %w", err)
 	}
-	if err := unix.Setns(fdNetNS, unix.CLONE_NEWNET); err != nil {
+	err = setns(netns, syscall.CLONE_NEWNET)
+	syscall.Close(netns)
+	if err != nil {
 		return 0, fmt.Errorf("join network namespace: %w", err)
 	}
-	unix.Close(fdNetNS)
-	// Now in the session cgroup: a cgroup namespace rooted there hides the
-	// host's hierarchy.
-	if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil && !errors.Is(err, unix.EINVAL) {
-		return 0, fmt.Errorf("cgroup namespace: %w", err)
-	}
-	if err := unix.Sethostname([]byte(cfg.Hostname)); err != nil {
-		return 0, fmt.Errorf("sethostname: %w", err)
-	}
-	root, err := buildRoot(&cfg)
-	if err != nil {
-		return 0, err
+	if err := syscall.Mount("", "/", "", syscall.MS_REC|syscall.MS_PRIVATE, ""); err != nil {
+		return 0, fmt.Errorf("make mounts private: %w", err)
 	}
 	// The agent stage starts from the host's root, where this binary and
 	// its libraries are (an image may have neither); pivot_root moves it
 	// into the new root with the init. The session's /proc over the host's
 	// (in this mount namespace only) lets it be started in a user
 	// namespace: its id maps are written under /proc/<pid in the session>.
-	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+	if err := syscall.Mount("proc", "/proc", "proc", syscall.MS_NOSUID|syscall.MS_NODEV|syscall.MS_NOEXEC, ""); err != nil {
 		return 0, fmt.Errorf("mount the session's /proc: %w", err)
 	}
-	st, err := startStage(&cfg)
+	// Nothing is forked before the host has put the init in the session's
+	// cgroup (the agent stage inherits it); a cgroup namespace rooted there
+	// then hides the host's hierarchy.
+	if b, err := host.read(1); err != nil || b[0] != InCgroup {
+		return 0, errors.New("the host did not place the sandbox in its cgroup")
+	}
+	if err := syscall.Unshare(syscall.CLONE_NEWCGROUP); err != nil && !errors.Is(err, syscall.EINVAL) {
+		return 0, fmt.Errorf("cgroup namespace: %w", err)
+	}
+	st, err := startStage(cfg)
 	if err != nil {
 		return 0, err
 	}
 	fail := func(err error) (int, error) {
 		st.abort()
 		return 0, err
+	}
+	// The root's base, from the host, before the session is known (a
+	// session with an image root has it rebuilt).
+	base, baseErr := buildBase(cfg)
+	// Ready: the session's part may come much later (a prepared sandbox).
+	b, err := host.frame()
+	if err == nil {
+		err = cfg.decodeSession(b)
+	}
+	syscall.Close(fdConfig)
+	if err != nil {
+		return fail(fmt.Errorf("read session config: %w", err))
+	}
+	if err := syscall.Sethostname([]byte(cfg.Hostname)); err != nil {
+		return fail(fmt.Errorf("sethostname: %w", err))
+	}
+	root := base
+	if baseErr == nil && cfg.RootFS == "" {
+		err = finishRoot(cfg, root)
+	} else {
+		syscall.Unmount(cfg.Session, syscall.MNT_DETACH) // what the base had mounted
+		root, err = buildRoot(cfg)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if err := st.running(); err != nil {
+		return fail(err)
 	}
 	if err := pivot(root); err != nil {
 		return fail(err)
@@ -139,14 +179,14 @@ func sandboxInit() (int, error) {
 	if workDir == "" {
 		workDir = "/"
 	}
-	if err := unix.Chdir(workDir); err != nil {
+	if err := syscall.Chdir(workDir); err != nil {
 		return fail(fmt.Errorf("working directory %s: %w", workDir, err))
 	}
 	path, err := lookPath(cfg.Argv[0], cfg.DirAt, cfg.Env)
 	if err != nil {
 		return fail(err)
 	}
-	if err := st.run(stageConfig{Path: path, Argv: cfg.Argv, Env: cfg.Env, WorkDir: workDir, UserNS: cfg.UserNS, UID: cfg.UID, GID: cfg.GID}); err != nil {
+	if err := st.run(stageConfig{Path: path, Argv: cfg.Argv, Env: cfg.Env, WorkDir: workDir, UserNS: cfg.UserNS, UID: cfg.UID, GID: cfg.GID, Seccomp: cfg.Seccomp}); err != nil {
 		return fail(err)
 	}
 	return st.pid, nil
@@ -171,12 +211,12 @@ func lookPath(argv0, dir string, env []string) (string, error) {
 	if dir != "" {
 		dirs = append(dirs, dir)
 	}
-	dirs = append(dirs, filepath.SplitList(path)...)
+	dirs = append(dirs, strings.Split(path, ":")...)
 	for _, d := range dirs {
 		if d == "" {
 			d = "."
 		}
-		if p := filepath.Join(d, argv0); executable(p) == nil {
+		if p := pathJoin(d, argv0); executable(p) == nil {
 			return p, nil
 		}
 	}
@@ -194,38 +234,36 @@ func executable(p string) error {
 	return nil
 }
 
-// dropPrivileges switches to uid/gid with no supplementary groups (cleared
-// here when setGroups) and no capabilities in any set (bounding and ambient
-// included), sets no_new_privs and re-arms the parent-death signal, which a
-// credential change clears.
+// dropPrivileges switches the calling thread (which execs next) to uid/gid
+// with no supplementary groups (cleared here when setGroups) and no
+// capabilities in any set (bounding and ambient included), sets
+// no_new_privs and re-arms the parent-death signal, which a credential
+// change clears.
 func dropPrivileges(uid, gid int, setGroups bool) error {
-	for c := 0; c <= unix.CAP_LAST_CAP; c++ {
-		if err := unix.Prctl(unix.PR_CAPBSET_DROP, uintptr(c), 0, 0, 0); err != nil && !errors.Is(err, unix.EINVAL) {
+	for c := 0; c < 64; c++ {
+		if err := prctl(prCapbsetDrop, uintptr(c)); err != nil {
+			if errors.Is(err, syscall.EINVAL) {
+				break // past the kernel's last capability
+			}
 			return fmt.Errorf("drop capability %d: %w", c, err)
 		}
 	}
-	unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
-	if setGroups {
-		if err := syscall.Setgroups(nil); err != nil {
-			return fmt.Errorf("setgroups: %w", err)
-		}
+	prctl(prCapAmbient, prCapAmbientClrA)
+	if err := setIDs(uid, gid, setGroups); err != nil {
+		return err
 	}
-	if err := syscall.Setresgid(gid, gid, gid); err != nil {
-		return fmt.Errorf("setresgid: %w", err)
-	}
-	if err := syscall.Setresuid(uid, uid, uid); err != nil {
-		return fmt.Errorf("setresuid: %w", err)
-	}
-	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
-	var data [2]unix.CapUserData
-	if err := unix.Capset(&hdr, &data[0]); err != nil {
+	if err := clearCaps(); err != nil {
 		return fmt.Errorf("clear capabilities: %w", err)
 	}
-	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+	if err := prctl(prSetNoNewPrivs, 1); err != nil {
 		return fmt.Errorf("no_new_privs: %w", err)
 	}
-	if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGKILL), 0, 0, 0); err != nil {
+	if err := prctl(prSetPdeathsig, uintptr(syscall.SIGKILL)); err != nil {
 		return fmt.Errorf("pdeathsig: %w", err)
 	}
 	return nil
 }
+
+// pathJoin joins and cleans like filepath.Join (this package avoids
+// path/filepath; see Env).
+func pathJoin(elem ...string) string { return path.Join(elem...) }

@@ -1,19 +1,18 @@
 package nsinit
 
 import (
-	"encoding/json"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/signal"
 	"runtime"
 	"syscall"
-
-	"golang.org/x/sys/unix"
 )
 
 // agentEnv marks the agent stage: this binary started by the session's init
 // to become the agent ("1": its stageConfig comes on fdStageConfig), or by
-// nsenter to become a command run with Exec (the JSON stageConfig itself).
+// nsenter to become a command run with Exec (the encoded stageConfig
+// itself, in hex).
 const agentEnv = "_AGENTCORE_LINUXNS_AGENT"
 
 // Fds of the agent stage: where it reports setup errors (the host's error
@@ -33,10 +32,11 @@ type stageConfig struct {
 	UID, GID  int      // without UserNS: the ids to switch to
 	ErrFD     int      // where setup errors go (0: fdStageErr)
 	ExeFD     int      // this binary, open without close-on-exec (0: none)
+	Seccomp   []byte   // the filter to load (package sysfilter)
 }
 
 // forwarded are the signals the init passes on to the agent.
-var forwarded = []os.Signal{unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGQUIT, unix.SIGUSR1, unix.SIGUSR2, unix.SIGWINCH}
+var forwarded = []os.Signal{syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT, syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
 
 // stage is a started agent stage waiting for its configuration.
 type stage struct {
@@ -46,7 +46,8 @@ type stage struct {
 
 // startStage starts the agent stage (this binary again): in a new user
 // namespace whose root is the agent's host uid when cfg.UserNS is set. It
-// waits for its configuration (stage.run). The stage inherits the host's
+// waits for its configuration (stage.run); the init waits for it to run
+// (stage.running) before it changes the root. The stage inherits the host's
 // error pipe.
 func startStage(cfg *Config) (*stage, error) {
 	// No supplementary group of the host's root may follow the agent.
@@ -63,7 +64,7 @@ func startStage(cfg *Config) (*stage, error) {
 	}
 	// A socket pair: the stage says it runs (its libraries are loaded,
 	// so the init may change the root), the init sends the configuration.
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -80,33 +81,37 @@ func startStage(cfg *Config) (*stage, error) {
 		w.Close()
 		return nil, fmt.Errorf("start the agent: %w", err)
 	}
-	st := &stage{pid: pid, conf: w}
+	return &stage{pid: pid, conf: w}, nil
+}
+
+// running waits until the stage says it runs (its libraries are loaded):
+// only then may the init change the root.
+func (s *stage) running() error {
 	var b [1]byte
-	if _, err := w.Read(b[:]); err != nil {
-		st.abort()
-		return nil, fmt.Errorf("start the agent: the agent stage died (%v)", err)
+	if _, err := s.conf.Read(b[:]); err != nil {
+		return fmt.Errorf("start the agent: the agent stage died (%v)", err)
 	}
-	return st, nil
+	return nil
 }
 
 // run hands the stage its configuration, which lets it exec the agent. The
 // init keeps no copy of the host's error pipe after that.
 func (s *stage) run(c stageConfig) error {
-	err := json.NewEncoder(s.conf).Encode(c)
+	_, err := s.conf.Write(frame(c.encode()))
 	s.conf.Close()
 	if err != nil {
 		return fmt.Errorf("configure the agent stage: %w", err)
 	}
-	unix.Close(fdErr)
+	syscall.Close(fdErr)
 	return nil
 }
 
 // abort ends a stage that will not be configured.
 func (s *stage) abort() {
 	s.conf.Close()
-	unix.Kill(s.pid, unix.SIGKILL)
-	var ws unix.WaitStatus
-	unix.Wait4(s.pid, &ws, 0, nil)
+	syscall.Kill(s.pid, syscall.SIGKILL)
+	var ws syscall.WaitStatus
+	syscall.Wait4(s.pid, &ws, 0, nil)
 }
 
 var sigs = make(chan os.Signal, 32)
@@ -119,13 +124,13 @@ func reap(agent int) int {
 	runtime.UnlockOSThread()
 	go func() {
 		for s := range sigs {
-			unix.Kill(agent, s.(syscall.Signal)) //nolint:errcheck // the agent may be gone
+			syscall.Kill(agent, s.(syscall.Signal)) //nolint:errcheck // the agent may be gone
 		}
 	}()
 	for {
-		var ws unix.WaitStatus
-		pid, err := unix.Wait4(-1, &ws, 0, nil)
-		if err == unix.EINTR {
+		var ws syscall.WaitStatus
+		pid, err := syscall.Wait4(-1, &ws, 0, nil)
+		if err == syscall.EINTR {
 			continue
 		}
 		if err != nil { // ECHILD: cannot happen while the agent lives
@@ -149,39 +154,44 @@ func reap(agent int) int {
 // never returns.
 func agentStage() {
 	runtime.LockOSThread()
-	var c stageConfig
+	c := &stageConfig{}
 	var err error
 	if v := os.Getenv(agentEnv); v == "1" {
-		f := os.NewFile(fdStageConfig, "config")
-		f.Write([]byte{'r'})                // running: the init may pivot
-		err = json.NewDecoder(f).Decode(&c) // blocks until the init is ready
-		f.Close()
+		syscall.Write(fdStageConfig, []byte{'r'}) // running: the init may pivot
+		var b []byte
+		if b, err = readFrame(fdStageConfig); err == nil { // blocks until the init is ready
+			c, err = decodeStage(b)
+		}
+		syscall.Close(fdStageConfig)
 	} else {
-		err = json.Unmarshal([]byte(v), &c)
+		var b []byte
+		if b, err = hex.DecodeString(v); err == nil {
+			c, err = decodeStage(b)
+		}
 	}
 	if err == nil {
-		err = stageExec(&c)
+		err = stageExec(c)
 	}
 	if c.ErrFD == 0 {
 		c.ErrFD = fdStageErr
 	}
 	if c.ErrFD == 2 { // a command's stderr: end the line, exit like a shell that cannot run it
-		unix.Write(2, []byte("agentcore: "+err.Error()+"\n"))
+		syscall.Write(2, []byte("agentcore: "+err.Error()+"\n"))
 		os.Exit(126)
 	}
-	unix.Write(c.ErrFD, []byte(err.Error()))
+	syscall.Write(c.ErrFD, []byte(err.Error()))
 	os.Exit(1)
 }
 
 func stageExec(c *stageConfig) error {
 	if c.ErrFD == 0 || c.ErrFD > 2 {
-		unix.CloseOnExec(fdStageErr)
+		syscall.CloseOnExec(fdStageErr)
 	}
 	if c.ExeFD > 2 {
-		unix.CloseOnExec(c.ExeFD)
+		syscall.CloseOnExec(c.ExeFD)
 	}
 	if c.WorkDir != "" {
-		if err := unix.Chdir(c.WorkDir); err != nil {
+		if err := syscall.Chdir(c.WorkDir); err != nil {
 			return fmt.Errorf("working directory %s: %w", c.WorkDir, err)
 		}
 	}
@@ -202,9 +212,33 @@ func stageExec(c *stageConfig) error {
 	if err := dropPrivileges(uid, gid, !c.UserNS); err != nil {
 		return err
 	}
-	if err := loadSeccomp(); err != nil {
+	if err := loadSeccomp(c.Seccomp); err != nil {
 		return err
 	}
 	err := syscall.Exec(c.Path, c.Argv, c.Env)
 	return fmt.Errorf("exec %s: %w", c.Path, err)
+}
+
+// readFrame reads one framed message (see frame) from fd.
+func readFrame(fd int) ([]byte, error) {
+	var hdr [4]byte
+	if err := readFull(fd, hdr[:]); err != nil {
+		return nil, err
+	}
+	b := make([]byte, int(uint32(hdr[0])<<24|uint32(hdr[1])<<16|uint32(hdr[2])<<8|uint32(hdr[3])))
+	return b, readFull(fd, b)
+}
+
+func readFull(fd int, b []byte) error {
+	for len(b) > 0 {
+		n, err := syscall.Read(fd, b)
+		if err == syscall.EINTR {
+			continue
+		}
+		if n <= 0 {
+			return fmt.Errorf("short read (%v)", err)
+		}
+		b = b[n:]
+	}
+	return nil
 }

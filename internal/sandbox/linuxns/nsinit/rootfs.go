@@ -5,10 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
+	"path"
 	"strings"
-
-	"golang.org/x/sys/unix"
+	"syscall"
 )
 
 // hostSystemDirs are bound read-only into a root built from the host.
@@ -17,7 +16,8 @@ var hostSystemDirs = []string{"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64
 // devNodes are bound from the host's /dev into the private one.
 var devNodes = []string{"null", "zero", "full", "random", "urandom", "tty"}
 
-// buildRoot assembles the session's root filesystem under cfg.Session and
+// buildRoot assembles the session's root filesystem (mounts are private
+// already) under cfg.Session and
 // returns its path (pivot makes it the root). Everything writable lives on a tmpfs that exists only in
 // this mount namespace: it vanishes with the session's last process.
 //
@@ -26,17 +26,26 @@ var devNodes = []string{"null", "zero", "full", "random", "urandom", "tty"}
 // root is their own) given their lower layers as /proc/self/fd/N and their
 // upper layers relative to the session tmpfs, the working directory here.
 func buildRoot(cfg *Config) (string, error) {
-	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
-		return "", fmt.Errorf("make mounts private: %w", err)
+	root, err := buildBase(cfg)
+	if err != nil {
+		return "", err
 	}
+	return root, finishRoot(cfg, root)
+}
+
+// buildBase mounts the part of the root that does not depend on the
+// session's files: the session tmpfs and, in it, the root (the host's
+// system directories read-only, or the image), /proc, /tmp and /dev. For a
+// root from the host the init builds it before it knows its session.
+func buildBase(cfg *Config) (string, error) {
 	s := cfg.Session
-	if err := mount("tmpfs", s, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, fmt.Sprintf("size=%d,mode=0700", cfg.LayerBytes)); err != nil {
+	if err := mount("tmpfs", s, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, fmt.Sprintf("size=%d,mode=0700", cfg.LayerBytes)); err != nil {
 		return "", err
 	}
-	if err := unix.Chdir(s); err != nil {
+	if err := syscall.Chdir(s); err != nil {
 		return "", err
 	}
-	root := filepath.Join(s, "root")
+	root := pathJoin(s, "root")
 	if cfg.RootFS != "" {
 		if err := overlay(cfg.RootFS, root, "image", 0, 0); err != nil {
 			return "", err
@@ -45,7 +54,7 @@ func buildRoot(cfg *Config) (string, error) {
 		if err := os.Mkdir(root, 0o755); err != nil {
 			return "", err
 		}
-		if err := mount("tmpfs", root, "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "size=1m,mode=0755"); err != nil {
+		if err := mount("tmpfs", root, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, "size=1m,mode=0755"); err != nil {
 			return "", err
 		}
 		for _, d := range hostSystemDirs {
@@ -54,54 +63,60 @@ func buildRoot(cfg *Config) (string, error) {
 			}
 		}
 	}
-	if err := mount("proc", filepath.Join(root, "proc"), "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+	if err := mount("proc", pathJoin(root, "proc"), "proc", syscall.MS_NOSUID|syscall.MS_NODEV|syscall.MS_NOEXEC, ""); err != nil {
 		return "", err
 	}
-	if err := mount("tmpfs", filepath.Join(root, "tmp"), "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, fmt.Sprintf("size=%d,mode=1777", cfg.TmpBytes)); err != nil {
+	if err := mount("tmpfs", pathJoin(root, "tmp"), "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, fmt.Sprintf("size=%d,mode=1777", cfg.TmpBytes)); err != nil {
 		return "", err
 	}
-	if err := buildDev(filepath.Join(root, "dev")); err != nil {
+	if err := buildDev(pathJoin(root, "dev")); err != nil {
 		return "", err
 	}
+	return root, nil
+}
+
+// finishRoot adds the session's files to a root from buildBase and freezes
+// it.
+func finishRoot(cfg *Config, root string) error {
 	// Host paths and Dir come last: they may live under /tmp.
 	if cfg.RootFS == "" {
 		for _, p := range cfg.HostPaths {
-			if err := bindHost(filepath.Clean(p), root); err != nil {
-				return "", err
+			if err := bindHost(path.Clean(p), root); err != nil {
+				return err
 			}
 		}
 		for i, b := range cfg.Binds {
 			if b.Writable {
 				continue
 			}
-			if err := overlay(b.Source, filepath.Join(root, b.Target), fmt.Sprintf("bind%d", i), 0, unix.MS_RDONLY); err != nil {
-				return "", err
+			if err := overlay(b.Source, pathJoin(root, b.Target), fmt.Sprintf("bind%d", i), 0, syscall.MS_RDONLY); err != nil {
+				return err
 			}
 		}
 	}
 	if cfg.Dir != "" {
 		// The artifact, writable through a per-session layer owned by the agent.
-		if err := overlay(cfg.Dir, filepath.Join(root, cfg.DirAt), "dir", cfg.UID, 0); err != nil {
-			return "", err
+		if err := overlay(cfg.Dir, pathJoin(root, cfg.DirAt), "dir", cfg.UID, 0); err != nil {
+			return err
 		}
 	}
 	for _, b := range cfg.Binds {
 		if b.Writable {
 			if err := bindWritable(b.Source, root, b.Target); err != nil {
-				return "", err
+				return err
 			}
 		}
 	}
 	if err := placeResolvConf(root, cfg.ResolvConf, cfg.RootFS != ""); err != nil {
-		return "", err
+		return err
 	}
 	if cfg.RootFS == "" {
 		// Only mount points live on the root tmpfs: freeze it.
-		if err := unix.Mount("", root, "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
-			return "", fmt.Errorf("remount root read-only: %w", err)
+		if err := syscall.Mount("", root, "", syscall.MS_REMOUNT|syscall.MS_RDONLY|syscall.MS_NOSUID|syscall.MS_NODEV, ""); err != nil {
+			return fmt.Errorf("remount root read-only: %w", err)
 		}
 	}
-	return root, nil
+	return nil
 }
 
 // placeResolvConf gives the session its own /etc/resolv.conf. An image's
@@ -110,10 +125,10 @@ func buildRoot(cfg *Config) (string, error) {
 // under /run) is covered by a read-only bind of one written in the session
 // tmpfs, or written where the root tmpfs lacks it.
 func placeResolvConf(root, content string, image bool) error {
-	p := filepath.Join(root, "etc", "resolv.conf")
+	p := pathJoin(root, "etc", "resolv.conf")
 	if image {
 		os.Remove(p)
-		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.MkdirAll(path.Dir(p), 0o755)
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
 			return fmt.Errorf("write resolv.conf: %w", err)
 		}
@@ -128,10 +143,10 @@ func placeResolvConf(root, content string, image bool) error {
 		if err != nil {
 			return err
 		}
-		if filepath.IsAbs(target) {
-			p = filepath.Join(root, target)
+		if path.IsAbs(target) {
+			p = pathJoin(root, target)
 		} else {
-			p = filepath.Join(filepath.Dir(p), target)
+			p = pathJoin(path.Dir(p), target)
 		}
 		if p != root && !strings.HasPrefix(p, root+"/") {
 			return fmt.Errorf("/etc/resolv.conf points outside the root (%s)", target)
@@ -141,15 +156,15 @@ func placeResolvConf(root, content string, image bool) error {
 		if err := os.WriteFile("resolv.conf", []byte(content), 0o644); err != nil { // in the session tmpfs
 			return err
 		}
-		if err := unix.Mount("resolv.conf", p, "", unix.MS_BIND, ""); err != nil {
+		if err := syscall.Mount("resolv.conf", p, "", syscall.MS_BIND, ""); err != nil {
 			return fmt.Errorf("bind resolv.conf: %w", err)
 		}
-		if err := unix.Mount("", p, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
+		if err := syscall.Mount("", p, "", syscall.MS_BIND|syscall.MS_REMOUNT|syscall.MS_RDONLY|syscall.MS_NOSUID|syscall.MS_NODEV, ""); err != nil {
 			return fmt.Errorf("remount resolv.conf read-only: %w", err)
 		}
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	if err := os.MkdirAll(path.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("resolv.conf: %w", err)
 	}
 	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
@@ -163,7 +178,7 @@ func mount(src, dst, fstype string, flags uintptr, data string) error {
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		return fmt.Errorf("mount point %s: %w", dst, err)
 	}
-	if err := unix.Mount(src, dst, fstype, flags, data); err != nil {
+	if err := syscall.Mount(src, dst, fstype, flags, data); err != nil {
 		return fmt.Errorf("mount %s on %s: %w", fstype, dst, err)
 	}
 	return nil
@@ -174,13 +189,13 @@ func mount(src, dst, fstype string, flags uintptr, data string) error {
 // uid; read-only ones (flags MS_RDONLY) an empty second lower layer instead.
 // name keeps the layers of different overlays apart.
 func overlay(lower, dst, name string, uid int, flags uintptr) error {
-	fd, err := unix.Open(lower, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	fd, err := syscall.Open(lower, syscall.O_RDONLY|syscall.O_DIRECTORY|syscall.O_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", lower, err)
 	}
-	defer unix.Close(fd)
+	defer syscall.Close(fd)
 	opts := fmt.Sprintf("lowerdir=/proc/self/fd/%d", fd)
-	if flags&unix.MS_RDONLY != 0 {
+	if flags&syscall.MS_RDONLY != 0 {
 		if err := os.Mkdir(name+".empty", 0o755); err != nil {
 			return err
 		}
@@ -202,7 +217,7 @@ func overlay(lower, dst, name string, uid int, flags uintptr) error {
 		}
 		opts += ",upperdir=" + upper + ",workdir=" + work
 	}
-	if err := mount("overlay", dst, "overlay", flags|unix.MS_NOSUID|unix.MS_NODEV, opts); err != nil {
+	if err := mount("overlay", dst, "overlay", flags|syscall.MS_NOSUID|syscall.MS_NODEV, opts); err != nil {
 		return fmt.Errorf("%w (lower layer %s)", err, lower)
 	}
 	return nil
@@ -219,7 +234,7 @@ func bindHost(p, root string) error {
 	if err != nil {
 		return err
 	}
-	dst := filepath.Join(root, p)
+	dst := pathJoin(root, p)
 	if st.Mode()&os.ModeSymlink != 0 {
 		target, err := os.Readlink(p)
 		if err != nil {
@@ -228,19 +243,19 @@ func bindHost(p, root string) error {
 		if _, err := os.Lstat(dst); err == nil {
 			return nil // already provided (e.g. inside a bound dir)
 		}
-		os.MkdirAll(filepath.Dir(dst), 0o755)
+		os.MkdirAll(path.Dir(dst), 0o755)
 		return os.Symlink(target, dst)
 	}
 	if st.IsDir() {
 		err = os.MkdirAll(dst, 0o755)
 	} else if _, serr := os.Stat(dst); serr != nil {
-		os.MkdirAll(filepath.Dir(dst), 0o755)
+		os.MkdirAll(path.Dir(dst), 0o755)
 		err = os.WriteFile(dst, nil, 0o644)
 	}
 	if err != nil {
 		return fmt.Errorf("mount point %s: %w", dst, err)
 	}
-	if err := unix.Mount(p, dst, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+	if err := syscall.Mount(p, dst, "", syscall.MS_BIND|syscall.MS_REC, ""); err != nil {
 		return fmt.Errorf("bind %s: %w", p, err)
 	}
 	return readOnlyTree(dst)
@@ -266,8 +281,8 @@ func readOnlyTree(dst string) error {
 		}
 	}
 	for _, mp := range mps {
-		flags := uintptr(unix.MS_BIND | unix.MS_REMOUNT | unix.MS_RDONLY | unix.MS_NOSUID | unix.MS_NODEV)
-		if err := unix.Mount("", mp, "", flags, ""); err != nil {
+		flags := uintptr(syscall.MS_BIND | syscall.MS_REMOUNT | syscall.MS_RDONLY | syscall.MS_NOSUID | syscall.MS_NODEV)
+		if err := syscall.Mount("", mp, "", flags, ""); err != nil {
 			return fmt.Errorf("remount %s read-only: %w", mp, err)
 		}
 	}
@@ -297,41 +312,41 @@ func unescapeMount(s string) string {
 // buildDev makes a minimal /dev: a few host device nodes, /dev/shm and the
 // usual symlinks.
 func buildDev(dev string) error {
-	if err := mount("tmpfs", dev, "tmpfs", unix.MS_NOSUID|unix.MS_NOEXEC, "size=64k,mode=0755"); err != nil {
+	if err := mount("tmpfs", dev, "tmpfs", syscall.MS_NOSUID|syscall.MS_NOEXEC, "size=64k,mode=0755"); err != nil {
 		return err
 	}
 	for _, n := range devNodes {
-		dst := filepath.Join(dev, n)
+		dst := pathJoin(dev, n)
 		if err := os.WriteFile(dst, nil, 0o666); err != nil {
 			return err
 		}
-		if err := unix.Mount("/dev/"+n, dst, "", unix.MS_BIND, ""); err != nil {
+		if err := syscall.Mount("/dev/"+n, dst, "", syscall.MS_BIND, ""); err != nil {
 			return fmt.Errorf("bind /dev/%s: %w", n, err)
 		}
 	}
-	if err := mount("tmpfs", filepath.Join(dev, "shm"), "tmpfs", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=64m,mode=1777"); err != nil {
+	if err := mount("tmpfs", pathJoin(dev, "shm"), "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV|syscall.MS_NOEXEC, "size=64m,mode=1777"); err != nil {
 		return err
 	}
 	for name, target := range map[string]string{"fd": "/proc/self/fd", "stdin": "/proc/self/fd/0", "stdout": "/proc/self/fd/1", "stderr": "/proc/self/fd/2"} {
-		if err := os.Symlink(target, filepath.Join(dev, name)); err != nil {
+		if err := os.Symlink(target, pathJoin(dev, name)); err != nil {
 			return err
 		}
 	}
-	return unix.Mount("", dev, "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NOEXEC, "")
+	return syscall.Mount("", dev, "", syscall.MS_REMOUNT|syscall.MS_RDONLY|syscall.MS_NOSUID|syscall.MS_NOEXEC, "")
 }
 
 // pivot makes root the root filesystem and detaches the host's.
 func pivot(root string) error {
-	if err := unix.Chdir(root); err != nil {
+	if err := syscall.Chdir(root); err != nil {
 		return err
 	}
-	if err := unix.PivotRoot(".", "."); err != nil {
+	if err := syscall.PivotRoot(".", "."); err != nil {
 		return fmt.Errorf("pivot_root: %w", err)
 	}
-	if err := unix.Unmount(".", unix.MNT_DETACH); err != nil {
+	if err := syscall.Unmount(".", syscall.MNT_DETACH); err != nil {
 		return fmt.Errorf("detach host root: %w", err)
 	}
-	return unix.Chdir("/")
+	return syscall.Chdir("/")
 }
 
 // bindWritable mounts host directory src read-write (nosuid, nodev) at
@@ -340,8 +355,8 @@ func pivot(root string) error {
 // redirect it (e.g. /mnt -> /etc) onto a host path.
 func bindWritable(src, root, target string) error {
 	dst := root
-	for _, part := range strings.Split(strings.Trim(filepath.Clean(target), "/"), "/") {
-		dst = filepath.Join(dst, part)
+	for _, part := range strings.Split(strings.Trim(path.Clean(target), "/"), "/") {
+		dst = pathJoin(dst, part)
 		st, err := os.Lstat(dst)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
@@ -354,10 +369,10 @@ func bindWritable(src, root, target string) error {
 			return fmt.Errorf("mount point %s: %s is not a directory", target, strings.TrimPrefix(dst, root))
 		}
 	}
-	if err := unix.Mount(src, dst, "", unix.MS_BIND, ""); err != nil {
+	if err := syscall.Mount(src, dst, "", syscall.MS_BIND, ""); err != nil {
 		return fmt.Errorf("bind %s: %w", target, err)
 	}
-	if err := unix.Mount("", dst, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
+	if err := syscall.Mount("", dst, "", syscall.MS_BIND|syscall.MS_REMOUNT|syscall.MS_NOSUID|syscall.MS_NODEV, ""); err != nil {
 		return fmt.Errorf("remount %s nosuid: %w", target, err)
 	}
 	return nil

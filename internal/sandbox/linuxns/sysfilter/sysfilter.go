@@ -1,9 +1,15 @@
-package nsinit
+// Package sysfilter assembles the linuxns sandbox's seccomp filter. The
+// server builds it (once per variant) and hands the raw program to the
+// sandbox's init and agent stage, which only load it: they start before the
+// heavier packages of the binary are initialised and must not import the
+// libraries that assemble it.
+package sysfilter
 
 import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"unsafe"
 
 	seccomp "github.com/elastic/go-seccomp-bpf"
@@ -37,13 +43,31 @@ var deniedSyscalls = []string{
 const namespaceFlags = unix.CLONE_NEWUSER | unix.CLONE_NEWNS | unix.CLONE_NEWPID | unix.CLONE_NEWNET |
 	unix.CLONE_NEWUTS | unix.CLONE_NEWIPC | unix.CLONE_NEWCGROUP | unix.CLONE_NEWTIME
 
-// SeccompAvailable returns nil if the kernel can load the sandbox's filter.
-func SeccompAvailable() error {
+// Available returns nil if the kernel can load the sandbox's filter.
+func Available() error {
 	if !seccomp.Supported() {
 		return errors.New("kernel without seccomp filter support")
 	}
-	_, err := seccompProgram(nil)
+	_, err := Agent()
 	return err
+}
+
+// Agent is the agent's filter; Exec is the exec helper's, which also allows
+// setns (nsenter needs it; the command's own stage then loads Agent).
+var (
+	Agent = sync.OnceValues(func() ([]byte, error) { return program(nil) })
+	Exec  = sync.OnceValues(func() ([]byte, error) { return program([]string{"setns"}) })
+)
+
+// program is the filter less the allowed syscalls, as the raw struct
+// sock_filter array seccomp(2) takes (this machine's byte order).
+func program(allow []string) ([]byte, error) {
+	prog, err := seccompProgram(allow)
+	if err != nil {
+		return nil, err
+	}
+	raw := unsafe.Slice((*byte)(unsafe.Pointer(&prog[0])), len(prog)*int(unsafe.Sizeof(prog[0])))
+	return slices.Clone(raw), nil
 }
 
 // seccompProgram assembles the filter. Syscalls from another ABI (i386 via
@@ -100,18 +124,4 @@ func seccompProgram(allow []string) ([]unix.SockFilter, error) {
 		out[i] = unix.SockFilter{Code: r.Op, Jt: r.Jt, Jf: r.Jf, K: r.K}
 	}
 	return out, nil
-}
-
-// loadSeccomp installs the filter on the calling thread (the one that execs
-// the agent), less the allowed syscalls. no_new_privs must already be set.
-func loadSeccomp(allow ...string) error {
-	prog, err := seccompProgram(allow)
-	if err != nil {
-		return err
-	}
-	fprog := unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
-	if _, _, e := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, 0, uintptr(unsafe.Pointer(&fprog))); e != 0 {
-		return fmt.Errorf("load seccomp filter: %w", e)
-	}
-	return nil
 }
