@@ -283,3 +283,35 @@ func Auto(order []string, opts map[string]map[string]string) (Driver, []string, 
 type Closer interface {
 	Close() error
 }
+
+// ExitHooks implements ExitNotifier for a driver's instance (embed it): the
+// driver calls Run once the instance's Done is closed.
+type ExitHooks struct {
+	mu  sync.Mutex
+	fs  []func()
+	ran bool
+}
+
+// OnExit implements ExitNotifier.
+func (h *ExitHooks) OnExit(f func()) {
+	h.mu.Lock()
+	if h.ran {
+		h.mu.Unlock()
+		go f()
+		return
+	}
+	h.fs = append(h.fs, f)
+	h.mu.Unlock()
+}
+
+// Run runs the functions given so far, on the calling goroutine; later ones
+// run at once in their own goroutine.
+func (h *ExitHooks) Run() {
+	h.mu.Lock()
+	fs := h.fs
+	h.fs, h.ran = nil, true
+	h.mu.Unlock()
+	for _, f := range fs {
+		f()
+	}
+}

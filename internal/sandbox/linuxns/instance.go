@@ -23,14 +23,14 @@ type instance struct {
 	pumps sync.WaitGroup // the output pumps
 	env   []string       // the agent's environment
 
-	done    chan struct{} // closed when the session's init (so the agent) has exited
-	stopped chan struct{} // closed when Stop has released everything
-	mu      sync.Mutex
-	why     error // why the agent exited
-	agent   int   // the agent's host pid, once Exec looked it up
-	stopErr error
-	stop    sync.Once
-	onExit  []func() // run once done is closed (OnExit)
+	done              chan struct{} // closed when the session's init (so the agent) has exited
+	stopped           chan struct{} // closed when Stop has released everything
+	mu                sync.Mutex
+	why               error // why the agent exited
+	agent             int   // the agent's host pid, once Exec looked it up
+	stopErr           error
+	stop              sync.Once
+	sandbox.ExitHooks // run once done is closed
 }
 
 var (
@@ -62,24 +62,8 @@ func (in *instance) wait() {
 	in.mu.Lock()
 	in.why = err
 	close(in.done)
-	onExit := in.onExit
-	in.onExit = nil
 	in.mu.Unlock()
-	for _, f := range onExit {
-		f()
-	}
-}
-
-// OnExit implements sandbox.ExitNotifier.
-func (in *instance) OnExit(f func()) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	select {
-	case <-in.done:
-		go f()
-	default:
-		in.onExit = append(in.onExit, f)
-	}
+	in.Run()
 }
 
 // Dial implements sandbox.Instance: it connects to 127.0.0.1:port inside the

@@ -118,12 +118,8 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 		in.mu.Lock()
 		in.err = err
 		close(in.done)
-		onExit := in.onExit
-		in.onExit = nil
 		in.mu.Unlock()
-		for _, f := range onExit {
-			f()
-		}
+		in.Run()
 	})
 	return in, nil
 }
@@ -138,17 +134,17 @@ func nilOrFile(f *os.File) io.Writer {
 }
 
 type instance struct {
-	cmd    *exec.Cmd
-	ports  map[int]int
-	home   string   // per-session HOME/TMPDIR, wiped at Stop
-	env    []string // the agent's environment (Exec runs with it)
-	dir    string   // the agent's working directory
-	done   chan struct{}
-	mu     sync.Mutex
-	err    error
-	execs  map[*sandbox.CmdProcess]struct{} // running Exec commands, killed by Stop
-	ended  bool                             // Stop has begun: no new Exec
-	onExit []func()                         // run once done is closed (OnExit)
+	cmd               *exec.Cmd
+	ports             map[int]int
+	home              string   // per-session HOME/TMPDIR, wiped at Stop
+	env               []string // the agent's environment (Exec runs with it)
+	dir               string   // the agent's working directory
+	done              chan struct{}
+	mu                sync.Mutex
+	err               error
+	execs             map[*sandbox.CmdProcess]struct{} // running Exec commands, killed by Stop
+	ended             bool                             // Stop has begun: no new Exec
+	sandbox.ExitHooks                                  // run once done is closed
 }
 
 func (in *instance) Dial(ctx context.Context, port int) (net.Conn, error) {
@@ -183,18 +179,6 @@ func (in *instance) Dial(ctx context.Context, port int) (net.Conn, error) {
 }
 
 func (in *instance) Done() <-chan struct{} { return in.done }
-
-// OnExit implements sandbox.ExitNotifier.
-func (in *instance) OnExit(f func()) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	select {
-	case <-in.done:
-		go f()
-	default:
-		in.onExit = append(in.onExit, f)
-	}
-}
 
 func (in *instance) Err() error {
 	in.mu.Lock()
