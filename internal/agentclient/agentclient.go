@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/agentcore-dev/agentcore/internal/h1pool"
 	"github.com/agentcore-dev/agentcore/internal/runtime"
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
 )
@@ -22,8 +23,8 @@ type Conn struct {
 	inst     sandbox.Instance
 	port     int
 	protocol string
-	host     string  // Host header of requests (loopback name and contract port)
-	relay    *h1Pool // invocations (h1.go)
+	host     string       // Host header of requests (loopback name and contract port)
+	relay    *h1pool.Pool // invocations
 }
 
 var _ runtime.AgentConn = (*Conn)(nil)
@@ -31,7 +32,7 @@ var _ runtime.AgentConn = (*Conn)(nil)
 // Connect is a runtime.Connector.
 func Connect(inst sandbox.Instance, port int, protocol string) runtime.AgentConn {
 	c := &Conn{inst: inst, port: port, protocol: protocol, host: hostFor(port)}
-	c.relay = &h1Pool{dial: func(ctx context.Context) (net.Conn, error) { return c.dial(ctx, "", "") }, maxIdle: 256}
+	c.relay = &h1pool.Pool{Dial: func(ctx context.Context) (net.Conn, error) { return c.dial(ctx, "", "") }, MaxIdle: 256}
 	return c
 }
 
@@ -116,7 +117,7 @@ func (c *Conn) Ping(ctx context.Context) (runtime.PingResult, error) {
 }
 
 // Close drops pooled connections (and those in use once they are done).
-func (c *Conn) Close() { c.relay.closeIdle(true) }
+func (c *Conn) Close() { c.relay.CloseIdle(true) }
 
 // pingCDP checks a Chromium's DevTools HTTP endpoint: GET /json/version
 // answering 200. Chromium refuses Host names other than IPs and localhost,

@@ -9,7 +9,7 @@ import (
 )
 
 // RoundTrip implements runtime.AgentConn over the pooled keep-alive
-// connections (h1.go): the request body streams to the agent and the
+// connections (internal/h1pool): the request body streams to the agent and the
 // answer's body streams back.
 func (c *Conn) RoundTrip(ctx context.Context, ar *runtime.AgentRequest) (*runtime.AgentResponse, error) {
 	req, err := http.NewRequestWithContext(ctx, ar.Method, baseURL+ar.Path, ar.Body)
@@ -25,7 +25,7 @@ func (c *Conn) RoundTrip(ctx context.Context, ar *runtime.AgentRequest) (*runtim
 	if ar.Body != nil && req.GetBody == nil {
 		req.ContentLength = ar.ContentLength // else NewRequest measured the (rewindable) reader
 	}
-	resp, err := c.relay.roundTrip(ctx, req)
+	resp, err := c.relay.RoundTrip(ctx, req)
 	if err != nil {
 		return nil, err
 	}

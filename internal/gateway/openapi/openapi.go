@@ -18,6 +18,7 @@ import (
 
 	"github.com/agentcore-dev/agentcore/internal/errs"
 	"github.com/agentcore-dev/agentcore/internal/gateway"
+	"github.com/agentcore-dev/agentcore/internal/h1pool"
 )
 
 const field = "targetConfiguration.mcp.openApiSchema"
@@ -29,24 +30,28 @@ type Backend struct {
 	MaxResponse int64
 
 	bindings bindingCache
-	h1       *h1Client                             // nil: every call goes through Client
+	h1       *h1pool.Hosts                         // nil: every call goes through Client
 	proxy    func(*http.Request) (*url.URL, error) // the Transport's proxy choice, for h1
 }
 
 // New returns a backend with pooled connections: plain-http backends are
-// called over h1Client's keep-alive connections, the rest through an
-// http.Client.
+// called over keep-alive connections in the calling goroutine
+// (internal/h1pool), the rest (TLS, proxies, headers the Transport refuses)
+// through an http.Client.
 func New() *Backend {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConns, tr.MaxIdleConnsPerHost = 512, 256
 	tr.ResponseHeaderTimeout = 5 * time.Minute
 	return &Backend{Client: &http.Client{Transport: tr}, MaxResponse: 10 << 20,
-		h1: &h1Client{dial: tr.DialContext, maxIdle: tr.MaxIdleConnsPerHost}, proxy: tr.Proxy}
+		h1:    &h1pool.Hosts{Dial: tr.DialContext, MaxIdle: tr.MaxIdleConnsPerHost, IdleTimeout: tr.IdleConnTimeout, Replay: h1pool.Idempotent},
+		proxy: tr.Proxy}
 }
 
 // Close closes the backend's idle connections.
 func (b *Backend) Close() {
-	b.h1.closeIdle()
+	if b.h1 != nil {
+		b.h1.CloseIdle()
+	}
 	b.Client.CloseIdleConnections()
 }
 
@@ -322,8 +327,13 @@ func (b *Backend) Call(ctx context.Context, c *gateway.Call) (*gateway.Result, e
 	}
 	req.Header = hdr
 	hdr["Accept"] = []string{"application/json"}
-	if b.h1.usable(req) && (b.proxy == nil || noProxy(b.proxy, req)) {
-		return b.h1.do(ctx, req, b.maxResponse())
+	if b.h1 != nil && h1pool.Usable(req) && (b.proxy == nil || noProxy(b.proxy, req)) {
+		max := b.maxResponse()
+		resp, buf, err := b.h1.Fetch(ctx, req, max)
+		if err != nil {
+			return nil, err
+		}
+		return result(resp, buf, max), nil
 	}
 	resp, err := b.Client.Do(req)
 	if err != nil {
