@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"syscall"
 
 	"github.com/agentcore-dev/agentcore/internal/sandbox"
@@ -37,6 +38,22 @@ type box struct {
 	errOut *os.File
 	exited chan struct{} // closed when the init has exited
 	err    error         // cmd.Wait's, once exited is closed
+	exitMu sync.Mutex    // guards then and the closing of exited
+	then   func()        // run after the init exited (whenExited)
+}
+
+// whenExited runs f once the init has exited: on the goroutine that saw the
+// exit, or at once in its own when it already has. No goroutine waits for
+// the exit meanwhile (an idle session holds none).
+func (b *box) whenExited(f func()) {
+	b.exitMu.Lock()
+	defer b.exitMu.Unlock()
+	select {
+	case <-b.exited:
+		go f()
+	default:
+		b.then = f
+	}
 }
 
 // prepare builds a box named after tag. It starts the init first and,
@@ -123,8 +140,15 @@ func (b *box) startInit() error {
 	}
 	b.cmd = cmd
 	sandbox.AfterExit(cmd.Process.Pid, func() { // no goroutine or thread held while the agent runs
-		b.err = cmd.Wait()
+		err := cmd.Wait()
+		b.exitMu.Lock()
+		b.err = err
 		close(b.exited)
+		f := b.then
+		b.exitMu.Unlock()
+		if f != nil {
+			f()
+		}
 	})
 	return nil
 }

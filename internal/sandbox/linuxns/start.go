@@ -43,7 +43,7 @@ func (d *Driver) Start(ctx context.Context, spec sandbox.Spec) (sandbox.Instance
 		b.discard() //nolint:errcheck // the setup error is the one to report
 		return nil, err
 	}
-	go in.wait()
+	b.whenExited(in.wait)
 	return in, nil
 }
 
