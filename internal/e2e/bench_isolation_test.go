@@ -138,7 +138,7 @@ type isoHealthz struct {
 	WarmPoolReady int    `json:"warmPoolReady"`
 }
 
-func isoHealth(b *testing.B, e *testenv.Env) isoHealthz {
+func isoHealth(b testing.TB, e *testenv.Env) isoHealthz {
 	resp, err := http.Get(e.URL + "/_agentcore/health")
 	if err != nil {
 		b.Fatal(err)
@@ -152,7 +152,7 @@ func isoHealth(b *testing.B, e *testenv.Env) isoHealthz {
 }
 
 // isoWait polls the health endpoint until ok (5 minutes at most).
-func isoWait(b *testing.B, e *testenv.Env, what string, ok func(isoHealthz) bool) {
+func isoWait(b testing.TB, e *testenv.Env, what string, ok func(isoHealthz) bool) {
 	b.Helper()
 	deadline := time.Now().Add(5 * time.Minute)
 	for h := isoHealth(b, e); !ok(h); h = isoHealth(b, e) {

@@ -83,6 +83,9 @@ func TestKubernetesDriver(t *testing.T) {
 	// The warm pool: a ready pod without a session, before any invocation.
 	sel := kube.LabelRuntime + "=" + id
 	pooled := waitPods(t, k, ns, sel+","+kube.LabelPool+"=true", 1)[0]
+	// and the server counts it ready (its agent answered /ping): a pod that
+	// exists but is still starting is not the pool's yet.
+	isoWait(t, e, "warm pool ready", func(h isoHealthz) bool { return h.WarmPoolReady >= 1 })
 	t0 := time.Now()
 	s1, s2 := testenv.SessionID("kube-one"), testenv.SessionID("kube-two")
 	first := e.InvokeJSON(t, arn, s1, map[string]any{"action": "count"})
