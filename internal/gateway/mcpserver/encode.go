@@ -2,8 +2,8 @@ package mcpserver
 
 import (
 	"encoding/json"
+	"github.com/agentcore-dev/agentcore/internal/jsonstr"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/agentcore-dev/agentcore/internal/gateway"
 )
@@ -25,7 +25,7 @@ func appendToolResponse(dst []byte, id json.RawMessage, r *gateway.Result) ([]by
 	dst = append(dst, `{"jsonrpc":"2.0","id":`...)
 	dst = append(dst, id...)
 	dst = append(dst, `,"result":{"content":[{"type":"text","text":`...)
-	dst = appendString(dst, r.Text)
+	dst = jsonstr.Append(dst, r.Text)
 	dst = append(dst, "}]"...)
 	if structured {
 		dst = append(dst, `,"structuredContent":`...)
@@ -63,61 +63,6 @@ func plainJSON(b []byte) bool {
 		}
 	}
 	return true
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string exactly as encoding/json does
-// (HTML-safe escaping, U+2028/U+2029 escaped, invalid UTF-8 as U+FFFD).
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				dst = append(dst, '\\', c)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }
 
 // respBufs holds the fast path's response buffers (the bytes are copied to
